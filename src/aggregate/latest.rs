@@ -1,0 +1,49 @@
+//! `--at latest`: a first, cheaper pass that finds the latest event time in the input.
+//!
+//! Windows are `(A − D, A]`, so exact counts need `A` before counting; when `A` is the latest
+//! timestamp, it is found first by parsing timestamps only.
+
+use crate::expr::{FieldRegistry, FieldValue, Row};
+use crate::input::{self, FieldTable, InputError, InputFormat, LogInput, RowSink, RowValues};
+use crate::spec::TimestampSpec;
+use crate::time::{TimestampParser, UnixNanos};
+
+struct Latest {
+    slot: usize,
+    parser: TimestampParser,
+    latest: Option<UnixNanos>,
+}
+
+impl RowSink for Latest {
+    fn row(&mut self, row: &RowValues, _line: u64) -> Result<(), InputError> {
+        if let FieldValue::Scalar(raw) = row.value(self.slot) {
+            if let Ok(time) = self.parser.parse(raw) {
+                self.latest = Some(self.latest.map_or(time, |latest| latest.max(time)));
+            }
+        }
+        Ok(())
+    }
+
+    fn malformed(&mut self, _line: u64, _reason: &str) -> Result<(), InputError> {
+        Ok(())
+    }
+}
+
+/// The latest parseable timestamp in `inputs`, if any row has one.
+pub fn latest_timestamp(
+    inputs: &[LogInput],
+    format: InputFormat,
+    timestamp: &TimestampSpec,
+) -> Result<Option<UnixNanos>, InputError> {
+    let mut fields = FieldTable::default();
+    let slot = fields.slot(&timestamp.field);
+    let mut sink = Latest {
+        slot,
+        parser: TimestampParser::new(timestamp.format.clone(), timestamp.zone),
+        latest: None,
+    };
+    for log in inputs {
+        input::read_log(log, format, &fields, &mut sink)?;
+    }
+    Ok(sink.latest)
+}

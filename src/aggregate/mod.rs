@@ -1,0 +1,508 @@
+//! One pass over the logs, counting events per SLO, group and window.
+//!
+//! Every window and burn-rate lookback is an *age limit*: an event at time `t` lies in a window
+//! ending at the evaluation instant `A` exactly when `A − t` is below the limit (a rolling
+//! window `D` has limit `D`; a calendar window `[start, A]` has limit `A − start + 1 ns`). The
+//! limits of an SLO are sorted, and each event increments one counter: that of the smallest
+//! limit its age is below. A window's figures are then the sum of the counters up to its
+//! limit. This is exact at every boundary, needs a handful of counters per group whatever the
+//! log size, and tallies from different parts of the input simply add up.
+
+mod latest;
+
+use std::collections::HashMap;
+
+pub use latest::latest_timestamp;
+
+use crate::expr::{FieldRegistry, FieldValue, Invalid, InvalidReason, Program, Row};
+use crate::input::{FieldTable, InputError, LogInput, RowSink, RowValues};
+use crate::spec::{Judgement, Slo, TimestampSpec};
+use crate::time::{TimestampParser, UnixNanos};
+
+/// How many malformed rows are reported individually.
+pub const MALFORMED_SHOWN: usize = 5;
+
+/// What to count, compiled from the SLOs that share one source.
+#[derive(Debug)]
+pub struct Plan {
+    fields: FieldTable,
+    timestamp_slot: usize,
+    timestamp: TimestampParser,
+    at: UnixNanos,
+    slos: Vec<SloPlan>,
+    max_groups: usize,
+    strict: bool,
+}
+
+#[derive(Debug)]
+struct SloPlan {
+    name: String,
+    filter: Program,
+    judge: Program,
+    /// What `judge` says of a good event: true for `good:`, false for `bad:`.
+    good_when: bool,
+    group_slots: Vec<usize>,
+    group_names: Vec<String>,
+    /// Distinct age limits in nanoseconds, ascending.
+    age_limits: Vec<i64>,
+}
+
+impl SloPlan {
+    fn counter_for(&self, age: i64) -> Option<usize> {
+        if age < 0 {
+            return None;
+        }
+        self.age_limits.iter().position(|&limit| age < limit)
+    }
+}
+
+impl Plan {
+    /// Compiles the SLOs' expressions against one field table. `age_limits[i]` lists the age
+    /// limits SLO `i` needs (see the module docs).
+    pub fn new(
+        slos: &[&Slo],
+        age_limits: &[Vec<i64>],
+        timestamp: &TimestampSpec,
+        at: UnixNanos,
+        max_groups: usize,
+        strict: bool,
+    ) -> Result<Plan, String> {
+        let mut fields = FieldTable::default();
+        let timestamp_slot = fields.slot(&timestamp.field);
+        let mut plans = Vec::with_capacity(slos.len());
+        for (slo, limits) in slos.iter().zip(age_limits) {
+            let compile = |fields: &mut FieldTable, key: &str, text: &str, expr| {
+                Program::compile(expr, fields)
+                    .map_err(|e| format!("SLO {}: in `{key}` ({text}): {e}", slo.name))
+            };
+            let filter = match &slo.filter {
+                Some(condition) => {
+                    compile(&mut fields, "filter", &condition.text, &condition.expr)?
+                }
+                None => Program::always(),
+            };
+            let (judge, good_when) = match &slo.judgement {
+                Judgement::Good(c) => (compile(&mut fields, "good", &c.text, &c.expr)?, true),
+                Judgement::Bad(c) => (compile(&mut fields, "bad", &c.text, &c.expr)?, false),
+            };
+            let group_slots = slo.group_by.iter().map(|path| fields.slot(path)).collect();
+            let mut age_limits = limits.clone();
+            age_limits.sort_unstable();
+            age_limits.dedup();
+            plans.push(SloPlan {
+                name: slo.name.clone(),
+                filter,
+                judge,
+                good_when,
+                group_slots,
+                group_names: slo.group_by.iter().map(ToString::to_string).collect(),
+                age_limits,
+            });
+        }
+        Ok(Plan {
+            fields,
+            timestamp_slot,
+            timestamp: TimestampParser::new(timestamp.format.clone(), timestamp.zone),
+            at,
+            slos: plans,
+            max_groups,
+            strict,
+        })
+    }
+
+    /// The fields to read from each row.
+    pub fn fields(&self) -> &FieldTable {
+        &self.fields
+    }
+
+    /// An empty tally for this plan.
+    pub fn tally(&self) -> Tally {
+        Tally {
+            inputs: InputCounts::default(),
+            slos: self
+                .slos
+                .iter()
+                .map(|slo| SloTally {
+                    groups: HashMap::new(),
+                    limits: slo.age_limits.clone(),
+                    invalid_rows: 0,
+                    first_invalid: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// A sink that counts the rows of `input` into `tally`.
+    pub fn counter<'a>(&'a self, input: &'a LogInput, tally: &'a mut Tally) -> Counter<'a> {
+        Counter {
+            plan: self,
+            input,
+            tally,
+            group_key: Vec::with_capacity(64),
+        }
+    }
+}
+
+/// Event counts for one group in one age band (or, summed, one window).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Valid events.
+    pub total: u64,
+    /// Good events among them.
+    pub good: u64,
+    /// Rows selected (or not ruled out) by the filter but invalid for the SLO.
+    pub invalid: u64,
+}
+
+impl Counts {
+    /// Adds another count.
+    pub fn add(&mut self, other: &Counts) {
+        self.total += other.total;
+        self.good += other.good;
+        self.invalid += other.invalid;
+    }
+}
+
+/// How the rows of all inputs were accounted for:
+/// `rows = malformed + outside_windows + unselected + matched`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputCounts {
+    /// Data rows read (header rows and blank lines excluded).
+    pub rows: u64,
+    /// Rows that could not be read, or whose timestamp could not be parsed.
+    pub malformed: u64,
+    /// Readable rows whose time lies in no window of any SLO (older, or after the instant).
+    pub outside_windows: u64,
+    /// Rows inside some window that no SLO's filter selects.
+    pub unselected: u64,
+    /// Rows that are an event of at least one SLO, or invalid for one.
+    pub matched: u64,
+    /// The first few malformed rows: where and why.
+    pub first_malformed: Vec<RowProblem>,
+}
+
+/// A row that could not be used, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// The log it came from.
+    pub input: String,
+    /// Its line.
+    pub line: u64,
+    /// Why it could not be used.
+    pub reason: String,
+}
+
+/// Counts for one SLO, per group.
+#[derive(Debug, Clone)]
+pub struct SloTally {
+    groups: HashMap<Box<[u8]>, GroupTally>,
+    limits: Vec<i64>,
+    /// Rows invalid for this SLO (in any window).
+    pub invalid_rows: u64,
+    /// The first such row.
+    pub first_invalid: Option<RowProblem>,
+}
+
+/// One group's values and its counts per age band.
+#[derive(Debug, Clone)]
+pub struct GroupTally {
+    /// The group's field values; `None` where the row lacked the field.
+    pub values: Vec<Option<String>>,
+    bands: Vec<Counts>,
+}
+
+impl SloTally {
+    /// The groups seen, in no particular order.
+    pub fn groups(&self) -> impl Iterator<Item = &GroupTally> {
+        self.groups.values()
+    }
+
+    /// A group with no counts, for reporting an ungrouped SLO that saw no events.
+    pub fn empty_group(&self, fields: usize) -> GroupTally {
+        GroupTally {
+            values: vec![None; fields],
+            bands: vec![Counts::default(); self.limits.len()],
+        }
+    }
+
+    /// Counts of `group` for events whose age is below `limit` (which must be one of the
+    /// limits this tally was planned with).
+    pub fn counts_within(&self, group: &GroupTally, limit: i64) -> Counts {
+        let mut sum = Counts::default();
+        for (band, &band_limit) in group.bands.iter().zip(&self.limits) {
+            if band_limit > limit {
+                break;
+            }
+            sum.add(band);
+        }
+        sum
+    }
+}
+
+/// Everything counted in one pass.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    /// Row accounting over all inputs.
+    pub inputs: InputCounts,
+    /// Per SLO of the plan, in plan order.
+    pub slos: Vec<SloTally>,
+}
+
+impl Tally {
+    /// Adds the counts of another tally of the same plan.
+    pub fn merge(&mut self, other: Tally) {
+        let inputs = &mut self.inputs;
+        inputs.rows += other.inputs.rows;
+        inputs.malformed += other.inputs.malformed;
+        inputs.outside_windows += other.inputs.outside_windows;
+        inputs.unselected += other.inputs.unselected;
+        inputs.matched += other.inputs.matched;
+        for problem in other.inputs.first_malformed {
+            if inputs.first_malformed.len() < MALFORMED_SHOWN {
+                inputs.first_malformed.push(problem);
+            }
+        }
+        for (mine, theirs) in self.slos.iter_mut().zip(other.slos) {
+            mine.invalid_rows += theirs.invalid_rows;
+            if mine.first_invalid.is_none() {
+                mine.first_invalid = theirs.first_invalid;
+            }
+            for (key, group) in theirs.groups {
+                match mine.groups.get_mut(&key) {
+                    Some(existing) => {
+                        for (a, b) in existing.bands.iter_mut().zip(&group.bands) {
+                            a.add(b);
+                        }
+                    }
+                    None => {
+                        mine.groups.insert(key, group);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Counts rows of one input into a [`Tally`].
+#[derive(Debug)]
+pub struct Counter<'a> {
+    plan: &'a Plan,
+    input: &'a LogInput,
+    tally: &'a mut Tally,
+    group_key: Vec<u8>,
+}
+
+enum Outcome {
+    Event { good: bool },
+    Invalid(Invalid),
+}
+
+impl Counter<'_> {
+    fn problem(&self, line: u64, reason: String) -> RowProblem {
+        RowProblem {
+            input: self.input.to_string(),
+            line,
+            reason,
+        }
+    }
+
+    fn invalid_reason(&self, invalid: Invalid) -> String {
+        let field = self
+            .plan
+            .fields
+            .paths()
+            .get(invalid.slot)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        match invalid.reason {
+            InvalidReason::Missing => format!("field `{field}` is missing"),
+            InvalidReason::Null => format!("field `{field}` is null"),
+            InvalidReason::NotANumber => format!("field `{field}` is not a number"),
+            InvalidReason::NotABoolean => format!("field `{field}` is not true or false"),
+            InvalidReason::NotText => format!("field `{field}` is not text"),
+        }
+    }
+}
+
+impl RowSink for Counter<'_> {
+    fn row(&mut self, row: &RowValues, line: u64) -> Result<(), InputError> {
+        let plan = self.plan;
+        self.tally.inputs.rows += 1;
+        let parsed = match row.value(plan.timestamp_slot) {
+            FieldValue::Scalar(raw) => plan.timestamp.parse(raw).map_err(|e| {
+                format!(
+                    "timestamp '{}' {}",
+                    String::from_utf8_lossy(&raw[..raw.len().min(64)]),
+                    e
+                )
+            }),
+            _ => Err(format!(
+                "no timestamp: field `{}` is missing or empty",
+                plan.fields.paths()[plan.timestamp_slot]
+            )),
+        };
+        let time = match parsed {
+            Ok(time) => time,
+            Err(reason) => {
+                self.tally.inputs.rows -= 1;
+                return self.malformed(line, &reason);
+            }
+        };
+        let age = plan.at.saturating_sub(time);
+        let mut in_window = false;
+        let mut selected = false;
+        for (index, slo) in plan.slos.iter().enumerate() {
+            let Some(band) = slo.counter_for(age) else {
+                continue;
+            };
+            in_window = true;
+            let mut outcome = match slo.filter.eval(row) {
+                Ok(false) => continue,
+                Ok(true) => match slo.judge.eval(row) {
+                    Ok(verdict) => Outcome::Event {
+                        good: verdict == slo.good_when,
+                    },
+                    Err(invalid) => Outcome::Invalid(invalid),
+                },
+                Err(invalid) => Outcome::Invalid(invalid),
+            };
+            selected = true;
+            self.group_key.clear();
+            for &slot in &slo.group_slots {
+                match row.value(slot) {
+                    FieldValue::Scalar(value) => {
+                        self.group_key.push(1);
+                        self.group_key
+                            .extend_from_slice(&(value.len() as u64).to_le_bytes());
+                        self.group_key.extend_from_slice(value);
+                    }
+                    other => {
+                        self.group_key.push(0);
+                        if matches!(outcome, Outcome::Event { .. }) {
+                            let reason = match other {
+                                FieldValue::Null => InvalidReason::Null,
+                                FieldValue::Composite => InvalidReason::NotText,
+                                _ => InvalidReason::Missing,
+                            };
+                            outcome = Outcome::Invalid(Invalid { slot, reason });
+                        }
+                    }
+                }
+            }
+            if let Outcome::Invalid(invalid) = outcome {
+                let reason = self.invalid_reason(invalid);
+                if plan.strict {
+                    return Err(InputError::at(
+                        self.input,
+                        line,
+                        format!("row is invalid for SLO {}: {reason} (--strict)", slo.name),
+                    ));
+                }
+                let problem = self.problem(line, reason);
+                let tally = &mut self.tally.slos[index];
+                tally.invalid_rows += 1;
+                tally.first_invalid.get_or_insert(problem);
+            }
+            let tally = &mut self.tally.slos[index];
+            let group = match tally.groups.get_mut(self.group_key.as_slice()) {
+                Some(group) => group,
+                None => {
+                    if tally.groups.len() >= plan.max_groups {
+                        return Err(InputError::at(
+                            self.input,
+                            line,
+                            format!(
+                                "SLO {} has more than {} distinct groups of ({}); group by fewer or coarser fields, or raise --max-groups",
+                                slo.name,
+                                plan.max_groups,
+                                slo.group_names.join(", ")
+                            ),
+                        ));
+                    }
+                    let values = decode_group_key(&self.group_key, slo.group_slots.len());
+                    tally
+                        .groups
+                        .entry(self.group_key.clone().into_boxed_slice())
+                        .or_insert(GroupTally {
+                            values,
+                            bands: vec![Counts::default(); slo.age_limits.len()],
+                        })
+                }
+            };
+            let counts = &mut group.bands[band];
+            match outcome {
+                Outcome::Event { good } => {
+                    counts.total += 1;
+                    counts.good += u64::from(good);
+                }
+                Outcome::Invalid(_) => counts.invalid += 1,
+            }
+        }
+        let inputs = &mut self.tally.inputs;
+        if !in_window {
+            inputs.outside_windows += 1;
+        } else if selected {
+            inputs.matched += 1;
+        } else {
+            inputs.unselected += 1;
+        }
+        Ok(())
+    }
+
+    fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError> {
+        if self.plan.strict {
+            return Err(InputError::at(
+                self.input,
+                line,
+                format!("malformed row: {reason} (--strict)"),
+            ));
+        }
+        let problem = self.problem(line, reason.to_string());
+        let inputs = &mut self.tally.inputs;
+        inputs.rows += 1;
+        inputs.malformed += 1;
+        if inputs.first_malformed.len() < MALFORMED_SHOWN {
+            inputs.first_malformed.push(problem);
+        }
+        Ok(())
+    }
+}
+
+fn decode_group_key(key: &[u8], fields: usize) -> Vec<Option<String>> {
+    let mut values = Vec::with_capacity(fields);
+    let mut rest = key;
+    for _ in 0..fields {
+        match rest.split_first() {
+            Some((1, tail)) if tail.len() >= 8 => {
+                let (len, tail) = tail.split_at(8);
+                let len = u64::from_le_bytes(len.try_into().unwrap_or([0; 8])) as usize;
+                let (value, tail) = tail.split_at(len.min(tail.len()));
+                values.push(Some(String::from_utf8_lossy(value).into_owned()));
+                rest = tail;
+            }
+            Some((_, tail)) => {
+                values.push(None);
+                rest = tail;
+            }
+            None => values.push(None),
+        }
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_keys_round_trip() {
+        let mut key = vec![1];
+        key.extend_from_slice(&3u64.to_le_bytes());
+        key.extend_from_slice(b"GET");
+        key.push(0);
+        assert_eq!(
+            decode_group_key(&key, 2),
+            vec![Some("GET".to_string()), None]
+        );
+    }
+}

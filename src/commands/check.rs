@@ -1,0 +1,75 @@
+//! `slo check`: the same computation, a terse verdict, and an exit status by policy.
+
+use std::fmt::Write as _;
+
+use crate::cli::CheckArgs;
+use crate::exit::ExitStatus;
+use crate::policy::{self, fails};
+use crate::render;
+use crate::report::Report;
+
+pub(super) fn run(args: &CheckArgs, color: bool) -> anyhow::Result<ExitStatus> {
+    let outcome = super::compute::compute(&args.run)?;
+    outcome.print_warnings();
+    let mut out = Vec::new();
+    match args.run.format {
+        Some(format) => render::renderer(format, color).render(&outcome.report, &mut out)?,
+        None => out = verdict(&outcome.report, args).into_bytes(),
+    }
+    super::write_stdout(&out)?;
+    Ok(policy::check_status(&outcome.report, &args.fail_on))
+}
+
+/// One line per failing result, then a summary line.
+fn verdict(report: &Report, args: &CheckArgs) -> String {
+    let mut text = String::new();
+    let mut failed = 0;
+    for result in &report.results {
+        if !fails(result, &args.fail_on) {
+            continue;
+        }
+        failed += 1;
+        let group = if result.group.is_empty() {
+            String::new()
+        } else {
+            format!(" {{{}}}", result.group_label())
+        };
+        let detail = match result.error_budget.remaining {
+            Some(remaining) => format!(
+                "SLI {} against {} %, {:.1} % of the error budget left",
+                render::percent(result.sli.unwrap_or(0.0)),
+                result.objective,
+                remaining * 100.0
+            ),
+            None => "no events in the window".to_string(),
+        };
+        let _ = writeln!(
+            text,
+            "FAIL {}{} [{}]: {}: {}",
+            result.slo,
+            group,
+            result.window,
+            result.status.as_str(),
+            detail
+        );
+    }
+    let policy: Vec<&str> = args
+        .fail_on
+        .iter()
+        .map(|f| match f {
+            policy::FailOn::Exhausted => "exhausted",
+            policy::FailOn::AtRisk => "at-risk",
+            policy::FailOn::NoData => "no-data",
+        })
+        .collect();
+    let _ = writeln!(
+        text,
+        "{}: {} of {} results fail the policy (--fail-on {}) at {}",
+        if failed == 0 { "ok" } else { "FAILED" },
+        failed,
+        report.results.len(),
+        policy.join(","),
+        report.evaluated_at
+    );
+    text
+}

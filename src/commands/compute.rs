@@ -1,0 +1,289 @@
+//! The computation shared by `report` and `check`: specs → inputs → one counting pass per
+//! source → figures.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+
+use crate::aggregate::{latest_timestamp, Plan, Tally};
+use crate::cli::RunArgs;
+use crate::evaluate::evaluate_slo;
+use crate::input::{self, InputFormat, LogInput};
+use crate::report::{InputSummary, Report};
+use crate::spec::{self, Slo, Source, SpecSet, TimestampSpec};
+use crate::time::{format_rfc3339, parse_instant, UnixNanos};
+
+/// A computed report and the diagnostics to show beside it.
+#[derive(Debug)]
+pub(super) struct Outcome {
+    pub report: Report,
+    pub warnings: Vec<String>,
+}
+
+impl Outcome {
+    /// Prints the warnings to stderr.
+    pub fn print_warnings(&self) {
+        for warning in &self.warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
+}
+
+/// SLOs that read the same logs the same way, counted in one pass.
+struct Pass<'a> {
+    inputs: Vec<LogInput>,
+    format: InputFormat,
+    timestamp: TimestampSpec,
+    slos: Vec<&'a Slo>,
+}
+
+pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
+    let spec_paths = super::spec_paths(&args.specs)?;
+    let specs = spec::discover_spec_files(&spec_paths)
+        .and_then(|files| spec::load_files(&files))
+        .context("invalid spec (run `slo validate` to list every problem)")?;
+    let slos = select_slos(&specs, &args.slo_names)?;
+    let format_override = InputFormat::parse(&args.input_format).map_err(anyhow::Error::msg)?;
+    let cli_logs = input::expand_inputs(&args.logs)?;
+    if cli_logs.iter().filter(|i| **i == LogInput::Stdin).count() > 1 {
+        bail!("standard input (-) can be given only once");
+    }
+    let mut passes = plan_passes(&slos, &cli_logs, format_override)?;
+    let stdin_passes = passes
+        .iter()
+        .filter(|p| p.inputs.contains(&LogInput::Stdin))
+        .count();
+    if stdin_passes > 1 {
+        bail!("the specs read their logs in different ways (source.timestamp or source.format differ), so standard input would have to be read twice; give the SLOs one source, or pass files instead of -");
+    }
+
+    let _spooled;
+    let at: UnixNanos = match args.at.as_str() {
+        "now" => chrono::Utc::now()
+            .timestamp_nanos_opt()
+            .context("the system clock is out of range")?,
+        "latest" => {
+            // Standard input can be read once only: keep a copy for the second pass.
+            if stdin_passes > 0 {
+                let mut file = tempfile::NamedTempFile::new()
+                    .context("cannot create a temporary file for standard input")?;
+                std::io::copy(&mut std::io::stdin().lock(), &mut file)
+                    .context("cannot copy standard input")?;
+                let path = file.into_temp_path();
+                for pass in &mut passes {
+                    for input in &mut pass.inputs {
+                        if *input == LogInput::Stdin {
+                            *input = LogInput::File(path.to_path_buf());
+                        }
+                    }
+                }
+                _spooled = path;
+            }
+            let mut latest = None;
+            for pass in &passes {
+                if let Some(t) = latest_timestamp(&pass.inputs, pass.format, &pass.timestamp)? {
+                    latest = Some(latest.map_or(t, |l: UnixNanos| l.max(t)));
+                }
+            }
+            latest.context("--at latest: no row of the input has a valid timestamp")?
+        }
+        text => parse_instant(text).map_err(|e| anyhow::anyhow!("--at {text}: {e}"))?,
+    };
+
+    let mut summary = InputSummary::default();
+    let mut warnings = Vec::new();
+    let mut results = Vec::new();
+    for pass in &passes {
+        let age_limits: Vec<Vec<i64>> = pass
+            .slos
+            .iter()
+            .map(|slo| slo.windows.iter().map(|w| w.span(at).age_limit).collect())
+            .collect();
+        let plan = Plan::new(
+            &pass.slos,
+            &age_limits,
+            &pass.timestamp,
+            at,
+            args.max_groups,
+            args.strict,
+        )
+        .map_err(anyhow::Error::msg)?;
+        let mut tally: Tally = plan.tally();
+        for log in &pass.inputs {
+            input::read_log(
+                log,
+                pass.format,
+                plan.fields(),
+                &mut plan.counter(log, &mut tally),
+            )?;
+            summary.files.push(log.to_string());
+        }
+        warnings.extend(row_warnings(&pass.slos, &tally));
+        let counts = &tally.inputs;
+        summary.rows += counts.rows;
+        summary.malformed += counts.malformed;
+        summary.outside_windows += counts.outside_windows;
+        summary.unselected += counts.unselected;
+        summary.matched += counts.matched;
+        for (slo, slo_tally) in pass.slos.iter().zip(&tally.slos) {
+            results.push((slo.name.clone(), evaluate_slo(slo, slo_tally, at)));
+        }
+    }
+    // Results in spec order, whatever pass computed them.
+    let order: BTreeMap<&str, usize> = slos
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
+    results.sort_by_key(|(name, _)| order.get(name.as_str()).copied());
+    Ok(Outcome {
+        report: Report {
+            evaluated_at: format_rfc3339(at),
+            inputs: summary,
+            results: results.into_iter().flat_map(|(_, r)| r).collect(),
+        },
+        warnings,
+    })
+}
+
+fn select_slos<'a>(specs: &'a SpecSet, patterns: &[String]) -> anyhow::Result<Vec<&'a Slo>> {
+    if patterns.is_empty() {
+        return Ok(specs.slos.iter().collect());
+    }
+    for pattern in patterns {
+        if !specs.slos.iter().any(|slo| glob_match(pattern, &slo.name)) {
+            let names = specs.slos.iter().map(|s| s.name.as_str());
+            let hint = match crate::suggest::closest(pattern, names) {
+                Some(name) => format!("; did you mean {name}?"),
+                None => format!(
+                    "; the specs define: {}",
+                    specs
+                        .slos
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            bail!("--slo {pattern} matches no SLO{hint}");
+        }
+    }
+    Ok(specs
+        .slos
+        .iter()
+        .filter(|slo| patterns.iter().any(|p| glob_match(p, &slo.name)))
+        .collect())
+}
+
+/// Shell-style matching with `*` (any run of characters) and `?` (one character).
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    let (mut p, mut n) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while n < name.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == name[n]) {
+            p += 1;
+            n += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            backtrack = Some((p, n));
+            p += 1;
+        } else if let Some((star, matched)) = backtrack {
+            p = star + 1;
+            n = matched + 1;
+            backtrack = Some((star, matched + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+fn plan_passes<'a>(
+    slos: &[&'a Slo],
+    cli_logs: &[LogInput],
+    format_override: InputFormat,
+) -> anyhow::Result<Vec<Pass<'a>>> {
+    let mut passes: Vec<Pass<'a>> = Vec::new();
+    for slo in slos {
+        let source: &Arc<Source> = &slo.source;
+        let inputs = if cli_logs.is_empty() {
+            if source.paths.is_empty() {
+                bail!(
+                    "no log to read for SLO {} ({}): pass LOG files, or set source.paths in its spec",
+                    slo.name,
+                    slo.defined_at
+                );
+            }
+            input::expand_inputs(&source.paths)?
+        } else {
+            cli_logs.to_vec()
+        };
+        let format = match format_override {
+            InputFormat::Auto => source.format,
+            other => other,
+        };
+        match passes
+            .iter_mut()
+            .find(|p| p.inputs == inputs && p.format == format && p.timestamp == source.timestamp)
+        {
+            Some(pass) => pass.slos.push(slo),
+            None => passes.push(Pass {
+                inputs,
+                format,
+                timestamp: source.timestamp.clone(),
+                slos: vec![slo],
+            }),
+        }
+    }
+    Ok(passes)
+}
+
+fn row_warnings(slos: &[&Slo], tally: &Tally) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let inputs = &tally.inputs;
+    for problem in &inputs.first_malformed {
+        warnings.push(format!(
+            "{}:{}: malformed row skipped: {}",
+            problem.input, problem.line, problem.reason
+        ));
+    }
+    if inputs.malformed > inputs.first_malformed.len() as u64 {
+        warnings.push(format!(
+            "{} malformed rows in all ({} shown); --strict makes them an error",
+            inputs.malformed,
+            inputs.first_malformed.len()
+        ));
+    }
+    for (slo, slo_tally) in slos.iter().zip(&tally.slos) {
+        if let Some(first) = &slo_tally.first_invalid {
+            warnings.push(format!(
+                "SLO {}: {} row{} invalid (counted in `invalid`, not in the SLI); first at {}:{}: {}",
+                slo.name,
+                slo_tally.invalid_rows,
+                if slo_tally.invalid_rows == 1 { "" } else { "s" },
+                first.input,
+                first.line,
+                first.reason
+            ));
+        }
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("checkout-*", "checkout-availability"));
+        assert!(glob_match("*latency", "cart-latency"));
+        assert!(glob_match("c?rt-*", "cart-latency"));
+        assert!(glob_match("*", "x"));
+        assert!(!glob_match("checkout", "checkout-availability"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(!glob_match("a*b*c", "axxbyy"));
+    }
+}

@@ -1,0 +1,15 @@
+//! `slo report`: the full report in the chosen format.
+
+use crate::cli::RunArgs;
+use crate::exit::ExitStatus;
+use crate::render::{self, OutputFormat};
+
+pub(super) fn run(args: &RunArgs, color: bool) -> anyhow::Result<ExitStatus> {
+    let outcome = super::compute::compute(args)?;
+    outcome.print_warnings();
+    let mut out = Vec::new();
+    render::renderer(args.format.unwrap_or(OutputFormat::Table), color)
+        .render(&outcome.report, &mut out)?;
+    super::write_stdout(&out)?;
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,36 @@
+//! The expression language of `filter`, `good` and `bad`: a small, CEL-like
+//! boolean language over the fields of a log row, such as
+//! `status >= 500 or (latency_ms > 300 and path.startsWith("/api"))`.
+//!
+//! The work is split in three stages, each in its own module:
+//!
+//! * [`parser`] turns source text into an [`Expr`] tree, reporting syntax
+//!   errors with the byte offset of the offending token.
+//! * [`ast`] is that tree. It is kept separate from evaluation on purpose:
+//!   it is a plain, normalised description of the condition (field paths,
+//!   operators, literals, spans) with no knowledge of how rows are read, so
+//!   it can later be translated into another query language, such as a SQL
+//!   `WHERE` clause or a PromQL label matcher, or printed back for humans.
+//! * [`program`] compiles an [`Expr`] into a [`Program`]: fields resolved to
+//!   slot numbers, literals pre-parsed, regexes compiled once. Evaluating a
+//!   row then costs no allocation and no string lookups. Values that cannot
+//!   be used (a missing field, a non-numeric latency) make the result
+//!   [`Invalid`] rather than silently true or false, so they can be reported.
+//!
+//! ```text
+//! let expr = parse("status >= 500")?;            // syntax → Expr
+//! let mut slots = FieldSlots::new();             // shared by filter/good/bad
+//! let program = Program::compile(&expr, &mut slots)?;
+//! program.eval(&row)                             // Ok(true) / Ok(false) / Err(Invalid)
+//! ```
+
+pub mod ast;
+mod lexer;
+pub mod parser;
+pub mod program;
+
+pub use ast::{Expr, FieldPath, Span};
+pub use parser::{parse, ParseError};
+pub use program::{
+    CompileError, FieldRegistry, FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row,
+};

@@ -1,0 +1,438 @@
+//! JSON logs: one object per line (JSON Lines), or an array of objects.
+//!
+//! Nested fields are reached by dotted path (`http.status`). Strings are unescaped; numbers and
+//! booleans are passed on as their literal text, so that the expression decides how to read them.
+
+use std::io::BufRead;
+
+use serde_json::Value;
+
+use super::{FieldTable, InputError, LogInput, RowSink, RowValues, SlotValue, MAX_RECORD_BYTES};
+
+/// Reads JSON Lines: each non-blank line is one row.
+pub(super) fn read_lines(
+    input: &LogInput,
+    mut reader: Box<dyn BufRead + Send>,
+    fields: &FieldTable,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let mut line_buffer = Vec::with_capacity(4096);
+    let mut values = RowValues::new(fields.paths().len());
+    let mut line = 0u64;
+    loop {
+        line_buffer.clear();
+        line += 1;
+        let too_long = match read_line_limited(&mut reader, &mut line_buffer) {
+            Ok(None) => return Ok(()),
+            Ok(Some(too_long)) => too_long,
+            Err(e) => {
+                return Err(InputError::at(
+                    input,
+                    line,
+                    format!("read failed: {e} (is the file truncated or corrupt?)"),
+                ))
+            }
+        };
+        if too_long {
+            sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
+            continue;
+        }
+        let text = strip_bom(line_buffer.trim_ascii(), line);
+        if text.is_empty() {
+            continue;
+        }
+        row_from_json(text, fields, &mut values, line, sink)?;
+    }
+}
+
+/// Reads a JSON array of objects, or objects written one after another, streaming.
+pub(super) fn read_values(
+    input: &LogInput,
+    mut reader: Box<dyn BufRead + Send>,
+    fields: &FieldTable,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let mut splitter = ValueSplitter::default();
+    let mut values = RowValues::new(fields.paths().len());
+    let mut record = Vec::with_capacity(4096);
+    loop {
+        record.clear();
+        let next = splitter.next_value(&mut reader, &mut record).map_err(|e| {
+            InputError::at(
+                input,
+                splitter.line,
+                format!("read failed: {e} (is the file truncated or corrupt?)"),
+            )
+        })?;
+        match next {
+            Split::End => return Ok(()),
+            Split::Value {
+                line,
+                too_long: false,
+            } => row_from_json(&record, fields, &mut values, line, sink)?,
+            Split::Value {
+                line,
+                too_long: true,
+            } => sink.malformed(line, &format!("value longer than {MAX_RECORD_BYTES} bytes"))?,
+            Split::Garbage { line, reason } => sink.malformed(line, reason)?,
+        }
+    }
+}
+
+fn strip_bom(text: &[u8], line: u64) -> &[u8] {
+    if line == 1 {
+        text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text)
+    } else {
+        text
+    }
+}
+
+fn row_from_json(
+    text: &[u8],
+    fields: &FieldTable,
+    values: &mut RowValues,
+    line: u64,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let object = match serde_json::from_slice::<Value>(text) {
+        Ok(Value::Object(object)) => object,
+        Ok(other) => {
+            let kind = match other {
+                Value::Array(_) => "an array",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                Value::Bool(_) => "a boolean",
+                _ => "null",
+            };
+            return sink.malformed(line, &format!("expected a JSON object, found {kind}"));
+        }
+        Err(e) => return sink.malformed(line, &format!("invalid JSON: {e}")),
+    };
+    values.clear();
+    for (slot, path) in fields.paths().iter().enumerate() {
+        let mut found = object.get(&path.0[0]);
+        for segment in &path.0[1..] {
+            found = found.and_then(|v| v.get(segment));
+        }
+        if found.is_none() && path.0.len() > 1 {
+            found = object.get(&path.to_string());
+        }
+        match found {
+            None => {}
+            Some(Value::Null) => values.set(slot, SlotValue::Null),
+            Some(Value::String(s)) => values.set_text(slot, s.as_bytes()),
+            Some(Value::Number(n)) => values.set_text(slot, n.to_string().as_bytes()),
+            Some(Value::Bool(b)) => values.set_text(slot, if *b { b"true" } else { b"false" }),
+            Some(Value::Array(_) | Value::Object(_)) => values.set(slot, SlotValue::Composite),
+        }
+    }
+    sink.row(values, line)
+}
+
+/// Reads one line into `buffer` (without the newline). Returns `None` at the end of input and
+/// `Some(true)` when the line exceeded [`MAX_RECORD_BYTES`] (the rest of it is skipped).
+fn read_line_limited(
+    reader: &mut dyn BufRead,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<Option<bool>> {
+    let mut read_any = false;
+    let mut too_long = false;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(read_any.then_some(too_long));
+        }
+        read_any = true;
+        let (chunk, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (&available[..i], Some(i + 1)),
+            None => (available, None),
+        };
+        if !too_long {
+            if buffer.len() + chunk.len() > MAX_RECORD_BYTES {
+                too_long = true;
+                buffer.clear();
+            } else {
+                buffer.extend_from_slice(chunk);
+            }
+        }
+        let consumed = done.unwrap_or(chunk.len());
+        reader.consume(consumed);
+        if done.is_some() {
+            return Ok(Some(too_long));
+        }
+    }
+}
+
+enum Split {
+    End,
+    Value { line: u64, too_long: bool },
+    Garbage { line: u64, reason: &'static str },
+}
+
+/// Cuts a stream of JSON text into top-level values: the elements of an outer array, or values
+/// written one after another. It tracks strings and nesting only, leaving parsing to serde_json.
+#[derive(Default)]
+struct ValueSplitter {
+    line: u64,
+    started: bool,
+    in_array: bool,
+    finished: bool,
+}
+
+impl ValueSplitter {
+    fn next_value(
+        &mut self,
+        reader: &mut dyn BufRead,
+        out: &mut Vec<u8>,
+    ) -> std::io::Result<Split> {
+        if !self.started {
+            self.started = true;
+            self.line = 1;
+            let head = reader.fill_buf()?;
+            if head.starts_with(b"\xef\xbb\xbf") {
+                reader.consume(3);
+            }
+            if self.skip_whitespace(reader)? == Some(b'[') {
+                reader.consume(1);
+                self.in_array = true;
+            }
+        }
+        loop {
+            if self.finished {
+                return match self.skip_whitespace(reader)? {
+                    None => Ok(Split::End),
+                    Some(_) => {
+                        let line = self.line;
+                        self.skip_rest(reader)?;
+                        Ok(Split::Garbage {
+                            line,
+                            reason: "text after the end of the JSON array",
+                        })
+                    }
+                };
+            }
+            match self.skip_whitespace(reader)? {
+                None if self.in_array => {
+                    self.finished = true;
+                    return Ok(Split::Garbage {
+                        line: self.line,
+                        reason: "the JSON array is not closed (truncated file?)",
+                    });
+                }
+                None => return Ok(Split::End),
+                Some(b',') if self.in_array => reader.consume(1),
+                Some(b']') if self.in_array => {
+                    reader.consume(1);
+                    self.finished = true;
+                }
+                Some(_) => return self.take_value(reader, out),
+            }
+        }
+    }
+
+    fn skip_whitespace(&mut self, reader: &mut dyn BufRead) -> std::io::Result<Option<u8>> {
+        loop {
+            let available = reader.fill_buf()?;
+            if available.is_empty() {
+                return Ok(None);
+            }
+            match available.iter().position(|b| !b.is_ascii_whitespace()) {
+                Some(i) => {
+                    self.line += available[..i].iter().filter(|&&b| b == b'\n').count() as u64;
+                    reader.consume(i);
+                    return Ok(reader.fill_buf()?.first().copied());
+                }
+                None => {
+                    self.line += available.iter().filter(|&&b| b == b'\n').count() as u64;
+                    let n = available.len();
+                    reader.consume(n);
+                }
+            }
+        }
+    }
+
+    fn skip_rest(&mut self, reader: &mut dyn BufRead) -> std::io::Result<()> {
+        loop {
+            let n = reader.fill_buf()?.len();
+            if n == 0 {
+                return Ok(());
+            }
+            reader.consume(n);
+        }
+    }
+
+    fn take_value(
+        &mut self,
+        reader: &mut dyn BufRead,
+        out: &mut Vec<u8>,
+    ) -> std::io::Result<Split> {
+        let line = self.line;
+        let mut depth = 0usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut too_long = false;
+        loop {
+            let available = reader.fill_buf()?;
+            if available.is_empty() {
+                if self.in_array {
+                    self.finished = true;
+                }
+                return Ok(if out.is_empty() && !too_long {
+                    Split::End
+                } else {
+                    Split::Value { line, too_long }
+                });
+            }
+            let mut end = None;
+            for (i, &b) in available.iter().enumerate() {
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' if depth > 0 => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    b',' | b']' if depth == 0 && self.in_array => {
+                        end = Some(i);
+                        break;
+                    }
+                    b'\n' if depth == 0 && !self.in_array => {
+                        end = Some(i);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let take = end.unwrap_or(available.len());
+            if !too_long {
+                if out.len() + take > MAX_RECORD_BYTES {
+                    too_long = true;
+                    out.clear();
+                } else {
+                    out.extend_from_slice(&available[..take]);
+                }
+            }
+            reader.consume(take);
+            if end.is_some() {
+                return Ok(Split::Value { line, too_long });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
+    use std::io::Cursor;
+
+    #[derive(Default)]
+    struct Collect {
+        rows: Vec<(u64, Vec<String>)>,
+        malformed: Vec<(u64, String)>,
+    }
+
+    impl RowSink for Collect {
+        fn row(&mut self, row: &RowValues, line: u64) -> Result<(), InputError> {
+            let values = (0..row.slots.len())
+                .map(|slot| match row.value(slot) {
+                    FieldValue::Scalar(s) => String::from_utf8_lossy(s).into_owned(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            self.rows.push((line, values));
+            Ok(())
+        }
+        fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError> {
+            self.malformed.push((line, reason.to_string()));
+            Ok(())
+        }
+    }
+
+    fn table() -> FieldTable {
+        let mut table = FieldTable::default();
+        table.slot(&FieldPath(vec!["a".into()]));
+        table.slot(&FieldPath(vec!["http".into(), "status".into()]));
+        table
+    }
+
+    fn lines(text: &str) -> Collect {
+        let mut sink = Collect::default();
+        read_lines(
+            &LogInput::Stdin,
+            Box::new(Cursor::new(text.as_bytes().to_vec())),
+            &table(),
+            &mut sink,
+        )
+        .unwrap();
+        sink
+    }
+
+    fn array(text: &str) -> Collect {
+        let mut sink = Collect::default();
+        read_values(
+            &LogInput::Stdin,
+            Box::new(Cursor::new(text.as_bytes().to_vec())),
+            &table(),
+            &mut sink,
+        )
+        .unwrap();
+        sink
+    }
+
+    #[test]
+    fn json_lines_with_nesting_and_damage() {
+        let sink = lines("{\"a\": \"x\\\"y\", \"http\": {\"status\": 503}}\n\n[1]\n{\"a\": null, \"http\": {}}\r\n{bad\n42\n");
+        assert_eq!(
+            sink.rows,
+            vec![
+                (1, vec!["x\"y".to_string(), "503".to_string()]),
+                (4, vec!["Null".to_string(), "Missing".to_string()]),
+            ]
+        );
+        assert_eq!(
+            sink.malformed.iter().map(|m| m.0).collect::<Vec<_>>(),
+            vec![3, 5, 6]
+        );
+        assert!(sink.malformed[0].1.contains("found an array"));
+    }
+
+    #[test]
+    fn arrays_stream_by_element() {
+        let sink =
+            array("[\n  {\"a\": \"1,]\"},\n  {\"a\": 2,\n   \"http\": {\"status\": true}}\n]\n");
+        assert_eq!(
+            sink.rows,
+            vec![
+                (2, vec!["1,]".to_string(), "Missing".to_string()]),
+                (3, vec!["2".to_string(), "true".to_string()]),
+            ]
+        );
+        assert!(sink.malformed.is_empty());
+        let sink = array("{\"a\": 1}\n{\"a\": 2}");
+        assert_eq!(sink.rows.len(), 2);
+        let sink = array("[{\"a\": 1}, {\"a\": 2");
+        assert_eq!(sink.rows.len(), 1);
+        assert_eq!(sink.malformed.len(), 1);
+        let sink = array("[{\"a\": 1}] trailing");
+        assert_eq!((sink.rows.len(), sink.malformed.len()), (1, 1));
+        assert!(array("").rows.is_empty());
+        assert!(array("[]").rows.is_empty());
+    }
+}

@@ -1,0 +1,389 @@
+//! Reading request logs: which files, how they are compressed, which format, and one row at a
+//! time into the slots the SLOs need.
+//!
+//! Only this module knows file formats. Readers fill a [`RowValues`] with just the fields that
+//! some SLO references (see [`FieldTable`]) and hand each row to a [`RowSink`] with its line
+//! number; rows that cannot be read go to the sink as malformed, so nothing is dropped silently.
+
+mod csv;
+mod json;
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
+
+/// Size of read buffers for log files.
+const BUFFER_BYTES: usize = 256 * 1024;
+/// Longest single record (line or JSON value) accepted; longer ones are malformed rows.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
+
+/// The format of a log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Decide by file extension, then by content.
+    Auto,
+    /// Comma-separated values with a header row (RFC 4180 quoting).
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// One JSON object per line.
+    Jsonl,
+    /// A JSON array of objects (or objects one after another).
+    Json,
+}
+
+impl InputFormat {
+    /// Parses `auto`, `csv`, `tsv`, `jsonl` (or `ndjson`) and `json`.
+    pub fn parse(text: &str) -> Result<InputFormat, String> {
+        match text.to_ascii_lowercase().as_str() {
+            "auto" => Ok(InputFormat::Auto),
+            "csv" => Ok(InputFormat::Csv),
+            "tsv" => Ok(InputFormat::Tsv),
+            "jsonl" | "ndjson" => Ok(InputFormat::Jsonl),
+            "json" => Ok(InputFormat::Json),
+            _ => Err(format!(
+                "unknown log format '{text}': use auto, csv, tsv, jsonl or json"
+            )),
+        }
+    }
+}
+
+/// One log to read: a file or standard input.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LogInput {
+    /// A file.
+    File(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+}
+
+impl fmt::Display for LogInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LogInput::File(path) => write!(f, "{}", path.display()),
+            LogInput::Stdin => f.write_str("<stdin>"),
+        }
+    }
+}
+
+/// A problem reading a log, with where it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// The log, as named to the user.
+    pub input: String,
+    /// 1-based line, when known.
+    pub line: Option<u64>,
+    /// What went wrong and what to do.
+    pub message: String,
+}
+
+impl InputError {
+    /// An error about a whole log.
+    pub fn new(input: &LogInput, message: impl Into<String>) -> InputError {
+        InputError {
+            input: input.to_string(),
+            line: None,
+            message: message.into(),
+        }
+    }
+
+    /// An error at one line of a log.
+    pub fn at(input: &LogInput, line: u64, message: impl Into<String>) -> InputError {
+        InputError {
+            input: input.to_string(),
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.input, self.message),
+            None => write!(f, "{}: {}", self.input, self.message),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Expands log arguments: `-` is standard input, a folder gives every non-hidden file in it
+/// (sorted by name, not recursive).
+pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<LogInput>, InputError> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(LogInput::Stdin);
+        } else if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| {
+                InputError::new(
+                    &LogInput::File(path.clone()),
+                    format!("cannot read folder: {e}"),
+                )
+            })?;
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && !p
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with('.'))
+                })
+                .collect();
+            files.sort();
+            inputs.extend(files.into_iter().map(LogInput::File));
+        } else if path.is_file() {
+            inputs.push(LogInput::File(path.clone()));
+        } else {
+            return Err(InputError::new(
+                &LogInput::File(path.clone()),
+                "no such log file or folder",
+            ));
+        }
+    }
+    Ok(inputs)
+}
+
+/// Opens a log, undoing gzip or zstd compression recognised by its magic bytes.
+pub fn open(input: &LogInput) -> Result<Box<dyn BufRead + Send>, InputError> {
+    let raw: Box<dyn Read + Send> = match input {
+        LogInput::Stdin => Box::new(io::stdin()),
+        LogInput::File(path) => Box::new(
+            File::open(path).map_err(|e| InputError::new(input, format!("cannot open: {e}")))?,
+        ),
+    };
+    decompress(raw).map_err(|e| InputError::new(input, format!("cannot read: {e}")))
+}
+
+fn decompress(mut raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Send>> {
+    let mut magic = [0u8; 4];
+    let mut filled = 0;
+    while filled < magic.len() {
+        match raw.read(&mut magic[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let head = Cursor::new(magic[..filled].to_vec());
+    let whole = head.chain(raw);
+    Ok(match magic[..filled] {
+        [0x1f, 0x8b, ..] => Box::new(BufReader::with_capacity(
+            BUFFER_BYTES,
+            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUFFER_BYTES, whole)),
+        )),
+        [0x28, 0xb5, 0x2f, 0xfd] => Box::new(BufReader::with_capacity(
+            BUFFER_BYTES,
+            zstd::stream::read::Decoder::new(whole)?,
+        )),
+        _ => Box::new(BufReader::with_capacity(BUFFER_BYTES, whole)),
+    })
+}
+
+/// Decides the format of a log: by extension (ignoring `.gz`/`.zst`), then by its first bytes.
+pub fn detect_format(input: &LogInput, reader: &mut dyn BufRead) -> io::Result<InputFormat> {
+    if let LogInput::File(path) = input {
+        if let Some(format) = format_from_extension(path) {
+            return Ok(format);
+        }
+    }
+    let head = reader.fill_buf()?;
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let first = head.iter().find(|b| !b.is_ascii_whitespace());
+    Ok(match first {
+        Some(b'{') => InputFormat::Jsonl,
+        Some(b'[') => InputFormat::Json,
+        _ => {
+            let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+            if first_line.contains(&b'\t') && !first_line.contains(&b',') {
+                InputFormat::Tsv
+            } else {
+                InputFormat::Csv
+            }
+        }
+    })
+}
+
+fn format_from_extension(path: &Path) -> Option<InputFormat> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".gzip"))
+        .or_else(|| name.strip_suffix(".zst"))
+        .or_else(|| name.strip_suffix(".zstd"))
+        .unwrap_or(&name);
+    let extension = name.rsplit_once('.')?.1;
+    match extension {
+        "csv" => Some(InputFormat::Csv),
+        "tsv" | "tab" => Some(InputFormat::Tsv),
+        "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
+        "json" => Some(InputFormat::Json),
+        _ => None,
+    }
+}
+
+/// The fields that the loaded SLOs reference, each with a slot number.
+#[derive(Debug, Clone, Default)]
+pub struct FieldTable {
+    paths: Vec<FieldPath>,
+}
+
+impl FieldTable {
+    /// The field paths, indexed by slot.
+    pub fn paths(&self) -> &[FieldPath] {
+        &self.paths
+    }
+}
+
+impl FieldRegistry for FieldTable {
+    fn slot(&mut self, path: &FieldPath) -> usize {
+        match self.paths.iter().position(|p| p == path) {
+            Some(slot) => slot,
+            None => {
+                self.paths.push(path.clone());
+                self.paths.len() - 1
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SlotValue {
+    Missing,
+    Null,
+    Composite,
+    Text { start: usize, end: usize },
+}
+
+/// One row's values for every slot of a [`FieldTable`], in buffers reused from row to row.
+#[derive(Debug, Clone)]
+pub struct RowValues {
+    bytes: Vec<u8>,
+    slots: Vec<SlotValue>,
+}
+
+impl RowValues {
+    /// Empty values for `slots` slots.
+    pub fn new(slots: usize) -> RowValues {
+        RowValues {
+            bytes: Vec::with_capacity(256),
+            slots: vec![SlotValue::Missing; slots],
+        }
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.slots.fill(SlotValue::Missing);
+    }
+
+    fn set_text(&mut self, slot: usize, text: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(text);
+        self.slots[slot] = SlotValue::Text {
+            start,
+            end: self.bytes.len(),
+        };
+    }
+
+    fn set(&mut self, slot: usize, value: SlotValue) {
+        self.slots[slot] = value;
+    }
+}
+
+impl Row for RowValues {
+    fn value(&self, slot: usize) -> FieldValue<'_> {
+        match self.slots.get(slot) {
+            Some(SlotValue::Text { start, end }) => FieldValue::Scalar(&self.bytes[*start..*end]),
+            Some(SlotValue::Null) => FieldValue::Null,
+            Some(SlotValue::Composite) => FieldValue::Composite,
+            Some(SlotValue::Missing) | None => FieldValue::Missing,
+        }
+    }
+}
+
+/// Receives the rows of a log, in order.
+pub trait RowSink {
+    /// A row that was read, with the line it starts on.
+    fn row(&mut self, row: &RowValues, line: u64) -> Result<(), InputError>;
+    /// A row that could not be read, with the line it starts on and why.
+    fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError>;
+}
+
+/// Reads one log, filling the slots of `fields` for each row and passing it to `sink`.
+pub fn read_log(
+    input: &LogInput,
+    format: InputFormat,
+    fields: &FieldTable,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let mut reader = open(input)?;
+    let format = match format {
+        InputFormat::Auto => detect_format(input, &mut reader)
+            .map_err(|e| InputError::new(input, format!("cannot read: {e}")))?,
+        other => other,
+    };
+    match format {
+        InputFormat::Csv => csv::read(input, reader, b',', fields, sink),
+        InputFormat::Tsv => csv::read(input, reader, b'\t', fields, sink),
+        InputFormat::Jsonl => json::read_lines(input, reader, fields, sink),
+        InputFormat::Json | InputFormat::Auto => json::read_values(input, reader, fields, sink),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_decides_first() {
+        assert_eq!(
+            format_from_extension(Path::new("a/b.csv.gz")),
+            Some(InputFormat::Csv)
+        );
+        assert_eq!(
+            format_from_extension(Path::new("b.JSONL")),
+            Some(InputFormat::Jsonl)
+        );
+        assert_eq!(
+            format_from_extension(Path::new("b.ndjson.zst")),
+            Some(InputFormat::Jsonl)
+        );
+        assert_eq!(format_from_extension(Path::new("b.log")), None);
+    }
+
+    #[test]
+    fn content_decides_otherwise() {
+        let input = LogInput::Stdin;
+        let detect =
+            |text: &str| detect_format(&input, &mut Cursor::new(text.as_bytes().to_vec())).unwrap();
+        assert_eq!(detect("  {\"a\":1}\n"), InputFormat::Jsonl);
+        assert_eq!(detect("[{\"a\":1}]"), InputFormat::Json);
+        assert_eq!(detect("a\tb\n1\t2\n"), InputFormat::Tsv);
+        assert_eq!(detect("a,b\n1,2\n"), InputFormat::Csv);
+        assert_eq!(detect("\u{feff}{\"a\":1}"), InputFormat::Jsonl);
+    }
+
+    #[test]
+    fn compressed_streams_are_recognised() {
+        use std::io::Write;
+        let text = b"timestamp,status\n2026-01-01T00:00:00Z,200\n";
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(text).unwrap();
+        let gz = gz.finish().unwrap();
+        let zst = zstd::encode_all(&text[..], 3).unwrap();
+        for data in [gz, zst, text.to_vec()] {
+            let mut out = String::new();
+            decompress(Box::new(Cursor::new(data)))
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            assert_eq!(out.as_bytes(), text);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Numbers as people read them: `99.93 %`, `1.2 M`, `+0.05 pts`.
+
+/// A fraction as a percentage with enough digits to tell it from a nearby objective.
+pub fn percent(fraction: f64) -> String {
+    let value = fraction * 100.0;
+    if value == 100.0 || value == 0.0 {
+        return format!("{value:.0} %");
+    }
+    // Show 3 decimals, trimming zeros, but never round 99.9996 up to "100".
+    let mut text = format!("{value:.3}");
+    if text.starts_with("100") && value < 100.0 {
+        text = format!("{:.6}", value);
+        text.truncate(text.find('.').map_or(text.len(), |p| p + 5));
+    }
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text} %")
+}
+
+/// A margin in percentage points, signed.
+pub fn points(fraction: f64) -> String {
+    let value = fraction * 100.0;
+    let text = format!("{value:+.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    let text = if matches!(text, "+" | "-" | "+0" | "-0") {
+        "0"
+    } else {
+        text
+    };
+    format!("{text} pts")
+}
+
+/// An event count, shortened past ten thousand: `9 876`, `12.3 k`, `1.2 M`.
+pub fn count(n: u64) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=999_999 => trim(format!("{:.1}", n as f64 / 1e3)) + " k",
+        1_000_000..=999_999_999 => trim(format!("{:.1}", n as f64 / 1e6)) + " M",
+        _ => trim(format!("{:.1}", n as f64 / 1e9)) + " G",
+    }
+}
+
+fn trim(text: String) -> String {
+    text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_numbers() {
+        assert_eq!(percent(0.9995), "99.95 %");
+        assert_eq!(percent(0.99871), "99.871 %");
+        assert_eq!(percent(1.0), "100 %");
+        assert_eq!(percent(0.999999), "99.9999 %");
+        assert_eq!(percent(0.5), "50 %");
+        assert_eq!(points(0.0005), "+0.05 pts");
+        assert_eq!(points(-0.0129), "-1.29 pts");
+        assert_eq!(points(0.0), "0 pts");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(12_345), "12.3 k");
+        assert_eq!(count(1_200_000), "1.2 M");
+        assert_eq!(count(10_000), "10 k");
+    }
+}

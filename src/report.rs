@@ -1,0 +1,143 @@
+//! The finished report: the contract between the maths and every renderer.
+//!
+//! Renderers read a [`Report`] and compute nothing. It serialises as the JSON output format
+//! (schema in `docs/json-output.md`); fractions are fractions (0.999), never percentages,
+//! except `objective`, which is the percentage as written in the spec.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Everything `slo report` and `slo check` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The evaluation instant `A`, RFC 3339 UTC.
+    pub evaluated_at: String,
+    /// How the input rows were accounted for.
+    pub inputs: InputSummary,
+    /// One result per SLO × group × window, sorted by SLO (spec order), group, window (spec order).
+    pub results: Vec<SloResult>,
+}
+
+/// Row accounting: `rows = malformed + outside_windows + unselected + matched`.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct InputSummary {
+    /// The logs read, as named on the command line or in the spec.
+    pub files: Vec<String>,
+    /// Data rows read (header rows and blank lines excluded).
+    pub rows: u64,
+    /// Rows that could not be read or had no valid timestamp.
+    pub malformed: u64,
+    /// Readable rows whose time lies in no window of any SLO.
+    pub outside_windows: u64,
+    /// Rows inside some window that no SLO's filter selects.
+    pub unselected: u64,
+    /// Rows that are an event of at least one SLO, or invalid for one.
+    pub matched: u64,
+}
+
+/// The figures of one SLO for one group over one window.
+#[derive(Debug, Clone, Serialize)]
+pub struct SloResult {
+    /// The SLO's name.
+    pub slo: String,
+    /// The SLO's service label, if any.
+    pub service: Option<String>,
+    /// The group's field values (`null` where rows lacked the field); empty without `group_by`.
+    pub group: BTreeMap<String, Option<String>>,
+    /// The window as written in the spec (`30d`, `month Europe/Berlin`).
+    pub window: String,
+    /// Start of the window, RFC 3339 UTC (exclusive for rolling windows, inclusive for calendar ones).
+    pub start: String,
+    /// End of the window: the evaluation instant, inclusive.
+    pub end: String,
+    /// The objective in percent, as written (99.9).
+    pub objective: f64,
+    /// `occurrences`.
+    pub budgeting: &'static str,
+    /// Valid events in the window.
+    pub total: u64,
+    /// Good events.
+    pub good: u64,
+    /// `total − good`.
+    pub bad: u64,
+    /// Rows the SLO selected (or could not rule out) that were invalid for it.
+    pub invalid: u64,
+    /// `good / total`, a fraction; `null` without events.
+    pub sli: Option<f64>,
+    /// `sli − objective`, as a fraction (0.0005 is 0.05 percentage points); `null` without events.
+    pub sli_margin: Option<f64>,
+    /// The error budget.
+    pub error_budget: ErrorBudget,
+    /// Burn rates keyed by lookback as written (`1h`); `null` where the lookback holds no events.
+    pub burn_rates: BTreeMap<String, Option<f64>>,
+    /// Multiwindow burn-rate alerts.
+    pub alerts: Vec<AlertState>,
+    /// Seconds until the budget is spent at the 1h burn rate; `null` unless both are positive.
+    pub time_to_exhaustion_s: Option<f64>,
+    /// `no_data`, `exhausted`, `at_risk` or `ok`.
+    pub status: Status,
+}
+
+/// The error budget of one result.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorBudget {
+    /// Bad events the window may hold: `(1 − objective) × total`.
+    pub allowed: f64,
+    /// `bad / allowed`, a fraction that may exceed 1; `null` without events.
+    pub consumed: Option<f64>,
+    /// `1 − consumed`, negative once overspent; `null` without events.
+    pub remaining: Option<f64>,
+}
+
+/// One burn-rate alert rule evaluated for one result.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertState {
+    /// `page` or `ticket`.
+    pub severity: String,
+    /// The long lookback as written.
+    pub long: String,
+    /// The short lookback as written.
+    pub short: String,
+    /// The burn rate both lookbacks must exceed.
+    pub threshold: f64,
+    /// Whether both burn rates exceed the threshold.
+    pub firing: bool,
+}
+
+/// The state of one result, from worst to best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The error budget is spent: `remaining ≤ 0`.
+    Exhausted,
+    /// A burn-rate alert fires.
+    AtRisk,
+    /// No events in the window.
+    NoData,
+    /// None of the above.
+    Ok,
+}
+
+impl Status {
+    /// The name used in JSON and `--fail-on`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Exhausted => "exhausted",
+            Status::AtRisk => "at_risk",
+            Status::NoData => "no_data",
+            Status::Ok => "ok",
+        }
+    }
+}
+
+impl SloResult {
+    /// The group as `route=/api/cart, method=GET`, or empty.
+    pub fn group_label(&self) -> String {
+        self.group
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("(missing)")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

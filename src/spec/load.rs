@@ -1,0 +1,877 @@
+//! Reading spec files into a [`SpecSet`], collecting every problem with its position.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::yaml::{self, Node, Position, Value};
+use super::{
+    Budgeting, Condition, Judgement, Location, Objective, Slo, Source, SpecError, SpecErrors,
+    SpecSet, TimestampSpec, Window,
+};
+use crate::expr::{self, FieldPath};
+use crate::input::InputFormat;
+use crate::suggest::closest;
+use crate::time::{CalendarUnit, SpanDuration, TimestampFormat, Zone};
+
+const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
+const SOURCE_KEYS: &[&str] = &["paths", "format", "timestamp"];
+const TIMESTAMP_KEYS: &[&str] = &["field", "format", "timezone"];
+const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting"];
+const SLO_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "service",
+    "objective",
+    "windows",
+    "filter",
+    "good",
+    "bad",
+    "group_by",
+    "budgeting",
+];
+const CALENDAR_KEYS: &[&str] = &["calendar", "timezone"];
+/// Largest spec file read; specs are small, and this bounds memory on a wrong path.
+const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Expands spec arguments into files: a directory gives its `*.yaml`/`*.yml` files, sorted.
+pub fn discover_spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecErrors> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match std::fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(|entry| entry.ok().map(|e| e.path()))
+                        .filter(|p| {
+                            p.is_file()
+                                && matches!(
+                                    p.extension().and_then(|e| e.to_str()),
+                                    Some("yaml" | "yml")
+                                )
+                        })
+                        .collect();
+                    found.sort();
+                    if found.is_empty() {
+                        errors.push(file_error(
+                            path,
+                            "this folder holds no *.yaml or *.yml spec file",
+                        ));
+                    }
+                    files.extend(found);
+                }
+                Err(e) => errors.push(file_error(path, &format!("cannot read folder: {e}"))),
+            }
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            errors.push(file_error(path, "no such spec file or folder"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+/// Loads spec files, checking everything; returns every problem found.
+pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
+    let mut set = SpecSet::default();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, Location> = HashMap::new();
+    for file in files {
+        set.files.push(file.clone());
+        let text = match read_spec(file) {
+            Ok(text) => text,
+            Err(message) => {
+                errors.push(file_error(file, &message));
+                continue;
+            }
+        };
+        let mut checker = Checker {
+            file,
+            errors: Vec::new(),
+        };
+        let slos = checker.spec_file(&text);
+        for slo in slos {
+            if let Some(first) = seen.get(&slo.name) {
+                checker.errors.push(SpecError {
+                    file: file.clone(),
+                    line: slo.defined_at.line,
+                    column: slo.defined_at.column,
+                    message: format!(
+                        "SLO name '{}' is already used at {first}; names must be unique across all specs",
+                        slo.name
+                    ),
+                });
+                continue;
+            }
+            seen.insert(slo.name.clone(), slo.defined_at.clone());
+            set.slos.push(slo);
+        }
+        errors.extend(checker.errors);
+    }
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+fn read_spec(file: &Path) -> Result<String, String> {
+    let metadata = std::fs::metadata(file).map_err(|e| format!("cannot read spec: {e}"))?;
+    if metadata.len() > MAX_SPEC_BYTES {
+        return Err(format!(
+            "spec file is {} bytes, more than the {MAX_SPEC_BYTES} a spec may have; is this a log file?",
+            metadata.len()
+        ));
+    }
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read spec: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "spec is not valid UTF-8 (byte {}); save it as UTF-8",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn file_error(file: &Path, message: &str) -> SpecError {
+    SpecError {
+        file: file.to_path_buf(),
+        line: 0,
+        column: 0,
+        message: message.to_string(),
+    }
+}
+
+/// Values in `defaults:` that SLOs inherit.
+#[derive(Default)]
+struct Defaults {
+    windows: Option<Vec<Window>>,
+    budgeting: Option<Budgeting>,
+}
+
+struct Checker<'f> {
+    file: &'f Path,
+    errors: Vec<SpecError>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, position: Position, message: impl Into<String>) {
+        self.errors.push(SpecError {
+            file: self.file.to_path_buf(),
+            line: position.line,
+            column: position.column,
+            message: message.into(),
+        });
+    }
+
+    fn location(&self, position: Position) -> Location {
+        Location {
+            file: self.file.to_path_buf(),
+            line: position.line,
+            column: position.column,
+        }
+    }
+
+    fn spec_file(&mut self, text: &str) -> Vec<Slo> {
+        let documents = match yaml::parse_documents(text) {
+            Ok(documents) => documents,
+            Err(e) => {
+                self.error(e.position, e.message);
+                return Vec::new();
+            }
+        };
+        let mut slos = Vec::new();
+        if documents.is_empty() {
+            self.error(
+                Position { line: 1, column: 1 },
+                "the spec is empty; it needs `version: 1` and a list of `slos:`",
+            );
+        }
+        for document in &documents {
+            slos.extend(self.document(document));
+        }
+        slos
+    }
+
+    fn document(&mut self, node: &Node) -> Vec<Slo> {
+        if let Some(foreign) = foreign_format(node) {
+            self.error(
+                node.position,
+                format!(
+                    "this looks like {foreign}, which slo does not read yet; write a native slo spec \
+                     (version: 1, slos: [...]; see the README)"
+                ),
+            );
+            return Vec::new();
+        }
+        let Some(entries) = self.mapping(node, "the spec", TOP_KEYS) else {
+            return Vec::new();
+        };
+        match entries.iter().find(|(k, _)| *k == "version") {
+            None => self.error(node.position, "missing `version: 1` at the top of the spec"),
+            Some((_, v)) if v.as_scalar() != Some("1") => self.error(
+                v.position,
+                format!(
+                    "unsupported spec version {}; this slo reads `version: 1`",
+                    v.as_scalar().unwrap_or("(not a scalar)")
+                ),
+            ),
+            Some(_) => {}
+        }
+        let source = match entries.iter().find(|(k, _)| *k == "source") {
+            Some((_, node)) => self.source(node),
+            None => Source::default(),
+        };
+        let source = Arc::new(source);
+        let defaults = match entries.iter().find(|(k, _)| *k == "defaults") {
+            Some((_, node)) => self.defaults(node),
+            None => Defaults::default(),
+        };
+        let Some((_, slos_node)) = entries.iter().find(|(k, _)| *k == "slos") else {
+            self.error(
+                node.position,
+                "missing `slos:`, the list of SLOs this spec defines",
+            );
+            return Vec::new();
+        };
+        let Some(items) = self.sequence(slos_node, "`slos`") else {
+            return Vec::new();
+        };
+        if items.is_empty() {
+            self.error(
+                slos_node.position,
+                "`slos` is empty; define at least one SLO",
+            );
+        }
+        items
+            .iter()
+            .filter_map(|item| self.slo(item, &defaults, &source))
+            .collect()
+    }
+
+    fn source(&mut self, node: &Node) -> Source {
+        let mut source = Source::default();
+        let Some(entries) = self.mapping(node, "`source`", SOURCE_KEYS) else {
+            return source;
+        };
+        let base = self.file.parent().unwrap_or(Path::new(""));
+        for (key, value) in entries {
+            match key {
+                "paths" => {
+                    let items: Vec<&Node> = match &value.value {
+                        Value::Sequence(items) => items.iter().collect(),
+                        _ => vec![value],
+                    };
+                    for item in items {
+                        if let Some(path) = self.string(item, "a log path") {
+                            source.paths.push(base.join(path));
+                        }
+                    }
+                }
+                "format" => {
+                    if let Some(text) = self.string(value, "`format`") {
+                        match InputFormat::parse(&text) {
+                            Ok(format) => source.format = format,
+                            Err(message) => self.error(value.position, message),
+                        }
+                    }
+                }
+                "timestamp" => source.timestamp = self.timestamp(value),
+                _ => {}
+            }
+        }
+        source
+    }
+
+    fn timestamp(&mut self, node: &Node) -> TimestampSpec {
+        let mut spec = TimestampSpec::default();
+        let Some(entries) = self.mapping(node, "`timestamp`", TIMESTAMP_KEYS) else {
+            return spec;
+        };
+        for (key, value) in entries {
+            let Some(text) = self.string(value, &format!("`timestamp.{key}`")) else {
+                continue;
+            };
+            match key {
+                "field" => match field_path(&text) {
+                    Ok(path) => spec.field = path,
+                    Err(message) => self.error(value.position, message),
+                },
+                "format" => match TimestampFormat::parse(&text) {
+                    Ok(format) => spec.format = format,
+                    Err(message) => self.error(value.position, message),
+                },
+                "timezone" => match Zone::parse(&text) {
+                    Ok(zone) => spec.zone = zone,
+                    Err(message) => self.error(value.position, message),
+                },
+                _ => {}
+            }
+        }
+        spec
+    }
+
+    fn defaults(&mut self, node: &Node) -> Defaults {
+        let mut defaults = Defaults::default();
+        let Some(entries) = self.mapping(node, "`defaults`", DEFAULTS_KEYS) else {
+            return defaults;
+        };
+        for (key, value) in entries {
+            match key {
+                "windows" => defaults.windows = self.windows(value),
+                "budgeting" => defaults.budgeting = self.budgeting(value),
+                _ => {}
+            }
+        }
+        defaults
+    }
+
+    fn slo(&mut self, node: &Node, defaults: &Defaults, source: &Arc<Source>) -> Option<Slo> {
+        let entries = self.mapping(node, "an SLO", SLO_KEYS)?;
+        let get = |name: &str| entries.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        let errors_before = self.errors.len();
+
+        let name = match get("name") {
+            Some(value) => self.string(value, "`name`").and_then(|name| {
+                if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    self.error(
+                        value.position,
+                        format!("SLO name '{name}' must be non-empty and hold no spaces; use dashes, e.g. checkout-availability"),
+                    );
+                    None
+                } else {
+                    Some(name)
+                }
+            }),
+            None => {
+                self.error(node.position, "this SLO has no `name`");
+                None
+            }
+        };
+        let description = get("description").and_then(|v| self.string(v, "`description`"));
+        let service = get("service").and_then(|v| self.string(v, "`service`"));
+        let objective = match get("objective") {
+            Some(value) => match value.as_scalar() {
+                Some(text) => match Objective::parse(text) {
+                    Ok(objective) => Some(objective),
+                    Err(message) => {
+                        self.error(value.position, message);
+                        None
+                    }
+                },
+                None => {
+                    self.error(
+                        value.position,
+                        format!(
+                            "`objective` must be a percentage such as 99.9, not {}",
+                            value.kind()
+                        ),
+                    );
+                    None
+                }
+            },
+            None => {
+                self.error(
+                    node.position,
+                    "this SLO has no `objective` (a percentage such as 99.9)",
+                );
+                None
+            }
+        };
+        let windows = match get("windows") {
+            Some(value) => self.windows(value),
+            None => match &defaults.windows {
+                Some(windows) => Some(windows.clone()),
+                None => {
+                    self.error(
+                        node.position,
+                        "this SLO has no `windows` (e.g. windows: [30d, 7d]) and `defaults` gives none",
+                    );
+                    None
+                }
+            },
+        };
+        let filter = get("filter").and_then(|v| self.condition(v, "filter"));
+        let judgement = match (get("good"), get("bad")) {
+            (Some(good), None) => self.condition(good, "good").map(Judgement::Good),
+            (None, Some(bad)) => self.condition(bad, "bad").map(Judgement::Bad),
+            (Some(_), Some(bad)) => {
+                self.error(bad.position, "give either `good` or `bad`, not both");
+                None
+            }
+            (None, None) => {
+                self.error(
+                    node.position,
+                    "this SLO says neither which events are `good` nor which are `bad` (e.g. good: status < 500)",
+                );
+                None
+            }
+        };
+        let group_by = match get("group_by") {
+            Some(value) => self.group_by(value),
+            None => Some(Vec::new()),
+        };
+        let budgeting = match get("budgeting") {
+            Some(value) => self.budgeting(value),
+            None => Some(defaults.budgeting.clone().unwrap_or(Budgeting::Occurrences)),
+        };
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(Slo {
+            name: name?,
+            description,
+            service,
+            objective: objective?,
+            windows: windows?,
+            filter,
+            judgement: judgement?,
+            group_by: group_by?,
+            budgeting: budgeting?,
+            source: Arc::clone(source),
+            defined_at: self.location(node.position),
+        })
+    }
+
+    fn windows(&mut self, node: &Node) -> Option<Vec<Window>> {
+        let items = self.sequence(node, "`windows`")?;
+        if items.is_empty() {
+            self.error(
+                node.position,
+                "`windows` is empty; give at least one, e.g. [30d]",
+            );
+            return None;
+        }
+        let mut windows: Vec<Window> = Vec::new();
+        let mut ok = true;
+        for item in items {
+            let window = match &item.value {
+                Value::Mapping(_) => self.calendar_window(item),
+                _ => match item.as_scalar() {
+                    Some(text) => match SpanDuration::parse(text) {
+                        Ok(duration) => Some(Window::Rolling(duration)),
+                        Err(message) => {
+                            self.error(item.position, message);
+                            None
+                        }
+                    },
+                    None => {
+                        self.error(
+                            item.position,
+                            "a window is a duration such as 30d, or {calendar: month}",
+                        );
+                        None
+                    }
+                },
+            };
+            match window {
+                Some(window) if windows.iter().any(|w| w.label() == window.label()) => {
+                    self.error(
+                        item.position,
+                        format!("window {} is listed twice", window.label()),
+                    );
+                    ok = false;
+                }
+                Some(window) => windows.push(window),
+                None => ok = false,
+            }
+        }
+        ok.then_some(windows)
+    }
+
+    fn calendar_window(&mut self, node: &Node) -> Option<Window> {
+        let entries = self.mapping(node, "a calendar window", CALENDAR_KEYS)?;
+        let mut unit = None;
+        let mut zone = Zone::Utc;
+        let mut ok = true;
+        for (key, value) in &entries {
+            let Some(text) = self.string(value, &format!("`{key}`")) else {
+                ok = false;
+                continue;
+            };
+            let parsed = match *key {
+                "calendar" => CalendarUnit::parse(&text).map(|u| unit = Some(u)),
+                _ => Zone::parse(&text).map(|z| zone = z),
+            };
+            if let Err(message) = parsed {
+                self.error(value.position, message);
+                ok = false;
+            }
+        }
+        if unit.is_none() && ok {
+            self.error(
+                node.position,
+                "a calendar window needs `calendar: day|week|month|quarter|year`",
+            );
+        }
+        Some(Window::Calendar { unit: unit?, zone }).filter(|_| ok)
+    }
+
+    fn budgeting(&mut self, node: &Node) -> Option<Budgeting> {
+        let text = self.string(node, "`budgeting`")?;
+        match text.as_str() {
+            "occurrences" => Some(Budgeting::Occurrences),
+            "timeslices" | "ratio_timeslices" => {
+                self.error(
+                    node.position,
+                    format!("budgeting `{text}` is not supported yet; use `occurrences`"),
+                );
+                None
+            }
+            other => {
+                let hint = closest(other, ["occurrences", "timeslices", "ratio_timeslices"])
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                self.error(
+                    node.position,
+                    format!("unknown budgeting `{other}`: use occurrences{hint}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn group_by(&mut self, node: &Node) -> Option<Vec<FieldPath>> {
+        let items: Vec<&Node> = match &node.value {
+            Value::Sequence(items) => items.iter().collect(),
+            _ => vec![node],
+        };
+        let mut fields = Vec::new();
+        let mut ok = true;
+        for item in items {
+            match self
+                .string(item, "a `group_by` field")
+                .map(|t| field_path(&t))
+            {
+                Some(Ok(path)) if fields.contains(&path) => {
+                    self.error(
+                        item.position,
+                        format!("`{path}` is listed twice in group_by"),
+                    );
+                    ok = false;
+                }
+                Some(Ok(path)) => fields.push(path),
+                Some(Err(message)) => {
+                    self.error(item.position, message);
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(fields)
+    }
+
+    fn condition(&mut self, node: &Node, key: &str) -> Option<Condition> {
+        let Value::Scalar { text, quoted } = &node.value else {
+            self.error(
+                node.position,
+                format!(
+                    "`{key}` must be an expression such as status < 500, not {}",
+                    node.kind()
+                ),
+            );
+            return None;
+        };
+        match expr::parse(text) {
+            Ok(expr) => Some(Condition {
+                text: text.clone(),
+                expr,
+            }),
+            Err(e) => {
+                let before = &text[..e.offset.min(text.len())];
+                let (line, column) = match before.rfind('\n') {
+                    // Block scalars: the expression's own line, indented like the node.
+                    Some(newline) => (
+                        node.position.line
+                            + before.matches('\n').count()
+                            + usize::from(!*quoted && node.position.line > 0),
+                        node.position.column + before[newline + 1..].chars().count(),
+                    ),
+                    None => (
+                        node.position.line,
+                        node.position.column + usize::from(*quoted) + before.chars().count(),
+                    ),
+                };
+                let caret_at = before.rsplit('\n').next().unwrap_or("").chars().count();
+                let source_line = text[before.rfind('\n').map_or(0, |i| i + 1)..]
+                    .lines()
+                    .next()
+                    .unwrap_or("");
+                self.error(
+                    Position { line, column },
+                    format!(
+                        "in `{key}`: {}\n    {source_line}\n    {}^",
+                        e.message,
+                        " ".repeat(caret_at)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn mapping<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[&str],
+    ) -> Option<Vec<(&'n str, &'n Node)>> {
+        let Value::Mapping(entries) = &node.value else {
+            self.error(
+                node.position,
+                format!(
+                    "{what} must be a mapping of keys to values, not {}",
+                    node.kind()
+                ),
+            );
+            return None;
+        };
+        let mut result: Vec<(&str, &Node)> = Vec::new();
+        for (key, value) in entries {
+            let Some(name) = key.as_scalar() else {
+                self.error(
+                    key.position,
+                    format!("keys of {what} must be names, not {}", key.kind()),
+                );
+                continue;
+            };
+            if !known.contains(&name) {
+                let hint = match closest(name, known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("known keys: {}", known.join(", ")),
+                };
+                self.error(
+                    key.position,
+                    format!("unknown key `{name}` in {what}; {hint}"),
+                );
+                continue;
+            }
+            if result.iter().any(|(k, _)| *k == name) {
+                self.error(
+                    key.position,
+                    format!("key `{name}` appears twice in {what}"),
+                );
+                continue;
+            }
+            result.push((name, value));
+        }
+        Some(result)
+    }
+
+    fn sequence<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
+        match &node.value {
+            Value::Sequence(items) => Some(items),
+            _ => {
+                self.error(
+                    node.position,
+                    format!("{what} must be a list, not {}", node.kind()),
+                );
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+        match &node.value {
+            Value::Scalar { text, .. } if !node.is_null() => Some(text.clone()),
+            _ => {
+                self.error(
+                    node.position,
+                    format!("{what} must be a single value, not {}", node.kind()),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Splits a field name written in a spec (`route`, `http.status`) into a path.
+fn field_path(text: &str) -> Result<FieldPath, String> {
+    if text.is_empty() || text.split('.').any(str::is_empty) {
+        return Err(format!("'{text}' is not a field name"));
+    }
+    Ok(FieldPath(text.split('.').map(str::to_string).collect()))
+}
+
+/// Names the format of a document written for another SLO tool, if it is one.
+fn foreign_format(node: &Node) -> Option<&'static str> {
+    let Value::Mapping(entries) = &node.value else {
+        return None;
+    };
+    let value_of = |key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| k.as_scalar() == Some(key))
+            .and_then(|(_, v)| v.as_scalar())
+    };
+    if let Some(api) = value_of("apiVersion") {
+        return Some(if api.starts_with("openslo") {
+            "an OpenSLO document"
+        } else if api.starts_with("sloth.slok.dev") {
+            "a Sloth Kubernetes document"
+        } else if api.starts_with("pyrra.dev") {
+            "a Pyrra ServiceLevelObjective"
+        } else if api.starts_with("sre.google.com") {
+            "a google/slo-generator config"
+        } else {
+            "a Kubernetes-style document of another tool"
+        });
+    }
+    if value_of("version").is_some_and(|v| v.starts_with("prometheus/")) {
+        return Some("a Sloth spec (prometheus/v1)");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> (Vec<Slo>, Vec<SpecError>) {
+        let mut checker = Checker {
+            file: Path::new("specs/test.yaml"),
+            errors: Vec::new(),
+        };
+        let slos = checker.spec_file(text);
+        (slos, checker.errors)
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        check(text).1.iter().map(ToString::to_string).collect()
+    }
+
+    const GOOD: &str = "\
+version: 1
+source:
+  paths: [../logs/a.csv]
+  timestamp: {field: ts, format: unix_ms, timezone: Europe/Berlin}
+defaults:
+  windows: [30d]
+slos:
+  - name: checkout-availability
+    service: checkout
+    objective: 99.9
+    windows: [30d, 7d, 1h30m]
+    filter: service == \"checkout\"
+    good: status < 500
+    group_by: [route, http.method]
+  - name: latency
+    objective: \"99%\"
+    bad: latency_ms > 300
+";
+
+    #[test]
+    fn loads_a_complete_spec() {
+        let (slos, errors) = check(GOOD);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(slos.len(), 2);
+        let a = &slos[0];
+        assert_eq!(a.name, "checkout-availability");
+        assert_eq!(a.objective.numerator(), 999);
+        assert_eq!(a.windows.len(), 3);
+        assert_eq!(a.windows[2].label(), "1h30m");
+        assert_eq!(a.group_by[1].0, vec!["http", "method"]);
+        assert_eq!(a.source.paths, vec![PathBuf::from("specs/../logs/a.csv")]);
+        assert_eq!(a.source.timestamp.field.0, vec!["ts"]);
+        assert_eq!(a.defined_at.line, 8);
+        let b = &slos[1];
+        assert_eq!(
+            b.windows,
+            vec![Window::Rolling(SpanDuration::parse("30d").unwrap())]
+        );
+        assert!(matches!(b.judgement, Judgement::Bad(_)));
+        assert!(b.filter.is_none());
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_known_one() {
+        let errs = errors(
+            "version: 1\nslos:\n  - name: a\n    objetive: 99.9\n    windows: [7d]\n    good: ok\n",
+        );
+        assert!(
+            errs.iter().any(
+                |e| e.starts_with("specs/test.yaml:4:5: unknown key `objetive`")
+                    && e.contains("did you mean `objective`?")
+            ),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn fraction_objective_hints_percent() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 0.999\n    windows: [7d]\n    good: ok\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:4:16: objective '0.999' is below 1 %"),
+            "{errs:?}"
+        );
+        assert!(errs[0].contains("did you mean 99.9?"));
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let errs = errors(
+            "version: 1\nslos:\n  - name: a\n    objective: 150\n    windows: [7 days]\n    good: status <\n  - name: a b\n    objective: 99\n    windows: [7d]\n    good: ok\n    bad: nok\n",
+        );
+        assert_eq!(errs.len(), 5, "{errs:#?}");
+        assert!(errs[0].starts_with("specs/test.yaml:4:16: objective '150' is out of range"));
+        assert!(errs[1].starts_with("specs/test.yaml:5:15: "));
+        assert!(
+            errs[2].starts_with("specs/test.yaml:6:19: in `good`"),
+            "{}",
+            errs[2]
+        );
+        assert!(errs[3].starts_with("specs/test.yaml:7:11: SLO name 'a b'"));
+        assert!(errs[4].starts_with("specs/test.yaml:11:10: give either `good` or `bad`"));
+    }
+
+    #[test]
+    fn expression_error_column_accounts_for_quotes() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: \"status = 500\"\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:6:19: in `good`"),
+            "{}",
+            errs[0]
+        );
+    }
+
+    #[test]
+    fn missing_pieces() {
+        let errs = errors("version: 2\nslos:\n  - name: a\n");
+        assert!(errs[0].contains("unsupported spec version 2"));
+        assert!(errs.iter().any(|e| e.contains("no `objective`")));
+        assert!(errs.iter().any(|e| e.contains("no `windows`")));
+        assert!(errs
+            .iter()
+            .any(|e| e.contains("neither which events are `good`")));
+        assert!(errors("").iter().any(|e| e.contains("the spec is empty")));
+        assert!(errors("slos: 3")
+            .iter()
+            .any(|e| e.contains("missing `version: 1`")));
+        assert!(errors("version: 1\nslos: 3")
+            .iter()
+            .any(|e| e.contains("`slos` must be a list")));
+    }
+
+    #[test]
+    fn other_tools_formats_are_named() {
+        let errs = errors("apiVersion: openslo/v1\nkind: SLO\n");
+        assert!(errs[0].contains("an OpenSLO document"), "{errs:?}");
+        let errs = errors("version: \"prometheus/v1\"\nservice: x\n");
+        assert!(errs[0].contains("Sloth"), "{errs:?}");
+    }
+
+    #[test]
+    fn calendar_windows_and_bad_zones() {
+        let (slos, errs) = check("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [{calendar: month, timezone: Europe/Berlin}, 7d]\n    good: ok\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(slos[0].windows[0].label(), "month Europe/Berlin");
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [{calendar: fortnight}]\n    good: ok\n");
+        assert!(errs[0].starts_with("specs/test.yaml:5:26:"), "{errs:?}");
+    }
+}

@@ -1,0 +1,250 @@
+//! SLO definitions: what `slo` computes, as read from spec files.
+//!
+//! `load` turns YAML files into a checked [`SpecSet`]; everything after this stage can rely on
+//! the definitions being valid (objectives in range, durations parsed, expressions parsed).
+
+mod load;
+mod objective;
+pub mod yaml;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use load::{discover_spec_files, load_files};
+pub use objective::Objective;
+
+use crate::expr::{Expr, FieldPath};
+use crate::input::InputFormat;
+use crate::time::{CalendarUnit, SpanDuration, TimestampFormat, UnixNanos, Zone};
+
+/// Every SLO of every spec file loaded for one run.
+#[derive(Debug, Clone, Default)]
+pub struct SpecSet {
+    /// The SLOs in the order they were defined.
+    pub slos: Vec<Slo>,
+    /// The spec files read.
+    pub files: Vec<PathBuf>,
+}
+
+/// One service level objective.
+#[derive(Debug, Clone)]
+pub struct Slo {
+    /// Unique name across all loaded specs.
+    pub name: String,
+    /// Free text shown in reports.
+    pub description: Option<String>,
+    /// The service label shown in reports.
+    pub service: Option<String>,
+    /// Target share of good events, in percent.
+    pub objective: Objective,
+    /// The windows to report; the first one sets alert thresholds.
+    pub windows: Vec<Window>,
+    /// Which rows are events of this SLO; `None` means every row.
+    pub filter: Option<Condition>,
+    /// Which events are good (or bad).
+    pub judgement: Judgement,
+    /// Fields whose distinct value tuples each get their own result.
+    pub group_by: Vec<FieldPath>,
+    /// How the error budget is counted.
+    pub budgeting: Budgeting,
+    /// Where and how to read this SLO's logs.
+    pub source: Arc<Source>,
+    /// Where the SLO was defined.
+    pub defined_at: Location,
+}
+
+/// A place in a spec file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The spec file, as given.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// A parsed `filter`, `good` or `bad` expression with its source text.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// The expression as written.
+    pub text: String,
+    /// Its syntax tree.
+    pub expr: Expr,
+}
+
+/// Whether the spec names the good events or the bad ones.
+#[derive(Debug, Clone)]
+pub enum Judgement {
+    /// `good:` events matching the condition are good.
+    Good(Condition),
+    /// `bad:` events matching the condition are bad.
+    Bad(Condition),
+}
+
+/// A window over which an SLO is evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Window {
+    /// `(A − D, A]`.
+    Rolling(SpanDuration),
+    /// The calendar period containing `A`, from its start to `A` inclusive.
+    Calendar {
+        /// Day, week, month, quarter or year.
+        unit: CalendarUnit,
+        /// The zone whose local midnight starts each period.
+        zone: Zone,
+    },
+}
+
+/// Where a window lies for one evaluation instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowSpan {
+    /// First instant (exclusive for rolling windows, inclusive for calendar ones).
+    pub start: UnixNanos,
+    /// The largest age `A − t` an event may have to lie in the window, plus one nanosecond.
+    pub age_limit: i64,
+}
+
+impl Window {
+    /// Where the window lies when evaluated at `at`.
+    pub fn span(&self, at: UnixNanos) -> WindowSpan {
+        match self {
+            Window::Rolling(duration) => WindowSpan {
+                start: at.saturating_sub(duration.nanos()),
+                age_limit: duration.nanos(),
+            },
+            Window::Calendar { unit, zone } => {
+                let (start, _) = crate::time::period_containing(at, *unit, zone);
+                WindowSpan {
+                    start,
+                    age_limit: at.saturating_sub(start).saturating_add(1),
+                }
+            }
+        }
+    }
+
+    /// The window as written in the spec: `30d`, or `month` / `month Europe/Berlin`.
+    pub fn label(&self) -> String {
+        match self {
+            Window::Rolling(duration) => duration.as_written().to_string(),
+            Window::Calendar {
+                unit,
+                zone: Zone::Utc,
+            } => unit.as_str().to_string(),
+            Window::Calendar { unit, zone } => format!("{} {}", unit.as_str(), zone.name()),
+        }
+    }
+}
+
+/// How events are turned into an error budget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Budgeting {
+    /// Count events.
+    Occurrences,
+}
+
+impl Budgeting {
+    /// The name used in specs and reports.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Budgeting::Occurrences => "occurrences",
+        }
+    }
+}
+
+/// How to read the logs of the SLOs of one spec file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Log files used when none is given on the command line, resolved against the spec's folder.
+    pub paths: Vec<PathBuf>,
+    /// The log format.
+    pub format: InputFormat,
+    /// Where each row's time is and how it is written.
+    pub timestamp: TimestampSpec,
+}
+
+impl Default for Source {
+    fn default() -> Self {
+        Source {
+            paths: Vec::new(),
+            format: InputFormat::Auto,
+            timestamp: TimestampSpec::default(),
+        }
+    }
+}
+
+/// The timestamp field of a log row and how to read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimestampSpec {
+    /// The field holding the timestamp.
+    pub field: FieldPath,
+    /// How it is written.
+    pub format: TimestampFormat,
+    /// The zone of timestamps that carry no offset.
+    pub zone: Zone,
+}
+
+impl Default for TimestampSpec {
+    fn default() -> Self {
+        TimestampSpec {
+            field: FieldPath(vec!["timestamp".to_string()]),
+            format: TimestampFormat::Auto,
+            zone: Zone::Utc,
+        }
+    }
+}
+
+/// A problem in a spec file, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    /// The spec file.
+    pub file: PathBuf,
+    /// 1-based line, 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column, 0 when unknown.
+    pub column: usize,
+    /// What is wrong and, where possible, what to do.
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}: {}", self.file.display(), self.message),
+            (line, 0) => write!(f, "{}:{line}: {}", self.file.display(), self.message),
+            (line, column) => write!(
+                f,
+                "{}:{line}:{column}: {}",
+                self.file.display(),
+                self.message
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// All problems found while loading specs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecErrors(pub Vec<SpecError>);
+
+impl fmt::Display for SpecErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecErrors {}

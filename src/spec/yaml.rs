@@ -1,0 +1,348 @@
+//! A YAML document tree that remembers where every node was written.
+//!
+//! Spec errors must name `file:line:column`, and `slo validate` must report every problem in a
+//! file, not just the first; serde-based loaders stop at the first error and forget positions.
+//! So specs are first read into this small tree (built iteratively from `yaml-rust2`'s event
+//! stream, with limits on nesting depth and alias expansion so that no document can exhaust the
+//! stack or memory), and then checked key by key in `spec::load`.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// Deepest nesting of sequences and mappings accepted in a spec.
+const MAX_DEPTH: usize = 64;
+/// Most nodes a document may expand to once aliases are resolved (guards against alias bombs).
+const MAX_NODES: usize = 100_000;
+
+/// A 1-based line and column in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    /// Line number, starting at 1.
+    pub line: usize,
+    /// Column number in characters, starting at 1.
+    pub column: usize,
+}
+
+impl Position {
+    fn from_marker(marker: Marker) -> Position {
+        Position {
+            line: marker.line(),
+            column: marker.col() + 1,
+        }
+    }
+}
+
+/// One node of a YAML document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// What the node holds.
+    pub value: Value,
+    /// Where the node starts.
+    pub position: Position,
+}
+
+/// The content of a [`Node`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A scalar, with its text exactly as written (after unquoting) and whether it was quoted.
+    Scalar {
+        /// The scalar's text.
+        text: String,
+        /// True for quoted and block scalars, which are always strings.
+        quoted: bool,
+    },
+    /// A sequence of nodes.
+    Sequence(Vec<Node>),
+    /// A mapping, in the order written.
+    Mapping(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The scalar's text, if this is a scalar.
+    pub fn as_scalar(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// True for the YAML null (`~`, `null` or an empty value), written unquoted.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar { text, quoted: false } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// A word for the node's kind, for error messages.
+    pub fn kind(&self) -> &'static str {
+        match &self.value {
+            Value::Scalar { .. } if self.is_null() => "nothing (null)",
+            Value::Scalar { .. } => "a scalar",
+            Value::Sequence(_) => "a list",
+            Value::Mapping(_) => "a mapping",
+        }
+    }
+}
+
+/// A YAML syntax error or a document that breaks a limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    /// Where the problem was found.
+    pub position: Position,
+    /// What is wrong.
+    pub message: String,
+}
+
+enum Frame {
+    Sequence(Position, usize, Vec<Node>),
+    Mapping(Position, usize, Vec<(Node, Node)>, Option<Node>),
+}
+
+/// Parses every document of a YAML stream.
+pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
+    let mut parser = Parser::new_from_str(source);
+    let mut documents = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut nodes = 0usize;
+    let mut current: Option<Node> = None;
+    loop {
+        let (event, marker) = parser.next_token().map_err(|e| YamlError {
+            position: Position::from_marker(*e.marker()),
+            message: format!("invalid YAML: {}", e.info()),
+        })?;
+        let position = Position::from_marker(marker);
+        let finished: Option<(Node, usize)> = match event {
+            Event::StreamEnd => break,
+            Event::Nothing | Event::StreamStart => None,
+            Event::DocumentStart => {
+                anchors.clear();
+                None
+            }
+            Event::DocumentEnd => {
+                if let Some(node) = current.take() {
+                    documents.push(node);
+                }
+                None
+            }
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(node) => {
+                    nodes += count_nodes(node);
+                    if nodes > MAX_NODES {
+                        return Err(too_many_nodes(position));
+                    }
+                    Some((node.clone(), 0))
+                }
+                None => {
+                    return Err(YamlError {
+                        position,
+                        message: "alias refers to an unknown anchor".into(),
+                    })
+                }
+            },
+            Event::Scalar(text, style, anchor, _tag) => {
+                nodes += 1;
+                let quoted = !matches!(style, TScalarStyle::Plain);
+                Some((
+                    Node {
+                        value: Value::Scalar { text, quoted },
+                        position,
+                    },
+                    anchor,
+                ))
+            }
+            Event::SequenceStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(too_deep(position));
+                }
+                stack.push(Frame::Sequence(position, anchor, Vec::new()));
+                None
+            }
+            Event::MappingStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(too_deep(position));
+                }
+                stack.push(Frame::Mapping(position, anchor, Vec::new(), None));
+                None
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Sequence(position, anchor, items)) => {
+                    nodes += 1;
+                    Some((
+                        Node {
+                            value: Value::Sequence(items),
+                            position,
+                        },
+                        anchor,
+                    ))
+                }
+                _ => return Err(unbalanced(position)),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Mapping(position, anchor, entries, None)) => {
+                    nodes += 1;
+                    // A block mapping's start event points past its first key; the key is
+                    // where people look for it.
+                    let position = entries.first().map_or(position, |(key, _)| {
+                        if key.position.line == position.line {
+                            key.position
+                        } else {
+                            position
+                        }
+                    });
+                    Some((
+                        Node {
+                            value: Value::Mapping(entries),
+                            position,
+                        },
+                        anchor,
+                    ))
+                }
+                _ => return Err(unbalanced(position)),
+            },
+        };
+        if nodes > MAX_NODES {
+            return Err(too_many_nodes(position));
+        }
+        let Some((node, anchor)) = finished else {
+            continue;
+        };
+        if anchor != 0 {
+            anchors.insert(anchor, node.clone());
+        }
+        match stack.last_mut() {
+            None => current = Some(node),
+            Some(Frame::Sequence(_, _, items)) => items.push(node),
+            Some(Frame::Mapping(_, _, entries, pending)) => match pending.take() {
+                None => *pending = Some(node),
+                Some(key) => entries.push((key, node)),
+            },
+        }
+    }
+    if let Some(node) = current.take() {
+        documents.push(node);
+    }
+    Ok(documents)
+}
+
+fn count_nodes(node: &Node) -> usize {
+    let mut count = 0;
+    let mut pending = vec![node];
+    while let Some(node) = pending.pop() {
+        count += 1;
+        match &node.value {
+            Value::Scalar { .. } => {}
+            Value::Sequence(items) => pending.extend(items),
+            Value::Mapping(entries) => {
+                for (key, value) in entries {
+                    pending.push(key);
+                    pending.push(value);
+                }
+            }
+        }
+    }
+    count
+}
+
+fn too_deep(position: Position) -> YamlError {
+    YamlError {
+        position,
+        message: format!("the document nests deeper than {MAX_DEPTH} levels"),
+    }
+}
+
+fn too_many_nodes(position: Position) -> YamlError {
+    YamlError {
+        position,
+        message: format!(
+            "the document expands to more than {MAX_NODES} values once aliases are resolved \
+             (an alias bomb?); write the spec without so many repeated aliases"
+        ),
+    }
+}
+
+fn unbalanced(position: Position) -> YamlError {
+    YamlError {
+        position,
+        message: "invalid YAML: unbalanced collection".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(source: &str) -> Node {
+        let mut docs = parse_documents(source).unwrap();
+        assert_eq!(docs.len(), 1);
+        docs.remove(0)
+    }
+
+    #[test]
+    fn positions_are_one_based() {
+        let doc = one("a: 1\nbb:\n  - x\n  - 'y'\n");
+        let Value::Mapping(entries) = &doc.value else {
+            panic!("not a mapping")
+        };
+        assert_eq!(entries[0].0.position, Position { line: 1, column: 1 });
+        assert_eq!(entries[0].1.position, Position { line: 1, column: 4 });
+        let Value::Sequence(items) = &entries[1].1.value else {
+            panic!("not a list")
+        };
+        assert_eq!(items[1].position, Position { line: 4, column: 5 });
+        assert_eq!(
+            items[1].value,
+            Value::Scalar {
+                text: "y".into(),
+                quoted: true
+            }
+        );
+    }
+
+    #[test]
+    fn several_documents() {
+        let docs = parse_documents("a: 1\n---\nb: 2\n").unwrap();
+        assert_eq!(docs.len(), 2);
+    }
+
+    #[test]
+    fn aliases_are_expanded() {
+        let doc = one("base: &b {x: 1}\nother: *b\n");
+        let Value::Mapping(entries) = &doc.value else {
+            panic!()
+        };
+        assert_eq!(entries[0].1.value, entries[1].1.value);
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut src = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] {
+            src.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+            prev = name;
+        }
+        let err = parse_documents(&src).unwrap_err();
+        assert!(err.message.contains("alias bomb"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let src = "[".repeat(10_000);
+        assert!(parse_documents(&src).is_err());
+        let src = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        assert!(parse_documents(&src)
+            .unwrap_err()
+            .message
+            .contains("nests deeper"));
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let err = parse_documents("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.position.line >= 1);
+        assert!(err.message.starts_with("invalid YAML"));
+    }
+}

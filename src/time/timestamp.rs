@@ -1,0 +1,1040 @@
+//! Parsing the timestamp column of request logs, once per row.
+//!
+//! This is the hot path of the tool, so RFC 3339 and Unix numbers are parsed
+//! by hand from bytes, without allocating and without going through chrono
+//! (chrono-tz is consulted only for local times in a named zone). Arbitrary
+//! `strftime` patterns go through chrono and may be slower.
+//!
+//! Also here: [`format_rfc3339`] for reports and [`parse_instant`] for the
+//! CLI's `--at`.
+
+use std::fmt;
+
+use chrono::format::{Item, Parsed, StrftimeItems};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::time::zone::{parse_offset, Zone};
+use crate::time::{UnixNanos, NANOS_PER_SECOND};
+
+/// The unit of a Unix timestamp number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnixUnit {
+    /// Seconds since the epoch.
+    Seconds,
+    /// Milliseconds since the epoch.
+    Millis,
+    /// Microseconds since the epoch.
+    Micros,
+    /// Nanoseconds since the epoch.
+    Nanos,
+}
+
+impl UnixUnit {
+    fn nanos_per_unit(self) -> u128 {
+        match self {
+            UnixUnit::Seconds => 1_000_000_000,
+            UnixUnit::Millis => 1_000_000,
+            UnixUnit::Micros => 1_000,
+            UnixUnit::Nanos => 1,
+        }
+    }
+
+    /// How many fractional digits are still finer than a nanosecond.
+    fn fraction_digits(self) -> usize {
+        match self {
+            UnixUnit::Seconds => 9,
+            UnixUnit::Millis => 6,
+            UnixUnit::Micros => 3,
+            UnixUnit::Nanos => 0,
+        }
+    }
+}
+
+/// How the timestamp column of a log is written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimestampFormat {
+    /// Numbers are Unix timestamps with the unit guessed from their size;
+    /// anything else is RFC 3339.
+    Auto,
+    /// RFC 3339 / ISO 8601 date-times such as `2026-10-01T12:00:00.25Z`.
+    Rfc3339,
+    /// Unix timestamps in the given unit, possibly negative or with a
+    /// decimal fraction.
+    Unix(UnixUnit),
+    /// A chrono `strftime` pattern such as `%d/%b/%Y:%H:%M:%S %z`.
+    Strftime(String),
+}
+
+impl TimestampFormat {
+    /// Parses `auto`, `rfc3339` (or `iso8601`), `unix` (or `unix_s`),
+    /// `unix_ms`, `unix_us`, `unix_ns`, or any text containing `%` as a
+    /// `strftime` pattern, which is checked here.
+    pub fn parse(text: &str) -> Result<TimestampFormat, String> {
+        if text.contains('%') {
+            return match StrftimeItems::new(text).parse() {
+                Ok(_) => Ok(TimestampFormat::Strftime(text.to_string())),
+                Err(_) => Err(format!(
+                    "'{text}' is not a valid strftime pattern: check the % specifiers \
+                     (such as %Y-%m-%d %H:%M:%S%z)"
+                )),
+            };
+        }
+        match text.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(TimestampFormat::Auto),
+            "rfc3339" | "iso8601" => Ok(TimestampFormat::Rfc3339),
+            "unix" | "unix_s" => Ok(TimestampFormat::Unix(UnixUnit::Seconds)),
+            "unix_ms" => Ok(TimestampFormat::Unix(UnixUnit::Millis)),
+            "unix_us" => Ok(TimestampFormat::Unix(UnixUnit::Micros)),
+            "unix_ns" => Ok(TimestampFormat::Unix(UnixUnit::Nanos)),
+            _ => Err(format!(
+                "unknown timestamp format '{text}': use auto, rfc3339, unix, unix_ms, unix_us, \
+                 unix_ns, or a strftime pattern containing % such as %Y-%m-%d %H:%M:%S"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for TimestampFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimestampFormat::Auto => "auto",
+            TimestampFormat::Rfc3339 => "rfc3339",
+            TimestampFormat::Unix(UnixUnit::Seconds) => "unix",
+            TimestampFormat::Unix(UnixUnit::Millis) => "unix_ms",
+            TimestampFormat::Unix(UnixUnit::Micros) => "unix_us",
+            TimestampFormat::Unix(UnixUnit::Nanos) => "unix_ns",
+            TimestampFormat::Strftime(pattern) => pattern,
+        })
+    }
+}
+
+/// Why a timestamp could not be parsed. Static text, so that a failing row
+/// costs no allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimestampError {
+    /// A short lowercase reason such as `"not an RFC 3339 timestamp"`.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for TimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.reason)
+    }
+}
+
+impl std::error::Error for TimestampError {}
+
+const fn error(reason: &'static str) -> TimestampError {
+    TimestampError { reason }
+}
+
+const EMPTY: TimestampError = error("empty");
+const NOT_RFC3339: TimestampError = error("not an RFC 3339 timestamp");
+const BAD_MONTH: TimestampError = error("month out of range (01-12)");
+const BAD_DAY: TimestampError = error("day out of range for the month");
+const BAD_HOUR: TimestampError = error("hour out of range (00-23)");
+const BAD_MINUTE: TimestampError = error("minute out of range (00-59)");
+const BAD_SECOND: TimestampError = error("second out of range (00-60)");
+const BAD_OFFSET: TimestampError = error("invalid UTC offset (up to +/-23:59)");
+const OUT_OF_RANGE: TimestampError = error("out of range");
+const NOT_NUMBER: TimestampError = error("not a Unix timestamp number");
+const NOT_UTF8: TimestampError = error("not valid UTF-8");
+const NO_MATCH: TimestampError = error("does not match the strftime pattern");
+const BAD_PATTERN: TimestampError = error("invalid strftime pattern");
+
+/// Parses raw timestamp fields of one format in one zone.
+///
+/// Surrounding ASCII whitespace is ignored (quotes are not). Timestamps
+/// without a UTC offset are local times in the parser's zone, following the
+/// rules of [`Zone::local_to_utc`].
+///
+/// RFC 3339 details: the date and time may be separated by `T`, `t` or one
+/// space; the fraction may use `.` or `,` with any number of digits (digits
+/// past nanoseconds are truncated); the offset may be `Z`, `z`, `+HH:MM`,
+/// `+HHMM` or `+HH`; a bare date `YYYY-MM-DD` means local midnight. A leap
+/// second (`:60`) is read as `:59.999999999` of the same minute, whatever its
+/// fraction.
+#[derive(Debug, Clone)]
+pub struct TimestampParser {
+    format: TimestampFormat,
+    zone: Zone,
+    /// The compiled `strftime` pattern, for [`TimestampFormat::Strftime`];
+    /// `None` there if the pattern is invalid.
+    items: Option<Vec<Item<'static>>>,
+}
+
+impl TimestampParser {
+    /// Makes a parser. An invalid `strftime` pattern (one that
+    /// [`TimestampFormat::parse`] would reject) makes every parse fail.
+    pub fn new(format: TimestampFormat, zone: Zone) -> TimestampParser {
+        let items = match &format {
+            TimestampFormat::Strftime(pattern) => StrftimeItems::new(pattern).parse_to_owned().ok(),
+            _ => None,
+        };
+        TimestampParser {
+            format,
+            zone,
+            items,
+        }
+    }
+
+    /// The format this parser reads.
+    pub fn format(&self) -> &TimestampFormat {
+        &self.format
+    }
+
+    /// The zone of timestamps without an offset.
+    pub fn zone(&self) -> &Zone {
+        &self.zone
+    }
+
+    /// Parses one raw field into an instant. Does not allocate except for
+    /// `strftime` patterns.
+    pub fn parse(&self, raw: &[u8]) -> Result<UnixNanos, TimestampError> {
+        let text = raw.trim_ascii();
+        if text.is_empty() {
+            return Err(EMPTY);
+        }
+        match &self.format {
+            TimestampFormat::Auto => {
+                if looks_numeric(text) {
+                    parse_unix(text, None)
+                } else {
+                    parse_rfc3339(text, &self.zone)
+                }
+            }
+            TimestampFormat::Rfc3339 => parse_rfc3339(text, &self.zone),
+            TimestampFormat::Unix(unit) => parse_unix(text, Some(*unit)),
+            TimestampFormat::Strftime(_) => self.parse_strftime(text),
+        }
+    }
+
+    fn parse_strftime(&self, text: &[u8]) -> Result<UnixNanos, TimestampError> {
+        let text = std::str::from_utf8(text).map_err(|_| NOT_UTF8)?;
+        let items = self.items.as_ref().ok_or(BAD_PATTERN)?;
+        let mut parsed = Parsed::new();
+        chrono::format::parse(&mut parsed, text, items.iter()).map_err(|_| NO_MATCH)?;
+        if parsed.offset().is_some() {
+            let datetime = parsed.to_datetime().map_err(|_| NO_MATCH)?;
+            return datetime.timestamp_nanos_opt().ok_or(OUT_OF_RANGE);
+        }
+        if parsed.timestamp().is_some() {
+            // `%s` is already an instant.
+            let naive = parsed
+                .to_naive_datetime_with_offset(0)
+                .map_err(|_| NO_MATCH)?;
+            return naive.and_utc().timestamp_nanos_opt().ok_or(OUT_OF_RANGE);
+        }
+        let date = parsed.to_naive_date().map_err(|_| NO_MATCH)?;
+        let has_time = parsed.hour_mod_12().is_some()
+            || parsed.minute().is_some()
+            || parsed.second().is_some();
+        let time = if has_time {
+            parsed.to_naive_time().map_err(|_| NO_MATCH)?
+        } else {
+            NaiveTime::MIN
+        };
+        local_naive_to_nanos(NaiveDateTime::new(date, time), &self.zone)
+    }
+}
+
+/// Converts a local time to an instant with range checking.
+fn local_naive_to_nanos(naive: NaiveDateTime, zone: &Zone) -> Result<UnixNanos, TimestampError> {
+    let offset = i64::from(zone.offset_for_local(naive));
+    let seconds = naive.and_utc().timestamp() - offset;
+    seconds_and_nanos(seconds, chrono::Timelike::nanosecond(&naive))
+}
+
+/// True if `text` is `-`? digits with at most one `.`: a Unix timestamp
+/// rather than a date.
+fn looks_numeric(text: &[u8]) -> bool {
+    let body = text.strip_prefix(b"-").unwrap_or(text);
+    let mut dots = 0;
+    let mut digits = 0;
+    for &b in body {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => dots += 1,
+            _ => return false,
+        }
+    }
+    digits > 0 && dots <= 1
+}
+
+/// Parses a Unix timestamp number exactly with integer arithmetic. With no
+/// unit, the unit is chosen by the size of the integer part: below 1e11
+/// seconds, below 1e14 milliseconds, below 1e17 microseconds, else
+/// nanoseconds.
+fn parse_unix(text: &[u8], unit: Option<UnixUnit>) -> Result<UnixNanos, TimestampError> {
+    let (negative, body) = match text.strip_prefix(b"-") {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (int_part, fraction) = match body.iter().position(|&b| b == b'.') {
+        Some(dot) => (&body[..dot], &body[dot + 1..]),
+        None => (body, &body[body.len()..]),
+    };
+    if int_part.is_empty() && fraction.is_empty() {
+        return Err(NOT_NUMBER);
+    }
+    let mut integer: u128 = 0;
+    for &b in int_part {
+        if !b.is_ascii_digit() {
+            return Err(NOT_NUMBER);
+        }
+        integer = integer
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u128::from(b - b'0')))
+            .ok_or(OUT_OF_RANGE)?;
+    }
+    if !fraction.iter().all(u8::is_ascii_digit) {
+        return Err(NOT_NUMBER);
+    }
+    let unit = unit.unwrap_or(match integer {
+        0..100_000_000_000 => UnixUnit::Seconds,
+        100_000_000_000..100_000_000_000_000 => UnixUnit::Millis,
+        100_000_000_000_000..100_000_000_000_000_000 => UnixUnit::Micros,
+        _ => UnixUnit::Nanos,
+    });
+    // Digits finer than a nanosecond are dropped (truncation towards zero).
+    let wanted = unit.fraction_digits();
+    let mut fraction_nanos: u128 = 0;
+    for i in 0..wanted {
+        let digit = fraction.get(i).map_or(0, |b| u128::from(b - b'0'));
+        fraction_nanos = fraction_nanos * 10 + digit;
+    }
+    let magnitude = integer
+        .checked_mul(unit.nanos_per_unit())
+        .and_then(|v| v.checked_add(fraction_nanos))
+        .ok_or(OUT_OF_RANGE)?;
+    let magnitude = i128::try_from(magnitude).map_err(|_| OUT_OF_RANGE)?;
+    let signed = if negative { -magnitude } else { magnitude };
+    i64::try_from(signed).map_err(|_| OUT_OF_RANGE)
+}
+
+/// Two ASCII digits at `at`, as a number.
+#[inline]
+fn two_digits(text: &[u8], at: usize) -> Option<u32> {
+    match (text.get(at), text.get(at + 1)) {
+        (Some(a @ b'0'..=b'9'), Some(b @ b'0'..=b'9')) => {
+            Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+        }
+        _ => None,
+    }
+}
+
+#[inline]
+fn expect_byte(text: &[u8], at: usize, byte: u8) -> Result<(), TimestampError> {
+    if text.get(at) == Some(&byte) {
+        Ok(())
+    } else {
+        Err(NOT_RFC3339)
+    }
+}
+
+fn is_leap_year(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month = i64::from(month);
+    let shifted_month = if month > 2 { month - 3 } else { month + 9 };
+    let day_of_year = (153 * shifted_month + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    // Both are small and positive by construction.
+    (year, month as u32, day as u32)
+}
+
+/// The hand-written RFC 3339 parser: see [`TimestampParser`] for what is
+/// accepted. `text` is already trimmed and non-empty.
+fn parse_rfc3339(text: &[u8], zone: &Zone) -> Result<UnixNanos, TimestampError> {
+    let year = match (two_digits(text, 0), two_digits(text, 2)) {
+        (Some(high), Some(low)) => i64::from(high * 100 + low),
+        _ => return Err(NOT_RFC3339),
+    };
+    expect_byte(text, 4, b'-')?;
+    let month = two_digits(text, 5).ok_or(NOT_RFC3339)?;
+    expect_byte(text, 7, b'-')?;
+    let day = two_digits(text, 8).ok_or(NOT_RFC3339)?;
+
+    let (mut hour, mut minute, mut second, mut nanos) = (0, 0, 0, 0);
+    let mut offset: Option<i32> = None;
+    if text.len() > 10 {
+        if !matches!(text[10], b'T' | b't' | b' ') {
+            return Err(NOT_RFC3339);
+        }
+        hour = two_digits(text, 11).ok_or(NOT_RFC3339)?;
+        expect_byte(text, 13, b':')?;
+        minute = two_digits(text, 14).ok_or(NOT_RFC3339)?;
+        expect_byte(text, 16, b':')?;
+        second = two_digits(text, 17).ok_or(NOT_RFC3339)?;
+        let mut pos = 19;
+        if matches!(text.get(pos), Some(b'.' | b',')) {
+            pos += 1;
+            let start = pos;
+            while let Some(&b) = text.get(pos) {
+                if !b.is_ascii_digit() {
+                    break;
+                }
+                if pos - start < 9 {
+                    nanos = nanos * 10 + u32::from(b - b'0');
+                }
+                pos += 1;
+            }
+            let count = pos - start;
+            if count == 0 {
+                return Err(NOT_RFC3339);
+            }
+            for _ in count..9 {
+                nanos *= 10;
+            }
+        }
+        match text.get(pos) {
+            None => {}
+            Some(b'Z' | b'z') if pos + 1 == text.len() => offset = Some(0),
+            Some(b'+' | b'-') => offset = Some(parse_offset(&text[pos..]).ok_or(BAD_OFFSET)?),
+            Some(_) => return Err(NOT_RFC3339),
+        }
+    }
+
+    if !(1..=12).contains(&month) {
+        return Err(BAD_MONTH);
+    }
+    if day == 0 || day > days_in_month(year, month) {
+        return Err(BAD_DAY);
+    }
+    if hour > 23 {
+        return Err(BAD_HOUR);
+    }
+    if minute > 59 {
+        return Err(BAD_MINUTE);
+    }
+    if second > 60 {
+        return Err(BAD_SECOND);
+    }
+    if second == 60 {
+        second = 59;
+        nanos = 999_999_999;
+    }
+
+    let offset = match (offset, zone) {
+        (Some(offset), _) => offset,
+        (None, Zone::Utc) => 0,
+        (None, Zone::Fixed(fixed)) => fixed.local_minus_utc(),
+        (None, Zone::Named(_)) => {
+            let naive = NaiveDate::from_ymd_opt(year as i32, month, day)
+                .and_then(|date| date.and_hms_opt(hour, minute, second))
+                .ok_or(OUT_OF_RANGE)?;
+            zone.offset_for_local(naive)
+        }
+    };
+    let seconds = days_from_civil(year, month, day) * 86_400
+        + i64::from(hour * 3600 + minute * 60 + second)
+        - i64::from(offset);
+    seconds_and_nanos(seconds, nanos)
+}
+
+/// `seconds * 1e9 + nanos` if it fits an `i64`. Computed in `i128` so that
+/// the very first nanoseconds of the range (whose whole seconds alone are
+/// out of range) still work.
+#[inline]
+fn seconds_and_nanos(seconds: i64, nanos: u32) -> Result<UnixNanos, TimestampError> {
+    let total = i128::from(seconds) * i128::from(NANOS_PER_SECOND) + i128::from(nanos);
+    i64::try_from(total).map_err(|_| OUT_OF_RANGE)
+}
+
+/// Formats an instant as RFC 3339 in UTC with a `Z`, with a fraction only if
+/// it is nonzero, in milli-, micro- or nanoseconds as needed:
+/// `2026-10-01T12:00:00Z`, `2026-10-01T12:00:00.250Z`.
+pub fn format_rfc3339(t: UnixNanos) -> String {
+    let seconds = t.div_euclid(NANOS_PER_SECOND);
+    let nanos = t.rem_euclid(NANOS_PER_SECOND);
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    let of_day = seconds.rem_euclid(86_400);
+    let (hour, minute, second) = (of_day / 3600, of_day / 60 % 60, of_day % 60);
+    let fraction = if nanos == 0 {
+        String::new()
+    } else if nanos % 1_000_000 == 0 {
+        format!(".{:03}", nanos / 1_000_000)
+    } else if nanos % 1_000 == 0 {
+        format!(".{:06}", nanos / 1_000)
+    } else {
+        format!(".{nanos:09}")
+    };
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}Z")
+}
+
+/// Parses an instant given on the command line (`--at`): RFC 3339 with an
+/// offset (`2026-10-01T12:00:00Z`, `2026-10-01T14:00:00+02:00`), or a date
+/// and time without offset (or a bare date), which are read as UTC.
+pub fn parse_instant(text: &str) -> Result<UnixNanos, String> {
+    let trimmed = text.trim();
+    let help = "use RFC 3339 such as 2026-10-01T12:00:00Z or 2026-10-01T14:00:00+02:00 \
+                (without an offset the time is UTC)";
+    if trimmed.is_empty() {
+        return Err(format!("empty instant: {help}"));
+    }
+    parse_rfc3339(trimmed.as_bytes(), &Zone::Utc)
+        .map_err(|e| format!("'{trimmed}' is not a valid instant ({e}): {help}"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, FixedOffset, SecondsFormat, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    fn chrono_ns(text: &str) -> UnixNanos {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .timestamp_nanos_opt()
+            .unwrap()
+    }
+
+    fn parser(format: TimestampFormat, zone: &str) -> TimestampParser {
+        TimestampParser::new(format, Zone::parse(zone).unwrap())
+    }
+
+    fn rfc(text: &str) -> Result<UnixNanos, TimestampError> {
+        parser(TimestampFormat::Rfc3339, "UTC").parse(text.as_bytes())
+    }
+
+    fn reason(result: Result<UnixNanos, TimestampError>) -> &'static str {
+        result.unwrap_err().reason
+    }
+
+    const BASE: i64 = 1_790_856_000_000_000_000; // 2026-10-01T12:00:00Z
+
+    #[test]
+    fn rfc3339_basic_and_offsets() {
+        assert_eq!(chrono_ns("2026-10-01T12:00:00Z"), BASE);
+        assert_eq!(rfc("2026-10-01T12:00:00Z"), Ok(BASE));
+        assert_eq!(rfc("2026-10-01t12:00:00z"), Ok(BASE));
+        assert_eq!(rfc("2026-10-01 12:00:00Z"), Ok(BASE));
+        assert_eq!(rfc("2026-10-01T14:00:00+02:00"), Ok(BASE));
+        assert_eq!(rfc("2026-10-01T14:00:00+0200"), Ok(BASE));
+        assert_eq!(rfc("2026-10-01T14:00:00+02"), Ok(BASE));
+        assert_eq!(rfc("2026-10-01T06:30:00-05:30"), Ok(BASE));
+        assert_eq!(rfc("2026-10-02T11:59:00+23:59"), Ok(BASE));
+        assert_eq!(rfc("  2026-10-01T12:00:00Z\n"), Ok(BASE));
+        assert_eq!(rfc("1970-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(rfc("1969-12-31T23:59:59Z"), Ok(-NANOS_PER_SECOND));
+    }
+
+    #[test]
+    fn rfc3339_fractions() {
+        let cases = [
+            ("2026-10-01T12:00:00.1Z", 100_000_000),
+            ("2026-10-01T12:00:00.12Z", 120_000_000),
+            ("2026-10-01T12:00:00.123Z", 123_000_000),
+            ("2026-10-01T12:00:00.1234Z", 123_400_000),
+            ("2026-10-01T12:00:00.12345Z", 123_450_000),
+            ("2026-10-01T12:00:00.123456Z", 123_456_000),
+            ("2026-10-01T12:00:00.1234567Z", 123_456_700),
+            ("2026-10-01T12:00:00.12345678Z", 123_456_780),
+            ("2026-10-01T12:00:00.123456789Z", 123_456_789),
+            ("2026-10-01T12:00:00.1234567891Z", 123_456_789),
+            ("2026-10-01T12:00:00.999999999999999999999Z", 999_999_999),
+            ("2026-10-01T12:00:00,5Z", 500_000_000),
+            ("2026-10-01T12:00:00.000000001Z", 1),
+            ("2026-10-01T12:00:00.25", 250_000_000),
+            ("2026-10-01T14:00:00.25+02:00", 250_000_000),
+        ];
+        for (text, nanos) in cases {
+            assert_eq!(rfc(text), Ok(BASE + nanos), "{text}");
+        }
+        assert_eq!(
+            rfc("1969-12-31T23:59:59.5Z"),
+            Ok(-NANOS_PER_SECOND / 2),
+            "fractions add to negative seconds"
+        );
+        assert_eq!(reason(rfc("2026-10-01T12:00:00.Z")), NOT_RFC3339.reason);
+        assert_eq!(reason(rfc("2026-10-01T12:00:00.")), NOT_RFC3339.reason);
+    }
+
+    #[test]
+    fn rfc3339_without_offset_is_local() {
+        let text = b"2026-10-01T12:00:00";
+        assert_eq!(
+            parser(TimestampFormat::Rfc3339, "UTC").parse(text),
+            Ok(BASE)
+        );
+        assert_eq!(
+            parser(TimestampFormat::Rfc3339, "+02:00").parse(text),
+            Ok(BASE - 2 * 3600 * NANOS_PER_SECOND)
+        );
+        assert_eq!(
+            parser(TimestampFormat::Rfc3339, "Europe/Berlin").parse(text),
+            Ok(BASE - 2 * 3600 * NANOS_PER_SECOND)
+        );
+        assert_eq!(
+            parser(TimestampFormat::Rfc3339, "Europe/Berlin").parse(b"2026-01-01 00:00:00"),
+            Ok(chrono_ns("2025-12-31T23:00:00Z"))
+        );
+        // An explicit offset wins over the zone.
+        assert_eq!(
+            parser(TimestampFormat::Rfc3339, "Europe/Berlin").parse(b"2026-10-01T12:00:00Z"),
+            Ok(BASE)
+        );
+    }
+
+    #[test]
+    fn rfc3339_named_zone_gap_and_overlap() {
+        let berlin = parser(TimestampFormat::Rfc3339, "Europe/Berlin");
+        assert_eq!(
+            berlin.parse(b"2026-03-29T02:30:00"),
+            Ok(chrono_ns("2026-03-29T03:30:00+02:00"))
+        );
+        assert_eq!(
+            berlin.parse(b"2026-10-25T02:30:00.5"),
+            Ok(chrono_ns("2026-10-25T02:30:00.5+02:00"))
+        );
+    }
+
+    #[test]
+    fn rfc3339_date_only() {
+        assert_eq!(rfc("2026-10-01"), Ok(BASE - 12 * 3600 * NANOS_PER_SECOND));
+        assert_eq!(
+            parser(TimestampFormat::Rfc3339, "Europe/Berlin").parse(b"2026-10-01"),
+            Ok(chrono_ns("2026-09-30T22:00:00Z"))
+        );
+        assert_eq!(reason(rfc("2026-10-01T")), NOT_RFC3339.reason);
+        assert_eq!(reason(rfc("2026-10-01Z")), NOT_RFC3339.reason);
+    }
+
+    #[test]
+    fn rfc3339_calendar_validation() {
+        assert_eq!(
+            rfc("2024-02-29T00:00:00Z"),
+            Ok(chrono_ns("2024-02-29T00:00:00Z"))
+        );
+        assert_eq!(rfc("2000-02-29"), Ok(chrono_ns("2000-02-29T00:00:00Z")));
+        assert_eq!(reason(rfc("2023-02-29T00:00:00Z")), BAD_DAY.reason);
+        assert_eq!(reason(rfc("1900-02-29")), BAD_DAY.reason);
+        assert_eq!(reason(rfc("2026-04-31")), BAD_DAY.reason);
+        assert_eq!(reason(rfc("2026-01-00")), BAD_DAY.reason);
+        assert_eq!(reason(rfc("2026-13-01T00:00:00Z")), BAD_MONTH.reason);
+        assert_eq!(reason(rfc("2026-00-01T00:00:00Z")), BAD_MONTH.reason);
+        assert_eq!(reason(rfc("2026-01-01T24:00:00Z")), BAD_HOUR.reason);
+        assert_eq!(reason(rfc("2026-01-01T23:60:00Z")), BAD_MINUTE.reason);
+        assert_eq!(reason(rfc("2026-01-01T23:59:61Z")), BAD_SECOND.reason);
+        assert_eq!(reason(rfc("2026-01-01T00:00:00+24:00")), BAD_OFFSET.reason);
+        assert_eq!(reason(rfc("2026-01-01T00:00:00+02:60")), BAD_OFFSET.reason);
+        assert_eq!(reason(rfc("2026-01-01T00:00:00+2")), BAD_OFFSET.reason);
+        assert_eq!(
+            reason(rfc("2026-01-01T00:00:00+02:00:00")),
+            BAD_OFFSET.reason
+        );
+    }
+
+    #[test]
+    fn rfc3339_leap_second() {
+        assert_eq!(
+            rfc("2016-12-31T23:59:60Z"),
+            Ok(chrono_ns("2016-12-31T23:59:59.999999999Z"))
+        );
+        assert_eq!(
+            rfc("2016-12-31T23:59:60.5Z"),
+            Ok(chrono_ns("2016-12-31T23:59:59.999999999Z"))
+        );
+    }
+
+    #[test]
+    fn rfc3339_range() {
+        assert_eq!(reason(rfc("0000-01-01T00:00:00Z")), OUT_OF_RANGE.reason);
+        assert_eq!(reason(rfc("9999-12-31T23:59:59Z")), OUT_OF_RANGE.reason);
+        assert_eq!(reason(rfc("1677-01-01T00:00:00Z")), OUT_OF_RANGE.reason);
+        assert_eq!(reason(rfc("2262-12-31T00:00:00Z")), OUT_OF_RANGE.reason);
+        assert_eq!(
+            rfc("1678-01-01T00:00:00Z"),
+            Ok(chrono_ns("1678-01-01T00:00:00Z"))
+        );
+        assert_eq!(
+            rfc("2261-12-31T23:59:59Z"),
+            Ok(chrono_ns("2261-12-31T23:59:59Z"))
+        );
+        assert_eq!(rfc("2262-04-11T23:47:16.854775807Z"), Ok(i64::MAX));
+        assert_eq!(
+            reason(rfc("2262-04-11T23:47:16.854775808Z")),
+            OUT_OF_RANGE.reason
+        );
+        assert_eq!(rfc("1677-09-21T00:12:43.145224192Z"), Ok(i64::MIN));
+    }
+
+    #[test]
+    fn rfc3339_garbage() {
+        assert_eq!(reason(rfc("")), EMPTY.reason);
+        assert_eq!(reason(rfc("   \t")), EMPTY.reason);
+        for text in [
+            "hello",
+            "2026",
+            "2026-1-01",
+            "2026/10/01",
+            "2026-10-01T12:00",
+            "2026-10-01T12:00:00ZZ",
+            "2026-10-01T12:00:00 Z",
+            "2026-10-01T12:00:00Zjunk",
+            "2026-10-01X12:00:00Z",
+            "2026-10-01  12:00:00Z",
+            "\"2026-10-01T12:00:00Z\"",
+            "２０２６-10-01T12:00:00Z",
+            "2026-10-01T12:00:00Ω",
+            "-026-10-01T12:00:00Z",
+            "+2026-10-01T12:00:00Z",
+        ] {
+            assert_eq!(reason(rfc(text)), NOT_RFC3339.reason, "{text}");
+        }
+        let long = format!("2026-10-01T12:00:00.{}Z", "1".repeat(100_000));
+        assert_eq!(rfc(&long), Ok(BASE + 111_111_111));
+        let long_junk = "9".repeat(100_000);
+        assert!(rfc(&long_junk).is_err());
+    }
+
+    #[test]
+    fn unix_units() {
+        let p =
+            |unit, text: &str| parser(TimestampFormat::Unix(unit), "UTC").parse(text.as_bytes());
+        assert_eq!(p(UnixUnit::Seconds, "1790856000"), Ok(BASE));
+        assert_eq!(p(UnixUnit::Millis, "1790856000000"), Ok(BASE));
+        assert_eq!(p(UnixUnit::Micros, "1790856000000000"), Ok(BASE));
+        assert_eq!(p(UnixUnit::Nanos, "1790856000000000000"), Ok(BASE));
+        assert_eq!(
+            p(UnixUnit::Seconds, "1790856000.123"),
+            Ok(BASE + 123_000_000)
+        );
+        assert_eq!(
+            p(UnixUnit::Seconds, "1790856000.123456789"),
+            Ok(BASE + 123_456_789)
+        );
+        assert_eq!(
+            p(UnixUnit::Seconds, "1790856000.1234567899"),
+            Ok(BASE + 123_456_789)
+        );
+        assert_eq!(p(UnixUnit::Millis, "1790856000000.5"), Ok(BASE + 500_000));
+        assert_eq!(p(UnixUnit::Millis, "1790856000000.0000019"), Ok(BASE + 1));
+        assert_eq!(p(UnixUnit::Micros, "1790856000000000.25"), Ok(BASE + 250));
+        assert_eq!(p(UnixUnit::Nanos, "1790856000000000000.9"), Ok(BASE));
+        assert_eq!(p(UnixUnit::Seconds, "-1"), Ok(-NANOS_PER_SECOND));
+        assert_eq!(p(UnixUnit::Seconds, "-1.5"), Ok(-1_500_000_000));
+        assert_eq!(p(UnixUnit::Seconds, "-0.000000001"), Ok(-1));
+        assert_eq!(p(UnixUnit::Seconds, ".5"), Ok(500_000_000));
+        assert_eq!(p(UnixUnit::Seconds, "5."), Ok(5 * NANOS_PER_SECOND));
+        assert_eq!(p(UnixUnit::Seconds, "0"), Ok(0));
+        assert_eq!(p(UnixUnit::Seconds, " 12 "), Ok(12 * NANOS_PER_SECOND));
+        assert_eq!(p(UnixUnit::Nanos, "9223372036854775807"), Ok(i64::MAX));
+        assert_eq!(p(UnixUnit::Nanos, "-9223372036854775808"), Ok(i64::MIN));
+        assert_eq!(
+            reason(p(UnixUnit::Nanos, "9223372036854775808")),
+            OUT_OF_RANGE.reason
+        );
+        assert_eq!(
+            reason(p(UnixUnit::Seconds, "9223372037")),
+            OUT_OF_RANGE.reason
+        );
+        assert_eq!(
+            reason(p(UnixUnit::Seconds, &"9".repeat(60))),
+            OUT_OF_RANGE.reason
+        );
+        for bad in [
+            "", "-", ".", "-.", "1e9", "1.2.3", "0x10", "+5", "1 2", "--1", "١٢",
+        ] {
+            assert!(p(UnixUnit::Seconds, bad).is_err(), "{bad}");
+        }
+        assert_eq!(reason(p(UnixUnit::Seconds, "abc")), NOT_NUMBER.reason);
+    }
+
+    #[test]
+    fn auto_detects_units() {
+        let auto = parser(TimestampFormat::Auto, "UTC");
+        let p = |text: &str| auto.parse(text.as_bytes());
+        assert_eq!(p("1790856000"), Ok(BASE));
+        assert_eq!(p("1790856000.5"), Ok(BASE + 500_000_000));
+        assert_eq!(p("1790856000000"), Ok(BASE));
+        assert_eq!(p("1790856000000000"), Ok(BASE));
+        assert_eq!(p("1790856000000000000"), Ok(BASE));
+        // Boundaries of the integer part: just below a boundary the smaller
+        // unit is chosen, which is out of range for i64 nanoseconds.
+        assert_eq!(reason(p("99999999999")), OUT_OF_RANGE.reason);
+        assert_eq!(p("100000000000"), Ok(100_000_000_000 * 1_000_000));
+        assert_eq!(reason(p("99999999999999")), OUT_OF_RANGE.reason);
+        assert_eq!(p("100000000000000"), Ok(100_000_000_000_000 * 1_000));
+        assert_eq!(reason(p("99999999999999999")), OUT_OF_RANGE.reason);
+        assert_eq!(p("100000000000000000"), Ok(100_000_000_000_000_000));
+        assert_eq!(p("8999999999"), Ok(8_999_999_999 * NANOS_PER_SECOND));
+        assert_eq!(p("8999999999999"), Ok(8_999_999_999_999 * 1_000_000));
+        assert_eq!(p("8999999999999999"), Ok(8_999_999_999_999_999 * 1_000));
+        assert_eq!(p("-8999999999"), Ok(-8_999_999_999 * NANOS_PER_SECOND));
+        assert_eq!(reason(p("-99999999999")), OUT_OF_RANGE.reason);
+        assert_eq!(p("-100000000000"), Ok(-100_000_000_000 * 1_000_000));
+        assert_eq!(p("99999999999.5e"), Err(NOT_RFC3339));
+        assert_eq!(p("0"), Ok(0));
+        // Not numbers: RFC 3339.
+        assert_eq!(p("2026-10-01T12:00:00Z"), Ok(BASE));
+        assert_eq!(p("2026-10-01"), Ok(BASE - 12 * 3600 * NANOS_PER_SECOND));
+        assert_eq!(reason(p("1.2.3")), NOT_RFC3339.reason);
+        assert_eq!(reason(p("")), EMPTY.reason);
+    }
+
+    #[test]
+    fn strftime_with_and_without_offset() {
+        let clf = parser(
+            TimestampFormat::parse("%d/%b/%Y:%H:%M:%S %z").unwrap(),
+            "Europe/Berlin",
+        );
+        assert_eq!(clf.parse(b"01/Oct/2026:14:00:00 +0200"), Ok(BASE));
+        assert_eq!(clf.parse(b"01/Oct/2026:12:00:00 +0000"), Ok(BASE));
+        assert_eq!(reason(clf.parse(b"01/Oct/2026:12:00:00")), NO_MATCH.reason);
+
+        let naive_utc = parser(
+            TimestampFormat::parse("%Y-%m-%d %H:%M:%S%.f").unwrap(),
+            "UTC",
+        );
+        assert_eq!(
+            naive_utc.parse(b"2026-10-01 12:00:00.25"),
+            Ok(BASE + 250_000_000)
+        );
+        assert_eq!(naive_utc.parse(b"2026-10-01 12:00:00"), Ok(BASE));
+
+        let naive_berlin = parser(
+            TimestampFormat::parse("%Y-%m-%d %H:%M:%S").unwrap(),
+            "Europe/Berlin",
+        );
+        assert_eq!(naive_berlin.parse(b"2026-10-01 14:00:00"), Ok(BASE));
+        assert_eq!(
+            naive_berlin.parse(b"2026-03-29 02:30:00"),
+            Ok(chrono_ns("2026-03-29T03:30:00+02:00"))
+        );
+        assert_eq!(
+            reason(naive_berlin.parse(b"2026-13-01 14:00:00")),
+            NO_MATCH.reason
+        );
+        assert_eq!(reason(naive_berlin.parse(b"\xff\xfe")), NOT_UTF8.reason);
+        assert_eq!(reason(naive_berlin.parse(b"")), EMPTY.reason);
+
+        let date_only = parser(TimestampFormat::parse("%d.%m.%Y").unwrap(), "+02:00");
+        assert_eq!(
+            date_only.parse(b"01.10.2026"),
+            Ok(chrono_ns("2026-09-30T22:00:00Z"))
+        );
+
+        let epoch = parser(TimestampFormat::parse("%s").unwrap(), "Europe/Berlin");
+        assert_eq!(epoch.parse(b"1790856000"), Ok(BASE));
+
+        let colon = parser(
+            TimestampFormat::parse("%Y-%m-%dT%H:%M:%S%:z").unwrap(),
+            "UTC",
+        );
+        assert_eq!(colon.parse(b"2026-10-01T06:30:00-05:30"), Ok(BASE));
+    }
+
+    #[test]
+    fn format_names() {
+        assert_eq!(TimestampFormat::parse("auto"), Ok(TimestampFormat::Auto));
+        assert_eq!(
+            TimestampFormat::parse("RFC3339"),
+            Ok(TimestampFormat::Rfc3339)
+        );
+        assert_eq!(
+            TimestampFormat::parse("iso8601"),
+            Ok(TimestampFormat::Rfc3339)
+        );
+        assert_eq!(
+            TimestampFormat::parse("unix"),
+            Ok(TimestampFormat::Unix(UnixUnit::Seconds))
+        );
+        assert_eq!(
+            TimestampFormat::parse("unix_ms"),
+            Ok(TimestampFormat::Unix(UnixUnit::Millis))
+        );
+        assert_eq!(
+            TimestampFormat::parse("unix_us"),
+            Ok(TimestampFormat::Unix(UnixUnit::Micros))
+        );
+        assert_eq!(
+            TimestampFormat::parse("unix_ns"),
+            Ok(TimestampFormat::Unix(UnixUnit::Nanos))
+        );
+        assert_eq!(
+            TimestampFormat::parse("%Y-%m-%d"),
+            Ok(TimestampFormat::Strftime("%Y-%m-%d".to_string()))
+        );
+        let err = TimestampFormat::parse("%Y-%Q").unwrap_err();
+        assert!(err.contains("not a valid strftime pattern"), "{err}");
+        let err = TimestampFormat::parse("epoch").unwrap_err();
+        assert!(err.contains("unknown timestamp format 'epoch'"), "{err}");
+        for name in [
+            "auto", "rfc3339", "unix", "unix_ms", "unix_us", "unix_ns", "%Y",
+        ] {
+            assert_eq!(TimestampFormat::parse(name).unwrap().to_string(), name);
+        }
+        // A parser built from an invalid pattern fails every row.
+        let broken = TimestampParser::new(TimestampFormat::Strftime("%Q".into()), Zone::Utc);
+        assert_eq!(reason(broken.parse(b"x")), BAD_PATTERN.reason);
+    }
+
+    #[test]
+    fn error_display() {
+        assert_eq!(NOT_RFC3339.to_string(), "not an RFC 3339 timestamp");
+        assert_eq!(OUT_OF_RANGE.to_string(), "out of range");
+        assert_eq!(EMPTY.to_string(), "empty");
+    }
+
+    #[test]
+    fn formats_rfc3339() {
+        assert_eq!(format_rfc3339(BASE), "2026-10-01T12:00:00Z");
+        assert_eq!(
+            format_rfc3339(BASE + 250_000_000),
+            "2026-10-01T12:00:00.250Z"
+        );
+        assert_eq!(
+            format_rfc3339(BASE + 250_000),
+            "2026-10-01T12:00:00.000250Z"
+        );
+        assert_eq!(format_rfc3339(BASE + 1), "2026-10-01T12:00:00.000000001Z");
+        assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_rfc3339(-1), "1969-12-31T23:59:59.999999999Z");
+        assert_eq!(format_rfc3339(i64::MAX), "2262-04-11T23:47:16.854775807Z");
+        assert_eq!(format_rfc3339(i64::MIN), "1677-09-21T00:12:43.145224192Z");
+        assert_eq!(
+            format_rfc3339(chrono_ns("2024-02-29T23:59:59Z")),
+            "2024-02-29T23:59:59Z"
+        );
+    }
+
+    #[test]
+    fn parses_instants() {
+        assert_eq!(parse_instant("2026-10-01T12:00:00Z"), Ok(BASE));
+        assert_eq!(parse_instant("2026-10-01T14:00:00+02:00"), Ok(BASE));
+        assert_eq!(parse_instant(" 2026-10-01T12:00:00 "), Ok(BASE));
+        assert_eq!(parse_instant("2026-10-01 12:00:00"), Ok(BASE));
+        assert_eq!(
+            parse_instant("2026-10-01"),
+            Ok(BASE - 12 * 3600 * NANOS_PER_SECOND)
+        );
+        let err = parse_instant("yesterday").unwrap_err();
+        assert!(
+            err.starts_with("'yesterday' is not a valid instant"),
+            "{err}"
+        );
+        assert!(err.contains("2026-10-01T12:00:00Z"), "{err}");
+        let err = parse_instant("2026-02-30T00:00:00Z").unwrap_err();
+        assert!(err.contains("day out of range"), "{err}");
+        assert!(parse_instant("").unwrap_err().starts_with("empty instant"));
+    }
+
+    #[test]
+    fn civil_round_trip() {
+        for days in (-200_000..200_000).step_by(7) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+            assert!(d >= 1 && d <= days_in_month(y, m));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn matches_chrono(
+            t in -9_000_000_000_000_000_000i64..9_000_000_000_000_000_000,
+            offset_minutes in -(23 * 60 + 59)..=(23 * 60 + 59),
+            precision in 0usize..5,
+            use_z in any::<bool>(),
+        ) {
+            let offset = FixedOffset::east_opt(offset_minutes * 60).unwrap();
+            let dt = Utc.timestamp_nanos(t).with_timezone(&offset);
+            let format = [
+                SecondsFormat::Secs,
+                SecondsFormat::Millis,
+                SecondsFormat::Micros,
+                SecondsFormat::Nanos,
+                SecondsFormat::AutoSi,
+            ][precision];
+            let text = dt.to_rfc3339_opts(format, use_z);
+            let expected = DateTime::parse_from_rfc3339(&text)
+                .unwrap()
+                .timestamp_nanos_opt();
+            prop_assert_eq!(rfc(&text).ok(), expected, "{}", text);
+            if offset_minutes == 0 {
+                let auto = parser(TimestampFormat::Auto, "UTC");
+                prop_assert_eq!(auto.parse(text.as_bytes()).ok(), expected);
+            }
+        }
+
+        #[test]
+        fn format_round_trips(t in any::<i64>()) {
+            let text = format_rfc3339(t);
+            prop_assert_eq!(rfc(&text), Ok(t), "{}", text);
+            let chrono_text = Utc.timestamp_nanos(t).to_rfc3339_opts(SecondsFormat::AutoSi, true);
+            prop_assert_eq!(text, chrono_text);
+        }
+
+        #[test]
+        fn unix_seconds_match_integer_math(
+            secs in 0i64..9_000_000_000,
+            nanos in 0u32..1_000_000_000,
+            negative in any::<bool>(),
+        ) {
+            let sign = if negative { "-" } else { "" };
+            let text = format!("{sign}{secs}.{nanos:09}");
+            let magnitude = secs * NANOS_PER_SECOND + i64::from(nanos);
+            let expected = if negative { -magnitude } else { magnitude };
+            let p = parser(TimestampFormat::Unix(UnixUnit::Seconds), "UTC");
+            prop_assert_eq!(p.parse(text.as_bytes()), Ok(expected));
+        }
+
+        #[test]
+        fn never_panics_on_bytes(raw in proptest::collection::vec(any::<u8>(), 0..64)) {
+            for format in [
+                TimestampFormat::Auto,
+                TimestampFormat::Rfc3339,
+                TimestampFormat::Unix(UnixUnit::Seconds),
+                TimestampFormat::Unix(UnixUnit::Nanos),
+                TimestampFormat::Strftime("%Y-%m-%d %H:%M:%S".into()),
+            ] {
+                for zone in ["UTC", "+05:30", "Europe/Berlin"] {
+                    let _ = parser(format.clone(), zone).parse(&raw);
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics_on_timestamp_like_text(raw in "[0-9TtZz:.,+\\- ]{0,40}") {
+            for format in [TimestampFormat::Auto, TimestampFormat::Rfc3339] {
+                for zone in ["UTC", "-02:00", "Europe/Berlin"] {
+                    let _ = parser(format.clone(), zone).parse(raw.as_bytes());
+                }
+            }
+            let _ = parse_instant(&raw);
+        }
+    }
+}
