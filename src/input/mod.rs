@@ -17,6 +17,8 @@ use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
 
 /// Size of read buffers for log files.
 const BUFFER_BYTES: usize = 256 * 1024;
+/// How much of a log is read up front to recognise its compression and format.
+const HEAD_BYTES: usize = 64 * 1024;
 /// Longest single record (line or JSON value) accepted; longer ones are malformed rows.
 pub const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
 
@@ -161,19 +163,16 @@ pub fn open(input: &LogInput) -> Result<Box<dyn BufRead + Send>, InputError> {
 }
 
 fn decompress(mut raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Send>> {
-    let mut magic = [0u8; 4];
-    let mut filled = 0;
-    while filled < magic.len() {
-        match raw.read(&mut magic[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let head = Cursor::new(magic[..filled].to_vec());
-    let whole = head.chain(raw);
-    Ok(match magic[..filled] {
+    // Read a first chunk whole: it holds the magic bytes, and format detection by content
+    // looks at it (a reader may hand out its first bytes in small pieces).
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut raw).take(HEAD_BYTES as u64).read_to_end(&mut head)?;
+    let magic: [u8; 4] = head
+        .get(..4)
+        .and_then(|m| m.try_into().ok())
+        .unwrap_or_default();
+    let whole = Cursor::new(head).chain(raw);
+    Ok(match magic {
         [0x1f, 0x8b, ..] => Box::new(BufReader::with_capacity(
             BUFFER_BYTES,
             flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUFFER_BYTES, whole)),

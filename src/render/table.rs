@@ -45,7 +45,7 @@ impl Renderer for TableRenderer {
         }
         let columns = header_len(show_invalid);
         for (index, column) in table.column_iter_mut().enumerate() {
-            column.set_padding((0, 1));
+            column.set_padding((0, u16::from(index + 1 < columns)));
             if (2..columns - 1).contains(&index) {
                 column.set_cell_alignment(CellAlignment::Right);
             }

@@ -268,7 +268,7 @@ impl Checker<'_> {
                     };
                     for item in items {
                         if let Some(path) = self.string(item, "a log path") {
-                            source.paths.push(base.join(path));
+                            source.paths.push(lexically_normal(&base.join(path)));
                         }
                     }
                 }
@@ -689,6 +689,27 @@ impl Checker<'_> {
     }
 }
 
+/// `specs/../logs/a.csv` as `logs/a.csv`, without touching the file system.
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(normal.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    if normal.as_os_str().is_empty() {
+        normal.push(".");
+    }
+    normal
+}
+
 /// Splits a field name written in a spec (`route`, `http.status`) into a path.
 fn field_path(text: &str) -> Result<FieldPath, String> {
     if text.is_empty() || text.split('.').any(str::is_empty) {
@@ -775,7 +796,12 @@ slos:
         assert_eq!(a.windows.len(), 3);
         assert_eq!(a.windows[2].label(), "1h30m");
         assert_eq!(a.group_by[1].0, vec!["http", "method"]);
-        assert_eq!(a.source.paths, vec![PathBuf::from("specs/../logs/a.csv")]);
+        assert_eq!(a.source.paths, vec![PathBuf::from("logs/a.csv")]);
+        assert_eq!(
+            lexically_normal(Path::new("../a/./b/../c")),
+            PathBuf::from("../a/c")
+        );
+        assert_eq!(lexically_normal(Path::new("/x/../y")), PathBuf::from("/y"));
         assert_eq!(a.source.timestamp.field.0, vec!["ts"]);
         assert_eq!(a.defined_at.line, 8);
         let b = &slos[1];

@@ -1,0 +1,293 @@
+//! Every input format, compression and timestamp form gives the same, hand-computed report.
+
+mod common;
+
+use std::io::Write;
+
+use common::{result, Workdir};
+
+const AT: &str = "2026-03-10T12:00:00Z";
+
+fn spec(extra_source: &str) -> String {
+    format!(
+        "version: 1\n{extra_source}slos:\n  - name: api\n    objective: 90\n    windows: [1d]\n    filter: route.startsWith(\"/api\")\n    good: status < 500 and latency_ms <= 300\n"
+    )
+}
+
+/// (timestamp, route, status, latency_ms) — in the 1d window at AT: 4 API events, 2 good.
+const ROWS: &[(&str, &str, u32, u32)] = &[
+    ("2026-03-09T11:00:00Z", "/api/a", 200, 10), // outside: older than 1d
+    ("2026-03-09T13:00:00Z", "/api/a", 200, 10), // good
+    ("2026-03-10T01:00:00Z", "/api/b", 503, 10), // bad: status
+    ("2026-03-10T02:00:00Z", "/api/b", 200, 900), // bad: latency
+    ("2026-03-10T03:00:00Z", "/health", 200, 1), // not selected
+    ("2026-03-10T11:59:59Z", "/api/c", 204, 300), // good (boundary latency)
+];
+
+fn check_counts(run: &common::Run) {
+    run.expect_code(0);
+    let report = run.json();
+    let api = result(&report, "api", "1d");
+    assert_eq!(
+        (
+            api["total"].as_u64(),
+            api["good"].as_u64(),
+            api["bad"].as_u64()
+        ),
+        (Some(4), Some(2), Some(2)),
+        "{run}"
+    );
+    assert_eq!(report["inputs"]["rows"], 6, "{run}");
+    assert_eq!(report["inputs"]["outside_windows"], 1, "{run}");
+    assert_eq!(report["inputs"]["unselected"], 1, "{run}");
+    assert_eq!(report["inputs"]["matched"], 4, "{run}");
+}
+
+fn csv(delimiter: char) -> String {
+    let d = delimiter;
+    let mut text = format!("timestamp{d}route{d}status{d}latency_ms\n");
+    for (t, r, s, l) in ROWS {
+        text.push_str(&format!("{t}{d}{r}{d}{s}{d}{l}\n"));
+    }
+    text
+}
+
+fn jsonl() -> String {
+    ROWS.iter()
+        .map(|(t, r, s, l)| format!("{{\"timestamp\": \"{t}\", \"route\": \"{r}\", \"status\": {s}, \"latency_ms\": {l}}}\n"))
+        .collect()
+}
+
+fn report(dir: &Workdir, log: &str) -> common::Run {
+    dir.run(&["report", "-s", "spec.yaml", log, "--at", AT, "-f", "json"])
+}
+
+#[test]
+fn csv_tsv_jsonl_and_json_arrays() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", spec(""));
+    dir.write("log.csv", csv(','));
+    dir.write("log.tsv", csv('\t'));
+    dir.write("log.jsonl", jsonl());
+    let array = format!("[\n{}]\n", jsonl().trim_end().replace('\n', ",\n"));
+    dir.write("log.json", &array);
+    for log in ["log.csv", "log.tsv", "log.jsonl", "log.json"] {
+        check_counts(&report(&dir, log));
+    }
+    // Without a telling extension, the content decides.
+    dir.write("csv.log", csv(','));
+    dir.write("tsv.log", csv('\t'));
+    dir.write("jsonl.log", jsonl());
+    dir.write("array.log", &array);
+    for log in ["csv.log", "tsv.log", "jsonl.log", "array.log"] {
+        check_counts(&report(&dir, log));
+    }
+    // --input-format overrides detection.
+    dir.write("data.txt", jsonl());
+    check_counts(&dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "data.txt",
+        "--at",
+        AT,
+        "-f",
+        "json",
+        "--input-format",
+        "jsonl",
+    ]));
+}
+
+#[test]
+fn csv_quoting_bom_and_crlf() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", spec(""));
+    let mut text = String::from("\u{feff}timestamp,route,status,latency_ms,note\r\n");
+    for (t, r, s, l) in ROWS {
+        text.push_str(&format!(
+            "{t},\"{r}\",{s},{l},\"a, \"\"quoted\"\"\nmulti-line note\"\r\n"
+        ));
+    }
+    dir.write("log.csv", text);
+    check_counts(&report(&dir, "log.csv"));
+}
+
+#[test]
+fn gzip_and_zstd_by_magic_bytes_and_stdin() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", spec(""));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(csv(',').as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    dir.write("log.csv.gz", &gz);
+    dir.write("misnamed.csv", &gz);
+    dir.write(
+        "log.jsonl.zst",
+        zstd::encode_all(jsonl().as_bytes(), 3).unwrap(),
+    );
+    for log in ["log.csv.gz", "misnamed.csv", "log.jsonl.zst"] {
+        check_counts(&report(&dir, log));
+    }
+    check_counts(&dir.run_with_stdin(
+        &["report", "-s", "spec.yaml", "-", "--at", AT, "-f", "json"],
+        Some(&gz),
+    ));
+    // A folder means every file in it; two copies double every count.
+    dir.write("both/a.csv", csv(','));
+    dir.write("both/b.jsonl", jsonl());
+    let run = report(&dir, "both");
+    assert_eq!(result(&run.json(), "api", "1d")["total"], 8, "{run}");
+}
+
+#[test]
+fn truncated_compressed_input_is_an_error() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", spec(""));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(csv(',').repeat(50).as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    dir.write("cut.csv.gz", &gz[..gz.len() / 2]);
+    report(&dir, "cut.csv.gz")
+        .expect_code(2)
+        .stderr_has("cut.csv.gz");
+}
+
+#[test]
+fn nested_json_fields_by_dotted_path() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nsource:\n  timestamp: {field: meta.time}\nslos:\n  - name: api\n    objective: 90\n    windows: [1d]\n    filter: field(\"user-agent\").contains(\"curl\")\n    good: http.status < 500\n",
+    );
+    dir.write(
+        "log.jsonl",
+        "{\"meta\": {\"time\": \"2026-03-10T10:00:00Z\"}, \"user-agent\": \"curl/8\", \"http\": {\"status\": 200}}\n\
+         {\"meta\": {\"time\": \"2026-03-10T10:00:01Z\"}, \"user-agent\": \"curl/8\", \"http\": {\"status\": 502}}\n\
+         {\"meta\": {\"time\": \"2026-03-10T10:00:02Z\"}, \"user-agent\": \"Mozilla\", \"http\": {\"status\": 502}}\n\
+         {\"meta\": {\"time\": \"2026-03-10T10:00:03Z\"}, \"user-agent\": \"curl/8\", \"http\": {}}\n",
+    );
+    let run = report(&dir, "log.jsonl");
+    let api = result(&run.json(), "api", "1d").clone();
+    assert_eq!(
+        (
+            api["total"].as_u64(),
+            api["good"].as_u64(),
+            api["invalid"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1)),
+        "{run}"
+    );
+    run.stderr_has("log.jsonl:4: field `http.status` is missing");
+}
+
+#[test]
+fn timestamp_forms() {
+    // 2026-03-10T10:00:00Z = 1773136800 s.
+    let cases: &[(&str, &str)] = &[
+        ("", "2026-03-10T10:00:00Z"),
+        ("", "2026-03-10T11:00:00+01:00"),
+        ("", "2026-03-10 10:00:00.250"),
+        ("", "1773136800"),
+        ("", "1773136800123"),
+        ("", "1773136800123456"),
+        ("", "1773136800123456789"),
+        ("  timestamp: {format: unix}\n", "1773136800.5"),
+        ("  timestamp: {format: unix_ms}\n", "1773136800123"),
+        (
+            "  timestamp: {timezone: Europe/Berlin}\n",
+            "2026-03-10 11:00:00",
+        ),
+        (
+            "  timestamp: {format: \"%d/%m/%Y %H:%M:%S\", timezone: \"-05:00\"}\n",
+            "10/03/2026 05:00:00",
+        ),
+        (
+            "  timestamp: {format: \"%d/%b/%Y:%H:%M:%S %z\"}\n",
+            "10/Mar/2026:10:00:00 +0000",
+        ),
+    ];
+    for (source, timestamp) in cases {
+        let dir = Workdir::new();
+        let source = if source.is_empty() {
+            String::new()
+        } else {
+            format!("source:\n{source}")
+        };
+        dir.write(
+            "spec.yaml",
+            format!("version: 1\n{source}slos:\n  - name: api\n    objective: 90\n    windows: [2h, 1h]\n    good: status < 500\n"),
+        );
+        dir.write(
+            "log.csv",
+            format!("timestamp,status\n\"{timestamp}\",200\n"),
+        );
+        // At 11:00:00.9Z the event (10:00:00 plus at most 0.5 s) is inside 2h and outside 1h.
+        let run = dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            "2026-03-10T11:00:00.9Z",
+            "-f",
+            "json",
+        ]);
+        let report = run.expect_code(0).json();
+        let two_hours = result(&report, "api", "2h")["total"].as_u64();
+        let one_hour = result(&report, "api", "1h")["total"].as_u64();
+        assert_eq!(
+            (two_hours, one_hour),
+            (Some(1), Some(0)),
+            "timestamp {timestamp} with {source:?}\n{run}"
+        );
+    }
+}
+
+#[test]
+fn calendar_windows_start_at_local_midnight() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 90\n    windows: [{calendar: month, timezone: Europe/Berlin}, {calendar: day}]\n    good: status < 500\n",
+    );
+    // Berlin's November starts at 2026-10-31T23:00:00Z.
+    dir.write(
+        "log.csv",
+        "timestamp,status\n2026-10-31T22:59:59.999Z,200\n2026-10-31T23:00:00Z,500\n2026-11-02T00:00:00Z,200\n2026-11-02T12:00:00Z,200\n",
+    );
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        "2026-11-02T12:00:00Z",
+        "-f",
+        "json",
+    ]);
+    let report = run.expect_code(0).json();
+    let month = result(&report, "api", "month Europe/Berlin");
+    assert_eq!(month["start"], "2026-10-31T23:00:00Z");
+    assert_eq!(
+        (month["total"].as_u64(), month["bad"].as_u64()),
+        (Some(3), Some(1)),
+        "{run}"
+    );
+    let day = result(&report, "api", "day");
+    assert_eq!(day["start"], "2026-11-02T00:00:00Z");
+    assert_eq!(day["total"], 2, "{run}");
+}
+
+#[test]
+fn missing_timestamp_column_makes_rows_malformed() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", spec(""));
+    dir.write(
+        "log.csv",
+        "time,route,status,latency_ms\n2026-03-10T10:00:00Z,/api,200,1\n",
+    );
+    let run = report(&dir, "log.csv");
+    run.expect_code(0)
+        .stderr_has("log.csv:2: malformed row skipped: no timestamp: field `timestamp` is missing");
+    assert_eq!(run.json()["inputs"]["malformed"], 1);
+}
