@@ -19,7 +19,8 @@ const AT: &str = "2026-03-10T12:00:00Z";
 /// Hand-computed at A = 2026-03-10T12:00:00Z:
 /// 1d window (A−1d, A]: 200, 500, 200, 503 → total 4, good 2, bad 2; "abc" → invalid 1.
 /// 1h window: 200 (11:30), 503 (12:00) → total 2, good 1, bad 1; invalid 1.
-/// Outside every window: exactly A−1d (excluded) and A+1ms. Malformed: "yesterday".
+/// The row at exactly A−1d is outside both windows but inside the default alerts' 3d lookback,
+/// so it still counts as matched; A+1ms is outside everything. Malformed: "yesterday".
 const LOG: &str = "\
 timestamp,status
 2026-03-09T12:00:00Z,500
@@ -58,8 +59,8 @@ fn report_json_has_hand_computed_figures() {
     let inputs = &report["inputs"];
     assert_eq!(inputs["rows"], 8);
     assert_eq!(inputs["malformed"], 1);
-    assert_eq!(inputs["outside_windows"], 2);
-    assert_eq!(inputs["matched"], 5);
+    assert_eq!(inputs["outside_windows"], 1);
+    assert_eq!(inputs["matched"], 6);
     assert_eq!(inputs["unselected"], 0);
 
     let day = result(&report, "availability", "1d");
@@ -247,7 +248,7 @@ fn table_output_is_readable() {
         .stdout_has("EXHAUSTED")
         .stdout_has("50 %")
         .stdout_has(
-            "8 rows read: 5 matched, 2 outside every window, 0 selected by no SLO, 1 malformed",
+            "8 rows read: 6 matched, 1 outside every window, 0 selected by no SLO, 1 malformed",
         );
     assert!(
         !run.stdout().contains('\u{1b}'),

@@ -10,7 +10,7 @@ const AT: &str = "2026-03-10T12:00:00Z";
 
 fn spec(extra_source: &str) -> String {
     format!(
-        "version: 1\n{extra_source}slos:\n  - name: api\n    objective: 90\n    windows: [1d]\n    filter: route.startsWith(\"/api\")\n    good: status < 500 and latency_ms <= 300\n"
+        "version: 1\n{extra_source}slos:\n  - name: api\n    objective: 90\n    windows: [1d]\n    filter: route.startsWith(\"/api\")\n    good: status < 500 and latency_ms <= 300\n    alerts: []\n"
     )
 }
 

@@ -31,6 +31,17 @@ fn table_of_the_examples() {
 }
 
 #[test]
+fn table_during_the_checkout_outage() {
+    insta::assert_snapshot!(run_in_repo(&[
+        "report",
+        "--at",
+        "2026-10-02T18:00:00Z",
+        "--color",
+        "never"
+    ]));
+}
+
+#[test]
 fn json_of_the_examples() {
     insta::assert_snapshot!(run_in_repo(&[
         "report", "--at", AT, "-f", "json", "--slo", "c*"

@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 
 use crate::aggregate::{latest_timestamp, Plan, Tally};
 use crate::cli::RunArgs;
-use crate::evaluate::evaluate_slo;
+use crate::evaluate::{evaluate_slo, lookbacks};
 use crate::input::{self, InputFormat, LogInput};
 use crate::report::{InputSummary, Report};
 use crate::spec::{self, Slo, Source, SpecSet, TimestampSpec};
@@ -98,7 +98,11 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
         let age_limits: Vec<Vec<i64>> = pass
             .slos
             .iter()
-            .map(|slo| slo.windows.iter().map(|w| w.span(at).age_limit).collect())
+            .map(|slo| {
+                let windows = slo.windows.iter().map(|w| w.span(at).age_limit);
+                let lookbacks = lookbacks(slo).into_iter().map(|l| l.nanos());
+                windows.chain(lookbacks).collect()
+            })
             .collect();
         let plan = Plan::new(
             &pass.slos,

@@ -1,13 +1,15 @@
 //! From counts to figures: SLI, error budget and status for every SLO × group × window.
 
 mod budget;
+mod burn;
 
 use std::collections::BTreeMap;
 
 pub use budget::{budget, BudgetFigures};
+pub use burn::{burn_rate, exceeds, lookbacks, threshold};
 
-use crate::aggregate::SloTally;
-use crate::report::{ErrorBudget, SloResult, Status};
+use crate::aggregate::{Counts, SloTally};
+use crate::report::{AlertState, ErrorBudget, SloResult, Status};
 use crate::spec::Slo;
 use crate::time::{format_rfc3339, UnixNanos};
 
@@ -22,7 +24,53 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
     if groups.is_empty() && slo.group_by.is_empty() {
         groups.push(&empty);
     }
+    let lookbacks = lookbacks(slo);
+    // Alert thresholds scale with the SLO's first window (§4).
+    let first_window_ns = slo
+        .windows
+        .first()
+        .map_or(0, |w| (w.length_seconds(at) * 1e9) as i64);
     for group in groups {
+        let lookback_counts: Vec<Counts> = lookbacks
+            .iter()
+            .map(|l| tally.counts_within(group, l.nanos()))
+            .collect();
+        let counts_of = |lookback: &crate::time::SpanDuration| {
+            lookbacks
+                .iter()
+                .position(|l| l.as_written() == lookback.as_written())
+                .map(|i| lookback_counts[i])
+                .unwrap_or_default()
+        };
+        let burn_rates: BTreeMap<String, Option<f64>> = lookbacks
+            .iter()
+            .zip(&lookback_counts)
+            .map(|(l, c)| (l.as_written().to_string(), burn_rate(c, &slo.objective)))
+            .collect();
+        let alerts: Vec<AlertState> = slo
+            .alerts
+            .iter()
+            .map(|rule| {
+                let fires = |lookback| {
+                    exceeds(
+                        &counts_of(lookback),
+                        &slo.objective,
+                        &rule.budget,
+                        first_window_ns,
+                        &rule.long,
+                    )
+                };
+                AlertState {
+                    severity: rule.severity.as_str().to_string(),
+                    long: rule.long.as_written().to_string(),
+                    short: rule.short.as_written().to_string(),
+                    threshold: threshold(rule, first_window_ns),
+                    firing: fires(&rule.long) && fires(&rule.short),
+                }
+            })
+            .collect();
+        let firing = alerts.iter().any(|a| a.firing);
+        let one_hour_burn = burn_rates.get("1h").copied().flatten();
         let labels: BTreeMap<String, Option<String>> = group_names
             .iter()
             .cloned()
@@ -36,8 +84,16 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 Status::NoData
             } else if figures.exhausted {
                 Status::Exhausted
+            } else if firing {
+                Status::AtRisk
             } else {
                 Status::Ok
+            };
+            let time_to_exhaustion_s = match (figures.remaining, one_hour_burn) {
+                (Some(remaining), Some(burn)) if remaining > 0.0 && burn > 0.0 => {
+                    Some(remaining * window.length_seconds(at) / burn)
+                }
+                _ => None,
             };
             results.push(SloResult {
                 slo: slo.name.clone(),
@@ -59,9 +115,9 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                     consumed: figures.consumed,
                     remaining: figures.remaining,
                 },
-                burn_rates: BTreeMap::new(),
-                alerts: Vec::new(),
-                time_to_exhaustion_s: None,
+                burn_rates: burn_rates.clone(),
+                alerts: alerts.clone(),
+                time_to_exhaustion_s,
                 status,
             });
         }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::yaml::{self, Node, Position, Value};
 use super::{
-    Budgeting, Condition, Judgement, Location, Objective, Slo, Source, SpecError, SpecErrors,
-    SpecSet, TimestampSpec, Window,
+    default_alerts, AlertRule, Budgeting, Condition, Judgement, Location, Objective, Percentage,
+    Severity, Slo, Source, SpecError, SpecErrors, SpecSet, TimestampSpec, Window,
 };
 use crate::expr::{self, FieldPath};
 use crate::input::InputFormat;
@@ -17,7 +17,8 @@ use crate::time::{CalendarUnit, SpanDuration, TimestampFormat, Zone};
 const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
 const SOURCE_KEYS: &[&str] = &["paths", "format", "timestamp"];
 const TIMESTAMP_KEYS: &[&str] = &["field", "format", "timezone"];
-const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting"];
+const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting", "alerts"];
+const ALERT_KEYS: &[&str] = &["severity", "budget", "long", "short"];
 const SLO_KEYS: &[&str] = &[
     "name",
     "description",
@@ -29,6 +30,7 @@ const SLO_KEYS: &[&str] = &[
     "bad",
     "group_by",
     "budgeting",
+    "alerts",
 ];
 const CALENDAR_KEYS: &[&str] = &["calendar", "timezone"];
 /// Largest spec file read; specs are small, and this bounds memory on a wrong path.
@@ -151,6 +153,7 @@ fn file_error(file: &Path, message: &str) -> SpecError {
 struct Defaults {
     windows: Option<Vec<Window>>,
     budgeting: Option<Budgeting>,
+    alerts: Option<Vec<AlertRule>>,
 }
 
 struct Checker<'f> {
@@ -324,6 +327,7 @@ impl Checker<'_> {
             match key {
                 "windows" => defaults.windows = self.windows(value),
                 "budgeting" => defaults.budgeting = self.budgeting(value),
+                "alerts" => defaults.alerts = self.alerts(value),
                 _ => {}
             }
         }
@@ -419,6 +423,10 @@ impl Checker<'_> {
             Some(value) => self.budgeting(value),
             None => Some(defaults.budgeting.clone().unwrap_or(Budgeting::Occurrences)),
         };
+        let alerts = match get("alerts") {
+            Some(value) => self.alerts(value),
+            None => Some(defaults.alerts.clone().unwrap_or_else(default_alerts)),
+        };
         if self.errors.len() > errors_before {
             return None;
         }
@@ -432,6 +440,7 @@ impl Checker<'_> {
             judgement: judgement?,
             group_by: group_by?,
             budgeting: budgeting?,
+            alerts: alerts?,
             source: Arc::clone(source),
             defined_at: self.location(node.position),
         })
@@ -533,6 +542,98 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    fn alerts(&mut self, node: &Node) -> Option<Vec<AlertRule>> {
+        let items = self.sequence(node, "`alerts`")?;
+        let errors_before = self.errors.len();
+        let mut rules = Vec::new();
+        for item in items {
+            let Some(entries) = self.mapping(item, "an alert", ALERT_KEYS) else {
+                continue;
+            };
+            let get = |name: &str| entries.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+            let mut missing = Vec::new();
+            let severity = match get("severity") {
+                Some(value) => match self.string(value, "`severity`").as_deref() {
+                    Some("page") => Some(Severity::Page),
+                    Some("ticket") => Some(Severity::Ticket),
+                    Some(other) => {
+                        self.error(
+                            value.position,
+                            format!("unknown severity `{other}`: use page or ticket"),
+                        );
+                        None
+                    }
+                    None => None,
+                },
+                None => {
+                    missing.push("severity");
+                    None
+                }
+            };
+            let budget = match get("budget") {
+                Some(value) => self.string(value, "`budget`").and_then(|text| {
+                    match Percentage::parse(&text, "budget") {
+                        Ok(budget) if budget.numerator() > 0 && budget.numerator() <= budget.denominator() => Some(budget),
+                        Ok(_) => {
+                            self.error(value.position, format!("budget '{text}' must be above 0 % and at most 100 % of the error budget"));
+                            None
+                        }
+                        Err(message) => {
+                            self.error(value.position, message);
+                            None
+                        }
+                    }
+                }),
+                None => {
+                    missing.push("budget");
+                    None
+                }
+            };
+            let mut lookback = |key: &'static str, missing: &mut Vec<&str>| match get(key) {
+                Some(value) => self.string(value, &format!("`{key}`")).and_then(|text| {
+                    SpanDuration::parse(&text)
+                        .map_err(|message| self.error(value.position, message))
+                        .ok()
+                }),
+                None => {
+                    missing.push(key);
+                    None
+                }
+            };
+            let long = lookback("long", &mut missing);
+            let short = lookback("short", &mut missing);
+            if !missing.is_empty() {
+                self.error(
+                    item.position,
+                    format!(
+                        "this alert lacks {}; write e.g. {{severity: page, budget: 2%, long: 1h, short: 5m}}",
+                        missing.join(", ")
+                    ),
+                );
+            }
+            if let (Some(long), Some(short)) = (&long, &short) {
+                if short.seconds() >= long.seconds() {
+                    self.error(
+                        item.position,
+                        format!("the short lookback ({short}) must be shorter than the long one ({long})"),
+                    );
+                    continue;
+                }
+            }
+            if let (Some(severity), Some(budget), Some(long), Some(short)) =
+                (severity, budget, long, short)
+            {
+                rules.push(AlertRule {
+                    severity,
+                    budget,
+                    long,
+                    short,
+                });
+            }
+        }
+        (self.errors.len() == errors_before).then_some(rules)
     }
 
     fn group_by(&mut self, node: &Node) -> Option<Vec<FieldPath>> {

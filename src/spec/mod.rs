@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use load::{discover_spec_files, load_files};
-pub use objective::Objective;
+pub use objective::{Objective, Percentage};
 
 use crate::expr::{Expr, FieldPath};
 use crate::input::InputFormat;
@@ -48,6 +48,8 @@ pub struct Slo {
     pub group_by: Vec<FieldPath>,
     /// How the error budget is counted.
     pub budgeting: Budgeting,
+    /// Multiwindow burn-rate alert rules.
+    pub alerts: Vec<AlertRule>,
     /// Where and how to read this SLO's logs.
     pub source: Arc<Source>,
     /// Where the SLO was defined.
@@ -139,6 +141,70 @@ impl Window {
                 zone: Zone::Utc,
             } => unit.as_str().to_string(),
             Window::Calendar { unit, zone } => format!("{} {}", unit.as_str(), zone.name()),
+        }
+    }
+}
+
+/// A multiwindow, multi-burn-rate alert (SRE Workbook, "Alerting on SLOs"): it fires when the
+/// burn rate over both `long` and `short` exceeds `budget × D / long`, `D` being the SLO's
+/// first window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertRule {
+    /// Who is told.
+    pub severity: Severity,
+    /// The share of the budget that, spent within `long`, should fire the alert.
+    pub budget: Percentage,
+    /// The long lookback.
+    pub long: SpanDuration,
+    /// The short lookback, which makes the alert stop soon after the burn stops.
+    pub short: SpanDuration,
+}
+
+/// How urgent an alert is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Wake someone up.
+    Page,
+    /// Look at it in working hours.
+    Ticket,
+}
+
+impl Severity {
+    /// `page` or `ticket`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Page => "page",
+            Severity::Ticket => "ticket",
+        }
+    }
+}
+
+/// The default policy of DESIGN.md §4: page at 2 % of the budget in 1h (5m), page at 5 % in 6h
+/// (30m), ticket at 10 % in 3d (6h).
+pub fn default_alerts() -> Vec<AlertRule> {
+    let rule = |severity, budget: &str, long: &str, short: &str| AlertRule {
+        severity,
+        budget: Percentage::parse(budget, "budget").unwrap_or_else(|_| unreachable!()),
+        long: SpanDuration::parse(long).unwrap_or_else(|_| unreachable!()),
+        short: SpanDuration::parse(short).unwrap_or_else(|_| unreachable!()),
+    };
+    vec![
+        rule(Severity::Page, "2", "1h", "5m"),
+        rule(Severity::Page, "5", "6h", "30m"),
+        rule(Severity::Ticket, "10", "3d", "6h"),
+    ]
+}
+
+impl Window {
+    /// The window's length in seconds: `D` for a rolling window, the whole period (start to
+    /// next start) containing `at` for a calendar window.
+    pub fn length_seconds(&self, at: UnixNanos) -> f64 {
+        match self {
+            Window::Rolling(duration) => duration.seconds() as f64,
+            Window::Calendar { unit, zone } => {
+                let (start, end) = crate::time::period_containing(at, *unit, zone);
+                (end - start) as f64 / 1e9
+            }
         }
     }
 }

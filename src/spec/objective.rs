@@ -2,16 +2,16 @@
 //!
 //! `99.9` has no exact binary floating-point form, yet "1 bad event in 1000 spends the budget
 //! exactly" must hold. The objective is therefore kept as an integer count of parts per
-//! [`Objective::denominator`], and every decision at a boundary is taken in integer arithmetic.
+//! [`Percentage::denominator`], and every decision at a boundary is taken in integer arithmetic.
 
 use std::fmt;
 
 /// Most digits accepted after the decimal point of an objective.
 const MAX_FRACTION_DIGITS: u32 = 12;
 
-/// An objective in percent, exactly as written (`99.9`, `99.95%`, `95`).
+/// A percentage held as an exact decimal, as written (`99.9`, `2%`, `0.5`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Objective {
+pub struct Percentage {
     /// The objective times `10^scale`, in percent: `99.9` is `999` with scale 1.
     scaled_percent: u64,
     /// Number of decimal digits after the point.
@@ -19,10 +19,39 @@ pub struct Objective {
     text: String,
 }
 
+/// An SLO objective: a [`Percentage`] above 0 and below 100.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objective(Percentage);
+
+impl std::ops::Deref for Objective {
+    type Target = Percentage;
+
+    fn deref(&self) -> &Percentage {
+        &self.0
+    }
+}
+
 impl Objective {
     /// Parses `99.9`, `99.9%` or `99.9 %`. Rejects values outside (0, 100) and values below 1,
     /// which are almost surely fractions meant as percentages.
     pub fn parse(text: &str) -> Result<Objective, String> {
+        let percentage = Percentage::parse(text, "objective")?;
+        if percentage.scaled_percent == 0 || percentage.whole() >= 100 {
+            return Err(out_of_range(text));
+        }
+        if percentage.whole() < 1 {
+            return Err(format!(
+                "objective '{text}' is below 1 %; objectives are percentages: did you mean {}?",
+                percentage.times_hundred()
+            ));
+        }
+        Ok(Objective(percentage))
+    }
+}
+
+impl Percentage {
+    /// Parses a non-negative decimal with an optional `%` sign; `what` names it in errors.
+    pub fn parse(text: &str, what: &str) -> Result<Percentage, String> {
         let trimmed = text.trim();
         let number = trimmed.strip_suffix('%').unwrap_or(trimmed).trim_end();
         let not_a_number = || {
@@ -43,13 +72,13 @@ impl Objective {
         let scale = fraction.len() as u32;
         if scale > MAX_FRACTION_DIGITS {
             return Err(format!(
-                "objective '{text}' has more than {MAX_FRACTION_DIGITS} digits after the decimal point"
+                "{what} '{text}' has more than {MAX_FRACTION_DIGITS} digits after the decimal point"
             ));
         }
         let whole_value: u64 = if whole.is_empty() {
             0
-        } else if whole.len() > 3 {
-            return Err(out_of_range(text));
+        } else if whole.len() > 6 {
+            return Err(format!("{what} '{text}' is far too large for a percentage"));
         } else {
             whole.parse().map_err(|_| not_a_number())?
         };
@@ -58,22 +87,15 @@ impl Objective {
         } else {
             fraction.parse().map_err(|_| not_a_number())?
         };
-        let scaled_percent = whole_value * 10u64.pow(scale) + fraction_value;
-        let objective = Objective {
-            scaled_percent,
+        Ok(Percentage {
+            scaled_percent: whole_value * 10u64.pow(scale) + fraction_value,
             scale,
             text: number.to_string(),
-        };
-        if scaled_percent == 0 || whole_value >= 100 {
-            return Err(out_of_range(text));
-        }
-        if whole_value < 1 {
-            return Err(format!(
-                "objective '{text}' is below 1 %; objectives are percentages: did you mean {}?",
-                objective.times_hundred()
-            ));
-        }
-        Ok(objective)
+        })
+    }
+
+    fn whole(&self) -> u64 {
+        self.scaled_percent / 10u64.pow(self.scale)
     }
 
     /// `10^scale × 100`: the number of parts that make up 100 %.
@@ -81,22 +103,22 @@ impl Objective {
         100 * 10u128.pow(self.scale)
     }
 
-    /// The objective in parts of [`Objective::denominator`].
+    /// The percentage in parts of [`Percentage::denominator`].
     pub fn numerator(&self) -> u128 {
         u128::from(self.scaled_percent)
     }
 
-    /// The objective as a fraction (`0.999`), for display and floating-point figures.
+    /// The percentage as a fraction (`0.999`), for display and floating-point figures.
     pub fn ratio(&self) -> f64 {
         self.numerator() as f64 / self.denominator() as f64
     }
 
-    /// The objective in percent as written, without a `%` sign (`99.9`).
+    /// The percentage as written, without a `%` sign (`99.9`).
     pub fn as_written(&self) -> &str {
         &self.text
     }
 
-    /// The objective in percent as a number (`99.9`).
+    /// The percentage as a number (`99.9`).
     pub fn percent(&self) -> f64 {
         self.scaled_percent as f64 / 10f64.powi(self.scale as i32)
     }
@@ -136,7 +158,7 @@ fn out_of_range(text: &str) -> String {
     format!("objective '{text}' is out of range: it must be above 0 and below 100 (percent)")
 }
 
-impl fmt::Display for Objective {
+impl fmt::Display for Percentage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} %", self.text)
     }
