@@ -51,13 +51,16 @@ pub struct SloResult {
     pub start: String,
     /// End of the window: the evaluation instant, inclusive.
     pub end: String,
+    /// For calendar windows, the share of the period elapsed at `end` (0 to 1); `null` for
+    /// rolling windows.
+    pub elapsed: Option<f64>,
     /// The objective in percent, as written (99.9).
     pub objective: f64,
-    /// `occurrences`.
+    /// `occurrences`, `timeslices` or `ratio_timeslices`.
     pub budgeting: &'static str,
-    /// Valid events in the window.
+    /// Valid events in the window; for `timeslices`, time slices in the window.
     pub total: u64,
-    /// Good events.
+    /// Good events (good slices for `timeslices`).
     pub good: u64,
     /// `total − good`.
     pub bad: u64,
@@ -88,6 +91,10 @@ pub struct ErrorBudget {
     pub consumed: Option<f64>,
     /// `1 − consumed`, negative once overspent; `null` without events.
     pub remaining: Option<f64>,
+    /// For `timeslices`: the bad time the window may hold, in seconds; otherwise `null`.
+    pub allowed_s: Option<f64>,
+    /// For `timeslices`: bad time left, in seconds (negative once overspent); otherwise `null`.
+    pub remaining_s: Option<f64>,
 }
 
 /// One burn-rate alert rule evaluated for one result.

@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 
 use crate::aggregate::{latest_timestamp, Plan, Tally};
 use crate::cli::RunArgs;
-use crate::evaluate::{evaluate_slo, lookbacks};
+use crate::evaluate::{evaluate_slo, needs};
 use crate::input::{self, InputFormat, LogInput};
 use crate::report::{InputSummary, Report};
 use crate::spec::{self, Slo, Source, SpecSet, TimestampSpec};
@@ -95,18 +95,10 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
     let mut warnings = Vec::new();
     let mut results = Vec::new();
     for pass in &passes {
-        let age_limits: Vec<Vec<i64>> = pass
-            .slos
-            .iter()
-            .map(|slo| {
-                let windows = slo.windows.iter().map(|w| w.span(at).age_limit);
-                let lookbacks = lookbacks(slo).into_iter().map(|l| l.nanos());
-                windows.chain(lookbacks).collect()
-            })
-            .collect();
+        let needs: Vec<_> = pass.slos.iter().map(|slo| needs(slo, at)).collect();
         let plan = Plan::new(
             &pass.slos,
-            &age_limits,
+            &needs,
             &pass.timestamp,
             at,
             args.max_groups,

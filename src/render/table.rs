@@ -127,9 +127,12 @@ impl TableRenderer {
             Some(sli) => percent(sli),
             None => "–".to_string(),
         };
-        let mut left = match result.error_budget.remaining {
-            Some(remaining) => format!("{:.1} %", remaining * 100.0),
-            None => "–".to_string(),
+        let mut left = match (result.error_budget.remaining, result.error_budget.remaining_s) {
+            (Some(remaining), Some(seconds)) => {
+                format!("{:.1} % · {}", remaining * 100.0, humanize_seconds(seconds))
+            }
+            (Some(remaining), None) => format!("{:.1} %", remaining * 100.0),
+            _ => "–".to_string(),
         };
         // The time to exhaustion matters when the budget would run out within the window.
         let window_seconds = window_seconds(result);
@@ -144,7 +147,10 @@ impl TableRenderer {
             .map_or_else(|| "–".to_string(), times);
         let mut cells = vec![
             Cell::new(name(result)),
-            Cell::new(&result.window),
+            Cell::new(match result.elapsed {
+                Some(elapsed) => format!("{} ({:.0} %)", result.window, elapsed * 100.0),
+                None => result.window.clone(),
+            }),
             Cell::new(sli),
             Cell::new(format!("{} %", result.objective)),
             Cell::new(format!("{}/{}", count(result.bad), count(result.total))),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::yaml::{self, Node, Position, Value};
 use super::{
-    default_alerts, AlertRule, Budgeting, Condition, Judgement, Location, Objective, Percentage,
+    default_alerts, AlertRule, Budgeting, Timeslice, Condition, Judgement, Location, Objective, Percentage,
     Severity, Slo, Source, SpecError, SpecErrors, SpecSet, TimestampSpec, Window,
 };
 use crate::expr::{self, FieldPath};
@@ -17,7 +17,8 @@ use crate::time::{CalendarUnit, SpanDuration, TimestampFormat, Zone};
 const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
 const SOURCE_KEYS: &[&str] = &["paths", "format", "timestamp"];
 const TIMESTAMP_KEYS: &[&str] = &["field", "format", "timezone"];
-const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting", "alerts"];
+const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting", "timeslice", "alerts"];
+const TIMESLICE_KEYS: &[&str] = &["length", "objective"];
 const ALERT_KEYS: &[&str] = &["severity", "budget", "long", "short"];
 const SLO_KEYS: &[&str] = &[
     "name",
@@ -30,6 +31,7 @@ const SLO_KEYS: &[&str] = &[
     "bad",
     "group_by",
     "budgeting",
+    "timeslice",
     "alerts",
 ];
 const CALENDAR_KEYS: &[&str] = &["calendar", "timezone"];
@@ -152,7 +154,8 @@ fn file_error(file: &Path, message: &str) -> SpecError {
 #[derive(Default)]
 struct Defaults {
     windows: Option<Vec<Window>>,
-    budgeting: Option<Budgeting>,
+    budgeting: Option<(String, Position)>,
+    timeslice: Option<Timeslice>,
     alerts: Option<Vec<AlertRule>>,
 }
 
@@ -326,7 +329,10 @@ impl Checker<'_> {
         for (key, value) in entries {
             match key {
                 "windows" => defaults.windows = self.windows(value),
-                "budgeting" => defaults.budgeting = self.budgeting(value),
+                "budgeting" => {
+                    defaults.budgeting = self.budgeting_name(value).map(|n| (n, value.position))
+                }
+                "timeslice" => defaults.timeslice = self.timeslice(value),
                 "alerts" => defaults.alerts = self.alerts(value),
                 _ => {}
             }
@@ -419,14 +425,48 @@ impl Checker<'_> {
             Some(value) => self.group_by(value),
             None => Some(Vec::new()),
         };
-        let budgeting = match get("budgeting") {
-            Some(value) => self.budgeting(value),
-            None => Some(defaults.budgeting.clone().unwrap_or(Budgeting::Occurrences)),
+        let budgeting_name = match get("budgeting") {
+            Some(value) => self.budgeting_name(value).map(|n| (n, value.position)),
+            None => Some(
+                defaults
+                    .budgeting
+                    .clone()
+                    .unwrap_or(("occurrences".to_string(), node.position)),
+            ),
+        };
+        let timeslice = match get("timeslice") {
+            Some(value) => self.timeslice(value).map(|t| (Some(t), value.position)),
+            None => Some((defaults.timeslice.clone(), node.position)),
+        };
+        let budgeting = match (budgeting_name, timeslice) {
+            (Some((name, at)), Some((timeslice, slice_at))) => self.budgeting(&name, at, timeslice, slice_at),
+            _ => None,
         };
         let alerts = match get("alerts") {
             Some(value) => self.alerts(value),
             None => Some(defaults.alerts.clone().unwrap_or_else(default_alerts)),
         };
+        if let (Some(Budgeting::Timeslices(slice) | Budgeting::RatioTimeslices(slice)), Some(windows), Some(alerts)) =
+            (&budgeting, &windows, &alerts)
+        {
+            let length = slice.length.seconds();
+            let rolling = windows.iter().filter_map(|w| match w {
+                Window::Rolling(d) => Some(("window", d)),
+                Window::Calendar { .. } => None,
+            });
+            let lookbacks = alerts.iter().flat_map(|a| [("alert lookback", &a.long), ("alert lookback", &a.short)]);
+            for (what, duration) in rolling.chain(lookbacks) {
+                if duration.seconds() % length != 0 {
+                    self.error(
+                        node.position,
+                        format!(
+                            "{what} {duration} is not a whole number of {} time slices; use a multiple of the slice length",
+                            slice.length
+                        ),
+                    );
+                }
+            }
+        }
         if self.errors.len() > errors_before {
             return None;
         }
@@ -520,28 +560,86 @@ impl Checker<'_> {
         Some(Window::Calendar { unit: unit?, zone }).filter(|_| ok)
     }
 
-    fn budgeting(&mut self, node: &Node) -> Option<Budgeting> {
+    fn budgeting_name(&mut self, node: &Node) -> Option<String> {
         let text = self.string(node, "`budgeting`")?;
-        match text.as_str() {
-            "occurrences" => Some(Budgeting::Occurrences),
-            "timeslices" | "ratio_timeslices" => {
+        let known = ["occurrences", "timeslices", "ratio_timeslices"];
+        if known.contains(&text.as_str()) {
+            return Some(text);
+        }
+        let hint = closest(&text, known)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        self.error(
+            node.position,
+            format!("unknown budgeting `{text}`: use occurrences, timeslices or ratio_timeslices{hint}"),
+        );
+        None
+    }
+
+    fn budgeting(
+        &mut self,
+        name: &str,
+        at: Position,
+        timeslice: Option<Timeslice>,
+        slice_at: Position,
+    ) -> Option<Budgeting> {
+        match (name, timeslice) {
+            ("occurrences", None) => Some(Budgeting::Occurrences),
+            ("occurrences", Some(_)) => {
                 self.error(
-                    node.position,
-                    format!("budgeting `{text}` is not supported yet; use `occurrences`"),
+                    slice_at,
+                    "`timeslice` applies only to `budgeting: timeslices` or `ratio_timeslices`",
                 );
                 None
             }
-            other => {
-                let hint = closest(other, ["occurrences", "timeslices", "ratio_timeslices"])
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
+            ("timeslices", Some(slice)) if slice.objective.is_none() => {
                 self.error(
-                    node.position,
-                    format!("unknown budgeting `{other}`: use occurrences{hint}"),
+                    slice_at,
+                    "`budgeting: timeslices` needs the slice objective: timeslice: {length: 1m, objective: 95}",
+                );
+                None
+            }
+            ("timeslices", Some(slice)) => Some(Budgeting::Timeslices(slice)),
+            (_, Some(slice)) => Some(Budgeting::RatioTimeslices(slice)),
+            (_, None) => {
+                self.error(
+                    at,
+                    format!("`budgeting: {name}` needs `timeslice: {{length: 1m, objective: 95}}`"),
                 );
                 None
             }
         }
+    }
+
+    fn timeslice(&mut self, node: &Node) -> Option<Timeslice> {
+        let entries = self.mapping(node, "`timeslice`", TIMESLICE_KEYS)?;
+        let errors_before = self.errors.len();
+        let mut length = None;
+        let mut objective = None;
+        for (key, value) in entries {
+            let Some(text) = self.string(value, &format!("`timeslice.{key}`")) else {
+                continue;
+            };
+            match key {
+                "length" => match SpanDuration::parse(&text) {
+                    Ok(duration) if 3600 % duration.seconds() == 0 => length = Some(duration),
+                    Ok(duration) => self.error(
+                        value.position,
+                        format!("timeslice length {duration} must divide one hour evenly (e.g. 1m, 5m, 10m, 1h), so that burn rates over 1h count whole slices"),
+                    ),
+                    Err(message) => self.error(value.position, message),
+                },
+                _ => match Percentage::parse(&text, "slice objective") {
+                    Ok(p) if p.numerator() > 0 && p.numerator() <= p.denominator() => objective = Some(p),
+                    Ok(_) => self.error(value.position, format!("slice objective '{text}' must be above 0 and at most 100 (percent)")),
+                    Err(message) => self.error(value.position, message),
+                },
+            }
+        }
+        if length.is_none() && self.errors.len() == errors_before {
+            self.error(node.position, "`timeslice` needs a `length`, e.g. {length: 1m, objective: 95}");
+        }
+        Some(Timeslice { length: length?, objective })
     }
 
     fn alerts(&mut self, node: &Node) -> Option<Vec<AlertRule>> {
