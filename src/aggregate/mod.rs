@@ -83,7 +83,10 @@ impl SloPlan {
         if age < 0 {
             return None;
         }
-        self.age_limits.iter().position(|&limit| age < limit).map(Slot::Band)
+        self.age_limits
+            .iter()
+            .position(|&limit| age < limit)
+            .map(Slot::Band)
     }
 }
 

@@ -23,7 +23,11 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
     match slo.budgeting.timeslice() {
         None => {
             let windows = slo.windows.iter().map(|w| w.span(at).age_limit);
-            Needs::Ages(windows.chain(lookbacks.iter().map(SpanDuration::nanos)).collect())
+            Needs::Ages(
+                windows
+                    .chain(lookbacks.iter().map(SpanDuration::nanos))
+                    .collect(),
+            )
         }
         Some(slice) => {
             let length = slice.length.nanos();
@@ -31,7 +35,11 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
                 .windows
                 .iter()
                 .map(|w| window_slices(w, at, length))
-                .chain(lookbacks.iter().map(|l| rolling_slices(l.nanos(), at, length)));
+                .chain(
+                    lookbacks
+                        .iter()
+                        .map(|l| rolling_slices(l.nanos(), at, length)),
+                );
             let (first, end) = ranges.fold((i64::MAX, i64::MIN), |(f, e), (first, end)| {
                 (f.min(first), e.max(end))
             });
@@ -51,7 +59,13 @@ struct Counted {
     mean_ratio: Option<f64>,
 }
 
-fn count(slo: &Slo, tally: &SloTally, group: &GroupTally, at: UnixNanos, span: Span<'_>) -> Counted {
+fn count(
+    slo: &Slo,
+    tally: &SloTally,
+    group: &GroupTally,
+    at: UnixNanos,
+    span: Span<'_>,
+) -> Counted {
     let Some(slice) = slo.budgeting.timeslice() else {
         let limit = match span {
             Span::Window(window) => window.span(at).age_limit,
@@ -167,8 +181,16 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 let fires = |lookback| {
                     let counted = counted_lookback(lookback);
                     match slo.budgeting {
-                        Budgeting::RatioTimeslices(_) => burn(slo, &counted).is_some_and(|b| b > threshold),
-                        _ => exceeds(&counted.units, &slo.objective, &rule.budget, first_window_ns, &rule.long),
+                        Budgeting::RatioTimeslices(_) => {
+                            burn(slo, &counted).is_some_and(|b| b > threshold)
+                        }
+                        _ => exceeds(
+                            &counted.units,
+                            &slo.objective,
+                            &rule.budget,
+                            first_window_ns,
+                            &rule.long,
+                        ),
                     }
                 };
                 AlertState {

@@ -102,7 +102,10 @@ mod tests {
         assert_eq!(first * MINUTE, at("2026-03-10T11:50:00Z"));
         // A exactly on a boundary: the slice ending at A counts.
         let (first, end) = rolling_slices(10 * MINUTE, at("2026-03-10T12:00:00Z"), MINUTE);
-        assert_eq!((end - first, end * MINUTE), (10, at("2026-03-10T12:00:00Z")));
+        assert_eq!(
+            (end - first, end * MINUTE),
+            (10, at("2026-03-10T12:00:00Z"))
+        );
     }
 
     #[test]
@@ -141,12 +144,18 @@ mod tests {
         slices.insert(1, counts(10, 8)); // 80 % → bad
         slices.insert(3, counts(4, 4)); // 100 % → good
         slices.insert(7, counts(1, 0)); // outside the range
-        // Slice 2 and 4 are empty → good.
+                                        // Slice 2 and 4 are empty → good.
         let summary = summarize(&slices, (0, 5), Some(&objective));
-        assert_eq!((summary.slices, summary.good_slices, summary.with_events), (5, 4, 3));
+        assert_eq!(
+            (summary.slices, summary.good_slices, summary.with_events),
+            (5, 4, 3)
+        );
         assert_eq!((summary.events.total, summary.events.good), (24, 21));
         let mean = summary.mean_ratio.unwrap();
         assert!((mean - (0.9 + 0.8 + 1.0) / 3.0).abs() < 1e-12);
-        assert_eq!(summarize(&slices, (4, 7), Some(&objective)).mean_ratio, None);
+        assert_eq!(
+            summarize(&slices, (4, 7), Some(&objective)).mean_ratio,
+            None
+        );
     }
 }

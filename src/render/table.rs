@@ -127,7 +127,10 @@ impl TableRenderer {
             Some(sli) => percent(sli),
             None => "–".to_string(),
         };
-        let mut left = match (result.error_budget.remaining, result.error_budget.remaining_s) {
+        let mut left = match (
+            result.error_budget.remaining,
+            result.error_budget.remaining_s,
+        ) {
             (Some(remaining), Some(seconds)) => {
                 format!("{:.1} % · {}", remaining * 100.0, humanize_seconds(seconds))
             }

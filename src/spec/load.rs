@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::yaml::{self, Node, Position, Value};
 use super::{
-    default_alerts, AlertRule, Budgeting, Timeslice, Condition, Judgement, Location, Objective, Percentage,
-    Severity, Slo, Source, SpecError, SpecErrors, SpecSet, TimestampSpec, Window,
+    default_alerts, AlertRule, Budgeting, Condition, Judgement, Location, Objective, Percentage,
+    Severity, Slo, Source, SpecError, SpecErrors, SpecSet, Timeslice, TimestampSpec, Window,
 };
 use crate::expr::{self, FieldPath};
 use crate::input::InputFormat;
@@ -439,22 +439,29 @@ impl Checker<'_> {
             None => Some((defaults.timeslice.clone(), node.position)),
         };
         let budgeting = match (budgeting_name, timeslice) {
-            (Some((name, at)), Some((timeslice, slice_at))) => self.budgeting(&name, at, timeslice, slice_at),
+            (Some((name, at)), Some((timeslice, slice_at))) => {
+                self.budgeting(&name, at, timeslice, slice_at)
+            }
             _ => None,
         };
         let alerts = match get("alerts") {
             Some(value) => self.alerts(value),
             None => Some(defaults.alerts.clone().unwrap_or_else(default_alerts)),
         };
-        if let (Some(Budgeting::Timeslices(slice) | Budgeting::RatioTimeslices(slice)), Some(windows), Some(alerts)) =
-            (&budgeting, &windows, &alerts)
+        if let (
+            Some(Budgeting::Timeslices(slice) | Budgeting::RatioTimeslices(slice)),
+            Some(windows),
+            Some(alerts),
+        ) = (&budgeting, &windows, &alerts)
         {
             let length = slice.length.seconds();
             let rolling = windows.iter().filter_map(|w| match w {
                 Window::Rolling(d) => Some(("window", d)),
                 Window::Calendar { .. } => None,
             });
-            let lookbacks = alerts.iter().flat_map(|a| [("alert lookback", &a.long), ("alert lookback", &a.short)]);
+            let lookbacks = alerts
+                .iter()
+                .flat_map(|a| [("alert lookback", &a.long), ("alert lookback", &a.short)]);
             for (what, duration) in rolling.chain(lookbacks) {
                 if duration.seconds() % length != 0 {
                     self.error(
@@ -571,7 +578,9 @@ impl Checker<'_> {
             .unwrap_or_default();
         self.error(
             node.position,
-            format!("unknown budgeting `{text}`: use occurrences, timeslices or ratio_timeslices{hint}"),
+            format!(
+                "unknown budgeting `{text}`: use occurrences, timeslices or ratio_timeslices{hint}"
+            ),
         );
         None
     }
@@ -637,9 +646,15 @@ impl Checker<'_> {
             }
         }
         if length.is_none() && self.errors.len() == errors_before {
-            self.error(node.position, "`timeslice` needs a `length`, e.g. {length: 1m, objective: 95}");
+            self.error(
+                node.position,
+                "`timeslice` needs a `length`, e.g. {length: 1m, objective: 95}",
+            );
         }
-        Some(Timeslice { length: length?, objective })
+        Some(Timeslice {
+            length: length?,
+            objective,
+        })
     }
 
     fn alerts(&mut self, node: &Node) -> Option<Vec<AlertRule>> {
