@@ -504,3 +504,164 @@ fn no_color_is_honoured() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&output.stdout).contains('\u{1b}'));
 }
+
+#[test]
+fn grouped_slos_without_events_still_report_no_data() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", "version: 1\nslos:\n  - name: per-route\n    objective: 90\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n");
+    dir.write("empty.csv", "timestamp,route,status\n");
+    let run = dir.run(&[
+        "check",
+        "-s",
+        "spec.yaml",
+        "empty.csv",
+        "--at",
+        AT,
+        "--fail-on",
+        "no-data",
+        "-f",
+        "json",
+    ]);
+    let report = run.expect_code(1).json();
+    assert_eq!(report["results"][0]["group"], serde_json::json!({}));
+    assert_eq!(report["results"][0]["status"], "no_data");
+}
+
+#[test]
+fn rows_without_a_group_field_form_a_null_group() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", "version: 1\nslos:\n  - name: g\n    objective: 90\n    windows: [1d]\n    good: status < 500\n    group_by: [route, region]\n");
+    dir.write("log.jsonl", "{\"timestamp\": \"2026-03-10T10:00:00Z\", \"route\": \"/a\", \"region\": \"eu\", \"status\": 200}\n{\"timestamp\": \"2026-03-10T10:00:01Z\", \"route\": \"/a\", \"status\": 500}\n");
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.jsonl",
+        "--at",
+        AT,
+        "-f",
+        "json",
+    ]);
+    let report = run.expect_code(0).json();
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    // group_by order is kept in the JSON object.
+    run.stdout_has("\"group\": {\n        \"route\": \"/a\",\n        \"region\"");
+    let null_group = results
+        .iter()
+        .find(|r| r["group"]["region"].is_null())
+        .unwrap();
+    assert_eq!(
+        (
+            null_group["total"].as_u64(),
+            null_group["bad"].as_u64(),
+            null_group["invalid"].as_u64()
+        ),
+        (Some(1), Some(1), Some(0))
+    );
+}
+
+#[test]
+fn a_log_is_read_one_way_only() {
+    let dir = shop();
+    dir.write("berlin.yaml", "version: 1\nsource:\n  timestamp: {timezone: Europe/Berlin}\nslos:\n  - name: other\n    objective: 99\n    windows: [1d]\n    good: status < 500\n");
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "-s",
+        "berlin.yaml",
+        "log.csv",
+        "--at",
+        AT,
+    ])
+    .expect_code(2)
+    .stderr_has("log.csv would be read in two ways");
+}
+
+#[test]
+fn stdin_keeps_its_name_with_at_latest() {
+    let dir = shop();
+    let run = dir.run_with_stdin(
+        &[
+            "report",
+            "-s",
+            "spec.yaml",
+            "-",
+            "--at",
+            "latest",
+            "-f",
+            "json",
+        ],
+        Some(LOG.as_bytes()),
+    );
+    run.expect_code(0)
+        .stderr_has("<stdin>:9: malformed row skipped");
+    assert_eq!(
+        run.json()["inputs"]["files"],
+        serde_json::json!(["<stdin>"])
+    );
+}
+
+#[test]
+fn small_usability_checks() {
+    let dir = shop();
+    dir.run(&["report", "-s", "spec.yaml", "log.csv", "--max-groups", "0"])
+        .expect_code(2);
+    dir.run(&["report", "-s", "spec.yaml", "log.csv", "--slo", "avail"])
+        .expect_code(2)
+        .stderr_has("did you mean avail* (a glob)?");
+    dir.run(&["report", "-s", "spec.yaml", "log.csv", "--at", "2030-01-01T00:00:00Z"])
+        .expect_code(0)
+        .stderr_has("every window is empty at 2030-01-01T00:00:00Z: the newest row is from 2026-03-10T12:00:00.001Z");
+    dir.write(
+        "bom.yaml",
+        format!(
+            "\u{feff}{}",
+            SPEC.replace("availability", "bom").replace('\n', "\r\n")
+        ),
+    );
+    dir.run(&["validate", "bom.yaml"]).expect_code(0);
+    dir.write(
+        "tag.yaml",
+        SPEC.replace("good: status < 500", "good: !(status < 500)"),
+    );
+    dir.run(&["validate", "tag.yaml"])
+        .expect_code(2)
+        .stderr_has("quote it");
+    dir.write("merge.yaml", "version: 1\nslos:\n  - &base\n    name: a\n    objective: 99\n    windows: [1d]\n    good: ok\n  - <<: *base\n    name: b\n");
+    dir.run(&["validate", "merge.yaml"])
+        .expect_code(2)
+        .stderr_has("merge keys");
+}
+
+#[cfg(unix)]
+#[test]
+fn named_pipes_are_logs_too() {
+    let dir = shop();
+    let fifo = dir.path().join("pipe.csv");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, LOG).unwrap())
+    };
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "pipe.csv",
+        "--at",
+        AT,
+        "-f",
+        "json",
+    ]);
+    writer.join().unwrap();
+    assert_eq!(
+        result(&run.expect_code(0).json(), "availability", "1d")["total"],
+        4
+    );
+}

@@ -217,6 +217,8 @@ pub struct InputCounts {
     pub matched: u64,
     /// The first few malformed rows: where and why.
     pub first_malformed: Vec<RowProblem>,
+    /// The latest valid timestamp seen.
+    pub latest: Option<UnixNanos>,
 }
 
 /// A row that could not be used, with where it is.
@@ -304,6 +306,7 @@ impl Tally {
         inputs.outside_windows += other.inputs.outside_windows;
         inputs.unselected += other.inputs.unselected;
         inputs.matched += other.inputs.matched;
+        inputs.latest = inputs.latest.max(other.inputs.latest);
         for problem in other.inputs.first_malformed {
             if inputs.first_malformed.len() < MALFORMED_SHOWN {
                 inputs.first_malformed.push(problem);
@@ -398,6 +401,8 @@ impl RowSink for Counter<'_> {
                 return self.malformed(line, &reason);
             }
         };
+        let inputs = &mut self.tally.inputs;
+        inputs.latest = Some(inputs.latest.map_or(time, |latest| latest.max(time)));
         let age = plan.at.saturating_sub(time);
         let mut in_window = false;
         let mut selected = false;
@@ -406,7 +411,7 @@ impl RowSink for Counter<'_> {
                 continue;
             };
             in_window = true;
-            let mut outcome = match slo.filter.eval(row) {
+            let outcome = match slo.filter.eval(row) {
                 Ok(false) => continue,
                 Ok(true) => match slo.judge.eval(row) {
                     Ok(verdict) => Outcome::Event {
@@ -417,6 +422,8 @@ impl RowSink for Counter<'_> {
                 Err(invalid) => Outcome::Invalid(invalid),
             };
             selected = true;
+            // A row without a group_by field falls in the group where that field is null, as
+            // SQL's GROUP BY does: its event still counts, in a group of its own.
             self.group_key.clear();
             for &slot in &slo.group_slots {
                 match row.value(slot) {
@@ -426,17 +433,7 @@ impl RowSink for Counter<'_> {
                             .extend_from_slice(&(value.len() as u64).to_le_bytes());
                         self.group_key.extend_from_slice(value);
                     }
-                    other => {
-                        self.group_key.push(0);
-                        if matches!(outcome, Outcome::Event { .. }) {
-                            let reason = match other {
-                                FieldValue::Null => InvalidReason::Null,
-                                FieldValue::Composite => InvalidReason::NotText,
-                                _ => InvalidReason::Missing,
-                            };
-                            outcome = Outcome::Invalid(Invalid { slot, reason });
-                        }
-                    }
+                    _ => self.group_key.push(0),
                 }
             }
             if let Outcome::Invalid(invalid) = outcome {

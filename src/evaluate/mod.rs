@@ -12,7 +12,7 @@ pub use burn::{burn_rate, exceeds, lookbacks, threshold};
 pub use slices::{rolling_slices, summarize, window_slices, SliceSummary};
 
 use crate::aggregate::{Counts, GroupTally, Needs, SloTally};
-use crate::report::{AlertState, ErrorBudget, SloResult, Status};
+use crate::report::{AlertState, ErrorBudget, GroupLabels, SloResult, Status};
 use crate::spec::{Budgeting, Slo, Window};
 use crate::time::{format_rfc3339, SpanDuration, UnixNanos};
 
@@ -143,9 +143,11 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
     let mut groups: Vec<_> = tally.groups().collect();
     groups.sort_by(|a, b| a.values.cmp(&b.values));
     let group_names: Vec<String> = slo.group_by.iter().map(ToString::to_string).collect();
-    // Without group_by and without events there is still one (empty) result per window.
+    // Without events there is still one result per window (with no group labels), so that
+    // `no_data` shows and can fail a check.
     let empty = tally.empty_group(group_names.len());
-    if groups.is_empty() && slo.group_by.is_empty() {
+    let no_groups = groups.is_empty();
+    if no_groups {
         groups.push(&empty);
     }
     let lookbacks = lookbacks(slo);
@@ -204,11 +206,17 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
             .collect();
         let firing = alerts.iter().any(|a| a.firing);
         let one_hour_burn = burn_rates.get("1h").copied().flatten();
-        let labels: BTreeMap<String, Option<String>> = group_names
-            .iter()
-            .cloned()
-            .zip(group.values.iter().cloned())
-            .collect();
+        let labels = if no_groups {
+            GroupLabels::default()
+        } else {
+            GroupLabels(
+                group_names
+                    .iter()
+                    .cloned()
+                    .zip(group.values.iter().cloned())
+                    .collect(),
+            )
+        };
         for window in &slo.windows {
             let span = window.span(at);
             let counted = count(slo, tally, group, at, Span::Window(window));

@@ -8,7 +8,7 @@ mod table;
 
 use std::io::{self, Write};
 
-pub use human::{count, percent, points};
+pub use human::{budget_percent, count, percent, points};
 pub use json::JsonRenderer;
 pub use table::TableRenderer;
 

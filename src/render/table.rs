@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle};
 
-use super::{count, percent, Renderer};
+use super::{budget_percent, count, percent, Renderer};
 use crate::report::{Report, SloResult, Status};
 use crate::time::humanize_seconds;
 
@@ -132,9 +132,13 @@ impl TableRenderer {
             result.error_budget.remaining_s,
         ) {
             (Some(remaining), Some(seconds)) => {
-                format!("{:.1} % · {}", remaining * 100.0, humanize_seconds(seconds))
+                format!(
+                    "{} · {}",
+                    budget_percent(remaining),
+                    humanize_seconds(seconds)
+                )
             }
-            (Some(remaining), None) => format!("{:.1} %", remaining * 100.0),
+            (Some(remaining), None) => budget_percent(remaining),
             _ => "–".to_string(),
         };
         // The time to exhaustion matters when the budget would run out within the window.

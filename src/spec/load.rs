@@ -9,7 +9,7 @@ use super::{
     default_alerts, AlertRule, Budgeting, Condition, Judgement, Location, Objective, Percentage,
     Severity, Slo, Source, SpecError, SpecErrors, SpecSet, Timeslice, TimestampSpec, Window,
 };
-use crate::expr::{self, FieldPath};
+use crate::expr::{self, FieldPath, FieldSlots, Program};
 use crate::input::InputFormat;
 use crate::suggest::closest;
 use crate::time::{CalendarUnit, SpanDuration, TimestampFormat, Zone};
@@ -96,6 +96,7 @@ pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
         };
         let mut checker = Checker {
             file,
+            lines: text.lines().collect(),
             errors: Vec::new(),
         };
         let slos = checker.spec_file(&text);
@@ -133,6 +134,10 @@ fn read_spec(file: &Path) -> Result<String, String> {
         ));
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read spec: {e}"))?;
+    let bytes = match bytes.strip_prefix(b"\xef\xbb\xbf") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "spec is not valid UTF-8 (byte {}); save it as UTF-8",
@@ -161,6 +166,8 @@ struct Defaults {
 
 struct Checker<'f> {
     file: &'f Path,
+    /// The spec's lines, to place errors inside multi-line expressions.
+    lines: Vec<&'f str>,
     errors: Vec<SpecError>,
 }
 
@@ -790,41 +797,91 @@ impl Checker<'_> {
             );
             return None;
         };
-        match expr::parse(text) {
+        let parsed = expr::parse(text)
+            .map_err(|e| (e.offset, e.message))
+            .and_then(|expr| {
+                // Compiling checks what parsing cannot (regexes, their size) at load time.
+                Program::compile(&expr, &mut FieldSlots::new())
+                    .map(|_| expr)
+                    .map_err(|e| (e.offset, e.message))
+            });
+        match parsed {
             Ok(expr) => Some(Condition {
                 text: text.clone(),
                 expr,
             }),
-            Err(e) => {
-                let before = &text[..e.offset.min(text.len())];
-                let (line, column) = match before.rfind('\n') {
-                    // Block scalars: the expression's own line, indented like the node.
-                    Some(newline) => (
-                        node.position.line
-                            + before.matches('\n').count()
-                            + usize::from(!*quoted && node.position.line > 0),
-                        node.position.column + before[newline + 1..].chars().count(),
-                    ),
-                    None => (
-                        node.position.line,
-                        node.position.column + usize::from(*quoted) + before.chars().count(),
-                    ),
-                };
-                let caret_at = before.rsplit('\n').next().unwrap_or("").chars().count();
-                let source_line = text[before.rfind('\n').map_or(0, |i| i + 1)..]
-                    .lines()
-                    .next()
-                    .unwrap_or("");
-                self.error(
-                    Position { line, column },
-                    format!(
-                        "in `{key}`: {}\n    {source_line}\n    {}^",
-                        e.message,
-                        " ".repeat(caret_at)
-                    ),
-                );
+            Err((offset, message)) => {
+                self.expression_error(node, *quoted, key, text, offset, &message);
                 None
             }
+        }
+    }
+
+    /// Reports an error at byte `offset` of an expression, pointing at its line and column in
+    /// the file where the scalar's text can be found there as written, and at the scalar
+    /// (naming the character) where YAML folded or unescaped it.
+    fn expression_error(
+        &mut self,
+        node: &Node,
+        quoted: bool,
+        key: &str,
+        text: &str,
+        offset: usize,
+        message: &str,
+    ) {
+        // An error at the end points after the last character, not at trailing line ends.
+        let offset = (0..=offset.min(text.trim_end().len()))
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let before = &text[..offset];
+        let line_in_text = before.matches('\n').count();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let text_line = text[line_start..].lines().next().unwrap_or("");
+        let column_in_line = before[line_start..].chars().count();
+        let source_line = |index: usize| self.lines.get(index).copied().unwrap_or("");
+        let first = node.position.line.saturating_sub(1);
+        let found = if line_in_text == 0 && !text.contains('\n') {
+            // One line: the text starts right at the scalar (after its quote).
+            let start_column = node.position.column - 1 + usize::from(quoted);
+            let line = source_line(first);
+            let written: String = line.chars().skip(start_column).collect();
+            written
+                .starts_with(before)
+                .then_some((first, start_column + column_in_line))
+        } else {
+            // A block scalar: find the expression's line among the lines that follow.
+            (first + line_in_text..self.lines.len().min(first + line_in_text + 3)).find_map(
+                |index| {
+                    let line = source_line(index);
+                    let indent = line.len() - line.trim_start().len();
+                    (line.trim_start() == text_line.trim_start() && !text_line.trim().is_empty())
+                        .then(|| {
+                            (
+                                index,
+                                line[..indent].chars().count() + column_in_line
+                                    - (text_line.len() - text_line.trim_start().len()),
+                            )
+                        })
+                },
+            )
+        };
+        let caret = format!("\n    {text_line}\n    {}^", " ".repeat(column_in_line));
+        match found {
+            Some((index, column)) => self.error(
+                Position {
+                    line: index + 1,
+                    column: column + 1,
+                },
+                format!("in `{key}`: {message}{caret}"),
+            ),
+            None => self.error(
+                node.position,
+                format!(
+                    "in `{key}`, at character {} of the expression: {message}{caret}",
+                    before.chars().count() + 1
+                ),
+            ),
         }
     }
 
@@ -853,6 +910,13 @@ impl Checker<'_> {
                 );
                 continue;
             };
+            if name == "<<" {
+                self.error(
+                    key.position,
+                    format!("YAML merge keys (`<<`) are not supported in {what}; put settings shared by several SLOs under `defaults:`"),
+                );
+                continue;
+            }
             if !known.contains(&name) {
                 let hint = match closest(name, known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -969,6 +1033,7 @@ mod tests {
     fn check(text: &str) -> (Vec<Slo>, Vec<SpecError>) {
         let mut checker = Checker {
             file: Path::new("specs/test.yaml"),
+            lines: text.lines().collect(),
             errors: Vec::new(),
         };
         let slos = checker.spec_file(text);
@@ -1077,6 +1142,35 @@ slos:
             errs[0].starts_with("specs/test.yaml:6:19: in `good`"),
             "{}",
             errs[0]
+        );
+    }
+
+    #[test]
+    fn regexes_are_checked_at_load_time() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: route.matches(\"[\")\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:6:25: in `good`: "),
+            "{errs:?}"
+        );
+        assert!(errs[0].contains("regex"), "{errs:?}");
+    }
+
+    #[test]
+    fn errors_inside_block_and_folded_expressions() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    filter: |\n      service == \"a\" and\n      route in [\"x\"\n    good: ok\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:8:20: in `filter`: "),
+            "{errs:?}"
+        );
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: status < 500 and\n      latency_ms <=\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with(
+                "specs/test.yaml:6:11: in `good`, at character 31 of the expression: "
+            ),
+            "{errs:?}"
         );
     }
 
