@@ -164,7 +164,10 @@ fn timeslices_count_good_minutes() {
         "--color",
         "never",
     ]);
-    table.expect_code(0).stdout_has("0.0 % · 0s");
+    table
+        .expect_code(0)
+        .stdout_has(" 0s ")
+        .stdout_has("EXHAUSTED");
 }
 
 #[test]

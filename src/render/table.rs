@@ -2,7 +2,10 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle};
+use comfy_table::{
+    Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle,
+    Width,
+};
 
 use super::{budget_percent, count, percent, Renderer};
 use crate::report::{Report, SloResult, Status};
@@ -31,18 +34,31 @@ impl Renderer for TableRenderer {
         } else {
             table.force_no_tty();
         }
-        let mut header = vec!["SLO", "WINDOW", "SLI", "OBJECTIVE", "BAD/EVENTS"];
+        let mut header = vec!["SLO", "WINDOW", "SLI", "OBJECTIVE", "BAD/TOTAL"];
         if show_invalid {
             header.push("INVALID");
         }
-        header.extend(["BUDGET LEFT", "BURN 1h", "STATUS"]);
+        header.extend(["BUDGET LEFT", "EMPTY IN", "BURN 1h", "STATUS"]);
         let columns = header.len();
         table.set_header(header);
         for result in &report.results {
             table.add_row(self.row(result, show_invalid));
         }
+        // When the table must wrap, only the group part of the SLO column does (at its space).
+        let longest_name = report
+            .results
+            .iter()
+            .map(|r| r.slo.chars().count())
+            .max()
+            .unwrap_or(3);
         for (index, column) in table.column_iter_mut().enumerate() {
-            column.set_padding((0, if index + 1 < columns { 2 } else { 0 }));
+            // Two spaces after the text columns, one between right-aligned numbers.
+            let gap = match index {
+                0 => 2,
+                i if i + 1 == columns => 0,
+                _ => 1,
+            };
+            column.set_padding((0, gap));
             if (2..columns - 1).contains(&index) {
                 column.set_cell_alignment(CellAlignment::Right);
             }
@@ -53,6 +69,13 @@ impl Renderer for TableRenderer {
         let mut text = table.trim_fmt();
         let width = usize::from(table.width().unwrap_or(DEFAULT_WIDTH));
         if text.lines().any(|line| line.chars().count() > width) {
+            for (index, column) in table.column_iter_mut().enumerate() {
+                column.set_constraint(if index == 0 {
+                    ColumnConstraint::LowerBoundary(Width::Fixed(longest_name.max(3) as u16))
+                } else {
+                    ColumnConstraint::ContentWidth
+                });
+            }
             table.set_content_arrangement(ContentArrangement::Dynamic);
             text = table.trim_fmt();
         }
@@ -111,14 +134,19 @@ fn firing_alerts(report: &Report) -> Vec<String> {
     lines
 }
 
-/// A burn rate as `17.8×`.
+/// A burn rate as `17.8×`, `0.23×`, `500×`.
 fn times(rate: f64) -> String {
-    let text = if rate >= 100.0 {
-        format!("{rate:.0}")
-    } else {
-        format!("{rate:.1}")
+    let text = match rate {
+        r if r >= 100.0 => format!("{r:.0}"),
+        r if r >= 10.0 => format!("{r:.1}"),
+        r => format!("{r:.2}"),
     };
-    format!("{}×", text.strip_suffix(".0").unwrap_or(&text))
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    format!("{text}×")
 }
 
 impl TableRenderer {
@@ -127,25 +155,21 @@ impl TableRenderer {
             Some(sli) => percent(sli),
             None => "–".to_string(),
         };
-        let mut left = match (
+        // Time slices: the bad time left, as SLAs count it (the share is in the JSON); events:
+        // the share of the budget.
+        let left = match (
             result.error_budget.remaining,
             result.error_budget.remaining_s,
         ) {
-            (Some(remaining), Some(seconds)) => {
-                format!(
-                    "{} · {}",
-                    budget_percent(remaining),
-                    humanize_seconds(seconds)
-                )
-            }
+            (Some(_), Some(seconds)) => humanize_seconds(seconds),
             (Some(remaining), None) => budget_percent(remaining),
             _ => "–".to_string(),
         };
         // The time to exhaustion matters when the budget would run out within the window.
-        let window_seconds = window_seconds(result);
-        if let Some(seconds) = result.time_to_exhaustion_s.filter(|s| *s < window_seconds) {
-            left = format!("{left} ({})", humanize_seconds(seconds));
-        }
+        let empty_in = result
+            .time_to_exhaustion_s
+            .filter(|s| *s < window_seconds(result))
+            .map_or_else(|| "–".to_string(), humanize_seconds);
         let burn = result
             .burn_rates
             .get("1h")
@@ -154,8 +178,13 @@ impl TableRenderer {
             .map_or_else(|| "–".to_string(), times);
         let mut cells = vec![
             Cell::new(name(result)),
+            // Calendar windows by their unit and how much of the period has passed; the zone is
+            // in the JSON and in the spec.
             Cell::new(match result.elapsed {
-                Some(elapsed) => format!("{} ({:.0} %)", result.window, elapsed * 100.0),
+                Some(elapsed) => {
+                    let unit = result.window.split(' ').next().unwrap_or(&result.window);
+                    format!("{unit} {:.0}%", elapsed * 100.0)
+                }
                 None => result.window.clone(),
             }),
             Cell::new(sli),
@@ -166,6 +195,7 @@ impl TableRenderer {
             cells.push(Cell::new(count(result.invalid)));
         }
         cells.push(Cell::new(left));
+        cells.push(Cell::new(empty_in));
         cells.push(Cell::new(burn));
         let (label, color) = match result.status {
             Status::Exhausted => ("EXHAUSTED", Color::Red),
