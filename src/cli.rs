@@ -82,6 +82,10 @@ pub struct RunArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Threads reading each log [default: one per CPU]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(usize))]
+    pub threads: Option<usize>,
+
     /// Most distinct groups one SLO may have before slo stops with an error
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_groups: u32,

@@ -170,12 +170,14 @@ impl Plan {
         }
     }
 
-    /// A sink that counts the rows of `input` into `tally`.
-    pub fn counter<'a>(&'a self, input: &'a LogInput, tally: &'a mut Tally) -> Counter<'a> {
+    /// A sink that counts the rows of `input` (the `input_index`-th log read) into a tally
+    /// of its own; see [`Counter::into_tally`].
+    pub fn counter<'a>(&'a self, input: &'a LogInput, input_index: usize) -> Counter<'a> {
         Counter {
             plan: self,
             input,
-            tally,
+            input_index,
+            tally: self.tally(),
             group_key: Vec::with_capacity(64),
         }
     }
@@ -224,6 +226,8 @@ pub struct InputCounts {
 /// A row that could not be used, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowProblem {
+    /// The position of its log among the logs read, for ordering problems.
+    pub input_index: usize,
     /// The log it came from.
     pub input: String,
     /// Its line.
@@ -307,16 +311,22 @@ impl Tally {
         inputs.unselected += other.inputs.unselected;
         inputs.matched += other.inputs.matched;
         inputs.latest = inputs.latest.max(other.inputs.latest);
-        for problem in other.inputs.first_malformed {
-            if inputs.first_malformed.len() < MALFORMED_SHOWN {
-                inputs.first_malformed.push(problem);
-            }
-        }
+        // The first problems in log order, whatever order the parts were counted in.
+        inputs.first_malformed.extend(other.inputs.first_malformed);
+        inputs
+            .first_malformed
+            .sort_by_key(|p| (p.input_index, p.line));
+        inputs.first_malformed.truncate(MALFORMED_SHOWN);
         for (mine, theirs) in self.slos.iter_mut().zip(other.slos) {
             mine.invalid_rows += theirs.invalid_rows;
-            if mine.first_invalid.is_none() {
-                mine.first_invalid = theirs.first_invalid;
-            }
+            mine.first_invalid = match (mine.first_invalid.take(), theirs.first_invalid) {
+                (Some(a), Some(b)) => Some(if (b.input_index, b.line) < (a.input_index, a.line) {
+                    b
+                } else {
+                    a
+                }),
+                (a, b) => a.or(b),
+            };
             for (key, group) in theirs.groups {
                 match mine.groups.get_mut(&key) {
                     Some(existing) => {
@@ -336,12 +346,13 @@ impl Tally {
     }
 }
 
-/// Counts rows of one input into a [`Tally`].
+/// Counts rows of one input into a [`Tally`] of its own.
 #[derive(Debug)]
 pub struct Counter<'a> {
     plan: &'a Plan,
     input: &'a LogInput,
-    tally: &'a mut Tally,
+    input_index: usize,
+    tally: Tally,
     group_key: Vec<u8>,
 }
 
@@ -351,8 +362,14 @@ enum Outcome {
 }
 
 impl Counter<'_> {
+    /// The counts so far.
+    pub fn into_tally(self) -> Tally {
+        self.tally
+    }
+
     fn problem(&self, line: u64, reason: String) -> RowProblem {
         RowProblem {
+            input_index: self.input_index,
             input: self.input.to_string(),
             line,
             reason,
@@ -445,10 +462,16 @@ impl RowSink for Counter<'_> {
                         format!("row is invalid for SLO {}: {reason} (--strict)", slo.name),
                     ));
                 }
-                let problem = self.problem(line, reason);
+                let earlier = self.tally.slos[index]
+                    .first_invalid
+                    .as_ref()
+                    .is_none_or(|first| first.line > line);
+                let problem = earlier.then(|| self.problem(line, reason));
                 let tally = &mut self.tally.slos[index];
                 tally.invalid_rows += 1;
-                tally.first_invalid.get_or_insert(problem);
+                if problem.is_some() {
+                    tally.first_invalid = problem;
+                }
             }
             let tally = &mut self.tally.slos[index];
             let group = match tally.groups.get_mut(self.group_key.as_slice()) {
@@ -508,12 +531,21 @@ impl RowSink for Counter<'_> {
                 format!("malformed row: {reason} (--strict)"),
             ));
         }
-        let problem = self.problem(line, reason.to_string());
         let inputs = &mut self.tally.inputs;
         inputs.rows += 1;
         inputs.malformed += 1;
-        if inputs.first_malformed.len() < MALFORMED_SHOWN {
-            inputs.first_malformed.push(problem);
+        // Chunks may arrive out of order: keep the earliest lines.
+        let keep = inputs.first_malformed.len() < MALFORMED_SHOWN
+            || inputs
+                .first_malformed
+                .last()
+                .is_some_and(|last| last.line > line);
+        if keep {
+            let problem = self.problem(line, reason.to_string());
+            let inputs = &mut self.tally.inputs;
+            let at = inputs.first_malformed.partition_point(|p| p.line <= line);
+            inputs.first_malformed.insert(at, problem);
+            inputs.first_malformed.truncate(MALFORMED_SHOWN);
         }
         Ok(())
     }

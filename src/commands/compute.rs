@@ -107,13 +107,20 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
         )
         .map_err(anyhow::Error::msg)?;
         let mut tally: Tally = plan.tally();
-        for log in &pass.inputs {
-            input::read_log(
-                log,
-                pass.format,
-                plan.fields(),
-                &mut plan.counter(log, &mut tally),
-            )?;
+        // --strict stops at the first bad row in log order, which one thread finds.
+        let threads = if args.strict {
+            1
+        } else {
+            threads(args.threads)
+        };
+        for (index, log) in pass.inputs.iter().enumerate() {
+            let counters =
+                input::read_log_parallel(log, pass.format, plan.fields(), threads, || {
+                    plan.counter(log, index)
+                })?;
+            for counter in counters {
+                tally.merge(counter.into_tally());
+            }
             summary.files.push(log.to_string());
         }
         warnings.extend(row_warnings(&pass.slos, &tally));
@@ -153,6 +160,14 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
         },
         warnings,
     })
+}
+
+/// Worker threads for reading: `--threads`, or one per CPU.
+fn threads(requested: Option<usize>) -> usize {
+    requested
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
+        .max(1)
 }
 
 fn select_slos<'a>(specs: &'a SpecSet, patterns: &[String]) -> anyhow::Result<Vec<&'a Slo>> {

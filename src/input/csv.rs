@@ -40,11 +40,11 @@ impl Record {
 }
 
 /// Splits a delimited stream into records, counting lines.
-struct Records<'a> {
+pub(super) struct Records<'a> {
     reader: &'a mut dyn BufRead,
     parser: Reader,
     /// The line the next unread byte is on.
-    line: u64,
+    pub(super) line: u64,
 }
 
 impl Records<'_> {
@@ -117,38 +117,68 @@ impl Records<'_> {
     }
 }
 
-/// Reads a delimited log with a header row.
-pub(super) fn read(
-    input: &LogInput,
-    mut reader: Box<dyn BufRead + Send>,
+/// The header row of a delimited log, resolved against the fields the SLOs need.
+#[derive(Debug, Clone)]
+pub(super) struct Header {
+    /// Number of columns.
+    columns: usize,
+    /// For each column, the slot it fills, if any.
+    slot_of_column: Vec<Option<usize>>,
+    /// For each slot, its column (for the record-by-record path).
+    column_of_slot: Vec<Option<usize>>,
+}
+
+/// Splits a delimited stream into records, from its start or from a record boundary.
+pub(super) fn records<'a>(
+    reader: &'a mut dyn BufRead,
     delimiter: u8,
-    fields: &FieldTable,
-    sink: &mut impl RowSink,
-) -> Result<(), InputError> {
-    let parser = ReaderBuilder::new()
+    first_line: u64,
+) -> Records<'a> {
+    Records {
+        reader,
+        parser: parser(delimiter),
+        line: first_line,
+    }
+}
+
+fn parser(delimiter: u8) -> Reader {
+    ReaderBuilder::new()
         .delimiter(delimiter)
         .quoting(delimiter != b'\t')
-        .build();
-    let mut records = Records {
-        reader: &mut *reader,
-        parser,
-        line: 1,
-    };
-    let read_failed = |line: u64, e: std::io::Error| {
-        InputError::at(
-            input,
-            line,
-            format!("read failed: {e} (is the file truncated or corrupt?)"),
-        )
-    };
-    let mut header = Record {
+        .build()
+}
+
+fn empty_record() -> Record {
+    Record {
         bytes: Vec::new(),
         ends: Vec::new(),
-        line: 1,
+        line: 0,
         too_long: false,
-    };
-    if !records.next(&mut header).map_err(|e| read_failed(1, e))? || header.is_blank() {
-        return Ok(());
+    }
+}
+
+fn read_failed(input: &LogInput, line: u64, e: std::io::Error) -> InputError {
+    InputError::at(
+        input,
+        line,
+        format!("read failed: {e} (is the file truncated or corrupt?)"),
+    )
+}
+
+/// Reads the header row; `None` for an empty log.
+pub(super) fn read_header(
+    input: &LogInput,
+    records: &mut Records<'_>,
+    fields: &FieldTable,
+) -> Result<Option<Header>, InputError> {
+    let mut header = empty_record();
+    let line = records.line;
+    if !records
+        .next(&mut header)
+        .map_err(|e| read_failed(input, line, e))?
+        || header.is_blank()
+    {
+        return Ok(None);
     }
     if header.too_long {
         return Err(InputError::at(
@@ -167,7 +197,7 @@ pub(super) fn read(
     let names: Vec<&[u8]> = (0..header.fields())
         .map(|i| header.field(i).trim_ascii())
         .collect();
-    let mut columns: Vec<Option<usize>> = Vec::with_capacity(fields.paths().len());
+    let mut column_of_slot: Vec<Option<usize>> = Vec::with_capacity(fields.paths().len());
     for path in fields.paths() {
         let name = path.to_string();
         let mut matches = names
@@ -187,51 +217,215 @@ pub(super) fn read(
                 ),
             ));
         }
-        columns.push(column);
+        column_of_slot.push(column);
     }
-    let mut record = Record {
-        bytes: Vec::new(),
-        ends: Vec::new(),
-        line: 0,
-        too_long: false,
-    };
-    let mut values = RowValues::new(columns.len());
+    let mut slot_of_column = vec![None; names.len()];
+    for (slot, column) in column_of_slot.iter().enumerate() {
+        if let Some(column) = column {
+            slot_of_column[*column] = Some(slot);
+        }
+    }
+    Ok(Some(Header {
+        columns: names.len(),
+        slot_of_column,
+        column_of_slot,
+    }))
+}
+
+/// Reads records one by one after the header, to the end of the stream.
+pub(super) fn read_records(
+    input: &LogInput,
+    records: &mut Records<'_>,
+    header: &Header,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let mut record = empty_record();
+    let mut values = RowValues::new(header.column_of_slot.len());
     loop {
         let line = records.line;
         if !records
             .next(&mut record)
-            .map_err(|e| read_failed(line, e))?
+            .map_err(|e| read_failed(input, line, e))?
         {
             return Ok(());
         }
-        if record.too_long {
-            sink.malformed(
-                record.line,
-                &format!("record longer than {MAX_RECORD_BYTES} bytes or {MAX_FIELDS} fields (an unbalanced quote?)"),
-            )?;
-            continue;
+        emit_record(&record, header, &mut values, sink)?;
+    }
+}
+
+fn emit_record(
+    record: &Record,
+    header: &Header,
+    values: &mut RowValues,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    if record.too_long {
+        return sink.malformed(
+            record.line,
+            &format!("record longer than {MAX_RECORD_BYTES} bytes or {MAX_FIELDS} fields (an unbalanced quote?)"),
+        );
+    }
+    if record.is_blank() {
+        return Ok(());
+    }
+    if record.fields() != header.columns {
+        return sink.malformed(
+            record.line,
+            &format!(
+                "{} fields where the header has {}",
+                record.fields(),
+                header.columns
+            ),
+        );
+    }
+    values.clear();
+    for (slot, column) in header.column_of_slot.iter().enumerate() {
+        if let Some(column) = column {
+            values.set_text(slot, record.field(*column));
         }
-        if record.is_blank() {
-            continue;
-        }
-        if record.fields() != names.len() {
-            sink.malformed(
-                record.line,
-                &format!(
-                    "{} fields where the header has {}",
-                    record.fields(),
-                    names.len()
-                ),
-            )?;
-            continue;
-        }
-        values.clear();
-        for (slot, column) in columns.iter().enumerate() {
-            if let Some(column) = column {
-                values.set_text(slot, record.field(*column));
+    }
+    sink.row(values, record.line)
+}
+
+/// Reads a whole delimited log with a header row, record by record.
+pub(super) fn read(
+    input: &LogInput,
+    mut reader: Box<dyn BufRead + Send>,
+    delimiter: u8,
+    fields: &FieldTable,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let mut records = records(&mut *reader, delimiter, 1);
+    match read_header(input, &mut records, fields)? {
+        Some(header) => read_records(input, &mut records, &header, sink),
+        None => Ok(()),
+    }
+}
+
+/// Where a block of a delimited log can be cut: just after the last line end that is outside
+/// quotes, given that the block starts at a record boundary. `None` when no record ends in it.
+pub(super) fn cut(block: &[u8], delimiter: u8) -> Option<usize> {
+    let quoting = delimiter != b'\t';
+    if !quoting || memchr::memchr(b'"', block).is_none() {
+        return memchr::memrchr(b'\n', block).map(|i| i + 1);
+    }
+    let mut last = None;
+    let mut in_quotes = false;
+    let mut position = 0;
+    while let Some(found) = memchr::memchr2(b'"', b'\n', &block[position..]) {
+        let i = position + found;
+        position = i + 1;
+        if block[i] == b'\n' {
+            if !in_quotes {
+                last = Some(i + 1);
             }
+        } else if in_quotes {
+            if block.get(i + 1) == Some(&b'"') {
+                position = i + 2;
+            } else {
+                in_quotes = false;
+            }
+        } else if i == 0 || block[i - 1] == delimiter || block[i - 1] == b'\n' {
+            // A quote opens a field only at its start (csv-core reads others literally).
+            in_quotes = true;
         }
-        sink.row(&values, record.line)?;
+    }
+    last
+}
+
+/// Parses chunks of a delimited log (cut by [`cut`]) with reused buffers: a fast path splits
+/// lines without quotes at the delimiter; records with quotes go through csv-core.
+#[derive(Debug)]
+pub(super) struct ChunkParser {
+    delimiter: u8,
+    quoting: bool,
+    values: RowValues,
+    record: Record,
+}
+
+impl std::fmt::Debug for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Record(line {})", self.line)
+    }
+}
+
+impl ChunkParser {
+    pub(super) fn new(delimiter: u8, header: &Header) -> ChunkParser {
+        ChunkParser {
+            delimiter,
+            quoting: delimiter != b'\t',
+            values: RowValues::new(header.column_of_slot.len()),
+            record: empty_record(),
+        }
+    }
+
+    /// Parses one chunk whose first byte starts a record on line `first_line`.
+    pub(super) fn parse(
+        &mut self,
+        input: &LogInput,
+        chunk: &[u8],
+        first_line: u64,
+        header: &Header,
+        sink: &mut impl RowSink,
+    ) -> Result<(), InputError> {
+        let mut position = 0;
+        let mut line = first_line;
+        while position < chunk.len() {
+            match chunk[position] {
+                b'\n' => {
+                    line += 1;
+                    position += 1;
+                    continue;
+                }
+                b'\r' => {
+                    position += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let end =
+                memchr::memchr(b'\n', &chunk[position..]).map_or(chunk.len(), |i| position + i);
+            let text = &chunk[position..end];
+            if self.quoting && memchr::memchr(b'"', text).is_some() {
+                // Quoted fields may hold delimiters and line ends: the full parser reads it.
+                let mut rest = &chunk[position..];
+                let mut records = records(&mut rest, self.delimiter, line);
+                let more = records
+                    .next(&mut self.record)
+                    .map_err(|e| read_failed(input, line, e))?;
+                line = records.line;
+                position = chunk.len() - rest.len();
+                if more {
+                    emit_record(&self.record, header, &mut self.values, sink)?;
+                }
+                continue;
+            }
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            self.values.clear();
+            let mut column = 0;
+            let mut start = 0;
+            for delimiter in memchr::memchr_iter(self.delimiter, text) {
+                if let Some(Some(slot)) = header.slot_of_column.get(column) {
+                    self.values.set_text(*slot, &text[start..delimiter]);
+                }
+                column += 1;
+                start = delimiter + 1;
+            }
+            if let Some(Some(slot)) = header.slot_of_column.get(column) {
+                self.values.set_text(*slot, &text[start..]);
+            }
+            let fields = column + 1;
+            if fields != header.columns {
+                sink.malformed(
+                    line,
+                    &format!("{fields} fields where the header has {}", header.columns),
+                )?;
+            } else {
+                sink.row(&self.values, line)?;
+            }
+            position = end;
+        }
+        Ok(())
     }
 }
 

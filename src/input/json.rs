@@ -45,6 +45,29 @@ pub(super) fn read_lines(
     }
 }
 
+/// Parses a chunk of JSON Lines cut at a line end, whose first line is `first_line`.
+pub(super) fn parse_lines_chunk(
+    chunk: &[u8],
+    first_line: u64,
+    fields: &FieldTable,
+    values: &mut RowValues,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let mut line = first_line;
+    for text in chunk.split(|&b| b == b'\n') {
+        let text = strip_bom(text.trim_ascii(), line);
+        if !text.is_empty() {
+            if text.len() > MAX_RECORD_BYTES {
+                sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
+            } else {
+                row_from_json(text, fields, values, line, sink)?;
+            }
+        }
+        line += 1;
+    }
+    Ok(())
+}
+
 /// Reads a JSON array of objects, or objects written one after another, streaming.
 pub(super) fn read_values(
     input: &LogInput,

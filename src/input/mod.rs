@@ -7,6 +7,9 @@
 
 mod csv;
 mod json;
+mod parallel;
+
+pub use parallel::{read_log_parallel, CHUNK_BYTES};
 
 use std::fmt;
 use std::fs::File;
@@ -330,6 +333,17 @@ pub fn read_log(
             .map_err(|e| InputError::new(input, format!("cannot read: {e}")))?,
         other => other,
     };
+    read_opened(input, reader, format, fields, sink)
+}
+
+/// Reads an opened log whose format is known, on the calling thread.
+fn read_opened(
+    input: &LogInput,
+    reader: Box<dyn BufRead + Send>,
+    format: InputFormat,
+    fields: &FieldTable,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
     match format {
         InputFormat::Csv => csv::read(input, reader, b',', fields, sink),
         InputFormat::Tsv => csv::read(input, reader, b'\t', fields, sink),
