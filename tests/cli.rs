@@ -465,31 +465,33 @@ fn groups_are_reported_separately_and_capped() {
 #[test]
 fn broken_pipe_is_quiet() {
     let dir = shop();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
-        .args([
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--at",
-            AT,
-            "-f",
-            "json",
-        ])
-        .current_dir(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(!String::from_utf8_lossy(&output.stderr).contains("error"));
+    for format in ["json", "table", "csv", "markdown", "prometheus", "junit"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
+            .args([
+                "report",
+                "-s",
+                "spec.yaml",
+                "log.csv",
+                "--at",
+                AT,
+                "-f",
+                format,
+            ])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("error"));
+    }
 }
 
 #[test]
@@ -503,4 +505,132 @@ fn no_color_is_honoured() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&output.stdout).contains('\u{1b}'));
+}
+
+/// `slo COMMAND` on the bundled examples during the checkout outage (alerts fire, a budget
+/// is spent), run in `dir`.
+fn on_examples(dir: &Workdir, command: &str, args: &[&str]) -> common::Run {
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let specs = format!("{repo}/slo-specs");
+    let log = format!("{repo}/examples/logs/requests.csv");
+    let mut all = vec![command, "-s", &specs, &log, "--at", "2026-10-02T18:00:00Z"];
+    all.extend(args);
+    dir.run(&all)
+}
+
+/// Runs `promtool check metrics` on `metrics`; `None` when promtool is not installed.
+fn promtool_check(metrics: &[u8]) -> Option<std::process::Output> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(metrics).ok()?;
+    child.wait_with_output().ok()
+}
+
+#[test]
+fn prometheus_output_passes_promtool() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: odd\n    service: shop\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [user-agent, le, service, http.route]\n",
+    );
+    dir.write(
+        "log.jsonl",
+        r#"{"timestamp":"2026-10-02T17:00:00Z","user-agent":"say \"hi\" \\ {x}","le":"1","service":"a","http":{"route":"/a"},"status":200}
+{"timestamp":"2026-10-02T17:30:00Z","user-agent":"two\nlines","le":"2","service":"b","http":{"route":"/b"},"status":503}
+{"timestamp":"2026-10-02T17:40:00Z","status":200}
+"#,
+    );
+    let outputs = [
+        on_examples(&dir, "report", &["-f", "prometheus"]),
+        dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.jsonl",
+            "--at",
+            "2026-10-02T18:00:00Z",
+            "-f",
+            "prometheus",
+        ]),
+    ];
+    for run in &outputs {
+        run.expect_code(0).stdout_has("# TYPE slo_sli_ratio gauge");
+    }
+    outputs[1].stdout_has(r#"user_agent="two\nlines""#);
+    outputs[1].stdout_has(r#"group_service="b""#);
+    outputs[1].stdout_has(r#"http_route="/a""#);
+    for run in &outputs {
+        let Some(check) = promtool_check(&run.output.stdout) else {
+            // CI installs promtool (.ci/run); elsewhere the check is skipped, plainly.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "promtool is not on PATH, but CI must run this check"
+            );
+            eprintln!("promtool is not on PATH: `promtool check metrics` was NOT run");
+            return;
+        };
+        assert!(
+            check.status.success() && check.stdout.is_empty() && check.stderr.is_empty(),
+            "promtool check metrics complains:\n{}{}\n{run}",
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+}
+
+#[test]
+fn junit_output_is_well_formed_xml_with_failures_per_policy() {
+    let dir = Workdir::new();
+    let report = on_examples(&dir, "report", &["-f", "junit"]);
+    report.expect_code(0);
+    let check = on_examples(&dir, "check", &["-f", "junit", "--fail-on", "at-risk"]);
+    check.expect_code(1);
+    let failures = |run: &common::Run| {
+        let text = run.stdout();
+        let xml = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{run}"));
+        let root = xml.root_element();
+        assert_eq!(root.tag_name().name(), "testsuites");
+        let cases: Vec<_> = root
+            .descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        assert_eq!(cases.len(), 10, "one test case per SLO × group × window");
+        assert_eq!(root.attribute("tests"), Some("10"));
+        let failed: Vec<(String, String)> = cases
+            .iter()
+            .filter_map(|case| {
+                let failure = case.children().find(|n| n.has_tag_name("failure"))?;
+                Some((
+                    case.attribute("name")?.to_string(),
+                    failure.attribute("message")?.to_string(),
+                ))
+            })
+            .collect();
+        assert_eq!(
+            root.attribute("failures"),
+            Some(failed.len().to_string().as_str())
+        );
+        failed
+    };
+    // `report` fails by the default policy: only the exhausted budget.
+    assert_eq!(
+        failures(&report),
+        vec![(
+            "checkout-availability [7d]".to_string(),
+            "error budget exhausted over 7d: SLI 99.724 % against an objective of 99.9 %, -176.2 % of the error budget left".to_string()
+        )]
+    );
+    // `--fail-on at-risk` also fails the results with firing alerts.
+    let failed = failures(&check);
+    assert_eq!(failed.len(), 3, "{failed:?}");
+    assert!(failed.iter().any(|(name, message)| name
+        == "api-availability {service=checkout} [30d]"
+        && message.starts_with("at risk over 30d: 3 burn-rate alerts firing")));
 }
