@@ -85,6 +85,15 @@ pub struct RunArgs {
     /// Most distinct groups one SLO may have before slo stops with an error
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub max_groups: usize,
+
+    /// Write the output to FILE instead of standard output, atomically: a collector never
+    /// reads half a file
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// No warnings and no progress bar on standard error (errors still show)
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Options of `check`.

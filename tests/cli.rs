@@ -634,3 +634,147 @@ fn junit_output_is_well_formed_xml_with_failures_per_policy() {
         == "api-availability {service=checkout} [30d]"
         && message.starts_with("at risk over 30d: 3 burn-rate alerts firing")));
 }
+
+#[test]
+fn output_file_holds_what_stdout_would_and_no_temporary_file() {
+    let dir = shop();
+    for format in ["table", "json", "csv", "markdown", "prometheus", "junit"] {
+        let args = [
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            AT,
+            "-f",
+            format,
+        ];
+        let stdout = dir.run(&args).expect_code(0).stdout();
+        let name = format!("out/slo.{format}");
+        std::fs::create_dir_all(dir.path().join("out")).unwrap();
+        let mut with_output = args.to_vec();
+        with_output.extend(["-o", &name]);
+        let run = dir.run(&with_output);
+        run.expect_code(0);
+        assert_eq!(run.stdout(), "", "nothing on stdout with -o\n{run}");
+        let written = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        assert_eq!(written, stdout, "{format}");
+    }
+    // Written again over an existing file, which keeps its mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.path().join("out/slo.prometheus");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            AT,
+            "-f",
+            "csv",
+            "-o",
+            "out/slo.prometheus",
+        ])
+        .expect_code(0);
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("slo,service,"));
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "slo.csv",
+            "slo.json",
+            "slo.junit",
+            "slo.markdown",
+            "slo.prometheus",
+            "slo.table"
+        ]
+    );
+}
+
+#[test]
+fn check_writes_its_verdict_to_the_output_file_and_still_fails() {
+    let dir = shop();
+    let run = dir.run(&[
+        "check",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        AT,
+        "-o",
+        "verdict.txt",
+    ]);
+    run.expect_code(1);
+    let verdict = std::fs::read_to_string(dir.path().join("verdict.txt")).unwrap();
+    assert!(
+        verdict.contains("FAIL availability [1d]: exhausted"),
+        "{verdict}"
+    );
+    // `-o -` is standard output.
+    dir.run(&["check", "-s", "spec.yaml", "log.csv", "--at", AT, "-o", "-"])
+        .expect_code(1)
+        .stdout_has("FAIL availability [1d]");
+}
+
+#[test]
+fn output_into_a_missing_folder_is_an_error_and_leaves_nothing() {
+    let dir = shop();
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        AT,
+        "-o",
+        "nowhere/slo.prom",
+    ])
+    .expect_code(2)
+    .stderr_has("cannot write nowhere/slo.prom");
+    assert!(!dir.path().join("nowhere").exists());
+}
+
+#[test]
+fn quiet_silences_warnings_but_not_errors() {
+    let dir = shop();
+    let loud = dir.run(&["report", "-s", "spec.yaml", "log.csv", "--at", AT]);
+    loud.expect_code(0).stderr_has("warning: ");
+    let quiet = dir.run(&["report", "-q", "-s", "spec.yaml", "log.csv", "--at", AT]);
+    quiet.expect_code(0);
+    assert_eq!(quiet.stderr(), "", "{quiet}");
+    assert_eq!(quiet.stdout(), loud.stdout());
+    dir.run(&["check", "--quiet", "-s", "spec.yaml", "nope.csv"])
+        .expect_code(2)
+        .stderr_has("nope.csv");
+}
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let dir = Workdir::new();
+    // Large enough to pass several progress steps.
+    let mut log = String::from("timestamp,status\n");
+    for i in 0..100_000 {
+        log.push_str(&format!(
+            "2026-03-10T11:{:02}:{:02}Z,200\n",
+            (i / 60) % 60,
+            i % 60
+        ));
+    }
+    dir.write("big.csv", log);
+    dir.write("spec.yaml", SPEC);
+    let run = dir.run(&["report", "-s", "spec.yaml", "big.csv", "--at", AT]);
+    run.expect_code(0);
+    assert_eq!(run.stderr(), "", "{run}");
+}

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 
+use super::progress::Progress;
 use crate::aggregate::{latest_timestamp, Plan, Tally};
 use crate::cli::RunArgs;
 use crate::evaluate::{evaluate_slo, lookbacks};
@@ -91,6 +92,8 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
         text => parse_instant(text).map_err(|e| anyhow::anyhow!("--at {text}: {e}"))?,
     };
 
+    let files = passes.iter().map(|p| p.inputs.len()).sum();
+    let mut progress = Progress::new(!args.quiet, files);
     let mut summary = InputSummary::default();
     let mut warnings = Vec::new();
     let mut results = Vec::new();
@@ -119,7 +122,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
                 log,
                 pass.format,
                 plan.fields(),
-                &mut plan.counter(log, &mut tally),
+                &mut progress.track(log, plan.counter(log, &mut tally)),
             )?;
             summary.files.push(log.to_string());
         }
