@@ -778,3 +778,55 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
     run.expect_code(0);
     assert_eq!(run.stderr(), "", "{run}");
 }
+
+#[test]
+fn completions_for_each_shell() {
+    let dir = Workdir::new();
+    for (shell, marker) in [
+        ("bash", "_slo()"),
+        ("zsh", "#compdef slo"),
+        ("fish", "complete -c slo"),
+    ] {
+        let run = dir.run(&["completions", shell]);
+        run.expect_code(0).stdout_has(marker);
+        run.stdout_has("prometheus");
+        run.stdout_has("--fail-on");
+    }
+    dir.run(&["completions", "tcsh"]).expect_code(2);
+}
+
+#[test]
+fn man_pages_come_from_the_command_line_definition() {
+    let dir = Workdir::new();
+    let page = dir.run(&["man"]);
+    page.expect_code(0)
+        .stdout_has(".TH slo 1")
+        .stdout_has("EXIT STATUS")
+        .stdout_has("EXAMPLES")
+        .stdout_has("completions");
+    dir.run(&["man", "report"])
+        .expect_code(0)
+        .stdout_has(".TH slo-report 1")
+        .stdout_has("\\-\\-output");
+    dir.run(&["man", "nope"])
+        .expect_code(2)
+        .stderr_has("slo has no subcommand nope");
+}
+
+#[test]
+fn help_and_version() {
+    let dir = Workdir::new();
+    dir.run(&["--version"])
+        .expect_code(0)
+        .stdout_has(concat!("slo ", env!("CARGO_PKG_VERSION")));
+    dir.run(&["--help"])
+        .expect_code(0)
+        .stdout_has("EXAMPLES:")
+        .stdout_has("EXIT STATUS:")
+        .stdout_has("completions");
+    dir.run(&["report", "--help"])
+        .expect_code(0)
+        .stdout_has("--output <FILE>")
+        .stdout_has("--quiet")
+        .stdout_has("prometheus");
+}

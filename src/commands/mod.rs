@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::cli::{Cli, ColorWhen, Command};
+use crate::cli::{self, Cli, ColorWhen, Command};
 use crate::exit::ExitStatus;
 
 /// Runs a parsed command line.
@@ -21,6 +21,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Report(args) => report::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
         Command::Validate(args) => validate::run(&args),
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            cli::write_completions(args.shell, &mut out);
+            write_stdout(&out)?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Man(args) => {
+            let mut out = Vec::new();
+            cli::write_man_page(args.subcommand.as_deref(), &mut out)?;
+            write_stdout(&out)?;
+            Ok(ExitStatus::Success)
+        }
     }
 }
 
