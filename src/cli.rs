@@ -204,8 +204,8 @@ pub struct RunArgs {
     pub strict: bool,
 
     /// Most distinct groups one SLO may have before slo stops with an error
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
-    pub max_groups: usize,
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_groups: u32,
 
     /// Write the output to FILE instead of standard output, atomically: a collector never
     /// reads half a file

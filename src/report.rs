@@ -43,21 +43,25 @@ pub struct SloResult {
     pub slo: String,
     /// The SLO's service label, if any.
     pub service: Option<String>,
-    /// The group's field values (`null` where rows lacked the field); empty without `group_by`.
-    pub group: BTreeMap<String, Option<String>>,
+    /// The group's field values in `group_by` order (`null` where rows lacked the field);
+    /// empty without `group_by`, and for a grouped SLO that saw no events at all.
+    pub group: GroupLabels,
     /// The window as written in the spec (`30d`, `month Europe/Berlin`).
     pub window: String,
     /// Start of the window, RFC 3339 UTC (exclusive for rolling windows, inclusive for calendar ones).
     pub start: String,
     /// End of the window: the evaluation instant, inclusive.
     pub end: String,
+    /// For calendar windows, the share of the period elapsed at `end` (0 to 1); `null` for
+    /// rolling windows.
+    pub elapsed: Option<f64>,
     /// The objective in percent, as written (99.9).
     pub objective: f64,
-    /// `occurrences`.
+    /// `occurrences`, `timeslices` or `ratio_timeslices`.
     pub budgeting: &'static str,
-    /// Valid events in the window.
+    /// Valid events in the window; for `timeslices`, time slices in the window.
     pub total: u64,
-    /// Good events.
+    /// Good events (good slices for `timeslices`).
     pub good: u64,
     /// `total − good`.
     pub bad: u64,
@@ -88,6 +92,10 @@ pub struct ErrorBudget {
     pub consumed: Option<f64>,
     /// `1 − consumed`, negative once overspent; `null` without events.
     pub remaining: Option<f64>,
+    /// For `timeslices`: the bad time the window may hold, in seconds; otherwise `null`.
+    pub allowed_s: Option<f64>,
+    /// For `timeslices`: bad time left, in seconds (negative once overspent); otherwise `null`.
+    pub remaining_s: Option<f64>,
 }
 
 /// One burn-rate alert rule evaluated for one result.
@@ -128,6 +136,33 @@ impl Status {
             Status::NoData => "no_data",
             Status::Ok => "ok",
         }
+    }
+}
+
+/// The `group_by` fields and values of one result, in `group_by` order; serialised as an object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupLabels(pub Vec<(String, Option<String>)>);
+
+impl GroupLabels {
+    /// True without `group_by`.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Field names and values, in `group_by` order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Option<String>)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl Serialize for GroupLabels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 

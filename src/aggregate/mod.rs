@@ -7,6 +7,9 @@
 //! limit its age is below. A window's figures are then the sum of the counters up to its
 //! limit. This is exact at every boundary, needs a handful of counters per group whatever the
 //! log size, and tallies from different parts of the input simply add up.
+//!
+//! SLOs budgeted in time slices count per slice instead (slice `i` is `[i·len, (i+1)·len)`),
+//! for the slices their windows and lookbacks cover; see [`Needs`].
 
 mod latest;
 
@@ -34,6 +37,28 @@ pub struct Plan {
     strict: bool,
 }
 
+/// What an SLO needs counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Needs {
+    /// Events per age band, for these age limits (nanoseconds; see the module docs).
+    Ages(Vec<i64>),
+    /// Events per time slice of `length` nanoseconds, for slice indices `first..end`.
+    Slices {
+        /// Slice length in nanoseconds.
+        length: i64,
+        /// First slice index counted.
+        first: i64,
+        /// One past the last slice index counted.
+        end: i64,
+    },
+}
+
+/// Where one event of an SLO is counted.
+enum Slot {
+    Band(usize),
+    Slice(i64),
+}
+
 #[derive(Debug)]
 struct SloPlan {
     name: String,
@@ -43,25 +68,34 @@ struct SloPlan {
     good_when: bool,
     group_slots: Vec<usize>,
     group_names: Vec<String>,
-    /// Distinct age limits in nanoseconds, ascending.
+    /// Distinct age limits in nanoseconds, ascending (empty for slice counting).
     age_limits: Vec<i64>,
+    /// Slice length and index range, for slice counting.
+    slices: Option<(i64, i64, i64)>,
 }
 
 impl SloPlan {
-    fn counter_for(&self, age: i64) -> Option<usize> {
+    fn slot_for(&self, time: UnixNanos, age: i64) -> Option<Slot> {
+        if let Some((length, first, end)) = self.slices {
+            let index = time.div_euclid(length);
+            return (first..end).contains(&index).then_some(Slot::Slice(index));
+        }
         if age < 0 {
             return None;
         }
-        self.age_limits.iter().position(|&limit| age < limit)
+        self.age_limits
+            .iter()
+            .position(|&limit| age < limit)
+            .map(Slot::Band)
     }
 }
 
 impl Plan {
-    /// Compiles the SLOs' expressions against one field table. `age_limits[i]` lists the age
-    /// limits SLO `i` needs (see the module docs).
+    /// Compiles the SLOs' expressions against one field table; `needs[i]` says what SLO `i`
+    /// needs counted.
     pub fn new(
         slos: &[&Slo],
-        age_limits: &[Vec<i64>],
+        needs: &[Needs],
         timestamp: &TimestampSpec,
         at: UnixNanos,
         max_groups: usize,
@@ -70,7 +104,7 @@ impl Plan {
         let mut fields = FieldTable::default();
         let timestamp_slot = fields.slot(&timestamp.field);
         let mut plans = Vec::with_capacity(slos.len());
-        for (slo, limits) in slos.iter().zip(age_limits) {
+        for (slo, needs) in slos.iter().zip(needs) {
             let compile = |fields: &mut FieldTable, key: &str, text: &str, expr| {
                 Program::compile(expr, fields)
                     .map_err(|e| format!("SLO {}: in `{key}` ({text}): {e}", slo.name))
@@ -86,7 +120,10 @@ impl Plan {
                 Judgement::Bad(c) => (compile(&mut fields, "bad", &c.text, &c.expr)?, false),
             };
             let group_slots = slo.group_by.iter().map(|path| fields.slot(path)).collect();
-            let mut age_limits = limits.clone();
+            let (mut age_limits, slices) = match needs {
+                Needs::Ages(limits) => (limits.clone(), None),
+                Needs::Slices { length, first, end } => (Vec::new(), Some((*length, *first, *end))),
+            };
             age_limits.sort_unstable();
             age_limits.dedup();
             plans.push(SloPlan {
@@ -97,6 +134,7 @@ impl Plan {
                 group_slots,
                 group_names: slo.group_by.iter().map(ToString::to_string).collect(),
                 age_limits,
+                slices,
             });
         }
         Ok(Plan {
@@ -179,6 +217,8 @@ pub struct InputCounts {
     pub matched: u64,
     /// The first few malformed rows: where and why.
     pub first_malformed: Vec<RowProblem>,
+    /// The latest valid timestamp seen.
+    pub latest: Option<UnixNanos>,
 }
 
 /// A row that could not be used, with where it is.
@@ -203,12 +243,20 @@ pub struct SloTally {
     pub first_invalid: Option<RowProblem>,
 }
 
-/// One group's values and its counts per age band.
+/// One group's values and its counts per age band or per time slice.
 #[derive(Debug, Clone)]
 pub struct GroupTally {
     /// The group's field values; `None` where the row lacked the field.
     pub values: Vec<Option<String>>,
     bands: Vec<Counts>,
+    slices: HashMap<i64, Counts>,
+}
+
+impl GroupTally {
+    /// Counts per time slice index, for slices that saw rows (slice counting only).
+    pub fn slices(&self) -> &HashMap<i64, Counts> {
+        &self.slices
+    }
 }
 
 impl SloTally {
@@ -222,6 +270,7 @@ impl SloTally {
         GroupTally {
             values: vec![None; fields],
             bands: vec![Counts::default(); self.limits.len()],
+            slices: HashMap::new(),
         }
     }
 
@@ -257,6 +306,7 @@ impl Tally {
         inputs.outside_windows += other.inputs.outside_windows;
         inputs.unselected += other.inputs.unselected;
         inputs.matched += other.inputs.matched;
+        inputs.latest = inputs.latest.max(other.inputs.latest);
         for problem in other.inputs.first_malformed {
             if inputs.first_malformed.len() < MALFORMED_SHOWN {
                 inputs.first_malformed.push(problem);
@@ -272,6 +322,9 @@ impl Tally {
                     Some(existing) => {
                         for (a, b) in existing.bands.iter_mut().zip(&group.bands) {
                             a.add(b);
+                        }
+                        for (index, counts) in &group.slices {
+                            existing.slices.entry(*index).or_default().add(counts);
                         }
                     }
                     None => {
@@ -348,15 +401,17 @@ impl RowSink for Counter<'_> {
                 return self.malformed(line, &reason);
             }
         };
+        let inputs = &mut self.tally.inputs;
+        inputs.latest = Some(inputs.latest.map_or(time, |latest| latest.max(time)));
         let age = plan.at.saturating_sub(time);
         let mut in_window = false;
         let mut selected = false;
         for (index, slo) in plan.slos.iter().enumerate() {
-            let Some(band) = slo.counter_for(age) else {
+            let Some(slot) = slo.slot_for(time, age) else {
                 continue;
             };
             in_window = true;
-            let mut outcome = match slo.filter.eval(row) {
+            let outcome = match slo.filter.eval(row) {
                 Ok(false) => continue,
                 Ok(true) => match slo.judge.eval(row) {
                     Ok(verdict) => Outcome::Event {
@@ -367,6 +422,8 @@ impl RowSink for Counter<'_> {
                 Err(invalid) => Outcome::Invalid(invalid),
             };
             selected = true;
+            // A row without a group_by field falls in the group where that field is null, as
+            // SQL's GROUP BY does: its event still counts, in a group of its own.
             self.group_key.clear();
             for &slot in &slo.group_slots {
                 match row.value(slot) {
@@ -376,17 +433,7 @@ impl RowSink for Counter<'_> {
                             .extend_from_slice(&(value.len() as u64).to_le_bytes());
                         self.group_key.extend_from_slice(value);
                     }
-                    other => {
-                        self.group_key.push(0);
-                        if matches!(outcome, Outcome::Event { .. }) {
-                            let reason = match other {
-                                FieldValue::Null => InvalidReason::Null,
-                                FieldValue::Composite => InvalidReason::NotText,
-                                _ => InvalidReason::Missing,
-                            };
-                            outcome = Outcome::Invalid(Invalid { slot, reason });
-                        }
-                    }
+                    _ => self.group_key.push(0),
                 }
             }
             if let Outcome::Invalid(invalid) = outcome {
@@ -426,10 +473,14 @@ impl RowSink for Counter<'_> {
                         .or_insert(GroupTally {
                             values,
                             bands: vec![Counts::default(); slo.age_limits.len()],
+                            slices: HashMap::new(),
                         })
                 }
             };
-            let counts = &mut group.bands[band];
+            let counts = match slot {
+                Slot::Band(band) => &mut group.bands[band],
+                Slot::Slice(index) => group.slices.entry(index).or_default(),
+            };
             match outcome {
                 Outcome::Event { good } => {
                     counts.total += 1;

@@ -9,9 +9,9 @@ use anyhow::{bail, Context};
 use super::progress::Progress;
 use crate::aggregate::{latest_timestamp, Plan, Tally};
 use crate::cli::RunArgs;
-use crate::evaluate::{evaluate_slo, lookbacks};
+use crate::evaluate::{evaluate_slo, needs};
 use crate::input::{self, InputFormat, LogInput};
-use crate::report::{InputSummary, Report};
+use crate::report::{InputSummary, Report, Status};
 use crate::spec::{self, Slo, Source, SpecSet, TimestampSpec};
 use crate::time::{format_rfc3339, parse_instant, UnixNanos};
 
@@ -75,7 +75,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
                 for pass in &mut passes {
                     for input in &mut pass.inputs {
                         if *input == LogInput::Stdin {
-                            *input = LogInput::File(path.to_path_buf());
+                            *input = LogInput::StdinCopy(path.to_path_buf());
                         }
                     }
                 }
@@ -95,24 +95,17 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
     let files = passes.iter().map(|p| p.inputs.len()).sum();
     let mut progress = Progress::new(!args.quiet, files);
     let mut summary = InputSummary::default();
+    let mut latest: Option<UnixNanos> = None;
     let mut warnings = Vec::new();
     let mut results = Vec::new();
     for pass in &passes {
-        let age_limits: Vec<Vec<i64>> = pass
-            .slos
-            .iter()
-            .map(|slo| {
-                let windows = slo.windows.iter().map(|w| w.span(at).age_limit);
-                let lookbacks = lookbacks(slo).into_iter().map(|l| l.nanos());
-                windows.chain(lookbacks).collect()
-            })
-            .collect();
+        let needs: Vec<_> = pass.slos.iter().map(|slo| needs(slo, at)).collect();
         let plan = Plan::new(
             &pass.slos,
-            &age_limits,
+            &needs,
             &pass.timestamp,
             at,
-            args.max_groups,
+            args.max_groups as usize,
             args.strict,
         )
         .map_err(anyhow::Error::msg)?;
@@ -133,6 +126,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
         summary.outside_windows += counts.outside_windows;
         summary.unselected += counts.unselected;
         summary.matched += counts.matched;
+        latest = latest.max(counts.latest);
         for (slo, slo_tally) in pass.slos.iter().zip(&tally.slos) {
             results.push((slo.name.clone(), evaluate_slo(slo, slo_tally, at)));
         }
@@ -144,11 +138,21 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
     results.sort_by_key(|(name, _)| order.get(name.as_str()).copied());
+    let results: Vec<_> = results.into_iter().flat_map(|(_, r)| r).collect();
+    if let Some(latest) = latest {
+        if results.iter().all(|r| r.status == Status::NoData) {
+            warnings.push(format!(
+                "every window is empty at {}: the newest row is from {}; evaluate there with --at latest",
+                format_rfc3339(at),
+                format_rfc3339(latest)
+            ));
+        }
+    }
     Ok(Outcome {
         report: Report {
             evaluated_at: format_rfc3339(at),
             inputs: summary,
-            results: results.into_iter().flat_map(|(_, r)| r).collect(),
+            results,
         },
         warnings,
     })
@@ -161,7 +165,12 @@ fn select_slos<'a>(specs: &'a SpecSet, patterns: &[String]) -> anyhow::Result<Ve
     for pattern in patterns {
         if !specs.slos.iter().any(|slo| glob_match(pattern, &slo.name)) {
             let names = specs.slos.iter().map(|s| s.name.as_str());
+            let prefixed = specs
+                .slos
+                .iter()
+                .any(|s| s.name.starts_with(pattern.as_str()));
             let hint = match crate::suggest::closest(pattern, names) {
+                _ if prefixed => format!("; did you mean {pattern}* (a glob)?"),
                 Some(name) => format!("; did you mean {name}?"),
                 None => format!(
                     "; the specs define: {}",
@@ -242,6 +251,20 @@ fn plan_passes<'a>(
                 timestamp: source.timestamp.clone(),
                 slos: vec![slo],
             }),
+        }
+    }
+    for (index, pass) in passes.iter().enumerate() {
+        for other in &passes[index + 1..] {
+            if let Some(shared) = pass.inputs.iter().find(|i| other.inputs.contains(i)) {
+                bail!(
+                    "{shared} would be read in two ways: SLO {} ({}) and SLO {} ({}) disagree on \
+                     source.format or source.timestamp; a log has one format, so make their specs agree",
+                    pass.slos[0].name,
+                    pass.slos[0].defined_at,
+                    other.slos[0].name,
+                    other.slos[0].defined_at
+                );
+            }
         }
     }
     Ok(passes)

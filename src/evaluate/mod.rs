@@ -1,27 +1,153 @@
-//! From counts to figures: SLI, error budget and status for every SLO × group × window.
+//! From counts to figures: SLI, error budget, burn rates, alerts and status for every
+//! SLO × group × window.
 
 mod budget;
 mod burn;
+mod slices;
 
 use std::collections::BTreeMap;
 
 pub use budget::{budget, BudgetFigures};
 pub use burn::{burn_rate, exceeds, lookbacks, threshold};
+pub use slices::{rolling_slices, summarize, window_slices, SliceSummary};
 
-use crate::aggregate::{Counts, SloTally};
-use crate::report::{AlertState, ErrorBudget, SloResult, Status};
-use crate::spec::Slo;
-use crate::time::{format_rfc3339, UnixNanos};
+use crate::aggregate::{Counts, GroupTally, Needs, SloTally};
+use crate::report::{AlertState, ErrorBudget, GroupLabels, SloResult, Status};
+use crate::spec::{Budgeting, Slo, Window};
+use crate::time::{format_rfc3339, SpanDuration, UnixNanos};
+
+/// What must be counted for `slo` evaluated at `at`: age bands, or the time slices that its
+/// windows and lookbacks cover.
+pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
+    let lookbacks = lookbacks(slo);
+    match slo.budgeting.timeslice() {
+        None => {
+            let windows = slo.windows.iter().map(|w| w.span(at).age_limit);
+            Needs::Ages(
+                windows
+                    .chain(lookbacks.iter().map(SpanDuration::nanos))
+                    .collect(),
+            )
+        }
+        Some(slice) => {
+            let length = slice.length.nanos();
+            let ranges = slo
+                .windows
+                .iter()
+                .map(|w| window_slices(w, at, length))
+                .chain(
+                    lookbacks
+                        .iter()
+                        .map(|l| rolling_slices(l.nanos(), at, length)),
+                );
+            let (first, end) = ranges.fold((i64::MAX, i64::MIN), |(f, e), (first, end)| {
+                (f.min(first), e.max(end))
+            });
+            Needs::Slices { length, first, end }
+        }
+    }
+}
+
+/// A window or lookback counted in the SLO's budgeting unit: events, or slices.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counted {
+    /// Events or slices that count towards the SLI.
+    units: Counts,
+    /// Events, for `invalid` and for ratio-of-slices SLIs.
+    events: Counts,
+    /// The mean of per-slice ratios (`ratio_timeslices` only).
+    mean_ratio: Option<f64>,
+}
+
+fn count(
+    slo: &Slo,
+    tally: &SloTally,
+    group: &GroupTally,
+    at: UnixNanos,
+    span: Span<'_>,
+) -> Counted {
+    let Some(slice) = slo.budgeting.timeslice() else {
+        let limit = match span {
+            Span::Window(window) => window.span(at).age_limit,
+            Span::Lookback(lookback) => lookback.nanos(),
+        };
+        let counts = tally.counts_within(group, limit);
+        return Counted {
+            units: counts,
+            events: counts,
+            mean_ratio: None,
+        };
+    };
+    let length = slice.length.nanos();
+    let range = match span {
+        Span::Window(window) => window_slices(window, at, length),
+        Span::Lookback(lookback) => rolling_slices(lookback.nanos(), at, length),
+    };
+    let summary = summarize(group.slices(), range, slice.objective.as_ref());
+    match slo.budgeting {
+        Budgeting::RatioTimeslices(_) => Counted {
+            units: Counts {
+                invalid: summary.events.invalid,
+                ..summary.events
+            },
+            events: summary.events,
+            mean_ratio: summary.mean_ratio,
+        },
+        _ => Counted {
+            units: Counts {
+                total: summary.slices,
+                good: summary.good_slices,
+                invalid: summary.events.invalid,
+            },
+            events: summary.events,
+            mean_ratio: None,
+        },
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Span<'a> {
+    Window(&'a Window),
+    Lookback(&'a SpanDuration),
+}
+
+/// The §4 figures of a counted window: exact for events and slices; for `ratio_timeslices`,
+/// derived from the mean of slice ratios.
+fn figures(slo: &Slo, counted: &Counted) -> BudgetFigures {
+    let mut figures = budget(counted.units.total, counted.units.good, &slo.objective);
+    if let Budgeting::RatioTimeslices(_) = slo.budgeting {
+        let allowed_share = 1.0 - slo.objective.ratio();
+        let sli = counted.mean_ratio;
+        let consumed = sli.map(|sli| (1.0 - sli) / allowed_share);
+        figures.sli = sli;
+        figures.sli_margin = sli.map(|sli| sli - slo.objective.ratio());
+        figures.consumed = consumed;
+        figures.remaining = consumed.map(|c| 1.0 - c);
+        figures.exhausted = figures.remaining.is_some_and(|r| r <= 0.0);
+    }
+    figures
+}
+
+/// The burn rate of a counted lookback (§4), in the SLO's budgeting unit.
+fn burn(slo: &Slo, counted: &Counted) -> Option<f64> {
+    match slo.budgeting {
+        Budgeting::RatioTimeslices(_) => counted
+            .mean_ratio
+            .map(|ratio| (1.0 - ratio) / (1.0 - slo.objective.ratio())),
+        _ => burn_rate(&counted.units, &slo.objective),
+    }
+}
 
 /// The results of one SLO, sorted by group and then by window in spec order.
 pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult> {
     let mut groups: Vec<_> = tally.groups().collect();
     groups.sort_by(|a, b| a.values.cmp(&b.values));
-    let mut results = Vec::new();
     let group_names: Vec<String> = slo.group_by.iter().map(ToString::to_string).collect();
-    // Without group_by and without events there is still one (empty) result per window.
+    // Without events there is still one result per window (with no group labels), so that
+    // `no_data` shows and can fail a check.
     let empty = tally.empty_group(group_names.len());
-    if groups.is_empty() && slo.group_by.is_empty() {
+    let no_groups = groups.is_empty();
+    if no_groups {
         groups.push(&empty);
     }
     let lookbacks = lookbacks(slo);
@@ -30,57 +156,75 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
         .windows
         .first()
         .map_or(0, |w| (w.length_seconds(at) * 1e9) as i64);
+    let slice_seconds = slo.budgeting.timeslice().map(|s| s.length.seconds() as f64);
+    let mut results = Vec::new();
     for group in groups {
-        let lookback_counts: Vec<Counts> = lookbacks
+        let counted_lookbacks: Vec<Counted> = lookbacks
             .iter()
-            .map(|l| tally.counts_within(group, l.nanos()))
+            .map(|l| count(slo, tally, group, at, Span::Lookback(l)))
             .collect();
-        let counts_of = |lookback: &crate::time::SpanDuration| {
+        let counted_lookback = |lookback: &SpanDuration| {
             lookbacks
                 .iter()
                 .position(|l| l.as_written() == lookback.as_written())
-                .map(|i| lookback_counts[i])
+                .map(|i| counted_lookbacks[i])
                 .unwrap_or_default()
         };
         let burn_rates: BTreeMap<String, Option<f64>> = lookbacks
             .iter()
-            .zip(&lookback_counts)
-            .map(|(l, c)| (l.as_written().to_string(), burn_rate(c, &slo.objective)))
+            .zip(&counted_lookbacks)
+            .map(|(l, c)| (l.as_written().to_string(), burn(slo, c)))
             .collect();
         let alerts: Vec<AlertState> = slo
             .alerts
             .iter()
             .map(|rule| {
+                let threshold = threshold(rule, first_window_ns);
                 let fires = |lookback| {
-                    exceeds(
-                        &counts_of(lookback),
-                        &slo.objective,
-                        &rule.budget,
-                        first_window_ns,
-                        &rule.long,
-                    )
+                    let counted = counted_lookback(lookback);
+                    match slo.budgeting {
+                        Budgeting::RatioTimeslices(_) => {
+                            burn(slo, &counted).is_some_and(|b| b > threshold)
+                        }
+                        _ => exceeds(
+                            &counted.units,
+                            &slo.objective,
+                            &rule.budget,
+                            first_window_ns,
+                            &rule.long,
+                        ),
+                    }
                 };
                 AlertState {
                     severity: rule.severity.as_str().to_string(),
                     long: rule.long.as_written().to_string(),
                     short: rule.short.as_written().to_string(),
-                    threshold: threshold(rule, first_window_ns),
+                    threshold,
                     firing: fires(&rule.long) && fires(&rule.short),
                 }
             })
             .collect();
         let firing = alerts.iter().any(|a| a.firing);
         let one_hour_burn = burn_rates.get("1h").copied().flatten();
-        let labels: BTreeMap<String, Option<String>> = group_names
-            .iter()
-            .cloned()
-            .zip(group.values.iter().cloned())
-            .collect();
+        let labels = if no_groups {
+            GroupLabels::default()
+        } else {
+            GroupLabels(
+                group_names
+                    .iter()
+                    .cloned()
+                    .zip(group.values.iter().cloned())
+                    .collect(),
+            )
+        };
         for window in &slo.windows {
             let span = window.span(at);
-            let counts = tally.counts_within(group, span.age_limit);
-            let figures = budget(counts.total, counts.good, &slo.objective);
-            let status = if counts.total == 0 {
+            let counted = count(slo, tally, group, at, Span::Window(window));
+            let figures = figures(slo, &counted);
+            let units = counted.units;
+            // A window without a single event has no data, even when it counts (empty, good)
+            // time slices.
+            let status = if counted.events.total == 0 || figures.sli.is_none() {
                 Status::NoData
             } else if figures.exhausted {
                 Status::Exhausted
@@ -95,6 +239,21 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 }
                 _ => None,
             };
+            let bad = units.total - units.good;
+            let (allowed_s, remaining_s) = match (&slo.budgeting, slice_seconds) {
+                (Budgeting::Timeslices(_), Some(seconds)) => (
+                    Some(figures.allowed * seconds),
+                    Some((figures.allowed - bad as f64) * seconds),
+                ),
+                _ => (None, None),
+            };
+            let elapsed = match window {
+                Window::Rolling(_) => None,
+                Window::Calendar { .. } => {
+                    let length = window.length_seconds(at);
+                    Some(((at - span.start) as f64 / 1e9 / length).clamp(0.0, 1.0))
+                }
+            };
             results.push(SloResult {
                 slo: slo.name.clone(),
                 service: slo.service.clone(),
@@ -102,18 +261,21 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 window: window.label(),
                 start: format_rfc3339(span.start),
                 end: format_rfc3339(at),
+                elapsed,
                 objective: slo.objective.percent(),
                 budgeting: slo.budgeting.as_str(),
-                total: counts.total,
-                good: counts.good,
-                bad: counts.total - counts.good,
-                invalid: counts.invalid,
+                total: units.total,
+                good: units.good,
+                bad,
+                invalid: counted.events.invalid,
                 sli: figures.sli,
                 sli_margin: figures.sli_margin,
                 error_budget: ErrorBudget {
                     allowed: figures.allowed,
                     consumed: figures.consumed,
                     remaining: figures.remaining,
+                    allowed_s,
+                    remaining_s,
                 },
                 burn_rates: burn_rates.clone(),
                 alerts: alerts.clone(),

@@ -285,9 +285,6 @@ impl ValueSplitter {
             }
             let mut end = None;
             for (i, &b) in available.iter().enumerate() {
-                if b == b'\n' {
-                    self.line += 1;
-                }
                 if in_string {
                     if escaped {
                         escaped = false;
@@ -320,6 +317,7 @@ impl ValueSplitter {
                 }
             }
             let take = end.unwrap_or(available.len());
+            self.line += memchr::memchr_iter(b'\n', &available[..take]).count() as u64;
             if !too_long {
                 if out.len() + take > MAX_RECORD_BYTES {
                     too_long = true;
@@ -427,6 +425,12 @@ mod tests {
         assert!(sink.malformed.is_empty());
         let sink = array("{\"a\": 1}\n{\"a\": 2}");
         assert_eq!(sink.rows.len(), 2);
+        let sink = array("42\n\"x\"\n{\"a\": 3}\n");
+        assert_eq!(
+            sink.malformed.iter().map(|m| m.0).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(sink.rows[0].0, 3);
         let sink = array("[{\"a\": 1}, {\"a\": 2");
         assert_eq!(sink.rows.len(), 1);
         assert_eq!(sink.malformed.len(), 1);

@@ -60,13 +60,15 @@ pub enum LogInput {
     File(PathBuf),
     /// Standard input (`-`).
     Stdin,
+    /// A copy of standard input in a temporary file, for inputs read twice (`--at latest`).
+    StdinCopy(PathBuf),
 }
 
 impl fmt::Display for LogInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LogInput::File(path) => write!(f, "{}", path.display()),
-            LogInput::Stdin => f.write_str("<stdin>"),
+            LogInput::Stdin | LogInput::StdinCopy(_) => f.write_str("<stdin>"),
         }
     }
 }
@@ -139,7 +141,8 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<LogInput>, InputError> {
                 .collect();
             files.sort();
             inputs.extend(files.into_iter().map(LogInput::File));
-        } else if path.is_file() {
+        } else if path.exists() {
+            // Files, but also named pipes and process substitution (`<(zcat …)`).
             inputs.push(LogInput::File(path.clone()));
         } else {
             return Err(InputError::new(
@@ -155,7 +158,7 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<LogInput>, InputError> {
 pub fn open(input: &LogInput) -> Result<Box<dyn BufRead + Send>, InputError> {
     let raw: Box<dyn Read + Send> = match input {
         LogInput::Stdin => Box::new(io::stdin()),
-        LogInput::File(path) => Box::new(
+        LogInput::File(path) | LogInput::StdinCopy(path) => Box::new(
             File::open(path).map_err(|e| InputError::new(input, format!("cannot open: {e}")))?,
         ),
     };

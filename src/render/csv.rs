@@ -22,10 +22,11 @@ pub struct CsvRenderer;
 const LEADING: [&str; 2] = ["slo", "service"];
 
 /// The columns between the group and the burn-rate columns.
-const FIGURES: [&str; 16] = [
+const FIGURES: [&str; 19] = [
     "window",
     "start",
     "end",
+    "elapsed",
     "objective",
     "budgeting",
     "total",
@@ -37,6 +38,8 @@ const FIGURES: [&str; 16] = [
     "error_budget.allowed",
     "error_budget.consumed",
     "error_budget.remaining",
+    "error_budget.allowed_s",
+    "error_budget.remaining_s",
     "time_to_exhaustion_s",
     "status",
 ];
@@ -46,7 +49,7 @@ impl Renderer for CsvRenderer {
         let groups: BTreeSet<&str> = report
             .results
             .iter()
-            .flat_map(|r| r.group.keys().map(String::as_str))
+            .flat_map(|r| r.group.iter().map(|(field, _)| field.as_str()))
             .collect();
         let lookbacks = lookbacks(report);
         let mut writer = ::csv::Writer::from_writer(out);
@@ -72,12 +75,13 @@ fn row(result: &SloResult, groups: &BTreeSet<&str>, lookbacks: &[&str]) -> Vec<S
     row.extend(
         groups
             .iter()
-            .map(|g| result.group.get(*g).cloned().flatten().unwrap_or_default()),
+            .map(|g| group_value(result, g).unwrap_or_default().to_string()),
     );
     row.extend([
         result.window.clone(),
         result.start.clone(),
         result.end.clone(),
+        number(result.elapsed),
         result.objective.to_string(),
         result.budgeting.to_string(),
         result.total.to_string(),
@@ -89,6 +93,8 @@ fn row(result: &SloResult, groups: &BTreeSet<&str>, lookbacks: &[&str]) -> Vec<S
         result.error_budget.allowed.to_string(),
         number(result.error_budget.consumed),
         number(result.error_budget.remaining),
+        number(result.error_budget.allowed_s),
+        number(result.error_budget.remaining_s),
         number(result.time_to_exhaustion_s),
         result.status.as_str().to_string(),
     ]);
@@ -105,6 +111,15 @@ fn row(result: &SloResult, groups: &BTreeSet<&str>, lookbacks: &[&str]) -> Vec<S
         .collect();
     row.push(firing.join("; "));
     row
+}
+
+/// The value of group field `field` in `result`, if it groups by it and the rows had it.
+fn group_value<'a>(result: &'a SloResult, field: &str) -> Option<&'a str> {
+    result
+        .group
+        .iter()
+        .find(|(name, _)| name.as_str() == field)
+        .and_then(|(_, value)| value.as_deref())
 }
 
 /// Every lookback of the report, shortest first.

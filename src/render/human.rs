@@ -6,14 +6,24 @@ pub fn percent(fraction: f64) -> String {
     if value == 100.0 || value == 0.0 {
         return format!("{value:.0} %");
     }
-    // Show 3 decimals, trimming zeros, but never round 99.9996 up to "100".
-    let mut text = format!("{value:.3}");
-    if text.starts_with("100") && value < 100.0 {
-        text = format!("{:.6}", value);
-        text.truncate(text.find('.').map_or(text.len(), |p| p + 5));
-    }
+    // Three decimals, rounded down so that an SLI just below its objective never shows as
+    // equal to it (99.8999 % is "99.899 %", not "99.9 %"); more digits close to 100 %.
+    let decimals = if value >= 99.99 { 4 } else { 3 };
+    let scale = 10f64.powi(decimals);
+    let floored = ((value * scale) + 1e-6).floor() / scale;
+    let text = format!("{floored:.*}", decimals as usize);
     let text = text.trim_end_matches('0').trim_end_matches('.');
     format!("{text} %")
+}
+
+/// A share of the budget with one decimal, `-12.5 %`; never `-0.0 %`.
+pub fn budget_percent(fraction: f64) -> String {
+    let text = format!("{:.1}", fraction * 100.0);
+    if text == "-0.0" {
+        "0.0 %".to_string()
+    } else {
+        format!("{text} %")
+    }
 }
 
 /// A margin in percentage points, signed.
@@ -53,6 +63,9 @@ mod tests {
         assert_eq!(percent(0.99871), "99.871 %");
         assert_eq!(percent(1.0), "100 %");
         assert_eq!(percent(0.999999), "99.9999 %");
+        assert_eq!(percent(0.998999), "99.899 %");
+        assert_eq!(percent(0.9999999), "99.9999 %");
+        assert_eq!(percent(0.999), "99.9 %");
         assert_eq!(percent(0.5), "50 %");
         assert_eq!(points(0.0005), "+0.05 pts");
         assert_eq!(points(-0.0129), "-1.29 pts");

@@ -12,6 +12,7 @@ use super::summary::{self, Cells};
 use super::{points, Renderer};
 use crate::policy::{fails, FailOn};
 use crate::report::{Report, SloResult, Status};
+use crate::time::humanize_seconds;
 
 /// Renders the [`Report`] as JUnit XML.
 #[derive(Debug, Clone)]
@@ -162,6 +163,12 @@ fn details(result: &SloResult, cells: &Cells) -> String {
         result.total, result.good, result.bad, result.invalid
     ));
     lines.push(format!("error budget left: {}", cells.budget_left));
+    if let Some(seconds) = result.time_to_exhaustion_s {
+        lines.push(format!(
+            "error budget empty in: {} at the 1h burn rate",
+            humanize_seconds(seconds)
+        ));
+    }
     lines.push(format!("burn rate 1h: {}", cells.burn_1h));
     lines.extend(summary::firing_alerts(result));
     lines.join("\n")

@@ -16,7 +16,7 @@ mod table;
 use std::io::{self, Write};
 
 pub use self::csv::CsvRenderer;
-pub use human::{count, percent, points};
+pub use human::{budget_percent, count, percent, points};
 pub use json::JsonRenderer;
 pub use junit::JunitRenderer;
 pub use markdown::MarkdownRenderer;

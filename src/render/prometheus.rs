@@ -49,6 +49,11 @@ const FAMILIES: &[Family] = &[
         samples: |r| vec![(Vec::new(), objective_ratio(r.objective))],
     },
     Family {
+        name: "slo_window_elapsed_ratio",
+        help: "For calendar windows: the share of the period elapsed at the evaluation instant.",
+        samples: |r| one(r.elapsed),
+    },
+    Family {
         name: "slo_sli_ratio",
         help: "Good events divided by valid events in the window.",
         samples: |r| one(r.sli),
@@ -74,18 +79,28 @@ const FAMILIES: &[Family] = &[
         samples: |r| one(Some(r.error_budget.allowed)),
     },
     Family {
+        name: "slo_error_budget_allowed_seconds",
+        help: "For timeslices budgeting: the bad time the window may hold.",
+        samples: |r| one(r.error_budget.allowed_s),
+    },
+    Family {
+        name: "slo_error_budget_remaining_seconds",
+        help: "For timeslices budgeting: the bad time left in the window; negative once overspent.",
+        samples: |r| one(r.error_budget.remaining_s),
+    },
+    Family {
         name: "slo_events",
-        help: "Valid events of the SLO in the window.",
+        help: "Valid events of the SLO in the window (time slices for timeslices budgeting).",
         samples: |r| count(r.total),
     },
     Family {
         name: "slo_good_events",
-        help: "Good events in the window.",
+        help: "Good events in the window (good slices for timeslices budgeting).",
         samples: |r| count(r.good),
     },
     Family {
         name: "slo_bad_events",
-        help: "Bad events in the window.",
+        help: "Bad events in the window (bad slices for timeslices budgeting).",
         samples: |r| count(r.bad),
     },
     Family {
@@ -195,7 +210,7 @@ fn result_labels(result: &SloResult) -> String {
     }
     pairs.push(("window".into(), result.window.clone()));
     taken.extend(pairs.iter().map(|(name, _)| name.clone()));
-    for (field, value) in &result.group {
+    for (field, value) in result.group.iter() {
         let name = group_label_name(field, &taken);
         taken.push(name.clone());
         // A row that lacked the field: an empty value, which Prometheus reads as no label.

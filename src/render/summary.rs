@@ -1,7 +1,7 @@
 //! The figures of a result as people read them, shared by the formats for people (table,
 //! markdown, the messages of junit): one skeleton, so a figure reads the same everywhere.
 
-use super::{count, percent};
+use super::{budget_percent, count, percent};
 use crate::report::{Report, SloResult, Status};
 use crate::time::humanize_seconds;
 
@@ -15,7 +15,7 @@ pub(super) struct Column {
 }
 
 /// The columns of [`Cells::texts`], in order; `INVALID` only when a result has invalid rows.
-const COLUMNS: [Column; 9] = [
+const COLUMNS: [Column; 10] = [
     Column {
         upper: "SLO",
         title: "SLO",
@@ -33,8 +33,8 @@ const COLUMNS: [Column; 9] = [
         title: "Objective",
     },
     Column {
-        upper: "BAD/EVENTS",
-        title: "Bad/events",
+        upper: "BAD/TOTAL",
+        title: "Bad/total",
     },
     Column {
         upper: "INVALID",
@@ -43,6 +43,10 @@ const COLUMNS: [Column; 9] = [
     Column {
         upper: "BUDGET LEFT",
         title: "Budget left",
+    },
+    Column {
+        upper: "EMPTY IN",
+        title: "Empty in",
     },
     Column {
         upper: "BURN 1h",
@@ -59,7 +63,7 @@ const COLUMNS: [Column; 9] = [
 pub(super) struct Cells {
     /// `slo {route=/a}`.
     pub name: String,
-    /// The window as written.
+    /// The window as written; a calendar window by its unit and elapsed share (`month 40%`).
     pub window: String,
     /// `99.93 %` or `–`.
     pub sli: String,
@@ -69,9 +73,10 @@ pub(super) struct Cells {
     pub events: String,
     /// Invalid rows.
     pub invalid: String,
-    /// `40.1 % (34m 37s)`: the budget left, and the time to exhaustion when it falls within
-    /// the window.
+    /// The share of the budget left (`40.1 %`); for time slices, the bad time left (`43m 12s`).
     pub budget_left: String,
+    /// When the budget runs out at the 1h burn rate, if within the window (`34m 37s`), or `–`.
+    pub empty_in: String,
     /// The 1h burn rate, `500×`.
     pub burn_1h: String,
     /// The status.
@@ -81,23 +86,39 @@ pub(super) struct Cells {
 impl Cells {
     /// The cells of `result`.
     pub fn of(result: &SloResult) -> Cells {
-        let mut budget_left = match result.error_budget.remaining {
-            Some(remaining) => format!("{:.1} %", remaining * 100.0),
-            None => "–".to_string(),
+        // Time slices: the bad time left, as SLAs count it (the share is in the JSON); events:
+        // the share of the budget.
+        let budget_left = match (
+            result.error_budget.remaining,
+            result.error_budget.remaining_s,
+        ) {
+            (Some(_), Some(seconds)) => humanize_seconds(seconds),
+            (Some(remaining), None) => budget_percent(remaining),
+            _ => "–".to_string(),
         };
         // The time to exhaustion matters when the budget would run out within the window.
-        let window_seconds = window_seconds(result);
-        if let Some(seconds) = result.time_to_exhaustion_s.filter(|s| *s < window_seconds) {
-            budget_left = format!("{budget_left} ({})", humanize_seconds(seconds));
-        }
+        let empty_in = result
+            .time_to_exhaustion_s
+            .filter(|s| *s < window_seconds(result))
+            .map_or_else(|| "–".to_string(), humanize_seconds);
+        // Calendar windows by their unit and how much of the period has passed; the zone is in
+        // the JSON and in the spec.
+        let window = match result.elapsed {
+            Some(elapsed) => {
+                let unit = result.window.split(' ').next().unwrap_or(&result.window);
+                format!("{unit} {:.0}%", elapsed * 100.0)
+            }
+            None => result.window.clone(),
+        };
         Cells {
             name: name(result),
-            window: result.window.clone(),
+            window,
             sli: result.sli.map_or_else(|| "–".to_string(), percent),
             objective: format!("{} %", result.objective),
             events: format!("{}/{}", count(result.bad), count(result.total)),
             invalid: count(result.invalid),
             budget_left,
+            empty_in,
             burn_1h: burn_rate(result, "1h"),
             status: result.status,
         }
@@ -117,6 +138,7 @@ impl Cells {
         }
         texts.extend([
             self.budget_left.clone(),
+            self.empty_in.clone(),
             self.burn_1h.clone(),
             status_label(self.status).to_string(),
         ]);
@@ -211,20 +233,19 @@ pub(super) fn inputs_line(report: &Report) -> String {
     )
 }
 
-/// A burn rate as `17.8×`; one below 0.1 with two significant digits (`0.033×`), so that a
-/// small threshold does not read as zero.
+/// A burn rate as `17.8×`, `0.23×`, `500×`.
 pub(super) fn times(rate: f64) -> String {
-    let text = if rate >= 100.0 {
-        format!("{rate:.0}")
-    } else if rate > 0.0 && rate < 0.1 {
-        let decimals = (-rate.log10()).floor() as usize + 2;
-        format!("{rate:.decimals$}")
-            .trim_end_matches('0')
-            .to_string()
-    } else {
-        format!("{rate:.1}")
+    let text = match rate {
+        r if r >= 100.0 => format!("{r:.0}"),
+        r if r >= 10.0 => format!("{r:.1}"),
+        r => format!("{r:.2}"),
     };
-    format!("{}×", text.strip_suffix(".0").unwrap_or(&text))
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    format!("{text}×")
 }
 
 /// The window's length in seconds, read back from its bounds (infinite if unreadable).
@@ -247,8 +268,8 @@ mod tests {
         assert_eq!(times(14.4), "14.4×");
         assert_eq!(times(68.9655), "69×");
         assert_eq!(times(500.0), "500×");
-        assert_eq!(times(0.48), "0.5×");
-        assert_eq!(times(0.0333), "0.033×");
-        assert_eq!(times(0.001), "0.001×");
+        assert_eq!(times(0.48), "0.48×");
+        assert_eq!(times(0.0333), "0.03×");
+        assert_eq!(times(0.2), "0.2×");
     }
 }

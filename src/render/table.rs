@@ -2,7 +2,10 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle};
+use comfy_table::{
+    Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle,
+    Width,
+};
 
 use super::summary::{self, Cells};
 use super::Renderer;
@@ -40,8 +43,21 @@ impl Renderer for TableRenderer {
         for result in &report.results {
             table.add_row(self.row(&Cells::of(result), show_invalid));
         }
+        // When the table must wrap, only the group part of the SLO column does (at its space).
+        let longest_name = report
+            .results
+            .iter()
+            .map(|r| r.slo.chars().count())
+            .max()
+            .unwrap_or(3);
         for (index, column) in table.column_iter_mut().enumerate() {
-            column.set_padding((0, if index + 1 < columns { 2 } else { 0 }));
+            // Two spaces after the text columns, one between right-aligned numbers.
+            let gap = match index {
+                0 => 2,
+                i if i + 1 == columns => 0,
+                _ => 1,
+            };
+            column.set_padding((0, gap));
             if (2..columns - 1).contains(&index) {
                 column.set_cell_alignment(CellAlignment::Right);
             }
@@ -52,6 +68,13 @@ impl Renderer for TableRenderer {
         let mut text = table.trim_fmt();
         let width = usize::from(table.width().unwrap_or(DEFAULT_WIDTH));
         if text.lines().any(|line| line.chars().count() > width) {
+            for (index, column) in table.column_iter_mut().enumerate() {
+                column.set_constraint(if index == 0 {
+                    ColumnConstraint::LowerBoundary(Width::Fixed(longest_name.max(3) as u16))
+                } else {
+                    ColumnConstraint::ContentWidth
+                });
+            }
             table.set_content_arrangement(ContentArrangement::Dynamic);
             text = table.trim_fmt();
         }

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use super::yaml::{self, Node, Position, Value};
 use super::{
     default_alerts, AlertRule, Budgeting, Condition, Judgement, Location, Objective, Percentage,
-    Severity, Slo, Source, SpecError, SpecErrors, SpecSet, TimestampSpec, Window,
+    Severity, Slo, Source, SpecError, SpecErrors, SpecSet, Timeslice, TimestampSpec, Window,
 };
-use crate::expr::{self, FieldPath};
+use crate::expr::{self, FieldPath, FieldSlots, Program};
 use crate::input::InputFormat;
 use crate::suggest::closest;
 use crate::time::{CalendarUnit, SpanDuration, TimestampFormat, Zone};
@@ -17,7 +17,8 @@ use crate::time::{CalendarUnit, SpanDuration, TimestampFormat, Zone};
 const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
 const SOURCE_KEYS: &[&str] = &["paths", "format", "timestamp"];
 const TIMESTAMP_KEYS: &[&str] = &["field", "format", "timezone"];
-const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting", "alerts"];
+const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting", "timeslice", "alerts"];
+const TIMESLICE_KEYS: &[&str] = &["length", "objective"];
 const ALERT_KEYS: &[&str] = &["severity", "budget", "long", "short"];
 const SLO_KEYS: &[&str] = &[
     "name",
@@ -30,6 +31,7 @@ const SLO_KEYS: &[&str] = &[
     "bad",
     "group_by",
     "budgeting",
+    "timeslice",
     "alerts",
 ];
 const CALENDAR_KEYS: &[&str] = &["calendar", "timezone"];
@@ -94,6 +96,7 @@ pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
         };
         let mut checker = Checker {
             file,
+            lines: text.lines().collect(),
             errors: Vec::new(),
         };
         let slos = checker.spec_file(&text);
@@ -131,6 +134,10 @@ fn read_spec(file: &Path) -> Result<String, String> {
         ));
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read spec: {e}"))?;
+    let bytes = match bytes.strip_prefix(b"\xef\xbb\xbf") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "spec is not valid UTF-8 (byte {}); save it as UTF-8",
@@ -152,12 +159,15 @@ fn file_error(file: &Path, message: &str) -> SpecError {
 #[derive(Default)]
 struct Defaults {
     windows: Option<Vec<Window>>,
-    budgeting: Option<Budgeting>,
+    budgeting: Option<(String, Position)>,
+    timeslice: Option<Timeslice>,
     alerts: Option<Vec<AlertRule>>,
 }
 
 struct Checker<'f> {
     file: &'f Path,
+    /// The spec's lines, to place errors inside multi-line expressions.
+    lines: Vec<&'f str>,
     errors: Vec<SpecError>,
 }
 
@@ -326,7 +336,10 @@ impl Checker<'_> {
         for (key, value) in entries {
             match key {
                 "windows" => defaults.windows = self.windows(value),
-                "budgeting" => defaults.budgeting = self.budgeting(value),
+                "budgeting" => {
+                    defaults.budgeting = self.budgeting_name(value).map(|n| (n, value.position))
+                }
+                "timeslice" => defaults.timeslice = self.timeslice(value),
                 "alerts" => defaults.alerts = self.alerts(value),
                 _ => {}
             }
@@ -419,14 +432,55 @@ impl Checker<'_> {
             Some(value) => self.group_by(value),
             None => Some(Vec::new()),
         };
-        let budgeting = match get("budgeting") {
-            Some(value) => self.budgeting(value),
-            None => Some(defaults.budgeting.clone().unwrap_or(Budgeting::Occurrences)),
+        let budgeting_name = match get("budgeting") {
+            Some(value) => self.budgeting_name(value).map(|n| (n, value.position)),
+            None => Some(
+                defaults
+                    .budgeting
+                    .clone()
+                    .unwrap_or(("occurrences".to_string(), node.position)),
+            ),
+        };
+        let timeslice = match get("timeslice") {
+            Some(value) => self.timeslice(value).map(|t| (Some(t), value.position)),
+            None => Some((defaults.timeslice.clone(), node.position)),
+        };
+        let budgeting = match (budgeting_name, timeslice) {
+            (Some((name, at)), Some((timeslice, slice_at))) => {
+                self.budgeting(&name, at, timeslice, slice_at)
+            }
+            _ => None,
         };
         let alerts = match get("alerts") {
             Some(value) => self.alerts(value),
             None => Some(defaults.alerts.clone().unwrap_or_else(default_alerts)),
         };
+        if let (
+            Some(Budgeting::Timeslices(slice) | Budgeting::RatioTimeslices(slice)),
+            Some(windows),
+            Some(alerts),
+        ) = (&budgeting, &windows, &alerts)
+        {
+            let length = slice.length.seconds();
+            let rolling = windows.iter().filter_map(|w| match w {
+                Window::Rolling(d) => Some(("window", d)),
+                Window::Calendar { .. } => None,
+            });
+            let lookbacks = alerts
+                .iter()
+                .flat_map(|a| [("alert lookback", &a.long), ("alert lookback", &a.short)]);
+            for (what, duration) in rolling.chain(lookbacks) {
+                if duration.seconds() % length != 0 {
+                    self.error(
+                        node.position,
+                        format!(
+                            "{what} {duration} is not a whole number of {} time slices; use a multiple of the slice length",
+                            slice.length
+                        ),
+                    );
+                }
+            }
+        }
         if self.errors.len() > errors_before {
             return None;
         }
@@ -520,28 +574,94 @@ impl Checker<'_> {
         Some(Window::Calendar { unit: unit?, zone }).filter(|_| ok)
     }
 
-    fn budgeting(&mut self, node: &Node) -> Option<Budgeting> {
+    fn budgeting_name(&mut self, node: &Node) -> Option<String> {
         let text = self.string(node, "`budgeting`")?;
-        match text.as_str() {
-            "occurrences" => Some(Budgeting::Occurrences),
-            "timeslices" | "ratio_timeslices" => {
+        let known = ["occurrences", "timeslices", "ratio_timeslices"];
+        if known.contains(&text.as_str()) {
+            return Some(text);
+        }
+        let hint = closest(&text, known)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        self.error(
+            node.position,
+            format!(
+                "unknown budgeting `{text}`: use occurrences, timeslices or ratio_timeslices{hint}"
+            ),
+        );
+        None
+    }
+
+    fn budgeting(
+        &mut self,
+        name: &str,
+        at: Position,
+        timeslice: Option<Timeslice>,
+        slice_at: Position,
+    ) -> Option<Budgeting> {
+        match (name, timeslice) {
+            ("occurrences", None) => Some(Budgeting::Occurrences),
+            ("occurrences", Some(_)) => {
                 self.error(
-                    node.position,
-                    format!("budgeting `{text}` is not supported yet; use `occurrences`"),
+                    slice_at,
+                    "`timeslice` applies only to `budgeting: timeslices` or `ratio_timeslices`",
                 );
                 None
             }
-            other => {
-                let hint = closest(other, ["occurrences", "timeslices", "ratio_timeslices"])
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
+            ("timeslices", Some(slice)) if slice.objective.is_none() => {
                 self.error(
-                    node.position,
-                    format!("unknown budgeting `{other}`: use occurrences{hint}"),
+                    slice_at,
+                    "`budgeting: timeslices` needs the slice objective: timeslice: {length: 1m, objective: 95}",
+                );
+                None
+            }
+            ("timeslices", Some(slice)) => Some(Budgeting::Timeslices(slice)),
+            (_, Some(slice)) => Some(Budgeting::RatioTimeslices(slice)),
+            (_, None) => {
+                self.error(
+                    at,
+                    format!("`budgeting: {name}` needs `timeslice: {{length: 1m, objective: 95}}`"),
                 );
                 None
             }
         }
+    }
+
+    fn timeslice(&mut self, node: &Node) -> Option<Timeslice> {
+        let entries = self.mapping(node, "`timeslice`", TIMESLICE_KEYS)?;
+        let errors_before = self.errors.len();
+        let mut length = None;
+        let mut objective = None;
+        for (key, value) in entries {
+            let Some(text) = self.string(value, &format!("`timeslice.{key}`")) else {
+                continue;
+            };
+            match key {
+                "length" => match SpanDuration::parse(&text) {
+                    Ok(duration) if 3600 % duration.seconds() == 0 => length = Some(duration),
+                    Ok(duration) => self.error(
+                        value.position,
+                        format!("timeslice length {duration} must divide one hour evenly (e.g. 1m, 5m, 10m, 1h), so that burn rates over 1h count whole slices"),
+                    ),
+                    Err(message) => self.error(value.position, message),
+                },
+                _ => match Percentage::parse(&text, "slice objective") {
+                    Ok(p) if p.numerator() > 0 && p.numerator() <= p.denominator() => objective = Some(p),
+                    Ok(_) => self.error(value.position, format!("slice objective '{text}' must be above 0 and at most 100 (percent)")),
+                    Err(message) => self.error(value.position, message),
+                },
+            }
+        }
+        if length.is_none() && self.errors.len() == errors_before {
+            self.error(
+                node.position,
+                "`timeslice` needs a `length`, e.g. {length: 1m, objective: 95}",
+            );
+        }
+        Some(Timeslice {
+            length: length?,
+            objective,
+        })
     }
 
     fn alerts(&mut self, node: &Node) -> Option<Vec<AlertRule>> {
@@ -677,41 +797,91 @@ impl Checker<'_> {
             );
             return None;
         };
-        match expr::parse(text) {
+        let parsed = expr::parse(text)
+            .map_err(|e| (e.offset, e.message))
+            .and_then(|expr| {
+                // Compiling checks what parsing cannot (regexes, their size) at load time.
+                Program::compile(&expr, &mut FieldSlots::new())
+                    .map(|_| expr)
+                    .map_err(|e| (e.offset, e.message))
+            });
+        match parsed {
             Ok(expr) => Some(Condition {
                 text: text.clone(),
                 expr,
             }),
-            Err(e) => {
-                let before = &text[..e.offset.min(text.len())];
-                let (line, column) = match before.rfind('\n') {
-                    // Block scalars: the expression's own line, indented like the node.
-                    Some(newline) => (
-                        node.position.line
-                            + before.matches('\n').count()
-                            + usize::from(!*quoted && node.position.line > 0),
-                        node.position.column + before[newline + 1..].chars().count(),
-                    ),
-                    None => (
-                        node.position.line,
-                        node.position.column + usize::from(*quoted) + before.chars().count(),
-                    ),
-                };
-                let caret_at = before.rsplit('\n').next().unwrap_or("").chars().count();
-                let source_line = text[before.rfind('\n').map_or(0, |i| i + 1)..]
-                    .lines()
-                    .next()
-                    .unwrap_or("");
-                self.error(
-                    Position { line, column },
-                    format!(
-                        "in `{key}`: {}\n    {source_line}\n    {}^",
-                        e.message,
-                        " ".repeat(caret_at)
-                    ),
-                );
+            Err((offset, message)) => {
+                self.expression_error(node, *quoted, key, text, offset, &message);
                 None
             }
+        }
+    }
+
+    /// Reports an error at byte `offset` of an expression, pointing at its line and column in
+    /// the file where the scalar's text can be found there as written, and at the scalar
+    /// (naming the character) where YAML folded or unescaped it.
+    fn expression_error(
+        &mut self,
+        node: &Node,
+        quoted: bool,
+        key: &str,
+        text: &str,
+        offset: usize,
+        message: &str,
+    ) {
+        // An error at the end points after the last character, not at trailing line ends.
+        let offset = (0..=offset.min(text.trim_end().len()))
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let before = &text[..offset];
+        let line_in_text = before.matches('\n').count();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let text_line = text[line_start..].lines().next().unwrap_or("");
+        let column_in_line = before[line_start..].chars().count();
+        let source_line = |index: usize| self.lines.get(index).copied().unwrap_or("");
+        let first = node.position.line.saturating_sub(1);
+        let found = if line_in_text == 0 && !text.contains('\n') {
+            // One line: the text starts right at the scalar (after its quote).
+            let start_column = node.position.column - 1 + usize::from(quoted);
+            let line = source_line(first);
+            let written: String = line.chars().skip(start_column).collect();
+            written
+                .starts_with(before)
+                .then_some((first, start_column + column_in_line))
+        } else {
+            // A block scalar: find the expression's line among the lines that follow.
+            (first + line_in_text..self.lines.len().min(first + line_in_text + 3)).find_map(
+                |index| {
+                    let line = source_line(index);
+                    let indent = line.len() - line.trim_start().len();
+                    (line.trim_start() == text_line.trim_start() && !text_line.trim().is_empty())
+                        .then(|| {
+                            (
+                                index,
+                                line[..indent].chars().count() + column_in_line
+                                    - (text_line.len() - text_line.trim_start().len()),
+                            )
+                        })
+                },
+            )
+        };
+        let caret = format!("\n    {text_line}\n    {}^", " ".repeat(column_in_line));
+        match found {
+            Some((index, column)) => self.error(
+                Position {
+                    line: index + 1,
+                    column: column + 1,
+                },
+                format!("in `{key}`: {message}{caret}"),
+            ),
+            None => self.error(
+                node.position,
+                format!(
+                    "in `{key}`, at character {} of the expression: {message}{caret}",
+                    before.chars().count() + 1
+                ),
+            ),
         }
     }
 
@@ -740,6 +910,13 @@ impl Checker<'_> {
                 );
                 continue;
             };
+            if name == "<<" {
+                self.error(
+                    key.position,
+                    format!("YAML merge keys (`<<`) are not supported in {what}; put settings shared by several SLOs under `defaults:`"),
+                );
+                continue;
+            }
             if !known.contains(&name) {
                 let hint = match closest(name, known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
@@ -856,6 +1033,7 @@ mod tests {
     fn check(text: &str) -> (Vec<Slo>, Vec<SpecError>) {
         let mut checker = Checker {
             file: Path::new("specs/test.yaml"),
+            lines: text.lines().collect(),
             errors: Vec::new(),
         };
         let slos = checker.spec_file(text);
@@ -964,6 +1142,35 @@ slos:
             errs[0].starts_with("specs/test.yaml:6:19: in `good`"),
             "{}",
             errs[0]
+        );
+    }
+
+    #[test]
+    fn regexes_are_checked_at_load_time() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: route.matches(\"[\")\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:6:25: in `good`: "),
+            "{errs:?}"
+        );
+        assert!(errs[0].contains("regex"), "{errs:?}");
+    }
+
+    #[test]
+    fn errors_inside_block_and_folded_expressions() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    filter: |\n      service == \"a\" and\n      route in [\"x\"\n    good: ok\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:8:20: in `filter`: "),
+            "{errs:?}"
+        );
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: status < 500 and\n      latency_ms <=\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with(
+                "specs/test.yaml:6:11: in `good`, at character 31 of the expression: "
+            ),
+            "{errs:?}"
         );
     }
 

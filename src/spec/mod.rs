@@ -214,6 +214,20 @@ impl Window {
 pub enum Budgeting {
     /// Count events.
     Occurrences,
+    /// Count time slices: a slice is good when its good/total ratio reaches the slice objective.
+    Timeslices(Timeslice),
+    /// OpenSLO's RatioTimeslices: the SLI is the mean of the per-slice ratios over the slices
+    /// that hold events.
+    RatioTimeslices(Timeslice),
+}
+
+/// The time slices of `timeslices` and `ratio_timeslices` budgeting, aligned to the Unix epoch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeslice {
+    /// Each slice is `[s, s + length)`.
+    pub length: SpanDuration,
+    /// The share of good events that makes a slice good (required for `timeslices`).
+    pub objective: Option<Percentage>,
 }
 
 impl Budgeting {
@@ -221,6 +235,16 @@ impl Budgeting {
     pub fn as_str(&self) -> &'static str {
         match self {
             Budgeting::Occurrences => "occurrences",
+            Budgeting::Timeslices(_) => "timeslices",
+            Budgeting::RatioTimeslices(_) => "ratio_timeslices",
+        }
+    }
+
+    /// The time slices, unless events are counted.
+    pub fn timeslice(&self) -> Option<&Timeslice> {
+        match self {
+            Budgeting::Occurrences => None,
+            Budgeting::Timeslices(slice) | Budgeting::RatioTimeslices(slice) => Some(slice),
         }
     }
 }

@@ -140,7 +140,17 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
                     })
                 }
             },
-            Event::Scalar(text, style, anchor, _tag) => {
+            Event::Scalar(text, style, anchor, tag) => {
+                if let Some(tag) = tag {
+                    return Err(YamlError {
+                        position,
+                        message: format!(
+                            "YAML reads `{}{}` as a tag, which slo specs do not use; if this is an \
+                             expression starting with `!`, quote it (\"!(status < 500)\") or write `not (…)`",
+                            tag.handle, tag.suffix
+                        ),
+                    });
+                }
                 nodes += 1;
                 let quoted = !matches!(style, TScalarStyle::Plain);
                 Some((
@@ -337,6 +347,12 @@ mod tests {
             .unwrap_err()
             .message
             .contains("nests deeper"));
+    }
+
+    #[test]
+    fn tags_are_refused_with_a_hint() {
+        let err = parse_documents("good: !(status < 500)\n").unwrap_err();
+        assert!(err.message.contains("quote it"), "{}", err.message);
     }
 
     #[test]

@@ -1,0 +1,161 @@
+//! Time-slice budgeting (DESIGN.md §3): which slices a window covers, and what they add up to.
+//!
+//! Slices are `[i·len, (i+1)·len)`, aligned to the Unix epoch. A rolling window of length `D`
+//! is the `D / len` most recent whole slices that end at or before `A`; a calendar window is
+//! the whole slices inside `[start, A]`.
+
+use std::collections::HashMap;
+
+use crate::aggregate::Counts;
+use crate::spec::{Percentage, Window};
+use crate::time::UnixNanos;
+
+/// Slice indices `first..end` of a rolling window of `duration_ns` ending at `at`.
+pub fn rolling_slices(duration_ns: i64, at: UnixNanos, length: i64) -> (i64, i64) {
+    let end = at.div_euclid(length);
+    (end - duration_ns / length, end)
+}
+
+/// Slice indices `first..end` of `window` evaluated at `at`.
+pub fn window_slices(window: &Window, at: UnixNanos, length: i64) -> (i64, i64) {
+    match window {
+        Window::Rolling(duration) => rolling_slices(duration.nanos(), at, length),
+        Window::Calendar { .. } => {
+            let start = window.span(at).start;
+            // Whole slices inside [start, A]: s ≥ start and s + len − 1 ns ≤ A.
+            let first = start.div_euclid(length) + i64::from(start.rem_euclid(length) != 0);
+            let end = at.saturating_add(1).div_euclid(length);
+            (first, end.max(first))
+        }
+    }
+}
+
+/// What the slices `first..end` add up to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SliceSummary {
+    /// Slices in the range.
+    pub slices: u64,
+    /// Slices that reach the slice objective (empty slices are good).
+    pub good_slices: u64,
+    /// Slices that hold events.
+    pub with_events: u64,
+    /// Mean of good/total over the slices that hold events; `None` when none do.
+    pub mean_ratio: Option<f64>,
+    /// All events in the range.
+    pub events: Counts,
+}
+
+/// Sums the slices `first..end` of one group; `objective` decides good slices.
+pub fn summarize(
+    slices: &HashMap<i64, Counts>,
+    (first, end): (i64, i64),
+    objective: Option<&Percentage>,
+) -> SliceSummary {
+    let mut events = Counts::default();
+    let mut bad_slices = 0u64;
+    let mut with_events = 0u64;
+    let mut ratio_sum = 0.0;
+    for (index, counts) in slices {
+        if !(first..end).contains(index) {
+            continue;
+        }
+        events.add(counts);
+        if counts.total == 0 {
+            continue;
+        }
+        with_events += 1;
+        ratio_sum += counts.good as f64 / counts.total as f64;
+        if let Some(objective) = objective {
+            // good / total ≥ n / d, exactly.
+            let reaches = u128::from(counts.good) * objective.denominator()
+                >= objective.numerator() * u128::from(counts.total);
+            bad_slices += u64::from(!reaches);
+        }
+    }
+    let slices = u64::try_from(end - first).unwrap_or(0);
+    SliceSummary {
+        slices,
+        good_slices: slices.saturating_sub(bad_slices),
+        with_events,
+        mean_ratio: (with_events > 0).then(|| ratio_sum / with_events as f64),
+        events,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{parse_instant, CalendarUnit, Zone};
+
+    const MINUTE: i64 = 60_000_000_000;
+
+    fn at(text: &str) -> UnixNanos {
+        parse_instant(text).unwrap()
+    }
+
+    #[test]
+    fn rolling_windows_end_at_the_last_whole_slice() {
+        // A = 12:00:30 → the last whole minute slice ends at 12:00:00; 10m = 11:50..12:00.
+        let a = at("2026-03-10T12:00:30Z");
+        let (first, end) = rolling_slices(10 * MINUTE, a, MINUTE);
+        assert_eq!(end * MINUTE, at("2026-03-10T12:00:00Z"));
+        assert_eq!(first * MINUTE, at("2026-03-10T11:50:00Z"));
+        // A exactly on a boundary: the slice ending at A counts.
+        let (first, end) = rolling_slices(10 * MINUTE, at("2026-03-10T12:00:00Z"), MINUTE);
+        assert_eq!(
+            (end - first, end * MINUTE),
+            (10, at("2026-03-10T12:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn calendar_windows_hold_whole_slices_inside() {
+        let day = Window::Calendar {
+            unit: CalendarUnit::Day,
+            zone: Zone::Utc,
+        };
+        let (first, end) = window_slices(&day, at("2026-03-10T00:10:30Z"), MINUTE);
+        assert_eq!(first * MINUTE, at("2026-03-10T00:00:00Z"));
+        assert_eq!(end - first, 10);
+        // At 23:59:59.999999999 the last slice of the day is whole.
+        let (first, end) = window_slices(&day, at("2026-03-10T23:59:59.999999999Z"), MINUTE);
+        assert_eq!(end - first, 1440);
+        // A zone whose midnight is not on a 1h slice boundary (UTC+05:30): the first whole
+        // hour slice starts half an hour after local midnight.
+        let india = Window::Calendar {
+            unit: CalendarUnit::Day,
+            zone: Zone::parse("Asia/Kolkata").unwrap(),
+        };
+        let hour = 60 * MINUTE;
+        let (first, _) = window_slices(&india, at("2026-03-10T12:00:00Z"), hour);
+        assert_eq!(first * hour, at("2026-03-09T19:00:00Z"));
+    }
+
+    #[test]
+    fn slices_by_hand() {
+        let objective = Percentage::parse("90", "slice objective").unwrap();
+        let counts = |total, good| Counts {
+            total,
+            good,
+            invalid: 0,
+        };
+        let mut slices = HashMap::new();
+        slices.insert(0, counts(10, 9)); // 90 %: exactly the slice objective → good
+        slices.insert(1, counts(10, 8)); // 80 % → bad
+        slices.insert(3, counts(4, 4)); // 100 % → good
+        slices.insert(7, counts(1, 0)); // outside the range
+                                        // Slice 2 and 4 are empty → good.
+        let summary = summarize(&slices, (0, 5), Some(&objective));
+        assert_eq!(
+            (summary.slices, summary.good_slices, summary.with_events),
+            (5, 4, 3)
+        );
+        assert_eq!((summary.events.total, summary.events.good), (24, 21));
+        let mean = summary.mean_ratio.unwrap();
+        assert!((mean - (0.9 + 0.8 + 1.0) / 3.0).abs() < 1e-12);
+        assert_eq!(
+            summarize(&slices, (4, 7), Some(&objective)).mean_ratio,
+            None
+        );
+    }
+}

@@ -1,0 +1,223 @@
+//! Calendar windows across daylight-saving changes, and time-slice budgeting, by hand.
+
+mod common;
+
+use common::{result, Workdir};
+
+fn close(value: &serde_json::Value, expected: f64) -> bool {
+    value
+        .as_f64()
+        .is_some_and(|v| (v - expected).abs() <= 1e-9 * expected.abs().max(1.0))
+}
+
+fn run_json(dir: &Workdir, at: &str) -> serde_json::Value {
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        at,
+        "-f",
+        "json",
+    ])
+    .expect_code(0)
+    .json()
+}
+
+#[test]
+fn month_with_a_dst_change_in_berlin() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 90\n    windows: [{calendar: month, timezone: Europe/Berlin}]\n    good: status < 500\n    alerts: []\n",
+    );
+    // October 2026 in Berlin: starts 2026-09-30T22:00Z (CEST), ends 2026-10-31T23:00Z (CET):
+    // 31 days and one hour.
+    dir.write(
+        "log.csv",
+        "timestamp,status\n2026-09-30T21:59:59.999Z,500\n2026-09-30T22:00:00Z,500\n2026-10-25T01:30:00Z,200\n2026-10-31T12:00:00Z,200\n",
+    );
+    let report = run_json(&dir, "2026-10-31T12:00:00Z");
+    let month = result(&report, "api", "month Europe/Berlin");
+    assert_eq!(month["start"], "2026-09-30T22:00:00Z");
+    assert_eq!(
+        (month["total"].as_u64(), month["bad"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert!(close(&month["elapsed"], 734.0 / 745.0), "{month:#}");
+}
+
+#[test]
+fn a_period_that_has_flipped_locally_but_not_in_utc() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 90\n    windows: [{calendar: month, timezone: Europe/Berlin}, {calendar: month}]\n    good: status < 500\n    alerts: []\n",
+    );
+    dir.write("log.csv", "timestamp,status\n2026-10-31T22:59:00Z,500\n2026-10-31T23:00:00Z,200\n2026-10-31T23:20:00Z,200\n");
+    // 23:30Z on 31 October is already 00:30 on 1 November in Berlin.
+    let report = run_json(&dir, "2026-10-31T23:30:00Z");
+    let berlin = result(&report, "api", "month Europe/Berlin");
+    assert_eq!(berlin["start"], "2026-10-31T23:00:00Z");
+    assert_eq!(
+        (berlin["total"].as_u64(), berlin["bad"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let utc = result(&report, "api", "month");
+    assert_eq!(utc["start"], "2026-10-01T00:00:00Z");
+    assert_eq!(
+        (utc["total"].as_u64(), utc["bad"].as_u64()),
+        (Some(3), Some(1))
+    );
+}
+
+#[test]
+fn week_with_a_dst_change_in_new_york() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 90\n    windows: [{calendar: week, timezone: America/New_York}]\n    good: status < 500\n    alerts: []\n",
+    );
+    // The ISO week of Sunday 1 November 2026 (US DST ends that day) starts Monday 26 October,
+    // 00:00 EDT = 04:00Z, and lasts 7 days and one hour.
+    dir.write("log.csv", "timestamp,status\n2026-10-26T03:59:59Z,500\n2026-10-26T04:00:00Z,200\n2026-11-01T12:00:00Z,503\n");
+    let report = run_json(&dir, "2026-11-01T12:00:00Z");
+    let week = result(&report, "api", "week America/New_York");
+    assert_eq!(week["start"], "2026-10-26T04:00:00Z");
+    assert_eq!(
+        (week["total"].as_u64(), week["bad"].as_u64()),
+        (Some(2), Some(1))
+    );
+    // Elapsed: 6 days 8 hours of 7 days 1 hour.
+    assert!(
+        close(&week["elapsed"], (6.0 * 24.0 + 8.0) / (7.0 * 24.0 + 1.0)),
+        "{week:#}"
+    );
+}
+
+/// Minute slices 11:50–11:59 at A = 12:00:30 (not slice-aligned, so 12:00–12:01 is not whole):
+/// 11:50 2/2 good · 11:51 9/10 (exactly 90 %: good) · 11:52 8/10 (bad) · 11:53–11:57 empty
+/// (good) · 11:58 0/1 (bad) · 11:59 3/3 → 10 slices, 2 bad.
+fn slice_log() -> String {
+    let mut text = String::from("timestamp,status\n2026-03-10T11:49:59Z,500\n");
+    let mut push = |minute: u32, statuses: &[u32]| {
+        for (i, status) in statuses.iter().enumerate() {
+            text.push_str(&format!(
+                "2026-03-10T11:{minute:02}:{:02}Z,{status}\n",
+                i * 5
+            ));
+        }
+    };
+    push(50, &[200, 200]);
+    push(51, &[200, 200, 200, 200, 500, 200, 200, 200, 200, 200]);
+    push(52, &[200, 503, 200, 200, 200, 200, 500, 200, 200, 200]);
+    push(58, &[500]);
+    push(59, &[200, 200, 200]);
+    text.push_str("2026-03-10T12:00:10Z,500\n");
+    text
+}
+
+const AT: &str = "2026-03-10T12:00:30Z";
+
+fn slice_spec(objective: &str, budgeting: &str) -> String {
+    format!(
+        "version: 1\nslos:\n  - name: minutes\n    objective: {objective}\n    windows: [10m]\n    budgeting: {budgeting}\n    timeslice: {{length: 1m, objective: 90}}\n    good: status < 500\n    alerts: []\n"
+    )
+}
+
+#[test]
+fn timeslices_count_good_minutes() {
+    let dir = Workdir::new();
+    dir.write("log.csv", slice_log());
+    dir.write("spec.yaml", slice_spec("75", "timeslices"));
+    let report = run_json(&dir, AT);
+    let r = result(&report, "minutes", "10m");
+    assert_eq!(r["budgeting"], "timeslices");
+    assert_eq!(
+        (r["total"].as_u64(), r["good"].as_u64(), r["bad"].as_u64()),
+        (Some(10), Some(8), Some(2))
+    );
+    // 25 % of 10 slices may be bad: 2.5 slices = 150 s; 2 spent → 30 s of bad time left.
+    assert!(close(&r["error_budget"]["allowed"], 2.5));
+    assert!(close(&r["error_budget"]["consumed"], 0.8));
+    assert!(close(&r["error_budget"]["allowed_s"], 150.0));
+    assert!(close(&r["error_budget"]["remaining_s"], 30.0));
+    assert_eq!(r["status"], "ok");
+    // The event after the last whole slice is outside every window; the one at 11:49:59 is
+    // outside the 10m window but inside the 1h burn-rate lookback.
+    assert_eq!(report["inputs"]["outside_windows"], 1);
+
+    // At objective 80 the 2 bad slices spend the 2 allowed exactly: exhausted.
+    dir.write("spec.yaml", slice_spec("80", "timeslices"));
+    let report = run_json(&dir, AT);
+    let r = result(&report, "minutes", "10m");
+    assert_eq!(r["error_budget"]["remaining"], 0.0);
+    assert_eq!(r["status"], "exhausted");
+    let table = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        AT,
+        "--color",
+        "never",
+    ]);
+    table
+        .expect_code(0)
+        .stdout_has(" 0s ")
+        .stdout_has("EXHAUSTED");
+}
+
+#[test]
+fn ratio_timeslices_average_slice_ratios() {
+    let dir = Workdir::new();
+    dir.write("log.csv", slice_log());
+    dir.write("spec.yaml", slice_spec("70", "ratio_timeslices"));
+    let report = run_json(&dir, AT);
+    let r = result(&report, "minutes", "10m");
+    // Slices with events: 1.0, 0.9, 0.8, 0.0, 1.0 → mean 0.74.
+    assert!(close(&r["sli"], 0.74), "{r:#}");
+    assert_eq!(
+        (r["total"].as_u64(), r["good"].as_u64()),
+        (Some(26), Some(22))
+    );
+    assert!(close(&r["error_budget"]["consumed"], 0.26 / 0.30));
+    assert_eq!(r["status"], "ok");
+}
+
+#[test]
+fn burn_rates_and_alerts_count_slices() {
+    let dir = Workdir::new();
+    dir.write("log.csv", slice_log());
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: minutes\n    objective: 90\n    windows: [1h]\n    budgeting: timeslices\n    timeslice: {length: 1m, objective: 90}\n    good: status < 500\n    alerts:\n      - {severity: page, budget: 10%, long: 10m, short: 2m}\n",
+    );
+    let report = run_json(&dir, AT);
+    let r = result(&report, "minutes", "1h");
+    // 10m: 2 bad of 10 slices = 20 % / 10 % = 2×. 2m: 11:58 bad, 11:59 good → 50 % / 10 % = 5×.
+    // Threshold: 10 % × 60m / 10m = 0.6.
+    assert!(close(&r["burn_rates"]["10m"], 2.0), "{r:#}");
+    assert!(close(&r["burn_rates"]["2m"], 5.0), "{r:#}");
+    // 1h: 3 bad of 60 slices (11:49 holds one bad event) → (3/60) / 0.1.
+    assert!(close(&r["burn_rates"]["1h"], 3.0 / 60.0 / 0.1));
+    assert!(close(&r["alerts"][0]["threshold"], 0.6));
+    assert_eq!(r["alerts"][0]["firing"], true);
+}
+
+#[test]
+fn slice_lengths_must_fit_windows_and_lookbacks() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [90s]\n    budgeting: timeslices\n    timeslice: {length: 1m, objective: 90}\n    good: ok\n  - name: b\n    objective: 99\n    windows: [1h]\n    budgeting: timeslices\n    timeslice: {length: 10m, objective: 90}\n    good: ok\n  - name: c\n    objective: 99\n    windows: [7h]\n    budgeting: timeslices\n    timeslice: {length: 7m, objective: 90}\n    good: ok\n    alerts: []\n  - name: d\n    objective: 99\n    windows: [1h]\n    budgeting: timeslices\n    good: ok\n",
+    );
+    dir.run(&["validate", "spec.yaml"])
+        .expect_code(2)
+        .stderr_has("spec.yaml:3:5: window 90s is not a whole number of 1m time slices")
+        .stderr_has("spec.yaml:9:5: alert lookback 5m is not a whole number of 10m time slices")
+        .stderr_has("spec.yaml:19:25: timeslice length 7m must divide one hour evenly")
+        .stderr_has("`budgeting: timeslices` needs `timeslice: {length: 1m, objective: 95}`");
+}
