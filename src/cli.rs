@@ -1,31 +1,146 @@
 //! The command line, as clap sees it. Raw flags are resolved into real objects by `commands`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+pub use clap_complete::Shell;
 
 use crate::policy::FailOn;
 use crate::render::OutputFormat;
 
-const EXIT_STATUS: &str = "\
-EXIT STATUS:
-  0  success; for `check`, no result failed the policy
-  1  `check` only: at least one result failed the policy (--fail-on)
-  2  usage error, invalid spec, unreadable input, or a malformed row under --strict";
+/// A section shown after the options, in `--help` and in the man page: a title and rows of a
+/// term and what it means.
+#[derive(Debug)]
+struct Section {
+    title: &'static str,
+    rows: &'static [(&'static str, &'static str)],
+}
 
-const EXAMPLES: &str = "\
-EXAMPLES:
-  slo report --at latest                      every SLO in slo-specs/ over its source.paths
-  slo report -s specs/ access.csv.gz -f json  one log, JSON output
-  slo check --fail-on exhausted,no-data       exit 1 when a budget is spent or has no data
-  slo validate slo-specs/                     check specs without reading logs";
+const EXAMPLES: Section = Section {
+    title: "EXAMPLES",
+    rows: &[
+        (
+            "slo report --at latest",
+            "every SLO in slo-specs/ over its source.paths",
+        ),
+        (
+            "slo report -s specs/ access.csv.gz -f json",
+            "one log, JSON output",
+        ),
+        (
+            "slo check --fail-on exhausted,no-data",
+            "exit 1 when a budget is spent or has no data",
+        ),
+        (
+            "slo report -q -f prometheus -o /var/lib/node_exporter/textfile/slo.prom",
+            "metrics for node_exporter's textfile collector, replaced atomically",
+        ),
+        (
+            "slo check -f markdown >> \"$GITHUB_STEP_SUMMARY\"",
+            "a CI job summary; the step fails when a budget is spent",
+        ),
+        (
+            "slo validate slo-specs/",
+            "check specs without reading logs",
+        ),
+    ],
+};
+
+const EXIT_STATUS: Section = Section {
+    title: "EXIT STATUS",
+    rows: &[
+        ("0", "success; for `check`, no result failed the policy"),
+        (
+            "1",
+            "`check` only: at least one result failed the policy (--fail-on)",
+        ),
+        (
+            "2",
+            "usage error, invalid spec, unreadable input, or a malformed row under --strict",
+        ),
+    ],
+};
+
+const INSTALL_COMPLETIONS: Section = Section {
+    title: "INSTALL",
+    rows: &[
+        (
+            "bash",
+            "slo completions bash > ~/.local/share/bash-completion/completions/slo",
+        ),
+        (
+            "zsh",
+            "slo completions zsh > ~/.zfunc/_slo (with fpath+=(~/.zfunc) before compinit)",
+        ),
+        (
+            "fish",
+            "slo completions fish > ~/.config/fish/completions/slo.fish",
+        ),
+    ],
+};
+
+const INSTALL_MAN: Section = Section {
+    title: "INSTALL",
+    rows: &[
+        (
+            "slo man > ~/.local/share/man/man1/slo.1",
+            "the page of slo; then `man slo`",
+        ),
+        (
+            "slo man report > ~/.local/share/man/man1/slo-report.1",
+            "one page per subcommand",
+        ),
+        ("slo man | man -l -", "read it without installing it"),
+    ],
+};
+
+/// The sections after the options of a command (`slo` itself or a subcommand).
+fn sections(command: &str) -> &'static [&'static Section] {
+    match command {
+        "slo" => &[&EXAMPLES, &EXIT_STATUS],
+        "report" | "check" | "validate" => &[&EXIT_STATUS],
+        "completions" => &[&INSTALL_COMPLETIONS],
+        "man" => &[&INSTALL_MAN],
+        _ => &[],
+    }
+}
+
+/// The sections of `command` as `--help` shows them: terms in a column, meanings beside them,
+/// or under a term too long for the column.
+fn after_help(command: &str) -> String {
+    const COLUMN: usize = 44;
+    let mut text = String::new();
+    for section in sections(command) {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(section.title);
+        text.push_str(":\n");
+        let width = section
+            .rows
+            .iter()
+            .map(|(term, _)| term.chars().count())
+            .filter(|n| *n <= COLUMN)
+            .max()
+            .unwrap_or(0);
+        for (term, meaning) in section.rows {
+            if term.chars().count() <= width {
+                text.push_str(&format!("  {term:<width$}  {meaning}\n"));
+            } else {
+                text.push_str(&format!("  {term}\n  {:<width$}  {meaning}\n", ""));
+            }
+        }
+    }
+    text.trim_end().to_string()
+}
 
 /// Compute SLIs, error budgets and burn rates from request logs.
 ///
 /// slo reads SLO definitions (YAML) and request logs (CSV, TSV, JSON Lines, JSON; gzip and
 /// zstd are read transparently) and reports each SLO's SLI and error budget per window.
 #[derive(Debug, Parser)]
-#[command(name = "slo", version, about, long_about, after_help = format!("{EXAMPLES}\n\n{EXIT_STATUS}"))]
+#[command(name = "slo", version, about, long_about, after_help = after_help("slo"))]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -40,14 +155,20 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// SLIs, error budgets and status per SLO × group × window, as a table or another format.
-    #[command(after_help = EXIT_STATUS)]
+    #[command(after_help = after_help("report"))]
     Report(RunArgs),
     /// The same computation with terse output; exit status 1 when a result fails the policy.
-    #[command(after_help = EXIT_STATUS)]
+    #[command(after_help = after_help("check"))]
     Check(CheckArgs),
     /// Check spec files without reading any log.
-    #[command(after_help = EXIT_STATUS)]
+    #[command(after_help = after_help("validate"))]
     Validate(ValidateArgs),
+    /// Print a shell completion script to standard output.
+    #[command(after_help = after_help("completions"))]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to standard output: `slo man | man -l -`.
+    #[command(after_help = after_help("man"))]
+    Man(ManArgs),
 }
 
 /// Options shared by `report` and `check`.
@@ -89,6 +210,15 @@ pub struct RunArgs {
     /// Most distinct groups one SLO may have before slo stops with an error
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_groups: u32,
+
+    /// Write the output to FILE instead of standard output, atomically: a collector never
+    /// reads half a file
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// No warnings and no progress bar on standard error (errors still show)
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Options of `check`.
@@ -114,6 +244,73 @@ pub struct ValidateArgs {
     /// Spec files or folders [default: slo-specs/]
     #[arg(value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Options of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`slo-report(1)`); none: the page of `slo` itself
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
+}
+
+/// Writes the completion script for `shell`, generated from the command-line definition.
+pub fn write_completions(shell: Shell, out: &mut dyn Write) {
+    clap_complete::generate(shell, &mut Cli::command(), "slo", out);
+}
+
+/// Writes the man page of `slo`, or of one of its subcommands, generated from the
+/// command-line definition.
+pub fn write_man_page(subcommand: Option<&str>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut slo = Cli::command();
+    // Building gives each subcommand its bin name (`slo report`) and display name
+    // (`slo-report`, the page's title, as git and cargo name theirs).
+    slo.build();
+    let page = match subcommand {
+        None => slo,
+        Some(name) => match slo.find_subcommand(name) {
+            Some(command) => command.clone(),
+            None => {
+                let names: Vec<&str> = slo.get_subcommands().map(|c| c.get_name()).collect();
+                anyhow::bail!("slo has no subcommand {name}; it has: {}", names.join(", "));
+            }
+        },
+    };
+    // The sections clap_mangen renders, then ours as roff (its own rendering of
+    // `after_help` would reflow the columns).
+    let name = page.get_name().to_string();
+    let versioned = page.get_version().is_some();
+    let man = clap_mangen::Man::new(page).source(format!("slo {}", env!("CARGO_PKG_VERSION")));
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    if name == "slo" {
+        man.render_subcommands_section(out)?;
+    }
+    let mut roff = roff::Roff::new();
+    for section in sections(&name) {
+        roff.control("SH", [section.title]);
+        for (term, meaning) in section.rows {
+            roff.control("TP", []);
+            roff.text([roff::bold(*term)]);
+            roff.text([roff::roman(*meaning)]);
+        }
+    }
+    roff.to_writer(out)?;
+    if versioned {
+        man.render_version_section(out)?;
+    }
+    Ok(())
 }
 
 /// When to use colour.

@@ -465,31 +465,33 @@ fn groups_are_reported_separately_and_capped() {
 #[test]
 fn broken_pipe_is_quiet() {
     let dir = shop();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
-        .args([
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--at",
-            AT,
-            "-f",
-            "json",
-        ])
-        .current_dir(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(!String::from_utf8_lossy(&output.stderr).contains("error"));
+    for format in ["json", "table", "csv", "markdown", "prometheus", "junit"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
+            .args([
+                "report",
+                "-s",
+                "spec.yaml",
+                "log.csv",
+                "--at",
+                AT,
+                "-f",
+                format,
+            ])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("error"));
+    }
 }
 
 #[test]
@@ -503,6 +505,348 @@ fn no_color_is_honoured() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&output.stdout).contains('\u{1b}'));
+}
+
+/// `slo COMMAND` on the bundled examples during the checkout outage (alerts fire, a budget
+/// is spent), run in `dir`.
+fn on_examples(dir: &Workdir, command: &str, args: &[&str]) -> common::Run {
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let specs = format!("{repo}/slo-specs");
+    let log = format!("{repo}/examples/logs/requests.csv");
+    let mut all = vec![command, "-s", &specs, &log, "--at", "2026-10-02T18:00:00Z"];
+    all.extend(args);
+    dir.run(&all)
+}
+
+/// Runs `promtool check metrics` on `metrics`; `None` when promtool is not installed.
+fn promtool_check(metrics: &[u8]) -> Option<std::process::Output> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(metrics).ok()?;
+    child.wait_with_output().ok()
+}
+
+#[test]
+fn prometheus_output_passes_promtool() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: odd\n    service: shop\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [user-agent, le, service, http.route]\n",
+    );
+    dir.write(
+        "log.jsonl",
+        r#"{"timestamp":"2026-10-02T17:00:00Z","user-agent":"say \"hi\" \\ {x}","le":"1","service":"a","http":{"route":"/a"},"status":200}
+{"timestamp":"2026-10-02T17:30:00Z","user-agent":"two\nlines","le":"2","service":"b","http":{"route":"/b"},"status":503}
+{"timestamp":"2026-10-02T17:40:00Z","status":200}
+"#,
+    );
+    let outputs = [
+        on_examples(&dir, "report", &["-f", "prometheus"]),
+        dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.jsonl",
+            "--at",
+            "2026-10-02T18:00:00Z",
+            "-f",
+            "prometheus",
+        ]),
+    ];
+    for run in &outputs {
+        run.expect_code(0).stdout_has("# TYPE slo_sli_ratio gauge");
+    }
+    outputs[1].stdout_has(r#"user_agent="two\nlines""#);
+    outputs[1].stdout_has(r#"group_service="b""#);
+    outputs[1].stdout_has(r#"http_route="/a""#);
+    for run in &outputs {
+        let Some(check) = promtool_check(&run.output.stdout) else {
+            // CI installs promtool (.ci/run); elsewhere the check is skipped, plainly.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "promtool is not on PATH, but CI must run this check"
+            );
+            eprintln!("promtool is not on PATH: `promtool check metrics` was NOT run");
+            return;
+        };
+        assert!(
+            check.status.success() && check.stdout.is_empty() && check.stderr.is_empty(),
+            "promtool check metrics complains:\n{}{}\n{run}",
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+}
+
+#[test]
+fn junit_output_is_well_formed_xml_with_failures_per_policy() {
+    let dir = Workdir::new();
+    let json = on_examples(&dir, "report", &["-f", "json"]).json();
+    let results = json["results"].as_array().unwrap();
+    let with_status = |statuses: &[&str]| {
+        results
+            .iter()
+            .filter(|r| statuses.iter().any(|s| r["status"] == *s))
+            .count()
+    };
+    let report = on_examples(&dir, "report", &["-f", "junit"]);
+    report.expect_code(0);
+    let check = on_examples(&dir, "check", &["-f", "junit", "--fail-on", "at-risk"]);
+    check.expect_code(1);
+    let failures = |run: &common::Run| {
+        let text = run.stdout();
+        let xml = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{run}"));
+        let root = xml.root_element();
+        assert_eq!(root.tag_name().name(), "testsuites");
+        let cases: Vec<_> = root
+            .descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        assert_eq!(
+            cases.len(),
+            results.len(),
+            "one test case per SLO × group × window"
+        );
+        assert_eq!(
+            root.attribute("tests"),
+            Some(results.len().to_string().as_str())
+        );
+        let failed: Vec<(String, String)> = cases
+            .iter()
+            .filter_map(|case| {
+                let failure = case.children().find(|n| n.has_tag_name("failure"))?;
+                Some((
+                    case.attribute("name")?.to_string(),
+                    failure.attribute("message")?.to_string(),
+                ))
+            })
+            .collect();
+        assert_eq!(
+            root.attribute("failures"),
+            Some(failed.len().to_string().as_str())
+        );
+        failed
+    };
+    // `report` fails by the default policy: only the exhausted budgets.
+    let failed = failures(&report);
+    assert_eq!(failed.len(), with_status(&["exhausted"]), "{failed:?}");
+    assert!(failed.contains(&(
+        "checkout-availability [7d]".to_string(),
+        "error budget exhausted over 7d: SLI 99.723 % against an objective of 99.9 %, -176.2 % of the error budget left".to_string()
+    )), "{failed:?}");
+    // `--fail-on at-risk` also fails the results with firing alerts.
+    let failed = failures(&check);
+    assert_eq!(
+        failed.len(),
+        with_status(&["exhausted", "at_risk"]),
+        "{failed:?}"
+    );
+    assert!(failed.iter().any(|(name, message)| name
+        == "api-availability {service=checkout} [30d]"
+        && message.starts_with("at risk over 30d: 3 burn-rate alerts firing")));
+}
+
+#[test]
+fn output_file_holds_what_stdout_would_and_no_temporary_file() {
+    let dir = shop();
+    for format in ["table", "json", "csv", "markdown", "prometheus", "junit"] {
+        let args = [
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            AT,
+            "-f",
+            format,
+        ];
+        let stdout = dir.run(&args).expect_code(0).stdout();
+        let name = format!("out/slo.{format}");
+        std::fs::create_dir_all(dir.path().join("out")).unwrap();
+        let mut with_output = args.to_vec();
+        with_output.extend(["-o", &name]);
+        let run = dir.run(&with_output);
+        run.expect_code(0);
+        assert_eq!(run.stdout(), "", "nothing on stdout with -o\n{run}");
+        let written = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        assert_eq!(written, stdout, "{format}");
+    }
+    // Written again over an existing file, which keeps its mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.path().join("out/slo.prometheus");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            AT,
+            "-f",
+            "csv",
+            "-o",
+            "out/slo.prometheus",
+        ])
+        .expect_code(0);
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("slo,service,"));
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "slo.csv",
+            "slo.json",
+            "slo.junit",
+            "slo.markdown",
+            "slo.prometheus",
+            "slo.table"
+        ]
+    );
+}
+
+#[test]
+fn check_writes_its_verdict_to_the_output_file_and_still_fails() {
+    let dir = shop();
+    let run = dir.run(&[
+        "check",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        AT,
+        "-o",
+        "verdict.txt",
+    ]);
+    run.expect_code(1);
+    let verdict = std::fs::read_to_string(dir.path().join("verdict.txt")).unwrap();
+    assert!(
+        verdict.contains("FAIL availability [1d]: exhausted"),
+        "{verdict}"
+    );
+    // `-o -` is standard output.
+    dir.run(&["check", "-s", "spec.yaml", "log.csv", "--at", AT, "-o", "-"])
+        .expect_code(1)
+        .stdout_has("FAIL availability [1d]");
+}
+
+#[test]
+fn output_into_a_missing_folder_is_an_error_and_leaves_nothing() {
+    let dir = shop();
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        AT,
+        "-o",
+        "nowhere/slo.prom",
+    ])
+    .expect_code(2)
+    .stderr_has("cannot write nowhere/slo.prom");
+    assert!(!dir.path().join("nowhere").exists());
+}
+
+#[test]
+fn quiet_silences_warnings_but_not_errors() {
+    let dir = shop();
+    let loud = dir.run(&["report", "-s", "spec.yaml", "log.csv", "--at", AT]);
+    loud.expect_code(0).stderr_has("warning: ");
+    let quiet = dir.run(&["report", "-q", "-s", "spec.yaml", "log.csv", "--at", AT]);
+    quiet.expect_code(0);
+    assert_eq!(quiet.stderr(), "", "{quiet}");
+    assert_eq!(quiet.stdout(), loud.stdout());
+    dir.run(&["check", "--quiet", "-s", "spec.yaml", "nope.csv"])
+        .expect_code(2)
+        .stderr_has("nope.csv");
+}
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let dir = Workdir::new();
+    // Large enough to pass several progress steps.
+    let mut log = String::from("timestamp,status\n");
+    for i in 0..100_000 {
+        log.push_str(&format!(
+            "2026-03-10T11:{:02}:{:02}Z,200\n",
+            (i / 60) % 60,
+            i % 60
+        ));
+    }
+    dir.write("big.csv", log);
+    dir.write("spec.yaml", SPEC);
+    let run = dir.run(&["report", "-s", "spec.yaml", "big.csv", "--at", AT]);
+    run.expect_code(0);
+    assert_eq!(run.stderr(), "", "{run}");
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let dir = Workdir::new();
+    for (shell, marker) in [
+        ("bash", "_slo()"),
+        ("zsh", "#compdef slo"),
+        ("fish", "complete -c slo"),
+    ] {
+        let run = dir.run(&["completions", shell]);
+        run.expect_code(0).stdout_has(marker);
+        run.stdout_has("prometheus");
+        run.stdout_has("--fail-on");
+    }
+    dir.run(&["completions", "tcsh"]).expect_code(2);
+}
+
+#[test]
+fn man_pages_come_from_the_command_line_definition() {
+    let dir = Workdir::new();
+    let page = dir.run(&["man"]);
+    page.expect_code(0)
+        .stdout_has(".TH slo 1")
+        .stdout_has("EXIT STATUS")
+        .stdout_has("EXAMPLES")
+        .stdout_has("completions");
+    dir.run(&["man", "report"])
+        .expect_code(0)
+        .stdout_has(".TH slo-report 1")
+        .stdout_has("\\-\\-output");
+    dir.run(&["man", "nope"])
+        .expect_code(2)
+        .stderr_has("slo has no subcommand nope");
+}
+
+#[test]
+fn help_and_version() {
+    let dir = Workdir::new();
+    dir.run(&["--version"])
+        .expect_code(0)
+        .stdout_has(concat!("slo ", env!("CARGO_PKG_VERSION")));
+    dir.run(&["--help"])
+        .expect_code(0)
+        .stdout_has("EXAMPLES:")
+        .stdout_has("EXIT STATUS:")
+        .stdout_has("completions");
+    dir.run(&["report", "--help"])
+        .expect_code(0)
+        .stdout_has("--output <FILE>")
+        .stdout_has("--quiet")
+        .stdout_has("prometheus");
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! Snapshot tests: the exact table and JSON for the bundled examples at a fixed instant.
+//! Snapshot tests: the exact output of every format for the bundled examples at fixed
+//! instants, and for a small fixture with groups, invalid rows and a window without data.
 //! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test`, then `git diff`).
 
 mod common;
@@ -48,8 +49,9 @@ fn json_of_the_examples() {
     ]));
 }
 
-#[test]
-fn table_with_invalid_rows_and_no_data() {
+/// Per-route results at 2026-03-10T12:00:00Z: route /a has an invalid row and no data in the
+/// 1h window; route /b has a bad event in the 7d window only.
+fn per_route(format: &str) -> String {
     let dir = Workdir::new();
     dir.write(
         "spec.yaml",
@@ -68,7 +70,110 @@ fn table_with_invalid_rows_and_no_data() {
         "2026-03-10T12:00:00Z",
         "--color",
         "never",
+        "-f",
+        format,
     ]);
     run.expect_code(0);
-    insta::assert_snapshot!(run.stdout());
+    run.stdout()
+}
+
+#[test]
+fn table_with_invalid_rows_and_no_data() {
+    insta::assert_snapshot!(per_route("table"));
+}
+
+const OUTAGE: &str = "2026-10-02T18:00:00Z";
+
+fn during_the_outage(format: &str) -> String {
+    run_in_repo(&["report", "--at", OUTAGE, "-f", format])
+}
+
+#[test]
+fn csv_during_the_checkout_outage() {
+    insta::assert_snapshot!(during_the_outage("csv"));
+}
+
+#[test]
+fn markdown_during_the_checkout_outage() {
+    insta::assert_snapshot!(during_the_outage("markdown"));
+}
+
+#[test]
+fn prometheus_during_the_checkout_outage() {
+    insta::assert_snapshot!(during_the_outage("prometheus"));
+}
+
+#[test]
+fn junit_during_the_checkout_outage() {
+    insta::assert_snapshot!(during_the_outage("junit"));
+}
+
+#[test]
+fn json_during_the_checkout_outage() {
+    insta::assert_snapshot!(run_in_repo(&[
+        "report",
+        "--at",
+        OUTAGE,
+        "-f",
+        "json",
+        "--slo",
+        "checkout-*"
+    ]));
+}
+
+#[test]
+fn csv_with_invalid_rows_and_no_data() {
+    insta::assert_snapshot!(per_route("csv"));
+}
+
+#[test]
+fn markdown_with_invalid_rows_and_no_data() {
+    insta::assert_snapshot!(per_route("markdown"));
+}
+
+#[test]
+fn prometheus_with_invalid_rows_and_no_data() {
+    insta::assert_snapshot!(per_route("prometheus"));
+}
+
+#[test]
+fn junit_with_invalid_rows_and_no_data() {
+    insta::assert_snapshot!(per_route("junit"));
+}
+
+/// Group values and field names that each format must escape.
+fn awkward(format: &str) -> String {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: awkward\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [user-agent, le]\n",
+    );
+    dir.write(
+        "log.csv",
+        "timestamp,user-agent,le,status\n\
+         2026-03-10T11:00:00Z,\"say \"\"hi\"\" \\ | *x* <b>&amp;\",1,200\n\
+         2026-03-10T11:00:01Z,\"two\nlines\",2,503\n",
+    );
+    let run = dir.run(&[
+        "check",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        "2026-03-10T12:00:00Z",
+        "--fail-on",
+        "exhausted,no-data",
+        "-f",
+        format,
+    ]);
+    run.stdout()
+}
+
+#[test]
+fn every_format_escapes_awkward_values() {
+    let outputs: Vec<String> = ["csv", "markdown", "prometheus", "junit"]
+        .iter()
+        .map(|format| format!("=== {format}\n{}", awkward(format)))
+        .collect();
+    insta::assert_snapshot!(outputs.join("\n"));
 }

@@ -2,21 +2,27 @@
 
 use std::fmt::Write as _;
 
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, ColorWhen};
 use crate::exit::ExitStatus;
 use crate::policy::{self, fails};
-use crate::render;
+use crate::render::{self, RenderOptions};
 use crate::report::Report;
 
-pub(super) fn run(args: &CheckArgs, color: bool) -> anyhow::Result<ExitStatus> {
+pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStatus> {
     let outcome = super::compute::compute(&args.run)?;
-    outcome.print_warnings();
+    if !args.run.quiet {
+        outcome.print_warnings();
+    }
+    let options = RenderOptions {
+        color: super::use_color(color, args.run.output.as_deref()),
+        fail_on: args.fail_on.clone(),
+    };
     let mut out = Vec::new();
     match args.run.format {
-        Some(format) => render::renderer(format, color).render(&outcome.report, &mut out)?,
+        Some(format) => render::renderer(format, &options).render(&outcome.report, &mut out)?,
         None => out = verdict(&outcome.report, args).into_bytes(),
     }
-    super::write_stdout(&out)?;
+    super::write_output(&out, args.run.output.as_deref())?;
     Ok(policy::check_status(&outcome.report, &args.fail_on))
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 
+use super::progress::Progress;
 use crate::aggregate::{latest_timestamp, Plan, Tally};
 use crate::cli::RunArgs;
 use crate::evaluate::{evaluate_slo, needs};
@@ -91,6 +92,8 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
         text => parse_instant(text).map_err(|e| anyhow::anyhow!("--at {text}: {e}"))?,
     };
 
+    let files = passes.iter().map(|p| p.inputs.len()).sum();
+    let mut progress = Progress::new(!args.quiet, files);
     let mut summary = InputSummary::default();
     let mut latest: Option<UnixNanos> = None;
     let mut warnings = Vec::new();
@@ -114,12 +117,13 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
             threads(args.threads)
         };
         for (index, log) in pass.inputs.iter().enumerate() {
+            progress.start(log);
             let counters =
                 input::read_log_parallel(log, pass.format, plan.fields(), threads, || {
-                    plan.counter(log, index)
+                    progress.track(plan.counter(log, index))
                 })?;
             for counter in counters {
-                tally.merge(counter.into_tally());
+                tally.merge(counter.into_inner().into_tally());
             }
             summary.files.push(log.to_string());
         }

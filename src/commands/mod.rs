@@ -3,33 +3,94 @@
 
 mod check;
 mod compute;
+mod progress;
 mod report;
 mod validate;
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, ColorWhen, Command};
+use anyhow::Context;
+
+use crate::cli::{self, Cli, ColorWhen, Command};
 use crate::exit::ExitStatus;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
-    let color = use_color(cli.color);
     match cli.command {
-        Command::Report(args) => report::run(&args, color),
-        Command::Check(args) => check::run(&args, color),
+        Command::Report(args) => report::run(&args, cli.color),
+        Command::Check(args) => check::run(&args, cli.color),
         Command::Validate(args) => validate::run(&args),
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            cli::write_completions(args.shell, &mut out);
+            write_stdout(&out)?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Man(args) => {
+            let mut out = Vec::new();
+            cli::write_man_page(args.subcommand.as_deref(), &mut out)?;
+            write_stdout(&out)?;
+            Ok(ExitStatus::Success)
+        }
     }
 }
 
-fn use_color(when: ColorWhen) -> bool {
+/// Whether to colour output that goes to `file` (standard output when `None`).
+fn use_color(when: ColorWhen, file: Option<&Path>) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
         ColorWhen::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && file.is_none_or(|f| f == Path::new("-"))
+                && io::stdout().is_terminal()
         }
     }
+}
+
+/// Writes the output of `report` or `check`: to `file` when given (`-` is stdout), else to
+/// stdout.
+fn write_output(text: &[u8], file: Option<&Path>) -> anyhow::Result<()> {
+    match file {
+        Some(path) if path != Path::new("-") => {
+            write_atomically(text, path).with_context(|| format!("cannot write {}", path.display()))
+        }
+        _ => write_stdout(text),
+    }
+}
+
+/// Writes `path` so that a reader sees the old file or the new one, never half of one: a
+/// temporary file in the same folder (so that renaming is atomic), flushed to disk, then
+/// renamed over `path`. The temporary file is named `.NAME.XXXXXX.tmp` so that collectors
+/// that read `*.prom` skip it; it is removed if anything fails.
+fn write_atomically(text: &[u8], path: &Path) -> anyhow::Result<()> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} names no file", path.display()))?;
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!(".{}.", name.to_string_lossy());
+    builder.prefix(&prefix).suffix(".tmp");
+    // A file any collector may read, as a plain `>` redirection would make it (the umask
+    // applies), or with the mode of the file it replaces.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match std::fs::metadata(path) {
+            Ok(existing) => existing.permissions().mode() & 0o7777,
+            Err(_) => 0o666,
+        };
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    let mut file = builder.tempfile_in(folder)?;
+    file.write_all(text)?;
+    file.as_file().sync_all()?;
+    file.persist(path)?;
+    Ok(())
 }
 
 /// The spec paths to load: those given, or `slo-specs/` when it exists.

@@ -53,8 +53,7 @@ pub(super) fn parse_lines_chunk(
     values: &mut RowValues,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
-    let mut line = first_line;
-    for text in chunk.split(|&b| b == b'\n') {
+    for (line, text) in (first_line..).zip(chunk.split(|&b| b == b'\n')) {
         let text = strip_bom(text.trim_ascii(), line);
         if !text.is_empty() {
             if text.len() > MAX_RECORD_BYTES {
@@ -63,7 +62,6 @@ pub(super) fn parse_lines_chunk(
                 row_from_json(text, fields, values, line, sink)?;
             }
         }
-        line += 1;
     }
     Ok(())
 }

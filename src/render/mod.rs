@@ -1,17 +1,29 @@
 //! Output formats: one renderer per format, each writing a finished [`Report`] to a `Write`.
 //!
-//! Renderers format; they never compute figures.
+//! Renderers format; they never compute figures. The formats for people (table, markdown,
+//! junit messages) share the cell texts of [`summary`], so that a figure reads the same in a
+//! terminal, a job summary and a test report.
 
+mod csv;
 mod human;
 mod json;
+mod junit;
+mod markdown;
+mod prometheus;
+mod summary;
 mod table;
 
 use std::io::{self, Write};
 
+pub use self::csv::CsvRenderer;
 pub use human::{budget_percent, count, percent, points};
 pub use json::JsonRenderer;
+pub use junit::JunitRenderer;
+pub use markdown::MarkdownRenderer;
+pub use prometheus::PrometheusRenderer;
 pub use table::TableRenderer;
 
+use crate::policy::FailOn;
 use crate::report::Report;
 
 /// The output formats of `report` and `check`.
@@ -21,6 +33,14 @@ pub enum OutputFormat {
     Table,
     /// The machine contract (schema in docs/json-output.md).
     Json,
+    /// One row per SLO × group × window with a header (RFC 4180).
+    Csv,
+    /// A GitHub-flavoured table for a CI job summary or a pull-request comment.
+    Markdown,
+    /// Prometheus text exposition format, for node_exporter's textfile collector.
+    Prometheus,
+    /// JUnit XML: one test case per SLO × group × window; failures per --fail-on.
+    Junit,
 }
 
 /// Writes a report in one format.
@@ -29,10 +49,27 @@ pub trait Renderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }
 
-/// The renderer for `format`; `color` says whether ANSI colour may be used.
-pub fn renderer(format: OutputFormat, color: bool) -> Box<dyn Renderer> {
+/// What some renderers need besides the report.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Whether ANSI colour may be used.
+    pub color: bool,
+    /// The statuses that fail (`check --fail-on`; `report` uses the default, `exhausted`).
+    pub fail_on: Vec<FailOn>,
+}
+
+/// The renderer for `format`.
+pub fn renderer(format: OutputFormat, options: &RenderOptions) -> Box<dyn Renderer> {
     match format {
-        OutputFormat::Table => Box::new(TableRenderer { color }),
+        OutputFormat::Table => Box::new(TableRenderer {
+            color: options.color,
+        }),
         OutputFormat::Json => Box::new(JsonRenderer),
+        OutputFormat::Csv => Box::new(CsvRenderer),
+        OutputFormat::Markdown => Box::new(MarkdownRenderer),
+        OutputFormat::Prometheus => Box::new(PrometheusRenderer),
+        OutputFormat::Junit => Box::new(JunitRenderer {
+            fail_on: options.fail_on.clone(),
+        }),
     }
 }

@@ -1,0 +1,141 @@
+//! `--format csv`: one row per SLO × group × window under a header, RFC 4180.
+//!
+//! Columns are the JSON fields flattened with dots (`error_budget.remaining`), so a
+//! spreadsheet and a script read the same names. A result's `group` becomes one column per
+//! group field (`group.route`) and its `burn_rates` one column per lookback
+//! (`burn_rates.1h`); both unions are taken over the whole report, so every row has every
+//! column, empty where it does not apply. Numbers are written in full precision; `null` is an
+//! empty field. Column list in docs/output-formats.md.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+use super::Renderer;
+use crate::report::{Report, SloResult};
+use crate::time::SpanDuration;
+
+/// Renders the [`Report`] as CSV.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvRenderer;
+
+/// The columns before the group columns.
+const LEADING: [&str; 2] = ["slo", "service"];
+
+/// The columns between the group and the burn-rate columns.
+const FIGURES: [&str; 19] = [
+    "window",
+    "start",
+    "end",
+    "elapsed",
+    "objective",
+    "budgeting",
+    "total",
+    "good",
+    "bad",
+    "invalid",
+    "sli",
+    "sli_margin",
+    "error_budget.allowed",
+    "error_budget.consumed",
+    "error_budget.remaining",
+    "error_budget.allowed_s",
+    "error_budget.remaining_s",
+    "time_to_exhaustion_s",
+    "status",
+];
+
+impl Renderer for CsvRenderer {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let groups: BTreeSet<&str> = report
+            .results
+            .iter()
+            .flat_map(|r| r.group.iter().map(|(field, _)| field.as_str()))
+            .collect();
+        let lookbacks = lookbacks(report);
+        let mut writer = ::csv::Writer::from_writer(out);
+        let mut header: Vec<String> = LEADING.iter().map(|c| c.to_string()).collect();
+        header.extend(groups.iter().map(|g| format!("group.{g}")));
+        header.extend(FIGURES.iter().map(|c| c.to_string()));
+        header.extend(lookbacks.iter().map(|l| format!("burn_rates.{l}")));
+        header.push("alerts.firing".to_string());
+        writer.write_record(&header)?;
+        for result in &report.results {
+            writer.write_record(row(result, &groups, &lookbacks))?;
+        }
+        writer.flush()
+    }
+}
+
+fn row(result: &SloResult, groups: &BTreeSet<&str>, lookbacks: &[&str]) -> Vec<String> {
+    let number = |value: Option<f64>| value.map_or_else(String::new, |v| v.to_string());
+    let mut row = vec![
+        result.slo.clone(),
+        result.service.clone().unwrap_or_default(),
+    ];
+    row.extend(
+        groups
+            .iter()
+            .map(|g| group_value(result, g).unwrap_or_default().to_string()),
+    );
+    row.extend([
+        result.window.clone(),
+        result.start.clone(),
+        result.end.clone(),
+        number(result.elapsed),
+        result.objective.to_string(),
+        result.budgeting.to_string(),
+        result.total.to_string(),
+        result.good.to_string(),
+        result.bad.to_string(),
+        result.invalid.to_string(),
+        number(result.sli),
+        number(result.sli_margin),
+        result.error_budget.allowed.to_string(),
+        number(result.error_budget.consumed),
+        number(result.error_budget.remaining),
+        number(result.error_budget.allowed_s),
+        number(result.error_budget.remaining_s),
+        number(result.time_to_exhaustion_s),
+        result.status.as_str().to_string(),
+    ]);
+    row.extend(
+        lookbacks
+            .iter()
+            .map(|l| number(result.burn_rates.get(*l).copied().flatten())),
+    );
+    let firing: Vec<String> = result
+        .alerts
+        .iter()
+        .filter(|a| a.firing)
+        .map(|a| format!("{} {}/{}", a.severity, a.long, a.short))
+        .collect();
+    row.push(firing.join("; "));
+    row
+}
+
+/// The value of group field `field` in `result`, if it groups by it and the rows had it.
+fn group_value<'a>(result: &'a SloResult, field: &str) -> Option<&'a str> {
+    result
+        .group
+        .iter()
+        .find(|(name, _)| name.as_str() == field)
+        .and_then(|(_, value)| value.as_deref())
+}
+
+/// Every lookback of the report, shortest first.
+fn lookbacks(report: &Report) -> Vec<&str> {
+    let names: BTreeSet<&str> = report
+        .results
+        .iter()
+        .flat_map(|r| r.burn_rates.keys().map(String::as_str))
+        .collect();
+    let mut names: Vec<&str> = names.into_iter().collect();
+    // Lookbacks are written as durations; any that is not sorts last, by name.
+    names.sort_by_key(|name| {
+        (
+            SpanDuration::parse(name).map_or(u64::MAX, |d| d.seconds()),
+            *name,
+        )
+    });
+    names
+}

@@ -1,0 +1,224 @@
+//! `--format junit`: JUnit XML, for the test-report views of CI systems (GitLab, Jenkins,
+//! GitHub actions that read JUnit, Azure Pipelines).
+//!
+//! One `<testsuite>` per SLO, one `<testcase>` per SLO × group × window. A result that fails
+//! the policy (`check --fail-on`; for `report` the default, `exhausted`) is a `<failure>` whose
+//! message says why in a sentence; a result without events that does not fail is `<skipped>`.
+//! The figures of every result are in its failure text or its `<system-out>`.
+
+use std::io::{self, Write};
+
+use super::summary::{self, Cells};
+use super::{points, Renderer};
+use crate::policy::{fails, FailOn};
+use crate::report::{Report, SloResult, Status};
+use crate::time::humanize_seconds;
+
+/// Renders the [`Report`] as JUnit XML.
+#[derive(Debug, Clone)]
+pub struct JunitRenderer {
+    /// The statuses that are failures.
+    pub fail_on: Vec<FailOn>,
+}
+
+/// How one result shows in the test report.
+enum Verdict {
+    Failed,
+    Skipped,
+    Passed,
+}
+
+impl JunitRenderer {
+    fn verdict(&self, result: &SloResult) -> Verdict {
+        if fails(result, &self.fail_on) {
+            Verdict::Failed
+        } else if result.status == Status::NoData {
+            Verdict::Skipped
+        } else {
+            Verdict::Passed
+        }
+    }
+}
+
+impl Renderer for JunitRenderer {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        // The results of one SLO are adjacent: the report is sorted by SLO.
+        let suites: Vec<&[SloResult]> = report.results.chunk_by(|a, b| a.slo == b.slo).collect();
+        let tally = |results: &[SloResult]| {
+            let mut counts = (0, 0);
+            for result in results {
+                match self.verdict(result) {
+                    Verdict::Failed => counts.0 += 1,
+                    Verdict::Skipped => counts.1 += 1,
+                    Verdict::Passed => {}
+                }
+            }
+            counts
+        };
+        let (failures, skipped) = tally(&report.results);
+        writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+        writeln!(
+            out,
+            r#"<testsuites name="slo" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="0">"#,
+            report.results.len()
+        )?;
+        for results in suites {
+            let (failures, skipped) = tally(results);
+            writeln!(
+                out,
+                r#"  <testsuite name="{}" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="0">"#,
+                attribute(&results[0].slo),
+                results.len()
+            )?;
+            writeln!(out, "    <properties>")?;
+            writeln!(
+                out,
+                r#"      <property name="evaluated_at" value="{}"/>"#,
+                attribute(&report.evaluated_at)
+            )?;
+            writeln!(out, "    </properties>")?;
+            for result in results {
+                self.testcase(result, out)?;
+            }
+            writeln!(out, "  </testsuite>")?;
+        }
+        writeln!(out, "</testsuites>")
+    }
+}
+
+impl JunitRenderer {
+    fn testcase(&self, result: &SloResult, out: &mut dyn Write) -> io::Result<()> {
+        let cells = Cells::of(result);
+        writeln!(
+            out,
+            r#"    <testcase name="{}" classname="{}" time="0">"#,
+            attribute(&format!("{} [{}]", cells.name, cells.window)),
+            attribute(&result.slo)
+        )?;
+        let details = details(result, &cells);
+        match self.verdict(result) {
+            Verdict::Failed => writeln!(
+                out,
+                r#"      <failure message="{}" type="{}">{}</failure>"#,
+                attribute(&message(result, &cells)),
+                result.status.as_str(),
+                text(&details)
+            )?,
+            Verdict::Skipped => {
+                writeln!(
+                    out,
+                    r#"      <skipped message="no events in the window {}"/>"#,
+                    attribute(&result.window)
+                )?;
+                writeln!(out, "      <system-out>{}</system-out>", text(&details))?;
+            }
+            Verdict::Passed => writeln!(out, "      <system-out>{}</system-out>", text(&details))?,
+        }
+        writeln!(out, "    </testcase>")
+    }
+}
+
+/// Why a result fails, in one sentence.
+fn message(result: &SloResult, cells: &Cells) -> String {
+    let figures = format!(
+        "SLI {} against an objective of {}, {} of the error budget left",
+        cells.sli, cells.objective, cells.budget_left
+    );
+    match result.status {
+        Status::Exhausted => format!("error budget exhausted over {}: {figures}", result.window),
+        Status::AtRisk => {
+            let alerts = result.alerts.iter().filter(|a| a.firing).count();
+            format!(
+                "at risk over {}: {alerts} burn-rate alert{} firing; {figures}",
+                result.window,
+                if alerts == 1 { "" } else { "s" }
+            )
+        }
+        Status::NoData => format!("no events in the window {}", result.window),
+        Status::Ok => figures,
+    }
+}
+
+/// The figures of a result, one per line.
+fn details(result: &SloResult, cells: &Cells) -> String {
+    let mut lines = vec![
+        format!("status: {}", result.status.as_str()),
+        format!(
+            "window: {} ({} to {})",
+            result.window, result.start, result.end
+        ),
+    ];
+    if let Some(service) = &result.service {
+        lines.push(format!("service: {service}"));
+    }
+    let margin = result
+        .sli_margin
+        .map_or_else(String::new, |m| format!(", {}", points(m)));
+    lines.push(format!(
+        "SLI: {} (objective {}{margin})",
+        cells.sli, cells.objective
+    ));
+    lines.push(format!(
+        "events: {} ({} good, {} bad, {} invalid)",
+        result.total, result.good, result.bad, result.invalid
+    ));
+    lines.push(format!("error budget left: {}", cells.budget_left));
+    if let Some(seconds) = result.time_to_exhaustion_s {
+        lines.push(format!(
+            "error budget empty in: {} at the 1h burn rate",
+            humanize_seconds(seconds)
+        ));
+    }
+    lines.push(format!("burn rate 1h: {}", cells.burn_1h));
+    lines.extend(summary::firing_alerts(result));
+    lines.join("\n")
+}
+
+/// `value` escaped for a double-quoted attribute.
+fn attribute(value: &str) -> String {
+    escape(value, true)
+}
+
+/// `value` escaped for element content.
+fn text(value: &str) -> String {
+    escape(value, false)
+}
+
+/// XML escaping. Characters XML 1.0 cannot hold at all (most control characters) become
+/// U+FFFD; in attributes, line breaks and tabs become character references so that parsers
+/// keep them.
+fn escape(value: &str, in_attribute: bool) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' if in_attribute => escaped.push_str("&quot;"),
+            '\'' if in_attribute => escaped.push_str("&apos;"),
+            '\n' if in_attribute => escaped.push_str("&#10;"),
+            '\r' => escaped.push_str("&#13;"),
+            '\t' if in_attribute => escaped.push_str("&#9;"),
+            '\t' | '\n' => escaped.push(c),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => escaped.push('\u{fffd}'),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            escape(r#"a<b>&"c" 'd'"#, true),
+            "a&lt;b&gt;&amp;&quot;c&quot; &apos;d&apos;"
+        );
+        assert_eq!(escape("a\"b\nc", false), "a\"b\nc");
+        assert_eq!(escape("a\nb\tc", true), "a&#10;b&#9;c");
+        assert_eq!(escape("bell\u{7}", false), "bell\u{fffd}");
+    }
+}

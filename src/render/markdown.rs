@@ -1,0 +1,96 @@
+//! `--format markdown`: a GitHub-flavoured table for a CI job summary (`$GITHUB_STEP_SUMMARY`)
+//! or a pull-request comment: a status symbol per row, then the firing alerts.
+
+use std::io::{self, Write};
+
+use super::summary::{self, Cells};
+use super::Renderer;
+use crate::report::{Report, Status};
+
+/// Renders the [`Report`] as Markdown.
+#[derive(Debug, Clone, Copy)]
+pub struct MarkdownRenderer;
+
+impl Renderer for MarkdownRenderer {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let show_invalid = summary::any_invalid(report);
+        // The status leads, with its symbol, so that a reader scans one column; the others
+        // follow the terminal table.
+        let columns = summary::columns(show_invalid);
+        let Some((status, figures)) = columns.split_last() else {
+            return Ok(());
+        };
+        writeln!(out, "### SLO report at {}", report.evaluated_at)?;
+        writeln!(out)?;
+        let header: Vec<&str> = std::iter::once(status.title)
+            .chain(figures.iter().map(|c| c.title))
+            .collect();
+        writeln!(out, "| {} |", header.join(" | "))?;
+        // Names and the window left-aligned, figures right-aligned.
+        let align: Vec<&str> = (0..header.len())
+            .map(|i| if i < 3 { ":---" } else { "---:" })
+            .collect();
+        writeln!(out, "|{}|", align.join("|"))?;
+        for result in &report.results {
+            let cells = Cells::of(result);
+            let mut texts = cells.texts(show_invalid);
+            texts.pop();
+            let row: Vec<String> = std::iter::once(status_text(cells.status).to_string())
+                .chain(texts.iter().map(|t| escape(t)))
+                .collect();
+            writeln!(out, "| {} |", row.join(" | "))?;
+        }
+        let alerts = summary::report_firing_alerts(report);
+        if !alerts.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "**Firing alerts**")?;
+            writeln!(out)?;
+            for line in alerts {
+                writeln!(out, "- 🔥 {}", escape(&line))?;
+            }
+        }
+        writeln!(out)?;
+        writeln!(out, "{}", escape(&summary::inputs_line(report)))
+    }
+}
+
+/// The status with a symbol that reads without colour.
+fn status_text(status: Status) -> &'static str {
+    match status {
+        Status::Exhausted => "❌ exhausted",
+        Status::AtRisk => "⚠️ at risk",
+        Status::NoData => "⚪ no data",
+        Status::Ok => "✅ ok",
+    }
+}
+
+/// `text` as literal Markdown inside a table cell: punctuation that could start emphasis,
+/// code, links or HTML, or end the cell, is backslash-escaped; line breaks become spaces.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '!' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            '&' => escaped.push_str("&amp;"),
+            '\r' | '\n' => escaped.push(' '),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn cells_cannot_break_the_table() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("*x* _y_ `z`"), "\\*x\\* \\_y\\_ \\`z\\`");
+        assert_eq!(escape("<b>&\n"), "\\<b\\>&amp; ");
+        assert_eq!(escape("/api/cart {route=/a}"), "/api/cart {route=/a}");
+    }
+}

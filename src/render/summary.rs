@@ -1,0 +1,275 @@
+//! The figures of a result as people read them, shared by the formats for people (table,
+//! markdown, the messages of junit): one skeleton, so a figure reads the same everywhere.
+
+use super::{budget_percent, count, percent};
+use crate::report::{Report, SloResult, Status};
+use crate::time::humanize_seconds;
+
+/// A column of the formats for people.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Column {
+    /// The header in a terminal table: `BUDGET LEFT`.
+    pub upper: &'static str,
+    /// The header in a document: `Budget left`.
+    pub title: &'static str,
+}
+
+/// The columns of [`Cells::texts`], in order; `INVALID` only when a result has invalid rows.
+const COLUMNS: [Column; 10] = [
+    Column {
+        upper: "SLO",
+        title: "SLO",
+    },
+    Column {
+        upper: "WINDOW",
+        title: "Window",
+    },
+    Column {
+        upper: "SLI",
+        title: "SLI",
+    },
+    Column {
+        upper: "OBJECTIVE",
+        title: "Objective",
+    },
+    Column {
+        upper: "BAD/TOTAL",
+        title: "Bad/total",
+    },
+    Column {
+        upper: "INVALID",
+        title: "Invalid",
+    },
+    Column {
+        upper: "BUDGET LEFT",
+        title: "Budget left",
+    },
+    Column {
+        upper: "EMPTY IN",
+        title: "Empty in",
+    },
+    Column {
+        upper: "BURN 1h",
+        title: "Burn 1h",
+    },
+    Column {
+        upper: "STATUS",
+        title: "Status",
+    },
+];
+
+/// One result as the texts of a row for people.
+#[derive(Debug, Clone)]
+pub(super) struct Cells {
+    /// `slo {route=/a}`.
+    pub name: String,
+    /// The window as written; a calendar window by its unit and elapsed share (`month 40%`).
+    pub window: String,
+    /// `99.93 %` or `–`.
+    pub sli: String,
+    /// `99.9 %`.
+    pub objective: String,
+    /// `2/3337`, shortened past ten thousand.
+    pub events: String,
+    /// Invalid rows.
+    pub invalid: String,
+    /// The share of the budget left (`40.1 %`); for time slices, the bad time left (`43m 12s`).
+    pub budget_left: String,
+    /// When the budget runs out at the 1h burn rate, if within the window (`34m 37s`), or `–`.
+    pub empty_in: String,
+    /// The 1h burn rate, `500×`.
+    pub burn_1h: String,
+    /// The status.
+    pub status: Status,
+}
+
+impl Cells {
+    /// The cells of `result`.
+    pub fn of(result: &SloResult) -> Cells {
+        // Time slices: the bad time left, as SLAs count it (the share is in the JSON); events:
+        // the share of the budget.
+        let budget_left = match (
+            result.error_budget.remaining,
+            result.error_budget.remaining_s,
+        ) {
+            (Some(_), Some(seconds)) => humanize_seconds(seconds),
+            (Some(remaining), None) => budget_percent(remaining),
+            _ => "–".to_string(),
+        };
+        // The time to exhaustion matters when the budget would run out within the window.
+        let empty_in = result
+            .time_to_exhaustion_s
+            .filter(|s| *s < window_seconds(result))
+            .map_or_else(|| "–".to_string(), humanize_seconds);
+        // Calendar windows by their unit and how much of the period has passed; the zone is in
+        // the JSON and in the spec.
+        let window = match result.elapsed {
+            Some(elapsed) => {
+                let unit = result.window.split(' ').next().unwrap_or(&result.window);
+                format!("{unit} {:.0}%", elapsed * 100.0)
+            }
+            None => result.window.clone(),
+        };
+        Cells {
+            name: name(result),
+            window,
+            sli: result.sli.map_or_else(|| "–".to_string(), percent),
+            objective: format!("{} %", result.objective),
+            events: format!("{}/{}", count(result.bad), count(result.total)),
+            invalid: count(result.invalid),
+            budget_left,
+            empty_in,
+            burn_1h: burn_rate(result, "1h"),
+            status: result.status,
+        }
+    }
+
+    /// The texts in the order of [`columns`], without `INVALID` unless `show_invalid`.
+    pub fn texts(&self, show_invalid: bool) -> Vec<String> {
+        let mut texts = vec![
+            self.name.clone(),
+            self.window.clone(),
+            self.sli.clone(),
+            self.objective.clone(),
+            self.events.clone(),
+        ];
+        if show_invalid {
+            texts.push(self.invalid.clone());
+        }
+        texts.extend([
+            self.budget_left.clone(),
+            self.empty_in.clone(),
+            self.burn_1h.clone(),
+            status_label(self.status).to_string(),
+        ]);
+        texts
+    }
+}
+
+/// The columns of [`Cells::texts`].
+pub(super) fn columns(show_invalid: bool) -> Vec<Column> {
+    COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| show_invalid || c.upper != "INVALID")
+        .collect()
+}
+
+/// Whether any result has invalid rows (the `INVALID` column is shown only then).
+pub(super) fn any_invalid(report: &Report) -> bool {
+    report.results.iter().any(|r| r.invalid > 0)
+}
+
+/// `EXHAUSTED`, `AT RISK`, `NO DATA`, `OK`.
+pub(super) fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Exhausted => "EXHAUSTED",
+        Status::AtRisk => "AT RISK",
+        Status::NoData => "NO DATA",
+        Status::Ok => "OK",
+    }
+}
+
+/// The SLO name with its group in the Prometheus style SREs read at a glance:
+/// `slo {route=/a}` (the space lets a narrow table wrap the group onto its own line).
+pub(super) fn name(result: &SloResult) -> String {
+    if result.group.is_empty() {
+        result.slo.clone()
+    } else {
+        format!("{} {{{}}}", result.slo, result.group_label())
+    }
+}
+
+/// The burn rate over `lookback` as `17.8×`, or `–` without events.
+pub(super) fn burn_rate(result: &SloResult, lookback: &str) -> String {
+    result
+        .burn_rates
+        .get(lookback)
+        .copied()
+        .flatten()
+        .map_or_else(|| "–".to_string(), times)
+}
+
+/// One line per firing alert of `result`, in words an on-call engineer reads at a glance:
+/// `PAGE checkout{...}: burning 17.8× over 1h and 21× over 5m (limit 14.4×)`.
+pub(super) fn firing_alerts(result: &SloResult) -> Vec<String> {
+    result
+        .alerts
+        .iter()
+        .filter(|a| a.firing)
+        .map(|alert| {
+            format!(
+                "{} {}: burning {} over {} and {} over {} (limit {})",
+                alert.severity.to_uppercase(),
+                name(result),
+                burn_rate(result, &alert.long),
+                alert.long,
+                burn_rate(result, &alert.short),
+                alert.short,
+                times(alert.threshold)
+            )
+        })
+        .collect()
+}
+
+/// The firing alerts of the whole report, each once (the windows of one SLO × group share
+/// their alerts).
+pub(super) fn report_firing_alerts(report: &Report) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for line in report.results.iter().flat_map(firing_alerts) {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// `40000 rows read: 26902 matched, …`: how every row was accounted for.
+pub(super) fn inputs_line(report: &Report) -> String {
+    let inputs = &report.inputs;
+    format!(
+        "{} rows read: {} matched, {} outside every window, {} selected by no SLO, {} malformed",
+        inputs.rows, inputs.matched, inputs.outside_windows, inputs.unselected, inputs.malformed
+    )
+}
+
+/// A burn rate as `17.8×`, `0.23×`, `500×`.
+pub(super) fn times(rate: f64) -> String {
+    let text = match rate {
+        r if r >= 100.0 => format!("{r:.0}"),
+        r if r >= 10.0 => format!("{r:.1}"),
+        r => format!("{r:.2}"),
+    };
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
+    format!("{text}×")
+}
+
+/// The window's length in seconds, read back from its bounds (infinite if unreadable).
+fn window_seconds(result: &SloResult) -> f64 {
+    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
+    match (parse(&result.start), parse(&result.end)) {
+        (Some(start), Some(end)) => (end - start).num_milliseconds() as f64 / 1e3,
+        _ => f64::INFINITY,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::times;
+
+    #[test]
+    fn burn_rates_read_at_a_glance() {
+        assert_eq!(times(0.0), "0×");
+        assert_eq!(times(1.0), "1×");
+        assert_eq!(times(14.4), "14.4×");
+        assert_eq!(times(68.9655), "69×");
+        assert_eq!(times(500.0), "500×");
+        assert_eq!(times(0.48), "0.48×");
+        assert_eq!(times(0.0333), "0.03×");
+        assert_eq!(times(0.2), "0.2×");
+    }
+}
