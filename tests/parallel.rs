@@ -1,0 +1,168 @@
+//! Reading on several threads gives exactly the report of a single-threaded read, whatever
+//! falls on a chunk boundary (chunks are 4 MiB: these logs span several).
+
+mod common;
+
+use common::Workdir;
+
+const SPEC: &str = "\
+version: 1
+slos:
+  - name: checkout
+    objective: 99.9
+    windows: [7d, 1d]
+    filter: service == \"checkout\"
+    good: status < 500
+  - name: latency
+    objective: 99
+    windows: [7d]
+    good: latency_ms <= 300
+    group_by: [route]
+";
+
+/// A deterministic log of `rows` rows with quoted fields holding commas, quotes and line ends,
+/// and a sprinkling of damage (bad timestamps, ragged rows, non-numbers).
+fn csv_log(rows: usize) -> String {
+    let mut text = String::from("timestamp,service,route,status,latency_ms,note\n");
+    let mut state: u64 = 42;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        state >> 33
+    };
+    for i in 0..rows {
+        let r = next();
+        let service = ["checkout", "cart", "search"][(r % 3) as usize];
+        let route = ["/a", "/b", "/c", "/d"][(r / 3 % 4) as usize];
+        let status = if r % 97 == 0 { 503 } else { 200 };
+        let latency = r % 400;
+        let minute = i % 10_000;
+        let note = match r % 11 {
+            0 => "\"multi\nline, with \"\"quotes\"\"\"".to_string(),
+            1 => "\"a,b\"".to_string(),
+            2 => "plain".to_string(),
+            _ => format!("note-{r}"),
+        };
+        let timestamp = format!(
+            "2026-03-0{}T{:02}:{:02}:{:02}Z",
+            4 + minute / 1440,
+            minute / 60 % 24,
+            minute % 60,
+            i % 60
+        );
+        match r % 501 {
+            0 => text.push_str(&format!(
+                "yesterday,{service},{route},{status},{latency},{note}\n"
+            )),
+            1 => text.push_str(&format!("{timestamp},{service},{route}\n")),
+            2 => text.push_str(&format!(
+                "{timestamp},{service},{route},oops,{latency},{note}\n"
+            )),
+            _ => text.push_str(&format!(
+                "{timestamp},{service},{route},{status},{latency},{note}\n"
+            )),
+        }
+    }
+    text
+}
+
+fn jsonl_log(rows: usize) -> String {
+    let mut text = String::new();
+    for (i, line) in csv_log(rows).lines().skip(1).enumerate() {
+        let fields: Vec<&str> = line.split(',').collect();
+        if i % 777 == 0 {
+            text.push_str("{not json\n");
+        }
+        if fields.len() >= 5 {
+            text.push_str(&format!(
+                "{{\"timestamp\": \"{}\", \"service\": \"{}\", \"route\": \"{}\", \"status\": \"{}\", \"latency_ms\": \"{}\", \"pad\": \"{}\"}}\n",
+                fields[0], fields[1], fields[2], fields[3], fields[4], "x".repeat(i % 50)
+            ));
+        }
+    }
+    text
+}
+
+fn same_report(log_name: &str, contents: &str) {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", SPEC);
+    dir.write(log_name, contents);
+    assert!(
+        contents.len() > 3 * 4 * 1024 * 1024,
+        "the log must span several chunks"
+    );
+    let run = |threads: &str| {
+        let run = dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            log_name,
+            "--at",
+            "2026-03-11T00:00:00Z",
+            "-f",
+            "json",
+            "--threads",
+            threads,
+        ]);
+        run.expect_code(0);
+        (run.stdout(), run.stderr())
+    };
+    let (single, single_warnings) = run("1");
+    for threads in ["2", "3", "8"] {
+        let (parallel, warnings) = run(threads);
+        assert_eq!(single, parallel, "{threads} threads differ from one");
+        assert_eq!(
+            single_warnings, warnings,
+            "{threads} threads warn differently"
+        );
+    }
+    let report: serde_json::Value = serde_json::from_str(&single).unwrap();
+    let inputs = &report["inputs"];
+    assert!(inputs["malformed"].as_u64().unwrap() > 0);
+    let sum = ["malformed", "outside_windows", "unselected", "matched"]
+        .iter()
+        .map(|k| inputs[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(inputs["rows"].as_u64().unwrap(), sum);
+}
+
+#[test]
+fn csv_with_quoted_line_ends_across_chunks() {
+    same_report("log.csv", &csv_log(250_000));
+}
+
+#[test]
+fn json_lines_across_chunks() {
+    same_report("log.jsonl", &jsonl_log(140_000));
+}
+
+#[test]
+fn compressed_input_across_chunks() {
+    use std::io::Write;
+    let text = csv_log(250_000);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    let dir = Workdir::new();
+    dir.write("spec.yaml", SPEC);
+    dir.write("log.csv", &text);
+    dir.write("log.csv.gz", gz.finish().unwrap());
+    let report = |log: &str, threads: &str| {
+        dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            log,
+            "--at",
+            "2026-03-11T00:00:00Z",
+            "-f",
+            "json",
+            "--threads",
+            threads,
+        ])
+        .expect_code(0)
+        .json()["results"]
+            .clone()
+    };
+    assert_eq!(report("log.csv", "1"), report("log.csv.gz", "2"));
+}
