@@ -117,7 +117,7 @@ fn same_report(log_name: &str, contents: &str) {
             "{threads} threads warn differently"
         );
     }
-    let report: serde_json::Value = serde_json::from_str(&single).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&single).expect("JSON report");
     let inputs = &report["inputs"];
     assert!(inputs["malformed"].as_u64().unwrap() > 0);
     let sum = ["malformed", "outside_windows", "unselected", "matched"]

@@ -15,12 +15,14 @@ mod latest;
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 pub use latest::latest_timestamp;
 
 use crate::expr::{FieldRegistry, FieldValue, Invalid, InvalidReason, Program, Row};
 use crate::input::{FieldTable, InputError, LogInput, RowSink, RowValues};
 use crate::spec::{Judgement, Slo, TimestampSpec};
-use crate::time::{TimestampParser, UnixNanos};
+use crate::time::{MinuteCache, TimestampParser, UnixNanos};
 
 /// How many malformed rows are reported individually.
 pub const MALFORMED_SHOWN: usize = 5;
@@ -161,7 +163,7 @@ impl Plan {
                 .slos
                 .iter()
                 .map(|slo| SloTally {
-                    groups: HashMap::new(),
+                    groups: FxHashMap::default(),
                     limits: slo.age_limits.clone(),
                     invalid_rows: 0,
                     first_invalid: None,
@@ -179,6 +181,7 @@ impl Plan {
             input_index,
             tally: self.tally(),
             group_key: Vec::with_capacity(64),
+            minutes: MinuteCache::default(),
         }
     }
 }
@@ -239,7 +242,7 @@ pub struct RowProblem {
 /// Counts for one SLO, per group.
 #[derive(Debug, Clone)]
 pub struct SloTally {
-    groups: HashMap<Box<[u8]>, GroupTally>,
+    groups: FxHashMap<Box<[u8]>, GroupTally>,
     limits: Vec<i64>,
     /// Rows invalid for this SLO (in any window).
     pub invalid_rows: u64,
@@ -354,6 +357,7 @@ pub struct Counter<'a> {
     input_index: usize,
     tally: Tally,
     group_key: Vec<u8>,
+    minutes: MinuteCache,
 }
 
 enum Outcome {
@@ -399,7 +403,7 @@ impl RowSink for Counter<'_> {
         let plan = self.plan;
         self.tally.inputs.rows += 1;
         let parsed = match row.value(plan.timestamp_slot) {
-            FieldValue::Scalar(raw) => plan.timestamp.parse(raw).map_err(|e| {
+            FieldValue::Scalar(raw) => self.minutes.parse(&plan.timestamp, raw).map_err(|e| {
                 format!(
                     "timestamp '{}' {}",
                     String::from_utf8_lossy(&raw[..raw.len().min(64)]),

@@ -40,9 +40,25 @@ impl Record {
 }
 
 /// Splits a delimited stream into records, counting lines.
+/// The csv-core parser of a [`Records`]: its own, or one borrowed and reused (building one
+/// costs far more than parsing a line).
+enum ParserSlot<'a> {
+    Owned(Box<Reader>),
+    Borrowed(&'a mut Reader),
+}
+
+impl ParserSlot<'_> {
+    fn get(&mut self) -> &mut Reader {
+        match self {
+            ParserSlot::Owned(parser) => parser,
+            ParserSlot::Borrowed(parser) => parser,
+        }
+    }
+}
+
 pub(super) struct Records<'a> {
     reader: &'a mut dyn BufRead,
-    parser: Reader,
+    parser: ParserSlot<'a>,
     /// The line the next unread byte is on.
     pub(super) line: u64,
 }
@@ -76,7 +92,7 @@ impl Records<'_> {
         ends.resize(ends.capacity().max(64), 0);
         let result = loop {
             let input = self.reader.fill_buf()?;
-            let (result, read, out, ended) = self.parser.read_record(
+            let (result, read, out, ended) = self.parser.get().read_record(
                 input,
                 &mut record.bytes[written..],
                 &mut ends[ends_written..],
@@ -136,7 +152,7 @@ pub(super) fn records<'a>(
 ) -> Records<'a> {
     Records {
         reader,
-        parser: parser(delimiter),
+        parser: ParserSlot::Owned(Box::new(parser(delimiter))),
         line: first_line,
     }
 }
@@ -339,6 +355,7 @@ pub(super) fn cut(block: &[u8], delimiter: u8) -> Option<usize> {
 pub(super) struct ChunkParser {
     delimiter: u8,
     quoting: bool,
+    parser: Reader,
     values: RowValues,
     record: Record,
 }
@@ -354,6 +371,7 @@ impl ChunkParser {
         ChunkParser {
             delimiter,
             quoting: delimiter != b'\t',
+            parser: parser(delimiter),
             values: RowValues::new(header.column_of_slot.len()),
             record: empty_record(),
         }
@@ -386,46 +404,97 @@ impl ChunkParser {
             let end =
                 memchr::memchr(b'\n', &chunk[position..]).map_or(chunk.len(), |i| position + i);
             let text = &chunk[position..end];
-            if self.quoting && memchr::memchr(b'"', text).is_some() {
-                // Quoted fields may hold delimiters and line ends: the full parser reads it.
-                let mut rest = &chunk[position..];
-                let mut records = records(&mut rest, self.delimiter, line);
-                let more = records
-                    .next(&mut self.record)
-                    .map_err(|e| read_failed(input, line, e))?;
-                line = records.line;
-                position = chunk.len() - rest.len();
-                if more {
-                    emit_record(&self.record, header, &mut self.values, sink)?;
-                }
-                continue;
-            }
             let text = text.strip_suffix(b"\r").unwrap_or(text);
             self.values.clear();
-            let mut column = 0;
-            let mut start = 0;
-            for delimiter in memchr::memchr_iter(self.delimiter, text) {
-                if let Some(Some(slot)) = header.slot_of_column.get(column) {
-                    self.values.set_text(*slot, &text[start..delimiter]);
-                }
-                column += 1;
-                start = delimiter + 1;
-            }
-            if let Some(Some(slot)) = header.slot_of_column.get(column) {
-                self.values.set_text(*slot, &text[start..]);
-            }
-            let fields = column + 1;
-            if fields != header.columns {
-                sink.malformed(
+            match split_line(text, self.delimiter, self.quoting, header, &mut self.values) {
+                Some(fields) if fields == header.columns => sink.row(&self.values, line)?,
+                Some(fields) => sink.malformed(
                     line,
                     &format!("{fields} fields where the header has {}", header.columns),
-                )?;
-            } else {
-                sink.row(&self.values, line)?;
+                )?,
+                None => {
+                    // A quoted field runs past the line end, or quotes are used unusually:
+                    // the full parser reads the record, however many lines it spans.
+                    let mut rest = &chunk[position..];
+                    self.parser.reset();
+                    let mut records = Records {
+                        reader: &mut rest,
+                        parser: ParserSlot::Borrowed(&mut self.parser),
+                        line,
+                    };
+                    let more = records
+                        .next(&mut self.record)
+                        .map_err(|e| read_failed(input, line, e))?;
+                    line = records.line;
+                    position = chunk.len() - rest.len();
+                    if more {
+                        emit_record(&self.record, header, &mut self.values, sink)?;
+                    }
+                    continue;
+                }
             }
             position = end;
         }
         Ok(())
+    }
+}
+
+/// Splits one line into fields, filling the slots that `header` maps; returns the number of
+/// fields, or `None` when the line needs the full parser (a quoted field that does not close
+/// on this line, or text after a closing quote).
+fn split_line(
+    text: &[u8],
+    delimiter: u8,
+    quoting: bool,
+    header: &Header,
+    values: &mut RowValues,
+) -> Option<usize> {
+    let mut column = 0;
+    let mut start = 0;
+    loop {
+        let slot = header.slot_of_column.get(column).copied().flatten();
+        if quoting && text.get(start) == Some(&b'"') {
+            let mut search = start + 1;
+            let mut escaped = false;
+            let close = loop {
+                let quote = search + memchr::memchr(b'"', &text[search..])?;
+                if text.get(quote + 1) == Some(&b'"') {
+                    escaped = true;
+                    search = quote + 2;
+                } else {
+                    break quote;
+                }
+            };
+            if let Some(slot) = slot {
+                let inner = &text[start + 1..close];
+                if escaped {
+                    values.set_unescaped(slot, inner);
+                } else {
+                    values.set_text(slot, inner);
+                }
+            }
+            match text.get(close + 1) {
+                None => return Some(column + 1),
+                Some(&b) if b == delimiter => start = close + 2,
+                Some(_) => return None,
+            }
+        } else {
+            match memchr::memchr(delimiter, &text[start..]) {
+                Some(offset) => {
+                    if let Some(slot) = slot {
+                        values.set_text(slot, &text[start..start + offset]);
+                    }
+                    start += offset + 1;
+                }
+                None => {
+                    if let Some(slot) = slot {
+                        values.set_text(slot, &text[start..]);
+                    }
+                    return Some(column + 1);
+                }
+            }
+        }
+        column += 1;
     }
 }
 

@@ -296,6 +296,21 @@ impl RowValues {
         };
     }
 
+    /// Sets a CSV field whose quotes are doubled (`a ""b""`), undoubling them.
+    fn set_unescaped(&mut self, slot: usize, quoted: &[u8]) {
+        let start = self.bytes.len();
+        let mut rest = quoted;
+        while let Some(i) = memchr::memchr(b'"', rest) {
+            self.bytes.extend_from_slice(&rest[..=i]);
+            rest = rest.get(i + 2..).unwrap_or(&[]);
+        }
+        self.bytes.extend_from_slice(rest);
+        self.slots[slot] = SlotValue::Text {
+            start,
+            end: self.bytes.len(),
+        };
+    }
+
     fn set(&mut self, slot: usize, value: SlotValue) {
         self.slots[slot] = value;
     }

@@ -13,7 +13,8 @@ pub mod zone;
 pub use calendar::{period_containing, CalendarUnit};
 pub use duration::{humanize_seconds, SpanDuration};
 pub use timestamp::{
-    format_rfc3339, parse_instant, TimestampError, TimestampFormat, TimestampParser, UnixUnit,
+    format_rfc3339, parse_instant, MinuteCache, TimestampError, TimestampFormat, TimestampParser,
+    UnixUnit,
 };
 pub use zone::Zone;
 
