@@ -1,6 +1,8 @@
 //! Reading on several threads gives exactly the report of a single-threaded read, whatever
 //! falls on a chunk boundary (chunks are 4 MiB: these logs span several).
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 mod common;
 
 use common::Workdir;
