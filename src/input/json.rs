@@ -5,9 +5,8 @@
 
 use std::io::BufRead;
 
-use serde_json::Value;
-
-use super::{FieldTable, InputError, LogInput, RowSink, RowValues, SlotValue, MAX_RECORD_BYTES};
+use super::json_fields::{read_object, KeyTree};
+use super::{FieldTable, InputError, LogInput, RowSink, RowValues, MAX_RECORD_BYTES};
 
 /// Reads JSON Lines: each non-blank line is one row.
 pub(super) fn read_lines(
@@ -17,7 +16,7 @@ pub(super) fn read_lines(
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
     let mut line_buffer = Vec::with_capacity(4096);
-    let mut values = RowValues::new(fields.paths().len());
+    let mut rows = JsonRows::new(fields);
     let mut line = 0u64;
     loop {
         line_buffer.clear();
@@ -41,29 +40,8 @@ pub(super) fn read_lines(
         if text.is_empty() {
             continue;
         }
-        row_from_json(text, fields, &mut values, line, sink)?;
+        rows.row(text, line, sink)?;
     }
-}
-
-/// Parses a chunk of JSON Lines cut at a line end, whose first line is `first_line`.
-pub(super) fn parse_lines_chunk(
-    chunk: &[u8],
-    first_line: u64,
-    fields: &FieldTable,
-    values: &mut RowValues,
-    sink: &mut impl RowSink,
-) -> Result<(), InputError> {
-    for (line, text) in (first_line..).zip(chunk.split(|&b| b == b'\n')) {
-        let text = strip_bom(text.trim_ascii(), line);
-        if !text.is_empty() {
-            if text.len() > MAX_RECORD_BYTES {
-                sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
-            } else {
-                row_from_json(text, fields, values, line, sink)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Reads a JSON array of objects, or objects written one after another, streaming.
@@ -74,7 +52,7 @@ pub(super) fn read_values(
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
     let mut splitter = ValueSplitter::default();
-    let mut values = RowValues::new(fields.paths().len());
+    let mut rows = JsonRows::new(fields);
     let mut record = Vec::with_capacity(4096);
     loop {
         record.clear();
@@ -90,7 +68,7 @@ pub(super) fn read_values(
             Split::Value {
                 line,
                 too_long: false,
-            } => row_from_json(&record, fields, &mut values, line, sink)?,
+            } => rows.row(&record, line, sink)?,
             Split::Value {
                 line,
                 too_long: true,
@@ -108,46 +86,51 @@ fn strip_bom(text: &[u8], line: u64) -> &[u8] {
     }
 }
 
-fn row_from_json(
-    text: &[u8],
-    fields: &FieldTable,
-    values: &mut RowValues,
-    line: u64,
-    sink: &mut impl RowSink,
-) -> Result<(), InputError> {
-    let object = match serde_json::from_slice::<Value>(text) {
-        Ok(Value::Object(object)) => object,
-        Ok(other) => {
-            let kind = match other {
-                Value::Array(_) => "an array",
-                Value::String(_) => "a string",
-                Value::Number(_) => "a number",
-                Value::Bool(_) => "a boolean",
-                _ => "null",
-            };
-            return sink.malformed(line, &format!("expected a JSON object, found {kind}"));
-        }
-        Err(e) => return sink.malformed(line, &format!("invalid JSON: {e}")),
-    };
-    values.clear();
-    for (slot, path) in fields.paths().iter().enumerate() {
-        let mut found = object.get(&path.0[0]);
-        for segment in &path.0[1..] {
-            found = found.and_then(|v| v.get(segment));
-        }
-        if found.is_none() && path.0.len() > 1 {
-            found = object.get(&path.to_string());
-        }
-        match found {
-            None => {}
-            Some(Value::Null) => values.set(slot, SlotValue::Null),
-            Some(Value::String(s)) => values.set_text(slot, s.as_bytes()),
-            Some(Value::Number(n)) => values.set_text(slot, n.to_string().as_bytes()),
-            Some(Value::Bool(b)) => values.set_text(slot, if *b { b"true" } else { b"false" }),
-            Some(Value::Array(_) | Value::Object(_)) => values.set(slot, SlotValue::Composite),
+/// Turns JSON texts into rows, with buffers reused from row to row.
+#[derive(Debug)]
+pub(super) struct JsonRows {
+    keys: KeyTree,
+    values: RowValues,
+    key_buffer: Vec<u8>,
+}
+
+impl JsonRows {
+    pub(super) fn new(fields: &FieldTable) -> JsonRows {
+        JsonRows {
+            keys: KeyTree::new(fields),
+            values: RowValues::new(fields.paths().len()),
+            key_buffer: Vec::new(),
         }
     }
-    sink.row(values, line)
+
+    /// Reads one JSON object starting on `line` and hands it to `sink`.
+    fn row(&mut self, text: &[u8], line: u64, sink: &mut impl RowSink) -> Result<(), InputError> {
+        match read_object(text, &self.keys, &mut self.values, &mut self.key_buffer) {
+            Ok(()) => sink.row(&self.values, line),
+            Err(reason) => sink.malformed(line, reason),
+        }
+    }
+
+    /// Parses a chunk of JSON Lines cut at a line end, whose first line is `first_line`.
+    pub(super) fn parse_lines_chunk(
+        &mut self,
+        chunk: &[u8],
+        first_line: u64,
+        sink: &mut impl RowSink,
+    ) -> Result<(), InputError> {
+        for (line, text) in (first_line..).zip(chunk.split(|&b| b == b'\n')) {
+            let text = strip_bom(text.trim_ascii(), line);
+            if text.is_empty() {
+                continue;
+            }
+            if text.len() > MAX_RECORD_BYTES {
+                sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
+            } else {
+                self.row(text, line, sink)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Reads one line into `buffer` (without the newline). Returns `None` at the end of input and

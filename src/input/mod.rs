@@ -7,6 +7,7 @@
 
 mod csv;
 mod json;
+mod json_fields;
 mod parallel;
 
 pub use parallel::{read_log_parallel, CHUNK_BYTES};
@@ -294,6 +295,21 @@ impl RowValues {
             start,
             end: self.bytes.len(),
         };
+    }
+
+    /// Sets a slot to bytes written by `write`; on error the slot stays missing.
+    fn set_with<E>(
+        &mut self,
+        slot: usize,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let start = self.bytes.len();
+        write(&mut self.bytes)?;
+        self.slots[slot] = SlotValue::Text {
+            start,
+            end: self.bytes.len(),
+        };
+        Ok(())
     }
 
     /// Sets a CSV field whose quotes are doubled (`a ""b""`), undoubling them.

@@ -15,8 +15,7 @@ use std::sync::{Arc, Mutex};
 use super::csv::{self as delimited, ChunkParser, Header};
 use super::json;
 use super::{
-    detect_format, open, FieldTable, InputError, InputFormat, LogInput, RowSink, RowValues,
-    MAX_RECORD_BYTES,
+    detect_format, open, FieldTable, InputError, InputFormat, LogInput, RowSink, MAX_RECORD_BYTES,
 };
 
 /// Bytes per chunk handed to a worker.
@@ -247,7 +246,7 @@ fn work<S: RowSink, F: Fn() -> S>(
     new_sink: &F,
 ) -> S {
     let mut sink = new_sink();
-    let mut values = RowValues::new(fields.paths().len());
+    let mut json_rows = json::JsonRows::new(fields);
     let mut delimited_parser = match layout {
         Layout::Delimited { delimiter, header } => Some(ChunkParser::new(*delimiter, header)),
         Layout::JsonLines => None,
@@ -267,13 +266,7 @@ fn work<S: RowSink, F: Fn() -> S>(
             (Layout::Delimited { header, .. }, Some(parser)) => {
                 parser.parse(input, &chunk.bytes, chunk.first_line, header, &mut sink)
             }
-            _ => json::parse_lines_chunk(
-                &chunk.bytes,
-                chunk.first_line,
-                fields,
-                &mut values,
-                &mut sink,
-            ),
+            _ => json_rows.parse_lines_chunk(&chunk.bytes, chunk.first_line, &mut sink),
         };
         if let Err(error) = parsed {
             stop.store(true, Ordering::Relaxed);
