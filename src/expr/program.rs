@@ -468,6 +468,11 @@ fn boolean(row: &impl Row, slot: usize) -> Result<bool, Invalid> {
     }
 }
 
+/// Byte equality without a `memcmp` call for the short values typical of log fields.
+pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && (a.len() > 32 && a == b || a.iter().zip(b).all(|(x, y)| x == y))
+}
+
 fn apply<T: PartialOrd + ?Sized>(op: CmpOp, a: &T, b: &T) -> bool {
     match op {
         CmpOp::Eq => a == b,
@@ -485,6 +490,11 @@ fn eval_node(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
         Node::Truthy { slot } => boolean(row, *slot)?,
         Node::BoolEq { slot, eq, value } => (boolean(row, *slot)? == *value) == *eq,
         Node::NumCmp { slot, op, value } => apply(*op, &number(row, *slot)?, value),
+        Node::TextCmp {
+            slot,
+            op: op @ (CmpOp::Eq | CmpOp::Ne),
+            value,
+        } => short_eq(text(row, *slot)?, value) == (*op == CmpOp::Eq),
         Node::TextCmp { slot, op, value } => apply(*op, text(row, *slot)?, &**value),
         Node::NumIn {
             slot,

@@ -118,7 +118,11 @@ impl JsonRows {
         first_line: u64,
         sink: &mut impl RowSink,
     ) -> Result<(), InputError> {
-        for (line, text) in (first_line..).zip(chunk.split(|&b| b == b'\n')) {
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
+        for (line, end) in (first_line..).zip(ends) {
+            let text = &chunk[start..end];
+            start = end + 1;
             let text = strip_bom(text.trim_ascii(), line);
             if text.is_empty() {
                 continue;

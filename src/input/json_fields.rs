@@ -60,7 +60,10 @@ impl KeyTree {
     }
 
     fn get(&self, key: &[u8]) -> Option<&Wanted> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, w)| w)
+        self.entries
+            .iter()
+            .find(|(k, _)| crate::expr::short_eq(k, key))
+            .map(|(_, w)| w)
     }
 }
 
@@ -220,10 +223,9 @@ impl Scanner<'_> {
         let mut at = start;
         let mut escaped = false;
         loop {
-            let Some(found) = memchr::memchr2(b'"', b'\\', &self.text[at..]) else {
+            let Some(i) = quote_or_backslash(self.text, at) else {
                 return Err("invalid JSON: unterminated string");
             };
-            let i = at + found;
             if self.text[i] == b'\\' {
                 escaped = true;
                 at = i + 2;
@@ -302,6 +304,29 @@ impl Scanner<'_> {
             _ => self.scalar(),
         }
     }
+}
+
+/// The position of the first `"` or `\\` at or after `from`. Keys and most values in logs are
+/// short, so the first bytes are searched eight at a time in a plain word (no SIMD set-up);
+/// longer strings go on with `memchr2`.
+fn quote_or_backslash(text: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut at = from;
+    let short_end = (from + 32).min(text.len());
+    while at + 8 <= short_end {
+        let word = u64::from_le_bytes(text[at..at + 8].try_into().unwrap_or([0; 8]));
+        let quotes = word ^ (ONES * u64::from(b'"'));
+        let backslashes = word ^ (ONES * u64::from(b'\\'));
+        let found = (quotes.wrapping_sub(ONES) & !quotes
+            | backslashes.wrapping_sub(ONES) & !backslashes)
+            & HIGHS;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    memchr::memchr2(b'"', b'\\', &text[at..]).map(|i| at + i)
 }
 
 /// Appends the unescaped contents of a JSON string to `out`.
@@ -432,6 +457,25 @@ mod tests {
             read("[1]").unwrap_err(),
             "expected a JSON object, found an array"
         );
+    }
+
+    #[test]
+    fn finds_quotes_and_backslashes_at_every_offset() {
+        for length in 0..80 {
+            for special in [b'"', b'\\'] {
+                let mut text = vec![b'x'; length];
+                text.push(special);
+                text.extend_from_slice(b"yy\"");
+                for from in 0..=length {
+                    assert_eq!(
+                        quote_or_backslash(&text, from),
+                        Some(length),
+                        "{length} {from}"
+                    );
+                }
+            }
+            assert_eq!(quote_or_backslash(&vec![0x80 | b'"'; length], 0), None);
+        }
     }
 
     #[test]
