@@ -29,21 +29,28 @@ impl RowSink for Latest {
     }
 }
 
-/// The latest parseable timestamp in `inputs`, if any row has one.
+/// The latest parseable timestamp in `inputs`, if any row has one, read with `threads`
+/// threads per log.
 pub fn latest_timestamp(
     inputs: &[LogInput],
     format: InputFormat,
     timestamp: &TimestampSpec,
+    threads: usize,
 ) -> Result<Option<UnixNanos>, InputError> {
     let mut fields = FieldTable::default();
     let slot = fields.slot(&timestamp.field);
-    let mut sink = Latest {
-        slot,
-        parser: TimestampParser::new(timestamp.format.clone(), timestamp.zone),
-        latest: None,
-    };
+    let parser = TimestampParser::new(timestamp.format.clone(), timestamp.zone);
+    let mut latest = None;
     for log in inputs {
-        input::read_log(log, format, &fields, &mut sink)?;
+        let sinks = input::read_log_parallel(log, format, &fields, threads, || Latest {
+            slot,
+            parser: parser.clone(),
+            latest: None,
+        })?;
+        latest = sinks
+            .into_iter()
+            .map(|s| s.latest)
+            .fold(latest, Option::max);
     }
-    Ok(sink.latest)
+    Ok(latest)
 }

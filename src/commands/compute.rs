@@ -83,7 +83,10 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
             }
             let mut latest = None;
             for pass in &passes {
-                if let Some(t) = latest_timestamp(&pass.inputs, pass.format, &pass.timestamp)? {
+                let threads = threads(args.threads);
+                if let Some(t) =
+                    latest_timestamp(&pass.inputs, pass.format, &pass.timestamp, threads)?
+                {
                     latest = Some(latest.map_or(t, |l: UnixNanos| l.max(t)));
                 }
             }
