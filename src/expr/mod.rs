@@ -31,7 +31,6 @@ pub mod program;
 
 pub use ast::{Expr, FieldPath, Span};
 pub use parser::{parse, ParseError};
-pub(crate) use program::short_eq;
 pub use program::{
     CompileError, FieldRegistry, FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row,
 };

@@ -469,7 +469,7 @@ fn boolean(row: &impl Row, slot: usize) -> Result<bool, Invalid> {
 }
 
 /// Byte equality without a `memcmp` call for the short values typical of log fields.
-pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && (a.len() > 32 && a == b || a.iter().zip(b).all(|(x, y)| x == y))
 }
 

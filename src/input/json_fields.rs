@@ -12,6 +12,19 @@ use super::{FieldTable, RowValues, SlotValue};
 #[derive(Debug, Clone, Default)]
 pub(super) struct KeyTree {
     entries: Vec<(Vec<u8>, Wanted)>,
+    /// Per entry, its length and first eight bytes as a number: most keys are told apart by
+    /// these alone, without a byte-by-byte comparison.
+    prefixes: Vec<(usize, u64)>,
+}
+
+fn prefix_word(key: &[u8]) -> u64 {
+    match key.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None => key
+            .iter()
+            .enumerate()
+            .fold(0, |word, (i, &b)| word | u64::from(b) << (8 * i)),
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -53,17 +66,39 @@ impl KeyTree {
             Some(index) => index,
             None => {
                 self.entries.push((key.to_vec(), Wanted::default()));
+                self.prefixes.push((key.len(), prefix_word(key)));
                 self.entries.len() - 1
             }
         };
         &mut self.entries[index].1
     }
 
-    fn get(&self, key: &[u8]) -> Option<&Wanted> {
-        self.entries
+    /// The wanted entry for the key `text[start..end]`.
+    fn get_at(&self, text: &[u8], start: usize, end: usize) -> Option<&Wanted> {
+        let len = end - start;
+        // The key is followed by at least its closing quote, so eight bytes can usually be
+        // read at once and masked to the key's length.
+        let word = match text.get(start..start + 8) {
+            Some(bytes) if len < 8 => {
+                let word = u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]));
+                word & ((1u64 << (8 * len)) - 1)
+            }
+            _ => prefix_word(&text[start..end]),
+        };
+        self.prefixes
             .iter()
-            .find(|(k, _)| crate::expr::short_eq(k, key))
-            .map(|(_, w)| w)
+            .position(|p| *p == (len, word))
+            .filter(|&i| len <= 8 || self.entries[i].0[8..] == text[start + 8..end])
+            .map(|i| &self.entries[i].1)
+    }
+
+    fn get(&self, key: &[u8]) -> Option<&Wanted> {
+        let wanted = (key.len(), prefix_word(key));
+        self.prefixes
+            .iter()
+            .position(|p| *p == wanted)
+            .filter(|&i| key.len() <= 8 || self.entries[i].0[8..] == key[8..])
+            .map(|i| &self.entries[i].1)
     }
 }
 
@@ -152,7 +187,7 @@ impl Scanner<'_> {
                 self.key = key;
                 found
             } else {
-                keys.get(&self.text[start..end])
+                keys.get_at(self.text, start, end)
             };
             self.expect(b':', "invalid JSON: expected ':' after a key")?;
             self.skip_whitespace();

@@ -1052,7 +1052,8 @@ mod tests {
 /// conversions instead of a full parse. One per reading thread.
 #[derive(Debug, Clone, Default)]
 pub struct MinuteCache {
-    prefix: [u8; 16],
+    /// The first 16 bytes (`YYYY-MM-DDTHH:MM`) as one number, compared without `memcmp`.
+    prefix: u128,
     minute: Option<UnixNanos>,
 }
 
@@ -1069,13 +1070,14 @@ impl MinuteCache {
         let Some(within) = utc_seconds_in_minute(raw) else {
             return parser.parse(raw);
         };
+        let prefix = u128::from_le_bytes(raw[..16].try_into().unwrap_or([0; 16]));
         if let Some(minute) = self.minute {
-            if raw[..16] == self.prefix {
+            if prefix == self.prefix {
                 return Ok(minute + within);
             }
         }
         let parsed = parser.parse(raw)?;
-        self.prefix.copy_from_slice(&raw[..16]);
+        self.prefix = prefix;
         self.minute = Some(parsed - within);
         Ok(parsed)
     }
