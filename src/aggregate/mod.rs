@@ -164,6 +164,7 @@ impl Plan {
                 .iter()
                 .map(|slo| SloTally {
                     groups: FxHashMap::default(),
+                    ungrouped: None,
                     limits: slo.age_limits.clone(),
                     invalid_rows: 0,
                     first_invalid: None,
@@ -243,6 +244,8 @@ pub struct RowProblem {
 #[derive(Debug, Clone)]
 pub struct SloTally {
     groups: FxHashMap<Box<[u8]>, GroupTally>,
+    /// The one group of an SLO without `group_by`, kept out of the map: no hashing per row.
+    ungrouped: Option<GroupTally>,
     limits: Vec<i64>,
     /// Rows invalid for this SLO (in any window).
     pub invalid_rows: u64,
@@ -260,6 +263,15 @@ pub struct GroupTally {
 }
 
 impl GroupTally {
+    fn add(&mut self, other: &GroupTally) {
+        for (a, b) in self.bands.iter_mut().zip(&other.bands) {
+            a.add(b);
+        }
+        for (index, counts) in &other.slices {
+            self.slices.entry(*index).or_default().add(counts);
+        }
+    }
+
     /// Counts per time slice index, for slices that saw rows (slice counting only).
     pub fn slices(&self) -> &HashMap<i64, Counts> {
         &self.slices
@@ -269,7 +281,7 @@ impl GroupTally {
 impl SloTally {
     /// The groups seen, in no particular order.
     pub fn groups(&self) -> impl Iterator<Item = &GroupTally> {
-        self.groups.values()
+        self.groups.values().chain(self.ungrouped.iter())
     }
 
     /// A group with no counts, for reporting an ungrouped SLO that saw no events.
@@ -330,16 +342,14 @@ impl Tally {
                 }),
                 (a, b) => a.or(b),
             };
+            match (&mut mine.ungrouped, theirs.ungrouped) {
+                (Some(existing), Some(group)) => existing.add(&group),
+                (mine_ungrouped @ None, Some(group)) => *mine_ungrouped = Some(group),
+                _ => {}
+            }
             for (key, group) in theirs.groups {
                 match mine.groups.get_mut(&key) {
-                    Some(existing) => {
-                        for (a, b) in existing.bands.iter_mut().zip(&group.bands) {
-                            a.add(b);
-                        }
-                        for (index, counts) in &group.slices {
-                            existing.slices.entry(*index).or_default().add(counts);
-                        }
-                    }
+                    Some(existing) => existing.add(&group),
                     None => {
                         mine.groups.insert(key, group);
                     }
@@ -478,7 +488,16 @@ impl RowSink for Counter<'_> {
                 }
             }
             let tally = &mut self.tally.slos[index];
-            let group = match tally.groups.get_mut(self.group_key.as_slice()) {
+            let found = if slo.group_slots.is_empty() {
+                Some(tally.ungrouped.get_or_insert_with(|| GroupTally {
+                    values: Vec::new(),
+                    bands: vec![Counts::default(); slo.age_limits.len()],
+                    slices: HashMap::new(),
+                }))
+            } else {
+                tally.groups.get_mut(self.group_key.as_slice())
+            };
+            let group = match found {
                 Some(group) => group,
                 None => {
                     if tally.groups.len() >= plan.max_groups {
