@@ -187,17 +187,8 @@ fn produce(
             // No record ends in the block: read on. A record longer than the limit is still
             // handed over whole at the limit, and its parser reports it as malformed.
             if block.len() > MAX_RECORD_BYTES + CHUNK_BYTES {
-                let next = take_spare(spares);
-                let chunk = std::mem::replace(&mut block, next);
-                let first_line = line;
-                line += memchr::memchr_iter(b'\n', &chunk).count() as u64;
-                if jobs
-                    .send(Chunk {
-                        bytes: chunk,
-                        first_line,
-                    })
-                    .is_err()
-                {
+                let chunk = std::mem::replace(&mut block, take_spare(spares));
+                if !send(jobs, chunk, &mut line) {
                     return Ok(());
                 }
                 continue;
@@ -210,18 +201,18 @@ fn produce(
         next.extend_from_slice(&block[cut..]);
         block.truncate(cut);
         let chunk = std::mem::replace(&mut block, next);
-        let first_line = line;
-        line += memchr::memchr_iter(b'\n', &chunk).count() as u64;
-        if jobs
-            .send(Chunk {
-                bytes: chunk,
-                first_line,
-            })
-            .is_err()
-        {
+        if !send(jobs, chunk, &mut line) {
             return Ok(());
         }
     }
+}
+
+/// Hands a chunk starting on `line` to the workers and moves `line` past it; false when the
+/// workers have stopped.
+fn send(jobs: &std::sync::mpsc::SyncSender<Chunk>, bytes: Vec<u8>, line: &mut u64) -> bool {
+    let first_line = *line;
+    *line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+    jobs.send(Chunk { bytes, first_line }).is_ok()
 }
 
 fn take_spare(spares: &Receiver<Vec<u8>>) -> Vec<u8> {
