@@ -155,7 +155,9 @@ pub(super) fn load_sources(sources: &[(PathBuf, String)], errors: &mut Vec<SpecE
             }
         }
     }
-    for checker in checkers {
+    for mut checker in checkers {
+        // In the order of the file, whatever order the checks ran in.
+        checker.errors.sort_by_key(|e| (e.line, e.column));
         errors.extend(checker.errors);
         set.notes.extend(checker.notes);
     }

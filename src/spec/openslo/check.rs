@@ -465,9 +465,7 @@ impl Check<'_, '_, '_, '_> {
             let text = self.reader.string(node, &join(&path, "alertAfter"))?;
             match Shorthand::parse(&text) {
                 Ok(after) => Some(after),
-                Err(_) if text.len() > 1 && text[..text.len() - 1].bytes().all(|b| b == b'0') => {
-                    None
-                }
+                Err(_) if is_zero_shorthand(&text) => None,
                 Err(message) => {
                     self.error(node.position, format!("{path}.alertAfter: {message}"));
                     None
@@ -1327,7 +1325,7 @@ impl Check<'_, '_, '_, '_> {
                 c.position,
                 format!("{path}.calendar cannot be set when isRolling is true"),
             ),
-            (Some(false) | None, None) if self.reader.error_count() == errors => self.error(
+            (Some(false) | None, None) => self.error(
                 node.position,
                 format!("{path} needs isRolling: true (a rolling window) or a calendar (startTime, timeZone)"),
             ),
@@ -2145,6 +2143,16 @@ fn calendar_window(duration: &Shorthand, start: &str, zone: Zone) -> Result<Wind
         ));
     }
     Ok(Window::Calendar { unit, zone })
+}
+
+/// `0m`, `0h`…: a zero duration, which the spec's "defaults to 0m" implies may be written.
+fn is_zero_shorthand(text: &str) -> bool {
+    let mut chars = text.chars();
+    let unit = chars.next_back();
+    let digits = chars.as_str();
+    !digits.is_empty()
+        && digits.bytes().all(|b| b == b'0')
+        && unit.is_some_and(|u| "mhdwMQY".contains(u))
 }
 
 /// `text` (a plain non-negative decimal) times `factor`, when that is a whole number.

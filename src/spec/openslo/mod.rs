@@ -265,10 +265,16 @@ impl<'n> Collector<'n> {
 
     /// Checks every object and builds the SLOs.
     pub fn build(self, checkers: &mut [Checker]) -> Built {
-        // The same name twice within a kind is ambiguous for references.
+        // The same name twice within a kind is ambiguous for references (and for results, for
+        // SLOs). Services are only ever named, never read, so several may share a name, as in
+        // the Go SDK's own examples.
         let mut first: HashMap<(Kind, &str), usize> = HashMap::new();
         let mut unique = Vec::new();
         for (index, object) in self.objects.iter().enumerate() {
+            if object.kind == Kind::Service {
+                unique.push(object);
+                continue;
+            }
             match first.get(&(object.kind, object.metadata.name.as_str())) {
                 Some(&earlier) => {
                     let earlier = &self.objects[earlier];
@@ -555,10 +561,17 @@ impl<'c, 'f> Reader<'c, 'f> {
             path,
             &["name", "displayName", "labels", "annotations"],
         )?;
-        let errors = self.error_count();
+        // A name that breaks the rules is reported, and still names the object so that the
+        // rest of it is checked too.
         let name = self
             .require(&map, node.position, path, "name", "")
-            .and_then(|value| self.name(value, &join(path, "name")));
+            .and_then(|value| {
+                let text = self.string(value, &join(path, "name"))?;
+                if let Err(message) = check_name(&text) {
+                    self.error(value.position, format!("{path}.name: {message}"));
+                }
+                Some(text)
+            });
         if let Some(name) = &name {
             self.ctx = format!("{} {name}", self.ctx);
         }
@@ -591,8 +604,8 @@ impl<'c, 'f> Reader<'c, 'f> {
                 );
             }
         }
-        (self.error_count() == errors).then(|| Metadata {
-            name: name.unwrap_or_default(),
+        Some(Metadata {
+            name: name?,
             display_name,
             annotations,
         })
