@@ -160,8 +160,8 @@ impl<'n> Collector<'n> {
                         checker.error(
                             item.position,
                             format!(
-                                "item {index} of this list of OpenSLO objects is {what}; slo reads \
-                                 OpenSLO objects of apiVersion openslo/v1 and openslo/v1alpha"
+                                "item {index} of this list of OpenSLO objects looks like {what}; slo \
+                                 reads OpenSLO objects of apiVersion openslo/v1 and openslo/v1alpha"
                             ),
                         );
                     }
