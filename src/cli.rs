@@ -44,6 +44,10 @@ const EXAMPLES: Section = Section {
             "slo validate slo-specs/",
             "check specs without reading logs",
         ),
+        (
+            "slo convert --to openslo slo-specs/ -o openslo.yaml",
+            "the specs as OpenSLO documents (and back with --to native)",
+        ),
     ],
 };
 

@@ -1629,6 +1629,13 @@ impl Check<'_, '_, '_, '_> {
         } else {
             "above 0 and at most 1"
         };
+        if text.starts_with('-') {
+            self.error(
+                node.position,
+                format!("{path} {text} is out of range: it must be {range}"),
+            );
+            return None;
+        }
         match Percentage::from_fraction(&text, path) {
             Ok(p) if below_one && p.numerator() < p.denominator() => Some(p),
             Ok(p) if !below_one && p.numerator() > 0 && p.numerator() <= p.denominator() => Some(p),

@@ -758,7 +758,173 @@ fn check_annotation_key(text: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
+    use crate::spec::{Budgeting, Judgement, SpecSet};
+
+    fn load(text: &str) -> (SpecSet, Vec<String>) {
+        let mut errors = Vec::new();
+        let set = super::super::load::load_sources(
+            &[(PathBuf::from("t.yaml"), text.to_string())],
+            &mut errors,
+        );
+        (set, errors.iter().map(ToString::to_string).collect())
+    }
+
+    /// An SLO over request logs with `window` (a timeWindow item) and objectives.
+    fn slo(window: &str, method: &str, objectives: &str) -> String {
+        format!(
+            "apiVersion: openslo/v1
+kind: SLO
+metadata: {{name: api}}
+spec:
+  service: api
+  indicator:
+    metadata: {{name: api}}
+    spec:
+      ratioMetric:
+        good: {{metricSource: {{type: slo.logs, spec: {{filter: status < 500}}}}}}
+        total: {{metricSource: {{type: slo.logs, spec: {{filter: 'true'}}}}}}
+{window}  budgetingMethod: {method}
+  objectives:
+{objectives}"
+        )
+    }
+
+    #[test]
+    fn windows_map_onto_rolling_and_calendar_windows() {
+        let cases = [
+            ("  timeWindow: [{duration: 28d, isRolling: true}]\n", "28d"),
+            ("  timeWindow: [{duration: 1M, isRolling: true}]\n", "30d"),
+            ("  timeWindow: [{duration: 1w, calendar: {startTime: '2024-01-01 00:00:00', timeZone: Europe/Berlin}}]\n", "week Europe/Berlin"),
+            ("  timeWindow: [{duration: 1Q, isRolling: false, calendar: {startTime: '2024-04-01 00:00:00', timeZone: UTC}}]\n", "quarter"),
+        ];
+        for (window, label) in cases {
+            let (set, errors) = load(&slo(window, "Occurrences", "    - target: 0.999\n"));
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(set.slos[0].windows[0].label(), label);
+            assert_eq!(set.slos[0].objective.as_written(), "99.9");
+        }
+        let cases = [
+            ("  timeWindow: [{duration: 1d, calendar: {startTime: '2024-01-01 12:30:00', timeZone: UTC}}]\n", "slo's calendar periods start at midnight"),
+            ("  timeWindow: [{duration: 1w, calendar: {startTime: '2024-01-02 00:00:00', timeZone: UTC}}]\n", "at midnight on a Monday"),
+            ("  timeWindow: [{duration: 2M, calendar: {startTime: '2024-01-01 00:00:00', timeZone: UTC}}]\n", "calendar window is 2M long"),
+            ("", "it has no time window"),
+        ];
+        for (window, reason) in cases {
+            let (set, errors) = load(&slo(window, "Occurrences", "    - target: 0.999\n"));
+            assert!(errors.is_empty(), "{errors:?}");
+            assert!(set.slos.is_empty());
+            assert!(
+                set.uncomputable[0].reason.contains(reason),
+                "{:?}",
+                set.uncomputable
+            );
+        }
+    }
+
+    #[test]
+    fn time_slices_and_objectives() {
+        let window = "  timeWindow: [{duration: 1d, isRolling: true}]\n";
+        let (set, errors) = load(&slo(
+            window,
+            "Timeslices",
+            "    - {displayName: Internal, target: 0.9995, timeSliceTarget: 0.95, timeSliceWindow: 5}\n    - {targetPercent: 99, timeSliceTarget: 1, timeSliceWindow: 1m}\n",
+        ));
+        assert!(errors.is_empty(), "{errors:?}");
+        let names: Vec<&str> = set.slos.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["api/internal", "api/2"]);
+        let Budgeting::Timeslices(slice) = &set.slos[0].budgeting else {
+            panic!("{:?}", set.slos[0].budgeting)
+        };
+        assert_eq!(slice.length.as_written(), "5m");
+        assert_eq!(slice.objective.as_ref().map(|p| p.as_written()), Some("95"));
+        assert_eq!(set.slos[0].objective.as_written(), "99.95");
+        let (set, _) = load(&slo(
+            window,
+            "RatioTimeslices",
+            "    - {target: 0.99, timeSliceWindow: 2h}\n",
+        ));
+        assert!(set.uncomputable[0]
+            .reason
+            .contains("does not divide an hour"));
+    }
+
+    #[test]
+    fn a_threshold_field_is_compared_with_op_and_value() {
+        let text = "apiVersion: openslo/v1
+kind: SLO
+metadata: {name: latency}
+spec:
+  service: api
+  indicator:
+    metadata: {name: latency}
+    spec:
+      thresholdMetric:
+        metricSource: {type: slo.logs, spec: {field: latency_ms, groupBy: route}}
+  timeWindow: [{duration: 7d, isRolling: true}]
+  budgetingMethod: Occurrences
+  objectives: [{op: lte, value: 300, target: 0.99}]
+";
+        let (set, errors) = load(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let Judgement::Good(condition) = &set.slos[0].judgement else {
+            panic!("not good")
+        };
+        assert_eq!(condition.text, "latency_ms <= 300");
+        assert!(set.slos[0].filter.is_none());
+        assert_eq!(set.slos[0].group_by[0].to_string(), "route");
+    }
+
+    #[test]
+    fn burn_rate_conditions_become_alert_rules() {
+        let window = "  timeWindow: [{duration: 30d, isRolling: true}]\n";
+        let text = format!(
+            "{}  alertPolicies:
+    - kind: AlertPolicy
+      metadata: {{name: p}}
+      spec:
+        conditions:
+          - kind: AlertCondition
+            metadata: {{name: c, annotations: {{slo/short-window: 20m}}}}
+            spec: {{severity: ticket, condition: {{kind: burnrate, op: gt, threshold: 6, lookbackWindow: 6h}}}}
+        notificationTargets: [{{kind: AlertNotificationTarget, metadata: {{name: t}}, spec: {{target: email}}}}]
+",
+            slo(window, "Occurrences", "    - target: 0.999\n")
+        );
+        let (set, errors) = load(&text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let rule = &set.slos[0].alerts[0];
+        assert_eq!(rule.severity, crate::spec::Severity::Ticket);
+        assert_eq!(rule.budget.as_written(), "5");
+        assert_eq!(
+            (rule.long.as_written(), rule.short.as_written()),
+            ("6h", "20m")
+        );
+        assert!(set.notes.is_empty(), "{:?}", set.notes);
+    }
+
+    #[test]
+    fn v1alpha_windows_without_is_rolling_are_rolling() {
+        let text = "apiVersion: openslo/v1alpha
+kind: SLO
+metadata: {name: sloth}
+spec:
+  service: s
+  budgetingMethod: Occurrences
+  objectives:
+    - ratioMetrics:
+        good: {source: slo, queryType: logs, query: status < 500}
+        total: {source: slo, queryType: logs, query: 'true'}
+      target: 0.999
+  timeWindows: [{count: 30, unit: Day}]
+";
+        let (set, errors) = load(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(set.slos[0].windows[0].label(), "30d");
+        assert!(set.slos[0].filter.is_none());
+    }
 
     #[test]
     fn names_are_rfc_1123_labels() {
