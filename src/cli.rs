@@ -44,6 +44,10 @@ const EXAMPLES: Section = Section {
             "slo validate slo-specs/",
             "check specs without reading logs",
         ),
+        (
+            "slo convert --to openslo slo-specs/ -o openslo.yaml",
+            "the specs as OpenSLO documents (and back with --to native)",
+        ),
     ],
 };
 
@@ -99,7 +103,7 @@ const INSTALL_MAN: Section = Section {
 fn sections(command: &str) -> &'static [&'static Section] {
     match command {
         "slo" => &[&EXAMPLES, &EXIT_STATUS],
-        "report" | "check" | "validate" => &[&EXIT_STATUS],
+        "report" | "check" | "validate" | "convert" => &[&EXIT_STATUS],
         "completions" => &[&INSTALL_COMPLETIONS],
         "man" => &[&INSTALL_MAN],
         _ => &[],
@@ -163,6 +167,9 @@ pub enum Command {
     /// Check spec files without reading any log.
     #[command(after_help = after_help("validate"))]
     Validate(ValidateArgs),
+    /// Write specs in another form: OpenSLO documents, or slo's own specs.
+    #[command(after_help = after_help("convert"))]
+    Convert(ConvertArgs),
     /// Print a shell completion script to standard output.
     #[command(after_help = after_help("completions"))]
     Completions(CompletionsArgs),
@@ -244,6 +251,32 @@ pub struct ValidateArgs {
     /// Spec files or folders [default: slo-specs/]
     #[arg(value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
+}
+
+/// Options of `convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The form to write
+    #[arg(long, value_enum, value_name = "FORM")]
+    pub to: ConvertTo,
+
+    /// Spec files (native or OpenSLO) or folders [default: slo-specs/]
+    #[arg(value_name = "SPEC")]
+    pub specs: Vec<PathBuf>,
+
+    /// Write to FILE instead of standard output, atomically; log paths are written relative
+    /// to FILE's folder (to the current folder on standard output)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The forms `convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConvertTo {
+    /// OpenSLO v1 documents whose SLIs read request logs (metric source type slo.logs)
+    Openslo,
+    /// slo's own spec format (version: 1)
+    Native,
 }
 
 /// Options of `completions`.

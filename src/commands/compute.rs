@@ -12,7 +12,7 @@ use crate::cli::RunArgs;
 use crate::evaluate::{evaluate_slo, needs};
 use crate::input::{self, InputFormat, LogInput};
 use crate::report::{InputSummary, Report, Status};
-use crate::spec::{self, Slo, Source, SpecSet, TimestampSpec};
+use crate::spec::{self, Slo, Source, SpecSet, TimestampSpec, Uncomputable};
 use crate::time::{format_rfc3339, parse_instant, UnixNanos};
 
 /// A computed report and the diagnostics to show beside it.
@@ -44,6 +44,24 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
     let specs = spec::discover_spec_files(&spec_paths)
         .and_then(|files| spec::load_files(&files))
         .context("invalid spec (run `slo validate` to list every problem)")?;
+    let blocked: Vec<&Uncomputable> = specs
+        .uncomputable
+        .iter()
+        .filter(|u| {
+            args.slo_names.is_empty() || args.slo_names.iter().any(|p| glob_match(p, &u.name))
+        })
+        .collect();
+    if !blocked.is_empty() {
+        let list: Vec<String> = blocked
+            .iter()
+            .map(|u| format!("SLO {} ({}): {}", u.name, u.defined_at, u.reason))
+            .collect();
+        bail!(
+            "slo cannot compute {} from request logs:\n  {}\n(`slo validate` accepts such SLOs; pick the others with --slo)",
+            if blocked.len() == 1 { "this SLO" } else { "these SLOs" },
+            list.join("\n  ")
+        );
+    }
     let slos = select_slos(&specs, &args.slo_names)?;
     let format_override = InputFormat::parse(&args.input_format).map_err(anyhow::Error::msg)?;
     let cli_logs = input::expand_inputs(&args.logs)?;
@@ -99,7 +117,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
     let mut progress = Progress::new(!args.quiet, files);
     let mut summary = InputSummary::default();
     let mut latest: Option<UnixNanos> = None;
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = specs.notes.iter().map(ToString::to_string).collect();
     let mut results = Vec::new();
     for pass in &passes {
         let needs: Vec<_> = pass.slos.iter().map(|slo| needs(slo, at)).collect();

@@ -3,6 +3,7 @@
 
 mod check;
 mod compute;
+mod convert;
 mod progress;
 mod report;
 mod validate;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Report(args) => report::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
         Command::Validate(args) => validate::run(&args),
+        Command::Convert(args) => convert::run(&args),
         Command::Completions(args) => {
             let mut out = Vec::new();
             cli::write_completions(args.shell, &mut out);
@@ -104,6 +106,18 @@ fn spec_paths(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     } else {
         anyhow::bail!("no spec given and no slo-specs/ folder here: pass --spec PATH (a spec file or a folder of them)")
     }
+}
+
+/// Prints every problem found in the specs, and how many there are, to stderr.
+fn print_spec_errors(errors: &crate::spec::SpecErrors) {
+    for error in &errors.0 {
+        eprintln!("error: {error}");
+    }
+    eprintln!(
+        "{} problem{} found",
+        errors.0.len(),
+        if errors.0.len() == 1 { "" } else { "s" }
+    );
 }
 
 /// Writes `text` to stdout. A closed pipe (`slo report | head -1`) is not an error.

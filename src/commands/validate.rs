@@ -9,25 +9,34 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
     let loaded = spec::discover_spec_files(&paths).and_then(|files| spec::load_files(&files));
     match loaded {
         Ok(set) => {
-            let text = format!(
-                "ok: {} SLO{} in {} spec file{}\n",
-                set.slos.len(),
-                if set.slos.len() == 1 { "" } else { "s" },
+            for note in &set.notes {
+                eprintln!("note: {note}");
+            }
+            for slo in &set.uncomputable {
+                eprintln!(
+                    "note: {}: SLO {} is valid but slo cannot compute it from request logs: {}",
+                    slo.defined_at, slo.name, slo.reason
+                );
+            }
+            let count = set.slos.len() + set.uncomputable.len();
+            let mut text = format!(
+                "ok: {count} SLO{} in {} spec file{}",
+                if count == 1 { "" } else { "s" },
                 set.files.len(),
                 if set.files.len() == 1 { "" } else { "s" },
             );
+            if !set.uncomputable.is_empty() {
+                text.push_str(&format!(
+                    " ({} of them cannot be computed from request logs; see the notes)",
+                    set.uncomputable.len()
+                ));
+            }
+            text.push('\n');
             super::write_stdout(text.as_bytes())?;
             Ok(ExitStatus::Success)
         }
         Err(errors) => {
-            for error in &errors.0 {
-                eprintln!("error: {error}");
-            }
-            eprintln!(
-                "{} problem{} found",
-                errors.0.len(),
-                if errors.0.len() == 1 { "" } else { "s" }
-            );
+            super::print_spec_errors(&errors);
             Ok(ExitStatus::Error)
         }
     }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::openslo;
 use super::yaml::{self, Node, Position, Value};
 use super::{
     default_alerts, AlertRule, Budgeting, Condition, Judgement, Location, Objective, Percentage,
@@ -82,46 +83,120 @@ pub fn discover_spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecErrors
 
 /// Loads spec files, checking everything; returns every problem found.
 pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
-    let mut set = SpecSet::default();
+    let mut sources = Vec::new();
     let mut errors = Vec::new();
-    let mut seen: HashMap<String, Location> = HashMap::new();
     for file in files {
-        set.files.push(file.clone());
-        let text = match read_spec(file) {
-            Ok(text) => text,
-            Err(message) => {
-                errors.push(file_error(file, &message));
-                continue;
-            }
-        };
-        let mut checker = Checker {
-            file,
-            lines: text.lines().collect(),
-            errors: Vec::new(),
-        };
-        let slos = checker.spec_file(&text);
-        for slo in slos {
-            if let Some(first) = seen.get(&slo.name) {
-                checker.errors.push(SpecError {
-                    file: file.clone(),
-                    line: slo.defined_at.line,
-                    column: slo.defined_at.column,
-                    message: format!(
-                        "SLO name '{}' is already used at {first}; names must be unique across all specs",
-                        slo.name
-                    ),
-                });
-                continue;
-            }
-            seen.insert(slo.name.clone(), slo.defined_at.clone());
-            set.slos.push(slo);
+        match read_spec(file) {
+            Ok(text) => sources.push((file.clone(), text)),
+            Err(message) => errors.push(file_error(file, &message)),
         }
-        errors.extend(checker.errors);
     }
+    let mut set = load_sources(&sources, &mut errors);
+    set.files = files.to_vec();
     if errors.is_empty() {
         Ok(set)
     } else {
         Err(SpecErrors(errors))
+    }
+}
+
+/// Checks spec texts (file name and contents) as one set: native specs and OpenSLO documents,
+/// whose references resolve across all of them. Problems are appended to `errors`.
+pub(super) fn load_sources(sources: &[(PathBuf, String)], errors: &mut Vec<SpecError>) -> SpecSet {
+    let mut checkers: Vec<Checker> = sources
+        .iter()
+        .map(|(file, text)| Checker::new(file, text))
+        .collect();
+    let documents: Vec<Vec<Node>> = checkers
+        .iter_mut()
+        .zip(sources)
+        .map(|(checker, (_, text))| checker.parse(text))
+        .collect();
+    // Each SLO with the index of its file, to keep definition order across kinds of spec.
+    let mut slos: Vec<(usize, Slo)> = Vec::new();
+    let mut collector = openslo::Collector::default();
+    for (index, file_documents) in documents.iter().enumerate() {
+        let checker = &mut checkers[index];
+        for document in file_documents {
+            match classify(document) {
+                Document::Native => {
+                    slos.extend(checker.document(document).into_iter().map(|s| (index, s)));
+                }
+                Document::OpenSlo => collector.add_document(checker, index, document),
+                Document::Foreign(what) => checker.foreign(document.position, &what),
+            }
+        }
+    }
+    let built = collector.build(&mut checkers);
+    slos.extend(built.slos);
+    slos.sort_by_key(|(index, slo)| (*index, slo.defined_at.line, slo.defined_at.column));
+    let mut uncomputable = built.uncomputable;
+    uncomputable.sort_by_key(|(index, u)| (*index, u.defined_at.line, u.defined_at.column));
+
+    let mut set = SpecSet::default();
+    let mut seen: HashMap<String, Location> = HashMap::new();
+    let named = slos
+        .iter()
+        .map(|(_, slo)| (&slo.name, &slo.defined_at))
+        .chain(uncomputable.iter().map(|(_, u)| (&u.name, &u.defined_at)));
+    let mut duplicates = Vec::new();
+    for (name, at) in named {
+        match seen.get(name) {
+            Some(first) => duplicates.push(SpecError {
+                file: at.file.clone(),
+                line: at.line,
+                column: at.column,
+                message: format!(
+                    "SLO name '{name}' is already used at {first}; names must be unique across all specs"
+                ),
+            }),
+            None => {
+                seen.insert(name.clone(), at.clone());
+            }
+        }
+    }
+    for mut checker in checkers {
+        // In the order of the file, whatever order the checks ran in.
+        checker.errors.sort_by_key(|e| (e.line, e.column));
+        errors.extend(checker.errors);
+        set.notes.extend(checker.notes);
+    }
+    errors.extend(duplicates);
+    set.slos = slos.into_iter().map(|(_, slo)| slo).collect();
+    set.uncomputable = uncomputable.into_iter().map(|(_, u)| u).collect();
+    set
+}
+
+/// What a YAML document holds.
+enum Document {
+    /// A native spec (`version: 1`, `slos:`), or something that will be reported as a bad one.
+    Native,
+    /// One OpenSLO object, or a list of them.
+    OpenSlo,
+    /// A document written for another tool, described.
+    Foreign(String),
+}
+
+fn classify(node: &Node) -> Document {
+    match &node.value {
+        Value::Sequence(items) => {
+            let has_api_version = |item: &Node| match &item.value {
+                Value::Mapping(entries) => entries
+                    .iter()
+                    .any(|(k, _)| k.as_scalar() == Some("apiVersion")),
+                _ => false,
+            };
+            if items.iter().any(has_api_version) {
+                Document::OpenSlo
+            } else {
+                Document::Native
+            }
+        }
+        Value::Mapping(_) if openslo::is_openslo(node) => Document::OpenSlo,
+        _ => match foreign_format(node) {
+            Some(what) => Document::Foreign(what),
+            None => Document::Native,
+        },
     }
 }
 
@@ -164,15 +239,73 @@ struct Defaults {
     alerts: Option<Vec<AlertRule>>,
 }
 
-struct Checker<'f> {
-    file: &'f Path,
+/// Checks the documents of one spec file, collecting every problem with its position.
+pub(super) struct Checker<'f> {
+    /// The spec file.
+    pub(super) file: &'f Path,
     /// The spec's lines, to place errors inside multi-line expressions.
     lines: Vec<&'f str>,
-    errors: Vec<SpecError>,
+    /// The problems found so far.
+    pub(super) errors: Vec<SpecError>,
+    /// Notes for the user: what is read differently from what its author may expect.
+    pub(super) notes: Vec<SpecError>,
+}
+
+impl<'f> Checker<'f> {
+    pub(super) fn new(file: &'f Path, text: &'f str) -> Checker<'f> {
+        Checker {
+            file,
+            lines: text.lines().collect(),
+            errors: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub(super) fn note(&mut self, position: Position, message: impl Into<String>) {
+        let note = SpecError {
+            file: self.file.to_path_buf(),
+            line: position.line,
+            column: position.column,
+            message: message.into(),
+        };
+        // The same part of a document can be read for several SLO objectives.
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    /// The documents of the file; none, with an error, when it is not YAML or holds nothing.
+    fn parse(&mut self, text: &str) -> Vec<Node> {
+        match yaml::parse_documents(text) {
+            Ok(documents) if documents.is_empty() => {
+                self.error(
+                    Position { line: 1, column: 1 },
+                    "the spec is empty; it needs `version: 1` and a list of `slos:`",
+                );
+                Vec::new()
+            }
+            Ok(documents) => documents,
+            Err(e) => {
+                self.error(e.position, e.message);
+                Vec::new()
+            }
+        }
+    }
+
+    fn foreign(&mut self, position: Position, what: &str) {
+        self.error(
+            position,
+            format!(
+                "this looks like {what}; slo reads its own specs (version: 1, slos: [...]; see \
+                 the README) and OpenSLO documents (apiVersion: openslo/v1 or openslo/v1alpha; \
+                 see docs/openslo.md)"
+            ),
+        );
+    }
 }
 
 impl Checker<'_> {
-    fn error(&mut self, position: Position, message: impl Into<String>) {
+    pub(super) fn error(&mut self, position: Position, message: impl Into<String>) {
         self.errors.push(SpecError {
             file: self.file.to_path_buf(),
             line: position.line,
@@ -181,7 +314,7 @@ impl Checker<'_> {
         });
     }
 
-    fn location(&self, position: Position) -> Location {
+    pub(super) fn location(&self, position: Position) -> Location {
         Location {
             file: self.file.to_path_buf(),
             line: position.line,
@@ -189,38 +322,7 @@ impl Checker<'_> {
         }
     }
 
-    fn spec_file(&mut self, text: &str) -> Vec<Slo> {
-        let documents = match yaml::parse_documents(text) {
-            Ok(documents) => documents,
-            Err(e) => {
-                self.error(e.position, e.message);
-                return Vec::new();
-            }
-        };
-        let mut slos = Vec::new();
-        if documents.is_empty() {
-            self.error(
-                Position { line: 1, column: 1 },
-                "the spec is empty; it needs `version: 1` and a list of `slos:`",
-            );
-        }
-        for document in &documents {
-            slos.extend(self.document(document));
-        }
-        slos
-    }
-
     fn document(&mut self, node: &Node) -> Vec<Slo> {
-        if let Some(foreign) = foreign_format(node) {
-            self.error(
-                node.position,
-                format!(
-                    "this looks like {foreign}, which slo does not read yet; write a native slo spec \
-                     (version: 1, slos: [...]; see the README)"
-                ),
-            );
-            return Vec::new();
-        }
         let Some(entries) = self.mapping(node, "the spec", TOP_KEYS) else {
             return Vec::new();
         };
@@ -266,7 +368,7 @@ impl Checker<'_> {
             .collect()
     }
 
-    fn source(&mut self, node: &Node) -> Source {
+    pub(super) fn source(&mut self, node: &Node) -> Source {
         let mut source = Source::default();
         let Some(entries) = self.mapping(node, "`source`", SOURCE_KEYS) else {
             return source;
@@ -500,7 +602,7 @@ impl Checker<'_> {
         })
     }
 
-    fn windows(&mut self, node: &Node) -> Option<Vec<Window>> {
+    pub(super) fn windows(&mut self, node: &Node) -> Option<Vec<Window>> {
         let items = self.sequence(node, "`windows`")?;
         if items.is_empty() {
             self.error(
@@ -664,7 +766,7 @@ impl Checker<'_> {
         })
     }
 
-    fn alerts(&mut self, node: &Node) -> Option<Vec<AlertRule>> {
+    pub(super) fn alerts(&mut self, node: &Node) -> Option<Vec<AlertRule>> {
         let items = self.sequence(node, "`alerts`")?;
         let errors_before = self.errors.len();
         let mut rules = Vec::new();
@@ -786,7 +888,7 @@ impl Checker<'_> {
         ok.then_some(fields)
     }
 
-    fn condition(&mut self, node: &Node, key: &str) -> Option<Condition> {
+    pub(super) fn condition(&mut self, node: &Node, key: &str) -> Option<Condition> {
         let Value::Scalar { text, quoted } = &node.value else {
             self.error(
                 node.position,
@@ -885,7 +987,7 @@ impl Checker<'_> {
         }
     }
 
-    fn mapping<'n>(
+    pub(super) fn mapping<'n>(
         &mut self,
         node: &'n Node,
         what: &str,
@@ -940,7 +1042,7 @@ impl Checker<'_> {
         Some(result)
     }
 
-    fn sequence<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
+    pub(super) fn sequence<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
         match &node.value {
             Value::Sequence(items) => Some(items),
             _ => {
@@ -953,7 +1055,7 @@ impl Checker<'_> {
         }
     }
 
-    fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+    pub(super) fn string(&mut self, node: &Node, what: &str) -> Option<String> {
         match &node.value {
             Value::Scalar { text, .. } if !node.is_null() => Some(text.clone()),
             _ => {
@@ -968,7 +1070,7 @@ impl Checker<'_> {
 }
 
 /// `specs/../logs/a.csv` as `logs/a.csv`, without touching the file system.
-fn lexically_normal(path: &Path) -> PathBuf {
+pub(super) fn lexically_normal(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut normal = PathBuf::new();
     for component in path.components() {
@@ -989,7 +1091,7 @@ fn lexically_normal(path: &Path) -> PathBuf {
 }
 
 /// Splits a field name written in a spec (`route`, `http.status`) into a path.
-fn field_path(text: &str) -> Result<FieldPath, String> {
+pub(super) fn field_path(text: &str) -> Result<FieldPath, String> {
     if text.is_empty() || text.split('.').any(str::is_empty) {
         return Err(format!("'{text}' is not a field name"));
     }
@@ -997,31 +1099,73 @@ fn field_path(text: &str) -> Result<FieldPath, String> {
 }
 
 /// Names the format of a document written for another SLO tool, if it is one.
-fn foreign_format(node: &Node) -> Option<&'static str> {
+pub(super) fn foreign_format(node: &Node) -> Option<String> {
     let Value::Mapping(entries) = &node.value else {
         return None;
     };
+    let has = |key: &str| entries.iter().any(|(k, _)| k.as_scalar() == Some(key));
     let value_of = |key: &str| {
         entries
             .iter()
             .find(|(k, _)| k.as_scalar() == Some(key))
             .and_then(|(_, v)| v.as_scalar())
     };
+    let kind = value_of("kind").unwrap_or("");
     if let Some(api) = value_of("apiVersion") {
-        return Some(if api.starts_with("openslo") {
-            "an OpenSLO document"
+        return Some(if api.starts_with("openslo") && api.ends_with("/v2alpha") {
+            format!("an OpenSLO v2alpha document (apiVersion {api}), a draft slo does not read")
+        } else if api == "openslo.com/v1" {
+            format!(
+                "an osko object (apiVersion openslo.com/v1, kind {kind}): the OpenSLO flavour of the \
+                 osko Kubernetes operator; plain OpenSLO is written apiVersion: openslo/v1"
+            )
+        } else if api.starts_with("openslo") {
+            format!("an OpenSLO document of a version slo does not know (apiVersion {api})")
+        } else if api.starts_with("sloth.slok.dev") && kind == "AlertWindows" {
+            format!("Sloth alert windows ({api} AlertWindows)")
         } else if api.starts_with("sloth.slok.dev") {
-            "a Sloth Kubernetes document"
+            format!("a Sloth Kubernetes spec ({api} {kind})")
         } else if api.starts_with("pyrra.dev") {
-            "a Pyrra ServiceLevelObjective"
+            format!("a Pyrra {kind} ({api})")
         } else if api.starts_with("sre.google.com") {
-            "a google/slo-generator config"
+            format!("a google/slo-generator SLO config ({api} {kind})")
+        } else if api.starts_with("apiextensions.k8s.io") {
+            format!("a Kubernetes {kind} (a schema, not an SLO)")
         } else {
-            "a Kubernetes-style document of another tool"
+            format!("a Kubernetes-style document with apiVersion `{api}`, which no SLO format slo knows uses")
         });
     }
-    if value_of("version").is_some_and(|v| v.starts_with("prometheus/")) {
-        return Some("a Sloth spec (prometheus/v1)");
+    if has("$schema") {
+        return Some("a JSON Schema (a description of a format, not an SLO)".to_string());
+    }
+    if let Some(version) = value_of("version") {
+        if version == "prometheus/v1" {
+            return Some("a Sloth spec (version: prometheus/v1)".to_string());
+        }
+        if version.starts_with("prometheus/") {
+            return Some(format!(
+                "a Sloth spec of a version Sloth itself does not know (version: {version}; Sloth reads prometheus/v1)"
+            ));
+        }
+        if version.starts_with("sre.google.com") {
+            return Some(format!(
+                "a google/slo-generator SLO config (with `version: {version}` where slo-generator writes apiVersion)"
+            ));
+        }
+    }
+    if has("error_budget_policies") || (has("backends") && has("exporters")) {
+        return Some(
+            "a google/slo-generator shared config (backends, exporters, error budget policies)"
+                .to_string(),
+        );
+    }
+    if has("service_name") && (has("slo_name") || has("slo_target")) && has("backend") {
+        return Some("a google/slo-generator v1 SLO config".to_string());
+    }
+    if has("error_budget_burn_rate") || has("bad_events_count") {
+        return Some(
+            "a google/slo-generator SLO report (its output, not an SLO definition)".to_string(),
+        );
     }
     None
 }
@@ -1031,13 +1175,12 @@ mod tests {
     use super::*;
 
     fn check(text: &str) -> (Vec<Slo>, Vec<SpecError>) {
-        let mut checker = Checker {
-            file: Path::new("specs/test.yaml"),
-            lines: text.lines().collect(),
-            errors: Vec::new(),
-        };
-        let slos = checker.spec_file(text);
-        (slos, checker.errors)
+        let mut errors = Vec::new();
+        let set = load_sources(
+            &[(PathBuf::from("specs/test.yaml"), text.to_string())],
+            &mut errors,
+        );
+        (set.slos, errors)
     }
 
     fn errors(text: &str) -> Vec<String> {
@@ -1194,10 +1337,19 @@ slos:
 
     #[test]
     fn other_tools_formats_are_named() {
-        let errs = errors("apiVersion: openslo/v1\nkind: SLO\n");
-        assert!(errs[0].contains("an OpenSLO document"), "{errs:?}");
         let errs = errors("version: \"prometheus/v1\"\nservice: x\n");
-        assert!(errs[0].contains("Sloth"), "{errs:?}");
+        assert!(errs[0].contains("a Sloth spec"), "{errs:?}");
+        let errs = errors("apiVersion: pyrra.dev/v1alpha1\nkind: ServiceLevelObjective\n");
+        assert!(
+            errs[0].contains("a Pyrra ServiceLevelObjective"),
+            "{errs:?}"
+        );
+        let errs = errors("apiVersion: sre.google.com/v2\nkind: ServiceLevelObjective\n");
+        assert!(errs[0].contains("google/slo-generator"), "{errs:?}");
+        let errs = errors("backends: {}\nerror_budget_policies: {}\n");
+        assert!(errs[0].contains("slo-generator shared config"), "{errs:?}");
+        let errs = errors("apiVersion: openslo.com/v2alpha\nkind: SLO\n");
+        assert!(errs[0].contains("OpenSLO v2alpha"), "{errs:?}");
     }
 
     #[test]

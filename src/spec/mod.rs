@@ -1,11 +1,16 @@
 //! SLO definitions: what `slo` computes, as read from spec files.
 //!
-//! `load` turns YAML files into a checked [`SpecSet`]; everything after this stage can rely on
-//! the definitions being valid (objectives in range, durations parsed, expressions parsed).
+//! `load` turns YAML files — native specs and OpenSLO documents ([`openslo`]) — into a checked
+//! [`SpecSet`]; everything after this stage can rely on the definitions being valid (objectives
+//! in range, durations parsed, expressions parsed). [`convert`] writes a set back out in either
+//! form.
 
+pub mod convert;
 mod load;
 mod objective;
+pub mod openslo;
 pub mod yaml;
+mod yaml_out;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -25,6 +30,23 @@ pub struct SpecSet {
     pub slos: Vec<Slo>,
     /// The spec files read.
     pub files: Vec<PathBuf>,
+    /// Valid SLOs that cannot be computed from request logs (an OpenSLO SLO whose metrics come
+    /// from Prometheus, say), in the order they were defined.
+    pub uncomputable: Vec<Uncomputable>,
+    /// Things worth knowing that are not errors: parts of a definition `slo` reads differently
+    /// from what its author may expect, or ignores.
+    pub notes: Vec<SpecError>,
+}
+
+/// A valid SLO that `slo` cannot compute from request logs, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncomputable {
+    /// The name the SLO would have in reports.
+    pub name: String,
+    /// Where it was defined.
+    pub defined_at: Location,
+    /// Why it cannot be computed, e.g. "its metric source is of type Prometheus".
+    pub reason: String,
 }
 
 /// One service level objective.

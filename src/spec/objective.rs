@@ -32,6 +32,16 @@ impl std::ops::Deref for Objective {
 }
 
 impl Objective {
+    /// An objective from a percentage, which must lie above 0 and below 100. Unlike
+    /// [`Objective::parse`], values below 1 % are accepted: OpenSLO writes objectives as fractions,
+    /// so `target: 0.005` (0.5 %) is what its author meant.
+    pub fn from_percentage(percentage: Percentage) -> Result<Objective, String> {
+        if percentage.scaled_percent == 0 || percentage.whole() >= 100 {
+            return Err(out_of_range(percentage.as_written()));
+        }
+        Ok(Objective(percentage))
+    }
+
     /// Parses `99.9`, `99.9%` or `99.9 %`. Rejects values outside (0, 100) and values below 1,
     /// which are almost surely fractions meant as percentages.
     pub fn parse(text: &str) -> Result<Objective, String> {
@@ -94,6 +104,20 @@ impl Percentage {
         })
     }
 
+    /// A fraction written as a plain decimal (`0.999`) as the percentage it stands for (`99.9`),
+    /// exactly: the decimal point is moved, no binary floating point is involved.
+    pub fn from_fraction(text: &str, what: &str) -> Result<Percentage, String> {
+        let shifted = shift_decimal_point(text.trim(), 2)
+            .ok_or_else(|| format!("{what} '{text}' is not a plain decimal number"))?;
+        Percentage::parse(&shifted, what)
+    }
+
+    /// The percentage as a fraction written as a plain decimal: `99.9` as `0.999`, `95` as
+    /// `0.95`.
+    pub fn fraction_text(&self) -> String {
+        shift_decimal_point(&self.text, -2).unwrap_or_else(|| self.text.clone())
+    }
+
     fn whole(&self) -> u64 {
         self.scaled_percent / 10u64.pow(self.scale)
     }
@@ -154,6 +178,44 @@ impl Percentage {
     }
 }
 
+/// Moves the decimal point of a plain, non-negative decimal (`12.5`) `places` digits to the right
+/// (to the left when negative), as text: `shift_decimal_point("0.999", 2)` is `99.9`. `None` when
+/// `text` is not such a decimal.
+pub(crate) fn shift_decimal_point(text: &str, places: i32) -> Option<String> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let digits = format!("{whole}{fraction}");
+    // The position of the point counted from the start of `digits`.
+    let point = whole.len() as i64 + i64::from(places);
+    let (mut whole, mut fraction) = if point <= 0 {
+        (
+            String::new(),
+            format!("{}{digits}", "0".repeat(point.unsigned_abs() as usize)),
+        )
+    } else if point as usize >= digits.len() {
+        (
+            format!("{digits}{}", "0".repeat(point as usize - digits.len())),
+            String::new(),
+        )
+    } else {
+        let (w, f) = digits.split_at(point as usize);
+        (w.to_string(), f.to_string())
+    };
+    whole = whole.trim_start_matches('0').to_string();
+    if whole.is_empty() {
+        whole.push('0');
+    }
+    fraction = fraction.trim_end_matches('0').to_string();
+    Some(if fraction.is_empty() {
+        whole
+    } else {
+        format!("{whole}.{fraction}")
+    })
+}
+
 fn out_of_range(text: &str) -> String {
     format!("objective '{text}' is out of range: it must be above 0 and below 100 (percent)")
 }
@@ -189,6 +251,45 @@ mod tests {
         assert!(err.contains("did you mean 95?"), "{err}");
         let err = Objective::parse("0.9995").unwrap_err();
         assert!(err.contains("did you mean 99.95?"), "{err}");
+    }
+
+    #[test]
+    fn fractions_and_percentages_convert_exactly() {
+        let p = Percentage::from_fraction("0.999", "target").unwrap();
+        assert_eq!(
+            (p.as_written(), p.numerator(), p.denominator()),
+            ("99.9", 999, 1000)
+        );
+        assert_eq!(
+            Percentage::from_fraction("0.95", "t").unwrap().as_written(),
+            "95"
+        );
+        assert_eq!(
+            Percentage::from_fraction("1", "t").unwrap().as_written(),
+            "100"
+        );
+        assert_eq!(
+            Percentage::from_fraction("0.00001", "t")
+                .unwrap()
+                .as_written(),
+            "0.001"
+        );
+        assert!(Percentage::from_fraction("1e-3", "t").is_err());
+        assert_eq!(
+            Percentage::parse("99.95", "o").unwrap().fraction_text(),
+            "0.9995"
+        );
+        assert_eq!(Percentage::parse("5", "o").unwrap().fraction_text(), "0.05");
+        assert_eq!(Percentage::parse("100", "o").unwrap().fraction_text(), "1");
+        assert_eq!(shift_decimal_point("120", -1).as_deref(), Some("12"));
+        assert_eq!(shift_decimal_point("0.0", 2).as_deref(), Some("0"));
+        let small = Percentage::from_fraction("0.005", "target").unwrap();
+        assert_eq!(
+            Objective::from_percentage(small).unwrap().as_written(),
+            "0.5"
+        );
+        let zero = Percentage::from_fraction("0", "target").unwrap();
+        assert!(Objective::from_percentage(zero).is_err());
     }
 
     #[test]

@@ -39,29 +39,38 @@ impl Workdir {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_slo"));
-        command
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("NO_COLOR")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("run slo");
-        if let Some(input) = stdin {
-            use std::io::Write;
-            let mut pipe = child.stdin.take().expect("stdin");
-            pipe.write_all(input).expect("write stdin");
-        }
-        let output = child.wait_with_output().expect("wait for slo");
-        Run {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            output,
-        }
+        run_in_with_stdin(self.dir.path(), args, stdin)
+    }
+}
+
+/// `slo ARGS` run in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_in_with_stdin(dir, args, None)
+}
+
+fn run_in_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_slo"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("run slo");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        let mut pipe = child.stdin.take().expect("stdin");
+        pipe.write_all(input).expect("write stdin");
+    }
+    let output = child.wait_with_output().expect("wait for slo");
+    Run {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        output,
     }
 }
 

@@ -1,0 +1,49 @@
+//! `slo convert`: load specs (native or OpenSLO) and write them in the other form.
+
+use std::path::Path;
+
+use crate::cli::{ConvertArgs, ConvertTo};
+use crate::exit::ExitStatus;
+use crate::spec::{self, convert::Form};
+
+pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitStatus> {
+    let paths = super::spec_paths(&args.specs)?;
+    let set = match spec::discover_spec_files(&paths).and_then(|files| spec::load_files(&files)) {
+        Ok(set) => set,
+        Err(errors) => {
+            super::print_spec_errors(&errors);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    for note in &set.notes {
+        eprintln!("note: {note}");
+    }
+    let form = match args.to {
+        ConvertTo::Openslo => Form::OpenSlo,
+        ConvertTo::Native => Form::Native,
+    };
+    // Log paths are written for a reader in the output's folder.
+    let base = match args.output.as_deref() {
+        Some(file) if file != Path::new("-") => match file.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        },
+        _ => Path::new("."),
+    };
+    match spec::convert::convert(&set, form, base) {
+        Ok(text) => {
+            super::write_output(text.as_bytes(), args.output.as_deref())?;
+            Ok(ExitStatus::Success)
+        }
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("error: {problem}");
+            }
+            anyhow::bail!(
+                "nothing written: {} SLO{} cannot be converted",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            )
+        }
+    }
+}

@@ -1,0 +1,267 @@
+//! `slo convert`: a loaded [`SpecSet`] written back out as native specs or as OpenSLO
+//! documents. Reading what either writes gives the same SLOs again, so reports agree.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::yaml_out::Yaml;
+use super::{default_alerts, Judgement, Slo, Source, SpecSet, TimestampSpec, Window};
+use crate::input::InputFormat;
+use crate::time::{TimestampFormat, Zone};
+
+/// The form to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// OpenSLO v1 documents.
+    OpenSlo,
+    /// `slo`'s own spec format.
+    Native,
+}
+
+/// Writes every SLO of `set` in `form`. Log paths are written relative to `base`, the folder the
+/// output will be read from. Fails, listing each, when some SLO cannot be written in that form.
+pub fn convert(set: &SpecSet, form: Form, base: &Path) -> Result<String, Vec<String>> {
+    let mut problems: Vec<String> = set
+        .uncomputable
+        .iter()
+        .map(|u| {
+            format!(
+                "{}: SLO {} cannot be converted: {}",
+                u.defined_at, u.name, u.reason
+            )
+        })
+        .collect();
+    let base = absolute(base);
+    let header = format!(
+        "# Written by `slo convert --to {}` from {}.\n",
+        match form {
+            Form::OpenSlo => "openslo",
+            Form::Native => "native",
+        },
+        set.files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let body = match form {
+        Form::Native => Ok(to_native(set, &base)),
+        Form::OpenSlo => super::openslo::write::to_openslo(set, &base),
+    };
+    match body {
+        Ok(body) if problems.is_empty() => Ok(format!("{header}{body}")),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
+        }
+    }
+}
+
+/// Native specs: one document per run of SLOs that read the same logs the same way, so that
+/// the order of the SLOs (and of a report's rows) is kept.
+fn to_native(set: &SpecSet, base: &Path) -> String {
+    let mut documents: Vec<(&Source, Vec<&Slo>)> = Vec::new();
+    for slo in &set.slos {
+        match documents.last_mut() {
+            Some((source, slos)) if **source == *slo.source => slos.push(slo),
+            _ => documents.push((&slo.source, vec![slo])),
+        }
+    }
+    let mut out = String::new();
+    for (i, (source, slos)) in documents.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        let mut entries = vec![("version".to_string(), Yaml::raw("1"))];
+        if let Some(source) = source_yaml(source, base) {
+            entries.push(("source".to_string(), source));
+        }
+        entries.push((
+            "slos".to_string(),
+            Yaml::Seq(slos.iter().map(|slo| native_slo(slo)).collect()),
+        ));
+        out.push_str(&Yaml::Map(entries).to_document());
+    }
+    if documents.is_empty() {
+        out.push_str("version: 1\nslos: []\n");
+    }
+    out
+}
+
+fn native_slo(slo: &Slo) -> Yaml {
+    let mut entries = vec![("name", Yaml::str(&slo.name))];
+    if let Some(description) = &slo.description {
+        entries.push(("description", Yaml::str(description)));
+    }
+    if let Some(service) = &slo.service {
+        entries.push(("service", Yaml::str(service)));
+    }
+    entries.push(("objective", Yaml::raw(slo.objective.as_written())));
+    entries.push((
+        "windows",
+        Yaml::Seq(slo.windows.iter().map(native_window).collect()),
+    ));
+    if let Some(filter) = &slo.filter {
+        entries.push(("filter", Yaml::str(&filter.text)));
+    }
+    match &slo.judgement {
+        Judgement::Good(c) => entries.push(("good", Yaml::str(&c.text))),
+        Judgement::Bad(c) => entries.push(("bad", Yaml::str(&c.text))),
+    }
+    if !slo.group_by.is_empty() {
+        entries.push((
+            "group_by",
+            Yaml::Seq(
+                slo.group_by
+                    .iter()
+                    .map(|f| Yaml::str(f.to_string()))
+                    .collect(),
+            ),
+        ));
+    }
+    if let Some(slice) = slo.budgeting.timeslice() {
+        entries.push(("budgeting", Yaml::str(slo.budgeting.as_str())));
+        let mut timeslice = vec![("length", Yaml::str(slice.length.as_written()))];
+        if let Some(objective) = &slice.objective {
+            timeslice.push(("objective", Yaml::raw(objective.as_written())));
+        }
+        entries.push(("timeslice", Yaml::map(timeslice)));
+    }
+    if slo.alerts != default_alerts() {
+        entries.push((
+            "alerts",
+            Yaml::Seq(
+                slo.alerts
+                    .iter()
+                    .map(|rule| {
+                        Yaml::map([
+                            ("severity", Yaml::str(rule.severity.as_str())),
+                            (
+                                "budget",
+                                Yaml::str(format!("{}%", rule.budget.as_written())),
+                            ),
+                            ("long", Yaml::str(rule.long.as_written())),
+                            ("short", Yaml::str(rule.short.as_written())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ));
+    }
+    Yaml::map(entries)
+}
+
+/// A window as a native spec writes it: `30d`, or `{calendar: month, timezone: …}`.
+pub(crate) fn native_window(window: &Window) -> Yaml {
+    match window {
+        Window::Rolling(duration) => Yaml::str(duration.as_written()),
+        Window::Calendar { unit, zone } => {
+            let mut entries = vec![("calendar", Yaml::str(unit.as_str()))];
+            if *zone != Zone::Utc {
+                entries.push(("timezone", Yaml::str(zone.name())));
+            }
+            Yaml::map(entries)
+        }
+    }
+}
+
+/// A native `source:` (or an OpenSLO `slo.logs` DataSource's `connectionDetails`); `None` when
+/// everything is at its default.
+pub(crate) fn source_yaml(source: &Source, base: &Path) -> Option<Yaml> {
+    let mut entries = Vec::new();
+    if !source.paths.is_empty() {
+        entries.push((
+            "paths",
+            Yaml::Seq(
+                source
+                    .paths
+                    .iter()
+                    .map(|p| Yaml::str(relative_to(p, base).display().to_string()))
+                    .collect(),
+            ),
+        ));
+    }
+    if source.format != InputFormat::Auto {
+        entries.push(("format", Yaml::str(format_name(source.format))));
+    }
+    let default = TimestampSpec::default();
+    let mut timestamp = Vec::new();
+    if source.timestamp.field != default.field {
+        timestamp.push(("field", Yaml::str(source.timestamp.field.to_string())));
+    }
+    if source.timestamp.format != TimestampFormat::Auto {
+        timestamp.push(("format", Yaml::str(source.timestamp.format.to_string())));
+    }
+    if source.timestamp.zone != Zone::Utc {
+        timestamp.push(("timezone", Yaml::str(source.timestamp.zone.name())));
+    }
+    if !timestamp.is_empty() {
+        entries.push(("timestamp", Yaml::map(timestamp)));
+    }
+    (!entries.is_empty()).then(|| Yaml::map(entries))
+}
+
+fn format_name(format: InputFormat) -> &'static str {
+    match format {
+        InputFormat::Auto => "auto",
+        InputFormat::Csv => "csv",
+        InputFormat::Tsv => "tsv",
+        InputFormat::Jsonl => "jsonl",
+        InputFormat::Json => "json",
+    }
+}
+
+/// `path` as an absolute path, without touching the file system.
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        super::load::lexically_normal(path)
+    } else {
+        let current = std::env::current_dir().unwrap_or_default();
+        super::load::lexically_normal(&current.join(path))
+    }
+}
+
+/// `path` written relative to the folder `base` (absolute): what a spec in `base` must say to
+/// mean the same file. Absolute paths stay absolute.
+pub(crate) fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    let target = absolute(path);
+    let target: Vec<Component> = target.components().collect();
+    let from: Vec<Component> = base.components().collect();
+    let common = target.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let mut relative = PathBuf::new();
+    for _ in common..from.len() {
+        relative.push("..");
+    }
+    for component in &target[common..] {
+        relative.push(component);
+    }
+    if relative.as_os_str().is_empty() {
+        relative.push(".");
+    }
+    relative
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_relative_to_the_output_folder() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            relative_to(Path::new("examples/logs/a.csv"), &cwd.join("specs")),
+            PathBuf::from("../examples/logs/a.csv")
+        );
+        assert_eq!(
+            relative_to(Path::new("examples/logs/a.csv"), &cwd),
+            PathBuf::from("examples/logs/a.csv")
+        );
+        assert_eq!(
+            relative_to(Path::new("/var/log/a.csv"), &cwd),
+            PathBuf::from("/var/log/a.csv")
+        );
+    }
+}
