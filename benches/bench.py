@@ -40,6 +40,7 @@ import sys, time, json, duckdb
 path, fmt = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
 con.execute("SET threads = 2")
+con.execute("SET enable_progress_bar = false")
 source = f"read_csv('{path}', header = true)" if fmt == "csv" else f"read_ndjson('{path}')"
 t = time.perf_counter()
 row = con.execute(f'''
@@ -96,6 +97,11 @@ def run(cmd, env=None, stdout=subprocess.PIPE):
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{err.decode()[-2000:]}")
     return wall, usage.ru_maxrss / 1024, out
+
+
+def last_json(output):
+    """The JSON document on the last line of a tool's output (ignoring any progress text)."""
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def slo_counts(output):
@@ -167,7 +173,7 @@ def main():
         counts = {}
         for name, cmd in tools.items():
             _, _, out = run(cmd)
-            counts[name] = slo_counts(out) if name == "slo" else json.loads(out)["counts"]
+            counts[name] = slo_counts(out) if name == "slo" else last_json(out)["counts"]
         if len({tuple(c) for c in counts.values()}) != 1:
             sys.exit(f"tools disagree on {fmt}: {counts}")
         walls = {name: [] for name in tools}
@@ -179,7 +185,7 @@ def main():
                 walls[name].append(wall)
                 memory[name] = max(memory[name], rss)
                 if name != "slo":
-                    queries[name].append(json.loads(out)["query_s"])
+                    queries[name].append(last_json(out)["query_s"])
         med = {name: statistics.median(v) for name, v in walls.items()}
         best_peer = min(("duckdb", "polars"), key=lambda n: med[n])
         print(f"\n{fmt}: {path} ({size:.0f} MB, {args.rows:,} rows); counts agree: {counts['slo']}")

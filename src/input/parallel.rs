@@ -123,6 +123,7 @@ where
             &job_sender,
             &spare_receiver,
             &stop,
+            threads,
         );
         drop(job_sender);
         let sinks: Vec<S> = workers
@@ -164,7 +165,14 @@ fn produce(
     jobs: &std::sync::mpsc::SyncSender<Chunk>,
     spares: &Receiver<Vec<u8>>,
     stop: &AtomicBool,
+    threads: usize,
 ) -> Result<(), (u64, std::io::Error)> {
+    // One being filled, one queued and one being parsed per worker.
+    let mut buffers = Buffers {
+        spares,
+        allocated: 1,
+        limit: 1 + 2 * threads,
+    };
     loop {
         if stop.load(Ordering::Relaxed) {
             return Ok(());
@@ -187,7 +195,7 @@ fn produce(
             // No record ends in the block: read on. A record longer than the limit is still
             // handed over whole at the limit, and its parser reports it as malformed.
             if block.len() > MAX_RECORD_BYTES + CHUNK_BYTES {
-                let chunk = std::mem::replace(&mut block, take_spare(spares));
+                let chunk = std::mem::replace(&mut block, buffers.take());
                 if !send(jobs, chunk, &mut line) {
                     return Ok(());
                 }
@@ -197,7 +205,7 @@ fn produce(
             eof = fill(reader, &mut block, want).map_err(|e| (line, e))?;
             continue;
         };
-        let mut next = take_spare(spares);
+        let mut next = buffers.take();
         next.extend_from_slice(&block[cut..]);
         block.truncate(cut);
         let chunk = std::mem::replace(&mut block, next);
@@ -215,13 +223,31 @@ fn send(jobs: &std::sync::mpsc::SyncSender<Chunk>, bytes: Vec<u8>, line: &mut u6
     jobs.send(Chunk { bytes, first_line }).is_ok()
 }
 
-fn take_spare(spares: &Receiver<Vec<u8>>) -> Vec<u8> {
-    match spares.try_recv() {
-        Ok(mut buffer) => {
-            buffer.clear();
-            buffer
+/// The chunk buffers of one read: at most `limit` are ever allocated, so memory is the same
+/// for a small log and a huge one; past that, the reader waits for a worker to return one.
+struct Buffers<'a> {
+    spares: &'a Receiver<Vec<u8>>,
+    allocated: usize,
+    limit: usize,
+}
+
+impl Buffers<'_> {
+    fn take(&mut self) -> Vec<u8> {
+        let reused = match self.spares.try_recv() {
+            Ok(buffer) => Some(buffer),
+            Err(_) if self.allocated >= self.limit => self.spares.recv().ok(),
+            Err(_) => None,
+        };
+        match reused {
+            Some(mut buffer) => {
+                buffer.clear();
+                buffer
+            }
+            None => {
+                self.allocated += 1;
+                Vec::with_capacity(CHUNK_BYTES + 64 * 1024)
+            }
         }
-        Err(_) => Vec::with_capacity(CHUNK_BYTES + 64 * 1024),
     }
 }
 
@@ -251,6 +277,7 @@ fn work<S: RowSink, F: Fn() -> S>(
             break;
         };
         if stop.load(Ordering::Relaxed) {
+            let _ = spares.try_send(chunk.bytes);
             continue;
         }
         let parsed = match (layout, delimited_parser.as_mut()) {
