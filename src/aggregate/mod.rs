@@ -390,7 +390,7 @@ impl RowSink for Counter<'_> {
                 )
             }),
             _ => Err(format!(
-                "no timestamp: field `{}` is missing or empty",
+                "no timestamp: field `{}` is missing or empty; if the log calls it otherwise, set source.timestamp.field in the spec",
                 plan.fields.paths()[plan.timestamp_slot]
             )),
         };

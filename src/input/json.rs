@@ -41,7 +41,18 @@ pub(super) fn read_lines(
         if text.is_empty() {
             continue;
         }
-        row_from_json(text, fields, &mut values, line, sink)?;
+        // Bytes before the text on its line, so that errors give the column in the file.
+        let skipped = line_buffer.len() - line_buffer.trim_ascii_start().len()
+            + usize::from(line == 1 && line_buffer.trim_ascii_start().starts_with(b"\xef\xbb\xbf"))
+                * 3;
+        row_from_json(
+            text,
+            Start::Column(skipped),
+            fields,
+            &mut values,
+            line,
+            sink,
+        )?;
     }
 }
 
@@ -69,7 +80,7 @@ pub(super) fn read_values(
             Split::Value {
                 line,
                 too_long: false,
-            } => row_from_json(&record, fields, &mut values, line, sink)?,
+            } => row_from_json(&record, Start::Unknown, fields, &mut values, line, sink)?,
             Split::Value {
                 line,
                 too_long: true,
@@ -87,8 +98,46 @@ fn strip_bom(text: &[u8], line: u64) -> &[u8] {
     }
 }
 
+/// Where a JSON value starts on its first line.
+#[derive(Clone, Copy)]
+enum Start {
+    /// After this many bytes (a line of JSON Lines).
+    Column(usize),
+    /// Somewhere in the line (an element of an array).
+    Unknown,
+}
+
+/// Says where in the file serde_json found a problem (it counts from the value's start) and
+/// what it is, without its "at line 1 column 5" suffix.
+fn json_error(e: &serde_json::Error, start: Start, line: u64) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let what = full.strip_suffix(&suffix).unwrap_or(&full);
+    let what = match what {
+        "recursion limit exceeded" => "nested more than 128 levels deep",
+        other => other,
+    };
+    match start {
+        Start::Column(skipped) if e.line() <= 1 => {
+            format!("invalid JSON at column {}: {what}", skipped + e.column())
+        }
+        Start::Unknown if e.line() <= 1 => {
+            format!(
+                "invalid JSON at character {} of the value: {what}",
+                e.column()
+            )
+        }
+        _ => format!(
+            "invalid JSON at line {}, column {}: {what}",
+            line + e.line() as u64 - 1,
+            e.column()
+        ),
+    }
+}
+
 fn row_from_json(
     text: &[u8],
+    start: Start,
     fields: &FieldTable,
     values: &mut RowValues,
     line: u64,
@@ -106,7 +155,7 @@ fn row_from_json(
             };
             return sink.malformed(line, &format!("expected a JSON object, found {kind}"));
         }
-        Err(e) => return sink.malformed(line, &format!("invalid JSON: {e}")),
+        Err(e) => return sink.malformed(line, &json_error(&e, start, line)),
     };
     values.clear();
     for (slot, path) in fields.paths().iter().enumerate() {

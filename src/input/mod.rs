@@ -188,6 +188,61 @@ fn decompress(mut raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Sen
     })
 }
 
+/// Compressions that slo does not undo, by magic bytes, with the command that does.
+const OTHER_COMPRESSIONS: &[(&[u8], &str, &str)] = &[
+    (b"\xfd7zXZ\x00", "xz", "xz -d"),
+    (b"BZh", "bzip2", "bzip2 -d"),
+    (b"\x04\x22\x4d\x18", "lz4", "lz4 -d"),
+    (b"PK\x03\x04", "zip", "unzip"),
+    (b"\x1f\x9d", "compress (.Z)", "uncompress"),
+];
+
+/// Refuses, by its first block, a log that is not UTF-8 text: another compression (named,
+/// with the command that undoes it), UTF-16 text, or binary data (a NUL byte, which no CSV,
+/// TSV or JSON log holds). Reading such a file row by row would only report garbage.
+fn refuse_non_text(input: &LogInput, head: &[u8]) -> Result<(), InputError> {
+    for (magic, name, command) in OTHER_COMPRESSIONS {
+        // bzip2 is "BZh" and a block size digit; a CSV header could start with "BZh".
+        let bzip2_digit = *name != "bzip2" || head.get(3).is_some_and(u8::is_ascii_digit);
+        if head.starts_with(magic) && bzip2_digit {
+            return Err(InputError::at(
+                input,
+                1,
+                format!(
+                    "is compressed with {name}, which slo does not read (only gzip and zstd); \
+                     decompress it first ({command}), or pipe it in: {command} -c FILE | slo report -"
+                ),
+            ));
+        }
+    }
+    let sample = &head[..head.len().min(512)];
+    let utf16 = head.starts_with(b"\xff\xfe")
+        || head.starts_with(b"\xfe\xff")
+        || (sample.len() >= 8
+            && (sample.iter().step_by(2).all(|&b| b == 0)
+                || sample.iter().skip(1).step_by(2).all(|&b| b == 0)));
+    if utf16 {
+        return Err(InputError::at(
+            input,
+            1,
+            "is UTF-16 text; slo reads UTF-8: convert it first (iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8)",
+        ));
+    }
+    if let Some(nul) = memchr::memchr(0, head) {
+        let line = 1 + memchr::memchr_iter(b'\n', &head[..nul]).count() as u64;
+        return Err(InputError::at(
+            input,
+            line,
+            format!(
+                "holds binary data (a NUL byte at byte {}), so it is not a CSV, TSV or JSON log; \
+                 slo reads text logs, plain or compressed with gzip or zstd",
+                nul + 1
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Decides the format of a log: by extension (ignoring `.gz`/`.zst`), then by its first bytes.
 pub fn detect_format(input: &LogInput, reader: &mut dyn BufRead) -> io::Result<InputFormat> {
     if let LogInput::File(path) = input {
@@ -324,10 +379,41 @@ pub fn read_log(
     fields: &FieldTable,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
-    let mut reader = open(input)?;
+    let reader = open(input)?;
+    read_from(input, reader, format, fields, sink)
+}
+
+/// Reads a log held in memory (compressed or not) as [`read_log`] reads a file; rows are
+/// reported as lines of `<stdin>`. For tests, tools and fuzzing.
+pub fn read_bytes(
+    bytes: &[u8],
+    format: InputFormat,
+    fields: &FieldTable,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let input = LogInput::Stdin;
+    let reader = decompress(Box::new(Cursor::new(bytes.to_vec())))
+        .map_err(|e| InputError::new(&input, format!("cannot read: {e}")))?;
+    read_from(&input, reader, format, fields, sink)
+}
+
+fn read_from(
+    input: &LogInput,
+    mut reader: Box<dyn BufRead + Send>,
+    format: InputFormat,
+    fields: &FieldTable,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let cannot_read = |e: io::Error| {
+        InputError::at(
+            input,
+            1,
+            format!("cannot read: {e} (is the file truncated or corrupt?)"),
+        )
+    };
+    refuse_non_text(input, reader.fill_buf().map_err(cannot_read)?)?;
     let format = match format {
-        InputFormat::Auto => detect_format(input, &mut reader)
-            .map_err(|e| InputError::new(input, format!("cannot read: {e}")))?,
+        InputFormat::Auto => detect_format(input, &mut reader).map_err(cannot_read)?,
         other => other,
     };
     match format {

@@ -87,23 +87,52 @@ pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
     let mut seen: HashMap<String, Location> = HashMap::new();
     for file in files {
         set.files.push(file.clone());
-        let text = match read_spec(file) {
-            Ok(text) => text,
-            Err(message) => {
-                errors.push(file_error(file, &message));
-                continue;
-            }
-        };
-        let mut checker = Checker {
-            file,
-            lines: text.lines().collect(),
-            errors: Vec::new(),
-        };
-        let slos = checker.spec_file(&text);
-        for slo in slos {
-            if let Some(first) = seen.get(&slo.name) {
-                checker.errors.push(SpecError {
-                    file: file.clone(),
+        match read_spec(file) {
+            Ok(text) => check_text(file, &text, &mut set, &mut seen, &mut errors),
+            Err(message) => errors.push(file_error(file, &message)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+/// Loads one spec from text already in memory, as if read from `file` (which names it in
+/// errors and anchors its relative `source.paths`). A leading byte order mark is ignored.
+pub fn load_str(file: &Path, text: &str) -> Result<SpecSet, SpecErrors> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut set = SpecSet::default();
+    let mut errors = Vec::new();
+    set.files.push(file.to_path_buf());
+    check_text(file, text, &mut set, &mut HashMap::new(), &mut errors);
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+/// Checks one spec's text, adding its SLOs to `set` (names must be new to `seen`) and its
+/// problems to `errors`.
+fn check_text(
+    file: &Path,
+    text: &str,
+    set: &mut SpecSet,
+    seen: &mut HashMap<String, Location>,
+    errors: &mut Vec<SpecError>,
+) {
+    let mut checker = Checker {
+        file,
+        lines: text.lines().collect(),
+        errors: Vec::new(),
+    };
+    let slos = checker.spec_file(text);
+    for slo in slos {
+        if let Some(first) = seen.get(&slo.name) {
+            checker.errors.push(SpecError {
+                    file: file.to_path_buf(),
                     line: slo.defined_at.line,
                     column: slo.defined_at.column,
                     message: format!(
@@ -111,18 +140,12 @@ pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
                         slo.name
                     ),
                 });
-                continue;
-            }
-            seen.insert(slo.name.clone(), slo.defined_at.clone());
-            set.slos.push(slo);
+            continue;
         }
-        errors.extend(checker.errors);
+        seen.insert(slo.name.clone(), slo.defined_at.clone());
+        set.slos.push(slo);
     }
-    if errors.is_empty() {
-        Ok(set)
-    } else {
-        Err(SpecErrors(errors))
-    }
+    errors.extend(checker.errors);
 }
 
 fn read_spec(file: &Path) -> Result<String, String> {

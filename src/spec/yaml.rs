@@ -136,7 +136,9 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
                 None => {
                     return Err(YamlError {
                         position,
-                        message: "alias refers to an unknown anchor".into(),
+                        message: "this alias refers to no anchor defined before it; define the \
+                                  anchor (&name) before the alias (*name), outside the value it names"
+                            .into(),
                     })
                 }
             },
