@@ -228,6 +228,43 @@ fn a_million_distinct_groups_stop_at_max_groups_with_bounded_memory() {
     small_memory(&run);
 }
 
+#[test]
+fn long_group_values_are_capped_in_all() {
+    let dir = corpus(&[]);
+    dir.write(
+        "groups.yaml",
+        "version: 1\nslos:\n  - name: per-message\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [message]\n    alerts: []\n",
+    );
+    // 80 distinct 1 MiB values: under --max-groups, but 80 MiB of group labels.
+    let mut log = String::with_capacity(81 << 20);
+    log.push_str("timestamp,message,status\n");
+    let filler = "m".repeat(1 << 20);
+    for i in 0..80 {
+        log.push_str(&format!("2026-03-10T10:00:00Z,{i:03}{filler},200\n"));
+    }
+    dir.write("messages.csv", &log);
+    drop(log);
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "groups.yaml",
+        "--at",
+        AT,
+        "-f",
+        "json",
+        "messages.csv",
+    ]);
+    no_panic(&run);
+    run.expect_code(2).stderr_has(
+        "messages.csv:65: SLO per-message: the values of (message) in its 63 groups so far take more than 64 MiB; group by shorter fields (an id rather than a message)",
+    );
+    // The labels are held twice (key and value), with buffers: bounded by the cap, not the file.
+    assert!(
+        run.peak_rss_kib.unwrap_or(0) < 2 * 64 * 1024 + MEMORY_LIMIT_KIB,
+        "{run}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Encoding and binary data
 
@@ -317,7 +354,7 @@ fn truncated_gzip_and_zstd_streams_are_errors() {
         no_panic(&run);
         run.expect_code(2)
             .stderr_has(&format!("error: {name}:"))
-            .stderr_has("is the file truncated or corrupt?");
+            .stderr_has("the file looks truncated or corrupt (gzip -t or zstd -t checks a compressed one), and slo stops rather than report on part of it");
     }
     // Cut inside the header: nothing but the gzip header is left.
     dir.write("header-cut.csv.gz", &gz[..12]);

@@ -25,6 +25,11 @@ use crate::time::{TimestampParser, UnixNanos};
 /// How many malformed rows are reported individually.
 pub const MALFORMED_SHOWN: usize = 5;
 
+/// Most bytes the `group_by` values of one SLO's groups may take in all. With `--max-groups`
+/// this bounds memory whatever the log holds: a million groups of short values fit, ten
+/// thousand groups of megabyte-long values do not.
+pub const MAX_GROUP_BYTES: usize = 64 * 1024 * 1024;
+
 /// What to count, compiled from the SLOs that share one source.
 #[derive(Debug)]
 pub struct Plan {
@@ -162,6 +167,7 @@ impl Plan {
                 .iter()
                 .map(|slo| SloTally {
                     groups: HashMap::new(),
+                    group_bytes: 0,
                     limits: slo.age_limits.clone(),
                     invalid_rows: 0,
                     first_invalid: None,
@@ -236,6 +242,8 @@ pub struct RowProblem {
 #[derive(Debug, Clone)]
 pub struct SloTally {
     groups: HashMap<Box<[u8]>, GroupTally>,
+    /// The length of all group keys.
+    group_bytes: usize,
     limits: Vec<i64>,
     /// Rows invalid for this SLO (in any window).
     pub invalid_rows: u64,
@@ -328,6 +336,7 @@ impl Tally {
                         }
                     }
                     None => {
+                        mine.group_bytes += key.len();
                         mine.groups.insert(key, group);
                     }
                 }
@@ -466,6 +475,20 @@ impl RowSink for Counter<'_> {
                             ),
                         ));
                     }
+                    if tally.group_bytes + self.group_key.len() > MAX_GROUP_BYTES {
+                        return Err(InputError::at(
+                            self.input,
+                            line,
+                            format!(
+                                "SLO {}: the values of ({}) in its {} groups so far take more than {} MiB; group by shorter fields (an id rather than a message)",
+                                slo.name,
+                                slo.group_names.join(", "),
+                                tally.groups.len(),
+                                MAX_GROUP_BYTES >> 20
+                            ),
+                        ));
+                    }
+                    tally.group_bytes += self.group_key.len();
                     let values = decode_group_key(&self.group_key, slo.group_slots.len());
                     tally
                         .groups

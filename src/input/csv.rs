@@ -134,13 +134,7 @@ pub(super) fn read(
         parser,
         line: 1,
     };
-    let read_failed = |line: u64, e: std::io::Error| {
-        InputError::at(
-            input,
-            line,
-            format!("read failed: {e} (is the file truncated or corrupt?)"),
-        )
-    };
+    let read_failed = |line: u64, e: std::io::Error| InputError::read_failed(input, line, &e);
     let mut header = Record {
         bytes: Vec::new(),
         ends: Vec::new(),

@@ -25,13 +25,7 @@ pub(super) fn read_lines(
         let too_long = match read_line_limited(&mut reader, &mut line_buffer) {
             Ok(None) => return Ok(()),
             Ok(Some(too_long)) => too_long,
-            Err(e) => {
-                return Err(InputError::at(
-                    input,
-                    line,
-                    format!("read failed: {e} (is the file truncated or corrupt?)"),
-                ))
-            }
+            Err(e) => return Err(InputError::read_failed(input, line, &e)),
         };
         if too_long {
             sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
@@ -68,13 +62,9 @@ pub(super) fn read_values(
     let mut record = Vec::with_capacity(4096);
     loop {
         record.clear();
-        let next = splitter.next_value(&mut reader, &mut record).map_err(|e| {
-            InputError::at(
-                input,
-                splitter.line,
-                format!("read failed: {e} (is the file truncated or corrupt?)"),
-            )
-        })?;
+        let next = splitter
+            .next_value(&mut reader, &mut record)
+            .map_err(|e| InputError::read_failed(input, splitter.line, &e))?;
         match next {
             Split::End => return Ok(()),
             Split::Value {

@@ -94,6 +94,18 @@ impl InputError {
         }
     }
 
+    /// Reading failed at `line`: a truncated or corrupt file, usually a compressed one.
+    pub fn read_failed(input: &LogInput, line: u64, error: &io::Error) -> InputError {
+        InputError::at(
+            input,
+            line,
+            format!(
+                "read failed: {error}; the file looks truncated or corrupt (gzip -t or zstd -t \
+                 checks a compressed one), and slo stops rather than report on part of it"
+            ),
+        )
+    }
+
     /// An error at one line of a log.
     pub fn at(input: &LogInput, line: u64, message: impl Into<String>) -> InputError {
         InputError {
@@ -404,13 +416,7 @@ fn read_from(
     fields: &FieldTable,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
-    let cannot_read = |e: io::Error| {
-        InputError::at(
-            input,
-            1,
-            format!("cannot read: {e} (is the file truncated or corrupt?)"),
-        )
-    };
+    let cannot_read = |e: io::Error| InputError::read_failed(input, 1, &e);
     refuse_non_text(input, reader.fill_buf().map_err(cannot_read)?)?;
     let format = match format {
         InputFormat::Auto => detect_format(input, &mut reader).map_err(cannot_read)?,
