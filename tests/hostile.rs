@@ -160,7 +160,7 @@ fn ragged_rows_are_malformed_with_their_line() {
     let run = report(&dir, &["ragged.csv"]);
     assert_eq!(accounting(&run), [3, 2, 0, 0, 1]);
     run.stderr_has("ragged.csv:2: malformed row skipped: 3 fields where the header has 2")
-        .stderr_has("ragged.csv:3: malformed row skipped: 1 fields where the header has 2");
+        .stderr_has("ragged.csv:3: malformed row skipped: 1 field where the header has 2");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ fn a_ten_megabyte_line_is_one_row_and_memory_stays_small() {
     let run = report(&dir, &["big-line.csv"]);
     assert_eq!(accounting(&run), [3, 1, 0, 0, 2]);
     assert_eq!(api(&run), [2, 1, 1, 0]);
-    run.stderr_has("big-line.csv:3: malformed row skipped: 1 fields where the header has 3");
+    run.stderr_has("big-line.csv:3: malformed row skipped: 1 field where the header has 3");
 
     // The same in JSON Lines, with the huge value where the SLO looks.
     let log = format!(
@@ -320,16 +320,29 @@ fn a_binary_file_is_refused() {
             .stderr_has(": holds binary data (a NUL byte at byte ")
             .stderr_has("so it is not a CSV, TSV or JSON log");
     }
+    // An endless stream of zeros is refused at its first block, not read forever.
+    #[cfg(target_os = "linux")]
+    report(&dir, &["/dev/zero"])
+        .expect_code(2)
+        .stderr_has("error: /dev/zero:1: holds binary data (a NUL byte at byte 1)");
     // Text in UTF-16 is binary to a UTF-8 reader; say how to convert it.
     let utf16: Vec<u8> = "\u{feff}timestamp,status\n2026-03-10T10:00:00Z,200\n"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
         .collect();
     dir.write("utf16.csv", &utf16);
-    report(&dir, &["utf16.csv"])
-        .expect_code(2)
-        .stderr_has("utf16.csv:1: is UTF-16 text")
-        .stderr_has("iconv -f UTF-16 -t UTF-8");
+    dir.write("utf16-be-without-bom.csv", {
+        let text = "timestamp,status\n2026-03-10T10:00:00Z,200\n";
+        text.encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect::<Vec<u8>>()
+    });
+    for name in ["utf16.csv", "utf16-be-without-bom.csv"] {
+        report(&dir, &[name])
+            .expect_code(2)
+            .stderr_has(&format!("{name}:1: is UTF-16 text"))
+            .stderr_has("iconv -f UTF-16 -t UTF-8");
+    }
     // Other compressions are named.
     dir.write("log.csv.xz", b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46");
     report(&dir, &["log.csv.xz"])

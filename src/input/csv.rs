@@ -212,8 +212,9 @@ pub(super) fn read(
             sink.malformed(
                 record.line,
                 &format!(
-                    "{} fields where the header has {}",
+                    "{} field{} where the header has {}",
                     record.fields(),
+                    if record.fields() == 1 { "" } else { "s" },
                     names.len()
                 ),
             )?;
@@ -290,7 +291,7 @@ mod tests {
         );
         assert_eq!(
             sink.malformed,
-            vec![(7, "1 fields where the header has 2".to_string())]
+            vec![(7, "1 field where the header has 2".to_string())]
         );
     }
 

@@ -227,12 +227,13 @@ fn refuse_non_text(input: &LogInput, head: &[u8]) -> Result<(), InputError> {
             ));
         }
     }
-    let sample = &head[..head.len().min(512)];
+    // UTF-16 without a byte order mark: ASCII text has a NUL in every other byte, and only there.
+    let sample = &head[..head.len().min(512) & !1];
+    let lane = |start: usize| sample.iter().skip(start).step_by(2);
+    let nul_lane = |start: usize| lane(start).all(|&b| b == 0) && lane(1 - start).all(|&b| b != 0);
     let utf16 = head.starts_with(b"\xff\xfe")
         || head.starts_with(b"\xfe\xff")
-        || (sample.len() >= 8
-            && (sample.iter().step_by(2).all(|&b| b == 0)
-                || sample.iter().skip(1).step_by(2).all(|&b| b == 0)));
+        || (sample.len() >= 8 && (nul_lane(0) || nul_lane(1)));
     if utf16 {
         return Err(InputError::at(
             input,
@@ -461,6 +462,31 @@ mod tests {
         assert_eq!(detect("a\tb\n1\t2\n"), InputFormat::Tsv);
         assert_eq!(detect("a,b\n1,2\n"), InputFormat::Csv);
         assert_eq!(detect("\u{feff}{\"a\":1}"), InputFormat::Jsonl);
+    }
+
+    #[test]
+    fn text_is_told_from_binary_utf16_and_other_compressions() {
+        let input = LogInput::Stdin;
+        let refused = |head: &[u8]| {
+            refuse_non_text(&input, head)
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default()
+        };
+        for text in [
+            &b""[..],
+            b"timestamp,status\n",
+            b"BZhx,y\n1,2\n",
+            b"{\"a\": 1}\n",
+        ] {
+            assert_eq!(refused(text), "", "{text:?}");
+        }
+        assert!(refused(b"BZh91AY&SY").contains("bzip2"));
+        assert!(refused(b"\xfd7zXZ\x00\x00").contains("xz -d"));
+        assert!(refused(b"t\x00s\x00,\x00x\x00\n\x00").contains("UTF-16"));
+        assert!(refused(b"\x00t\x00s\x00,\x00x\x00\n").contains("UTF-16"));
+        assert!(refused(&[0u8; 64]).contains("NUL byte at byte 1"));
+        assert!(refused(b"a,b\n1,\x002\n").contains("NUL byte at byte 7"));
     }
 
     #[test]
