@@ -1,4 +1,5 @@
-//! CSV and TSV reader, through counting and evaluation. The first byte picks the format.
+//! CSV and TSV reader, through counting and evaluation. The first byte picks the
+//! format and where the log is cut in two for the splitting check.
 #![no_main]
 
 mod common;
@@ -16,4 +17,5 @@ fuzz_target!(|data: &[u8]| {
         _ => InputFormat::Auto,
     };
     common::count_and_check(log, format);
+    common::split_and_check(log, format, first / 3);
 });

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use slo::aggregate::Plan;
+use slo::aggregate::{Plan, Tally};
 use slo::evaluate::{evaluate_slo, needs};
 use slo::input::{read_bytes, InputFormat};
 use slo::spec::{load_str, Slo};
@@ -41,20 +41,38 @@ fn setup() -> &'static (Vec<Slo>, Plan) {
     })
 }
 
-/// Reads `log`, counts it, evaluates it, and checks that every row is accounted for.
-pub fn count_and_check(log: &[u8], format: InputFormat) {
-    let (slos, plan) = setup();
+/// Counts `parts` one after another into one tally, as `slo report A B` does.
+fn count(parts: &[&[u8]], format: InputFormat) -> Option<Tally> {
+    let (_, plan) = setup();
     let mut tally = plan.tally();
     let input = slo::input::LogInput::Stdin;
-    let read = read_bytes(
-        log,
-        format,
-        plan.fields(),
-        &mut plan.counter(&input, &mut tally),
-    );
-    if read.is_err() {
-        return;
+    for part in parts {
+        let mut counter = plan.counter(&input, &mut tally);
+        read_bytes(part, format, plan.fields(), &mut counter).ok()?;
     }
+    Some(tally)
+}
+
+/// The row accounting and every result, for comparing two tallies.
+fn summary(tally: &Tally) -> String {
+    let (slos, _) = setup();
+    let c = &tally.inputs;
+    let mut text = format!(
+        "{} {} {} {} {} {:?}\n",
+        c.rows, c.malformed, c.outside_windows, c.unselected, c.matched, c.latest
+    );
+    for (slo, slo_tally) in slos.iter().zip(&tally.slos) {
+        text.push_str(&format!("{:?}\n", evaluate_slo(slo, slo_tally, AT)));
+    }
+    text
+}
+
+/// Reads `log`, counts it, evaluates it, and checks that every row is accounted for.
+pub fn count_and_check(log: &[u8], format: InputFormat) {
+    let (slos, _) = setup();
+    let Some(tally) = count(&[log], format) else {
+        return;
+    };
     let c = &tally.inputs;
     assert_eq!(
         c.rows,
@@ -69,4 +87,55 @@ pub fn count_and_check(log: &[u8], format: InputFormat) {
             }
         }
     }
+}
+
+/// Cuts the log after its `seed`-th line end (modulo their number) into two files, as a user
+/// splitting a log would (a CSV part gets the header again), and checks that reading both
+/// counts exactly what reading the whole does.
+pub fn split_and_check(log: &[u8], format: InputFormat, seed: u8) {
+    let line_ends: Vec<usize> = log
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    let Some(&first_end) = line_ends.first() else {
+        return;
+    };
+    let cut = line_ends[usize::from(seed) % line_ends.len()] + 1;
+    let (head, tail) = log.split_at(cut);
+    let tail: Vec<u8> = match format {
+        InputFormat::Csv | InputFormat::Tsv => {
+            // Only where raw line ends are record ends: no quoting, and a plain header line.
+            let header = &log[..first_end];
+            let header = header.strip_suffix(b"\r").unwrap_or(header);
+            if (format == InputFormat::Csv && log.contains(&b'"'))
+                || header.is_empty()
+                || header.contains(&b'\r')
+            {
+                return;
+            }
+            [&log[..=first_end], tail].concat()
+        }
+        InputFormat::Jsonl => {
+            // A byte order mark is read only at the start of a file.
+            if tail.starts_with(b"\xef\xbb\xbf") {
+                return;
+            }
+            tail.to_vec()
+        }
+        _ => return,
+    };
+    let Some(whole) = count(&[log], format) else {
+        return;
+    };
+    // The second part may start with bytes that look like a compressed stream.
+    let Some(parts) = count(&[head, &tail], format) else {
+        return;
+    };
+    assert_eq!(
+        summary(&whole),
+        summary(&parts),
+        "cutting the log at byte {cut} changed the report"
+    );
 }
