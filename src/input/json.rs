@@ -31,14 +31,20 @@ pub(super) fn read_lines(
             sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
             continue;
         }
-        let text = strip_bom(line_buffer.trim_ascii(), line);
+        // A byte order mark counts only at the very start of the file, as in CSV and JSON
+        // arrays: anywhere else it is text (so cutting a log in two never changes a row).
+        let raw = match line {
+            1 => line_buffer
+                .strip_prefix(b"\xef\xbb\xbf")
+                .unwrap_or(&line_buffer),
+            _ => &line_buffer[..],
+        };
+        let text = raw.trim_ascii();
         if text.is_empty() {
             continue;
         }
         // Bytes before the text on its line, so that errors give the column in the file.
-        let skipped = line_buffer.len() - line_buffer.trim_ascii_start().len()
-            + usize::from(line == 1 && line_buffer.trim_ascii_start().starts_with(b"\xef\xbb\xbf"))
-                * 3;
+        let skipped = raw.len() - raw.trim_ascii_start().len();
         row_from_json(
             text,
             Start::Column(skipped),
@@ -77,14 +83,6 @@ pub(super) fn read_values(
             } => sink.malformed(line, &format!("value longer than {MAX_RECORD_BYTES} bytes"))?,
             Split::Garbage { line, reason } => sink.malformed(line, reason)?,
         }
-    }
-}
-
-fn strip_bom(text: &[u8], line: u64) -> &[u8] {
-    if line == 1 {
-        text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text)
-    } else {
-        text
     }
 }
 
@@ -448,6 +446,24 @@ mod tests {
             vec![3, 5, 6]
         );
         assert!(sink.malformed[0].1.contains("found an array"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_counts_only_at_the_start_of_the_file() {
+        // Found by fuzzing: a mark after blank space on line 1 made it a blank line there but
+        // a malformed row on any other line, so cutting a log in two changed the counts.
+        let sink = lines("\u{feff}{\"a\": 1}\n \u{feff}\n");
+        assert_eq!(sink.rows.len(), 1);
+        assert_eq!(
+            sink.malformed.iter().map(|m| m.0).collect::<Vec<_>>(),
+            vec![2]
+        );
+        let sink = lines(" \u{feff}\n{\"a\": 1}\n");
+        assert_eq!(sink.rows.len(), 1);
+        assert_eq!(
+            sink.malformed.iter().map(|m| m.0).collect::<Vec<_>>(),
+            vec![1]
+        );
     }
 
     #[test]
