@@ -348,7 +348,7 @@ fn a_binary_file_is_refused() {
     report(&dir, &["log.csv.xz"])
         .expect_code(2)
         .stderr_has("log.csv.xz:1: is compressed with xz")
-        .stderr_has("xz -d");
+        .stderr_has("decompress it first (xz -d log.csv.xz), or pipe it in: xz -dc log.csv.xz | slo report -");
 }
 
 // ---------------------------------------------------------------------------------------------

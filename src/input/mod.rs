@@ -200,20 +200,21 @@ fn decompress(mut raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Sen
     })
 }
 
-/// Compressions that slo does not undo, by magic bytes, with the command that does.
-const OTHER_COMPRESSIONS: &[(&[u8], &str, &str)] = &[
-    (b"\xfd7zXZ\x00", "xz", "xz -d"),
-    (b"BZh", "bzip2", "bzip2 -d"),
-    (b"\x04\x22\x4d\x18", "lz4", "lz4 -d"),
-    (b"PK\x03\x04", "zip", "unzip"),
-    (b"\x1f\x9d", "compress (.Z)", "uncompress"),
+/// Compressions that slo does not undo, by magic bytes, with the commands that decompress a
+/// file and write it to standard output.
+const OTHER_COMPRESSIONS: &[(&[u8], &str, &str, &str)] = &[
+    (b"\xfd7zXZ\x00", "xz", "xz -d", "xz -dc"),
+    (b"BZh", "bzip2", "bzip2 -d", "bzip2 -dc"),
+    (b"\x04\x22\x4d\x18", "lz4", "lz4 -d", "lz4 -dc"),
+    (b"PK\x03\x04", "zip", "unzip", "unzip -p"),
+    (b"\x1f\x9d", "compress (.Z)", "uncompress", "uncompress -c"),
 ];
 
 /// Refuses, by its first block, a log that is not UTF-8 text: another compression (named,
 /// with the command that undoes it), UTF-16 text, or binary data (a NUL byte, which no CSV,
 /// TSV or JSON log holds). Reading such a file row by row would only report garbage.
 fn refuse_non_text(input: &LogInput, head: &[u8]) -> Result<(), InputError> {
-    for (magic, name, command) in OTHER_COMPRESSIONS {
+    for (magic, name, decompress, to_stdout) in OTHER_COMPRESSIONS {
         // bzip2 is "BZh" and a block size digit; a CSV header could start with "BZh".
         let bzip2_digit = *name != "bzip2" || head.get(3).is_some_and(u8::is_ascii_digit);
         if head.starts_with(magic) && bzip2_digit {
@@ -222,7 +223,8 @@ fn refuse_non_text(input: &LogInput, head: &[u8]) -> Result<(), InputError> {
                 1,
                 format!(
                     "is compressed with {name}, which slo does not read (only gzip and zstd); \
-                     decompress it first ({command}), or pipe it in: {command} -c FILE | slo report -"
+                     decompress it first ({decompress} {input}), or pipe it in: \
+                     {to_stdout} {input} | slo report -"
                 ),
             ));
         }
@@ -238,7 +240,7 @@ fn refuse_non_text(input: &LogInput, head: &[u8]) -> Result<(), InputError> {
         return Err(InputError::at(
             input,
             1,
-            "is UTF-16 text; slo reads UTF-8: convert it first (iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8)",
+            format!("is UTF-16 text; slo reads UTF-8: convert it first (iconv -f UTF-16 -t UTF-8 {input} > {input}.utf8)"),
         ));
     }
     if let Some(nul) = memchr::memchr(0, head) {
