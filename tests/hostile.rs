@@ -281,6 +281,49 @@ fn invalid_utf8_in_fields_is_kept_as_bytes() {
 }
 
 #[test]
+fn invalid_utf8_group_values_that_print_alike_are_one_group() {
+    // Found by fuzzing: `caf\xe9` and `caf\xff` both print as `caf\u{fffd}`, and were two
+    // results with the same label, in an order that changed from run to run.
+    let dir = corpus(&[]);
+    dir.write(
+        "groups.yaml",
+        "version: 1\nslos:\n  - name: per-route\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n    alerts: []\n",
+    );
+    dir.write(
+        "routes.csv",
+        b"timestamp,route,status\n2026-03-10T10:00:00Z,caf\xe9,200\n2026-03-10T10:00:01Z,caf\xff,500\n2026-03-10T10:00:02Z,cafe,200\n",
+    );
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "groups.yaml",
+        "--at",
+        AT,
+        "-f",
+        "json",
+        "routes.csv",
+    ]);
+    assert_eq!(accounting(&run), [3, 0, 0, 0, 3]);
+    let report = run.json();
+    let groups: Vec<(String, u64)> = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            (
+                r["group"]["route"].as_str().unwrap_or("").to_string(),
+                r["total"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [("cafe".to_string(), 1), ("caf\u{fffd}".to_string(), 2)],
+        "{run}"
+    );
+}
+
+#[test]
 fn invalid_utf8_in_the_header() {
     let dir = corpus(&[
         "invalid-utf8-header.csv",

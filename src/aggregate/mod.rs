@@ -437,10 +437,14 @@ impl RowSink for Counter<'_> {
             for &slot in &slo.group_slots {
                 match row.value(slot) {
                     FieldValue::Scalar(value) => {
+                        // Groups are told apart by their labels as printed: values that are
+                        // not UTF-8 and print alike (with U+FFFD) are one group, not several
+                        // results with the same label in an arbitrary order.
+                        let value = String::from_utf8_lossy(value);
                         self.group_key.push(1);
                         self.group_key
                             .extend_from_slice(&(value.len() as u64).to_le_bytes());
-                        self.group_key.extend_from_slice(value);
+                        self.group_key.extend_from_slice(value.as_bytes());
                     }
                     _ => self.group_key.push(0),
                 }
