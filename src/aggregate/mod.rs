@@ -27,6 +27,11 @@ use crate::time::{MinuteCache, TimestampParser, UnixNanos};
 /// How many malformed rows are reported individually.
 pub const MALFORMED_SHOWN: usize = 5;
 
+/// Most bytes the `group_by` values of one SLO's groups may take in all. With `--max-groups`
+/// this bounds memory whatever the log holds: a million groups of short values fit, ten
+/// thousand groups of megabyte-long values do not.
+pub const MAX_GROUP_BYTES: usize = 64 * 1024 * 1024;
+
 /// What to count, compiled from the SLOs that share one source.
 #[derive(Debug)]
 pub struct Plan {
@@ -165,6 +170,7 @@ impl Plan {
                 .map(|slo| SloTally {
                     groups: FxHashMap::default(),
                     ungrouped: None,
+                    group_bytes: 0,
                     limits: slo.age_limits.clone(),
                     invalid_rows: 0,
                     first_invalid: None,
@@ -246,6 +252,8 @@ pub struct SloTally {
     groups: FxHashMap<Box<[u8]>, GroupTally>,
     /// The one group of an SLO without `group_by`, kept out of the map: no hashing per row.
     ungrouped: Option<GroupTally>,
+    /// The length of all group keys.
+    group_bytes: usize,
     limits: Vec<i64>,
     /// Rows invalid for this SLO (in any window).
     pub invalid_rows: u64,
@@ -317,6 +325,37 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Checks the group limits on merged counts: threads count into tallies of their own, each
+    /// within the limits, so their sum is checked again here.
+    pub fn check_limits(&self, plan: &Plan, input: &LogInput) -> Result<(), InputError> {
+        for (tally, slo) in self.slos.iter().zip(&plan.slos) {
+            if tally.groups.len() > plan.max_groups {
+                return Err(InputError::new(
+                    input,
+                    format!(
+                        "SLO {} has more than {} distinct groups of ({}); group by fewer or coarser fields, or raise --max-groups",
+                        slo.name,
+                        plan.max_groups,
+                        slo.group_names.join(", ")
+                    ),
+                ));
+            }
+            if tally.group_bytes > MAX_GROUP_BYTES {
+                return Err(InputError::new(
+                    input,
+                    format!(
+                        "SLO {}: the values of ({}) in its {} groups take more than {} MiB; group by shorter fields (an id rather than a message)",
+                        slo.name,
+                        slo.group_names.join(", "),
+                        tally.groups.len(),
+                        MAX_GROUP_BYTES >> 20
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Adds the counts of another tally of the same plan.
     pub fn merge(&mut self, other: Tally) {
         let inputs = &mut self.inputs;
@@ -351,6 +390,7 @@ impl Tally {
                 match mine.groups.get_mut(&key) {
                     Some(existing) => existing.add(&group),
                     None => {
+                        mine.group_bytes += key.len();
                         mine.groups.insert(key, group);
                     }
                 }
@@ -421,7 +461,7 @@ impl RowSink for Counter<'_> {
                 )
             }),
             _ => Err(format!(
-                "no timestamp: field `{}` is missing or empty",
+                "no timestamp: field `{}` is missing or empty; if the log calls it otherwise, set source.timestamp.field in the spec",
                 plan.fields.paths()[plan.timestamp_slot]
             )),
         };
@@ -459,10 +499,14 @@ impl RowSink for Counter<'_> {
             for &slot in &slo.group_slots {
                 match row.value(slot) {
                     FieldValue::Scalar(value) => {
+                        // Groups are told apart by their labels as printed: values that are
+                        // not UTF-8 and print alike (with U+FFFD) are one group, not several
+                        // results with the same label in an arbitrary order.
+                        let value = String::from_utf8_lossy(value);
                         self.group_key.push(1);
                         self.group_key
                             .extend_from_slice(&(value.len() as u64).to_le_bytes());
-                        self.group_key.extend_from_slice(value);
+                        self.group_key.extend_from_slice(value.as_bytes());
                     }
                     _ => self.group_key.push(0),
                 }
@@ -512,6 +556,20 @@ impl RowSink for Counter<'_> {
                             ),
                         ));
                     }
+                    if tally.group_bytes + self.group_key.len() > MAX_GROUP_BYTES {
+                        return Err(InputError::at(
+                            self.input,
+                            line,
+                            format!(
+                                "SLO {}: the values of ({}) in its {} groups so far take more than {} MiB; group by shorter fields (an id rather than a message)",
+                                slo.name,
+                                slo.group_names.join(", "),
+                                tally.groups.len(),
+                                MAX_GROUP_BYTES >> 20
+                            ),
+                        ));
+                    }
+                    tally.group_bytes += self.group_key.len();
                     let values = decode_group_key(&self.group_key, slo.group_slots.len());
                     tally
                         .groups

@@ -146,6 +146,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
             for counter in counters {
                 tally.merge(counter.into_inner().into_tally());
             }
+            tally.check_limits(&plan, log)?;
             summary.files.push(log.to_string());
         }
         warnings.extend(row_warnings(&pass.slos, &tally));

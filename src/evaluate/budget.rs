@@ -180,5 +180,37 @@ mod tests {
             prop_assert!(more.consumed.unwrap() >= fewer.consumed.unwrap());
             prop_assert!(!fewer.exhausted || more.exhausted);
         }
+
+        #[test]
+        fn more_good_events_never_consume_more(total in 1u64..1_000_000, bad in 0u64..1_000_000, o in objectives()) {
+            let bad = bad.min(total);
+            let before = budget(total, total - bad, &o);
+            let after = budget(total + 1, total + 1 - bad, &o);
+            prop_assert!(after.consumed.unwrap() <= before.consumed.unwrap());
+            prop_assert!(after.sli.unwrap() >= before.sli.unwrap());
+            prop_assert!(!after.exhausted || before.exhausted);
+        }
+
+        /// Totals whose allowed bad events are a whole number `k`: `k` bad events spend the
+        /// budget exactly (consumed 1, remaining 0, exhausted) and `k − 1` leave some.
+        #[test]
+        fn the_exact_boundary_is_exhausted_at_every_objective(o in objectives(), multiple in 1u64..200) {
+            let d = o.denominator();
+            let n = o.numerator();
+            let (mut a, mut b) = (d, d - n);
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            let total = u64::try_from(d / a).unwrap() * multiple;
+            let allowed = u64::try_from((d - n) * u128::from(total) / d).unwrap();
+            prop_assert_eq!(u128::from(allowed) * d, (d - n) * u128::from(total));
+            let spent = budget(total, total - allowed, &o);
+            prop_assert!(spent.exhausted);
+            prop_assert_eq!(spent.consumed, Some(1.0));
+            prop_assert_eq!(spent.remaining, Some(0.0));
+            let left = budget(total, total - (allowed - 1), &o);
+            prop_assert!(!left.exhausted);
+            prop_assert!(left.remaining.unwrap() > 0.0);
+        }
     }
 }

@@ -174,10 +174,14 @@ fn empty_record() -> Record {
 }
 
 fn read_failed(input: &LogInput, line: u64, e: std::io::Error) -> InputError {
-    InputError::at(
-        input,
-        line,
-        format!("read failed: {e} (is the file truncated or corrupt?)"),
+    InputError::read_failed(input, line, &e)
+}
+
+/// "1 field where the header has 3", "2 fields where …".
+fn ragged(fields: usize, columns: usize) -> String {
+    format!(
+        "{fields} field{} where the header has {columns}",
+        if fields == 1 { "" } else { "s" }
     )
 }
 
@@ -285,14 +289,7 @@ fn emit_record(
         return Ok(());
     }
     if record.fields() != header.columns {
-        return sink.malformed(
-            record.line,
-            &format!(
-                "{} fields where the header has {}",
-                record.fields(),
-                header.columns
-            ),
-        );
+        return sink.malformed(record.line, &ragged(record.fields(), header.columns));
     }
     values.clear();
     for (slot, column) in header.column_of_slot.iter().enumerate() {
@@ -408,10 +405,7 @@ impl ChunkParser {
             self.values.clear();
             match split_line(text, self.delimiter, self.quoting, header, &mut self.values) {
                 Some(fields) if fields == header.columns => sink.row(&self.values, line)?,
-                Some(fields) => sink.malformed(
-                    line,
-                    &format!("{fields} fields where the header has {}", header.columns),
-                )?,
+                Some(fields) => sink.malformed(line, &ragged(fields, header.columns))?,
                 None => {
                     // A quoted field runs past the line end, or quotes are used unusually:
                     // the full parser reads the record, however many lines it spans.
@@ -580,7 +574,7 @@ mod tests {
         );
         assert_eq!(
             sink.malformed,
-            vec![(7, "1 fields where the header has 2".to_string())]
+            vec![(7, "1 field where the header has 2".to_string())]
         );
     }
 

@@ -24,23 +24,27 @@ pub(super) fn read_lines(
         let too_long = match read_line_limited(&mut reader, &mut line_buffer) {
             Ok(None) => return Ok(()),
             Ok(Some(too_long)) => too_long,
-            Err(e) => {
-                return Err(InputError::at(
-                    input,
-                    line,
-                    format!("read failed: {e} (is the file truncated or corrupt?)"),
-                ))
-            }
+            Err(e) => return Err(InputError::read_failed(input, line, &e)),
         };
         if too_long {
             sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
             continue;
         }
-        let text = strip_bom(line_buffer.trim_ascii(), line);
+        // A byte order mark counts only at the very start of the file, as in CSV and JSON
+        // arrays: anywhere else it is text (so cutting a log in two never changes a row).
+        let raw = match line {
+            1 => line_buffer
+                .strip_prefix(b"\xef\xbb\xbf")
+                .unwrap_or(&line_buffer),
+            _ => &line_buffer[..],
+        };
+        let text = raw.trim_ascii();
         if text.is_empty() {
             continue;
         }
-        rows.row(text, line, sink)?;
+        // Bytes before the text on its line, so that errors give the column in the file.
+        let skipped = raw.len() - raw.trim_ascii_start().len();
+        rows.row(text, Start::Column(skipped), line, sink)?;
     }
 }
 
@@ -56,19 +60,15 @@ pub(super) fn read_values(
     let mut record = Vec::with_capacity(4096);
     loop {
         record.clear();
-        let next = splitter.next_value(&mut reader, &mut record).map_err(|e| {
-            InputError::at(
-                input,
-                splitter.line,
-                format!("read failed: {e} (is the file truncated or corrupt?)"),
-            )
-        })?;
+        let next = splitter
+            .next_value(&mut reader, &mut record)
+            .map_err(|e| InputError::read_failed(input, splitter.line, &e))?;
         match next {
             Split::End => return Ok(()),
             Split::Value {
                 line,
                 too_long: false,
-            } => rows.row(&record, line, sink)?,
+            } => rows.row(&record, Start::Unknown, line, sink)?,
             Split::Value {
                 line,
                 too_long: true,
@@ -78,11 +78,24 @@ pub(super) fn read_values(
     }
 }
 
-fn strip_bom(text: &[u8], line: u64) -> &[u8] {
-    if line == 1 {
-        text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text)
-    } else {
-        text
+/// Where a JSON value starts on its line.
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    /// After this many bytes (a line of JSON Lines).
+    Column(usize),
+    /// Somewhere in the line (an element of an array).
+    Unknown,
+}
+
+/// Says what is wrong with a JSON text and where: the column in the file when known.
+fn json_error(reason: &str, at: usize, start: Start) -> String {
+    if reason.starts_with("expected a JSON object") {
+        return reason.to_string();
+    }
+    let what = reason.strip_prefix("invalid JSON: ").unwrap_or(reason);
+    match start {
+        Start::Column(skipped) => format!("invalid JSON at column {}: {what}", skipped + at + 1),
+        Start::Unknown => format!("invalid JSON at character {} of the value: {what}", at + 1),
     }
 }
 
@@ -104,10 +117,16 @@ impl JsonRows {
     }
 
     /// Reads one JSON object starting on `line` and hands it to `sink`.
-    fn row(&mut self, text: &[u8], line: u64, sink: &mut impl RowSink) -> Result<(), InputError> {
+    fn row(
+        &mut self,
+        text: &[u8],
+        start: Start,
+        line: u64,
+        sink: &mut impl RowSink,
+    ) -> Result<(), InputError> {
         match read_object(text, &self.keys, &mut self.values, &mut self.key_buffer) {
             Ok(()) => sink.row(&self.values, line),
-            Err(reason) => sink.malformed(line, reason),
+            Err((reason, at)) => sink.malformed(line, &json_error(reason, at, start)),
         }
     }
 
@@ -121,16 +140,22 @@ impl JsonRows {
         let mut start = 0;
         let ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
         for (line, end) in (first_line..).zip(ends) {
-            let text = &chunk[start..end];
+            let raw = &chunk[start..end];
             start = end + 1;
-            let text = strip_bom(text.trim_ascii(), line);
+            // A byte order mark counts only at the very start of the file.
+            let raw = match line {
+                1 => raw.strip_prefix(b"\xef\xbb\xbf").unwrap_or(raw),
+                _ => raw,
+            };
+            let text = raw.trim_ascii();
             if text.is_empty() {
                 continue;
             }
             if text.len() > MAX_RECORD_BYTES {
                 sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
             } else {
-                self.row(text, line, sink)?;
+                let skipped = raw.len() - raw.trim_ascii_start().len();
+                self.row(text, Start::Column(skipped), line, sink)?;
             }
         }
         Ok(())
@@ -417,6 +442,24 @@ mod tests {
             vec![3, 5, 6]
         );
         assert!(sink.malformed[0].1.contains("found an array"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_counts_only_at_the_start_of_the_file() {
+        // Found by fuzzing: a mark after blank space on line 1 made it a blank line there but
+        // a malformed row on any other line, so cutting a log in two changed the counts.
+        let sink = lines("\u{feff}{\"a\": 1}\n \u{feff}\n");
+        assert_eq!(sink.rows.len(), 1);
+        assert_eq!(
+            sink.malformed.iter().map(|m| m.0).collect::<Vec<_>>(),
+            vec![2]
+        );
+        let sink = lines(" \u{feff}\n{\"a\": 1}\n");
+        assert_eq!(sink.rows.len(), 1);
+        assert_eq!(
+            sink.malformed.iter().map(|m| m.0).collect::<Vec<_>>(),
+            vec![1]
+        );
     }
 
     #[test]

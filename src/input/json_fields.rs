@@ -110,13 +110,14 @@ struct Scanner<'a> {
     key: Vec<u8>,
 }
 
-/// Reads one JSON object (with nothing else but whitespace around it) into `values`.
+/// Reads one JSON object (with nothing else but whitespace around it) into `values`; on
+/// error, says what is wrong and at which byte of `text`.
 pub(super) fn read_object(
     text: &[u8],
     keys: &KeyTree,
     values: &mut RowValues,
     key_buffer: &mut Vec<u8>,
-) -> Scan<()> {
+) -> Result<(), (&'static str, usize)> {
     values.clear();
     let mut scanner = Scanner {
         text,
@@ -141,7 +142,7 @@ pub(super) fn read_object(
         _ => Err("invalid JSON: expected an object"),
     };
     *key_buffer = scanner.key;
-    result
+    result.map_err(|reason| (reason, scanner.at))
 }
 
 impl Scanner<'_> {
@@ -436,7 +437,7 @@ mod tests {
         let table = table();
         let keys = KeyTree::new(&table);
         let mut values = RowValues::new(3);
-        read_object(text.as_bytes(), &keys, &mut values, &mut Vec::new())?;
+        read_object(text.as_bytes(), &keys, &mut values, &mut Vec::new()).map_err(|e| e.0)?;
         Ok((0..3)
             .map(|slot| match values.value(slot) {
                 FieldValue::Scalar(s) => String::from_utf8_lossy(s).into_owned(),

@@ -98,6 +98,18 @@ impl InputError {
         }
     }
 
+    /// Reading failed at `line`: a truncated or corrupt file, usually a compressed one.
+    pub fn read_failed(input: &LogInput, line: u64, error: &io::Error) -> InputError {
+        InputError::at(
+            input,
+            line,
+            format!(
+                "read failed: {error}; the file looks truncated or corrupt (gzip -t or zstd -t \
+                 checks a compressed one), and slo stops rather than report on part of it"
+            ),
+        )
+    }
+
     /// An error at one line of a log.
     pub fn at(input: &LogInput, line: u64, message: impl Into<String>) -> InputError {
         InputError {
@@ -190,6 +202,64 @@ fn decompress(mut raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Sen
         )),
         _ => Box::new(BufReader::with_capacity(BUFFER_BYTES, whole)),
     })
+}
+
+/// Compressions that slo does not undo, by magic bytes, with the commands that decompress a
+/// file and write it to standard output.
+const OTHER_COMPRESSIONS: &[(&[u8], &str, &str, &str)] = &[
+    (b"\xfd7zXZ\x00", "xz", "xz -d", "xz -dc"),
+    (b"BZh", "bzip2", "bzip2 -d", "bzip2 -dc"),
+    (b"\x04\x22\x4d\x18", "lz4", "lz4 -d", "lz4 -dc"),
+    (b"PK\x03\x04", "zip", "unzip", "unzip -p"),
+    (b"\x1f\x9d", "compress (.Z)", "uncompress", "uncompress -c"),
+];
+
+/// Refuses, by its first block, a log that is not UTF-8 text: another compression (named,
+/// with the command that undoes it), UTF-16 text, or binary data (a NUL byte, which no CSV,
+/// TSV or JSON log holds). Reading such a file row by row would only report garbage.
+pub(super) fn refuse_non_text(input: &LogInput, head: &[u8]) -> Result<(), InputError> {
+    for (magic, name, decompress, to_stdout) in OTHER_COMPRESSIONS {
+        // bzip2 is "BZh" and a block size digit; a CSV header could start with "BZh".
+        let bzip2_digit = *name != "bzip2" || head.get(3).is_some_and(u8::is_ascii_digit);
+        if head.starts_with(magic) && bzip2_digit {
+            return Err(InputError::at(
+                input,
+                1,
+                format!(
+                    "is compressed with {name}, which slo does not read (only gzip and zstd); \
+                     decompress it first ({decompress} {input}), or pipe it in: \
+                     {to_stdout} {input} | slo report -"
+                ),
+            ));
+        }
+    }
+    // UTF-16 without a byte order mark: ASCII text has a NUL in every other byte, and only there.
+    let sample = &head[..head.len().min(512) & !1];
+    let lane = |start: usize| sample.iter().skip(start).step_by(2);
+    let nul_lane = |start: usize| lane(start).all(|&b| b == 0) && lane(1 - start).all(|&b| b != 0);
+    let utf16 = head.starts_with(b"\xff\xfe")
+        || head.starts_with(b"\xfe\xff")
+        || (sample.len() >= 8 && (nul_lane(0) || nul_lane(1)));
+    if utf16 {
+        return Err(InputError::at(
+            input,
+            1,
+            format!("is UTF-16 text; slo reads UTF-8: convert it first (iconv -f UTF-16 -t UTF-8 {input} > {input}.utf8)"),
+        ));
+    }
+    if let Some(nul) = memchr::memchr(0, head) {
+        let line = 1 + memchr::memchr_iter(b'\n', &head[..nul]).count() as u64;
+        return Err(InputError::at(
+            input,
+            line,
+            format!(
+                "holds binary data (a NUL byte at byte {}), so it is not a CSV, TSV or JSON log; \
+                 slo reads text logs, plain or compressed with gzip or zstd",
+                nul + 1
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Decides the format of a log: by extension (ignoring `.gz`/`.zst`), then by its first bytes.
@@ -358,10 +428,35 @@ pub fn read_log(
     fields: &FieldTable,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
-    let mut reader = open(input)?;
+    let reader = open(input)?;
+    read_from(input, reader, format, fields, sink)
+}
+
+/// Reads a log held in memory (compressed or not) as [`read_log`] reads a file; rows are
+/// reported as lines of `<stdin>`. For tests, tools and fuzzing.
+pub fn read_bytes(
+    bytes: &[u8],
+    format: InputFormat,
+    fields: &FieldTable,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let input = LogInput::Stdin;
+    let reader = decompress(Box::new(Cursor::new(bytes.to_vec())))
+        .map_err(|e| InputError::new(&input, format!("cannot read: {e}")))?;
+    read_from(&input, reader, format, fields, sink)
+}
+
+fn read_from(
+    input: &LogInput,
+    mut reader: Box<dyn BufRead + Send>,
+    format: InputFormat,
+    fields: &FieldTable,
+    sink: &mut impl RowSink,
+) -> Result<(), InputError> {
+    let cannot_read = |e: io::Error| InputError::read_failed(input, 1, &e);
+    refuse_non_text(input, reader.fill_buf().map_err(cannot_read)?)?;
     let format = match format {
-        InputFormat::Auto => detect_format(input, &mut reader)
-            .map_err(|e| InputError::new(input, format!("cannot read: {e}")))?,
+        InputFormat::Auto => detect_format(input, &mut reader).map_err(cannot_read)?,
         other => other,
     };
     read_opened(input, reader, format, fields, sink)
@@ -414,6 +509,31 @@ mod tests {
         assert_eq!(detect("a\tb\n1\t2\n"), InputFormat::Tsv);
         assert_eq!(detect("a,b\n1,2\n"), InputFormat::Csv);
         assert_eq!(detect("\u{feff}{\"a\":1}"), InputFormat::Jsonl);
+    }
+
+    #[test]
+    fn text_is_told_from_binary_utf16_and_other_compressions() {
+        let input = LogInput::Stdin;
+        let refused = |head: &[u8]| {
+            refuse_non_text(&input, head)
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default()
+        };
+        for text in [
+            &b""[..],
+            b"timestamp,status\n",
+            b"BZhx,y\n1,2\n",
+            b"{\"a\": 1}\n",
+        ] {
+            assert_eq!(refused(text), "", "{text:?}");
+        }
+        assert!(refused(b"BZh91AY&SY").contains("bzip2"));
+        assert!(refused(b"\xfd7zXZ\x00\x00").contains("xz -d"));
+        assert!(refused(b"t\x00s\x00,\x00x\x00\n\x00").contains("UTF-16"));
+        assert!(refused(b"\x00t\x00s\x00,\x00x\x00\n").contains("UTF-16"));
+        assert!(refused(&[0u8; 64]).contains("NUL byte at byte 1"));
+        assert!(refused(b"a,b\n1,\x002\n").contains("NUL byte at byte 7"));
     }
 
     #[test]

@@ -15,7 +15,8 @@ use std::sync::{Arc, Mutex};
 use super::csv::{self as delimited, ChunkParser, Header};
 use super::json;
 use super::{
-    detect_format, open, FieldTable, InputError, InputFormat, LogInput, RowSink, MAX_RECORD_BYTES,
+    detect_format, open, refuse_non_text, FieldTable, InputError, InputFormat, LogInput, RowSink,
+    MAX_RECORD_BYTES,
 };
 
 /// Bytes per chunk handed to a worker.
@@ -48,6 +49,10 @@ where
     F: Fn() -> S + Sync,
 {
     let mut reader = open(input)?;
+    let head = reader
+        .fill_buf()
+        .map_err(|e| InputError::read_failed(input, 1, &e))?;
+    refuse_non_text(input, head)?;
     let format = match format {
         InputFormat::Auto => detect_format(input, &mut reader)
             .map_err(|e| InputError::new(input, format!("cannot read: {e}")))?,
@@ -58,13 +63,7 @@ where
         super::read_opened(input, reader, format, fields, &mut sink)?;
         return Ok(vec![sink]);
     }
-    let read_failed = |line: u64, e: std::io::Error| {
-        InputError::at(
-            input,
-            line,
-            format!("read failed: {e} (is the file truncated or corrupt?)"),
-        )
-    };
+    let read_failed = |line: u64, e: std::io::Error| InputError::read_failed(input, line, &e);
 
     // The first block, with the header row of delimited logs.
     let mut first = Vec::with_capacity(CHUNK_BYTES + 64 * 1024);

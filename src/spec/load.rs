@@ -100,6 +100,20 @@ pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
     }
 }
 
+/// Loads one spec from text already in memory, as if read from `file` (which names it in
+/// errors and anchors its relative `source.paths`). A leading byte order mark is ignored.
+pub fn load_str(file: &Path, text: &str) -> Result<SpecSet, SpecErrors> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut errors = Vec::new();
+    let mut set = load_sources(&[(file.to_path_buf(), text.to_string())], &mut errors);
+    set.files = vec![file.to_path_buf()];
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
 /// Checks spec texts (file name and contents) as one set: native specs and OpenSLO documents,
 /// whose references resolve across all of them. Problems are appended to `errors`.
 pub(super) fn load_sources(sources: &[(PathBuf, String)], errors: &mut Vec<SpecError>) -> SpecSet {

@@ -16,7 +16,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use load::{discover_spec_files, load_files};
+pub use load::{discover_spec_files, load_files, load_str};
 pub use objective::{Objective, Percentage};
 
 use crate::expr::{Expr, FieldPath};

@@ -26,12 +26,64 @@ pub struct Position {
 }
 
 impl Position {
-    fn from_marker(marker: Marker) -> Position {
-        Position {
-            line: marker.line(),
-            column: marker.col() + 1,
+    fn from_marker(marker: Marker, lines: &[SourceLine]) -> Position {
+        let line = marker.line();
+        let mut column = marker.col() + 1;
+        // yaml-rust2 advances its column by bytes, not characters, over the lines of a block
+        // scalar (`|`, `>`), so a position at the end of such a line can point past it when
+        // the line holds non-ASCII text. Such a column is read as a byte offset.
+        if let Some(source) = line.checked_sub(1).and_then(|i| lines.get(i)) {
+            if column - 1 > source.chars {
+                let mut end = (column - 1).min(source.text.len());
+                while !source.text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                column = source.text[..end].chars().count() + 1;
+            }
+        }
+        Position { line, column }
+    }
+}
+
+/// One line of a YAML source, as YAML breaks lines (`\n`, `\r\n` or a lone `\r`).
+struct SourceLine<'a> {
+    text: &'a str,
+    /// Its length in characters.
+    chars: usize,
+}
+
+fn source_lines(source: &str) -> Vec<SourceLine<'_>> {
+    let bytes = source.as_bytes();
+    let mut lines = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    let mut push = |start: usize, end: usize| {
+        let text = &source[start..end];
+        lines.push(SourceLine {
+            text,
+            chars: text.chars().count(),
+        });
+    };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                push(start, i);
+                i += 1;
+                start = i;
+            }
+            b'\r' => {
+                push(start, i);
+                i += if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                start = i;
+            }
+            _ => i += 1,
         }
     }
+    push(start, bytes.len());
+    lines
 }
 
 /// One node of a YAML document.
@@ -100,6 +152,7 @@ enum Frame {
 
 /// Parses every document of a YAML stream.
 pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
+    let lines = source_lines(source);
     let mut parser = Parser::new_from_str(source);
     let mut documents = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -108,10 +161,10 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
     let mut current: Option<Node> = None;
     loop {
         let (event, marker) = parser.next_token().map_err(|e| YamlError {
-            position: Position::from_marker(*e.marker()),
+            position: Position::from_marker(*e.marker(), &lines),
             message: format!("invalid YAML: {}", e.info()),
         })?;
-        let position = Position::from_marker(marker);
+        let position = Position::from_marker(marker, &lines);
         let finished: Option<(Node, usize)> = match event {
             Event::StreamEnd => break,
             Event::Nothing | Event::StreamStart => None,
@@ -136,7 +189,9 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
                 None => {
                     return Err(YamlError {
                         position,
-                        message: "alias refers to an unknown anchor".into(),
+                        message: "this alias refers to no anchor defined before it; define the \
+                                  anchor (&name) before the alias (*name), outside the value it names"
+                            .into(),
                     })
                 }
             },
@@ -353,6 +408,24 @@ mod tests {
     fn tags_are_refused_with_a_hint() {
         let err = parse_documents("good: !(status < 500)\n").unwrap_err();
         assert!(err.message.contains("quote it"), "{}", err.message);
+    }
+
+    #[test]
+    fn columns_count_characters_after_block_scalars() {
+        // Found by fuzzing: the column of an error at the end of a block scalar's line
+        // counted bytes, pointing past the end of the line.
+        let source = "v:\n :  x \n|  \n ervice ääää";
+        let err = parse_documents(source).unwrap_err();
+        assert_eq!(
+            err.position,
+            Position {
+                line: 4,
+                column: 13
+            }
+        );
+        let lines = source_lines("a\r\nb\rc\nd");
+        let texts: Vec<&str> = lines.iter().map(|l| l.text).collect();
+        assert_eq!(texts, ["a", "b", "c", "d"]);
     }
 
     #[test]

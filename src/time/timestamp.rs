@@ -136,7 +136,8 @@ const BAD_HOUR: TimestampError = error("hour out of range (00-23)");
 const BAD_MINUTE: TimestampError = error("minute out of range (00-59)");
 const BAD_SECOND: TimestampError = error("second out of range (00-60)");
 const BAD_OFFSET: TimestampError = error("invalid UTC offset (up to +/-23:59)");
-const OUT_OF_RANGE: TimestampError = error("out of range");
+const OUT_OF_RANGE: TimestampError =
+    error("out of range (slo reads times from 1677-09-21 to 2262-04-11)");
 const NOT_NUMBER: TimestampError = error("not a Unix timestamp number");
 const NOT_UTF8: TimestampError = error("not valid UTF-8");
 const NO_MATCH: TimestampError = error("does not match the strftime pattern");
@@ -914,7 +915,10 @@ mod tests {
     #[test]
     fn error_display() {
         assert_eq!(NOT_RFC3339.to_string(), "not an RFC 3339 timestamp");
-        assert_eq!(OUT_OF_RANGE.to_string(), "out of range");
+        assert_eq!(
+            OUT_OF_RANGE.to_string(),
+            "out of range (slo reads times from 1677-09-21 to 2262-04-11)"
+        );
         assert_eq!(EMPTY.to_string(), "empty");
     }
 

@@ -4,8 +4,13 @@
 #![allow(dead_code)]
 
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Longest a run of `slo` may take in a test: past it the test fails as a hang.
+pub const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// A temporary folder holding a test's specs and logs.
 pub struct Workdir {
@@ -62,22 +67,68 @@ fn run_in_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = command.spawn().expect("run slo");
+    // Pipes are drained by threads so that the child never blocks on a full pipe while
+    // this thread watches the clock and its memory.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).map(|_| bytes)
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
     if let Some(input) = stdin {
         use std::io::Write;
         let mut pipe = child.stdin.take().expect("stdin");
         pipe.write_all(input).expect("write stdin");
     }
-    let output = child.wait_with_output().expect("wait for slo");
+    let started = Instant::now();
+    let mut peak_rss_kib = None;
+    let status: ExitStatus = loop {
+        if let Some(status) = child.try_wait().expect("wait for slo") {
+            break status;
+        }
+        if let Some(rss) = peak_rss_of(child.id()) {
+            peak_rss_kib = Some(rss);
+        }
+        if started.elapsed() > TIME_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "slo {} did not finish within {TIME_LIMIT:?}: a hang?",
+                args.join(" ")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let output = Output {
+        status,
+        stdout: stdout.join().expect("stdout thread").expect("read stdout"),
+        stderr: stderr.join().expect("stderr thread").expect("read stderr"),
+    };
     Run {
         args: args.iter().map(|s| s.to_string()).collect(),
         output,
+        elapsed: started.elapsed(),
+        peak_rss_kib,
     }
+}
+
+/// The peak resident memory of a running process, in KiB (Linux only).
+fn peak_rss_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The result of one run of `slo`.
 pub struct Run {
     args: Vec<String>,
     pub output: Output,
+    /// How long the run took.
+    pub elapsed: Duration,
+    /// The highest resident memory seen while it ran, in KiB (sampled; Linux only).
+    pub peak_rss_kib: Option<u64>,
 }
 
 impl Run {
@@ -130,6 +181,11 @@ impl fmt::Display for Run {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "command: slo {}", self.args.join(" "))?;
         writeln!(f, "status: {:?}", self.output.status.code())?;
+        writeln!(
+            f,
+            "time: {:?}, peak memory: {:?} KiB",
+            self.elapsed, self.peak_rss_kib
+        )?;
         writeln!(f, "--- stdout\n{}", self.stdout())?;
         write!(f, "--- stderr\n{}", self.stderr())
     }

@@ -1,0 +1,21 @@
+//! JSON Lines and JSON array reader, through counting and evaluation. The first byte picks the
+//! format and where the log is cut in two for the splitting check.
+#![no_main]
+
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+use slo::input::InputFormat;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, log)) = data.split_first() else {
+        return;
+    };
+    let format = match first % 3 {
+        0 => InputFormat::Jsonl,
+        1 => InputFormat::Json,
+        _ => InputFormat::Auto,
+    };
+    common::count_and_check(log, format);
+    common::split_and_check(log, format, first / 3);
+});
