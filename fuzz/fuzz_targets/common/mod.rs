@@ -46,9 +46,10 @@ fn count(parts: &[&[u8]], format: InputFormat) -> Option<Tally> {
     let (_, plan) = setup();
     let mut tally = plan.tally();
     let input = slo::input::LogInput::Stdin;
-    for part in parts {
-        let mut counter = plan.counter(&input, &mut tally);
+    for (index, part) in parts.iter().enumerate() {
+        let mut counter = plan.counter(&input, index);
         read_bytes(part, format, plan.fields(), &mut counter).ok()?;
+        tally.merge(counter.into_tally());
     }
     Some(tally)
 }
