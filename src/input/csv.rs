@@ -516,31 +516,10 @@ fn split_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
+    use crate::expr::{FieldPath, FieldRegistry};
     use std::io::Cursor;
 
-    #[derive(Default)]
-    struct Collect {
-        rows: Vec<(u64, Vec<String>)>,
-        malformed: Vec<(u64, String)>,
-    }
-
-    impl RowSink for Collect {
-        fn row(&mut self, row: &RowValues, line: u64) -> Result<(), InputError> {
-            let values = (0..2)
-                .map(|slot| match row.value(slot) {
-                    FieldValue::Scalar(s) => String::from_utf8_lossy(s).into_owned(),
-                    other => format!("{other:?}"),
-                })
-                .collect();
-            self.rows.push((line, values));
-            Ok(())
-        }
-        fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError> {
-            self.malformed.push((line, reason.to_string()));
-            Ok(())
-        }
-    }
+    use crate::input::test_sink::Collect;
 
     fn parse(text: &[u8], delimiter: u8) -> Result<Collect, InputError> {
         let mut table = FieldTable::default();

@@ -478,6 +478,37 @@ fn read_opened(
     }
 }
 
+/// A sink that keeps every row's slot values as text, for the readers' tests.
+#[cfg(test)]
+pub(crate) mod test_sink {
+    use super::{InputError, RowSink, RowValues};
+    use crate::expr::{FieldValue, Row};
+
+    #[derive(Debug, Default)]
+    pub(crate) struct Collect {
+        pub(crate) rows: Vec<(u64, Vec<String>)>,
+        pub(crate) malformed: Vec<(u64, String)>,
+    }
+
+    impl RowSink for Collect {
+        fn row(&mut self, row: &RowValues, line: u64) -> Result<(), InputError> {
+            let values = (0..row.slots.len())
+                .map(|slot| match row.value(slot) {
+                    FieldValue::Scalar(s) => String::from_utf8_lossy(s).into_owned(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            self.rows.push((line, values));
+            Ok(())
+        }
+
+        fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError> {
+            self.malformed.push((line, reason.to_string()));
+            Ok(())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
