@@ -5,7 +5,7 @@
 
 use std::io::BufRead;
 
-use super::json_fields::{read_object, KeyTree};
+use super::json_fields::ObjectReader;
 use super::{FieldTable, InputError, LogInput, RowSink, RowValues, MAX_RECORD_BYTES};
 
 /// Reads JSON Lines: each non-blank line is one row.
@@ -102,17 +102,15 @@ fn json_error(reason: &str, at: usize, start: Start) -> String {
 /// Turns JSON texts into rows, with buffers reused from row to row.
 #[derive(Debug)]
 pub(super) struct JsonRows {
-    keys: KeyTree,
+    objects: ObjectReader,
     values: RowValues,
-    key_buffer: Vec<u8>,
 }
 
 impl JsonRows {
     pub(super) fn new(fields: &FieldTable) -> JsonRows {
         JsonRows {
-            keys: KeyTree::new(fields),
+            objects: ObjectReader::new(fields),
             values: RowValues::new(fields.paths().len()),
-            key_buffer: Vec::new(),
         }
     }
 
@@ -124,7 +122,7 @@ impl JsonRows {
         line: u64,
         sink: &mut impl RowSink,
     ) -> Result<(), InputError> {
-        match read_object(text, &self.keys, &mut self.values, &mut self.key_buffer) {
+        match self.objects.read(text, &mut self.values) {
             Ok(()) => sink.row(&self.values, line),
             Err((reason, at)) => sink.malformed(line, &json_error(reason, at, start)),
         }
