@@ -4,7 +4,7 @@
 //! timestamp, it is found first by parsing timestamps only.
 
 use crate::expr::{FieldRegistry, FieldValue, Row};
-use crate::input::{self, FieldTable, InputError, InputFormat, LogInput, RowSink, RowValues};
+use crate::input::{self, FieldTable, InputError, InputFormat, LogInput, RowSink, RowView};
 use crate::spec::TimestampSpec;
 use crate::time::{TimestampParser, UnixNanos};
 
@@ -15,7 +15,7 @@ struct Latest {
 }
 
 impl RowSink for Latest {
-    fn row(&mut self, row: &RowValues, _line: u64) -> Result<(), InputError> {
+    fn row(&mut self, row: RowView<'_>, _line: u64) -> Result<(), InputError> {
         if let FieldValue::Scalar(raw) = row.value(self.slot) {
             if let Ok(time) = self.parser.parse(raw) {
                 self.latest = Some(self.latest.map_or(time, |latest| latest.max(time)));

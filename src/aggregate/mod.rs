@@ -20,7 +20,7 @@ use rustc_hash::FxHashMap;
 pub use latest::latest_timestamp;
 
 use crate::expr::{FieldRegistry, FieldValue, Invalid, InvalidReason, Program, Row};
-use crate::input::{FieldTable, InputError, LogInput, RowSink, RowValues};
+use crate::input::{FieldTable, InputError, LogInput, RowSink, RowView};
 use crate::spec::{Judgement, Slo, TimestampSpec};
 use crate::time::{MinuteCache, TimestampParser, UnixNanos};
 
@@ -449,7 +449,7 @@ impl Counter<'_> {
 }
 
 impl RowSink for Counter<'_> {
-    fn row(&mut self, row: &RowValues, line: u64) -> Result<(), InputError> {
+    fn row(&mut self, row: RowView<'_>, line: u64) -> Result<(), InputError> {
         let plan = self.plan;
         self.tally.inputs.rows += 1;
         let parsed = match row.value(plan.timestamp_slot) {
@@ -482,9 +482,9 @@ impl RowSink for Counter<'_> {
                 continue;
             };
             in_window = true;
-            let outcome = match slo.filter.eval(row) {
+            let outcome = match slo.filter.eval(&row) {
                 Ok(false) => continue,
-                Ok(true) => match slo.judge.eval(row) {
+                Ok(true) => match slo.judge.eval(&row) {
                     Ok(verdict) => Outcome::Event {
                         good: verdict == slo.good_when,
                     },

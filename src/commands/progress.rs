@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::input::{InputError, LogInput, RowSink, RowValues};
+use crate::input::{InputError, LogInput, RowSink, RowView};
 
 /// How long reading runs before the indicator appears.
 const DELAY: Duration = Duration::from_millis(500);
@@ -107,7 +107,7 @@ impl<S> Tracked<'_, S> {
 }
 
 impl<S: RowSink> RowSink for Tracked<'_, S> {
-    fn row(&mut self, row: &RowValues, line: u64) -> Result<(), InputError> {
+    fn row(&mut self, row: RowView<'_>, line: u64) -> Result<(), InputError> {
         self.tick();
         self.sink.row(row, line)
     }

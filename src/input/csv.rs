@@ -297,7 +297,7 @@ fn emit_record(
             values.set_text(slot, record.field(*column));
         }
     }
-    sink.row(values, record.line)
+    sink.row(values.view(&[]), record.line)
 }
 
 /// Reads a whole delimited log with a header row, record by record.
@@ -404,7 +404,9 @@ impl ChunkParser {
             let text = text.strip_suffix(b"\r").unwrap_or(text);
             self.values.clear();
             match split_line(text, self.delimiter, self.quoting, header, &mut self.values) {
-                Some(fields) if fields == header.columns => sink.row(&self.values, line)?,
+                Some(fields) if fields == header.columns => {
+                    sink.row(self.values.view(text), line)?
+                }
                 Some(fields) => sink.malformed(line, &ragged(fields, header.columns))?,
                 None => {
                     // A quoted field runs past the line end, or quotes are used unusually:
@@ -485,7 +487,7 @@ fn split_line(
                 if escaped {
                     values.set_unescaped(slot, inner);
                 } else {
-                    values.set_text(slot, inner);
+                    values.set_in_text(slot, start + 1, close);
                 }
             }
             match text.get(close + 1) {
@@ -497,13 +499,13 @@ fn split_line(
             match find_byte(text, start, delimiter) {
                 Some(end) => {
                     if let Some(slot) = slot {
-                        values.set_text(slot, &text[start..end]);
+                        values.set_in_text(slot, start, end);
                     }
                     start = end + 1;
                 }
                 None => {
                     if let Some(slot) = slot {
-                        values.set_text(slot, &text[start..]);
+                        values.set_in_text(slot, start, text.len());
                     }
                     return Some(column + 1);
                 }

@@ -123,7 +123,7 @@ impl JsonRows {
         sink: &mut impl RowSink,
     ) -> Result<(), InputError> {
         match self.objects.read(text, &mut self.values) {
-            Ok(()) => sink.row(&self.values, line),
+            Ok(()) => sink.row(self.values.view(text), line),
             Err((reason, at)) => sink.malformed(line, &json_error(reason, at, start)),
         }
     }

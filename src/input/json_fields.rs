@@ -313,7 +313,7 @@ impl Scanner<'_> {
                     if escaped {
                         values.set_with(slot, |out| unescape(raw, out))?;
                     } else {
-                        values.set_text(slot, raw);
+                        values.set_in_text(slot, start, end);
                     }
                 }
                 Ok(())
@@ -341,7 +341,7 @@ impl Scanner<'_> {
                 let start = self.at;
                 self.scalar()?;
                 if let Some(slot) = wanted.slot {
-                    values.set_text(slot, &self.text[start..self.at]);
+                    values.set_in_text(slot, start, self.at);
                 }
                 Ok(())
             }
@@ -512,7 +512,7 @@ fn quick_object(
                     if escaped {
                         values.set_with(slot, |out| unescape(raw, out)).ok()?;
                     } else {
-                        values.set_text(slot, raw);
+                        values.set_in_text(slot, at + 1, end);
                     }
                 }
                 end + 1
@@ -520,7 +520,7 @@ fn quick_object(
             b'-' | b'0'..=b'9' => {
                 let end = number_end(text, at)?;
                 if let Some(slot) = slot {
-                    values.set_text(slot, &text[at..end]);
+                    values.set_in_text(slot, at, end);
                 }
                 end
             }
@@ -537,7 +537,7 @@ fn quick_object(
                     if first == b'n' {
                         values.set(slot, SlotValue::Null);
                     } else {
-                        values.set_text(slot, word);
+                        values.set_in_text(slot, at, at + word.len());
                     }
                 }
                 at + word.len()
@@ -651,6 +651,7 @@ fn hex4(text: &[u8]) -> Scan<u32> {
 mod tests {
     use super::*;
     use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
+    use crate::input::RowView;
     use proptest::prelude::*;
 
     fn table() -> FieldTable {
@@ -666,8 +667,9 @@ mod tests {
         let mut reader = ObjectReader::new(&table);
         let mut values = RowValues::new(3);
         reader.read(text.as_bytes(), &mut values).map_err(|e| e.0)?;
+        let row = values.view(text.as_bytes());
         Ok((0..3)
-            .map(|slot| match values.value(slot) {
+            .map(|slot| match row.value(slot) {
                 FieldValue::Scalar(s) => String::from_utf8_lossy(s).into_owned(),
                 other => format!("{other:?}"),
             })
@@ -753,9 +755,9 @@ mod tests {
     }
 
     /// The slots as text, or the careful reader's error.
-    fn slots(values: &RowValues) -> Vec<String> {
+    fn slots(row: RowView<'_>) -> Vec<String> {
         (0..3)
-            .map(|slot| match values.value(slot) {
+            .map(|slot| match row.value(slot) {
                 FieldValue::Scalar(s) => String::from_utf8_lossy(s).into_owned(),
                 other => format!("{other:?}"),
             })
@@ -820,10 +822,11 @@ mod tests {
             let table = table();
             let mut reader = ObjectReader::new(&table);
             let (mut quick, mut careful) = (RowValues::new(3), RowValues::new(3));
-            let either = reader.read(text.as_bytes(), &mut quick).map(|()| slots(&quick));
+            let bytes = text.as_bytes();
+            let either = reader.read(bytes, &mut quick).map(|()| slots(quick.view(bytes)));
             let only_careful = reader
-                .read_carefully(text.as_bytes(), &mut careful)
-                .map(|()| slots(&careful));
+                .read_carefully(bytes, &mut careful)
+                .map(|()| slots(careful.view(bytes)));
             prop_assert_eq!(either, only_careful);
         }
 

@@ -2,8 +2,9 @@
 //! time into the slots the SLOs need.
 //!
 //! Only this module knows file formats. Readers fill a [`RowValues`] with just the fields that
-//! some SLO references (see [`FieldTable`]) and hand each row to a [`RowSink`] with its line
-//! number; rows that cannot be read go to the sink as malformed, so nothing is dropped silently.
+//! some SLO references (see [`FieldTable`]) — most as ranges of the row's text, not copies —
+//! and hand each row to a [`RowSink`] as a [`RowView`] with its line number; rows that cannot
+//! be read go to the sink as malformed, so nothing is dropped silently.
 
 mod csv;
 mod json;
@@ -334,7 +335,16 @@ enum SlotValue {
     Missing,
     Null,
     Composite,
-    Text { start: usize, end: usize },
+    /// Bytes in the values' own buffer (unescaped or undoubled text).
+    Text {
+        start: usize,
+        end: usize,
+    },
+    /// Bytes of the row's text, used where they lie: most values need no copy.
+    InText {
+        start: usize,
+        end: usize,
+    },
 }
 
 /// One row's values for every slot of a [`FieldTable`], in buffers reused from row to row.
@@ -358,6 +368,7 @@ impl RowValues {
         self.slots.fill(SlotValue::Missing);
     }
 
+    /// Copies `text` for `slot`, when it does not lie in the row's text.
     fn set_text(&mut self, slot: usize, text: &[u8]) {
         let start = self.bytes.len();
         self.bytes.extend_from_slice(text);
@@ -365,6 +376,17 @@ impl RowValues {
             start,
             end: self.bytes.len(),
         };
+    }
+
+    /// Sets `slot` to bytes `start..end` of the row's text (see [`RowValues::view`]).
+    #[inline(always)]
+    fn set_in_text(&mut self, slot: usize, start: usize, end: usize) {
+        self.slots[slot] = SlotValue::InText { start, end };
+    }
+
+    /// The row, with values that lie in `text` read from there.
+    pub fn view<'a>(&'a self, text: &'a [u8]) -> RowView<'a> {
+        RowView { values: self, text }
     }
 
     /// Sets a slot to bytes written by `write`; on error the slot stays missing.
@@ -402,10 +424,23 @@ impl RowValues {
     }
 }
 
-impl Row for RowValues {
+/// One row as a sink sees it: the values of its slots, some of them in the row's text.
+#[derive(Debug, Clone, Copy)]
+pub struct RowView<'a> {
+    values: &'a RowValues,
+    text: &'a [u8],
+}
+
+impl Row for RowView<'_> {
+    #[inline]
     fn value(&self, slot: usize) -> FieldValue<'_> {
-        match self.slots.get(slot) {
-            Some(SlotValue::Text { start, end }) => FieldValue::Scalar(&self.bytes[*start..*end]),
+        match self.values.slots.get(slot) {
+            Some(SlotValue::InText { start, end }) => {
+                FieldValue::Scalar(self.text.get(*start..*end).unwrap_or_default())
+            }
+            Some(SlotValue::Text { start, end }) => {
+                FieldValue::Scalar(&self.values.bytes[*start..*end])
+            }
             Some(SlotValue::Null) => FieldValue::Null,
             Some(SlotValue::Composite) => FieldValue::Composite,
             Some(SlotValue::Missing) | None => FieldValue::Missing,
@@ -416,7 +451,7 @@ impl Row for RowValues {
 /// Receives the rows of a log, in order.
 pub trait RowSink {
     /// A row that was read, with the line it starts on.
-    fn row(&mut self, row: &RowValues, line: u64) -> Result<(), InputError>;
+    fn row(&mut self, row: RowView<'_>, line: u64) -> Result<(), InputError>;
     /// A row that could not be read, with the line it starts on and why.
     fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError>;
 }
@@ -481,7 +516,7 @@ fn read_opened(
 /// A sink that keeps every row's slot values as text, for the readers' tests.
 #[cfg(test)]
 pub(crate) mod test_sink {
-    use super::{InputError, RowSink, RowValues};
+    use super::{InputError, RowSink, RowView};
     use crate::expr::{FieldValue, Row};
 
     #[derive(Debug, Default)]
@@ -491,8 +526,8 @@ pub(crate) mod test_sink {
     }
 
     impl RowSink for Collect {
-        fn row(&mut self, row: &RowValues, line: u64) -> Result<(), InputError> {
-            let values = (0..row.slots.len())
+        fn row(&mut self, row: RowView<'_>, line: u64) -> Result<(), InputError> {
+            let values = (0..row.values.slots.len())
                 .map(|slot| match row.value(slot) {
                     FieldValue::Scalar(s) => String::from_utf8_lossy(s).into_owned(),
                     other => format!("{other:?}"),
