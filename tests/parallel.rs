@@ -25,6 +25,12 @@ slos:
 /// A deterministic log of `rows` rows with quoted fields holding commas, quotes and line ends,
 /// and a sprinkling of damage (bad timestamps, ragged rows, non-numbers).
 fn csv_log(rows: usize) -> String {
+    csv_log_with(rows, false)
+}
+
+/// As [`csv_log`]; with `literal_quotes`, some unquoted fields also hold a quote (`5" screen`),
+/// which CSV readers take literally.
+fn csv_log_with(rows: usize, literal_quotes: bool) -> String {
     let mut text = String::from("timestamp,service,route,status,latency_ms,note\n");
     let mut state: u64 = 42;
     let mut next = || {
@@ -44,6 +50,7 @@ fn csv_log(rows: usize) -> String {
             0 => "\"multi\nline, with \"\"quotes\"\"\"".to_string(),
             1 => "\"a,b\"".to_string(),
             2 => "plain".to_string(),
+            3 if literal_quotes => "5\" screen".to_string(),
             _ => format!("note-{r}"),
         };
         let timestamp = format!(
@@ -132,6 +139,48 @@ fn same_report(log_name: &str, contents: &str) {
 #[test]
 fn csv_with_quoted_line_ends_across_chunks() {
     same_report("log.csv", &csv_log(250_000));
+}
+
+/// Quotes inside unquoted fields throw off the cheap cuts, which count quotes: the workers
+/// notice a chunk that ends inside quotes, and the log is read again with exact cuts.
+#[test]
+fn csv_with_literal_quotes_across_chunks() {
+    same_report("log.csv", &csv_log_with(250_000, true));
+}
+
+/// Standard input cannot be read again, so it is cut exactly from the start.
+#[test]
+fn csv_from_stdin_across_chunks() {
+    let text = csv_log_with(250_000, true);
+    let dir = Workdir::new();
+    dir.write("spec.yaml", SPEC);
+    dir.write("log.csv", &text);
+    let args = |log: &'static str, threads: &'static str| {
+        [
+            "report",
+            "-s",
+            "spec.yaml",
+            log,
+            "--input-format",
+            "csv",
+            "--at",
+            "2026-03-11T00:00:00Z",
+            "-f",
+            "json",
+            "--threads",
+            threads,
+        ]
+    };
+    let from_file = dir.run(&args("log.csv", "1"));
+    let from_stdin = dir.run_with_stdin(&args("-", "2"), Some(text.as_bytes()));
+    from_file.expect_code(0);
+    from_stdin.expect_code(0);
+    let report = |run: &common::Run| {
+        let mut report = run.json();
+        report["inputs"]["files"] = serde_json::Value::Null;
+        report
+    };
+    assert_eq!(report(&from_file), report(&from_stdin));
 }
 
 #[test]
