@@ -119,36 +119,15 @@ impl KeyTree {
         }
     }
 
-    /// The wanted entry for the unescaped key `text[start..end]`, the `ordinal`-th of its
-    /// object; `memo` remembers the keys of the outermost object from line to line.
+    /// The index of the entry for the unescaped key `text[start..end]`.
     #[inline(always)]
-    fn lookup(
-        &self,
-        text: &[u8],
-        start: usize,
-        end: usize,
-        memo: Option<&mut KeyMemo>,
-        ordinal: usize,
-    ) -> Option<&Wanted> {
-        let words = KeyWords::at(text, start, end);
-        let key = &text[start..end];
-        let find = || self.find(words, key);
-        let index = match memo {
-            Some(memo) if words.len <= 16 => match memo.seen.get_mut(ordinal) {
-                Some((seen, index)) if *seen == words => *index,
-                Some(slot) => {
-                    *slot = (words, find());
-                    slot.1
-                }
-                None => {
-                    let index = find();
-                    memo.seen.push((words, index));
-                    index
-                }
-            },
-            _ => find(),
-        };
-        index.map(|i| &self.entries[i].1)
+    fn index_at(&self, text: &[u8], start: usize, end: usize) -> Option<usize> {
+        self.find(KeyWords::at(text, start, end), &text[start..end])
+    }
+
+    /// The wanted entry for the unescaped key `text[start..end]`.
+    fn lookup(&self, text: &[u8], start: usize, end: usize) -> Option<&Wanted> {
+        self.index_at(text, start, end).map(|i| &self.entries[i].1)
     }
 
     fn get(&self, key: &[u8]) -> Option<&Wanted> {
@@ -157,13 +136,63 @@ impl KeyTree {
     }
 }
 
-/// The top-level keys of the previous object, in order, with what each was: a log writes its
-/// keys in the same order on every line, so the key at each position is usually the one seen
-/// there last time, recognised by one comparison.
+/// The keys of the previous object, in the order they came (nested ones included), with what
+/// each was: a log writes its keys in the same order on every line, so the key at each position
+/// is usually the one seen there last time — recognised, closing quote and all, without
+/// searching for its end or looking it up.
 #[derive(Debug, Clone, Default)]
 struct KeyMemo {
-    seen: Vec<(KeyWords, Option<usize>)>,
+    seen: Vec<SeenKey>,
 }
+
+#[derive(Debug, Clone, Copy)]
+struct SeenKey {
+    /// The address of the key tree it was looked up in (nested objects have their own).
+    tree: usize,
+    len: usize,
+    words: [u64; 2],
+    /// Masks of the bytes of `words` that belong to the key.
+    masks: [u64; 2],
+    found: Option<usize>,
+}
+
+impl SeenKey {
+    fn new(tree: &KeyTree, key: &[u8], found: Option<usize>) -> SeenKey {
+        let keep = |bytes: usize| match bytes {
+            0 => 0,
+            8.. => u64::MAX,
+            n => (1u64 << (8 * n)) - 1,
+        };
+        SeenKey {
+            tree: tree as *const KeyTree as usize,
+            len: key.len(),
+            words: KeyWords::of(key).words,
+            masks: [keep(key.len()), keep(key.len().saturating_sub(8))],
+            found,
+        }
+    }
+
+    /// Whether the string whose contents start at `start` is this key, closed by a quote.
+    #[inline(always)]
+    fn is_at(&self, tree: &KeyTree, text: &[u8], start: usize) -> bool {
+        let Some(bytes) = text.get(start..start + 16) else {
+            return false;
+        };
+        let low = u64::from_le_bytes(bytes[..8].try_into().unwrap_or([0; 8]));
+        let high = u64::from_le_bytes(bytes[8..].try_into().unwrap_or([0; 8]));
+        self.tree == tree as *const KeyTree as usize
+            && self.len <= 16
+            && low & self.masks[0] == self.words[0]
+            && high & self.masks[1] == self.words[1]
+            && text.get(start + self.len) == Some(&b'"')
+    }
+}
+
+/// Keys that no SLO wants, for the objects nested in unwanted values.
+static NO_KEYS: KeyTree = KeyTree {
+    entries: Vec::new(),
+    prefixes: Vec::new(),
+};
 
 type Scan<T> = Result<T, &'static str>;
 
@@ -196,7 +225,13 @@ impl ObjectReader {
         values.clear();
         let start = skip_whitespace(text, 0);
         if text.get(start) == Some(&b'{') {
-            let quick = quick_object(text, start, &self.keys, Some(&mut self.memo), 0, values);
+            let mut walk = QuickWalk {
+                text,
+                memo: &mut self.memo,
+                ordinal: 0,
+                values,
+            };
+            let quick = walk.object(start, &self.keys, 0);
             if quick.is_some_and(|end| skip_whitespace(text, end) == text.len()) {
                 return Ok(());
             }
@@ -215,11 +250,10 @@ impl ObjectReader {
             text,
             at: 0,
             key: &mut self.key_buffer,
-            memo: &mut self.memo,
         };
         scanner.skip_whitespace();
         let result = match scanner.peek() {
-            Some(b'{') => scanner.object(&self.keys, true, values).and_then(|()| {
+            Some(b'{') => scanner.object(&self.keys, values).and_then(|()| {
                 scanner.skip_whitespace();
                 if scanner.at == text.len() {
                     Ok(())
@@ -242,7 +276,6 @@ struct Scanner<'a> {
     text: &'a [u8],
     at: usize,
     key: &'a mut Vec<u8>,
-    memo: &'a mut KeyMemo,
 }
 
 impl Scanner<'_> {
@@ -255,16 +288,14 @@ impl Scanner<'_> {
         self.at = skip_whitespace(self.text, self.at);
     }
 
-    /// An object at `self.at` (on its `{`), filling the slots `keys` wants; `top` for the
-    /// outermost object, whose keys are remembered from one object to the next.
-    fn object(&mut self, keys: &KeyTree, top: bool, values: &mut RowValues) -> Scan<()> {
+    /// An object at `self.at` (on its `{`), filling the slots `keys` wants.
+    fn object(&mut self, keys: &KeyTree, values: &mut RowValues) -> Scan<()> {
         self.at += 1;
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.at += 1;
             return Ok(());
         }
-        let mut ordinal = 0;
         loop {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
@@ -278,10 +309,8 @@ impl Scanner<'_> {
                     .and_then(|()| keys.get(self.key));
                 found
             } else {
-                let memo = if top { Some(&mut *self.memo) } else { None };
-                keys.lookup(self.text, start, end, memo, ordinal)
+                keys.lookup(self.text, start, end)
             };
-            ordinal += 1;
             self.skip_whitespace();
             if self.peek() != Some(b':') {
                 return Err("invalid JSON: expected ':' after a key");
@@ -322,7 +351,7 @@ impl Scanner<'_> {
                 if let Some(slot) = wanted.slot {
                     values.set(slot, SlotValue::Composite);
                 }
-                self.object(&wanted.children, false, values)
+                self.object(&wanted.children, values)
             }
             Some(b'{' | b'[') => {
                 if let Some(slot) = wanted.slot {
@@ -470,99 +499,137 @@ fn skip_nested(text: &[u8], mut at: usize) -> Result<usize, (&'static str, usize
 /// Nesting depth past which the quick reading leaves an object to the careful one.
 const QUICK_DEPTH: usize = 16;
 
-/// Reads the object at `at` (on its `{`) the quick way: one tight loop over well-formed JSON,
-/// filling the slots that `keys` wants, returning just past the object. It gives up (`None`)
-/// at anything unusual — an escaped key, deep nesting, any damage — and the caller then reads
-/// the line again with the careful [`Scanner`], which also says what is wrong. Both read
-/// well-formed objects alike (a property test checks it).
-fn quick_object(
-    text: &[u8],
-    at: usize,
-    keys: &KeyTree,
-    mut memo: Option<&mut KeyMemo>,
-    depth: usize,
-    values: &mut RowValues,
-) -> Option<usize> {
-    let mut at = skip_whitespace(text, at + 1);
-    if text.get(at) == Some(&b'}') {
-        return Some(at + 1);
-    }
-    let mut ordinal = 0;
-    loop {
-        if text.get(at) != Some(&b'"') {
-            return None;
+/// The quick reading of one object: one tight loop over well-formed JSON, filling the slots
+/// that the key trees want. It gives up (`None`) at anything unusual — an escaped key, deep
+/// nesting, any damage — and the caller then reads the line again with the careful
+/// [`Scanner`], which also says what is wrong. Both read well-formed objects alike (a property
+/// test checks it).
+struct QuickWalk<'a> {
+    text: &'a [u8],
+    memo: &'a mut KeyMemo,
+    /// How many keys came before, nested ones included.
+    ordinal: usize,
+    values: &'a mut RowValues,
+}
+
+impl QuickWalk<'_> {
+    /// The first byte at or after `at` that is not whitespace, and where it is.
+    #[inline(always)]
+    fn byte(&self, at: usize) -> Option<(u8, usize)> {
+        let byte = *self.text.get(at)?;
+        if byte > b' ' {
+            return Some((byte, at));
         }
-        let (key_end, escaped) = string_end(text, at + 1)?;
+        let at = skip_whitespace(self.text, at);
+        Some((*self.text.get(at)?, at))
+    }
+
+    /// The key whose contents start at `start`: its closing quote and its entry in `keys`.
+    #[inline(always)]
+    fn key(&mut self, start: usize, keys: &KeyTree) -> Option<(usize, Option<usize>)> {
+        let ordinal = self.ordinal;
+        self.ordinal += 1;
+        if let Some(seen) = self.memo.seen.get(ordinal) {
+            if seen.is_at(keys, self.text, start) {
+                return Some((start + seen.len, seen.found));
+            }
+        }
+        let (end, escaped) = string_end(self.text, start)?;
         if escaped {
             return None;
         }
-        let wanted = keys.lookup(text, at + 1, key_end, memo.as_deref_mut(), ordinal);
-        ordinal += 1;
-        at = skip_whitespace(text, key_end + 1);
-        if text.get(at) != Some(&b':') {
-            return None;
+        let found = keys.index_at(self.text, start, end);
+        let seen = SeenKey::new(keys, &self.text[start..end], found);
+        let memo = &mut self.memo.seen;
+        if ordinal < memo.len() {
+            memo[ordinal] = seen;
+        } else if ordinal == memo.len() {
+            memo.push(seen);
         }
-        at = skip_whitespace(text, at + 1);
-        let slot = wanted.and_then(|w| w.slot);
-        at = match *text.get(at)? {
-            b'"' => {
-                let (end, escaped) = string_end(text, at + 1)?;
-                if let Some(slot) = slot {
-                    let raw = &text[at + 1..end];
-                    if escaped {
-                        values.set_with(slot, |out| unescape(raw, out)).ok()?;
-                    } else {
-                        values.set_in_text(slot, at + 1, end);
-                    }
-                }
-                end + 1
+        Some((end, found))
+    }
+
+    /// Reads the object at `at` (on its `{`), returning just past it.
+    fn object(&mut self, at: usize, keys: &KeyTree, depth: usize) -> Option<usize> {
+        let text = self.text;
+        let (mut byte, mut at) = self.byte(at + 1)?;
+        if byte == b'}' {
+            return Some(at + 1);
+        }
+        loop {
+            if byte != b'"' {
+                return None;
             }
-            b'-' | b'0'..=b'9' => {
-                let end = number_end(text, at)?;
-                if let Some(slot) = slot {
-                    values.set_in_text(slot, at, end);
-                }
-                end
+            let (key_end, found) = self.key(at + 1, keys)?;
+            let wanted = found.map(|i| &keys.entries[i].1);
+            (byte, at) = self.byte(key_end + 1)?;
+            if byte != b':' {
+                return None;
             }
-            first @ (b't' | b'f' | b'n') => {
-                let word: &[u8] = match first {
-                    b't' => b"true",
-                    b'f' => b"false",
-                    _ => b"null",
-                };
-                if !text[at..].starts_with(word) {
-                    return None;
-                }
-                if let Some(slot) = slot {
-                    if first == b'n' {
-                        values.set(slot, SlotValue::Null);
-                    } else {
-                        values.set_in_text(slot, at, at + word.len());
-                    }
-                }
-                at + word.len()
-            }
-            first @ (b'{' | b'[') => {
-                if let Some(slot) = slot {
-                    values.set(slot, SlotValue::Composite);
-                }
-                match wanted {
-                    Some(wanted) if first == b'{' && !wanted.children.entries.is_empty() => {
-                        if depth >= QUICK_DEPTH {
-                            return None;
+            (byte, at) = self.byte(at + 1)?;
+            let slot = wanted.and_then(|w| w.slot);
+            at = match byte {
+                b'"' => {
+                    let (end, escaped) = string_end(text, at + 1)?;
+                    if let Some(slot) = slot {
+                        if escaped {
+                            let raw = &text[at + 1..end];
+                            self.values.set_with(slot, |out| unescape(raw, out)).ok()?;
+                        } else {
+                            self.values.set_in_text(slot, at + 1, end);
                         }
-                        quick_object(text, at, &wanted.children, None, depth + 1, values)?
                     }
-                    _ => skip_nested(text, at).ok()?,
+                    end + 1
                 }
+                b'-' | b'0'..=b'9' => {
+                    let end = number_end(text, at)?;
+                    if let Some(slot) = slot {
+                        self.values.set_in_text(slot, at, end);
+                    }
+                    end
+                }
+                b't' | b'f' | b'n' => {
+                    let word: &[u8] = match byte {
+                        b't' => b"true",
+                        b'f' => b"false",
+                        _ => b"null",
+                    };
+                    if !text[at..].starts_with(word) {
+                        return None;
+                    }
+                    if let Some(slot) = slot {
+                        if byte == b'n' {
+                            self.values.set(slot, SlotValue::Null);
+                        } else {
+                            self.values.set_in_text(slot, at, at + word.len());
+                        }
+                    }
+                    at + word.len()
+                }
+                b'{' => {
+                    if let Some(slot) = slot {
+                        self.values.set(slot, SlotValue::Composite);
+                    }
+                    if depth >= QUICK_DEPTH {
+                        return None;
+                    }
+                    let children = wanted.map_or(&NO_KEYS, |w| &w.children);
+                    self.object(at, children, depth + 1)?
+                }
+                b'[' => {
+                    if let Some(slot) = slot {
+                        self.values.set(slot, SlotValue::Composite);
+                    }
+                    skip_nested(text, at).ok()?
+                }
+                _ => return None,
+            };
+            (byte, at) = self.byte(at)?;
+            match byte {
+                b',' => (byte, at) = self.byte(at + 1)?,
+                b'}' => return Some(at + 1),
+                _ => return None,
             }
-            _ => return None,
-        };
-        at = skip_whitespace(text, at);
-        match text.get(at) {
-            Some(b',') => at = skip_whitespace(text, at + 1),
-            Some(b'}') => return Some(at + 1),
-            _ => return None,
         }
     }
 }
