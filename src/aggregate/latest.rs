@@ -27,6 +27,8 @@ impl RowSink for Latest {
     fn malformed(&mut self, _line: u64, _reason: &str) -> Result<(), InputError> {
         Ok(())
     }
+
+    fn renumber_lines(&mut self, _renumber: &dyn Fn(u64) -> u64) {}
 }
 
 /// The latest parseable timestamp in `inputs`, if any row has one, read with `threads`

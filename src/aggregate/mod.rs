@@ -630,6 +630,18 @@ impl RowSink for Counter<'_> {
         }
         Ok(())
     }
+
+    fn renumber_lines(&mut self, renumber: &dyn Fn(u64) -> u64) {
+        let problems = self.tally.inputs.first_malformed.iter_mut().chain(
+            self.tally
+                .slos
+                .iter_mut()
+                .filter_map(|slo| slo.first_invalid.as_mut()),
+        );
+        for problem in problems {
+            problem.line = renumber(problem.line);
+        }
+    }
 }
 
 fn decode_group_key(key: &[u8], fields: usize) -> Vec<Option<String>> {

@@ -116,4 +116,8 @@ impl<S: RowSink> RowSink for Tracked<'_, S> {
         self.tick();
         self.sink.malformed(line, reason)
     }
+
+    fn renumber_lines(&mut self, renumber: &dyn Fn(u64) -> u64) {
+        self.sink.renumber_lines(renumber);
+    }
 }

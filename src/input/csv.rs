@@ -363,6 +363,15 @@ pub(super) fn cut_by_quote_count(block: &[u8]) -> Option<usize> {
     Some(end + 1)
 }
 
+/// How a chunk ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ChunkEnd {
+    /// The number of the line after the chunk.
+    pub(super) next_line: u64,
+    /// Whether the chunk ended inside a quoted field, so that its last record runs on past it.
+    pub(super) in_quotes: bool,
+}
+
 /// Parses chunks of a delimited log (cut by [`cut`]) with reused buffers: a fast path splits
 /// lines without quotes at the delimiter; records with quotes go through csv-core.
 #[derive(Debug)]
@@ -391,8 +400,7 @@ impl ChunkParser {
         }
     }
 
-    /// Parses one chunk whose first byte starts a record on line `first_line`; true when the
-    /// chunk ends inside a quoted field, so that its last record runs on past it.
+    /// Parses one chunk whose first byte starts a record on line `first_line`.
     pub(super) fn parse(
         &mut self,
         input: &LogInput,
@@ -400,7 +408,7 @@ impl ChunkParser {
         first_line: u64,
         header: &Header,
         sink: &mut impl RowSink,
-    ) -> Result<bool, InputError> {
+    ) -> Result<ChunkEnd, InputError> {
         let mut position = 0;
         let mut line = first_line;
         while position < chunk.len() {
@@ -447,14 +455,20 @@ impl ChunkParser {
                     }
                     if position == chunk.len() {
                         let record = &chunk[start..];
-                        return Ok(cut(record, self.delimiter) != Some(record.len()));
+                        return Ok(ChunkEnd {
+                            next_line: line,
+                            in_quotes: cut(record, self.delimiter) != Some(record.len()),
+                        });
                     }
                     continue;
                 }
             }
             position = end;
         }
-        Ok(false)
+        Ok(ChunkEnd {
+            next_line: line,
+            in_quotes: false,
+        })
     }
 }
 
@@ -606,9 +620,18 @@ mod tests {
                 .parse(&LogInput::Stdin, chunk, 2, &header, &mut Collect::default())
                 .unwrap()
         };
-        assert!(parse(&block[..miscut]), "the miscut went unnoticed");
-        assert!(!parse(block));
-        assert!(!parse(&standard[..cut(standard, b',').unwrap()]));
+        assert!(
+            parse(&block[..miscut]).in_quotes,
+            "the miscut went unnoticed"
+        );
+        assert_eq!(
+            parse(block),
+            ChunkEnd {
+                next_line: 6,
+                in_quotes: false
+            }
+        );
+        assert!(!parse(&standard[..cut(standard, b',').unwrap()]).in_quotes);
     }
 
     #[test]

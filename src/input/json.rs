@@ -128,16 +128,19 @@ impl JsonRows {
         }
     }
 
-    /// Parses a chunk of JSON Lines cut at a line end, whose first line is `first_line`.
+    /// Parses a chunk of JSON Lines cut at a line end, whose first line is `first_line`;
+    /// returns the number of the line after it.
     pub(super) fn parse_lines_chunk(
         &mut self,
         chunk: &[u8],
         first_line: u64,
         sink: &mut impl RowSink,
-    ) -> Result<(), InputError> {
+    ) -> Result<u64, InputError> {
         let mut start = 0;
+        let mut next_line = first_line;
         let ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
         for (line, end) in (first_line..).zip(ends) {
+            next_line = line;
             let raw = &chunk[start..end];
             start = end + 1;
             // A byte order mark counts only at the very start of the file.
@@ -156,7 +159,7 @@ impl JsonRows {
                 self.row(text, Start::Column(skipped), line, sink)?;
             }
         }
-        Ok(())
+        Ok(next_line)
     }
 }
 

@@ -454,6 +454,9 @@ pub trait RowSink {
     fn row(&mut self, row: RowView<'_>, line: u64) -> Result<(), InputError>;
     /// A row that could not be read, with the line it starts on and why.
     fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError>;
+    /// Rewrites every line number the sink keeps: the parallel reader numbers lines per chunk
+    /// until it knows on which line of the file each chunk starts.
+    fn renumber_lines(&mut self, renumber: &dyn Fn(u64) -> u64);
 }
 
 /// Reads one log, filling the slots of `fields` for each row and passing it to `sink`.
@@ -540,6 +543,15 @@ pub(crate) mod test_sink {
         fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError> {
             self.malformed.push((line, reason.to_string()));
             Ok(())
+        }
+
+        fn renumber_lines(&mut self, renumber: &dyn Fn(u64) -> u64) {
+            for (line, _) in &mut self.rows {
+                *line = renumber(*line);
+            }
+            for (line, _) in &mut self.malformed {
+                *line = renumber(*line);
+            }
         }
     }
 }

@@ -4,6 +4,11 @@
 //! block just after its last complete record — outside CSV quotes, at a line end for JSON Lines
 //! — counts its lines, and hands it to a worker; the rest of the block starts the next one.
 //!
+//! Nor does the reading thread count lines: a worker numbers the lines of chunk `i` from
+//! `i << 32` on (see [`chunk_first_line`]), which sorts as the file does, and counts them as it
+//! parses; once every chunk is read, the numbers kept in the sinks are rewritten to lines of
+//! the file.
+//!
 //! Finding CSV quotes exactly would cost the reading thread a scan of every quote and line end.
 //! Instead, a file is cut where the number of quotes before a line end is even — two vectorised
 //! counts, right for every CSV whose quotes open fields and are doubled inside them — and each
@@ -38,7 +43,6 @@ enum Layout {
 
 struct Chunk {
     bytes: Vec<u8>,
-    first_line: u64,
     /// Position in the log: chunks are numbered in order from 0.
     index: usize,
     /// Whether the chunk was cut by counting quotes, so its worker checks the cut.
@@ -144,6 +148,7 @@ where
 
     let by_quote_count = by_quote_count && matches!(format, InputFormat::Csv);
     let stop = StopAfter::default();
+    let line_counts = Mutex::new(Vec::new());
     let (job_sender, job_receiver) = sync_channel::<Chunk>(threads * 2);
     let job_receiver = Arc::new(Mutex::new(job_receiver));
     let (spare_sender, spare_receiver) = sync_channel::<Vec<u8>>(threads * 3);
@@ -152,8 +157,19 @@ where
             .map(|_| {
                 let jobs = Arc::clone(&job_receiver);
                 let spares = spare_sender.clone();
-                let (layout, stop) = (&layout, &stop);
-                scope.spawn(move || work(input, fields, layout, &jobs, &spares, stop, new_sink))
+                let (layout, stop, line_counts) = (&layout, &stop, &line_counts);
+                scope.spawn(move || {
+                    work(
+                        input,
+                        fields,
+                        layout,
+                        &jobs,
+                        &spares,
+                        stop,
+                        line_counts,
+                        new_sink,
+                    )
+                })
             })
             .collect();
         drop(spare_sender);
@@ -161,7 +177,6 @@ where
             &mut reader,
             first,
             eof,
-            first_line,
             &layout,
             &job_sender,
             &spare_receiver,
@@ -176,17 +191,59 @@ where
             .collect();
         (produced, sinks)
     });
-    let (produced, sinks) = sinks;
-    if let Some((_, stopped)) = stop.first.into_inner().ok().flatten() {
+    let (produced, mut sinks) = sinks;
+    let lines = FileLines::new(first_line, line_counts.into_inner().unwrap_or_default());
+    if let Some((_, mut stopped)) = stop.first.into_inner().ok().flatten() {
+        if let Stop::Failed(error) = &mut stopped {
+            error.line = error.line.map(|line| lines.of(line));
+        }
         return Err(stopped);
     }
-    if let Err((line, e)) = produced {
-        return Err(read_failed(line, e));
+    if let Err((chunk, e)) = produced {
+        return Err(read_failed(lines.of(chunk_first_line(chunk)), e));
     }
     if sinks.len() != threads {
         return Err(failed(InputError::new(input, "a worker thread failed")));
     }
+    for sink in &mut sinks {
+        sink.renumber_lines(&|line| lines.of(line));
+    }
     Ok(sinks)
+}
+
+/// The number a worker gives the first line of chunk `index`; the lines after it count on.
+fn chunk_first_line(index: usize) -> u64 {
+    ((index as u64) << 32) | 1
+}
+
+/// Turns the line numbers of chunks (see [`chunk_first_line`]) into lines of the file.
+struct FileLines {
+    /// The line of the file on which each chunk starts, for every chunk whose predecessors
+    /// were all read.
+    starts: Vec<u64>,
+}
+
+impl FileLines {
+    /// From the file's first line after any header, and the lines in each chunk read.
+    fn new(first_line: u64, mut counts: Vec<(usize, u64)>) -> FileLines {
+        counts.sort_unstable();
+        let mut starts = vec![first_line];
+        for (index, lines) in counts {
+            if index + 1 != starts.len() {
+                break;
+            }
+            starts.push(starts[index] + lines);
+        }
+        FileLines { starts }
+    }
+
+    fn of(&self, chunk_line: u64) -> u64 {
+        let index = (chunk_line >> 32) as usize;
+        match self.starts.get(index) {
+            Some(start) => start + (chunk_line & 0xffff_ffff) - 1,
+            None => chunk_line,
+        }
+    }
 }
 
 /// Where a read stopped: the first chunk that failed, by position in the log. Chunks before it
@@ -239,32 +296,27 @@ fn produce(
     reader: &mut dyn BufRead,
     mut block: Vec<u8>,
     mut eof: bool,
-    line: u64,
     layout: &Layout,
     jobs: &std::sync::mpsc::SyncSender<Chunk>,
     spares: &Receiver<Vec<u8>>,
     stop: &StopAfter,
     threads: usize,
     by_quote_count: bool,
-) -> Result<(), (u64, std::io::Error)> {
+) -> Result<(), (usize, std::io::Error)> {
     // One being filled, one queued and one being parsed per worker.
     let mut buffers = Buffers {
         spares,
         allocated: 1,
         limit: 1 + 2 * threads,
     };
-    let mut sender = Sender {
-        jobs,
-        line,
-        index: 0,
-    };
+    let mut sender = Sender { jobs, index: 0 };
     loop {
         if stop.stopped() {
             return Ok(());
         }
-        let line = sender.line;
+        let chunk = sender.index;
         if !eof && block.len() < CHUNK_BYTES {
-            eof = fill(reader, &mut block, CHUNK_BYTES).map_err(|e| (line, e))?;
+            eof = fill(reader, &mut block, CHUNK_BYTES).map_err(|e| (chunk, e))?;
         }
         if block.is_empty() && eof {
             return Ok(());
@@ -289,7 +341,7 @@ fn produce(
                 continue;
             }
             let want = block.len() + CHUNK_BYTES;
-            eof = fill(reader, &mut block, want).map_err(|e| (line, e))?;
+            eof = fill(reader, &mut block, want).map_err(|e| (chunk, e))?;
             continue;
         };
         let mut next = buffers.take();
@@ -302,23 +354,19 @@ fn produce(
     }
 }
 
-/// Hands chunks to the workers, numbered, each with the line it starts on.
+/// Hands chunks to the workers, numbered.
 struct Sender<'a> {
     jobs: &'a std::sync::mpsc::SyncSender<Chunk>,
-    line: u64,
     index: usize,
 }
 
 impl Sender<'_> {
     /// False when the workers have stopped.
     fn send(&mut self, bytes: Vec<u8>, check_end: bool) -> bool {
-        let first_line = self.line;
-        self.line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
         let index = self.index;
         self.index += 1;
         let chunk = Chunk {
             bytes,
-            first_line,
             index,
             check_end,
         };
@@ -362,8 +410,10 @@ fn work<S: RowSink, F: Fn() -> S>(
     jobs: &Mutex<Receiver<Chunk>>,
     spares: &std::sync::mpsc::SyncSender<Vec<u8>>,
     stop: &StopAfter,
+    line_counts: &Mutex<Vec<(usize, u64)>>,
     new_sink: &F,
 ) -> S {
+    let mut counted = Vec::new();
     let mut sink = new_sink();
     let mut json_rows = json::JsonRows::new(fields);
     let mut delimited_parser = match layout {
@@ -382,20 +432,33 @@ fn work<S: RowSink, F: Fn() -> S>(
             let _ = spares.try_send(chunk.bytes);
             continue;
         }
+        let first_line = chunk_first_line(chunk.index);
         let parsed = match (layout, delimited_parser.as_mut()) {
             (Layout::Delimited { header, .. }, Some(parser)) => parser
-                .parse(input, &chunk.bytes, chunk.first_line, header, &mut sink)
-                .map(|ended_in_quotes| ended_in_quotes && chunk.check_end),
+                .parse(input, &chunk.bytes, first_line, header, &mut sink)
+                .map(|end| (end.next_line, end.in_quotes && chunk.check_end)),
             _ => json_rows
-                .parse_lines_chunk(&chunk.bytes, chunk.first_line, &mut sink)
-                .map(|()| false),
+                .parse_lines_chunk(&chunk.bytes, first_line, &mut sink)
+                .map(|next_line| (next_line, false)),
         };
         match parsed {
-            Ok(false) => {}
-            Ok(true) => stop.stop(chunk.index, Stop::Miscut),
+            Ok((next_line, false)) => {
+                let lines = next_line - first_line;
+                debug_assert_eq!(
+                    lines,
+                    memchr::memchr_iter(b'\n', &chunk.bytes).count() as u64,
+                    "the parser miscounted the lines of chunk {}",
+                    chunk.index
+                );
+                counted.push((chunk.index, lines));
+            }
+            Ok((_, true)) => stop.stop(chunk.index, Stop::Miscut),
             Err(error) => stop.stop(chunk.index, Stop::Failed(error)),
         }
         let _ = spares.try_send(chunk.bytes);
+    }
+    if let Ok(mut counts) = line_counts.lock() {
+        counts.append(&mut counted);
     }
     sink
 }
