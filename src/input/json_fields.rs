@@ -175,11 +175,21 @@ impl SeenKey {
     /// Whether the string whose contents start at `start` is this key, closed by a quote.
     #[inline(always)]
     fn is_at(&self, tree: &KeyTree, text: &[u8], start: usize) -> bool {
-        let Some(bytes) = text.get(start..start + 16) else {
-            return false;
+        let word = |bytes: &[u8]| u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]));
+        let (low, high) = match text.get(start..start + 16) {
+            Some(bytes) => (word(&bytes[..8]), word(&bytes[8..])),
+            // Near the end of the line (`"method":"GET"}}`): the last eight bytes, shifted
+            // down to follow the first eight.
+            None => match text.get(start..) {
+                Some(rest) if rest.len() >= 8 => (
+                    word(&rest[..8]),
+                    word(&rest[rest.len() - 8..])
+                        .checked_shr(8 * (16 - rest.len()) as u32)
+                        .unwrap_or(0),
+                ),
+                _ => return false,
+            },
         };
-        let low = u64::from_le_bytes(bytes[..8].try_into().unwrap_or([0; 8]));
-        let high = u64::from_le_bytes(bytes[8..].try_into().unwrap_or([0; 8]));
         self.tree == tree as *const KeyTree as usize
             && self.len <= 16
             && low & self.masks[0] == self.words[0]
