@@ -15,6 +15,31 @@ impl Check<'_, '_, '_, '_> {
         }
     }
 
+    /// An SLO's `spec.description` (or else its display name) and `spec.service`, read alike
+    /// in every version.
+    pub(super) fn description_and_service(
+        &mut self,
+        object: &Object,
+        spec: &Node,
+        map: &Map<'_>,
+    ) -> (Option<String>, Option<String>) {
+        let description = map
+            .get("description")
+            .and_then(|d| self.reader.description(d, "spec.description"))
+            .or_else(|| object.metadata.display_name.clone());
+        let service = self
+            .reader
+            .require(
+                map,
+                spec.position,
+                "spec",
+                "service",
+                " (the name of the service the SLO belongs to)",
+            )
+            .and_then(|s| self.reader.string(s, "spec.service"));
+        (description, service)
+    }
+
     pub(super) fn slo_v1(&mut self, object: &Object, spec: &Node) -> Option<SloModel> {
         let path = "spec";
         let map = self.reader.map(
@@ -32,20 +57,7 @@ impl Check<'_, '_, '_, '_> {
             ],
         )?;
         let errors = self.reader.error_count();
-        let description = map
-            .get("description")
-            .and_then(|d| self.reader.description(d, "spec.description"))
-            .or_else(|| object.metadata.display_name.clone());
-        let service = self
-            .reader
-            .require(
-                &map,
-                spec.position,
-                path,
-                "service",
-                " (the name of the service the SLO belongs to)",
-            )
-            .and_then(|s| self.reader.string(s, "spec.service"));
+        let (description, service) = self.description_and_service(object, spec, &map);
         let indicator = self.indicator(&map, path);
         let window = match map.get("timeWindow") {
             Some(node) => self

@@ -26,20 +26,7 @@ impl Check<'_, '_, '_, '_> {
             ],
         )?;
         let errors = self.reader.error_count();
-        let description = map
-            .get("description")
-            .and_then(|d| self.reader.description(d, "spec.description"))
-            .or_else(|| object.metadata.display_name.clone());
-        let service = self
-            .reader
-            .require(
-                &map,
-                spec.position,
-                path,
-                "service",
-                " (the name of the service the SLO belongs to)",
-            )
-            .and_then(|s| self.reader.string(s, "spec.service"));
+        let (description, service) = self.description_and_service(object, spec, &map);
         let indicator = match map.get("indicator") {
             Some(node) => self
                 .reader
