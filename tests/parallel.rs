@@ -51,6 +51,7 @@ fn csv_log_with(rows: usize, literal_quotes: bool) -> String {
             1 => "\"a,b\"".to_string(),
             2 => "plain".to_string(),
             3 if literal_quotes => "5\" screen".to_string(),
+            4 if literal_quotes => "lone\rcarriage return".to_string(),
             _ => format!("note-{r}"),
         };
         let timestamp = format!(
@@ -216,4 +217,155 @@ fn compressed_input_across_chunks() {
             .clone()
     };
     assert_eq!(report("log.csv", "1"), report("log.csv.gz", "2"));
+}
+
+/// A log whose first block, cut by counting quotes, ends inside a quoted field: one literal
+/// quote (`5" screen`) early on, and a quoted line end shortly before the block's end.
+fn miscut_log(ragged: bool) -> String {
+    let mut text = String::from("timestamp,service,status,note\n");
+    let row = |i: usize, status: u32, note: &str| {
+        format!(
+            "2026-03-10T{:02}:{:02}:{:02}Z,checkout,{status},{note}\n",
+            i / 3600 % 24,
+            i / 60 % 60,
+            i % 60
+        )
+    };
+    text.push_str(&row(0, 200, "5\" screen"));
+    let mut i = 1;
+    while text.len() < slo::input::CHUNK_BYTES - 2000 {
+        text.push_str(&row(i, 200, "plain"));
+        i += 1;
+    }
+    let quoted = if ragged { "\"p\nq\",extra" } else { "\"p\nq\"" };
+    text.push_str(&row(i, 503, quoted));
+    for j in 0..50_000 {
+        text.push_str(&row(i + 1 + j, 200, "plain"));
+    }
+    text
+}
+
+const GROUPED_SPEC: &str = "\
+version: 1
+slos:
+  - name: checkout
+    objective: 99
+    windows: [1d]
+    good: status < 500
+    group_by: [note]
+";
+
+/// The last record of a miscut chunk runs on past it: it must not reach the counters (here it
+/// would be a third group, past `--max-groups 2`) before the file is read again.
+#[test]
+fn a_miscut_chunk_hands_over_no_partial_record() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", GROUPED_SPEC);
+    dir.write("log.csv", miscut_log(true));
+    let run = |threads: &str| {
+        let run = dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            "2026-03-11T00:00:00Z",
+            "-f",
+            "json",
+            "--max-groups",
+            "2",
+            "--threads",
+            threads,
+        ]);
+        run.expect_code(0);
+        (run.stdout(), run.stderr())
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+/// A named pipe cannot be read again: it is cut exactly from the start, like standard input.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_cut_exactly() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", GROUPED_SPEC);
+    let text = miscut_log(false);
+    dir.write("log.csv", &text);
+    let fifo = dir.path().join("pipe.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, text))
+    };
+    let args = |log: &'static str, threads: &'static str| {
+        [
+            "report",
+            "-s",
+            "spec.yaml",
+            log,
+            "--input-format",
+            "csv",
+            "--at",
+            "2026-03-11T00:00:00Z",
+            "-f",
+            "json",
+            "--threads",
+            threads,
+        ]
+    };
+    let from_pipe = dir.run(&args("pipe.csv", "2"));
+    writer.join().unwrap().unwrap();
+    let from_file = dir.run(&args("log.csv", "1"));
+    let report = |run: &common::Run| {
+        run.expect_code(0);
+        let mut report = run.json();
+        report["inputs"]["files"] = serde_json::Value::Null;
+        report
+    };
+    assert_eq!(report(&from_pipe), report(&from_file));
+}
+
+/// After a quote inside an unquoted field near the start, counting quotes finds no cut in any
+/// block; each is cut exactly instead, not grown until it holds the whole file.
+#[test]
+fn an_early_literal_quote_keeps_chunks_small() {
+    let mut text = String::from("timestamp,service,status,note\n");
+    text.push_str("2026-03-10T00:00:00Z,checkout,200,5\" screen\n");
+    let mut i = 1;
+    while text.len() < 40 * 1024 * 1024 {
+        text.push_str(&format!(
+            "2026-03-10T{:02}:{:02}:{:02}Z,checkout,200,plain\n",
+            i / 3600 % 24,
+            i / 60 % 60,
+            i % 60
+        ));
+        i += 1;
+    }
+    let dir = Workdir::new();
+    dir.write("spec.yaml", GROUPED_SPEC);
+    dir.write("log.csv", &text);
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        "2026-03-11T00:00:00Z",
+        "-f",
+        "json",
+        "--threads",
+        "2",
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.json()["inputs"]["malformed"], 0);
+    if let Some(peak) = run.peak_rss_kib {
+        assert!(
+            peak < 30 * 1024,
+            "peak memory {peak} KiB: the file went into one block"
+        );
+    }
 }

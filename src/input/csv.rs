@@ -352,16 +352,24 @@ pub(super) fn cut(block: &[u8], delimiter: u8) -> Option<usize> {
 /// Two vectorised counts instead of [`cut`]'s walk over every quote, but wrong where a quote
 /// stands inside an unquoted field, so [`ChunkParser::parse`] tells whether a chunk cut this
 /// way ended inside quotes. `None` when no such line end is in the block.
+/// It gives up (`None`) after [`QUOTE_COUNT_TRIES`] line ends with odd counts, as happens
+/// after a quote inside an unquoted field: then only [`cut`] can tell.
 pub(super) fn cut_by_quote_count(block: &[u8]) -> Option<usize> {
     let mut end = memchr::memrchr(b'\n', block)?;
     let mut quotes = memchr::memchr_iter(b'"', &block[..end]).count();
-    while quotes % 2 == 1 {
+    for _ in 0..QUOTE_COUNT_TRIES {
+        if quotes.is_multiple_of(2) {
+            return Some(end + 1);
+        }
         let previous = memchr::memrchr(b'\n', &block[..end])?;
         quotes -= memchr::memchr_iter(b'"', &block[previous..end]).count();
         end = previous;
     }
-    Some(end + 1)
+    None
 }
+
+/// How many line ends [`cut_by_quote_count`] tries, from the last one back.
+const QUOTE_COUNT_TRIES: usize = 64;
 
 /// How a chunk ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -400,13 +408,16 @@ impl ChunkParser {
         }
     }
 
-    /// Parses one chunk whose first byte starts a record on line `first_line`.
+    /// Parses one chunk whose first byte starts a record on line `first_line`. With
+    /// `check_end` (a chunk cut by counting quotes), a last record that runs on past the chunk
+    /// is not handed to the sink: the chunk was miscut, and is read again.
     pub(super) fn parse(
         &mut self,
         input: &LogInput,
         chunk: &[u8],
         first_line: u64,
         header: &Header,
+        check_end: bool,
         sink: &mut impl RowSink,
     ) -> Result<ChunkEnd, InputError> {
         let mut position = 0;
@@ -424,10 +435,10 @@ impl ChunkParser {
                 }
                 _ => {}
             }
-            let end =
-                memchr::memchr(b'\n', &chunk[position..]).map_or(chunk.len(), |i| position + i);
+            // A record ends at `\n`, `\r\n` or a lone `\r`, as csv-core reads them.
+            let end = memchr::memchr2(b'\n', b'\r', &chunk[position..])
+                .map_or(chunk.len(), |i| position + i);
             let text = &chunk[position..end];
-            let text = text.strip_suffix(b"\r").unwrap_or(text);
             self.values.clear();
             match split_line(text, self.delimiter, self.quoting, header, &mut self.values) {
                 Some(fields) if fields == header.columns => {
@@ -450,14 +461,23 @@ impl ChunkParser {
                     line = records.line;
                     let start = position;
                     position = chunk.len() - rest.len();
+                    let in_quotes = position == chunk.len() && {
+                        let record = &chunk[start..];
+                        cut(record, self.delimiter) != Some(record.len())
+                    };
+                    if in_quotes && check_end {
+                        return Ok(ChunkEnd {
+                            next_line: line,
+                            in_quotes,
+                        });
+                    }
                     if more {
                         emit_record(&self.record, header, &mut self.values, sink)?;
                     }
                     if position == chunk.len() {
-                        let record = &chunk[start..];
                         return Ok(ChunkEnd {
                             next_line: line,
-                            in_quotes: cut(record, self.delimiter) != Some(record.len()),
+                            in_quotes,
                         });
                     }
                     continue;
@@ -616,22 +636,57 @@ mod tests {
             .unwrap();
         let mut parser = ChunkParser::new(b',', &header);
         let mut parse = |chunk: &[u8]| {
-            parser
-                .parse(&LogInput::Stdin, chunk, 2, &header, &mut Collect::default())
-                .unwrap()
+            let mut sink = Collect::default();
+            let end = parser
+                .parse(&LogInput::Stdin, chunk, 2, &header, true, &mut sink)
+                .unwrap();
+            (end, sink.rows.len() + sink.malformed.len())
         };
-        assert!(
-            parse(&block[..miscut]).in_quotes,
+        // The miscut chunk's last record runs on past it, and is not counted.
+        assert_eq!(
+            parse(&block[..miscut]),
+            (
+                ChunkEnd {
+                    next_line: 4,
+                    in_quotes: true
+                },
+                1
+            ),
             "the miscut went unnoticed"
         );
         assert_eq!(
             parse(block),
-            ChunkEnd {
-                next_line: 6,
-                in_quotes: false
-            }
+            (
+                ChunkEnd {
+                    next_line: 6,
+                    in_quotes: false
+                },
+                3
+            )
         );
-        assert!(!parse(&standard[..cut(standard, b',').unwrap()]).in_quotes);
+        assert!(!parse(&standard[..cut(standard, b',').unwrap()]).0.in_quotes);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_record_as_in_csv_core() {
+        let mut table = FieldTable::default();
+        table.slot(&FieldPath(vec!["a".into()]));
+        table.slot(&FieldPath(vec!["b".into()]));
+        let mut head: &[u8] = b"a,b\n";
+        let mut records = records(&mut head, b',', 1);
+        let header = read_header(&LogInput::Stdin, &mut records, &table)
+            .unwrap()
+            .unwrap();
+        let text = b"1,2\r3,4\r\n5,6\n";
+        let mut chunked = Collect::default();
+        ChunkParser::new(b',', &header)
+            .parse(&LogInput::Stdin, text, 2, &header, false, &mut chunked)
+            .unwrap();
+        let mut whole = text.to_vec();
+        whole.splice(0..0, b"a,b\n".iter().copied());
+        let streamed = parse(&whole, b',').unwrap();
+        assert_eq!(chunked.rows, streamed.rows);
+        assert_eq!(chunked.rows.len(), 3);
     }
 
     #[test]

@@ -11,6 +11,8 @@ use super::{FieldTable, RowValues, SlotValue};
 /// The wanted keys at one level of nesting.
 #[derive(Debug, Clone, Default)]
 pub(super) struct KeyTree {
+    /// Tells the trees of one reader apart (see [`KeyMemo`]).
+    id: u32,
     entries: Vec<(Vec<u8>, Wanted)>,
     /// Per entry, its length and first sixteen bytes as two numbers: keys are told apart by
     /// these alone, without a byte-by-byte comparison, unless they are longer.
@@ -81,7 +83,17 @@ impl KeyTree {
                     .get_or_insert(slot);
             }
         }
+        root.number(&mut 0);
         root
+    }
+
+    /// Gives this tree and those below it ids from `next` on.
+    fn number(&mut self, next: &mut u32) {
+        self.id = *next;
+        *next += 1;
+        for (_, wanted) in &mut self.entries {
+            wanted.children.number(next);
+        }
     }
 
     fn insert(&mut self, path: &[String], slot: usize) {
@@ -147,8 +159,8 @@ struct KeyMemo {
 
 #[derive(Debug, Clone, Copy)]
 struct SeenKey {
-    /// The address of the key tree it was looked up in (nested objects have their own).
-    tree: usize,
+    /// The id of the key tree it was looked up in (nested objects have their own).
+    tree: u32,
     len: usize,
     words: [u64; 2],
     /// Masks of the bytes of `words` that belong to the key.
@@ -164,7 +176,7 @@ impl SeenKey {
             n => (1u64 << (8 * n)) - 1,
         };
         SeenKey {
-            tree: tree as *const KeyTree as usize,
+            tree: tree.id,
             len: key.len(),
             words: KeyWords::of(key).words,
             masks: [keep(key.len()), keep(key.len().saturating_sub(8))],
@@ -190,7 +202,7 @@ impl SeenKey {
                 _ => return false,
             },
         };
-        self.tree == tree as *const KeyTree as usize
+        self.tree == tree.id
             && self.len <= 16
             && low & self.masks[0] == self.words[0]
             && high & self.masks[1] == self.words[1]
@@ -200,6 +212,7 @@ impl SeenKey {
 
 /// Keys that no SLO wants, for the objects nested in unwanted values.
 static NO_KEYS: KeyTree = KeyTree {
+    id: u32::MAX,
     entries: Vec::new(),
     prefixes: Vec::new(),
 };

@@ -13,8 +13,9 @@
 //! Instead, a file is cut where the number of quotes before a line end is even — two vectorised
 //! counts, right for every CSV whose quotes open fields and are doubled inside them — and each
 //! worker checks that its chunk's last record did end there. Should one not (a quote used some
-//! other way), the file is read again with exact cuts. Standard input cannot be read again, so
-//! it is cut exactly from the start.
+//! other way), the file is read again with exact cuts. Where counting finds no such line end
+//! near the end of a block, that block is cut exactly. Only regular files can be read again;
+//! standard input and pipes are cut exactly from the start.
 //! Each worker parses its chunks into a sink of its own; the caller merges the sinks, so the
 //! result is the same as a single-threaded read whatever the chunking. Buffers go back to the
 //! reader for reuse, so memory stays at a few chunks per thread whatever the log size.
@@ -70,7 +71,14 @@ where
     S: RowSink + Send,
     F: Fn() -> S + Sync,
 {
-    let rereadable = !matches!(input, LogInput::Stdin);
+    // Only a regular file reads the same again: not standard input, nor a named pipe or a
+    // process substitution (`<(zcat log.gz)`), which arrive as paths.
+    let rereadable = match input {
+        LogInput::File(path) | LogInput::StdinCopy(path) => {
+            std::fs::metadata(path).is_ok_and(|m| m.is_file())
+        }
+        LogInput::Stdin => false,
+    };
     match read_chunked(input, format, fields, threads, &new_sink, rereadable) {
         Err(Stop::Miscut) => match read_chunked(input, format, fields, threads, &new_sink, false) {
             Ok(sinks) => Ok(sinks),
@@ -321,13 +329,18 @@ fn produce(
         if block.is_empty() && eof {
             return Ok(());
         }
-        let cut = if eof {
-            Some(block.len())
+        // Where to cut, and whether the cut was found by counting quotes (to be checked).
+        let (cut, counted) = if eof {
+            (Some(block.len()), false)
         } else {
             match layout {
-                Layout::Delimited { .. } if by_quote_count => delimited::cut_by_quote_count(&block),
-                Layout::Delimited { delimiter, .. } => delimited::cut(&block, *delimiter),
-                Layout::JsonLines => memchr::memrchr(b'\n', &block).map(|i| i + 1),
+                Layout::Delimited { delimiter, .. } => {
+                    match by_quote_count.then(|| delimited::cut_by_quote_count(&block)) {
+                        Some(Some(cut)) => (Some(cut), true),
+                        _ => (delimited::cut(&block, *delimiter), false),
+                    }
+                }
+                Layout::JsonLines => (memchr::memrchr(b'\n', &block).map(|i| i + 1), false),
             }
         };
         let Some(cut) = cut.filter(|&c| c > 0) else {
@@ -348,7 +361,7 @@ fn produce(
         next.extend_from_slice(&block[cut..]);
         block.truncate(cut);
         let chunk = std::mem::replace(&mut block, next);
-        if !sender.send(chunk, by_quote_count && !eof) {
+        if !sender.send(chunk, counted) {
             return Ok(());
         }
     }
@@ -435,7 +448,14 @@ fn work<S: RowSink, F: Fn() -> S>(
         let first_line = chunk_first_line(chunk.index);
         let parsed = match (layout, delimited_parser.as_mut()) {
             (Layout::Delimited { header, .. }, Some(parser)) => parser
-                .parse(input, &chunk.bytes, first_line, header, &mut sink)
+                .parse(
+                    input,
+                    &chunk.bytes,
+                    first_line,
+                    header,
+                    chunk.check_end,
+                    &mut sink,
+                )
                 .map(|end| (end.next_line, end.in_quotes && chunk.check_end)),
             _ => json_rows
                 .parse_lines_chunk(&chunk.bytes, first_line, &mut sink)
