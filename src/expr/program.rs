@@ -241,8 +241,19 @@ impl Program {
     }
 
     /// Evaluates the program for one row without allocating.
+    #[inline]
     pub fn eval(&self, row: &impl Row) -> Result<bool, Invalid> {
-        eval_node(&self.root, row)
+        // The commonest programs, a constant or one comparison, without a call.
+        match &self.root {
+            Node::Const(value) => Ok(*value),
+            Node::NumCmp { slot, op, value } => Ok(apply(*op, &number(row, *slot)?, value)),
+            Node::TextCmp {
+                slot,
+                op: op @ (CmpOp::Eq | CmpOp::Ne),
+                value,
+            } => Ok(short_eq(text(row, *slot)?, value) == (*op == CmpOp::Eq)),
+            root => eval_node(root, row),
+        }
     }
 }
 
