@@ -285,9 +285,8 @@ fn emit_record(
             &format!("record longer than {MAX_RECORD_BYTES} bytes or {MAX_FIELDS} fields (an unbalanced quote?)"),
         );
     }
-    if record.is_blank() {
-        return Ok(());
-    }
+    // Blank lines never get here (`Records::next` skips them); a record with one empty
+    // field is a line that holds `""`, a row like any other.
     if record.fields() != header.columns {
         return sink.malformed(record.line, &ragged(record.fields(), header.columns));
     }
@@ -338,8 +337,9 @@ pub(super) fn cut(block: &[u8], delimiter: u8) -> Option<usize> {
             } else {
                 in_quotes = false;
             }
-        } else if i == 0 || block[i - 1] == delimiter || block[i - 1] == b'\n' {
-            // A quote opens a field only at its start (csv-core reads others literally).
+        } else if i == 0 || matches!(block[i - 1], b'\n' | b'\r') || block[i - 1] == delimiter {
+            // A quote opens a field only at its start (csv-core reads others literally); a
+            // lone `\r` ends a record as `\n` does.
             in_quotes = true;
         }
     }

@@ -71,6 +71,26 @@ where
     S: RowSink + Send,
     F: Fn() -> S + Sync,
 {
+    read_in_chunks(input, format, fields, threads, CHUNK_BYTES, new_sink)
+}
+
+/// [`read_log_parallel`] with chunks of about `chunk_bytes` (small ones in tests).
+fn read_in_chunks<S, F>(
+    input: &LogInput,
+    format: InputFormat,
+    fields: &FieldTable,
+    threads: usize,
+    chunk_bytes: usize,
+    new_sink: F,
+) -> Result<Vec<S>, InputError>
+where
+    S: RowSink + Send,
+    F: Fn() -> S + Sync,
+{
+    let chunking = Chunking {
+        bytes: chunk_bytes,
+        by_quote_count: true,
+    };
     // Only a regular file reads the same again: not standard input, nor a named pipe or a
     // process substitution (`<(zcat log.gz)`), which arrive as paths.
     let rereadable = match input {
@@ -79,8 +99,13 @@ where
         }
         LogInput::Stdin => false,
     };
-    match read_chunked(input, format, fields, threads, &new_sink, rereadable) {
-        Err(Stop::Miscut) => match read_chunked(input, format, fields, threads, &new_sink, false) {
+    let exact = Chunking {
+        by_quote_count: false,
+        ..chunking
+    };
+    let first = if rereadable { chunking } else { exact };
+    match read_chunked(input, format, fields, threads, &new_sink, first) {
+        Err(Stop::Miscut) => match read_chunked(input, format, fields, threads, &new_sink, exact) {
             Ok(sinks) => Ok(sinks),
             Err(Stop::Failed(error)) => Err(error),
             Err(Stop::Miscut) => Err(InputError::new(input, "could not cut the log into chunks")),
@@ -90,15 +115,23 @@ where
     }
 }
 
-/// One read of a log on `threads` threads; CSV chunks are cut by counting quotes when
-/// `by_quote_count`, and exactly otherwise.
+/// How a log is cut into chunks.
+#[derive(Debug, Clone, Copy)]
+struct Chunking {
+    /// About how many bytes a chunk has.
+    bytes: usize,
+    /// Whether CSV is cut by counting quotes (and checked), rather than exactly.
+    by_quote_count: bool,
+}
+
+/// One read of a log on `threads` threads.
 fn read_chunked<S, F>(
     input: &LogInput,
     format: InputFormat,
     fields: &FieldTable,
     threads: usize,
     new_sink: &F,
-    by_quote_count: bool,
+    chunking: Chunking,
 ) -> Result<Vec<S>, Stop>
 where
     S: RowSink + Send,
@@ -124,8 +157,8 @@ where
         |line: u64, e: std::io::Error| failed(InputError::read_failed(input, line, &e));
 
     // The first block, with the header row of delimited logs.
-    let mut first = Vec::with_capacity(CHUNK_BYTES + 64 * 1024);
-    let mut eof = fill(&mut reader, &mut first, CHUNK_BYTES).map_err(|e| read_failed(1, e))?;
+    let mut first = Vec::with_capacity(chunking.bytes + 64 * 1024);
+    let mut eof = fill(&mut reader, &mut first, chunking.bytes).map_err(|e| read_failed(1, e))?;
     let (layout, body_start, first_line) = match format {
         InputFormat::Csv | InputFormat::Tsv => {
             let delimiter = if format == InputFormat::Tsv {
@@ -136,7 +169,7 @@ where
             // The header must be whole in the block: read on until a line end (or the limit).
             while !eof && memchr::memchr(b'\n', &first).is_none() && first.len() <= MAX_RECORD_BYTES
             {
-                let want = first.len() + CHUNK_BYTES;
+                let want = first.len() + chunking.bytes;
                 eof = fill(&mut reader, &mut first, want).map_err(|e| read_failed(1, e))?;
             }
             let mut cursor: &[u8] = &first;
@@ -154,7 +187,10 @@ where
     };
     first.drain(..body_start);
 
-    let by_quote_count = by_quote_count && matches!(format, InputFormat::Csv);
+    let chunking = Chunking {
+        by_quote_count: chunking.by_quote_count && matches!(format, InputFormat::Csv),
+        ..chunking
+    };
     let stop = StopAfter::default();
     let line_counts = Mutex::new(Vec::new());
     let (job_sender, job_receiver) = sync_channel::<Chunk>(threads * 2);
@@ -190,7 +226,7 @@ where
             &spare_receiver,
             &stop,
             threads,
-            by_quote_count,
+            chunking,
         );
         drop(job_sender);
         let sinks: Vec<S> = workers
@@ -309,13 +345,15 @@ fn produce(
     spares: &Receiver<Vec<u8>>,
     stop: &StopAfter,
     threads: usize,
-    by_quote_count: bool,
+    chunking: Chunking,
 ) -> Result<(), (usize, std::io::Error)> {
+    let chunk_bytes = chunking.bytes;
     // One being filled, one queued and one being parsed per worker.
     let mut buffers = Buffers {
         spares,
         allocated: 1,
         limit: 1 + 2 * threads,
+        capacity: chunk_bytes + 64 * 1024,
     };
     let mut sender = Sender { jobs, index: 0 };
     loop {
@@ -323,8 +361,8 @@ fn produce(
             return Ok(());
         }
         let chunk = sender.index;
-        if !eof && block.len() < CHUNK_BYTES {
-            eof = fill(reader, &mut block, CHUNK_BYTES).map_err(|e| (chunk, e))?;
+        if !eof && block.len() < chunk_bytes {
+            eof = fill(reader, &mut block, chunk_bytes).map_err(|e| (chunk, e))?;
         }
         if block.is_empty() && eof {
             return Ok(());
@@ -335,7 +373,10 @@ fn produce(
         } else {
             match layout {
                 Layout::Delimited { delimiter, .. } => {
-                    match by_quote_count.then(|| delimited::cut_by_quote_count(&block)) {
+                    match chunking
+                        .by_quote_count
+                        .then(|| delimited::cut_by_quote_count(&block))
+                    {
                         Some(Some(cut)) => (Some(cut), true),
                         _ => (delimited::cut(&block, *delimiter), false),
                     }
@@ -346,14 +387,14 @@ fn produce(
         let Some(cut) = cut.filter(|&c| c > 0) else {
             // No record ends in the block: read on. A record longer than the limit is still
             // handed over whole at the limit, and its parser reports it as malformed.
-            if block.len() > MAX_RECORD_BYTES + CHUNK_BYTES {
+            if block.len() > MAX_RECORD_BYTES + chunk_bytes {
                 let chunk = std::mem::replace(&mut block, buffers.take());
                 if !sender.send(chunk, false) {
                     return Ok(());
                 }
                 continue;
             }
-            let want = block.len() + CHUNK_BYTES;
+            let want = block.len() + chunk_bytes;
             eof = fill(reader, &mut block, want).map_err(|e| (chunk, e))?;
             continue;
         };
@@ -393,6 +434,7 @@ struct Buffers<'a> {
     spares: &'a Receiver<Vec<u8>>,
     allocated: usize,
     limit: usize,
+    capacity: usize,
 }
 
 impl Buffers<'_> {
@@ -409,7 +451,7 @@ impl Buffers<'_> {
             }
             None => {
                 self.allocated += 1;
-                Vec::with_capacity(CHUNK_BYTES + 64 * 1024)
+                Vec::with_capacity(self.capacity)
             }
         }
     }
@@ -481,4 +523,96 @@ fn work<S: RowSink, F: Fn() -> S>(
         counts.append(&mut counted);
     }
     sink
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{FieldPath, FieldRegistry};
+    use crate::input::test_sink::Collect;
+    use proptest::prelude::*;
+
+    /// Reads `text` as a file of `format` whole, on one thread, and in chunks of about
+    /// `chunk_bytes` on two threads; returns both readings, rows and malformed rows in order.
+    fn both_ways(text: &[u8], format: InputFormat, chunk_bytes: usize) -> (Collect, Collect) {
+        let mut fields = FieldTable::default();
+        for name in ["a", "b"] {
+            fields.slot(&FieldPath(vec![name.into()]));
+        }
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        let input = LogInput::File(file.path().to_path_buf());
+        let mut whole = Collect::default();
+        super::super::read_log(&input, format, &fields, &mut whole).unwrap();
+        let sinks =
+            read_in_chunks(&input, format, &fields, 2, chunk_bytes, Collect::default).unwrap();
+        let mut chunked = Collect::default();
+        for sink in sinks {
+            chunked.rows.extend(sink.rows);
+            chunked.malformed.extend(sink.malformed);
+        }
+        // Rows of one line (split by a lone `\r`) come from one chunk, in order.
+        chunked.rows.sort_by_key(|row| row.0);
+        chunked.malformed.sort_by_key(|row| row.0);
+        (whole, chunked)
+    }
+
+    fn csv_piece() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just("1"),
+            Just("xyz"),
+            Just(","),
+            Just("\n"),
+            Just("\n"),
+            Just("\r\n"),
+            Just("\r"),
+            Just("\""),
+            Just("\"\""),
+            Just("5\" screen"),
+            Just("\"a,b\""),
+            Just("\"multi\nline\""),
+            Just("\"doubled \"\" quote\""),
+            Just("a rather longer field that spans several words"),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// However a CSV is cut — by quote counts, checked, or exactly after a miscut — the
+        /// chunks read as the whole file does: the same rows, the same malformed rows, on the
+        /// same lines.
+        #[test]
+        fn csv_chunks_read_as_the_whole_file(
+            pieces in proptest::collection::vec(csv_piece(), 0..120),
+            chunk_bytes in 1usize..96,
+        ) {
+            let text = format!("a,b\n{}", pieces.concat());
+            let (whole, chunked) = both_ways(text.as_bytes(), InputFormat::Csv, chunk_bytes);
+            prop_assert_eq!(whole.rows, chunked.rows);
+            prop_assert_eq!(whole.malformed, chunked.malformed);
+        }
+
+        #[test]
+        fn json_lines_chunks_read_as_the_whole_file(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    Just("{\"a\": 1, \"b\": \"x\"}"),
+                    Just("{\"a\":\"q\\\"r\",\"b\":{\"c\":[1,2]}}"),
+                    Just("  {\"b\": null}  "),
+                    Just(""),
+                    Just("{not json"),
+                    Just("[1, 2]"),
+                    Just("{\"a\": \"\\u00e9\"}\r"),
+                ],
+                0..60,
+            ),
+            chunk_bytes in 1usize..96,
+        ) {
+            let text = lines.join("\n");
+            let (whole, chunked) = both_ways(text.as_bytes(), InputFormat::Jsonl, chunk_bytes);
+            prop_assert_eq!(whole.rows, chunked.rows);
+            prop_assert_eq!(whole.malformed, chunked.malformed);
+        }
+    }
 }
