@@ -94,6 +94,42 @@ fn jsonl_log(rows: usize) -> String {
     text
 }
 
+/// `slo report -s spec.yaml LOG` as JSON, with `extra` options, on `threads` threads.
+fn report_args<'a>(log: &'a str, threads: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "report",
+        "-s",
+        "spec.yaml",
+        log,
+        "--at",
+        "2026-03-11T00:00:00Z",
+        "-f",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    args.extend(["--threads", threads]);
+    args
+}
+
+/// A run's JSON report without the names of its inputs, to compare reports of one log read
+/// from different places.
+fn report_of_any_input(run: &common::Run) -> serde_json::Value {
+    run.expect_code(0);
+    let mut report = run.json();
+    report["inputs"]["files"] = serde_json::Value::Null;
+    report
+}
+
+/// A row of the checkout service, the `i`th second of 2026-03-10.
+fn checkout_row(i: usize, status: u32, note: &str) -> String {
+    format!(
+        "2026-03-10T{:02}:{:02}:{:02}Z,checkout,{status},{note}\n",
+        i / 3600 % 24,
+        i / 60 % 60,
+        i % 60
+    )
+}
+
 fn same_report(log_name: &str, contents: &str) {
     let dir = Workdir::new();
     dir.write("spec.yaml", SPEC);
@@ -103,18 +139,7 @@ fn same_report(log_name: &str, contents: &str) {
         "the log must span several chunks"
     );
     let run = |threads: &str| {
-        let run = dir.run(&[
-            "report",
-            "-s",
-            "spec.yaml",
-            log_name,
-            "--at",
-            "2026-03-11T00:00:00Z",
-            "-f",
-            "json",
-            "--threads",
-            threads,
-        ]);
+        let run = dir.run(&report_args(log_name, threads, &[]));
         run.expect_code(0);
         (run.stdout(), run.stderr())
     };
@@ -156,32 +181,13 @@ fn csv_from_stdin_across_chunks() {
     let dir = Workdir::new();
     dir.write("spec.yaml", SPEC);
     dir.write("log.csv", &text);
-    let args = |log: &'static str, threads: &'static str| {
-        [
-            "report",
-            "-s",
-            "spec.yaml",
-            log,
-            "--input-format",
-            "csv",
-            "--at",
-            "2026-03-11T00:00:00Z",
-            "-f",
-            "json",
-            "--threads",
-            threads,
-        ]
-    };
-    let from_file = dir.run(&args("log.csv", "1"));
-    let from_stdin = dir.run_with_stdin(&args("-", "2"), Some(text.as_bytes()));
-    from_file.expect_code(0);
-    from_stdin.expect_code(0);
-    let report = |run: &common::Run| {
-        let mut report = run.json();
-        report["inputs"]["files"] = serde_json::Value::Null;
-        report
-    };
-    assert_eq!(report(&from_file), report(&from_stdin));
+    let csv = ["--input-format", "csv"];
+    let from_file = dir.run(&report_args("log.csv", "1", &csv));
+    let from_stdin = dir.run_with_stdin(&report_args("-", "2", &csv), Some(text.as_bytes()));
+    assert_eq!(
+        report_of_any_input(&from_file),
+        report_of_any_input(&from_stdin)
+    );
 }
 
 #[test]
@@ -200,20 +206,9 @@ fn compressed_input_across_chunks() {
     dir.write("log.csv", &text);
     dir.write("log.csv.gz", gz.finish().unwrap());
     let report = |log: &str, threads: &str| {
-        dir.run(&[
-            "report",
-            "-s",
-            "spec.yaml",
-            log,
-            "--at",
-            "2026-03-11T00:00:00Z",
-            "-f",
-            "json",
-            "--threads",
-            threads,
-        ])
-        .expect_code(0)
-        .json()["results"]
+        dir.run(&report_args(log, threads, &[]))
+            .expect_code(0)
+            .json()["results"]
             .clone()
     };
     assert_eq!(report("log.csv", "1"), report("log.csv.gz", "2"));
@@ -223,24 +218,16 @@ fn compressed_input_across_chunks() {
 /// quote (`5" screen`) early on, and a quoted line end shortly before the block's end.
 fn miscut_log(ragged: bool) -> String {
     let mut text = String::from("timestamp,service,status,note\n");
-    let row = |i: usize, status: u32, note: &str| {
-        format!(
-            "2026-03-10T{:02}:{:02}:{:02}Z,checkout,{status},{note}\n",
-            i / 3600 % 24,
-            i / 60 % 60,
-            i % 60
-        )
-    };
-    text.push_str(&row(0, 200, "5\" screen"));
+    text.push_str(&checkout_row(0, 200, "5\" screen"));
     let mut i = 1;
     while text.len() < slo::input::CHUNK_BYTES - 2000 {
-        text.push_str(&row(i, 200, "plain"));
+        text.push_str(&checkout_row(i, 200, "plain"));
         i += 1;
     }
     let quoted = if ragged { "\"p\nq\",extra" } else { "\"p\nq\"" };
-    text.push_str(&row(i, 503, quoted));
+    text.push_str(&checkout_row(i, 503, quoted));
     for j in 0..50_000 {
-        text.push_str(&row(i + 1 + j, 200, "plain"));
+        text.push_str(&checkout_row(i + 1 + j, 200, "plain"));
     }
     text
 }
@@ -263,20 +250,7 @@ fn a_miscut_chunk_hands_over_no_partial_record() {
     dir.write("spec.yaml", GROUPED_SPEC);
     dir.write("log.csv", miscut_log(true));
     let run = |threads: &str| {
-        let run = dir.run(&[
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--at",
-            "2026-03-11T00:00:00Z",
-            "-f",
-            "json",
-            "--max-groups",
-            "2",
-            "--threads",
-            threads,
-        ]);
+        let run = dir.run(&report_args("log.csv", threads, &["--max-groups", "2"]));
         run.expect_code(0);
         (run.stdout(), run.stderr())
     };
@@ -301,32 +275,14 @@ fn a_named_pipe_is_cut_exactly() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::write(fifo, text))
     };
-    let args = |log: &'static str, threads: &'static str| {
-        [
-            "report",
-            "-s",
-            "spec.yaml",
-            log,
-            "--input-format",
-            "csv",
-            "--at",
-            "2026-03-11T00:00:00Z",
-            "-f",
-            "json",
-            "--threads",
-            threads,
-        ]
-    };
-    let from_pipe = dir.run(&args("pipe.csv", "2"));
+    let csv = ["--input-format", "csv"];
+    let from_pipe = dir.run(&report_args("pipe.csv", "2", &csv));
     writer.join().unwrap().unwrap();
-    let from_file = dir.run(&args("log.csv", "1"));
-    let report = |run: &common::Run| {
-        run.expect_code(0);
-        let mut report = run.json();
-        report["inputs"]["files"] = serde_json::Value::Null;
-        report
-    };
-    assert_eq!(report(&from_pipe), report(&from_file));
+    let from_file = dir.run(&report_args("log.csv", "1", &csv));
+    assert_eq!(
+        report_of_any_input(&from_pipe),
+        report_of_any_input(&from_file)
+    );
 }
 
 /// After a quote inside an unquoted field near the start, counting quotes finds no cut in any
@@ -334,33 +290,17 @@ fn a_named_pipe_is_cut_exactly() {
 #[test]
 fn an_early_literal_quote_keeps_chunks_small() {
     let mut text = String::from("timestamp,service,status,note\n");
-    text.push_str("2026-03-10T00:00:00Z,checkout,200,5\" screen\n");
+    text.push_str(&checkout_row(0, 200, "5\" screen"));
     let mut i = 1;
     // 64 MiB: under the record limit, so before its fix one block would have held it all.
     while text.len() < 64 * 1024 * 1024 {
-        text.push_str(&format!(
-            "2026-03-10T{:02}:{:02}:{:02}Z,checkout,200,plain\n",
-            i / 3600 % 24,
-            i / 60 % 60,
-            i % 60
-        ));
+        text.push_str(&checkout_row(i, 200, "plain"));
         i += 1;
     }
     let dir = Workdir::new();
     dir.write("spec.yaml", GROUPED_SPEC);
     dir.write("log.csv", &text);
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        "2026-03-11T00:00:00Z",
-        "-f",
-        "json",
-        "--threads",
-        "2",
-    ]);
+    let run = dir.run(&report_args("log.csv", "2", &[]));
     run.expect_code(0);
     assert_eq!(run.json()["inputs"]["malformed"], 0);
     if let Some(peak) = run.peak_rss_kib {

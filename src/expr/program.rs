@@ -241,19 +241,8 @@ impl Program {
     }
 
     /// Evaluates the program for one row without allocating.
-    #[inline]
     pub fn eval(&self, row: &impl Row) -> Result<bool, Invalid> {
-        // The commonest programs, a constant or one comparison, without a call.
-        match &self.root {
-            Node::Const(value) => Ok(*value),
-            Node::NumCmp { slot, op, value } => Ok(apply(*op, &number(row, *slot)?, value)),
-            Node::TextCmp {
-                slot,
-                op: op @ (CmpOp::Eq | CmpOp::Ne),
-                value,
-            } => Ok(short_eq(text(row, *slot)?, value) == (*op == CmpOp::Eq)),
-            root => eval_node(root, row),
-        }
+        eval_node(&self.root, row)
     }
 }
 
@@ -495,6 +484,9 @@ fn apply<T: PartialOrd + ?Sized>(op: CmpOp, a: &T, b: &T) -> bool {
     }
 }
 
+/// One node. Leaves are evaluated here, inline where this is called — the commonest program is a
+/// single comparison; `not`, `and` and `or` go through [`eval_compound`].
+#[inline(always)]
 fn eval_node(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
     Ok(match node {
         Node::Const(b) => *b,
@@ -537,6 +529,14 @@ fn eval_node(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
             }
         }
         Node::Matches { slot, regex } => regex.is_match(text(row, *slot)?),
+        Node::Not(_) | Node::And(_) | Node::Or(_) => return eval_compound(node, row),
+    })
+}
+
+/// `not`, `and` and `or`: a result as soon as one operand decides it; otherwise the first
+/// operand that could not be evaluated makes the whole invalid.
+fn eval_compound(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
+    Ok(match node {
         Node::Not(inner) => !eval_node(inner, row)?,
         Node::And(operands) => {
             let mut first_invalid = None;
@@ -570,6 +570,7 @@ fn eval_node(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
                 None => false,
             }
         }
+        leaf => return eval_node(leaf, row),
     })
 }
 

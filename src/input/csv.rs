@@ -351,9 +351,9 @@ pub(super) fn cut(block: &[u8], delimiter: u8) -> Option<usize> {
 /// with an even number of quotes before it, given that the block starts at a record boundary.
 /// Two vectorised counts instead of [`cut`]'s walk over every quote, but wrong where a quote
 /// stands inside an unquoted field, so [`ChunkParser::parse`] tells whether a chunk cut this
-/// way ended inside quotes. `None` when no such line end is in the block.
-/// It gives up (`None`) after [`QUOTE_COUNT_TRIES`] line ends with odd counts, as happens
-/// after a quote inside an unquoted field: then only [`cut`] can tell.
+/// way ended inside quotes. `None` when no such line end is among the last
+/// [`QUOTE_COUNT_TRIES`] of the block — as after a quote inside an unquoted field: then only
+/// [`cut`] can tell.
 pub(super) fn cut_by_quote_count(block: &[u8]) -> Option<usize> {
     let mut end = memchr::memrchr(b'\n', block)?;
     let mut quotes = memchr::memchr_iter(b'"', &block[..end]).count();
@@ -380,8 +380,9 @@ pub(super) struct ChunkEnd {
     pub(super) in_quotes: bool,
 }
 
-/// Parses chunks of a delimited log (cut by [`cut`]) with reused buffers: a fast path splits
-/// lines without quotes at the delimiter; records with quotes go through csv-core.
+/// Parses chunks of a delimited log (cut by [`cut`] or [`cut_by_quote_count`]) with reused
+/// buffers: a fast path splits lines without quotes at the delimiter; records with quotes go
+/// through csv-core.
 #[derive(Debug)]
 pub(super) struct ChunkParser {
     delimiter: u8,
@@ -461,20 +462,15 @@ impl ChunkParser {
                     line = records.line;
                     let start = position;
                     position = chunk.len() - rest.len();
-                    let in_quotes = position == chunk.len() && {
+                    let at_end = position == chunk.len();
+                    let in_quotes = at_end && {
                         let record = &chunk[start..];
                         cut(record, self.delimiter) != Some(record.len())
                     };
-                    if in_quotes && check_end {
-                        return Ok(ChunkEnd {
-                            next_line: line,
-                            in_quotes,
-                        });
-                    }
-                    if more {
+                    if more && !(in_quotes && check_end) {
                         emit_record(&self.record, header, &mut self.values, sink)?;
                     }
-                    if position == chunk.len() {
+                    if at_end {
                         return Ok(ChunkEnd {
                             next_line: line,
                             in_quotes,
@@ -575,21 +571,26 @@ fn split_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::{FieldPath, FieldRegistry};
     use std::io::Cursor;
 
-    use crate::input::test_sink::Collect;
+    use crate::input::test_sink::{fields as table, Collect};
+
+    /// The header `a,b`, resolved against `table`.
+    fn header_a_b(table: &FieldTable) -> Header {
+        let mut head: &[u8] = b"a,b\n";
+        let mut records = records(&mut head, b',', 1);
+        read_header(&LogInput::Stdin, &mut records, table)
+            .unwrap()
+            .unwrap()
+    }
 
     fn parse(text: &[u8], delimiter: u8) -> Result<Collect, InputError> {
-        let mut table = FieldTable::default();
-        table.slot(&FieldPath(vec!["a".into()]));
-        table.slot(&FieldPath(vec!["b".into()]));
         let mut sink = Collect::default();
         read(
             &LogInput::Stdin,
             Box::new(Cursor::new(text.to_vec())),
             delimiter,
-            &table,
+            &table(&["a", "b"]),
             &mut sink,
         )?;
         Ok(sink)
@@ -627,13 +628,7 @@ mod tests {
         let standard = b"x,\"5\"\"\"\ny,\"p\nq\"\nz,\"1";
         assert_eq!(cut_by_quote_count(standard), cut(standard, b','));
 
-        let mut table = FieldTable::default();
-        table.slot(&FieldPath(vec!["a".into()]));
-        let mut head: &[u8] = b"a,b\n";
-        let mut records = records(&mut head, b',', 1);
-        let header = read_header(&LogInput::Stdin, &mut records, &table)
-            .unwrap()
-            .unwrap();
+        let header = header_a_b(&table(&["a"]));
         let mut parser = ChunkParser::new(b',', &header);
         let mut parse = |chunk: &[u8]| {
             let mut sink = Collect::default();
@@ -669,14 +664,7 @@ mod tests {
 
     #[test]
     fn a_lone_carriage_return_ends_a_record_as_in_csv_core() {
-        let mut table = FieldTable::default();
-        table.slot(&FieldPath(vec!["a".into()]));
-        table.slot(&FieldPath(vec!["b".into()]));
-        let mut head: &[u8] = b"a,b\n";
-        let mut records = records(&mut head, b',', 1);
-        let header = read_header(&LogInput::Stdin, &mut records, &table)
-            .unwrap()
-            .unwrap();
+        let header = header_a_b(&table(&["a", "b"]));
         let text = b"1,2\r3,4\r\n5,6\n";
         let mut chunked = Collect::default();
         ChunkParser::new(b',', &header)

@@ -371,16 +371,12 @@ impl ValueSplitter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::{FieldPath, FieldRegistry};
     use std::io::Cursor;
 
-    use crate::input::test_sink::Collect;
+    use crate::input::test_sink::{fields, Collect};
 
     fn table() -> FieldTable {
-        let mut table = FieldTable::default();
-        table.slot(&FieldPath(vec!["a".into()]));
-        table.slot(&FieldPath(vec!["http".into(), "status".into()]));
-        table
+        fields(&["a", "http.status"])
     }
 
     fn lines(text: &str) -> Collect {

@@ -40,6 +40,17 @@ impl KeyWords {
         }
     }
 
+    /// Masks of the bytes of each word that belong to a key of `len` bytes.
+    #[inline(always)]
+    fn masks(len: usize) -> [u64; 2] {
+        let keep = |bytes: usize| match bytes {
+            0 => 0,
+            8.. => u64::MAX,
+            n => (1u64 << (8 * n)) - 1,
+        };
+        [keep(len), keep(len.saturating_sub(8))]
+    }
+
     /// The words of `text[start..end]`. A key is followed by at least its closing quote, so
     /// sixteen bytes can usually be read at once and masked to the key's length.
     #[inline(always)]
@@ -49,14 +60,10 @@ impl KeyWords {
             Some(bytes) if len <= 16 => {
                 let low = u64::from_le_bytes(bytes[..8].try_into().unwrap_or([0; 8]));
                 let high = u64::from_le_bytes(bytes[8..].try_into().unwrap_or([0; 8]));
-                let keep = |bytes: usize| match bytes {
-                    0 => 0,
-                    8.. => u64::MAX,
-                    n => (1u64 << (8 * n)) - 1,
-                };
+                let [low_mask, high_mask] = KeyWords::masks(len);
                 KeyWords {
                     len,
-                    words: [low & keep(len), high & keep(len.saturating_sub(8))],
+                    words: [low & low_mask, high & high_mask],
                 }
             }
             _ => KeyWords::of(&text[start..end]),
@@ -131,15 +138,10 @@ impl KeyTree {
         }
     }
 
-    /// The index of the entry for the unescaped key `text[start..end]`.
-    #[inline(always)]
-    fn index_at(&self, text: &[u8], start: usize, end: usize) -> Option<usize> {
-        self.find(KeyWords::at(text, start, end), &text[start..end])
-    }
-
     /// The wanted entry for the unescaped key `text[start..end]`.
     fn lookup(&self, text: &[u8], start: usize, end: usize) -> Option<&Wanted> {
-        self.index_at(text, start, end).map(|i| &self.entries[i].1)
+        self.find(KeyWords::at(text, start, end), &text[start..end])
+            .map(|i| &self.entries[i].1)
     }
 
     fn get(&self, key: &[u8]) -> Option<&Wanted> {
@@ -161,29 +163,13 @@ struct KeyMemo {
 struct SeenKey {
     /// The id of the key tree it was looked up in (nested objects have their own).
     tree: u32,
-    len: usize,
-    words: [u64; 2],
-    /// Masks of the bytes of `words` that belong to the key.
+    key: KeyWords,
+    /// [`KeyWords::masks`] of the key, kept: this is checked once per key of every line.
     masks: [u64; 2],
     found: Option<usize>,
 }
 
 impl SeenKey {
-    fn new(tree: &KeyTree, key: &[u8], found: Option<usize>) -> SeenKey {
-        let keep = |bytes: usize| match bytes {
-            0 => 0,
-            8.. => u64::MAX,
-            n => (1u64 << (8 * n)) - 1,
-        };
-        SeenKey {
-            tree: tree.id,
-            len: key.len(),
-            words: KeyWords::of(key).words,
-            masks: [keep(key.len()), keep(key.len().saturating_sub(8))],
-            found,
-        }
-    }
-
     /// Whether the string whose contents start at `start` is this key, closed by a quote.
     #[inline(always)]
     fn is_at(&self, tree: &KeyTree, text: &[u8], start: usize) -> bool {
@@ -203,10 +189,10 @@ impl SeenKey {
             },
         };
         self.tree == tree.id
-            && self.len <= 16
-            && low & self.masks[0] == self.words[0]
-            && high & self.masks[1] == self.words[1]
-            && text.get(start + self.len) == Some(&b'"')
+            && self.key.len <= 16
+            && low & self.masks[0] == self.key.words[0]
+            && high & self.masks[1] == self.key.words[1]
+            && text.get(start + self.key.len) == Some(&b'"')
     }
 }
 
@@ -327,10 +313,9 @@ impl Scanner<'_> {
             let (start, end, escaped) = self.string()?;
             let wanted = if escaped {
                 self.key.clear();
-                let found = unescape(&self.text[start..end], self.key)
+                unescape(&self.text[start..end], self.key)
                     .ok()
-                    .and_then(|()| keys.get(self.key));
-                found
+                    .and_then(|()| keys.get(self.key))
             } else {
                 keys.lookup(self.text, start, end)
             };
@@ -554,15 +539,21 @@ impl QuickWalk<'_> {
         self.ordinal += 1;
         if let Some(seen) = self.memo.seen.get(ordinal) {
             if seen.is_at(keys, self.text, start) {
-                return Some((start + seen.len, seen.found));
+                return Some((start + seen.key.len, seen.found));
             }
         }
         let (end, escaped) = string_end(self.text, start)?;
         if escaped {
             return None;
         }
-        let found = keys.index_at(self.text, start, end);
-        let seen = SeenKey::new(keys, &self.text[start..end], found);
+        let key = KeyWords::at(self.text, start, end);
+        let found = keys.find(key, &self.text[start..end]);
+        let seen = SeenKey {
+            tree: keys.id,
+            key,
+            masks: KeyWords::masks(key.len),
+            found,
+        };
         let memo = &mut self.memo.seen;
         if ordinal < memo.len() {
             memo[ordinal] = seen;
@@ -740,16 +731,13 @@ fn hex4(text: &[u8]) -> Scan<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
+    use crate::expr::{FieldValue, Row};
+    use crate::input::test_sink::fields;
     use crate::input::RowView;
     use proptest::prelude::*;
 
     fn table() -> FieldTable {
-        let mut table = FieldTable::default();
-        for path in ["a", "http.status", "b"] {
-            table.slot(&FieldPath(path.split('.').map(str::to_string).collect()));
-        }
-        table
+        fields(&["a", "http.status", "b"])
     }
 
     fn read(text: &str) -> Result<Vec<String>, &'static str> {

@@ -519,8 +519,17 @@ fn read_opened(
 /// A sink that keeps every row's slot values as text, for the readers' tests.
 #[cfg(test)]
 pub(crate) mod test_sink {
-    use super::{InputError, RowSink, RowView};
-    use crate::expr::{FieldValue, Row};
+    use super::{FieldTable, InputError, RowSink, RowView};
+    use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
+
+    /// A field table with slots for `paths` (dotted for nesting), in order.
+    pub(crate) fn fields(paths: &[&str]) -> FieldTable {
+        let mut table = FieldTable::default();
+        for path in paths {
+            table.slot(&FieldPath(path.split('.').map(str::to_string).collect()));
+        }
+        table
+    }
 
     #[derive(Debug, Default)]
     pub(crate) struct Collect {

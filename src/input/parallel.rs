@@ -1,24 +1,25 @@
 //! Reading one log on several threads.
 //!
 //! The calling thread reads (and decompresses) the log in blocks of [`CHUNK_BYTES`], cuts each
-//! block just after its last complete record — outside CSV quotes, at a line end for JSON Lines
-//! — counts its lines, and hands it to a worker; the rest of the block starts the next one.
+//! block just after its last complete record and hands it to a worker; the rest of the block
+//! starts the next one. Each worker parses its chunks into a sink of its own; the caller merges
+//! the sinks, so the result is the same as a single-threaded read whatever the chunking.
+//! Buffers go back to the reader for reuse, so memory stays at a few chunks per thread
+//! whatever the log size.
+//!
+//! The reading thread does little else. JSON Lines is cut at the last line end. Finding CSV
+//! quotes exactly would cost a scan of every quote and line end, so a file is cut where the
+//! number of quotes before a line end is even — two vectorised counts, right for every CSV
+//! whose quotes open fields and are doubled inside them — and each worker checks that its
+//! chunk's last record did end there. Should one not (a quote used some other way), the file
+//! is read again with exact cuts. Where counting finds no such line end near the end of a
+//! block, that block is cut exactly. Only regular files can be read again; standard input and
+//! pipes are cut exactly from the start.
 //!
 //! Nor does the reading thread count lines: a worker numbers the lines of chunk `i` from
 //! `i << 32` on (see [`chunk_first_line`]), which sorts as the file does, and counts them as it
 //! parses; once every chunk is read, the numbers kept in the sinks are rewritten to lines of
 //! the file.
-//!
-//! Finding CSV quotes exactly would cost the reading thread a scan of every quote and line end.
-//! Instead, a file is cut where the number of quotes before a line end is even — two vectorised
-//! counts, right for every CSV whose quotes open fields and are doubled inside them — and each
-//! worker checks that its chunk's last record did end there. Should one not (a quote used some
-//! other way), the file is read again with exact cuts. Where counting finds no such line end
-//! near the end of a block, that block is cut exactly. Only regular files can be read again;
-//! standard input and pipes are cut exactly from the start.
-//! Each worker parses its chunks into a sink of its own; the caller merges the sinks, so the
-//! result is the same as a single-threaded read whatever the chunking. Buffers go back to the
-//! reader for reuse, so memory stays at a few chunks per thread whatever the log size.
 
 use std::io::{BufRead, Read};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -87,10 +88,6 @@ where
     S: RowSink + Send,
     F: Fn() -> S + Sync,
 {
-    let chunking = Chunking {
-        bytes: chunk_bytes,
-        by_quote_count: true,
-    };
     // Only a regular file reads the same again: not standard input, nor a named pipe or a
     // process substitution (`<(zcat log.gz)`), which arrive as paths.
     let rereadable = match input {
@@ -99,20 +96,22 @@ where
         }
         LogInput::Stdin => false,
     };
-    let exact = Chunking {
-        by_quote_count: false,
-        ..chunking
+    let read = |by_quote_count| {
+        let chunking = Chunking {
+            bytes: chunk_bytes,
+            by_quote_count,
+        };
+        read_chunked(input, format, fields, threads, &new_sink, chunking)
     };
-    let first = if rereadable { chunking } else { exact };
-    match read_chunked(input, format, fields, threads, &new_sink, first) {
-        Err(Stop::Miscut) => match read_chunked(input, format, fields, threads, &new_sink, exact) {
-            Ok(sinks) => Ok(sinks),
-            Err(Stop::Failed(error)) => Err(error),
-            Err(Stop::Miscut) => Err(InputError::new(input, "could not cut the log into chunks")),
-        },
-        Err(Stop::Failed(error)) => Err(error),
-        Ok(sinks) => Ok(sinks),
+    match read(rereadable) {
+        Err(Stop::Miscut) => read(false),
+        other => other,
     }
+    .map_err(|stop| match stop {
+        Stop::Failed(error) => error,
+        // Exact cuts are never checked, so cannot be miscut.
+        Stop::Miscut => InputError::new(input, "could not cut the log into chunks"),
+    })
 }
 
 /// How a log is cut into chunks.
@@ -360,9 +359,9 @@ fn produce(
         if stop.stopped() {
             return Ok(());
         }
-        let chunk = sender.index;
+        let index = sender.index;
         if !eof && block.len() < chunk_bytes {
-            eof = fill(reader, &mut block, chunk_bytes).map_err(|e| (chunk, e))?;
+            eof = fill(reader, &mut block, chunk_bytes).map_err(|e| (index, e))?;
         }
         if block.is_empty() && eof {
             return Ok(());
@@ -395,7 +394,7 @@ fn produce(
                 continue;
             }
             let want = block.len() + chunk_bytes;
-            eof = fill(reader, &mut block, want).map_err(|e| (chunk, e))?;
+            eof = fill(reader, &mut block, want).map_err(|e| (index, e))?;
             continue;
         };
         let mut next = buffers.take();
@@ -528,17 +527,13 @@ fn work<S: RowSink, F: Fn() -> S>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::{FieldPath, FieldRegistry};
-    use crate::input::test_sink::Collect;
+    use crate::input::test_sink::{fields, Collect};
     use proptest::prelude::*;
 
     /// Reads `text` as a file of `format` whole, on one thread, and in chunks of about
     /// `chunk_bytes` on two threads; returns both readings, rows and malformed rows in order.
     fn both_ways(text: &[u8], format: InputFormat, chunk_bytes: usize) -> (Collect, Collect) {
-        let mut fields = FieldTable::default();
-        for name in ["a", "b"] {
-            fields.slot(&FieldPath(vec![name.into()]));
-        }
+        let fields = fields(&["a", "b"]);
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), text).unwrap();
         let input = LogInput::File(file.path().to_path_buf());
