@@ -6,6 +6,7 @@
 //! depth costs no stack. The object's own structure (braces, keys, colons, commas) is checked,
 //! and anything else on the line is an error: a damaged line is a malformed row, not a guess.
 
+use super::scan::TwoBytes;
 use super::{FieldTable, RowValues, SlotValue};
 
 /// The wanted keys at one level of nesting.
@@ -163,14 +164,38 @@ struct KeyMemo {
 struct SeenKey {
     /// The id of the key tree it was looked up in (nested objects have their own).
     tree: u32,
-    key: KeyWords,
-    /// [`KeyWords::masks`] of the key, kept: this is checked once per key of every line.
+    /// The key's bytes, its closing quote and, when it followed at once, the colon
+    /// (`service":`), zero-padded to two words; `span` bytes of them count.
+    words: [u64; 2],
+    /// [`KeyWords::masks`] of `span`, kept: this is checked once per key of every line.
     masks: [u64; 2],
+    /// How many bytes of `words` count: 0 when the key is too long to be recognised this way.
+    span: usize,
+    /// Whether the span ends with the colon, so the value comes next.
+    colon: bool,
     found: Option<usize>,
 }
 
 impl SeenKey {
-    /// Whether the string whose contents start at `start` is this key, closed by a quote.
+    /// What to remember of the key `text[start..end]` (closing quote at `end`).
+    fn new(tree: &KeyTree, text: &[u8], start: usize, end: usize, found: Option<usize>) -> Self {
+        let colon = text.get(end + 1) == Some(&b':');
+        let span = match end + 1 + usize::from(colon) - start {
+            span @ ..=16 => span,
+            _ => 0,
+        };
+        SeenKey {
+            tree: tree.id,
+            words: KeyWords::at(text, start, start + span).words,
+            masks: KeyWords::masks(span),
+            span,
+            colon,
+            found,
+        }
+    }
+
+    /// Whether the string whose contents start at `start` is this key (with its closing quote,
+    /// and its colon when it had one).
     #[inline(always)]
     fn is_at(&self, tree: &KeyTree, text: &[u8], start: usize) -> bool {
         let word = |bytes: &[u8]| u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]));
@@ -189,10 +214,10 @@ impl SeenKey {
             },
         };
         self.tree == tree.id
-            && self.key.len <= 16
-            && low & self.masks[0] == self.key.words[0]
-            && high & self.masks[1] == self.key.words[1]
-            && text.get(start + self.key.len) == Some(&b'"')
+            && self.span != 0
+            && self.span <= text.len() - start
+            && low & self.masks[0] == self.words[0]
+            && high & self.masks[1] == self.words[1]
     }
 }
 
@@ -532,35 +557,31 @@ impl QuickWalk<'_> {
         Some((*self.text.get(at)?, at))
     }
 
-    /// The key whose contents start at `start`: its closing quote and its entry in `keys`.
+    /// The key whose contents start at `start`: its entry in `keys`, and where to go on —
+    /// just past its colon when that came with the key (`Some` colon), else just past its
+    /// closing quote.
     #[inline(always)]
-    fn key(&mut self, start: usize, keys: &KeyTree) -> Option<(usize, Option<usize>)> {
+    fn key(&mut self, start: usize, keys: &KeyTree) -> Option<(usize, bool, Option<usize>)> {
         let ordinal = self.ordinal;
         self.ordinal += 1;
         if let Some(seen) = self.memo.seen.get(ordinal) {
             if seen.is_at(keys, self.text, start) {
-                return Some((start + seen.key.len, seen.found));
+                return Some((start + seen.span, seen.colon, seen.found));
             }
         }
         let (end, escaped) = string_end(self.text, start)?;
         if escaped {
             return None;
         }
-        let key = KeyWords::at(self.text, start, end);
-        let found = keys.find(key, &self.text[start..end]);
-        let seen = SeenKey {
-            tree: keys.id,
-            key,
-            masks: KeyWords::masks(key.len),
-            found,
-        };
+        let found = keys.find(KeyWords::at(self.text, start, end), &self.text[start..end]);
+        let seen = SeenKey::new(keys, self.text, start, end, found);
         let memo = &mut self.memo.seen;
         if ordinal < memo.len() {
             memo[ordinal] = seen;
         } else if ordinal == memo.len() {
             memo.push(seen);
         }
-        Some((end, found))
+        Some((end + 1, false, found))
     }
 
     /// Reads the object at `at` (on its `{`), returning just past it.
@@ -574,13 +595,17 @@ impl QuickWalk<'_> {
             if byte != b'"' {
                 return None;
             }
-            let (key_end, found) = self.key(at + 1, keys)?;
+            let (after_key, colon_read, found) = self.key(at + 1, keys)?;
             let wanted = found.map(|i| &keys.entries[i].1);
-            (byte, at) = self.byte(key_end + 1)?;
-            if byte != b':' {
-                return None;
+            at = after_key;
+            if !colon_read {
+                (byte, at) = self.byte(at)?;
+                if byte != b':' {
+                    return None;
+                }
+                at += 1;
             }
-            (byte, at) = self.byte(at + 1)?;
+            (byte, at) = self.byte(at)?;
             let slot = wanted.and_then(|w| w.slot);
             at = match byte {
                 b'"' => {
@@ -638,6 +663,11 @@ impl QuickWalk<'_> {
                 }
                 _ => return None,
             };
+            // Compact JSON goes on at once with the next key.
+            if text.get(at..at + 2) == Some(b",\"") {
+                (byte, at) = (b'"', at + 1);
+                continue;
+            }
             (byte, at) = self.byte(at)?;
             match byte {
                 b',' => (byte, at) = self.byte(at + 1)?,
@@ -648,30 +678,11 @@ impl QuickWalk<'_> {
     }
 }
 
-/// The position of the first `"` or `\\` at or after `from`. Keys and most values in logs are
-/// short, so the first bytes are searched eight at a time in a plain word (no SIMD set-up);
-/// longer strings go on with `memchr2`.
+/// The position of the first `"` or `\\` at or after `from`.
 #[inline(always)]
 fn quote_or_backslash(text: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let rest = text.get(from..)?;
-    let short = &rest[..rest.len().min(32)];
-    let mut words = short.chunks_exact(8);
-    for (index, bytes) in words.by_ref().enumerate() {
-        let word = u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]));
-        let quotes = word ^ (ONES * u64::from(b'"'));
-        let backslashes = word ^ (ONES * u64::from(b'\\'));
-        // Exact for the first match (a borrow only runs upwards, past it).
-        let found = (quotes.wrapping_sub(ONES) & !quotes
-            | backslashes.wrapping_sub(ONES) & !backslashes)
-            & HIGHS;
-        if found != 0 {
-            return Some(from + 8 * index + (found.trailing_zeros() / 8) as usize);
-        }
-    }
-    let searched = short.len() - words.remainder().len();
-    memchr::memchr2(b'"', b'\\', &rest[searched..]).map(|i| from + searched + i)
+    const QUOTE_OR_BACKSLASH: TwoBytes = TwoBytes::new(b'"', b'\\');
+    QUOTE_OR_BACKSLASH.find(text, from)
 }
 
 /// Appends the unescaped contents of a JSON string to `out`.
@@ -869,29 +880,48 @@ mod tests {
         ];
         prop_oneof![
             proptest::collection::vec(piece, 0..24).prop_map(|p| p.concat()),
-            (any::<Option<String>>(), any::<i64>(), 0..3u8, any::<bool>()).prop_map(
-                |(a, n, shape, spaced)| {
-                    let mut object = serde_json::Map::new();
-                    object.insert("z".into(), serde_json::json!([1, {"a": "no"}, "]"]));
-                    if let Some(a) = a {
-                        object.insert("a".into(), serde_json::Value::String(a));
-                    }
-                    let http = match shape {
-                        0 => serde_json::json!({"status": n, "y": {"a": 1}}),
-                        1 => serde_json::json!([n]),
-                        _ => serde_json::json!(null),
-                    };
-                    object.insert("http".into(), http);
-                    object.insert("b".into(), serde_json::json!(n % 2 == 0));
-                    let value = serde_json::Value::Object(object);
-                    if spaced {
-                        serde_json::to_string_pretty(&value).unwrap_or_default()
-                    } else {
-                        value.to_string()
-                    }
-                }
-            ),
+            logged_object(),
         ]
+    }
+
+    /// Objects as a log writes them, the same keys in the same order on every line, but for
+    /// their spacing, a few optional keys, nested values and damage (lost colons).
+    fn logged_object() -> impl Strategy<Value = String> {
+        (
+            proptest::option::weighted(0.9, any::<String>()),
+            any::<i64>(),
+            0..3u8,
+            0..4u8,
+            12..18usize,
+            any::<bool>(),
+        )
+            .prop_map(|(a, n, shape, spacing, long, flat)| {
+                let mut object = serde_json::Map::new();
+                object.insert("z".into(), serde_json::json!([1, {"a": "no"}, "]"]));
+                // Keys about as long as the key memo's two words, with and without colon;
+                // a wanted key, or one that differs from it in its second word only.
+                object.insert("k".repeat(long), serde_json::json!(n));
+                let flattened = if flat { "http.status" } else { "http.statuz" };
+                object.insert(flattened.into(), serde_json::json!(n / 2));
+                if let Some(a) = a {
+                    object.insert("a".into(), serde_json::Value::String(a));
+                }
+                let http = match shape {
+                    0 => serde_json::json!({"status": n, "y": {"a": 1}}),
+                    1 => serde_json::json!([n]),
+                    _ => serde_json::json!(null),
+                };
+                object.insert("http".into(), http);
+                object.insert("b".into(), serde_json::json!(n % 2 == 0));
+                let value = serde_json::Value::Object(object);
+                match spacing {
+                    0 => value.to_string(),
+                    1 => serde_json::to_string_pretty(&value).unwrap_or_default(),
+                    2 => value.to_string().replace("\":", "\" :"),
+                    // Damaged: the colons lost.
+                    _ => value.to_string().replace("\":", "\" "),
+                }
+            })
     }
 
     proptest! {
@@ -906,6 +936,25 @@ mod tests {
                 .read_carefully(bytes, &mut careful)
                 .map(|()| slots(careful.view(bytes)));
             prop_assert_eq!(either, only_careful);
+        }
+
+        /// Keys are recognised by where they were on the previous line: one reader reads a
+        /// run of lines, each compared with a careful reading of its own.
+        #[test]
+        fn the_quick_reading_agrees_line_after_line(
+            texts in proptest::collection::vec(prop_oneof![3 => logged_object(), 1 => json_ish()], 1..8)
+        ) {
+            let table = table();
+            let mut reader = ObjectReader::new(&table);
+            for text in &texts {
+                let bytes = text.as_bytes();
+                let (mut quick, mut careful) = (RowValues::new(3), RowValues::new(3));
+                let either = reader.read(bytes, &mut quick).map(|()| slots(quick.view(bytes)));
+                let only_careful = ObjectReader::new(&table)
+                    .read_carefully(bytes, &mut careful)
+                    .map(|()| slots(careful.view(bytes)));
+                prop_assert_eq!(either, only_careful, "{:?}", texts);
+            }
         }
 
         #[test]

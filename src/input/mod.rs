@@ -10,6 +10,7 @@ mod csv;
 mod json;
 mod json_fields;
 mod parallel;
+mod scan;
 
 pub use parallel::{read_log_parallel, CHUNK_BYTES};
 

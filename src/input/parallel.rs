@@ -427,8 +427,9 @@ impl Sender<'_> {
     }
 }
 
-/// The chunk buffers of one read: at most `limit` are ever allocated, so memory is the same
-/// for a small log and a huge one; past that, the reader waits for a worker to return one.
+/// The chunk buffers of one read: `limit` are allocated before any is reused, then the reader
+/// waits for a worker to return one. So every log longer than a few chunks takes the same
+/// memory, however quickly the workers happen to return buffers.
 struct Buffers<'a> {
     spares: &'a Receiver<Vec<u8>>,
     allocated: usize,
@@ -438,10 +439,10 @@ struct Buffers<'a> {
 
 impl Buffers<'_> {
     fn take(&mut self) -> Vec<u8> {
-        let reused = match self.spares.try_recv() {
-            Ok(buffer) => Some(buffer),
-            Err(_) if self.allocated >= self.limit => self.spares.recv().ok(),
-            Err(_) => None,
+        let reused = if self.allocated < self.limit {
+            None
+        } else {
+            self.spares.recv().ok()
         };
         match reused {
             Some(mut buffer) => {
