@@ -169,7 +169,8 @@ struct SeenKey {
     words: [u64; 2],
     /// [`KeyWords::masks`] of `span`, kept: this is checked once per key of every line.
     masks: [u64; 2],
-    /// How many bytes of `words` count: 0 when the key is too long to be recognised this way.
+    /// How many bytes of `words` count: 0 when the key is too long to be recognised this way
+    /// (and `words` then matches nothing).
     span: usize,
     /// Whether the span ends with the colon, so the value comes next.
     colon: bool,
@@ -180,10 +181,18 @@ impl SeenKey {
     /// What to remember of the key `text[start..end]` (closing quote at `end`).
     fn new(tree: &KeyTree, text: &[u8], start: usize, end: usize, found: Option<usize>) -> Self {
         let colon = text.get(end + 1) == Some(&b':');
-        let span = match end + 1 + usize::from(colon) - start {
-            span @ ..=16 => span,
-            _ => 0,
-        };
+        let span = end + 1 + usize::from(colon) - start;
+        if span > 16 {
+            // Never recognised: no masked text is 1.
+            return SeenKey {
+                tree: tree.id,
+                words: [1, 0],
+                masks: [0, 0],
+                span: 0,
+                colon,
+                found,
+            };
+        }
         SeenKey {
             tree: tree.id,
             words: KeyWords::at(text, start, start + span).words,
@@ -213,9 +222,9 @@ impl SeenKey {
                 _ => return false,
             },
         };
+        // Bytes past the end of the text read as zeros, and the span ends in a quote or a
+        // colon: a span that runs past the end does not match.
         self.tree == tree.id
-            && self.span != 0
-            && self.span <= text.len() - start
             && low & self.masks[0] == self.words[0]
             && high & self.masks[1] == self.words[1]
     }
