@@ -195,10 +195,16 @@ def main():
             print(f"  {name:8} {med[name]:>10.2f} s {size / med[name]:>8.0f} {memory[name]:>7.0f} MB {q:>11}")
         ratio = med[best_peer] / med["slo"]
         print(f"  slo is {ratio:.2f}x faster than the faster peer ({best_peer}) in wall time")
+        # Each round times the tools back to back, so a round's ratio is little affected by the
+        # machine's speed drifting during the run.
+        paired = sorted(p / s for p, s in zip(walls[best_peer], walls["slo"]))
+        print(f"  per round: median {statistics.median(paired):.2f}x, "
+              f"from {paired[0]:.2f}x to {paired[-1]:.2f}x")
         if queries[best_peer]:
             qratio = statistics.median(queries[best_peer]) / med["slo"]
             print(f"  ({qratio:.2f}x against {best_peer}'s in-process query time alone)")
         summary[fmt] = {"slo_s": med["slo"], "peer": best_peer, "peer_s": med[best_peer], "ratio": ratio,
+                        "paired_ratio": statistics.median(paired),
                         "slo_rss_mb": memory["slo"]}
 
     # gzip: slo on the compressed CSV against decompression alone.
