@@ -210,7 +210,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Threads reading each log [default: one per CPU]
+    /// Threads parsing each log, beside the one reading it [default: one per CPU]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(usize))]
     pub threads: Option<usize>,
 

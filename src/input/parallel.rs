@@ -58,9 +58,9 @@ enum Stop {
     Miscut,
 }
 
-/// Reads one log with up to `threads` threads, each counting into its own sink from
-/// `new_sink`; returns the sinks, to be merged by the caller. JSON arrays (and `threads` ≤ 1)
-/// are read on the calling thread.
+/// Reads one log with `threads` worker threads (at least one), each counting into its own sink
+/// from `new_sink`, while the calling thread reads; returns the sinks, to be merged by the
+/// caller. JSON arrays (and logs of unknown format) are read on the calling thread alone.
 pub fn read_log_parallel<S, F>(
     input: &LogInput,
     format: InputFormat,
@@ -147,11 +147,12 @@ where
             .map_err(|e| failed(InputError::new(input, format!("cannot read: {e}"))))?,
         other => other,
     };
-    if threads <= 1 || matches!(format, InputFormat::Json | InputFormat::Auto) {
+    if matches!(format, InputFormat::Json | InputFormat::Auto) {
         let mut sink = new_sink();
         super::read_opened(input, reader, format, fields, &mut sink).map_err(failed)?;
         return Ok(vec![sink]);
     }
+    let threads = threads.max(1);
     let read_failed =
         |line: u64, e: std::io::Error| failed(InputError::read_failed(input, line, &e));
 
