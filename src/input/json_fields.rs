@@ -230,13 +230,6 @@ impl SeenKey {
     }
 }
 
-/// Keys that no SLO wants, for the objects nested in unwanted values.
-static NO_KEYS: KeyTree = KeyTree {
-    id: u32::MAX,
-    entries: Vec::new(),
-    prefixes: Vec::new(),
-};
-
 type Scan<T> = Result<T, &'static str>;
 
 const UNTERMINATED: &str = "invalid JSON: unterminated string";
@@ -658,11 +651,13 @@ impl QuickWalk<'_> {
                     if let Some(slot) = slot {
                         self.values.set(slot, SlotValue::Composite);
                     }
-                    if depth >= QUICK_DEPTH {
-                        return None;
+                    // An object no SLO reads into is skipped by its brackets, as the careful
+                    // reading skips it.
+                    match wanted.filter(|w| !w.children.entries.is_empty()) {
+                        Some(_) if depth >= QUICK_DEPTH => return None,
+                        Some(w) => self.object(at, &w.children, depth + 1)?,
+                        None => skip_nested(text, at).ok()?,
                     }
-                    let children = wanted.map_or(&NO_KEYS, |w| &w.children);
-                    self.object(at, children, depth + 1)?
                 }
                 b'[' => {
                     if let Some(slot) = slot {
