@@ -413,12 +413,13 @@ fn text(row: &impl Row, slot: usize) -> Result<&[u8], Invalid> {
 /// anything else goes through [`parsed_number`].
 #[inline(always)]
 fn number(row: &impl Row, slot: usize) -> Result<f64, Invalid> {
-    if let FieldValue::Scalar(raw) = row.value(slot) {
+    let value = row.value(slot);
+    if let FieldValue::Scalar(raw) = value {
         if let Some(integer) = plain_integer(raw) {
             return Ok(integer);
         }
     }
-    parsed_number(row.value(slot), slot)
+    parsed_number(value, slot)
 }
 
 #[inline(never)]

@@ -143,6 +143,11 @@ impl JsonRows {
             next_line = line;
             let raw = &chunk[start..end];
             start = end + 1;
+            // Measured as the line-by-line reader measures it: blank space included.
+            if raw.len() > MAX_RECORD_BYTES {
+                sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
+                continue;
+            }
             // A byte order mark counts only at the very start of the file.
             let raw = match line {
                 1 => raw.strip_prefix(b"\xef\xbb\xbf").unwrap_or(raw),
@@ -152,12 +157,8 @@ impl JsonRows {
             if text.is_empty() {
                 continue;
             }
-            if text.len() > MAX_RECORD_BYTES {
-                sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
-            } else {
-                let skipped = raw.len() - raw.trim_ascii_start().len();
-                self.row(text, Start::Column(skipped), line, sink)?;
-            }
+            let skipped = raw.len() - raw.trim_ascii_start().len();
+            self.row(text, Start::Column(skipped), line, sink)?;
         }
         Ok(next_line)
     }

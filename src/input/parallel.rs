@@ -216,7 +216,10 @@ where
                 })
             })
             .collect();
+        // Only the workers hold the ends they read from: should every worker die, sending
+        // fails instead of waiting for ever.
         drop(spare_sender);
+        drop(job_receiver);
         let produced = produce(
             &mut reader,
             first,
@@ -360,29 +363,19 @@ fn produce(
         if stop.stopped() {
             return Ok(());
         }
-        let index = sender.index;
         if !eof && block.len() < chunk_bytes {
-            eof = fill(reader, &mut block, chunk_bytes).map_err(|e| (index, e))?;
+            eof = match fill(reader, &mut block, chunk_bytes) {
+                Ok(eof) => eof,
+                Err(e) => return Err(after_whole_records(block, layout, chunking, &mut sender, e)),
+            };
         }
         if block.is_empty() && eof {
             return Ok(());
         }
-        // Where to cut, and whether the cut was found by counting quotes (to be checked).
         let (cut, counted) = if eof {
             (Some(block.len()), false)
         } else {
-            match layout {
-                Layout::Delimited { delimiter, .. } => {
-                    match chunking
-                        .by_quote_count
-                        .then(|| delimited::cut_by_quote_count(&block))
-                    {
-                        Some(Some(cut)) => (Some(cut), true),
-                        _ => (delimited::cut(&block, *delimiter), false),
-                    }
-                }
-                Layout::JsonLines => (memchr::memrchr(b'\n', &block).map(|i| i + 1), false),
-            }
+            cut_point(&block, layout, chunking)
         };
         let Some(cut) = cut.filter(|&c| c > 0) else {
             // No record ends in the block: read on. A record longer than the limit is still
@@ -395,7 +388,10 @@ fn produce(
                 continue;
             }
             let want = block.len() + chunk_bytes;
-            eof = fill(reader, &mut block, want).map_err(|e| (index, e))?;
+            eof = match fill(reader, &mut block, want) {
+                Ok(eof) => eof,
+                Err(e) => return Err(after_whole_records(block, layout, chunking, &mut sender, e)),
+            };
             continue;
         };
         let mut next = buffers.take();
@@ -406,6 +402,41 @@ fn produce(
             return Ok(());
         }
     }
+}
+
+/// Where to cut a block that does not end the log, and whether the cut was found by counting
+/// quotes (for the worker to check).
+fn cut_point(block: &[u8], layout: &Layout, chunking: Chunking) -> (Option<usize>, bool) {
+    match layout {
+        Layout::Delimited { delimiter, .. } => {
+            match chunking
+                .by_quote_count
+                .then(|| delimited::cut_by_quote_count(block))
+            {
+                Some(Some(cut)) => (Some(cut), true),
+                _ => (delimited::cut(block, *delimiter), false),
+            }
+        }
+        Layout::JsonLines => (memchr::memrchr(b'\n', block).map(|i| i + 1), false),
+    }
+}
+
+/// After a read error part way through `block`: hands the records read whole to the workers,
+/// so that they are counted (and `--strict` finds a bad row among them first, as a
+/// record-by-record read would), and returns the error with the chunk it belongs to, the one
+/// that starts with the record the error cut short.
+fn after_whole_records(
+    mut block: Vec<u8>,
+    layout: &Layout,
+    chunking: Chunking,
+    sender: &mut Sender<'_>,
+    error: std::io::Error,
+) -> (usize, std::io::Error) {
+    if let (Some(cut @ 1..), counted) = cut_point(&block, layout, chunking) {
+        block.truncate(cut);
+        sender.send(block, counted);
+    }
+    (sender.index, error)
 }
 
 /// Hands chunks to the workers, numbered.
@@ -428,9 +459,14 @@ impl Sender<'_> {
     }
 }
 
-/// The chunk buffers of one read: `limit` are allocated before any is reused, then the reader
-/// waits for a worker to return one. So every log longer than a few chunks takes the same
-/// memory, however quickly the workers happen to return buffers.
+/// How many chunk buffers are allocated before any is reused: all of them with up to three
+/// workers, so that memory is the same for every log longer than a few chunks, however quickly
+/// the workers happen to return buffers.
+const EAGER_BUFFERS: usize = 8;
+
+/// The chunk buffers of one read. Past the first [`EAGER_BUFFERS`], a returned buffer is
+/// reused before another is allocated, and at most `limit` are: on a machine with many cores a
+/// log that the workers keep up with takes no more buffers than it needs.
 struct Buffers<'a> {
     spares: &'a Receiver<Vec<u8>>,
     allocated: usize,
@@ -440,10 +476,14 @@ struct Buffers<'a> {
 
 impl Buffers<'_> {
     fn take(&mut self) -> Vec<u8> {
-        let reused = if self.allocated < self.limit {
+        let reused = if self.allocated < self.limit.min(EAGER_BUFFERS) {
             None
         } else {
-            self.spares.recv().ok()
+            match self.spares.try_recv() {
+                Ok(buffer) => Some(buffer),
+                Err(_) if self.allocated >= self.limit => self.spares.recv().ok(),
+                Err(_) => None,
+            }
         };
         match reused {
             Some(mut buffer) => {
