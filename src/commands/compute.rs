@@ -131,7 +131,8 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
         )
         .map_err(anyhow::Error::msg)?;
         let mut tally: Tally = plan.tally();
-        // --strict stops at the first bad row in log order, which one thread finds.
+        // --strict stops at the first bad row in log order: one worker reads the chunks in
+        // order and stops there, where several would parse chunks past it for nothing.
         let threads = if args.strict {
             1
         } else {
