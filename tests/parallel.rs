@@ -6,13 +6,9 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::Workdir;
-use slo::expr::{FieldPath, FieldRegistry, FieldValue, Row};
-use slo::input::{
-    read_log, read_log_parallel, FieldTable, InputError, InputFormat, LogInput, RowSink, RowView,
-};
+use slo::input::test_sink::{fields, read_both_ways};
+use slo::input::{InputFormat, LogInput, CHUNK_BYTES};
 
 const SPEC: &str = "\
 version: 1
@@ -137,65 +133,8 @@ fn checkout_row(i: usize, status: u32, note: &str) -> String {
     )
 }
 
-/// Every row's line and field values (or why it is malformed), in log order.
-#[derive(Debug, Default)]
-struct Rows {
-    rows: Vec<(u64, Vec<String>)>,
-    malformed: Vec<(u64, String)>,
-}
-
-impl RowSink for Rows {
-    fn row(&mut self, row: RowView<'_>, line: u64) -> Result<(), InputError> {
-        let values = (0..FIELDS.len())
-            .map(|slot| match row.value(slot) {
-                FieldValue::Scalar(text) => String::from_utf8_lossy(text).into_owned(),
-                other => format!("{other:?}"),
-            })
-            .collect();
-        self.rows.push((line, values));
-        Ok(())
-    }
-
-    fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError> {
-        self.malformed.push((line, reason.to_string()));
-        Ok(())
-    }
-
-    fn renumber_lines(&mut self, renumber: &dyn Fn(u64) -> u64) {
-        for (line, _) in &mut self.rows {
-            *line = renumber(*line);
-        }
-        for (line, _) in &mut self.malformed {
-            *line = renumber(*line);
-        }
-    }
-}
-
 /// The fields the spec reads.
 const FIELDS: [&str; 5] = ["timestamp", "service", "status", "latency_ms", "route"];
-
-/// The rows of `path` read record by record on one thread (csv-core for CSV), and read in
-/// 4 MiB chunks by `threads` workers; every `--threads` reads logs in chunks, so this is what
-/// checks the chunks against the plain reading.
-fn rows_both_ways(path: &Path, threads: usize) -> (Rows, Rows) {
-    let mut fields = FieldTable::default();
-    for field in FIELDS {
-        fields.slot(&FieldPath(vec![field.to_string()]));
-    }
-    let input = LogInput::File(path.to_path_buf());
-    let mut whole = Rows::default();
-    read_log(&input, InputFormat::Auto, &fields, &mut whole).unwrap();
-    let mut chunked = Rows::default();
-    for sink in
-        read_log_parallel(&input, InputFormat::Auto, &fields, threads, Rows::default).unwrap()
-    {
-        chunked.rows.extend(sink.rows);
-        chunked.malformed.extend(sink.malformed);
-    }
-    chunked.rows.sort_by_key(|row| row.0);
-    chunked.malformed.sort_by_key(|row| row.0);
-    (whole, chunked)
-}
 
 fn same_report(log_name: &str, contents: &str) {
     let dir = Workdir::new();
@@ -206,7 +145,17 @@ fn same_report(log_name: &str, contents: &str) {
         "the log must span several chunks"
     );
     for threads in [1, 2] {
-        let (whole, chunked) = rows_both_ways(&dir.path().join(log_name), threads);
+        // Every `--threads` reads logs in chunks: this checks the chunks against the plain
+        // record-by-record reading (csv-core for CSV).
+        let input = LogInput::File(dir.path().join(log_name));
+        let (whole, chunked) = read_both_ways(
+            &input,
+            InputFormat::Auto,
+            &fields(&FIELDS),
+            threads,
+            CHUNK_BYTES,
+        )
+        .unwrap();
         assert!(whole.rows.len() > 100_000 && !whole.malformed.is_empty());
         // Compared piece by piece: a difference in a million rows prints as the first one.
         assert_eq!(whole.malformed, chunked.malformed, "{threads} workers");
@@ -297,7 +246,7 @@ fn miscut_log(ragged: bool) -> String {
     let mut text = String::from("timestamp,service,status,note\n");
     text.push_str(&checkout_row(0, 200, "5\" screen"));
     let mut i = 1;
-    while text.len() < slo::input::CHUNK_BYTES - 2000 {
+    while text.len() < CHUNK_BYTES - 2000 {
         text.push_str(&checkout_row(i, 200, "plain"));
         i += 1;
     }

@@ -517,14 +517,15 @@ fn read_opened(
     }
 }
 
-/// A sink that keeps every row's slot values as text, for the readers' tests.
-#[cfg(test)]
-pub(crate) mod test_sink {
-    use super::{FieldTable, InputError, RowSink, RowView};
+/// A sink that keeps every row's slot values as text, and the two readings it compares: for
+/// the readers' tests and the integration tests, not a stable interface.
+#[doc(hidden)]
+pub mod test_sink {
+    use super::{read_log, FieldTable, InputError, InputFormat, LogInput, RowSink, RowView};
     use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
 
     /// A field table with slots for `paths` (dotted for nesting), in order.
-    pub(crate) fn fields(paths: &[&str]) -> FieldTable {
+    pub fn fields(paths: &[&str]) -> FieldTable {
         let mut table = FieldTable::default();
         for path in paths {
             table.slot(&FieldPath(path.split('.').map(str::to_string).collect()));
@@ -532,10 +533,11 @@ pub(crate) mod test_sink {
         table
     }
 
+    /// Every row read: its line and slot values as text; every malformed row: its line and why.
     #[derive(Debug, Default)]
-    pub(crate) struct Collect {
-        pub(crate) rows: Vec<(u64, Vec<String>)>,
-        pub(crate) malformed: Vec<(u64, String)>,
+    pub struct Collect {
+        pub rows: Vec<(u64, Vec<String>)>,
+        pub malformed: Vec<(u64, String)>,
     }
 
     impl RowSink for Collect {
@@ -563,6 +565,37 @@ pub(crate) mod test_sink {
                 *line = renumber(*line);
             }
         }
+    }
+
+    /// Reads `input` whole, record by record on the calling thread, and in chunks of about
+    /// `chunk_bytes` on `threads` workers; returns both readings, rows and malformed rows in
+    /// log order.
+    pub fn read_both_ways(
+        input: &LogInput,
+        format: InputFormat,
+        fields: &FieldTable,
+        threads: usize,
+        chunk_bytes: usize,
+    ) -> Result<(Collect, Collect), InputError> {
+        let mut whole = Collect::default();
+        read_log(input, format, fields, &mut whole)?;
+        let sinks = super::parallel::read_in_chunks(
+            input,
+            format,
+            fields,
+            threads,
+            chunk_bytes,
+            Collect::default,
+        )?;
+        let mut chunked = Collect::default();
+        for sink in sinks {
+            chunked.rows.extend(sink.rows);
+            chunked.malformed.extend(sink.malformed);
+        }
+        // Rows of one line (split by a lone `\r`) come from one chunk, in order.
+        chunked.rows.sort_by_key(|row| row.0);
+        chunked.malformed.sort_by_key(|row| row.0);
+        Ok((whole, chunked))
     }
 }
 

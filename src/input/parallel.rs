@@ -76,7 +76,7 @@ where
 }
 
 /// [`read_log_parallel`] with chunks of about `chunk_bytes` (small ones in tests).
-fn read_in_chunks<S, F>(
+pub(super) fn read_in_chunks<S, F>(
     input: &LogInput,
     format: InputFormat,
     fields: &FieldTable,
@@ -569,29 +569,16 @@ fn work<S: RowSink, F: Fn() -> S>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::test_sink::{fields, Collect};
+    use crate::input::test_sink::{fields, read_both_ways, Collect};
     use proptest::prelude::*;
 
     /// Reads `text` as a file of `format` whole, on one thread, and in chunks of about
     /// `chunk_bytes` on two threads; returns both readings, rows and malformed rows in order.
     fn both_ways(text: &[u8], format: InputFormat, chunk_bytes: usize) -> (Collect, Collect) {
-        let fields = fields(&["a", "b"]);
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), text).unwrap();
         let input = LogInput::File(file.path().to_path_buf());
-        let mut whole = Collect::default();
-        super::super::read_log(&input, format, &fields, &mut whole).unwrap();
-        let sinks =
-            read_in_chunks(&input, format, &fields, 2, chunk_bytes, Collect::default).unwrap();
-        let mut chunked = Collect::default();
-        for sink in sinks {
-            chunked.rows.extend(sink.rows);
-            chunked.malformed.extend(sink.malformed);
-        }
-        // Rows of one line (split by a lone `\r`) come from one chunk, in order.
-        chunked.rows.sort_by_key(|row| row.0);
-        chunked.malformed.sort_by_key(|row| row.0);
-        (whole, chunked)
+        read_both_ways(&input, format, &fields(&["a", "b"]), 2, chunk_bytes).unwrap()
     }
 
     fn csv_piece() -> impl Strategy<Value = &'static str> {
