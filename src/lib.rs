@@ -17,6 +17,7 @@ pub mod report;
 pub mod spec;
 pub mod suggest;
 pub mod time;
+pub mod visible;
 
 use clap::Parser;
 
@@ -38,9 +39,10 @@ pub fn main() -> ExitStatus {
     match commands::run(cli) {
         Ok(status) => status,
         Err(error) => {
-            eprintln!("error: {error}");
+            // Errors may quote the logs: nothing in them reaches the terminal raw.
+            eprintln!("error: {}", visible::visible_lines(&error.to_string()));
             for cause in error.chain().skip(1) {
-                eprintln!("{cause}");
+                eprintln!("{}", visible::visible_lines(&cause.to_string()));
             }
             ExitStatus::Error
         }

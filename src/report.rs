@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::visible::visible;
+
 /// Everything `slo report` and `slo check` found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -167,11 +169,20 @@ impl Serialize for GroupLabels {
 }
 
 impl SloResult {
-    /// The group as `route=/api/cart, method=GET`, or empty.
+    /// The group as people read it, `route=/api/cart, method=GET`, or empty: an empty value
+    /// shows as `""`, a missing one as `(missing)`, and control characters as visible escapes
+    /// ([`visible`]).
     pub fn group_label(&self) -> String {
         self.group
             .iter()
-            .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("(missing)")))
+            .map(|(k, v)| {
+                let value = match v.as_deref() {
+                    None => "(missing)".into(),
+                    Some("") => "\"\"".into(),
+                    Some(value) => visible(value),
+                };
+                format!("{}={value}", visible(k))
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }

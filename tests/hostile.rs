@@ -657,3 +657,147 @@ fn a_regex_that_would_backtrack_is_linear() {
         .expect_code(2)
         .stderr_has("regex-too-big.yaml:6:");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Terminal injection
+
+/// Bytes that a request can carry into a log and that must never reach a person's terminal
+/// raw: a colour escape, a title-setting OSC sequence ended by BEL, a line break, a
+/// right-to-left override.
+const HOSTILE: [(&str, &str); 4] = [
+    ("\u{1b}[31mRED", "\\x1b[31mRED"),
+    ("\u{1b}]0;pwned\u{7}", "\\x1b]0;pwned\\x07"),
+    ("two\nlines", "two\\nlines"),
+    ("abc\u{202e}fed", "abc\\u{202e}fed"),
+];
+
+/// Whether `text` holds a character that must not reach a terminal raw (line breaks aside).
+fn raw_control(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+#[test]
+fn hostile_bytes_in_values_paths_and_field_names_never_reach_a_terminal_raw() {
+    let dir = Workdir::new();
+    // A field name with an escape sequence (grouped by, so it is printed), and one that every
+    // row lacks, so that its name is quoted in a warning.
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: hostile\n    objective: 99\n    windows: [1d]\n    \
+         good: status < 500\n    group_by: [\"path\\e[1m\"]\n  - name: lacks\n    objective: 99\n    \
+         windows: [1d]\n    good: \"field(\\\"gone\\e[2J\\\") < 500\"\n",
+    );
+    let mut log = String::from("timestamp,\"path\u{1b}[1m\",status\n");
+    for (value, _) in HOSTILE {
+        log.push_str(&format!("2026-03-10T11:00:00Z,\"{value}\",503\n"));
+    }
+    // A malformed row, so that the file's name and the bad bytes are quoted in a warning.
+    log.push_str("2026-03-10T11:00:00Z\u{1b}[2J,/x,200\n");
+    let name = "logs\u{1b}[7m\nnewline.csv";
+    dir.write(name, &log);
+    let run_as = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["-s", "spec.yaml", "--at", AT, "--color", "never", name]);
+        dir.run(&all)
+    };
+
+    for args in [
+        &["report"][..],
+        &["report", "-f", "markdown"],
+        &["check", "--fail-on", "exhausted"],
+    ] {
+        let run = run_as(args);
+        no_panic(&run);
+        let (stdout, stderr) = (run.stdout(), run.stderr());
+        for (what, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+            assert_eq!(
+                raw_control(text),
+                None,
+                "raw control character on {what}\n{run}"
+            );
+        }
+        // Each value is shown, escaped (and in Markdown, with Markdown's own escapes too).
+        let markdown = args.contains(&"markdown");
+        let shown_as = |text: &str| {
+            if markdown {
+                text.replace('\\', "\\\\")
+                    .replace('[', "\\[")
+                    .replace(']', "\\]")
+            } else {
+                text.to_string()
+            }
+        };
+        for (_, shown) in HOSTILE {
+            let shown = shown_as(shown);
+            assert!(stdout.contains(&shown), "{shown} not shown\n{run}");
+        }
+        let field = shown_as("path\\x1b[1m=");
+        assert!(stdout.contains(&field), "field name not shown\n{run}");
+        assert!(
+            stderr.contains("logs\\x1b[7m\\nnewline.csv:7"),
+            "path not escaped\n{run}"
+        );
+        assert!(
+            stderr.contains("gone\\x1b[2J"),
+            "field name not escaped\n{run}"
+        );
+        assert!(
+            !stderr.contains("\nnewline.csv"),
+            "path broke a line\n{run}"
+        );
+    }
+
+    // The machine formats keep the exact values.
+    let json = run_as(&["report", "-f", "json"]).json();
+    let values: Vec<&str> = json["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["group"]["path\u{1b}[1m"].as_str())
+        .collect();
+    for (value, _) in HOSTILE {
+        assert!(
+            values.contains(&value),
+            "{value:?} not exact in JSON: {values:?}"
+        );
+    }
+    assert_eq!(json["inputs"]["files"][0], name);
+
+    let csv = run_as(&["report", "-f", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.output.stdout.as_slice());
+    let header = reader.headers().expect("csv header").clone();
+    let column = header
+        .iter()
+        .position(|h| h.contains("path\u{1b}[1m"))
+        .unwrap_or_else(|| panic!("no group column in {header:?}\n{csv}"));
+    let cells: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("csv record")[column].to_string())
+        .collect();
+    for (value, _) in HOSTILE {
+        assert!(
+            cells.iter().any(|c| c == value),
+            "{value:?} not exact in CSV: {cells:?}"
+        );
+    }
+
+    let junit = run_as(&["report", "-f", "junit"]);
+    roxmltree::Document::parse(&junit.stdout()).unwrap_or_else(|e| panic!("junit: {e}\n{junit}"));
+
+    let prometheus = run_as(&["report", "-f", "prometheus", "-o", "metrics.prom"]);
+    prometheus.expect_code(0);
+    if let Ok(output) = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::fs::File::open(dir.path().join("metrics.prom")).expect("metrics"))
+        .output()
+    {
+        assert!(
+            output.status.success(),
+            "promtool rejects the metrics: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

@@ -23,6 +23,7 @@ use crate::expr::{FieldRegistry, FieldValue, Invalid, InvalidReason, Program, Ro
 use crate::input::{FieldTable, InputError, LogInput, RowSink, RowView};
 use crate::spec::{Judgement, Slo, TimestampSpec};
 use crate::time::{MinuteCache, TimestampParser, UnixNanos};
+use crate::visible::Visible;
 
 /// How many malformed rows are reported individually.
 pub const MALFORMED_SHOWN: usize = 5;
@@ -456,7 +457,7 @@ impl RowSink for Counter<'_> {
             FieldValue::Scalar(raw) => self.minutes.parse(&plan.timestamp, raw).map_err(|e| {
                 format!(
                     "timestamp '{}' {}",
-                    String::from_utf8_lossy(&raw[..raw.len().min(64)]),
+                    Visible(&String::from_utf8_lossy(&raw[..raw.len().min(64)])),
                     e
                 )
             }),

@@ -26,7 +26,7 @@ impl Outcome {
     /// Prints the warnings to stderr.
     pub fn print_warnings(&self) {
         for warning in &self.warnings {
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {}", crate::visible::visible_lines(warning));
         }
     }
 }
@@ -148,7 +148,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
                 tally.merge(counter.into_inner().into_tally());
             }
             tally.check_limits(&plan, log)?;
-            summary.files.push(log.to_string());
+            summary.files.push(log.name());
         }
         warnings.extend(row_warnings(&pass.slos, &tally));
         let counts = &tally.inputs;

@@ -70,12 +70,21 @@ pub enum LogInput {
     StdinCopy(PathBuf),
 }
 
+impl LogInput {
+    /// The log as named to the user (`<stdin>` for standard input), exactly: for the JSON
+    /// report. Messages use the `Display` form, which escapes control characters.
+    pub fn name(&self) -> String {
+        match self {
+            LogInput::File(path) => path.display().to_string(),
+            LogInput::Stdin | LogInput::StdinCopy(_) => "<stdin>".to_string(),
+        }
+    }
+}
+
 impl fmt::Display for LogInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LogInput::File(path) => write!(f, "{}", path.display()),
-            LogInput::Stdin | LogInput::StdinCopy(_) => f.write_str("<stdin>"),
-        }
+        // A file name may hold a line break or an escape sequence like any other text.
+        write!(f, "{}", crate::visible::Visible(&self.name()))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::summary::{self, Cells};
+use super::summary::{self, Cells, Layout};
 use super::Renderer;
 use crate::report::{Report, Status};
 
@@ -13,10 +13,10 @@ pub struct MarkdownRenderer;
 
 impl Renderer for MarkdownRenderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let show_invalid = summary::any_invalid(report);
+        let layout = Layout::of(report);
         // The status leads, with its symbol, so that a reader scans one column; the others
         // follow the terminal table.
-        let columns = summary::columns(show_invalid);
+        let columns = summary::columns(layout);
         let Some((status, figures)) = columns.split_last() else {
             return Ok(());
         };
@@ -26,14 +26,15 @@ impl Renderer for MarkdownRenderer {
             .chain(figures.iter().map(|c| c.title))
             .collect();
         writeln!(out, "| {} |", header.join(" | "))?;
-        // Names and the window left-aligned, figures right-aligned.
+        // Status, names and the window left-aligned, figures right-aligned.
+        let texts = if layout.group { 4 } else { 3 };
         let align: Vec<&str> = (0..header.len())
-            .map(|i| if i < 3 { ":---" } else { "---:" })
+            .map(|i| if i < texts { ":---" } else { "---:" })
             .collect();
         writeln!(out, "|{}|", align.join("|"))?;
         for result in &report.results {
             let cells = Cells::of(result);
-            let mut texts = cells.texts(show_invalid);
+            let mut texts = cells.texts(layout);
             texts.pop();
             let row: Vec<String> = std::iter::once(status_text(cells.status).to_string())
                 .chain(texts.iter().map(|t| escape(t)))

@@ -14,11 +14,16 @@ pub(super) struct Column {
     pub title: &'static str,
 }
 
-/// The columns of [`Cells::texts`], in order; `INVALID` only when a result has invalid rows.
-const COLUMNS: [Column; 10] = [
+/// The columns of [`Cells::texts`], in order; `GROUP` only when a result has a group,
+/// `INVALID` only when a result has invalid rows (see [`Layout`]).
+const COLUMNS: [Column; 11] = [
     Column {
         upper: "SLO",
         title: "SLO",
+    },
+    Column {
+        upper: "GROUP",
+        title: "Group",
     },
     Column {
         upper: "WINDOW",
@@ -58,10 +63,33 @@ const COLUMNS: [Column; 10] = [
     },
 ];
 
+/// Which of the optional columns a report shows.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Layout {
+    /// `GROUP`: some SLO has `group_by`.
+    pub group: bool,
+    /// `INVALID`: some result has invalid rows.
+    pub invalid: bool,
+}
+
+impl Layout {
+    /// The columns `report` needs.
+    pub fn of(report: &Report) -> Layout {
+        Layout {
+            group: report.results.iter().any(|r| !r.group.is_empty()),
+            invalid: report.results.iter().any(|r| r.invalid > 0),
+        }
+    }
+}
+
 /// One result as the texts of a row for people.
 #[derive(Debug, Clone)]
 pub(super) struct Cells {
-    /// `slo {route=/a}`.
+    /// The SLO's name.
+    pub slo: String,
+    /// The group, `route=/a, method=GET`, or empty.
+    pub group: String,
+    /// `slo {route=/a}`: name and group in one text.
     pub name: String,
     /// The window as written; a calendar window by its unit and elapsed share (`month 40%`).
     pub window: String,
@@ -111,6 +139,8 @@ impl Cells {
             None => result.window.clone(),
         };
         Cells {
+            slo: crate::visible::visible(&result.slo).into_owned(),
+            group: result.group_label(),
             name: name(result),
             window,
             sli: result.sli.map_or_else(|| "–".to_string(), percent),
@@ -124,16 +154,19 @@ impl Cells {
         }
     }
 
-    /// The texts in the order of [`columns`], without `INVALID` unless `show_invalid`.
-    pub fn texts(&self, show_invalid: bool) -> Vec<String> {
-        let mut texts = vec![
-            self.name.clone(),
+    /// The texts in the order of [`columns`] for `layout`.
+    pub fn texts(&self, layout: Layout) -> Vec<String> {
+        let mut texts = vec![self.slo.clone()];
+        if layout.group {
+            texts.push(self.group.clone());
+        }
+        texts.extend([
             self.window.clone(),
             self.sli.clone(),
             self.objective.clone(),
             self.events.clone(),
-        ];
-        if show_invalid {
+        ]);
+        if layout.invalid {
             texts.push(self.invalid.clone());
         }
         texts.extend([
@@ -146,18 +179,17 @@ impl Cells {
     }
 }
 
-/// The columns of [`Cells::texts`].
-pub(super) fn columns(show_invalid: bool) -> Vec<Column> {
+/// The columns of [`Cells::texts`] for `layout`.
+pub(super) fn columns(layout: Layout) -> Vec<Column> {
     COLUMNS
         .iter()
         .copied()
-        .filter(|c| show_invalid || c.upper != "INVALID")
+        .filter(|c| match c.upper {
+            "GROUP" => layout.group,
+            "INVALID" => layout.invalid,
+            _ => true,
+        })
         .collect()
-}
-
-/// Whether any result has invalid rows (the `INVALID` column is shown only then).
-pub(super) fn any_invalid(report: &Report) -> bool {
-    report.results.iter().any(|r| r.invalid > 0)
 }
 
 /// `EXHAUSTED`, `AT RISK`, `NO DATA`, `OK`.
@@ -171,12 +203,13 @@ pub(super) fn status_label(status: Status) -> &'static str {
 }
 
 /// The SLO name with its group in the Prometheus style SREs read at a glance:
-/// `slo {route=/a}` (the space lets a narrow table wrap the group onto its own line).
+/// `slo {route=/a}`, for lines that name one result (alerts, `check`, junit).
 pub(super) fn name(result: &SloResult) -> String {
+    let slo = crate::visible::visible(&result.slo);
     if result.group.is_empty() {
-        result.slo.clone()
+        slo.into_owned()
     } else {
-        format!("{} {{{}}}", result.slo, result.group_label())
+        format!("{slo} {{{}}}", result.group_label())
     }
 }
 

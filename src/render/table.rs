@@ -2,17 +2,18 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{
-    Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, LineStyle, Table, TableStyle,
-    Width,
-};
+use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle};
 
-use super::summary::{self, Cells};
+use super::summary::{self, Cells, Layout};
 use super::Renderer;
 use crate::report::{Report, Status};
 
 /// Width used when the output is not a terminal.
 const DEFAULT_WIDTH: u16 = 100;
+
+/// Fewest characters of a group kept when groups are shortened to fit the width. The other
+/// formats always show the whole value.
+const SHORTEST_GROUP: usize = 24;
 
 /// Renders the [`Report`] as a table for people.
 #[derive(Debug, Clone, Copy)]
@@ -23,35 +24,110 @@ pub struct TableRenderer {
 
 impl Renderer for TableRenderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let show_invalid = summary::any_invalid(report);
+        let lines = lines(report);
+        let longest_group = lines
+            .iter()
+            .filter(|line| line.is_group)
+            .map(|line| line.first.chars().count())
+            .max()
+            .unwrap_or(0);
+        writeln!(out, "SLO report at {}", report.evaluated_at)?;
+        let layout = Layout {
+            group: false,
+            ..Layout::of(report)
+        };
+        let mut text = self.table(&lines, layout, usize::MAX);
+        // The terminal's width, or 100 columns when the output is not a terminal.
+        let width = usize::from(Table::new().width().unwrap_or(DEFAULT_WIDTH));
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        if widest > width && longest_group > 0 {
+            // Shorten the groups (never the names) until the table fits, keeping a readable
+            // part of each.
+            let limit = longest_group
+                .saturating_sub(widest - width)
+                .max(SHORTEST_GROUP);
+            text = self.table(&lines, layout, limit);
+        }
+        writeln!(out, "{text}")?;
+        for line in summary::report_firing_alerts(report) {
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out, "{}", summary::inputs_line(report))
+    }
+}
+
+/// A line of the table.
+///
+/// The group is not a column of its own: a grouped SLO gets a heading line with its name, and
+/// each of its results names its group, indented, in the SLO column. Names stay whole and the
+/// table stays within 100 columns however many fields an SLO is grouped by.
+struct Line {
+    /// The SLO's name, or the result's group.
+    first: String,
+    /// Whether `first` is a group (indented, shortened when the table is too wide).
+    is_group: bool,
+    /// The result; `None` for the heading line of a grouped SLO.
+    cells: Option<Cells>,
+}
+
+/// The lines of the table for `report`, each grouped SLO preceded by its heading line.
+fn lines(report: &Report) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut previous: Option<&str> = None;
+    for result in &report.results {
+        let cells = Cells::of(result);
+        if result.group.is_empty() {
+            lines.push(Line {
+                first: cells.slo.clone(),
+                is_group: false,
+                cells: Some(cells),
+            });
+        } else {
+            if previous != Some(result.slo.as_str()) {
+                lines.push(Line {
+                    first: cells.slo.clone(),
+                    is_group: false,
+                    cells: None,
+                });
+            }
+            lines.push(Line {
+                first: cells.group.clone(),
+                is_group: true,
+                cells: Some(cells),
+            });
+        }
+        previous = Some(result.slo.as_str());
+    }
+    lines
+}
+
+impl TableRenderer {
+    /// The table of `lines`, groups cut to `group_limit` characters.
+    fn table(&self, lines: &[Line], layout: Layout, group_limit: usize) -> String {
         let mut table = Table::new();
         table.load_style(TableStyle::new().header_separator(LineStyle::none().fill('─')));
-        if table.width().is_none() {
-            table.set_width(DEFAULT_WIDTH);
-        }
         if self.color {
             table.enforce_styling();
         } else {
             table.force_no_tty();
         }
-        let header: Vec<&str> = summary::columns(show_invalid)
-            .iter()
-            .map(|c| c.upper)
-            .collect();
+        let header: Vec<&str> = summary::columns(layout).iter().map(|c| c.upper).collect();
         let columns = header.len();
         table.set_header(header);
-        for result in &report.results {
-            table.add_row(self.row(&Cells::of(result), show_invalid));
+        for line in lines {
+            let first = if line.is_group {
+                format!("  {}", shorten(&line.first, group_limit))
+            } else {
+                line.first.clone()
+            };
+            let mut row = vec![Cell::new(first)];
+            if let Some(cells) = &line.cells {
+                row.extend(self.figures(cells, layout));
+            }
+            table.add_row(row);
         }
-        // When the table must wrap, only the group part of the SLO column does (at its space).
-        let longest_name = report
-            .results
-            .iter()
-            .map(|r| r.slo.chars().count())
-            .max()
-            .unwrap_or(3);
         for (index, column) in table.column_iter_mut().enumerate() {
-            // Two spaces after the text columns, one between right-aligned numbers.
+            // Two spaces after the names, one between the other columns.
             let gap = match index {
                 0 => 2,
                 i if i + 1 == columns => 0,
@@ -62,35 +138,17 @@ impl Renderer for TableRenderer {
                 column.set_cell_alignment(CellAlignment::Right);
             }
         }
-        writeln!(out, "SLO report at {}", report.evaluated_at)?;
-        // Natural column widths when they fit; wrapping only when they do not.
+        // Natural widths: nothing wraps, so no name or figure is ever cut in two.
         table.set_content_arrangement(ContentArrangement::Disabled);
-        let mut text = table.trim_fmt();
-        let width = usize::from(table.width().unwrap_or(DEFAULT_WIDTH));
-        if text.lines().any(|line| line.chars().count() > width) {
-            for (index, column) in table.column_iter_mut().enumerate() {
-                column.set_constraint(if index == 0 {
-                    ColumnConstraint::LowerBoundary(Width::Fixed(longest_name.max(3) as u16))
-                } else {
-                    ColumnConstraint::ContentWidth
-                });
-            }
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-            text = table.trim_fmt();
-        }
-        writeln!(out, "{text}")?;
-        for line in summary::report_firing_alerts(report) {
-            writeln!(out, "{line}")?;
-        }
-        writeln!(out, "{}", summary::inputs_line(report))
+        table.trim_fmt()
     }
-}
 
-impl TableRenderer {
-    fn row(&self, cells: &Cells, show_invalid: bool) -> Vec<Cell> {
+    /// The cells after the SLO column, the status coloured when allowed.
+    fn figures(&self, cells: &Cells, layout: Layout) -> Vec<Cell> {
         let mut row: Vec<Cell> = cells
-            .texts(show_invalid)
+            .texts(layout)
             .into_iter()
+            .skip(1)
             .map(Cell::new)
             .collect();
         if self.color {
@@ -106,4 +164,14 @@ impl TableRenderer {
         }
         row
     }
+}
+
+/// `text` cut to `limit` characters, the last one an ellipsis, when it is longer.
+fn shorten(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(limit.saturating_sub(1)).collect();
+    short.push('…');
+    short
 }
