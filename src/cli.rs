@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 pub use clap_complete::Shell;
 
-use crate::policy::FailOn;
+use crate::policy::{parse_malformed_limit, FailOn, MalformedLimit};
 use crate::render::OutputFormat;
 
 /// A section shown after the options, in `--help` and in the man page: a title and rows of a
@@ -209,6 +209,11 @@ pub struct RunArgs {
     /// Fail (exit 2) on the first malformed or invalid row instead of counting it
     #[arg(long)]
     pub strict: bool,
+
+    /// Most malformed rows, as a share of the rows read, before the logs count as unreadable
+    /// (exit 2): `1%`, `0.1%`, `0` (none at all), `100%` (never)
+    #[arg(long, value_name = "PERCENT", default_value = "1%", value_parser = parse_malformed_limit)]
+    pub max_malformed: MalformedLimit,
 
     /// Threads parsing each log, beside the one reading it [default: one per CPU]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(usize))]

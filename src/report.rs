@@ -36,6 +36,8 @@ pub struct InputSummary {
     pub unselected: u64,
     /// Rows that are an event of at least one SLO, or invalid for one.
     pub matched: u64,
+    /// The newest valid timestamp read, RFC 3339 UTC; `null` when no row had one.
+    pub latest: Option<String>,
 }
 
 /// The figures of one SLO for one group over one window.

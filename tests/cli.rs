@@ -21,6 +21,7 @@ const AT: &str = "2026-03-10T12:00:00Z";
 /// 1h window: 200 (11:30), 503 (12:00) → total 2, good 1, bad 1; invalid 1.
 /// The row at exactly A−1d is outside both windows but inside the default alerts' 3d lookback,
 /// so it still counts as matched; A+1ms is outside everything. Malformed: "yesterday".
+/// [`shop_log`] adds rows from long ago, outside everything.
 const LOG: &str = "\
 timestamp,status
 2026-03-09T12:00:00Z,500
@@ -33,10 +34,23 @@ timestamp,status
 yesterday,200
 ";
 
+/// Rows from January that [`shop_log`] adds to [`LOG`]: outside every window and lookback,
+/// they make its one malformed row less than the 1 % of rows that `--max-malformed` allows.
+const OLD_ROWS: usize = 100;
+
+/// [`LOG`] with [`OLD_ROWS`] rows from long ago after its header.
+fn shop_log() -> String {
+    let (header, rows) = LOG.split_once('\n').expect("header");
+    let old: String = (0..OLD_ROWS)
+        .map(|i| format!("2026-01-01T00:{:02}:{:02}Z,200\n", i / 60, i % 60))
+        .collect();
+    format!("{header}\n{old}{rows}")
+}
+
 fn shop() -> Workdir {
     let dir = Workdir::new();
     dir.write("spec.yaml", SPEC);
-    dir.write("log.csv", LOG);
+    dir.write("log.csv", shop_log());
     dir
 }
 
@@ -57,9 +71,9 @@ fn report_json_has_hand_computed_figures() {
     let report = run.json();
     assert_eq!(report["evaluated_at"], "2026-03-10T12:00:00Z");
     let inputs = &report["inputs"];
-    assert_eq!(inputs["rows"], 8);
+    assert_eq!(inputs["rows"], 8 + OLD_ROWS);
     assert_eq!(inputs["malformed"], 1);
-    assert_eq!(inputs["outside_windows"], 1);
+    assert_eq!(inputs["outside_windows"], 1 + OLD_ROWS);
     assert_eq!(inputs["matched"], 6);
     assert_eq!(inputs["unselected"], 0);
 
@@ -96,9 +110,9 @@ fn report_json_has_hand_computed_figures() {
         (Some(2), Some(1), Some(1))
     );
 
-    run.stderr_has("log.csv:9: malformed row skipped: timestamp 'yesterday'");
+    run.stderr_has("log.csv:109: malformed row skipped: timestamp 'yesterday'");
     run.stderr_has("SLO availability: 1 row invalid");
-    run.stderr_has("log.csv:6: field `status` is not a number");
+    run.stderr_has("log.csv:106: field `status` is not a number");
 }
 
 #[test]
@@ -145,10 +159,12 @@ fn the_exact_boundary_is_exhausted_and_fails_the_check() {
 #[test]
 fn check_policy_no_data() {
     let dir = shop();
-    // At an instant long after the log, every window is empty.
+    // At an instant long after the log, every window is empty: no result has an event, which
+    // fails a check whatever its policy, and says why.
     let late = "2027-01-01T00:00:00Z";
     dir.run(&["check", "-s", "spec.yaml", "log.csv", "--at", late])
-        .expect_code(0);
+        .expect_code(1)
+        .stdout_has("FAIL no result has any event: every row read is outside the windows at 2027-01-01T00:00:00Z: the newest row is from 2026-03-10T12:00:00.001Z");
     dir.run(&[
         "check",
         "-s",
@@ -172,6 +188,148 @@ fn check_policy_no_data() {
         "nonsense",
     ])
     .expect_code(2);
+}
+
+#[test]
+fn check_fails_when_no_result_has_any_event_and_says_why() {
+    let dir = shop();
+    dir.write("empty.csv", "timestamp,status\n");
+    dir.write("bad.csv", "timestamp,status\nyesterday,200\n");
+    dir.write(
+        "other.csv",
+        "timestamp,status,route\n2026-03-10T11:00:00Z,200,/b\n",
+    );
+    dir.write(
+        "filtered.yaml",
+        "version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [1d]\n    filter: route == \"/a\"\n    good: status < 500\n",
+    );
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", "--at", AT];
+        all.extend(args);
+        dir.run(&all)
+    };
+    for (args, reason) in [
+        (
+            &["-s", "spec.yaml", "empty.csv"][..],
+            "no rows were read: the logs are empty",
+        ),
+        (
+            &["-s", "spec.yaml", "bad.csv", "--max-malformed", "100%"],
+            "all 1 rows read are malformed",
+        ),
+        (
+            &["-s", "filtered.yaml", "other.csv"],
+            "no SLO's filter selects any of the 1 rows inside its windows",
+        ),
+    ] {
+        check(args)
+            .expect_code(1)
+            .stdout_has(&format!("FAIL no result has any event: {reason}"))
+            .stdout_has("FAILED: 0 of");
+        // Quiet, in another format: the exit status holds and stderr still says why.
+        let mut quiet = args.to_vec();
+        quiet.extend(["-q", "-f", "json"]);
+        check(&quiet)
+            .expect_code(1)
+            .stderr_has(&format!("check failed: no result has any event: {reason}"));
+    }
+}
+
+#[test]
+fn mostly_malformed_logs_are_an_error_not_a_report() {
+    let dir = shop();
+    // 3 rows of 4 in another format than the spec reads.
+    dir.write(
+        "mixed.csv",
+        "timestamp,status\n2026-03-10T11:00:00Z,200\n10/Mar/2026:11:00:00,503\n10/Mar/2026:11:00:01,503\n10/Mar/2026:11:00:02,503\n",
+    );
+    for command in ["report", "check"] {
+        dir.run(&[command, "-s", "spec.yaml", "mixed.csv", "--at", AT])
+            .expect_code(2)
+            .stderr_has("75.0 % of the rows read are malformed (3 of 4), more than --max-malformed 1% allows")
+            .stderr_has("mixed.csv:3: timestamp '10/Mar/2026:11:00:00'");
+    }
+    // The limit is a flag; 0 allows none, 100% any.
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "mixed.csv",
+        "--at",
+        AT,
+        "--max-malformed",
+        "75%",
+    ])
+    .expect_code(0);
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        AT,
+        "--max-malformed",
+        "0",
+    ])
+    .expect_code(2)
+    .stderr_has("more than --max-malformed 0% allows");
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        AT,
+        "--max-malformed",
+        "two",
+    ])
+    .expect_code(2)
+    .stderr_has("'two' is not a percentage");
+    // An access log read as CSV because the user said so: the error names what it looks like.
+    dir.write(
+        "access.log",
+        "203.0.113.9 - - [10/Mar/2026:11:00:00 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl/8\"\n\
+         203.0.113.9 - - [10/Mar/2026:11:00:01 +0000] \"GET / HTTP/1.1\" 503 612 \"-\" \"curl/8\"\n",
+    );
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "access.log",
+        "--at",
+        AT,
+        "--input-format",
+        "csv",
+    ])
+    .expect_code(2)
+    .stderr_has("the log looks like an nginx or Apache access log (common or combined format)");
+    // Recognised without being told: not read as CSV with a request for its header.
+    dir.run(&["report", "-s", "spec.yaml", "access.log", "--at", AT])
+        .expect_code(2)
+        .stderr_has("access.log:1: this looks like an nginx or Apache access log");
+}
+
+#[test]
+fn at_latest_without_any_valid_timestamp_shows_the_first_reasons() {
+    let dir = shop();
+    dir.write("bad.csv", "timestamp,status\nyesterday,200\n,503\n");
+    dir.run(&["report", "-s", "spec.yaml", "bad.csv", "--at", "latest"])
+        .expect_code(2)
+        .stderr_has("--at latest: no row of the input has a valid timestamp; the first rows:")
+        .stderr_has("bad.csv:2: timestamp 'yesterday' not an RFC 3339 timestamp")
+        .stderr_has("bad.csv:3: timestamp '' empty");
+}
+
+#[test]
+fn a_text_log_that_starts_with_a_bracket_is_not_read_as_a_json_array() {
+    let dir = shop();
+    dir.write(
+        "app.log",
+        "[2026-03-10 11:00:00] INFO started\n[2026-03-10 11:00:01] INFO ok\n",
+    );
+    dir.run(&["report", "-s", "spec.yaml", "app.log", "--at", AT])
+        .expect_code(2)
+        .stderr_has("app.log:1: this looks like a text log with a bracketed prefix");
 }
 
 #[test]
@@ -204,7 +362,7 @@ fn strict_turns_bad_rows_into_errors() {
         "--strict",
     ])
     .expect_code(2)
-    .stderr_has("log.csv:6: row is invalid for SLO availability: field `status` is not a number");
+    .stderr_has("log.csv:106: row is invalid for SLO availability: field `status` is not a number");
     dir.write(
         "only-malformed.csv",
         "timestamp,status\n2026-03-10T11:00:00Z,200\nnot-a-time,200\n",
@@ -224,9 +382,18 @@ fn strict_turns_bad_rows_into_errors() {
         "ragged.csv",
         "timestamp,status\n2026-03-10T11:00:00Z,200,extra\n",
     );
-    dir.run(&["report", "-s", "spec.yaml", "ragged.csv", "--at", AT])
-        .expect_code(0)
-        .stderr_has("ragged.csv:2: malformed row skipped: 3 fields where the header has 2");
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "ragged.csv",
+        "--at",
+        AT,
+        "--max-malformed",
+        "100%",
+    ])
+    .expect_code(0)
+    .stderr_has("ragged.csv:2: malformed row skipped: 3 fields where the header has 2");
 }
 
 #[test]
@@ -248,7 +415,7 @@ fn table_output_is_readable() {
         .stdout_has("EXHAUSTED")
         .stdout_has("50 %")
         .stdout_has(
-            "8 rows read: 6 matched, 1 outside every window, 0 selected by no SLO, 1 malformed",
+            "108 rows read: 6 matched, 101 outside every window, 0 selected by no SLO, 1 malformed",
         );
     assert!(
         !run.stdout().contains('\u{1b}'),
@@ -369,7 +536,7 @@ fn at_latest_uses_the_last_timestamp_and_works_on_stdin() {
             "-f",
             "json",
         ],
-        Some(LOG.as_bytes()),
+        Some(shop_log().as_bytes()),
     );
     assert_eq!(
         piped.expect_code(0).json()["results"],
@@ -410,7 +577,7 @@ fn default_spec_folder_and_source_paths() {
         "slo-specs/shop.yaml",
         SPEC.replace("slos:", "source:\n  paths: [../logs/]\nslos:"),
     );
-    dir.write("logs/a.csv", LOG);
+    dir.write("logs/a.csv", shop_log());
     let run = dir.run(&["report", "--at", AT, "-f", "json"]);
     assert_eq!(
         result(&run.expect_code(0).json(), "availability", "1d")["total"],
@@ -937,10 +1104,10 @@ fn stdin_keeps_its_name_with_at_latest() {
             "-f",
             "json",
         ],
-        Some(LOG.as_bytes()),
+        Some(shop_log().as_bytes()),
     );
     run.expect_code(0)
-        .stderr_has("<stdin>:9: malformed row skipped");
+        .stderr_has("<stdin>:109: malformed row skipped");
     assert_eq!(
         run.json()["inputs"]["files"],
         serde_json::json!(["<stdin>"])
@@ -991,7 +1158,7 @@ fn named_pipes_are_logs_too() {
     assert!(status.success());
     let writer = {
         let fifo = fifo.clone();
-        std::thread::spawn(move || std::fs::write(fifo, LOG).unwrap())
+        std::thread::spawn(move || std::fs::write(fifo, shop_log()).unwrap())
     };
     let run = dir.run(&[
         "report",

@@ -286,7 +286,23 @@ fn missing_timestamp_column_makes_rows_malformed() {
         "log.csv",
         "time,route,status,latency_ms\n2026-03-10T10:00:00Z,/api,200,1\n",
     );
-    let run = report(&dir, "log.csv");
+    // Every row malformed: an error that says why, not a report of nothing.
+    report(&dir, "log.csv")
+        .expect_code(2)
+        .stderr_has("100.0 % of the rows read are malformed (1 of 1)")
+        .stderr_has("log.csv:2: no timestamp: field `timestamp` is missing");
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        AT,
+        "-f",
+        "json",
+        "--max-malformed",
+        "100%",
+    ]);
     run.expect_code(0)
         .stderr_has("log.csv:2: malformed row skipped: no timestamp: field `timestamp` is missing");
     assert_eq!(run.json()["inputs"]["malformed"], 1);

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-pub use latest::latest_timestamp;
+pub use latest::{latest_timestamp, LatestScan};
 
 use crate::expr::{FieldRegistry, FieldValue, Invalid, InvalidReason, Program, Row};
 use crate::input::{FieldTable, InputError, LogInput, RowSink, RowView};
@@ -453,18 +453,13 @@ impl RowSink for Counter<'_> {
     fn row(&mut self, row: RowView<'_>, line: u64) -> Result<(), InputError> {
         let plan = self.plan;
         self.tally.inputs.rows += 1;
+        let field = &plan.fields.paths()[plan.timestamp_slot];
         let parsed = match row.value(plan.timestamp_slot) {
-            FieldValue::Scalar(raw) => self.minutes.parse(&plan.timestamp, raw).map_err(|e| {
-                format!(
-                    "timestamp '{}' {}",
-                    Visible(&String::from_utf8_lossy(&raw[..raw.len().min(64)])),
-                    e
-                )
-            }),
-            _ => Err(format!(
-                "no timestamp: field `{}` is missing or empty; if the log calls it otherwise, set source.timestamp.field in the spec",
-                plan.fields.paths()[plan.timestamp_slot]
-            )),
+            FieldValue::Scalar(raw) => self
+                .minutes
+                .parse(&plan.timestamp, raw)
+                .map_err(|e| bad_timestamp(raw, &e)),
+            _ => Err(no_timestamp(field)),
         };
         let time = match parsed {
             Ok(time) => time,
@@ -643,6 +638,21 @@ impl RowSink for Counter<'_> {
             problem.line = renumber(problem.line);
         }
     }
+}
+
+/// Why a row's timestamp `raw` could not be read.
+pub(crate) fn bad_timestamp(raw: &[u8], error: &dyn std::fmt::Display) -> String {
+    format!(
+        "timestamp '{}' {error}",
+        Visible(&String::from_utf8_lossy(&raw[..raw.len().min(64)]))
+    )
+}
+
+/// Why a row without its timestamp field cannot be used.
+pub(crate) fn no_timestamp(field: &dyn std::fmt::Display) -> String {
+    format!(
+        "no timestamp: field `{field}` is missing or empty; if the log calls it otherwise, set source.timestamp.field in the spec"
+    )
 }
 
 fn decode_group_key(key: &[u8], fields: usize) -> Vec<Option<String>> {

@@ -19,7 +19,13 @@ pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStat
     };
     let mut out = Vec::new();
     match args.run.format {
-        Some(format) => render::renderer(format, &options).render(&outcome.report, &mut out)?,
+        Some(format) => {
+            render::renderer(format, &options).render(&outcome.report, &mut out)?;
+            // The report does not say why the check fails when nothing failed its policy.
+            if let Some(reason) = policy::no_events(&outcome.report) {
+                eprintln!("check failed: no result has any event: {reason}");
+            }
+        }
         None => out = verdict(&outcome.report, args).into_bytes(),
     }
     super::write_output(&out, args.run.output.as_deref())?;
@@ -68,10 +74,18 @@ fn verdict(report: &Report, args: &CheckArgs) -> String {
             policy::FailOn::NoData => "no-data",
         })
         .collect();
+    let empty = policy::no_events(report);
+    if let Some(reason) = &empty {
+        let _ = writeln!(text, "FAIL no result has any event: {reason}");
+    }
     let _ = writeln!(
         text,
         "{}: {} of {} results fail the policy (--fail-on {}) at {}",
-        if failed == 0 { "ok" } else { "FAILED" },
+        if failed == 0 && empty.is_none() {
+            "ok"
+        } else {
+            "FAILED"
+        },
         failed,
         report.results.len(),
         policy.join(","),

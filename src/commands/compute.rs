@@ -2,15 +2,17 @@
 //! source → figures.
 
 use std::collections::BTreeMap;
+use std::io::BufRead;
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
 
 use super::progress::Progress;
-use crate::aggregate::{latest_timestamp, Plan, Tally};
+use crate::aggregate::{latest_timestamp, Plan, RowProblem, Tally};
 use crate::cli::RunArgs;
 use crate::evaluate::{evaluate_slo, needs};
 use crate::input::{self, InputFormat, LogInput};
+use crate::policy::MalformedLimit;
 use crate::report::{InputSummary, Report, Status};
 use crate::spec::{self, Slo, Source, SpecSet, TimestampSpec, Uncomputable};
 use crate::time::{format_rfc3339, parse_instant, UnixNanos};
@@ -100,15 +102,25 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
                 _spooled = path;
             }
             let mut latest = None;
+            let mut problems = Vec::new();
             for pass in &passes {
                 let threads = threads(args.threads);
-                if let Some(t) =
-                    latest_timestamp(&pass.inputs, pass.format, &pass.timestamp, threads)?
-                {
-                    latest = Some(latest.map_or(t, |l: UnixNanos| l.max(t)));
+                let scan = latest_timestamp(&pass.inputs, pass.format, &pass.timestamp, threads)?;
+                latest = latest.max(scan.latest);
+                problems.extend(scan.problems);
+            }
+            match latest {
+                Some(latest) => latest,
+                None if problems.is_empty() => {
+                    bail!("--at latest: the logs hold no rows, so there is no latest timestamp; give --at a time")
+                }
+                None => {
+                    bail!(
+                    "--at latest: no row of the input has a valid timestamp; the first rows:\n  {}",
+                    problems.iter().take(3).cloned().collect::<Vec<_>>().join("\n  ")
+                )
                 }
             }
-            latest.context("--at latest: no row of the input has a valid timestamp")?
         }
         text => parse_instant(text).map_err(|e| anyhow::anyhow!("--at {text}: {e}"))?,
     };
@@ -119,6 +131,8 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
     let mut latest: Option<UnixNanos> = None;
     let mut warnings: Vec<String> = specs.notes.iter().map(ToString::to_string).collect();
     let mut results = Vec::new();
+    // The first malformed rows of every pass, with the log each is in.
+    let mut first_malformed: Vec<(&LogInput, RowProblem)> = Vec::new();
     for pass in &passes {
         let needs: Vec<_> = pass.slos.iter().map(|slo| needs(slo, at)).collect();
         let plan = Plan::new(
@@ -151,6 +165,13 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
             summary.files.push(log.name());
         }
         warnings.extend(row_warnings(&pass.slos, &tally));
+        first_malformed.extend(
+            tally
+                .inputs
+                .first_malformed
+                .iter()
+                .map(|p| (&pass.inputs[p.input_index], p.clone())),
+        );
         let counts = &tally.inputs;
         summary.rows += counts.rows;
         summary.malformed += counts.malformed;
@@ -162,6 +183,10 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
             results.push((slo.name.clone(), evaluate_slo(slo, slo_tally, at)));
         }
     }
+    if !args.strict && args.max_malformed.exceeded(summary.malformed, summary.rows) {
+        return Err(unreadable(&summary, &first_malformed, args));
+    }
+    summary.latest = latest.map(format_rfc3339);
     // Results in spec order, whatever pass computed them.
     let order: BTreeMap<&str, usize> = slos
         .iter()
@@ -307,6 +332,48 @@ fn plan_passes<'a>(
         }
     }
     Ok(passes)
+}
+
+/// The error for logs with more malformed rows than `--max-malformed` allows: the share, the
+/// first reasons, and what the first such log looks like, since the usual cause is a log
+/// read in another format than it is written in.
+fn unreadable(
+    summary: &InputSummary,
+    first: &[(&LogInput, RowProblem)],
+    args: &RunArgs,
+) -> anyhow::Error {
+    let mut message = format!(
+        "{} of the rows read are malformed ({} of {}), more than --max-malformed {} allows; \
+         figures from the rest would not be the truth",
+        MalformedLimit::share(summary.malformed, summary.rows),
+        summary.malformed,
+        summary.rows,
+        args.max_malformed
+    );
+    for (_, problem) in first.iter().take(3) {
+        message.push_str(&format!(
+            "\n  {}:{}: {}",
+            problem.input, problem.line, problem.reason
+        ));
+    }
+    // Standard input cannot be read again to look at it.
+    let looks_like = first
+        .iter()
+        .map(|(log, _)| *log)
+        .find(|log| matches!(log, LogInput::File(_) | LogInput::StdinCopy(_)))
+        .and_then(|log| {
+            let mut reader = input::open(log).ok()?;
+            input::looks_like(reader.fill_buf().ok()?)
+        });
+    message.push_str(&match looks_like {
+        Some(shape) => format!(
+            "\nthe log looks like {shape}, which slo cannot read yet: export it as CSV or JSON Lines"
+        ),
+        None => "\ncheck that --input-format or source.format and source.timestamp describe the log \
+                 as it is written; --max-malformed raises the limit"
+            .to_string(),
+    });
+    anyhow::anyhow!(message)
 }
 
 fn row_warnings(slos: &[&Slo], tally: &Tally) -> Vec<String> {

@@ -11,8 +11,10 @@ mod json;
 mod json_fields;
 mod parallel;
 mod scan;
+mod sniff;
 
 pub use parallel::{read_log_parallel, CHUNK_BYTES};
+pub use sniff::looks_like;
 
 use std::fmt;
 use std::fs::File;
@@ -274,27 +276,47 @@ pub(super) fn refuse_non_text(input: &LogInput, head: &[u8]) -> Result<(), Input
 }
 
 /// Decides the format of a log: by extension (ignoring `.gz`/`.zst`), then by its first bytes.
-pub fn detect_format(input: &LogInput, reader: &mut dyn BufRead) -> io::Result<InputFormat> {
+/// A log whose first line has the shape of a text log that `slo` cannot read (an access log,
+/// syslog, logfmt) is an error that names that shape, rather than a CSV file whose header is
+/// a request.
+pub fn detect_format(
+    input: &LogInput,
+    reader: &mut dyn BufRead,
+) -> Result<InputFormat, InputError> {
     if let LogInput::File(path) = input {
         if let Some(format) = format_from_extension(path) {
             return Ok(format);
         }
     }
-    let head = reader.fill_buf()?;
+    let head = reader
+        .fill_buf()
+        .map_err(|e| InputError::read_failed(input, 1, &e))?;
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let first = head.iter().find(|b| !b.is_ascii_whitespace());
-    Ok(match first {
-        Some(b'{') => InputFormat::Jsonl,
-        Some(b'[') => InputFormat::Json,
-        _ => {
-            let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-            if first_line.contains(&b'\t') && !first_line.contains(&b',') {
-                InputFormat::Tsv
-            } else {
-                InputFormat::Csv
-            }
-        }
-    })
+    if first == Some(&b'{') {
+        return Ok(InputFormat::Jsonl);
+    }
+    if sniff::starts_json_array(head) {
+        return Ok(InputFormat::Json);
+    }
+    if let Some(shape) = sniff::looks_like(head) {
+        return Err(InputError::at(
+            input,
+            1,
+            format!(
+                "this looks like {shape}, which slo cannot read yet; export the log as CSV or \
+                 JSON Lines (or, if it is CSV, say so with --input-format csv)"
+            ),
+        ));
+    }
+    let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    Ok(
+        if first_line.contains(&b'\t') && !first_line.contains(&b',') {
+            InputFormat::Tsv
+        } else {
+            InputFormat::Csv
+        },
+    )
 }
 
 fn format_from_extension(path: &Path) -> Option<InputFormat> {
@@ -504,7 +526,7 @@ fn read_from(
     let cannot_read = |e: io::Error| InputError::read_failed(input, 1, &e);
     refuse_non_text(input, reader.fill_buf().map_err(cannot_read)?)?;
     let format = match format {
-        InputFormat::Auto => detect_format(input, &mut reader).map_err(cannot_read)?,
+        InputFormat::Auto => detect_format(input, &mut reader)?,
         other => other,
     };
     read_opened(input, reader, format, fields, sink)
@@ -639,6 +661,15 @@ mod tests {
         assert_eq!(detect("a\tb\n1\t2\n"), InputFormat::Tsv);
         assert_eq!(detect("a,b\n1,2\n"), InputFormat::Csv);
         assert_eq!(detect("\u{feff}{\"a\":1}"), InputFormat::Jsonl);
+        let refused = detect_format(
+            &input,
+            &mut Cursor::new(b"[2026-10-01 12:00:00] INFO started\n".to_vec()),
+        );
+        let message = refused.map(|_| ()).unwrap_err().to_string();
+        assert!(
+            message.contains("<stdin>:1: this looks like a text log"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -143,8 +143,7 @@ where
         .map_err(|e| failed(InputError::read_failed(input, 1, &e)))?;
     refuse_non_text(input, head).map_err(failed)?;
     let format = match format {
-        InputFormat::Auto => detect_format(input, &mut reader)
-            .map_err(|e| failed(InputError::new(input, format!("cannot read: {e}"))))?,
+        InputFormat::Auto => detect_format(input, &mut reader).map_err(failed)?,
         other => other,
     };
     if matches!(format, InputFormat::Json | InputFormat::Auto) {
