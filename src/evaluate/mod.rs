@@ -40,9 +40,13 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
                         .iter()
                         .map(|l| rolling_slices(l.nanos(), at, length)),
                 );
-            let (first, end) = ranges.fold((i64::MAX, i64::MIN), |(f, e), (first, end)| {
-                (f.min(first), e.max(end))
-            });
+            // Every range ends at the last whole slice before `A` (or one later), so their union
+            // is one range. An empty one — a calendar window that holds no whole slice yet —
+            // must not stretch it: its bounds may lie past `A`.
+            let (first, end) = ranges
+                .filter(|(first, end)| first < end)
+                .reduce(|(f, e), (first, end)| (f.min(first), e.max(end)))
+                .unwrap_or((0, 0));
             Needs::Slices { length, first, end }
         }
     }
