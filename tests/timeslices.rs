@@ -221,3 +221,39 @@ fn slice_lengths_must_fit_windows_and_lookbacks() {
         .stderr_has("spec.yaml:19:25: timeslice length 7m must divide one hour evenly")
         .stderr_has("`budgeting: timeslices` needs `timeslice: {length: 1m, objective: 95}`");
 }
+
+#[test]
+fn timeslice_lookbacks_without_events_have_no_burn_rate() {
+    let dir = Workdir::new();
+    // Events three hours before A: inside the 1d window, none in the last hour.
+    dir.write(
+        "log.csv",
+        "timestamp,status\n2026-03-10T09:00:00Z,200\n2026-03-10T09:00:10Z,500\n",
+    );
+    for budgeting in ["timeslices", "ratio_timeslices", "occurrences"] {
+        let slice = if budgeting == "occurrences" {
+            ""
+        } else {
+            "    timeslice: {length: 1m, objective: 90}\n"
+        };
+        dir.write(
+            "spec.yaml",
+            format!("version: 1\nslos:\n  - name: api\n    objective: 90\n    windows: [1d]\n    budgeting: {budgeting}\n{slice}    good: status < 500\n    alerts:\n      - {{severity: page, budget: 2%, long: 1h, short: 5m}}\n      - {{severity: ticket, budget: 10%, long: 6h, short: 30m}}\n"),
+        );
+        let report = run_json(&dir, AT);
+        let r = result(&report, "api", "1d");
+        assert_eq!(r["burn_rates"]["1h"], serde_json::Value::Null, "{budgeting}: {r:#}");
+        assert_eq!(r["burn_rates"]["5m"], serde_json::Value::Null, "{budgeting}: {r:#}");
+        assert!(r["burn_rates"]["6h"].as_f64().is_some_and(|b| b > 0.0), "{budgeting}: {r:#}");
+        assert_eq!(r["time_to_exhaustion_s"], serde_json::Value::Null, "{budgeting}");
+        let prometheus = dir
+            .run(&["report", "-s", "spec.yaml", "log.csv", "--at", AT, "-f", "prometheus"])
+            .expect_code(0)
+            .stdout();
+        assert!(
+            !prometheus.contains("lookback=\"1h\"") && !prometheus.contains("lookback=\"5m\""),
+            "{budgeting}: a sample for a lookback without events\n{prometheus}"
+        );
+        assert!(prometheus.contains("lookback=\"6h\""), "{budgeting}\n{prometheus}");
+    }
+}

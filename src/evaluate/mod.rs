@@ -132,8 +132,12 @@ fn figures(slo: &Slo, counted: &Counted) -> BudgetFigures {
     figures
 }
 
-/// The burn rate of a counted lookback (§4), in the SLO's budgeting unit.
+/// The burn rate of a counted lookback (§4), in the SLO's budgeting unit; `None` when the
+/// lookback holds no event, even though under `timeslices` it counts (empty, good) slices.
 fn burn(slo: &Slo, counted: &Counted) -> Option<f64> {
+    if counted.events.total == 0 {
+        return None;
+    }
     match slo.budgeting {
         Budgeting::RatioTimeslices(_) => counted
             .mean_ratio
