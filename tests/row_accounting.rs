@@ -335,3 +335,58 @@ fn every_row_is_accounted_for_and_splitting_changes_nothing() {
         })
         .unwrap_or_else(|failure| panic!("{failure}"));
 }
+
+/// A calendar day in Kathmandu (+05:45) starts at 18:15Z, which no 10-minute slice does: two
+/// minutes after midnight the day holds no whole slice yet, and the slice in progress
+/// (18:10–18:20Z) is in no window, whether its rows come before the day's start, inside it, or
+/// after `A`. Rows in the whole slices of the 1h burn-rate lookback still count.
+#[test]
+fn a_calendar_day_without_a_whole_slice_counts_no_row_of_the_slice_in_progress() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: day\n    objective: 90\n    windows: [{calendar: day, timezone: Asia/Kathmandu}]\n    budgeting: timeslices\n    timeslice: {length: 10m, objective: 90}\n    good: status < 500\n    group_by: [route]\n    alerts: []\n",
+    );
+    dir.write(
+        "log.csv",
+        "timestamp,route,status\n\
+         2026-03-10T18:05:00Z,/lookback,200\n\
+         2026-03-10T18:12:00Z,/before-start,500\n\
+         2026-03-10T18:16:00Z,/in-progress,500\n\
+         2026-03-10T18:19:00Z,/future,500\n",
+    );
+    let at = "2026-03-10T18:17:00Z";
+    let report = dir
+        .run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            at,
+            "-f",
+            "json",
+        ])
+        .expect_code(0)
+        .json();
+    let inputs = &report["inputs"];
+    let got = [
+        "rows",
+        "malformed",
+        "outside_windows",
+        "unselected",
+        "matched",
+    ]
+    .map(|key| inputs[key].as_u64().expect(key));
+    assert_eq!(got, [4, 0, 3, 0, 1], "{inputs:#}");
+    assert_eq!(got[0], got[1..].iter().sum::<u64>(), "rows do not add up");
+    let results = report["results"].as_array().expect("results");
+    let groups: Vec<&Value> = results.iter().map(|r| &r["group"]["route"]).collect();
+    assert_eq!(groups, ["/lookback"], "{report:#}");
+    let day = result(&report, "day", "day Asia/Kathmandu");
+    assert_eq!(day["start"], "2026-03-10T18:15:00Z");
+    assert_eq!(
+        (day["total"].as_u64(), day["status"].as_str()),
+        (Some(0), Some("no_data"))
+    );
+}

@@ -221,3 +221,139 @@ fn slice_lengths_must_fit_windows_and_lookbacks() {
         .stderr_has("spec.yaml:19:25: timeslice length 7m must divide one hour evenly")
         .stderr_has("`budgeting: timeslices` needs `timeslice: {length: 1m, objective: 95}`");
 }
+
+/// Minute slices 11:50–11:54 whose good/total ratios are 1/3, 5/6, 5/6, 2/3 and 5/6: their
+/// mean is exactly 0.7, which no binary floating-point sum reaches in every order.
+fn boundary_log() -> String {
+    let mut text = String::from("timestamp,status\n");
+    for (minute, (good, total)) in (50..).zip([(1, 3), (5, 6), (5, 6), (2, 3), (5, 6)]) {
+        for i in 0..total {
+            let status = if i < good { 200 } else { 500 };
+            text.push_str(&format!(
+                "2026-03-10T11:{minute:02}:{:02}Z,{status}\n",
+                i * 5
+            ));
+        }
+    }
+    text
+}
+
+#[test]
+fn ratio_timeslices_at_the_objective_are_exhausted_on_every_run_and_in_every_format() {
+    let dir = Workdir::new();
+    dir.write("log.csv", boundary_log());
+    dir.write("spec.yaml", slice_spec("70", "ratio_timeslices"));
+    let args = |format| {
+        [
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            AT,
+            "-f",
+            format,
+        ]
+    };
+    let first_json = dir.run(&args("json")).expect_code(0).stdout();
+    let first_csv = dir.run(&args("csv")).expect_code(0).stdout();
+    let report: serde_json::Value = serde_json::from_str(&first_json).expect("JSON");
+    let r = result(&report, "minutes", "10m");
+    // The mean is the objective exactly: the budget is exactly spent.
+    assert_eq!(r["sli"], 0.7, "{r:#}");
+    assert_eq!(r["sli_margin"], 0.0, "{r:#}");
+    assert_eq!(r["error_budget"]["consumed"], 1.0, "{r:#}");
+    assert_eq!(r["error_budget"]["remaining"], 0.0, "{r:#}");
+    assert_eq!(r["burn_rates"]["1h"], 1.0, "{r:#}");
+    assert_eq!(r["status"], "exhausted", "{r:#}");
+    // The CSV row carries the same figures, digit for digit.
+    let header: Vec<&str> = first_csv
+        .lines()
+        .next()
+        .expect("header")
+        .split(',')
+        .collect();
+    let row: Vec<&str> = first_csv.lines().nth(1).expect("row").split(',').collect();
+    let column = |name: &str| row[header.iter().position(|h| *h == name).expect(name)];
+    for (name, value) in [
+        ("sli", &r["sli"]),
+        ("sli_margin", &r["sli_margin"]),
+        ("error_budget.consumed", &r["error_budget"]["consumed"]),
+        ("error_budget.remaining", &r["error_budget"]["remaining"]),
+        ("burn_rates.1h", &r["burn_rates"]["1h"]),
+    ] {
+        let in_csv: f64 = column(name).parse().expect(name);
+        assert_eq!(Some(in_csv), value.as_f64(), "{name} in CSV and JSON");
+    }
+    // The same run gives the same bytes, and `check` the same verdict, every time (the slices
+    // were once summed in hash-map order, which changes from run to run).
+    for _ in 0..20 {
+        assert_eq!(dir.run(&args("json")).expect_code(0).stdout(), first_json);
+        assert_eq!(dir.run(&args("csv")).expect_code(0).stdout(), first_csv);
+        dir.run(&["check", "-s", "spec.yaml", "log.csv", "--at", AT])
+            .expect_code(1);
+    }
+}
+
+#[test]
+fn timeslice_lookbacks_without_events_have_no_burn_rate() {
+    let dir = Workdir::new();
+    // Events three hours before A: inside the 1d window, none in the last hour.
+    dir.write(
+        "log.csv",
+        "timestamp,status\n2026-03-10T09:00:00Z,200\n2026-03-10T09:00:10Z,500\n",
+    );
+    for budgeting in ["timeslices", "ratio_timeslices", "occurrences"] {
+        let slice = if budgeting == "occurrences" {
+            ""
+        } else {
+            "    timeslice: {length: 1m, objective: 90}\n"
+        };
+        dir.write(
+            "spec.yaml",
+            format!("version: 1\nslos:\n  - name: api\n    objective: 90\n    windows: [1d]\n    budgeting: {budgeting}\n{slice}    good: status < 500\n    alerts:\n      - {{severity: page, budget: 2%, long: 1h, short: 5m}}\n      - {{severity: ticket, budget: 10%, long: 6h, short: 30m}}\n"),
+        );
+        let report = run_json(&dir, AT);
+        let r = result(&report, "api", "1d");
+        assert_eq!(
+            r["burn_rates"]["1h"],
+            serde_json::Value::Null,
+            "{budgeting}: {r:#}"
+        );
+        assert_eq!(
+            r["burn_rates"]["5m"],
+            serde_json::Value::Null,
+            "{budgeting}: {r:#}"
+        );
+        assert!(
+            r["burn_rates"]["6h"].as_f64().is_some_and(|b| b > 0.0),
+            "{budgeting}: {r:#}"
+        );
+        assert_eq!(
+            r["time_to_exhaustion_s"],
+            serde_json::Value::Null,
+            "{budgeting}"
+        );
+        let prometheus = dir
+            .run(&[
+                "report",
+                "-s",
+                "spec.yaml",
+                "log.csv",
+                "--at",
+                AT,
+                "-f",
+                "prometheus",
+            ])
+            .expect_code(0)
+            .stdout();
+        assert!(
+            !prometheus.contains("lookback=\"1h\"") && !prometheus.contains("lookback=\"5m\""),
+            "{budgeting}: a sample for a lookback without events\n{prometheus}"
+        );
+        assert!(
+            prometheus.contains("lookback=\"6h\""),
+            "{budgeting}\n{prometheus}"
+        );
+    }
+}

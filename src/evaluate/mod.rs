@@ -3,12 +3,15 @@
 
 mod budget;
 mod burn;
+mod mean_ratio;
+mod natural;
 mod slices;
 
 use std::collections::BTreeMap;
 
 pub use budget::{budget, BudgetFigures};
 pub use burn::{burn_rate, exceeds, lookbacks, threshold};
+pub use mean_ratio::MeanRatio;
 pub use slices::{rolling_slices, summarize, window_slices, SliceSummary};
 
 use crate::aggregate::{Counts, GroupTally, Needs, SloTally};
@@ -40,32 +43,36 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
                         .iter()
                         .map(|l| rolling_slices(l.nanos(), at, length)),
                 );
-            let (first, end) = ranges.fold((i64::MAX, i64::MIN), |(f, e), (first, end)| {
-                (f.min(first), e.max(end))
-            });
+            // Every range ends at the last whole slice before `A` (or one later), so their union
+            // is one range. An empty one — a calendar window that holds no whole slice yet —
+            // must not stretch it: its bounds may lie past `A`.
+            let (first, end) = ranges
+                .filter(|(first, end)| first < end)
+                .reduce(|(f, e), (first, end)| (f.min(first), e.max(end)))
+                .unwrap_or((0, 0));
             Needs::Slices { length, first, end }
         }
     }
 }
 
 /// A window or lookback counted in the SLO's budgeting unit: events, or slices.
-#[derive(Debug, Clone, Copy, Default)]
-struct Counted {
+#[derive(Debug, Default)]
+struct Counted<'a> {
     /// Events or slices that count towards the SLI.
     units: Counts,
     /// Events, for `invalid` and for ratio-of-slices SLIs.
     events: Counts,
-    /// The mean of per-slice ratios (`ratio_timeslices` only).
-    mean_ratio: Option<f64>,
+    /// The mean of per-slice ratios (`ratio_timeslices` only; `None` without events).
+    mean_ratio: Option<MeanRatio<'a>>,
 }
 
-fn count(
+fn count<'a>(
     slo: &Slo,
     tally: &SloTally,
-    group: &GroupTally,
+    group: &'a GroupTally,
     at: UnixNanos,
     span: Span<'_>,
-) -> Counted {
+) -> Counted<'a> {
     let Some(slice) = slo.budgeting.timeslice() else {
         let limit = match span {
             Span::Window(window) => window.span(at).age_limit,
@@ -91,7 +98,7 @@ fn count(
                 ..summary.events
             },
             events: summary.events,
-            mean_ratio: summary.mean_ratio,
+            mean_ratio: MeanRatio::new(group.slices(), range),
         },
         _ => Counted {
             units: Counts {
@@ -112,28 +119,32 @@ enum Span<'a> {
 }
 
 /// The §4 figures of a counted window: exact for events and slices; for `ratio_timeslices`,
-/// derived from the mean of slice ratios.
+/// derived from the mean of slice ratios, decided exactly too.
 fn figures(slo: &Slo, counted: &Counted) -> BudgetFigures {
     let mut figures = budget(counted.units.total, counted.units.good, &slo.objective);
     if let Budgeting::RatioTimeslices(_) = slo.budgeting {
-        let allowed_share = 1.0 - slo.objective.ratio();
-        let sli = counted.mean_ratio;
-        let consumed = sli.map(|sli| (1.0 - sli) / allowed_share);
-        figures.sli = sli;
-        figures.sli_margin = sli.map(|sli| sli - slo.objective.ratio());
-        figures.consumed = consumed;
-        figures.remaining = consumed.map(|c| 1.0 - c);
-        figures.exhausted = figures.remaining.is_some_and(|r| r <= 0.0);
+        let objective = &slo.objective;
+        let mean = counted.mean_ratio.as_ref();
+        figures.sli = mean.map(MeanRatio::value);
+        figures.sli_margin = mean.map(|m| m.margin(objective));
+        figures.consumed = mean.map(|m| m.consumed(objective));
+        figures.remaining = mean.map(|m| m.remaining(objective));
+        figures.exhausted = mean.is_some_and(|m| m.exhausted(objective));
     }
     figures
 }
 
-/// The burn rate of a counted lookback (§4), in the SLO's budgeting unit.
+/// The burn rate of a counted lookback (§4), in the SLO's budgeting unit; `None` when the
+/// lookback holds no event, even though under `timeslices` it counts (empty, good) slices.
 fn burn(slo: &Slo, counted: &Counted) -> Option<f64> {
+    if counted.events.total == 0 {
+        return None;
+    }
     match slo.budgeting {
         Budgeting::RatioTimeslices(_) => counted
             .mean_ratio
-            .map(|ratio| (1.0 - ratio) / (1.0 - slo.objective.ratio())),
+            .as_ref()
+            .map(|mean| mean.consumed(&slo.objective)),
         _ => burn_rate(&counted.units, &slo.objective),
     }
 }
@@ -163,12 +174,12 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
             .iter()
             .map(|l| count(slo, tally, group, at, Span::Lookback(l)))
             .collect();
+        let uncounted = Counted::default();
         let counted_lookback = |lookback: &SpanDuration| {
             lookbacks
                 .iter()
                 .position(|l| l.as_written() == lookback.as_written())
-                .map(|i| counted_lookbacks[i])
-                .unwrap_or_default()
+                .map_or(&uncounted, |i| &counted_lookbacks[i])
         };
         let burn_rates: BTreeMap<String, Option<f64>> = lookbacks
             .iter()
@@ -184,7 +195,14 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                     let counted = counted_lookback(lookback);
                     match slo.budgeting {
                         Budgeting::RatioTimeslices(_) => {
-                            burn(slo, &counted).is_some_and(|b| b > threshold)
+                            counted.mean_ratio.as_ref().is_some_and(|mean| {
+                                mean.burn_exceeds(
+                                    &slo.objective,
+                                    &rule.budget,
+                                    first_window_ns,
+                                    &rule.long,
+                                )
+                            })
                         }
                         _ => exceeds(
                             &counted.units,

@@ -39,13 +39,12 @@ pub struct SliceSummary {
     pub good_slices: u64,
     /// Slices that hold events.
     pub with_events: u64,
-    /// Mean of good/total over the slices that hold events; `None` when none do.
-    pub mean_ratio: Option<f64>,
     /// All events in the range.
     pub events: Counts,
 }
 
-/// Sums the slices `first..end` of one group; `objective` decides good slices.
+/// Sums the slices `first..end` of one group; `objective` decides good slices. (The mean of
+/// their ratios, for `ratio_timeslices`, is [`super::MeanRatio`].)
 pub fn summarize(
     slices: &HashMap<i64, Counts>,
     (first, end): (i64, i64),
@@ -54,7 +53,6 @@ pub fn summarize(
     let mut events = Counts::default();
     let mut bad_slices = 0u64;
     let mut with_events = 0u64;
-    let mut ratio_sum = 0.0;
     for (index, counts) in slices {
         if !(first..end).contains(index) {
             continue;
@@ -64,7 +62,6 @@ pub fn summarize(
             continue;
         }
         with_events += 1;
-        ratio_sum += counts.good as f64 / counts.total as f64;
         if let Some(objective) = objective {
             // good / total ≥ n / d, exactly.
             let reaches = u128::from(counts.good) * objective.denominator()
@@ -77,7 +74,6 @@ pub fn summarize(
         slices,
         good_slices: slices.saturating_sub(bad_slices),
         with_events,
-        mean_ratio: (with_events > 0).then(|| ratio_sum / with_events as f64),
         events,
     }
 }
@@ -151,11 +147,7 @@ mod tests {
             (5, 4, 3)
         );
         assert_eq!((summary.events.total, summary.events.good), (24, 21));
-        let mean = summary.mean_ratio.unwrap();
-        assert!((mean - (0.9 + 0.8 + 1.0) / 3.0).abs() < 1e-12);
-        assert_eq!(
-            summarize(&slices, (4, 7), Some(&objective)).mean_ratio,
-            None
-        );
+        let outside = summarize(&slices, (4, 7), Some(&objective));
+        assert_eq!((outside.slices, outside.with_events), (3, 0));
     }
 }

@@ -249,8 +249,16 @@ fn file_error(file: &Path, message: &str) -> SpecError {
 struct Defaults {
     windows: Option<Vec<Window>>,
     budgeting: Option<(String, Position)>,
-    timeslice: Option<Timeslice>,
+    /// The slices, with where they are written.
+    timeslice: Option<(Timeslice, Position)>,
     alerts: Option<Vec<AlertRule>>,
+}
+
+/// The `timeslice` an SLO has, and whether it wrote it or inherited it from `defaults`.
+struct SliceSetting {
+    slice: Timeslice,
+    at: Position,
+    inherited: bool,
 }
 
 /// Checks the documents of one spec file, collecting every problem with its position.
@@ -455,7 +463,9 @@ impl Checker<'_> {
                 "budgeting" => {
                     defaults.budgeting = self.budgeting_name(value).map(|n| (n, value.position))
                 }
-                "timeslice" => defaults.timeslice = self.timeslice(value),
+                "timeslice" => {
+                    defaults.timeslice = self.timeslice(value).map(|t| (t, value.position))
+                }
                 "alerts" => defaults.alerts = self.alerts(value),
                 _ => {}
             }
@@ -558,13 +568,21 @@ impl Checker<'_> {
             ),
         };
         let timeslice = match get("timeslice") {
-            Some(value) => self.timeslice(value).map(|t| (Some(t), value.position)),
-            None => Some((defaults.timeslice.clone(), node.position)),
+            Some(value) => self.timeslice(value).map(|slice| {
+                Some(SliceSetting {
+                    slice,
+                    at: value.position,
+                    inherited: false,
+                })
+            }),
+            None => Some(defaults.timeslice.clone().map(|(slice, at)| SliceSetting {
+                slice,
+                at,
+                inherited: true,
+            })),
         };
         let budgeting = match (budgeting_name, timeslice) {
-            (Some((name, at)), Some((timeslice, slice_at))) => {
-                self.budgeting(&name, at, timeslice, slice_at)
-            }
+            (Some((name, at)), Some(timeslice)) => self.budgeting(&name, at, timeslice),
             _ => None,
         };
         let alerts = match get("alerts") {
@@ -708,31 +726,40 @@ impl Checker<'_> {
         None
     }
 
+    /// The budgeting `name` (written at `at`) with its slices. A `timeslice` inherited from
+    /// `defaults` is a default like any other: an SLO budgeted by occurrences has no use for it
+    /// and ignores it; only one the SLO wrote itself is a mistake there.
     fn budgeting(
         &mut self,
         name: &str,
         at: Position,
-        timeslice: Option<Timeslice>,
-        slice_at: Position,
+        timeslice: Option<SliceSetting>,
     ) -> Option<Budgeting> {
         match (name, timeslice) {
-            ("occurrences", None) => Some(Budgeting::Occurrences),
-            ("occurrences", Some(_)) => {
+            ("occurrences", Some(setting)) if !setting.inherited => {
                 self.error(
-                    slice_at,
+                    setting.at,
                     "`timeslice` applies only to `budgeting: timeslices` or `ratio_timeslices`",
                 );
                 None
             }
-            ("timeslices", Some(slice)) if slice.objective.is_none() => {
-                self.error(
-                    slice_at,
-                    "`budgeting: timeslices` needs the slice objective: timeslice: {length: 1m, objective: 95}",
-                );
+            ("occurrences", _) => Some(Budgeting::Occurrences),
+            ("timeslices", Some(setting)) if setting.slice.objective.is_none() => {
+                if setting.inherited {
+                    self.error(
+                        at,
+                        format!("`budgeting: timeslices` needs the slice objective, and the `timeslice` inherited from `defaults` (line {}) has none: give this SLO its own, e.g. timeslice: {{length: {}, objective: 95}}", setting.at.line, setting.slice.length),
+                    );
+                } else {
+                    self.error(
+                        setting.at,
+                        "`budgeting: timeslices` needs the slice objective: timeslice: {length: 1m, objective: 95}",
+                    );
+                }
                 None
             }
-            ("timeslices", Some(slice)) => Some(Budgeting::Timeslices(slice)),
-            (_, Some(slice)) => Some(Budgeting::RatioTimeslices(slice)),
+            ("timeslices", Some(setting)) => Some(Budgeting::Timeslices(setting.slice)),
+            (_, Some(setting)) => Some(Budgeting::RatioTimeslices(setting.slice)),
             (_, None) => {
                 self.error(
                     at,
@@ -1364,6 +1391,43 @@ slos:
         assert!(errs[0].contains("slo-generator shared config"), "{errs:?}");
         let errs = errors("apiVersion: openslo.com/v2alpha\nkind: SLO\n");
         assert!(errs[0].contains("OpenSLO v2alpha"), "{errs:?}");
+    }
+
+    #[test]
+    fn inherited_slices_apply_only_to_slos_budgeted_in_slices() {
+        let (slos, errs) = check("version: 1\ndefaults:\n  windows: [1d]\n  budgeting: timeslices\n  timeslice: {length: 5m, objective: 95}\nslos:\n  - name: sliced\n    objective: 99\n    good: ok\n  - name: counted\n    objective: 99\n    budgeting: occurrences\n    good: ok\n  - name: averaged\n    objective: 99\n    budgeting: ratio_timeslices\n    good: ok\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        let budgeting: Vec<_> = slos.iter().map(|s| &s.budgeting).collect();
+        let slice = Timeslice {
+            length: SpanDuration::parse("5m").unwrap(),
+            objective: Some(Percentage::parse("95", "slice objective").unwrap()),
+        };
+        assert_eq!(
+            budgeting,
+            [
+                &Budgeting::Timeslices(slice.clone()),
+                &Budgeting::Occurrences,
+                &Budgeting::RatioTimeslices(slice),
+            ]
+        );
+        // A `timeslice` the SLO writes itself under occurrences is still a mistake.
+        let errs = errors("version: 1\ndefaults:\n  timeslice: {length: 5m, objective: 95}\nslos:\n  - name: a\n    objective: 99\n    windows: [1d]\n    timeslice: {length: 1m}\n    good: ok\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:8:")
+                && errs[0].contains("`timeslice` applies only to"),
+            "{errs:?}"
+        );
+        // An inherited slice that lacks what the SLO's budgeting needs is reported where the
+        // SLO chose that budgeting, naming `defaults`.
+        let errs = errors("version: 1\ndefaults:\n  budgeting: ratio_timeslices\n  timeslice: {length: 5m}\nslos:\n  - name: a\n    objective: 99\n    windows: [1d]\n    budgeting: timeslices\n    good: ok\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with(
+                "specs/test.yaml:9:16: `budgeting: timeslices` needs the slice objective"
+            ) && errs[0].contains("`defaults`"),
+            "{errs:?}"
+        );
     }
 
     #[test]
