@@ -85,6 +85,20 @@ pub struct SloResult {
     pub time_to_exhaustion_s: Option<f64>,
     /// `no_data`, `exhausted`, `at_risk` or `ok`.
     pub status: Status,
+    /// Only on the `(other)` result of an SLO with more groups than `--max-groups`: how many
+    /// groups it holds. Absent on every other result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folded: Option<FoldedGroups>,
+}
+
+/// The groups folded into the `(other)` result of an SLO.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FoldedGroups {
+    /// How many distinct groups `(other)` holds.
+    pub groups: u64,
+    /// Whether `groups` is an estimate: past four times `--max-groups` distinct groups,
+    /// `slo` keeps a fixed share of them in memory and estimates how many there were.
+    pub estimated: bool,
 }
 
 /// The error budget of one result.
@@ -175,6 +189,10 @@ impl SloResult {
     /// shows as `""`, a missing one as `(missing)`, and control characters as visible escapes
     /// ([`visible`]).
     pub fn group_label(&self) -> String {
+        if let Some(folded) = self.folded {
+            let about = if folded.estimated { "about " } else { "" };
+            return format!("(other: {about}{} groups)", folded.groups);
+        }
         self.group
             .iter()
             .map(|(k, v)| {

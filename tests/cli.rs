@@ -615,7 +615,9 @@ fn groups_are_reported_separately_and_capped() {
         })
         .collect();
     assert_eq!(routes, vec![("/a", 2, 1), ("/b", 1, 1), ("/c", 1, 0)]);
-    dir.run(&[
+    // Past --max-groups, the busiest groups stay (ties by value) and the rest are counted
+    // in (other), exactly; the run goes on.
+    let run = dir.run(&[
         "report",
         "-s",
         "spec.yaml",
@@ -624,9 +626,32 @@ fn groups_are_reported_separately_and_capped() {
         AT,
         "--max-groups",
         "2",
-    ])
-    .expect_code(2)
-    .stderr_has("log.csv:5: SLO per-route has more than 2 distinct groups of (route)");
+        "-f",
+        "json",
+    ]);
+    run.expect_code(0).stderr_has(
+        "SLO per-route: 1 group of (route) past --max-groups 2 (those with the fewest events in the first window) is counted in one (other) group",
+    );
+    let routes: Vec<_> = run.json()["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            (
+                r["group"]["route"].as_str().expect("route").to_string(),
+                r["total"].as_u64().expect("total"),
+                r["folded"]["groups"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        routes,
+        vec![
+            ("/a".to_string(), 2, None),
+            ("/b".to_string(), 1, None),
+            ("(other)".to_string(), 1, Some(1))
+        ]
+    );
 }
 
 #[test]

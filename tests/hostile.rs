@@ -211,33 +211,146 @@ fn a_ten_megabyte_line_is_one_row_and_memory_stays_small() {
 }
 
 #[test]
-fn a_million_distinct_groups_stop_at_max_groups_with_bounded_memory() {
+fn a_million_distinct_groups_fold_into_other_with_exact_counts_and_bounded_memory() {
     let dir = corpus(&[]);
     dir.write(
         "groups.yaml",
-        "version: 1\nslos:\n  - name: per-user\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [user]\n    alerts: []\n",
+        "version: 1\nslos:\n  - name: per-user\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [user]\n    alerts: []\n  - name: all\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    alerts: []\n",
     );
     let mut log = String::with_capacity(40 << 20);
     log.push_str("timestamp,user,status\n");
     for i in 0..1_000_000 {
-        log.push_str(&format!("2026-03-10T10:00:00Z,user-{i:07},200\n"));
+        let status = if i % 7 == 0 { 503 } else { 200 };
+        log.push_str(&format!("2026-03-10T10:00:00Z,user-{i:07},{status}\n"));
     }
     dir.write("users.csv", &log);
-    let run = dir.run(&[
+    drop(log);
+    let mut reports = Vec::new();
+    for threads in ["1", "2"] {
+        let run = dir.run(&[
+            "report",
+            "-s",
+            "groups.yaml",
+            "--at",
+            AT,
+            "-f",
+            "json",
+            "users.csv",
+            "--threads",
+            threads,
+        ]);
+        no_panic(&run);
+        run.expect_code(0).stderr_has(
+            "SLO per-user: too many distinct groups of (user) to keep each in memory (more than 40000 or 16 MiB of values): about ",
+        );
+        // Memory: at most 4 × --max-groups groups per SLO and reading thread.
+        small_memory(&run);
+        let report = run.json();
+        let results = report["results"].as_array().expect("results");
+        let per_user: Vec<&serde_json::Value> =
+            results.iter().filter(|r| r["slo"] == "per-user").collect();
+        // --max-groups groups and (other), last; every event counted once, exactly.
+        assert_eq!(per_user.len(), 10_001, "{run}");
+        let other = per_user[10_000];
+        assert_eq!(other["group"]["user"], "(other)");
+        assert_eq!(other["folded"]["estimated"], true);
+        let sum = |key: &str| {
+            per_user
+                .iter()
+                .map(|r| r[key].as_u64().expect(key))
+                .sum::<u64>()
+        };
+        assert_eq!(sum("total"), 1_000_000);
+        assert_eq!(
+            sum("bad"),
+            (0..1_000_000).filter(|i| i % 7 == 0).count() as u64
+        );
+        let all = result(&report, "all", "1d");
+        assert_eq!(all["total"], 1_000_000);
+        reports.push(report);
+    }
+    // The same groups, whatever the number of threads.
+    assert_eq!(reports[0]["results"], reports[1]["results"]);
+}
+
+#[test]
+fn a_bot_scan_past_max_groups_keeps_the_busiest_groups_and_folds_the_rest_exactly() {
+    let dir = corpus(&[]);
+    dir.write(
+        "groups.yaml",
+        "version: 1\nslos:\n  - name: per-path\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [path]\n    alerts: []\n",
+    );
+    // Four real routes, busy, and 18 001 paths a scanner asked for once each.
+    let mut log = String::from("timestamp,path,status\n");
+    for i in 0..4000 {
+        let path = ["/a", "/b", "/c", "/d"][i % 4];
+        let status = if i % 100 == 0 { 503 } else { 200 };
+        log.push_str(&format!("2026-03-10T10:00:00Z,{path},{status}\n"));
+    }
+    for i in 0..18_001 {
+        log.push_str(&format!("2026-03-10T10:00:01Z,/scan/{i},404\n"));
+    }
+    dir.write("bot.csv", &log);
+    let json = |threads: &str, format: &str| {
+        dir.run(&[
+            "report",
+            "-s",
+            "groups.yaml",
+            "--at",
+            AT,
+            "-f",
+            format,
+            "bot.csv",
+            "--max-groups",
+            "5000",
+            "--threads",
+            threads,
+        ])
+    };
+    // 5000 groups shown: the four routes, then the scanned paths first by value.
+    let run = json("2", "json");
+    run.expect_code(0).stderr_has(
+        "SLO per-path: 13005 groups of (path) past --max-groups 5000 (those with the fewest events in the first window) are counted in one (other) group",
+    );
+    let report = run.json();
+    let groups: Vec<String> = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["group"]["path"].as_str().unwrap_or("?").to_string())
+        .collect();
+    assert_eq!(groups.len(), 5001, "{run}");
+    assert_eq!(
+        groups[..7],
+        ["/a", "/b", "/c", "/d", "/scan/0", "/scan/1", "/scan/10"],
+        "{run}"
+    );
+    assert_eq!(groups[5000], "(other)");
+    let other = &report["results"][5000];
+    assert_eq!(other["total"], 13_005);
+    assert_eq!(other["folded"]["groups"], 13_005);
+    assert_eq!(other["folded"]["estimated"], false);
+    assert_eq!(json("1", "json").json(), report);
+    // Every format shows the fold; the -o file is written.
+    json("2", "table").stdout_has("(other: 13005 groups)");
+    json("2", "csv").stdout_has("per-path,,(other),1d");
+    let metrics = dir.run(&[
         "report",
         "-s",
         "groups.yaml",
         "--at",
         AT,
         "-f",
-        "json",
-        "users.csv",
+        "prometheus",
+        "bot.csv",
+        "--max-groups",
+        "5000",
+        "-o",
+        "slo.prom",
     ]);
-    no_panic(&run);
-    run.expect_code(2).stderr_has(
-        "users.csv:10002: SLO per-user has more than 10000 distinct groups of (user); group by fewer or coarser fields, or raise --max-groups",
-    );
-    small_memory(&run);
+    metrics.expect_code(0);
+    let text = std::fs::read_to_string(dir.path().join("slo.prom")).expect("slo.prom");
+    assert!(text.contains("path=\"(other)\""), "{text}");
 }
 
 #[test]
@@ -265,16 +378,26 @@ fn long_group_values_are_capped_in_all() {
         "-f",
         "json",
         "messages.csv",
+        "--threads",
+        "2",
     ]);
     no_panic(&run);
-    // Each reading thread stops at the cap; their sum is checked again once they are merged,
-    // so which check fires (and whether it can name a line) depends on the chunking.
-    run.expect_code(2)
-        .stderr_has("SLO per-message: the values of (message) in its ")
-        .stderr_has("take more than 64 MiB; group by shorter fields (an id rather than a message)");
-    // The labels are held twice (key and value), with buffers: bounded by the cap, not the file.
+    // Past 16 MiB of labels, a share of the groups is kept and the others are folded.
+    run.expect_code(0).stderr_has(
+        "SLO per-message: too many distinct groups of (message) to keep each in memory",
+    );
+    let report = run.json();
+    let total: u64 = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["total"].as_u64().expect("total"))
+        .sum();
+    assert_eq!(total, 80);
+    // Per reading thread (two here) at most 16 MiB of labels, then the merged labels and the
+    // report: bounded by the cap, not the file.
     assert!(
-        run.peak_rss_kib.unwrap_or(0) < 2 * 64 * 1024 + MEMORY_LIMIT_KIB,
+        run.peak_rss_kib.unwrap_or(0) < 4 * 16 * 1024 + MEMORY_LIMIT_KIB,
         "{run}"
     );
 }

@@ -273,7 +273,8 @@ slos:
 ";
 
 /// The last record of a miscut chunk runs on past it: it must not reach the counters (here it
-/// would be a third group, past `--max-groups 2`) before the file is read again.
+/// would be a third group, past `--max-groups 2`, folded into `(other)`) before the file is
+/// read again.
 #[test]
 fn a_miscut_chunk_hands_over_no_partial_record() {
     let dir = Workdir::new();
@@ -282,6 +283,7 @@ fn a_miscut_chunk_hands_over_no_partial_record() {
     let run = |threads: &str| {
         let run = dir.run(&report_args("log.csv", threads, &["--max-groups", "2"]));
         run.expect_code(0);
+        assert!(!run.stdout().contains("(other)"), "a partial record counted\n{run}");
         (run.stdout(), run.stderr())
     };
     assert_eq!(run("1"), run("2"));

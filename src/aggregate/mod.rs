@@ -10,6 +10,16 @@
 //!
 //! SLOs budgeted in time slices count per slice instead (slice `i` is `[i·len, (i+1)·len)`),
 //! for the slices their windows and lookbacks cover; see [`Needs`].
+//!
+//! Groups are bounded without ever stopping the run: a bot that requests a hundred thousand
+//! distinct paths must not take the report down. Each SLO keeps at most
+//! `GROUPS_IN_MEMORY × --max-groups` groups (and [`MAX_GROUP_BYTES`] of their values) per
+//! reading thread. Past that, only groups whose key hash falls in a shrinking range are kept
+//! (the range halves until they fit), and the events of the others are counted in one
+//! `(other)` group. Which groups are kept depends only on the set of distinct keys, never on
+//! the order or the threads that read them, and every event is counted exactly once, in its
+//! own group or in `(other)`. After reading, [`SloTally::fold_groups`] keeps the
+//! `--max-groups` largest and folds the rest into `(other)` too.
 
 mod latest;
 
@@ -28,10 +38,16 @@ use crate::visible::Visible;
 /// How many malformed rows are reported individually.
 pub const MALFORMED_SHOWN: usize = 5;
 
-/// Most bytes the `group_by` values of one SLO's groups may take in all. With `--max-groups`
-/// this bounds memory whatever the log holds: a million groups of short values fit, ten
-/// thousand groups of megabyte-long values do not.
-pub const MAX_GROUP_BYTES: usize = 64 * 1024 * 1024;
+/// Most bytes the `group_by` values of the groups one SLO keeps in memory may take in all,
+/// per reading thread. With [`GROUPS_IN_MEMORY`] this bounds memory whatever the log holds.
+pub const MAX_GROUP_BYTES: usize = 16 * 1024 * 1024;
+
+/// How many groups one SLO keeps in memory per reading thread, as a multiple of
+/// `--max-groups`: the groups shown are chosen among these (see [`SloTally::fold_groups`]).
+pub const GROUPS_IN_MEMORY: usize = 4;
+
+/// The label of the group that holds the events of the groups not shown.
+pub const OTHER_GROUP: &str = "(other)";
 
 /// What to count, compiled from the SLOs that share one source.
 #[derive(Debug)]
@@ -75,7 +91,6 @@ struct SloPlan {
     /// What `judge` says of a good event: true for `good:`, false for `bad:`.
     good_when: bool,
     group_slots: Vec<usize>,
-    group_names: Vec<String>,
     /// Distinct age limits in nanoseconds, ascending (empty for slice counting).
     age_limits: Vec<i64>,
     /// Slice length and index range, for slice counting.
@@ -140,7 +155,6 @@ impl Plan {
                 judge,
                 good_when,
                 group_slots,
-                group_names: slo.group_by.iter().map(ToString::to_string).collect(),
                 age_limits,
                 slices,
             });
@@ -171,6 +185,11 @@ impl Plan {
                 .map(|slo| SloTally {
                     groups: FxHashMap::default(),
                     ungrouped: None,
+                    other: None,
+                    sample_level: 0,
+                    max_kept: self.max_groups.saturating_mul(GROUPS_IN_MEMORY),
+                    fields: slo.group_slots.len(),
+                    max_shown: self.max_groups,
                     group_bytes: 0,
                     limits: slo.age_limits.clone(),
                     invalid_rows: 0,
@@ -253,6 +272,17 @@ pub struct SloTally {
     groups: FxHashMap<Box<[u8]>, GroupTally>,
     /// The one group of an SLO without `group_by`, kept out of the map: no hashing per row.
     ungrouped: Option<GroupTally>,
+    /// The events of groups not kept: sampled out while reading, or folded afterwards.
+    other: Option<GroupTally>,
+    /// Groups are kept while reading when the top `sample_level` bits of their key's hash are
+    /// zero: all of them at 0, half at 1, … (see the module docs).
+    sample_level: u32,
+    /// Most groups kept in memory.
+    max_kept: usize,
+    /// The number of `group_by` fields.
+    fields: usize,
+    /// Most groups shown.
+    max_shown: usize,
     /// The length of all group keys.
     group_bytes: usize,
     limits: Vec<i64>,
@@ -265,13 +295,52 @@ pub struct SloTally {
 /// One group's values and its counts per age band or per time slice.
 #[derive(Debug, Clone)]
 pub struct GroupTally {
-    /// The group's field values; `None` where the row lacked the field.
+    /// The group's field values; `None` where the row lacked the field. Filled in by
+    /// [`SloTally::fold_groups`] once reading is done: while reading, the group's key holds
+    /// them, and keeping them twice would double the memory that labels take.
     pub values: Vec<Option<String>>,
+    /// For the `(other)` group, how many groups it holds; `None` for a group of its own.
+    pub folded: Option<Folded>,
     bands: Vec<Counts>,
     slices: HashMap<i64, Counts>,
 }
 
+/// How many distinct groups the `(other)` group of an SLO holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Folded {
+    /// The number of groups: exact, or an estimate when there were more than could be kept
+    /// in memory.
+    pub groups: u64,
+    /// Whether `groups` is an estimate (distinct groups sampled out while reading are not
+    /// counted one by one; their number is estimated from the share of hashes kept).
+    pub estimated: bool,
+}
+
 impl GroupTally {
+    fn new(values: Vec<Option<String>>, bands: usize) -> GroupTally {
+        GroupTally {
+            values,
+            folded: None,
+            bands: vec![Counts::default(); bands],
+            slices: HashMap::new(),
+        }
+    }
+
+    /// Counts one row in the band or slice `slot`.
+    fn count(&mut self, slot: &Slot, outcome: &Outcome) {
+        let counts = match *slot {
+            Slot::Band(band) => &mut self.bands[band],
+            Slot::Slice(index) => self.slices.entry(index).or_default(),
+        };
+        match outcome {
+            Outcome::Event { good } => {
+                counts.total += 1;
+                counts.good += u64::from(*good);
+            }
+            Outcome::Invalid(_) => counts.invalid += 1,
+        }
+    }
+
     fn add(&mut self, other: &GroupTally) {
         for (a, b) in self.bands.iter_mut().zip(&other.bands) {
             a.add(b);
@@ -288,18 +357,128 @@ impl GroupTally {
 }
 
 impl SloTally {
-    /// The groups seen, in no particular order.
+    /// The groups seen, in no particular order, `(other)` among them when some were folded.
     pub fn groups(&self) -> impl Iterator<Item = &GroupTally> {
-        self.groups.values().chain(self.ungrouped.iter())
+        self.groups
+            .values()
+            .chain(self.ungrouped.iter())
+            .chain(self.other.iter())
     }
 
     /// A group with no counts, for reporting an ungrouped SLO that saw no events.
     pub fn empty_group(&self, fields: usize) -> GroupTally {
-        GroupTally {
-            values: vec![None; fields],
-            bands: vec![Counts::default(); self.limits.len()],
-            slices: HashMap::new(),
+        GroupTally::new(vec![None; fields], self.limits.len())
+    }
+
+    /// The `(other)` group, made on first use.
+    fn other(&mut self) -> &mut GroupTally {
+        let bands = self.limits.len();
+        self.other
+            .get_or_insert_with(|| GroupTally::new(Vec::new(), bands))
+    }
+
+    /// The group a row with the new group key `key` counts in: a group of its own when its
+    /// hash is kept and keeping it leaves the kept groups within bounds, else `(other)`.
+    fn new_group(&mut self, key: &[u8], bands: usize) -> &mut GroupTally {
+        if kept_at(key, self.sample_level) {
+            self.group_bytes += key.len();
+            self.groups
+                .insert(key.into(), GroupTally::new(Vec::new(), bands));
+            self.shrink();
         }
+        if self.groups.contains_key(key) {
+            // The group is there: `entry` finds it (a lookup that can return the borrow).
+            return self
+                .groups
+                .entry(key.into())
+                .or_insert_with(|| GroupTally::new(Vec::new(), bands));
+        }
+        self.other()
+    }
+
+    /// Adds a group's counts to `(other)`.
+    fn fold(&mut self, group: &GroupTally) {
+        self.other().add(group);
+    }
+
+    /// Halves the share of key hashes kept, folding the groups outside it into `(other)`,
+    /// until the groups kept fit in memory.
+    fn shrink(&mut self) {
+        while self.groups.len() > self.max_kept || self.group_bytes > MAX_GROUP_BYTES {
+            self.raise_sample_level(self.sample_level + 1);
+        }
+    }
+
+    /// Keeps only the groups whose hash is kept at `level`, folding the others.
+    fn raise_sample_level(&mut self, level: u32) {
+        if level <= self.sample_level {
+            return;
+        }
+        self.sample_level = level;
+        let dropped: Vec<Box<[u8]>> = self
+            .groups
+            .keys()
+            .filter(|key| !kept_at(key, level))
+            .cloned()
+            .collect();
+        for key in dropped {
+            if let Some(group) = self.groups.remove(&key) {
+                self.group_bytes -= key.len();
+                self.fold(&group);
+            }
+        }
+    }
+
+    /// Once reading is done (and before evaluating): keeps the `--max-groups` groups with the
+    /// most events by `events` (ties broken by their values, so the choice is the same on
+    /// every run), folds the others into `(other)`, and gives each group its values. Returns
+    /// the `(other)` group's size, if there is one.
+    pub fn fold_groups(
+        &mut self,
+        events: impl Fn(&SloTally, &GroupTally) -> u64,
+    ) -> Option<Folded> {
+        let kept = self.groups.len();
+        if kept > self.max_shown {
+            // (events, values, key) of every group kept.
+            let mut ranked: Vec<_> = self
+                .groups
+                .iter()
+                .map(|(key, group)| (events(self, group), decode_group_key(key, self.fields), key))
+                .collect();
+            ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            let dropped: Vec<Box<[u8]>> = ranked[self.max_shown..]
+                .iter()
+                .map(|(_, _, key)| (*key).clone())
+                .collect();
+            for key in dropped {
+                if let Some(group) = self.groups.remove(&key) {
+                    self.group_bytes -= key.len();
+                    self.fold(&group);
+                }
+            }
+        }
+        for (key, group) in &mut self.groups {
+            group.values = decode_group_key(key, self.fields);
+        }
+        let shown = self.groups.len();
+        let sample_level = self.sample_level;
+        let other = self.other.as_mut()?;
+        // Sampled out at level L, a group had a 1 − 2^−L chance to be: the groups kept stand
+        // for about 2^L times as many.
+        let folded = if sample_level == 0 {
+            Folded {
+                groups: (kept - shown) as u64,
+                estimated: false,
+            }
+        } else {
+            let scale = 1u64.checked_shl(sample_level).unwrap_or(u64::MAX);
+            Folded {
+                groups: (kept as u64).saturating_mul(scale) - shown as u64,
+                estimated: true,
+            }
+        };
+        other.folded = Some(folded);
+        Some(folded)
     }
 
     /// Counts of `group` for events whose age is below `limit` (which must be one of the
@@ -326,37 +505,6 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Checks the group limits on merged counts: threads count into tallies of their own, each
-    /// within the limits, so their sum is checked again here.
-    pub fn check_limits(&self, plan: &Plan, input: &LogInput) -> Result<(), InputError> {
-        for (tally, slo) in self.slos.iter().zip(&plan.slos) {
-            if tally.groups.len() > plan.max_groups {
-                return Err(InputError::new(
-                    input,
-                    format!(
-                        "SLO {} has more than {} distinct groups of ({}); group by fewer or coarser fields, or raise --max-groups",
-                        slo.name,
-                        plan.max_groups,
-                        slo.group_names.join(", ")
-                    ),
-                ));
-            }
-            if tally.group_bytes > MAX_GROUP_BYTES {
-                return Err(InputError::new(
-                    input,
-                    format!(
-                        "SLO {}: the values of ({}) in its {} groups take more than {} MiB; group by shorter fields (an id rather than a message)",
-                        slo.name,
-                        slo.group_names.join(", "),
-                        tally.groups.len(),
-                        MAX_GROUP_BYTES >> 20
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-
     /// Adds the counts of another tally of the same plan.
     pub fn merge(&mut self, other: Tally) {
         let inputs = &mut self.inputs;
@@ -387,7 +535,17 @@ impl Tally {
                 (mine_ungrouped @ None, Some(group)) => *mine_ungrouped = Some(group),
                 _ => {}
             }
+            // Both sides kept every group whose hash their own level keeps: at the higher
+            // level, the merged groups are those of all the input that it keeps.
+            mine.raise_sample_level(theirs.sample_level);
+            if let Some(other) = &theirs.other {
+                mine.fold(other);
+            }
             for (key, group) in theirs.groups {
+                if !kept_at(&key, mine.sample_level) {
+                    mine.fold(&group);
+                    continue;
+                }
                 match mine.groups.get_mut(&key) {
                     Some(existing) => existing.add(&group),
                     None => {
@@ -396,6 +554,7 @@ impl Tally {
                     }
                 }
             }
+            mine.shrink();
         }
     }
 }
@@ -528,65 +687,18 @@ impl RowSink for Counter<'_> {
                 }
             }
             let tally = &mut self.tally.slos[index];
-            let found = if slo.group_slots.is_empty() {
-                Some(tally.ungrouped.get_or_insert_with(|| GroupTally {
-                    values: Vec::new(),
-                    bands: vec![Counts::default(); slo.age_limits.len()],
-                    slices: HashMap::new(),
-                }))
+            let bands = slo.age_limits.len();
+            if slo.group_slots.is_empty() {
+                let group = tally
+                    .ungrouped
+                    .get_or_insert_with(|| GroupTally::new(Vec::new(), bands));
+                group.count(&slot, &outcome);
+            } else if let Some(group) = tally.groups.get_mut(self.group_key.as_slice()) {
+                group.count(&slot, &outcome);
             } else {
-                tally.groups.get_mut(self.group_key.as_slice())
-            };
-            let group = match found {
-                Some(group) => group,
-                None => {
-                    if tally.groups.len() >= plan.max_groups {
-                        return Err(InputError::at(
-                            self.input,
-                            line,
-                            format!(
-                                "SLO {} has more than {} distinct groups of ({}); group by fewer or coarser fields, or raise --max-groups",
-                                slo.name,
-                                plan.max_groups,
-                                slo.group_names.join(", ")
-                            ),
-                        ));
-                    }
-                    if tally.group_bytes + self.group_key.len() > MAX_GROUP_BYTES {
-                        return Err(InputError::at(
-                            self.input,
-                            line,
-                            format!(
-                                "SLO {}: the values of ({}) in its {} groups so far take more than {} MiB; group by shorter fields (an id rather than a message)",
-                                slo.name,
-                                slo.group_names.join(", "),
-                                tally.groups.len(),
-                                MAX_GROUP_BYTES >> 20
-                            ),
-                        ));
-                    }
-                    tally.group_bytes += self.group_key.len();
-                    let values = decode_group_key(&self.group_key, slo.group_slots.len());
-                    tally
-                        .groups
-                        .entry(self.group_key.clone().into_boxed_slice())
-                        .or_insert(GroupTally {
-                            values,
-                            bands: vec![Counts::default(); slo.age_limits.len()],
-                            slices: HashMap::new(),
-                        })
-                }
-            };
-            let counts = match slot {
-                Slot::Band(band) => &mut group.bands[band],
-                Slot::Slice(index) => group.slices.entry(index).or_default(),
-            };
-            match outcome {
-                Outcome::Event { good } => {
-                    counts.total += 1;
-                    counts.good += u64::from(good);
-                }
-                Outcome::Invalid(_) => counts.invalid += 1,
+                tally
+                    .new_group(&self.group_key, bands)
+                    .count(&slot, &outcome);
             }
         }
         let inputs = &mut self.tally.inputs;
@@ -638,6 +750,25 @@ impl RowSink for Counter<'_> {
             problem.line = renumber(problem.line);
         }
     }
+}
+
+/// Whether the group with `key` is kept at sample level `level`: the top `level` bits of the
+/// key's hash are zero. The hash is fixed (no random seed), so the choice is the same on
+/// every run.
+fn kept_at(key: &[u8], level: u32) -> bool {
+    if level == 0 {
+        return true;
+    }
+    let mut hasher = rustc_hash::FxHasher::default();
+    std::hash::Hasher::write(&mut hasher, key);
+    // FxHash spreads short keys poorly over its top bits: mix them (MurmurHash3's finaliser).
+    let mut hash = std::hash::Hasher::finish(&hasher);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^= hash >> 33;
+    hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    hash ^= hash >> 33;
+    level < 64 && hash >> (64 - level) == 0 || level >= 64 && hash == 0
 }
 
 /// Why a row's timestamp `raw` could not be read.

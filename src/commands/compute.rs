@@ -8,9 +8,11 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 
 use super::progress::Progress;
-use crate::aggregate::{latest_timestamp, Plan, RowProblem, Tally};
+use crate::aggregate::{
+    latest_timestamp, Folded, Plan, RowProblem, Tally, GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
+};
 use crate::cli::RunArgs;
-use crate::evaluate::{evaluate_slo, needs};
+use crate::evaluate::{evaluate_slo, first_window_events, needs};
 use crate::input::{self, InputFormat, LogInput};
 use crate::policy::MalformedLimit;
 use crate::report::{InputSummary, Report, Status};
@@ -161,8 +163,14 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
             for counter in counters {
                 tally.merge(counter.into_inner().into_tally());
             }
-            tally.check_limits(&plan, log)?;
             summary.files.push(log.name());
+        }
+        for (slo, slo_tally) in pass.slos.iter().zip(&mut tally.slos) {
+            let folded =
+                slo_tally.fold_groups(|tally, group| first_window_events(slo, tally, group, at));
+            if let Some(folded) = folded {
+                warnings.push(folded_warning(slo, folded, args.max_groups));
+            }
         }
         warnings.extend(row_warnings(&pass.slos, &tally));
         first_malformed.extend(
@@ -374,6 +382,39 @@ fn unreadable(
             .to_string(),
     });
     anyhow::anyhow!(message)
+}
+
+/// The warning for an SLO whose groups past `--max-groups` were folded into `(other)`.
+fn folded_warning(slo: &Slo, folded: Folded, max_groups: u32) -> String {
+    let fields = slo
+        .group_by
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if folded.estimated {
+        format!(
+            "SLO {}: too many distinct groups of ({fields}) to keep each in memory (more than {} \
+             or {} MiB of values): about {} past the {max_groups} shown are counted, exactly, in \
+             one (other) group; the groups shown were chosen among a fixed share of all, so a \
+             large one may be in (other); group by coarser fields to see them all",
+            slo.name,
+            GROUPS_IN_MEMORY * max_groups as usize,
+            MAX_GROUP_BYTES >> 20,
+            folded.groups
+        )
+    } else {
+        let (groups, are) = if folded.groups == 1 {
+            ("group", "is")
+        } else {
+            ("groups", "are")
+        };
+        format!(
+            "SLO {}: {} {groups} of ({fields}) past --max-groups {max_groups} (those with the \
+             fewest events in the first window) {are} counted in one (other) group",
+            slo.name, folded.groups
+        )
+    }
 }
 
 fn row_warnings(slos: &[&Slo], tally: &Tally) -> Vec<String> {

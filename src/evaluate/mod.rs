@@ -14,8 +14,9 @@ pub use burn::{burn_rate, exceeds, lookbacks, threshold};
 pub use mean_ratio::MeanRatio;
 pub use slices::{rolling_slices, summarize, window_slices, SliceSummary};
 
+use crate::aggregate::OTHER_GROUP;
 use crate::aggregate::{Counts, GroupTally, Needs, SloTally};
-use crate::report::{AlertState, ErrorBudget, GroupLabels, SloResult, Status};
+use crate::report::{AlertState, ErrorBudget, FoldedGroups, GroupLabels, SloResult, Status};
 use crate::spec::{Budgeting, Slo, Window};
 use crate::time::{format_rfc3339, SpanDuration, UnixNanos};
 
@@ -149,10 +150,27 @@ fn burn(slo: &Slo, counted: &Counted) -> Option<f64> {
     }
 }
 
-/// The results of one SLO, sorted by group and then by window in spec order.
+/// The events (valid or invalid) of `group` in the SLO's first window: the measure by which
+/// the groups shown past `--max-groups` are chosen.
+pub fn first_window_events(slo: &Slo, tally: &SloTally, group: &GroupTally, at: UnixNanos) -> u64 {
+    let Some(window) = slo.windows.first() else {
+        return 0;
+    };
+    let counts = match slo.budgeting.timeslice() {
+        None => tally.counts_within(group, window.span(at).age_limit),
+        Some(slice) => {
+            let range = window_slices(window, at, slice.length.nanos());
+            summarize(group.slices(), range, slice.objective.as_ref()).events
+        }
+    };
+    counts.total + counts.invalid
+}
+
+/// The results of one SLO, sorted by group (`(other)` last) and then by window in spec order.
 pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult> {
     let mut groups: Vec<_> = tally.groups().collect();
-    groups.sort_by(|a, b| a.values.cmp(&b.values));
+    // By value, and the groups folded into `(other)` after all of them.
+    groups.sort_by(|a, b| (a.folded.is_some(), &a.values).cmp(&(b.folded.is_some(), &b.values)));
     let group_names: Vec<String> = slo.group_by.iter().map(ToString::to_string).collect();
     // Without events there is still one result per window (with no group labels), so that
     // `no_data` shows and can fail a check.
@@ -226,6 +244,13 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
         let one_hour_burn = burn_rates.get("1h").copied().flatten();
         let labels = if no_groups {
             GroupLabels::default()
+        } else if group.folded.is_some() {
+            GroupLabels(
+                group_names
+                    .iter()
+                    .map(|name| (name.clone(), Some(OTHER_GROUP.to_string())))
+                    .collect(),
+            )
         } else {
             GroupLabels(
                 group_names
@@ -299,6 +324,10 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 alerts: alerts.clone(),
                 time_to_exhaustion_s,
                 status,
+                folded: group.folded.map(|f| FoldedGroups {
+                    groups: f.groups,
+                    estimated: f.estimated,
+                }),
             });
         }
     }
