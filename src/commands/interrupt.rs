@@ -33,7 +33,9 @@ struct Pending {
 
 fn pending() -> MutexGuard<'static, Vec<Pending>> {
     // A panic while the lock was held leaves the list as valid as ever.
-    PENDING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    PENDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Starts the thread that handles interrupts for the rest of the run. Where signals cannot be
@@ -42,7 +44,8 @@ pub(super) fn install() {
     #[cfg(unix)]
     {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
-        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGXFSZ])
+        let Ok(mut signals) =
+            signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGXFSZ])
         else {
             return;
         };
@@ -143,11 +146,15 @@ impl TempFile {
     }
 
     fn named(&mut self) -> &mut tempfile::NamedTempFile {
-        self.file.as_mut().expect("a TempFile holds its file until persisted or dropped")
+        self.file
+            .as_mut()
+            .expect("a TempFile holds its file until persisted or dropped")
     }
 
     fn named_owned(&mut self) -> tempfile::NamedTempFile {
-        self.file.take().expect("a TempFile holds its file until persisted or dropped")
+        self.file
+            .take()
+            .expect("a TempFile holds its file until persisted or dropped")
     }
 }
 

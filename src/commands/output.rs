@@ -223,8 +223,12 @@ fn write_in_place(text: &[u8], path: &Path, options: &OpenOptions) -> anyhow::Re
 #[cfg(unix)]
 fn write_to_socket(text: &[u8], path: &Path) -> anyhow::Result<()> {
     let _writing = interrupt::writing_in_place(path);
-    let mut socket = std::os::unix::net::UnixStream::connect(path)
-        .with_context(|| format!("cannot write {}: cannot connect to the socket", path.display()))?;
+    let mut socket = std::os::unix::net::UnixStream::connect(path).with_context(|| {
+        format!(
+            "cannot write {}: cannot connect to the socket",
+            path.display()
+        )
+    })?;
     socket
         .write_all(text)
         .and_then(|()| socket.shutdown(std::net::Shutdown::Write))
