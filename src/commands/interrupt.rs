@@ -77,7 +77,8 @@ fn interrupted(signal: i32) {
             target.display()
         ));
     }
-    eprintln!("{message}");
+    // Paths come from the command line: nothing in them reaches the terminal raw.
+    eprintln!("{}", crate::visible::visible_lines(&message));
     let _ = signal_hook::low_level::emulate_default_handler(signal);
     // Only reached should the signal not end the process after all.
     std::process::exit(128 + signal);
