@@ -223,8 +223,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_groups: u32,
 
-    /// Write the output to FILE instead of standard output, atomically: a collector never
-    /// reads half a file
+    /// Write the output to FILE instead of standard output: a file is replaced atomically (a
+    /// collector never reads half of it; a failed write leaves it as it was), a symlink's
+    /// target likewise, a device or FIFO is written in place
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -269,8 +270,8 @@ pub struct ConvertArgs {
     #[arg(value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
 
-    /// Write to FILE instead of standard output, atomically; log paths are written relative
-    /// to FILE's folder (to the current folder on standard output)
+    /// Write to FILE instead of standard output, as report -o does; log paths are written
+    /// relative to FILE's folder (to the current folder on standard output)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

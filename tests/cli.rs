@@ -894,6 +894,21 @@ fn output_file_holds_what_stdout_would_and_no_temporary_file() {
         assert!(std::fs::read_to_string(&path)
             .unwrap()
             .starts_with("slo,service,"));
+        // Exactly, whatever the umask would take away from a new file.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+        dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            AT,
+            "-o",
+            "out/slo.prometheus",
+        ])
+        .expect_code(0);
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o666);
     }
     let mut names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
         .unwrap()
@@ -954,6 +969,340 @@ fn output_into_a_missing_folder_is_an_error_and_leaves_nothing() {
     .expect_code(2)
     .stderr_has("cannot write nowhere/slo.prom");
     assert!(!dir.path().join("nowhere").exists());
+}
+
+/// `report ARGS... --at AT -o OUTPUT` on the shop's spec and log.
+fn report_to<'a>(output: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["report", "-s", "spec.yaml", "log.csv", "--at", AT];
+    all.extend(args);
+    all.extend(["-o", output]);
+    all
+}
+
+/// The names in a folder, sorted.
+fn names_in(folder: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .expect("read folder")
+        .map(|e| {
+            e.expect("folder entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Makes a device node, as `mknod PATH c MAJOR MINOR`; false where that is not allowed (not
+/// root), and the test that needs it then checks nothing more.
+#[cfg(unix)]
+fn mknod(path: &std::path::Path, major: u32, minor: u32) -> bool {
+    let made = std::process::Command::new("mknod")
+        .arg(path)
+        .args(["c", &major.to_string(), &minor.to_string()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: mknod needs root");
+    }
+    made
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success());
+}
+
+/// Opens a FIFO for reading on another thread (opening waits for a writer); the file arrives
+/// on the channel once slo opens the other end.
+#[cfg(unix)]
+fn open_fifo_reader(path: &std::path::Path) -> std::sync::mpsc::Receiver<std::fs::File> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        if let Ok(file) = std::fs::File::open(path) {
+            let _ = sender.send(file);
+        }
+    });
+    receiver
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+    use std::os::unix::fs::symlink;
+    let dir = shop();
+    let stdout = dir.run(&report_to("-", &[])).expect_code(0).stdout();
+    std::fs::create_dir(dir.path().join("real")).unwrap();
+    dir.write("real/slo.txt", "old report");
+    symlink("real/slo.txt", dir.path().join("slo.txt")).unwrap();
+    // A link to a link, and a link to a file not made yet.
+    symlink("../slo.txt", dir.path().join("real/again.txt")).unwrap();
+    symlink("new.txt", dir.path().join("real/dangling.txt")).unwrap();
+    for (link, target) in [
+        ("slo.txt", "real/slo.txt"),
+        ("real/again.txt", "real/slo.txt"),
+        ("real/dangling.txt", "real/new.txt"),
+    ] {
+        std::fs::write(dir.path().join("real/slo.txt"), "old report").unwrap();
+        dir.run(&report_to(link, &[])).expect_code(0);
+        let meta = std::fs::symlink_metadata(dir.path().join(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is no longer a link");
+        let written = std::fs::read_to_string(dir.path().join(target)).unwrap();
+        assert_eq!(written, stdout, "{link} → {target}");
+    }
+    assert_eq!(
+        names_in(&dir.path().join("real")),
+        ["again.txt", "dangling.txt", "new.txt", "slo.txt"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_is_written_in_place() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = shop();
+    let stdout = dir.run(&report_to("-", &[])).expect_code(0).stdout();
+    let fifo = dir.path().join("collector.fifo");
+    mkfifo(&fifo);
+    let reader = open_fifo_reader(&fifo);
+    let run = dir.run(&report_to("collector.fifo", &[]));
+    run.expect_code(0);
+    let file_type = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(file_type.is_fifo(), "the FIFO was replaced\n{run}");
+    let mut received = String::new();
+    reader
+        .recv()
+        .unwrap()
+        .read_to_string(&mut received)
+        .unwrap();
+    assert_eq!(received, stdout);
+    assert_eq!(
+        names_in(dir.path()),
+        ["collector.fifo", "log.csv", "spec.yaml"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_unix_socket_is_sent_to_its_listener() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = shop();
+    let stdout = dir.run(&report_to("-", &[])).expect_code(0).stdout();
+    let path = dir.path().join("collector.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    // The connection waits in the listener's backlog, the report in the socket's buffer.
+    let run = dir.run(&report_to("collector.sock", &[]));
+    run.expect_code(0);
+    let file_type = std::fs::symlink_metadata(&path).unwrap().file_type();
+    assert!(file_type.is_socket(), "the socket was replaced\n{run}");
+    listener.set_nonblocking(true).unwrap();
+    let (mut connection, _) = listener.accept().expect("slo connected to the socket");
+    connection.set_nonblocking(false).unwrap();
+    let mut received = String::new();
+    connection.read_to_string(&mut received).unwrap();
+    assert_eq!(received, stdout);
+}
+
+/// As root, a copy of /dev/null made in the test's folder (never the system's own, which the
+/// old rename replaced): written in place, and still a device afterwards.
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = shop();
+    let null = dir.path().join("null");
+    if !mknod(&null, 1, 3) {
+        return;
+    }
+    let run = dir.run(&report_to("null", &["-f", "json"]));
+    run.expect_code(0);
+    let file_type = std::fs::symlink_metadata(&null).unwrap().file_type();
+    assert!(file_type.is_char_device(), "the device was replaced\n{run}");
+    assert_eq!(names_in(dir.path()), ["log.csv", "null", "spec.yaml"]);
+}
+
+/// Standard output named by a link into /proc (as /dev/stdout is): the output reaches the
+/// descriptor; the link, and /proc, are left alone; nothing is made in /proc.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_through_a_device_folder_reaches_the_descriptor() {
+    let dir = shop();
+    let stdout = dir.run(&report_to("-", &[])).expect_code(0).stdout();
+    std::os::unix::fs::symlink("/proc/self/fd/1", dir.path().join("stdout")).unwrap();
+    let run = dir.run(&report_to("stdout", &[]));
+    run.expect_code(0);
+    assert_eq!(run.stdout(), stdout);
+    let link = std::fs::symlink_metadata(dir.path().join("stdout")).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced\n{run}"
+    );
+    dir.run(&report_to("/proc/self/fd/1", &[]))
+        .expect_code(0)
+        .stdout_has("SLO report at");
+    // A descriptor slo does not have: an error, not a file made in /proc.
+    dir.run(&report_to("/proc/self/fd/999999", &[]))
+        .expect_code(2)
+        .stderr_has("cannot write /proc/self/fd/999999")
+        .stderr_has("slo makes no file in /proc/self/fd, a folder of devices");
+}
+
+/// A file-size limit (`ulimit -f`, as a full disk would) stops the write part way: exit 2,
+/// a clear message, the old file whole and no temporary file. Without a handler, SIGXFSZ
+/// would kill slo and leave its temporary file.
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_part_way_leaves_the_old_file_whole() {
+    let dir = shop();
+    let big = big_report_workdir(&dir);
+    let old = "old metrics\n";
+    dir.write("out/slo.json", old);
+    // 8 blocks are at most 8 KiB; the report is several MiB.
+    let command = common::shell_command(dir.path(), "ulimit -f 8", &big);
+    let run = common::Running::start(command, &big, false).finish();
+    run.expect_code(2)
+        .stderr_has("cannot write out/slo.json: File too large")
+        .stderr_has("out/slo.json is left as it was");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/slo.json")).unwrap(),
+        old
+    );
+    assert_eq!(names_in(&dir.path().join("out")), ["slo.json"]);
+}
+
+/// As root, a copy of /dev/full made in the test's folder (never the system's own): the
+/// write fails with "No space left on device", exit 2, and the device stays.
+#[cfg(unix)]
+#[test]
+fn a_full_device_is_an_error() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = shop();
+    let full = dir.path().join("full");
+    if !mknod(&full, 1, 7) {
+        return;
+    }
+    let run = dir.run(&report_to("full", &[]));
+    run.expect_code(2)
+        .stderr_has("cannot write full: No space left on device");
+    let file_type = std::fs::symlink_metadata(&full).unwrap().file_type();
+    assert!(file_type.is_char_device(), "the device was replaced\n{run}");
+    assert_eq!(names_in(dir.path()), ["full", "log.csv", "spec.yaml"]);
+}
+
+/// Writes a log and spec whose JSON report is several MiB (4000 groups) into `dir`; returns
+/// the arguments of `report` that write it to `out/slo.json`.
+fn big_report_workdir(dir: &Workdir) -> Vec<&'static str> {
+    dir.write(
+        "big.yaml",
+        "version: 1\nslos:\n  - name: per-route\n    objective: 99\n    windows: [1d, 1h]\n    good: status < 500\n    group_by: [route]\n",
+    );
+    let mut log = String::from("timestamp,route,status\n");
+    for i in 0..4000 {
+        log.push_str(&format!("2026-03-10T11:30:00Z,/route/{i},200\n"));
+    }
+    dir.write("big.csv", log);
+    std::fs::create_dir_all(dir.path().join("out")).expect("create out/");
+    vec![
+        "report",
+        "-s",
+        "big.yaml",
+        "big.csv",
+        "--at",
+        AT,
+        "-f",
+        "json",
+        "-o",
+        "out/slo.json",
+    ]
+}
+
+/// An interrupt while `--at latest` copies standard input (slo waits for more of it): the
+/// copy is removed, the `-o` file left as it was, and slo ends by the signal, as a shell
+/// expects (exit status 130).
+#[cfg(unix)]
+#[test]
+fn an_interrupt_while_reading_removes_temporary_files() {
+    use std::io::Write;
+    let dir = shop();
+    let temp = dir.path().join("tmp");
+    std::fs::create_dir(&temp).unwrap();
+    let old = "old report\n";
+    dir.write("slo.txt", old);
+    let args = [
+        "report",
+        "-s",
+        "spec.yaml",
+        "--at",
+        "latest",
+        "-o",
+        "slo.txt",
+        "-",
+    ];
+    let mut command = common::slo_command(dir.path(), &args);
+    command.env("TMPDIR", &temp);
+    let mut running = common::Running::start(command, &args, true);
+    running.stdin().write_all(&LOG.as_bytes()[..40]).unwrap();
+    running.stdin().flush().unwrap();
+    // slo is copying standard input once its copy exists, and waits for the rest.
+    while names_in(&temp).is_empty() {
+        assert!(
+            !running.has_ended(),
+            "slo ended before copying standard input"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    running.signal("INT");
+    let run = running.finish();
+    assert_eq!(run.signal(), Some(2), "not ended by SIGINT\n{run}");
+    run.stderr_has("interrupted by SIGINT");
+    assert_eq!(names_in(&temp), Vec::<String>::new(), "{run}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("slo.txt")).unwrap(),
+        old
+    );
+    assert_eq!(
+        names_in(dir.path()),
+        ["log.csv", "slo.txt", "spec.yaml", "tmp"]
+    );
+}
+
+/// An interrupt while slo writes into a FIFO whose reader has stopped reading: slo ends by
+/// the signal at once (exit status 143), saying so, rather than waiting for the reader.
+#[cfg(unix)]
+#[test]
+fn an_interrupt_while_writing_ends_the_run() {
+    use std::io::Read;
+    let dir = shop();
+    let args = big_report_workdir(&dir);
+    let fifo = dir.path().join("out/slo.json");
+    mkfifo(&fifo);
+    let reader = open_fifo_reader(&fifo);
+    let mut running = common::Running::start(common::slo_command(dir.path(), &args), &args, false);
+    let mut file = loop {
+        if let Ok(file) = reader.try_recv() {
+            break file;
+        }
+        assert!(!running.has_ended(), "slo ended without opening the FIFO");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    // slo has begun writing; the report is far larger than a pipe holds, so it is still at it.
+    let mut first = [0; 1];
+    file.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"{");
+    running.signal("TERM");
+    let run = running.finish();
+    drop(file);
+    assert_eq!(run.signal(), Some(15), "not ended by SIGTERM\n{run}");
+    run.stderr_has("interrupted by SIGTERM; out/slo.json did not receive all of the output");
 }
 
 #[test]

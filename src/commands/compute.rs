@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 
+use super::interrupt::TempFile;
 use super::progress::Progress;
 use crate::aggregate::{
     latest_timestamp, Folded, Plan, RowProblem, Tally, GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
@@ -89,19 +90,22 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
         "latest" => {
             // Standard input can be read once only: keep a copy for the second pass.
             if stdin_passes > 0 {
-                let mut file = tempfile::NamedTempFile::new()
-                    .context("cannot create a temporary file for standard input")?;
-                std::io::copy(&mut std::io::stdin().lock(), &mut file)
+                let mut file = TempFile::create(
+                    tempfile::Builder::new().prefix(".slo-stdin."),
+                    &std::env::temp_dir(),
+                    None,
+                )
+                .context("cannot create a temporary file for standard input")?;
+                std::io::copy(&mut std::io::stdin().lock(), file.file())
                     .context("cannot copy standard input")?;
-                let path = file.into_temp_path();
                 for pass in &mut passes {
                     for input in &mut pass.inputs {
                         if *input == LogInput::Stdin {
-                            *input = LogInput::StdinCopy(path.to_path_buf());
+                            *input = LogInput::StdinCopy(file.path().to_path_buf());
                         }
                     }
                 }
-                _spooled = path;
+                _spooled = file;
             }
             let mut latest = None;
             let mut problems = Vec::new();

@@ -4,20 +4,22 @@
 mod check;
 mod compute;
 mod convert;
+mod interrupt;
+mod output;
 mod progress;
 mod report;
 mod validate;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
-
-use anyhow::Context;
 
 use crate::cli::{self, Cli, ColorWhen, Command};
 use crate::exit::ExitStatus;
+use output::{write_output, write_stdout};
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    interrupt::install();
     match cli.command {
         Command::Report(args) => report::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
@@ -51,50 +53,6 @@ fn use_color(when: ColorWhen, file: Option<&Path>) -> bool {
     }
 }
 
-/// Writes the output of `report` or `check`: to `file` when given (`-` is stdout), else to
-/// stdout.
-fn write_output(text: &[u8], file: Option<&Path>) -> anyhow::Result<()> {
-    match file {
-        Some(path) if path != Path::new("-") => {
-            write_atomically(text, path).with_context(|| format!("cannot write {}", path.display()))
-        }
-        _ => write_stdout(text),
-    }
-}
-
-/// Writes `path` so that a reader sees the old file or the new one, never half of one: a
-/// temporary file in the same folder (so that renaming is atomic), flushed to disk, then
-/// renamed over `path`. The temporary file is named `.NAME.XXXXXX.tmp` so that collectors
-/// that read `*.prom` skip it; it is removed if anything fails.
-fn write_atomically(text: &[u8], path: &Path) -> anyhow::Result<()> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{} names no file", path.display()))?;
-    let mut builder = tempfile::Builder::new();
-    let prefix = format!(".{}.", name.to_string_lossy());
-    builder.prefix(&prefix).suffix(".tmp");
-    // A file any collector may read, as a plain `>` redirection would make it (the umask
-    // applies), or with the mode of the file it replaces.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = match std::fs::metadata(path) {
-            Ok(existing) => existing.permissions().mode() & 0o7777,
-            Err(_) => 0o666,
-        };
-        builder.permissions(std::fs::Permissions::from_mode(mode));
-    }
-    let mut file = builder.tempfile_in(folder)?;
-    file.write_all(text)?;
-    file.as_file().sync_all()?;
-    file.persist(path)?;
-    Ok(())
-}
-
 /// The spec paths to load: those given, or `slo-specs/` when it exists.
 fn spec_paths(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     if !given.is_empty() {
@@ -118,13 +76,4 @@ fn print_spec_errors(errors: &crate::spec::SpecErrors) {
         errors.0.len(),
         if errors.0.len() == 1 { "" } else { "s" }
     );
-}
-
-/// Writes `text` to stdout. A closed pipe (`slo report | head -1`) is not an error.
-fn write_stdout(text: &[u8]) -> anyhow::Result<()> {
-    let mut stdout = io::stdout().lock();
-    match stdout.write_all(text).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
-    }
 }

@@ -9,15 +9,16 @@
 mod csv;
 mod json;
 mod json_fields;
+mod live_file;
 mod parallel;
 mod scan;
 mod sniff;
 
+pub use live_file::ChangedWhileRead;
 pub use parallel::{read_log_parallel, CHUNK_BYTES};
 pub use sniff::looks_like;
 
 use std::fmt;
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
@@ -113,6 +114,9 @@ impl InputError {
 
     /// Reading failed at `line`: a truncated or corrupt file, usually a compressed one.
     pub fn read_failed(input: &LogInput, line: u64, error: &io::Error) -> InputError {
+        if let Some(changed) = live_file::changed_while_read(error) {
+            return InputError::at(input, line, changed.to_string());
+        }
         InputError::at(
             input,
             line,
@@ -188,7 +192,8 @@ pub fn open(input: &LogInput) -> Result<Box<dyn BufRead + Send>, InputError> {
     let raw: Box<dyn Read + Send> = match input {
         LogInput::Stdin => Box::new(io::stdin()),
         LogInput::File(path) | LogInput::StdinCopy(path) => Box::new(
-            File::open(path).map_err(|e| InputError::new(input, format!("cannot open: {e}")))?,
+            live_file::LiveFile::open(path)
+                .map_err(|e| InputError::new(input, format!("cannot open: {e}")))?,
         ),
     };
     decompress(raw).map_err(|e| InputError::new(input, format!("cannot read: {e}")))

@@ -54,63 +54,135 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 }
 
 fn run_in_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_slo"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("run slo");
-    // Pipes are drained by threads so that the child never blocks on a full pipe while
-    // this thread watches the clock and its memory.
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            pipe.read_to_end(&mut bytes).map(|_| bytes)
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
-    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    let mut running = Running::start(slo_command(dir, args), args, stdin.is_some());
     if let Some(input) = stdin {
         use std::io::Write;
-        let mut pipe = child.stdin.take().expect("stdin");
-        pipe.write_all(input).expect("write stdin");
+        running.stdin().write_all(input).expect("write stdin");
     }
-    let started = Instant::now();
-    let mut peak_rss_kib = None;
-    let status: ExitStatus = loop {
-        if let Some(status) = child.try_wait().expect("wait for slo") {
-            break status;
+    running.finish()
+}
+
+/// The command that runs `slo ARGS` in `dir`.
+pub fn slo_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_slo"));
+    command.args(args).current_dir(dir).env_remove("NO_COLOR");
+    command
+}
+
+/// `slo ARGS` run in `dir` by `sh -c SETUP`, which ends with `exec "$0" "$@"`: for limits a
+/// shell sets (`ulimit -f 8`) on slo only.
+pub fn shell_command(dir: &Path, setup: &str, args: &[&str]) -> Command {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("{setup}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_slo"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR");
+    command
+}
+
+/// A run of `slo` that the test acts on while it runs: writes its standard input, signals it.
+pub struct Running {
+    args: Vec<String>,
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    stdout: std::thread::JoinHandle<std::io::Result<Vec<u8>>>,
+    stderr: std::thread::JoinHandle<std::io::Result<Vec<u8>>>,
+    started: Instant,
+}
+
+impl Running {
+    /// Starts `command` (shown as `slo ARGS`), with its standard input a pipe when `stdin`,
+    /// else empty.
+    pub fn start(mut command: Command, args: &[&str], stdin: bool) -> Running {
+        command
+            .stdin(if stdin { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("run slo");
+        // Pipes are drained by threads so that the child never blocks on a full pipe while
+        // this thread watches the clock and its memory.
+        let drain = |mut pipe: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                pipe.read_to_end(&mut bytes).map(|_| bytes)
+            })
+        };
+        let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+        let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+        Running {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            stdin: child.stdin.take(),
+            child,
+            stdout,
+            stderr,
+            started: Instant::now(),
         }
-        if let Some(rss) = peak_rss_of(child.id()) {
-            peak_rss_kib = Some(rss);
+    }
+
+    /// The write end of slo's standard input.
+    pub fn stdin(&mut self) -> &mut std::process::ChildStdin {
+        self.stdin
+            .as_mut()
+            .expect("started with a standard input to write")
+    }
+
+    /// Sends slo a signal by name (`INT`, `TERM`).
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args(["-s", name, &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -s {name} failed");
+    }
+
+    /// Whether slo has ended.
+    pub fn has_ended(&mut self) -> bool {
+        self.child.try_wait().expect("wait for slo").is_some()
+    }
+
+    /// Closes slo's standard input and waits for it to end, at most [`TIME_LIMIT`] in all.
+    pub fn finish(mut self) -> Run {
+        drop(self.stdin.take());
+        let mut peak_rss_kib = None;
+        let status: ExitStatus = loop {
+            if let Some(status) = self.child.try_wait().expect("wait for slo") {
+                break status;
+            }
+            if let Some(rss) = peak_rss_of(self.child.id()) {
+                peak_rss_kib = Some(rss);
+            }
+            if self.started.elapsed() > TIME_LIMIT {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "slo {} did not finish within {TIME_LIMIT:?}: a hang?",
+                    self.args.join(" ")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let output = Output {
+            status,
+            stdout: self
+                .stdout
+                .join()
+                .expect("stdout thread")
+                .expect("read stdout"),
+            stderr: self
+                .stderr
+                .join()
+                .expect("stderr thread")
+                .expect("read stderr"),
+        };
+        Run {
+            args: self.args,
+            output,
+            elapsed: self.started.elapsed(),
+            peak_rss_kib,
         }
-        if started.elapsed() > TIME_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "slo {} did not finish within {TIME_LIMIT:?}: a hang?",
-                args.join(" ")
-            );
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let output = Output {
-        status,
-        stdout: stdout.join().expect("stdout thread").expect("read stdout"),
-        stderr: stderr.join().expect("stderr thread").expect("read stderr"),
-    };
-    Run {
-        args: args.iter().map(|s| s.to_string()).collect(),
-        output,
-        elapsed: started.elapsed(),
-        peak_rss_kib,
     }
 }
 
@@ -134,6 +206,16 @@ pub struct Run {
 impl Run {
     pub fn code(&self) -> i32 {
         self.output.status.code().unwrap_or(-1)
+    }
+
+    /// The signal that ended slo, if one did.
+    pub fn signal(&self) -> Option<i32> {
+        #[cfg(unix)]
+        {
+            std::os::unix::process::ExitStatusExt::signal(&self.output.status)
+        }
+        #[cfg(not(unix))]
+        None
     }
 
     pub fn stdout(&self) -> String {
@@ -180,7 +262,7 @@ impl Run {
 impl fmt::Display for Run {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "command: slo {}", self.args.join(" "))?;
-        writeln!(f, "status: {:?}", self.output.status.code())?;
+        writeln!(f, "status: {:?}", self.output.status)?;
         writeln!(
             f,
             "time: {:?}, peak memory: {:?} KiB",

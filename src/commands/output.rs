@@ -1,0 +1,302 @@
+//! Where the output of a command goes: standard output, or the file named with `-o`.
+//!
+//! What `-o PATH` does depends on what is at PATH, so that it feeds what it should and clobbers
+//! nothing:
+//! - a regular file, or nothing yet: replaced atomically — a temporary file in the same folder,
+//!   flushed to disk, renamed over it — so that a reader sees the old file or the new one, never
+//!   half of one; a replaced file keeps its mode;
+//! - a symbolic link: followed, link by link, and the file it ends at replaced; the link stays;
+//! - a device, a FIFO: opened and written in place, as a shell's `>` would; a Unix socket:
+//!   connected to and written;
+//! - device folders — those on the file system of `/dev`, `/proc` or `/sys` — hold devices and
+//!   the kernel's files, not reports: nothing is created or renamed there. A regular file
+//!   reached through one (`/dev/stdout` when standard output is a file) is written at its end,
+//!   as the descriptor it stands for would be; a missing one is an error.
+//!
+//! Should writing fail part way (a full disk, `ulimit -f`), the temporary file is removed and
+//! the old file stays whole; an interrupt does the same (see [`super::interrupt`]).
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context};
+
+use super::interrupt::{self, TempFile};
+
+/// Writes the output of a command: to `file` when given (`-` is standard output), else to
+/// standard output.
+pub(super) fn write_output(text: &[u8], file: Option<&Path>) -> anyhow::Result<()> {
+    match file {
+        Some(path) if path != Path::new("-") => write_file(text, path),
+        _ => write_stdout(text),
+    }
+}
+
+/// Writes `text` to standard output. A closed pipe (`slo report | head -1`) is not an error.
+pub(super) fn write_stdout(text: &[u8]) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(text).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(anyhow!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// How the file named with `-o` is written.
+#[derive(Debug, PartialEq, Eq)]
+enum Destination {
+    /// A regular file, or none yet, at `target` (the end of any symbolic links): replaced
+    /// atomically, keeping `mode` when it exists.
+    Replace { target: PathBuf, mode: Option<u32> },
+    /// A device or a FIFO: opened and written.
+    Device,
+    /// A regular file reached through a device folder: opened and written at its end.
+    Append,
+    /// A Unix socket: connected to and written.
+    Socket,
+}
+
+fn write_file(text: &[u8], path: &Path) -> anyhow::Result<()> {
+    let cannot = || format!("cannot write {}", path.display());
+    match destination(path).with_context(cannot)? {
+        Destination::Replace { target, mode } => replace(text, path, &target, mode),
+        Destination::Device => write_in_place(text, path, OpenOptions::new().write(true)),
+        Destination::Append => write_in_place(text, path, OpenOptions::new().append(true)),
+        Destination::Socket => write_to_socket(text, path),
+    }
+}
+
+/// Decides how `path` is written, by what is there.
+fn destination(path: &Path) -> anyhow::Result<Destination> {
+    let (target, through_device_folder) = follow_links(path)?;
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(anyhow!("it is a folder: name a file in it")),
+        Ok(meta) if is_socket(&meta) => Ok(Destination::Socket),
+        Ok(meta) if !meta.is_file() => Ok(Destination::Device),
+        Ok(_) if through_device_folder => Ok(Destination::Append),
+        Ok(meta) => Ok(Destination::Replace {
+            target,
+            mode: Some(mode_of(&meta)),
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && through_device_folder => Err(anyhow!(
+            "it does not exist, and slo makes no file in {}, a folder of devices and kernel files",
+            folder_of(&target).display()
+        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Ok(Destination::Replace { target, mode: None })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Follows the symbolic links at the end of `path`, one by one; returns the path they end at
+/// (which need not exist) and whether any of them lies in a device folder.
+fn follow_links(path: &Path) -> io::Result<(PathBuf, bool)> {
+    // As the kernel does, give up after 40 links: there is a loop.
+    const MAX_LINKS: usize = 40;
+    let mut current = path.to_path_buf();
+    let mut through_device_folder = false;
+    for _ in 0..=MAX_LINKS {
+        through_device_folder |= is_device_folder(folder_of(&current));
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&current)?;
+                current = folder_of(&current).join(link);
+            }
+            Ok(_) => return Ok((current, through_device_folder)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok((current, through_device_folder))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// The folder that holds `path` (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Whether `folder` is on the file system of `/dev`, `/proc` or `/sys` — where each is a file
+/// system of its own (devtmpfs, procfs, sysfs), not a folder of the root one — or is `/dev`.
+/// `/dev/shm` is a file system of its own too, for files: not a device folder.
+#[cfg(unix)]
+fn is_device_folder(folder: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = fs::metadata(folder) else {
+        return false;
+    };
+    let root = fs::metadata("/").map(|m| m.dev()).ok();
+    let special = ["/dev", "/proc", "/sys"].iter().any(|special| {
+        fs::metadata(special).is_ok_and(|m| Some(m.dev()) != root && m.dev() == meta.dev())
+    });
+    special || fs::canonicalize(folder).is_ok_and(|f| f == Path::new("/dev"))
+}
+
+#[cfg(not(unix))]
+fn is_device_folder(_folder: &Path) -> bool {
+    false
+}
+
+#[cfg(unix)]
+fn is_socket(meta: &fs::Metadata) -> bool {
+    std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type())
+}
+
+#[cfg(not(unix))]
+fn is_socket(_meta: &fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(unix)]
+fn mode_of(meta: &fs::Metadata) -> u32 {
+    std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o7777
+}
+
+#[cfg(not(unix))]
+fn mode_of(_meta: &fs::Metadata) -> u32 {
+    0o666
+}
+
+/// Replaces `target` (named `shown` by the user) with `text` in one step. The temporary file
+/// is named `.NAME.XXXXXX.tmp`, so that collectors that read `*.prom` skip it.
+fn replace(text: &[u8], shown: &Path, target: &Path, mode: Option<u32>) -> anyhow::Result<()> {
+    let cannot = |e: &dyn std::fmt::Display| {
+        let left = match mode {
+            Some(_) => format!("{} is left as it was", shown.display()),
+            None => "nothing was written".to_string(),
+        };
+        anyhow!("cannot write {}: {e}; {left}", shown.display())
+    };
+    let name = target
+        .file_name()
+        .ok_or_else(|| cannot(&"the path names no file"))?;
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!(".{}.", name.to_string_lossy());
+    builder.prefix(&prefix).suffix(".tmp");
+    // A new file is made as a shell's `>` would make it: 0666 less the umask.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temp = TempFile::create(&builder, folder_of(target), Some(shown)).map_err(|e| {
+        cannot(&format_args!(
+            "cannot create a file in {}: {e}",
+            folder_of(target).display()
+        ))
+    })?;
+    // The umask applied at creation; a replaced file keeps its mode exactly.
+    #[cfg(unix)]
+    if let Some(mode) = mode {
+        let permissions = std::os::unix::fs::PermissionsExt::from_mode(mode);
+        temp.file()
+            .set_permissions(permissions)
+            .map_err(|e| cannot(&e))?;
+    }
+    let written = temp.file().write_all(text);
+    written
+        .and_then(|()| temp.file().sync_all())
+        .map_err(|e| cannot(&e))?;
+    temp.persist(target).map_err(|e| cannot(&e))
+}
+
+/// Writes `text` into the device, FIFO or file at `path`, opened with `options`.
+fn write_in_place(text: &[u8], path: &Path, options: &OpenOptions) -> anyhow::Result<()> {
+    let _writing = interrupt::writing_in_place(path);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(text)
+        .and_then(|()| file.flush())
+        .map_err(|e| {
+            anyhow!(
+                "cannot write {}: {e}; what it received is incomplete",
+                path.display()
+            )
+        })
+}
+
+#[cfg(unix)]
+fn write_to_socket(text: &[u8], path: &Path) -> anyhow::Result<()> {
+    let _writing = interrupt::writing_in_place(path);
+    let mut socket = std::os::unix::net::UnixStream::connect(path).with_context(|| {
+        format!(
+            "cannot write {}: cannot connect to the socket",
+            path.display()
+        )
+    })?;
+    socket
+        .write_all(text)
+        .and_then(|()| socket.shutdown(std::net::Shutdown::Write))
+        .map_err(|e| {
+            anyhow!(
+                "cannot write {}: {e}; what it received is incomplete",
+                path.display()
+            )
+        })
+}
+
+#[cfg(not(unix))]
+fn write_to_socket(_text: &[u8], path: &Path) -> anyhow::Result<()> {
+    Err(anyhow!("cannot write {}: it is a socket", path.display()))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_folders_are_told_from_others() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!is_device_folder(dir.path()));
+        assert!(!is_device_folder(Path::new(".")));
+        if Path::new("/dev").is_dir() {
+            assert!(is_device_folder(Path::new("/dev")));
+        }
+        if Path::new("/proc/self/fd").is_dir() {
+            assert!(is_device_folder(Path::new("/proc/self/fd")));
+        }
+    }
+
+    #[test]
+    fn links_are_followed_to_their_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path();
+        fs::create_dir(base.join("real")).unwrap();
+        std::os::unix::fs::symlink("real/slo.prom", base.join("first")).unwrap();
+        std::os::unix::fs::symlink("../first", base.join("real/second")).unwrap();
+        // A dangling link ends where the file is to be made.
+        assert_eq!(
+            destination(&base.join("real/second")).unwrap(),
+            Destination::Replace {
+                target: base.join("real/../real/slo.prom"),
+                mode: None
+            }
+        );
+        fs::write(base.join("real/slo.prom"), "old").unwrap();
+        assert!(matches!(
+            destination(&base.join("real/second")).unwrap(),
+            Destination::Replace { mode: Some(_), .. }
+        ));
+        std::os::unix::fs::symlink("loop", base.join("loop")).unwrap();
+        assert!(destination(&base.join("loop")).is_err());
+        assert!(destination(base).is_err());
+    }
+
+    #[test]
+    fn nothing_is_made_in_a_device_folder() {
+        if !Path::new("/proc/self/fd").is_dir() {
+            return;
+        }
+        // A descriptor that no process has: its path names nothing.
+        let error = destination(Path::new("/proc/self/fd/999999")).unwrap_err();
+        assert!(
+            format!("{error:#}").contains("slo makes no file in /proc/self/fd"),
+            "{error}"
+        );
+    }
+}
