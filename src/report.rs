@@ -207,3 +207,60 @@ impl SloResult {
             .join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grouped(values: Vec<Option<&str>>) -> SloResult {
+        SloResult {
+            slo: "s".into(),
+            service: None,
+            group: GroupLabels(
+                values
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (format!("f{i}"), v.map(str::to_string)))
+                    .collect(),
+            ),
+            window: "1d".into(),
+            start: String::new(),
+            end: String::new(),
+            elapsed: None,
+            objective: 99.0,
+            budgeting: "occurrences",
+            total: 0,
+            good: 0,
+            bad: 0,
+            invalid: 0,
+            sli: None,
+            sli_margin: None,
+            error_budget: ErrorBudget {
+                allowed: 0.0,
+                consumed: None,
+                remaining: None,
+                allowed_s: None,
+                remaining_s: None,
+            },
+            burn_rates: BTreeMap::new(),
+            alerts: Vec::new(),
+            time_to_exhaustion_s: None,
+            status: Status::NoData,
+            folded: None,
+        }
+    }
+
+    #[test]
+    fn group_labels_tell_empty_missing_and_folded_apart() {
+        assert_eq!(
+            grouped(vec![Some(""), None, Some("/a\u{1b}[1m")]).group_label(),
+            "f0=\"\", f1=(missing), f2=/a\\x1b[1m"
+        );
+        let mut other = grouped(vec![Some("(other)")]);
+        other.folded = Some(FoldedGroups {
+            groups: 12,
+            estimated: true,
+        });
+        assert_eq!(other.group_label(), "(other: about 12 groups)");
+    }
+}

@@ -333,6 +333,30 @@ fn a_text_log_that_starts_with_a_bracket_is_not_read_as_a_json_array() {
 }
 
 #[test]
+fn validate_notes_alerts_that_a_short_window_makes_fire_on_any_bad_event() {
+    let dir = Workdir::new();
+    dir.write(
+        "short.yaml",
+        "version: 1\nslos:\n  - name: short\n    objective: 99\n    windows: [5m, 1h]\n    good: status < 500\n",
+    );
+    dir.run(&["validate", "short.yaml"])
+        .expect_code(0)
+        .stderr_has("note: short.yaml:5:14: with a first window of 5m, these alerts fire on a burn rate at which the budget outlasts the window")
+        .stderr_has("page 2 % over 1h/5m: its long lookback is not shorter than the window and its threshold (budget × window ÷ long lookback) is 0.0017×, below 1×")
+        .stderr_has("ticket 10 % over 3d/6h");
+    // The table prints such a threshold with digits enough to read.
+    dir.write("log.csv", "timestamp,status\n2026-03-10T11:59:00Z,503\n");
+    dir.run(&["report", "-s", "short.yaml", "log.csv", "--at", AT])
+        .expect_code(0)
+        .stdout_has("(limit 0.0017×)");
+    // The default policy on a 30-day window is what the SRE Workbook scales it for: no note.
+    dir.write("spec.yaml", SPEC.replace("[1d, 1h]", "[30d]"));
+    let run = dir.run(&["validate", "spec.yaml"]);
+    run.expect_code(0);
+    assert!(!run.stderr().contains("note:"), "{run}");
+}
+
+#[test]
 fn check_with_json_output_still_sets_the_status() {
     let dir = shop();
     let run = dir.run(&[
@@ -1332,7 +1356,8 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
         ));
     }
     dir.write("big.csv", log);
-    dir.write("spec.yaml", SPEC);
+    // A 30-day window, for which the default alerts are scaled: no note on stderr either.
+    dir.write("spec.yaml", SPEC.replace("[1d, 1h]", "[30d, 1h]"));
     let run = dir.run(&["report", "-s", "spec.yaml", "big.csv", "--at", AT]);
     run.expect_code(0);
     assert_eq!(run.stderr(), "", "{run}");

@@ -283,7 +283,10 @@ fn a_miscut_chunk_hands_over_no_partial_record() {
     let run = |threads: &str| {
         let run = dir.run(&report_args("log.csv", threads, &["--max-groups", "2"]));
         run.expect_code(0);
-        assert!(!run.stdout().contains("(other)"), "a partial record counted\n{run}");
+        assert!(
+            !run.stdout().contains("(other)"),
+            "a partial record counted\n{run}"
+        );
         (run.stdout(), run.stderr())
     };
     assert_eq!(run("1"), run("2"));

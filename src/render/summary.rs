@@ -266,12 +266,17 @@ pub(super) fn inputs_line(report: &Report) -> String {
     )
 }
 
-/// A burn rate as `17.8×`, `0.23×`, `500×`.
+/// A burn rate as `17.8×`, `0.23×`, `500×`; below 0.01 with two significant digits
+/// (`0.0017×`), so that a small threshold never reads as `0×`.
 pub(super) fn times(rate: f64) -> String {
     let text = match rate {
         r if r >= 100.0 => format!("{r:.0}"),
         r if r >= 10.0 => format!("{r:.1}"),
-        r => format!("{r:.2}"),
+        r if r >= 0.01 || r <= 0.0 => format!("{r:.2}"),
+        r => {
+            let decimals = (1 - r.log10().floor() as i32).clamp(2, 20) as usize;
+            format!("{r:.decimals$}")
+        }
     };
     let text = if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.')
@@ -304,5 +309,8 @@ mod tests {
         assert_eq!(times(0.48), "0.48×");
         assert_eq!(times(0.0333), "0.03×");
         assert_eq!(times(0.2), "0.2×");
+        assert_eq!(times(0.0016666), "0.0017×");
+        assert_eq!(times(0.00012), "0.00012×");
+        assert_eq!(times(0.0099), "0.0099×");
     }
 }

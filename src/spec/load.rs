@@ -615,6 +615,12 @@ impl Checker<'_> {
                 }
             }
         }
+        if let (Some(windows), Some(alerts)) = (&windows, &alerts) {
+            let at = get("alerts")
+                .or_else(|| get("windows"))
+                .map_or(node.position, |n| n.position);
+            self.check_alert_scale(at, windows, alerts);
+        }
         if self.errors.len() > errors_before {
             return None;
         }
@@ -632,6 +638,54 @@ impl Checker<'_> {
             source: Arc::clone(source),
             defined_at: self.location(node.position),
         })
+    }
+
+    /// Notes on alerts that cannot work as meant against the SLO's first (rolling) window,
+    /// which scales their thresholds (`budget × window ÷ long`): a long lookback that is not
+    /// shorter than the window sees no more than the window does, and a threshold below 1×
+    /// fires while the budget would outlast the window (`windows: [5m]` under the default
+    /// policy pages on any bad request).
+    fn check_alert_scale(&mut self, at: Position, windows: &[Window], alerts: &[AlertRule]) {
+        let Some(Window::Rolling(window)) = windows.first() else {
+            return;
+        };
+        let mut problems = Vec::new();
+        for alert in alerts {
+            let threshold =
+                alert.budget.ratio() * window.nanos() as f64 / alert.long.nanos() as f64;
+            let mut why = Vec::new();
+            if alert.long.nanos() >= window.nanos() {
+                why.push("its long lookback is not shorter than the window".to_string());
+            }
+            if threshold < 1.0 {
+                why.push(format!(
+                    "its threshold (budget × window ÷ long lookback) is {}×, below 1×",
+                    significant(threshold)
+                ));
+            }
+            if !why.is_empty() {
+                problems.push(format!(
+                    "{} {} over {}/{}: {}",
+                    alert.severity.as_str(),
+                    alert.budget,
+                    alert.long,
+                    alert.short,
+                    why.join(" and ")
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            self.note(
+                at,
+                format!(
+                    "with a first window of {window}, these alerts fire on a burn rate at which \
+                     the budget outlasts the window (for a short window, on almost any bad \
+                     event): {}; set `alerts:` with lookbacks shorter than the window, or \
+                     `alerts: []`",
+                    problems.join("; ")
+                ),
+            );
+        }
     }
 
     pub(super) fn windows(&mut self, node: &Node) -> Option<Vec<Window>> {
@@ -1209,6 +1263,20 @@ pub(super) fn foreign_format(node: &Node) -> Option<String> {
         );
     }
     None
+}
+
+/// `value` with two significant digits (`0.0017`, `0.93`, `14`), for rates in messages.
+fn significant(value: f64) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return value.to_string();
+    }
+    let decimals = (1 - value.abs().log10().floor() as i32).max(0) as usize;
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
