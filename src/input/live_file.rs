@@ -9,49 +9,53 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read};
-use std::path::Path;
+use std::io::{self, Seek};
 
-/// An open log file that notices when it becomes shorter than what was read of it.
-#[derive(Debug)]
-pub(super) struct LiveFile {
-    file: File,
-    /// Bytes read so far, from the start.
-    read: u64,
-    /// Only a regular file has a length to compare: a FIFO's is always 0.
-    regular: bool,
+use super::{InputError, LogInput};
+
+/// A watch on an open log file that tells, once it is read, whether it became shorter than
+/// what was read of it.
+///
+/// It holds a duplicate of the file's descriptor, which shares the file's offset: the offset
+/// is how much was read, whatever buffering and decompression lie above. The file itself is
+/// read without a wrapper, so that reads go straight into the caller's buffers (a `Read`
+/// wrapper would have every buffer zeroed before each read). A file truncated part-way ends
+/// the read early, at its new end, where the check finds it; one truncated and written past
+/// the point already read before the reader gets there is not noticed.
+#[derive(Debug, Default)]
+pub(super) struct Truncation {
+    /// The duplicate descriptor; `None` for what has no length to compare (standard input, a
+    /// FIFO, whose length is always 0).
+    file: Option<File>,
 }
 
-impl LiveFile {
-    pub fn open(path: &Path) -> io::Result<LiveFile> {
-        let file = File::open(path)?;
-        let regular = file.metadata()?.is_file();
-        Ok(LiveFile {
-            file,
-            read: 0,
-            regular,
+impl Truncation {
+    /// Watches `file`.
+    pub fn watch(file: &File) -> io::Result<Truncation> {
+        if !file.metadata()?.is_file() {
+            return Ok(Truncation::default());
+        }
+        Ok(Truncation {
+            file: Some(file.try_clone()?),
         })
     }
-}
 
-impl Read for LiveFile {
-    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        let count = self.file.read(buffer)?;
-        self.read += count as u64;
-        // One fstat per read of up to a buffer's size: nothing beside the parsing.
-        if self.regular {
-            let length = self.file.metadata()?.len();
-            if length < self.read {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    ChangedWhileRead {
-                        length,
-                        read: self.read,
-                    },
-                ));
-            }
+    /// After the file was read to its end: an error if it is now shorter than what was read.
+    pub fn check(&self, input: &LogInput) -> Result<(), InputError> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let cannot = |e: io::Error| InputError::new(input, format!("cannot read: {e}"));
+        // `&File` seeks the shared offset without moving it.
+        let read = (&mut &*file).stream_position().map_err(cannot)?;
+        let length = file.metadata().map_err(cannot)?.len();
+        if length < read {
+            return Err(InputError::new(
+                input,
+                ChangedWhileRead { length, read }.to_string(),
+            ));
         }
-        Ok(count)
+        Ok(())
     }
 }
 
@@ -78,17 +82,12 @@ impl fmt::Display for ChangedWhileRead {
 
 impl std::error::Error for ChangedWhileRead {}
 
-/// The [`ChangedWhileRead`] inside `error`, if that is what it is.
-pub(super) fn changed_while_read(error: &io::Error) -> Option<&ChangedWhileRead> {
-    error.get_ref()?.downcast_ref()
-}
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::input::test_sink::{fields, Collect};
     use crate::input::{read_log, InputError, InputFormat, LogInput, RowSink, RowView};
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
     use std::sync::Once;
 
     const ROWS: usize = 200_000;

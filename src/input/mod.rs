@@ -15,10 +15,12 @@ mod scan;
 mod sniff;
 
 pub use live_file::ChangedWhileRead;
+use live_file::Truncation;
 pub use parallel::{read_log_parallel, CHUNK_BYTES};
 pub use sniff::looks_like;
 
 use std::fmt;
+use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
@@ -114,9 +116,6 @@ impl InputError {
 
     /// Reading failed at `line`: a truncated or corrupt file, usually a compressed one.
     pub fn read_failed(input: &LogInput, line: u64, error: &io::Error) -> InputError {
-        if let Some(changed) = live_file::changed_while_read(error) {
-            return InputError::at(input, line, changed.to_string());
-        }
         InputError::at(
             input,
             line,
@@ -189,14 +188,25 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<LogInput>, InputError> {
 
 /// Opens a log, undoing gzip or zstd compression recognised by its magic bytes.
 pub fn open(input: &LogInput) -> Result<Box<dyn BufRead + Send>, InputError> {
-    let raw: Box<dyn Read + Send> = match input {
-        LogInput::Stdin => Box::new(io::stdin()),
-        LogInput::File(path) | LogInput::StdinCopy(path) => Box::new(
-            live_file::LiveFile::open(path)
-                .map_err(|e| InputError::new(input, format!("cannot open: {e}")))?,
-        ),
+    open_watched(input).map(|(reader, _)| reader)
+}
+
+/// Opens a log as [`open`] does, with a [`Truncation`] watch to check once it is read.
+fn open_watched(
+    input: &LogInput,
+) -> Result<(Box<dyn BufRead + Send>, Truncation), InputError> {
+    let cannot_open = |e: io::Error| InputError::new(input, format!("cannot open: {e}"));
+    let (raw, truncation): (Box<dyn Read + Send>, _) = match input {
+        LogInput::Stdin => (Box::new(io::stdin()), Truncation::default()),
+        LogInput::File(path) | LogInput::StdinCopy(path) => {
+            let file = File::open(path).map_err(cannot_open)?;
+            let truncation = Truncation::watch(&file).map_err(cannot_open)?;
+            (Box::new(file), truncation)
+        }
     };
-    decompress(raw).map_err(|e| InputError::new(input, format!("cannot read: {e}")))
+    let reader =
+        decompress(raw).map_err(|e| InputError::new(input, format!("cannot read: {e}")))?;
+    Ok((reader, truncation))
 }
 
 fn decompress(mut raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Send>> {
@@ -503,8 +513,9 @@ pub fn read_log(
     fields: &FieldTable,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
-    let reader = open(input)?;
-    read_from(input, reader, format, fields, sink)
+    let (reader, truncation) = open_watched(input)?;
+    read_from(input, reader, format, fields, sink)?;
+    truncation.check(input)
 }
 
 /// Reads a log held in memory (compressed or not) as [`read_log`] reads a file; rows are

@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 use super::csv::{self as delimited, ChunkParser, Header};
 use super::json;
 use super::{
-    detect_format, open, refuse_non_text, FieldTable, InputError, InputFormat, LogInput, RowSink,
+    detect_format, open_watched, refuse_non_text, FieldTable, InputError, InputFormat, LogInput, RowSink,
     MAX_RECORD_BYTES,
 };
 
@@ -123,7 +123,8 @@ struct Chunking {
     by_quote_count: bool,
 }
 
-/// One read of a log on `threads` threads.
+/// One read of a log on `threads` threads, then a check that the file was not truncated
+/// while it was read.
 fn read_chunked<S, F>(
     input: &LogInput,
     format: InputFormat,
@@ -136,8 +137,27 @@ where
     S: RowSink + Send,
     F: Fn() -> S + Sync,
 {
+    let (reader, truncation) = open_watched(input).map_err(Stop::Failed)?;
+    let sinks = read_opened_chunked(input, reader, format, fields, threads, new_sink, chunking)?;
+    truncation.check(input).map_err(Stop::Failed)?;
+    Ok(sinks)
+}
+
+/// [`read_chunked`] once the log is open.
+fn read_opened_chunked<S, F>(
+    input: &LogInput,
+    mut reader: Box<dyn BufRead + Send>,
+    format: InputFormat,
+    fields: &FieldTable,
+    threads: usize,
+    new_sink: &F,
+    chunking: Chunking,
+) -> Result<Vec<S>, Stop>
+where
+    S: RowSink + Send,
+    F: Fn() -> S + Sync,
+{
     let failed = Stop::Failed;
-    let mut reader = open(input).map_err(failed)?;
     let head = reader
         .fill_buf()
         .map_err(|e| failed(InputError::read_failed(input, 1, &e)))?;
