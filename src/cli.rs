@@ -1,4 +1,5 @@
-//! The command line, as clap sees it. Raw flags are resolved into real objects by `commands`.
+//! The command line, as clap sees it. Only this module knows clap: its value enums convert
+//! into the library's own types, and `commands` resolves the flags into real objects.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 pub use clap_complete::Shell;
 
+use crate::input::InputFormat;
 use crate::policy::{parse_malformed_limit, FailOn, MalformedLimit};
 use crate::render::OutputFormat;
 
@@ -200,11 +202,11 @@ pub struct RunArgs {
 
     /// Output format
     #[arg(short, long, value_enum, value_name = "FMT")]
-    pub format: Option<OutputFormat>,
+    pub format: Option<FormatArg>,
 
-    /// Log format: auto (by extension, then content), csv, tsv, jsonl, json
-    #[arg(long, value_name = "FMT", default_value = "auto")]
-    pub input_format: String,
+    /// Log format [default: by the spec's source.format, else by extension, then content]
+    #[arg(long, value_enum, value_name = "FMT", default_value_t = InputFormatArg::Auto, hide_default_value = true)]
+    pub input_format: InputFormatArg,
 
     /// Fail (exit 2) on the first malformed or invalid row instead of counting it
     #[arg(long)]
@@ -248,7 +250,7 @@ pub struct CheckArgs {
         value_name = "LIST",
         default_value = "exhausted"
     )]
-    pub fail_on: Vec<FailOn>,
+    pub fail_on: Vec<FailOnArg>,
 }
 
 /// Options of `validate`.
@@ -361,4 +363,83 @@ pub enum ColorWhen {
     Always,
     /// Never colour.
     Never,
+}
+
+/// `--format`: the output formats of `report` and `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// A table for people, readable at 100 columns
+    Table,
+    /// The machine contract (schema in docs/json-output.md)
+    Json,
+    /// One row per SLO × group × window with a header (RFC 4180)
+    Csv,
+    /// A GitHub-flavoured table for a CI job summary or a pull-request comment
+    Markdown,
+    /// Prometheus text exposition format, for node_exporter's textfile collector
+    Prometheus,
+    /// JUnit XML: one test case per SLO × group × window; failures per --fail-on
+    Junit,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(format: FormatArg) -> OutputFormat {
+        match format {
+            FormatArg::Table => OutputFormat::Table,
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Csv => OutputFormat::Csv,
+            FormatArg::Markdown => OutputFormat::Markdown,
+            FormatArg::Prometheus => OutputFormat::Prometheus,
+            FormatArg::Junit => OutputFormat::Junit,
+        }
+    }
+}
+
+/// `--input-format`: how to read the logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// The spec's source.format; else by file extension, then by content
+    Auto,
+    /// Comma-separated values with a header row
+    Csv,
+    /// Tab-separated values with a header row
+    Tsv,
+    /// One JSON object per line (also: ndjson)
+    #[value(alias = "ndjson")]
+    Jsonl,
+    /// A JSON array of objects
+    Json,
+}
+
+impl From<InputFormatArg> for InputFormat {
+    fn from(format: InputFormatArg) -> InputFormat {
+        match format {
+            InputFormatArg::Auto => InputFormat::Auto,
+            InputFormatArg::Csv => InputFormat::Csv,
+            InputFormatArg::Tsv => InputFormat::Tsv,
+            InputFormatArg::Jsonl => InputFormat::Jsonl,
+            InputFormatArg::Json => InputFormat::Json,
+        }
+    }
+}
+
+/// `--fail-on`: a status that makes `check` fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// The error budget is spent
+    Exhausted,
+    /// A burn-rate alert fires
+    AtRisk,
+    /// The window holds no events
+    NoData,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(status: FailOnArg) -> FailOn {
+        match status {
+            FailOnArg::Exhausted => FailOn::Exhausted,
+            FailOnArg::AtRisk => FailOn::AtRisk,
+            FailOnArg::NoData => FailOn::NoData,
+        }
+    }
 }

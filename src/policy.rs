@@ -1,10 +1,11 @@
-//! The exit policy of `slo check`: which result statuses fail the check.
+//! The exit policy of `slo check`: which result statuses fail the check, decided once per
+//! report as a [`Verdict`] that the renderers and the exit status read.
 
 use crate::exit::ExitStatus;
 use crate::report::{Report, SloResult, Status};
 
 /// A status that makes `check` fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailOn {
     /// The error budget is spent.
     Exhausted,
@@ -15,6 +16,15 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    /// The name used in `--fail-on`: `exhausted`, `at-risk`, `no-data`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Exhausted => "exhausted",
+            FailOn::AtRisk => "at-risk",
+            FailOn::NoData => "no-data",
+        }
+    }
+
     fn matches(self, status: Status) -> bool {
         matches!(
             (self, status),
@@ -27,20 +37,46 @@ impl FailOn {
 
 /// Whether `result` fails a check with policy `fail_on`. An exhausted budget also fails an
 /// `at-risk` policy: it is worse than at risk.
-pub fn fails(result: &SloResult, fail_on: &[FailOn]) -> bool {
+fn fails(result: &SloResult, fail_on: &[FailOn]) -> bool {
     fail_on.iter().any(|f| {
         f.matches(result.status) || (*f == FailOn::AtRisk && result.status == Status::Exhausted)
     })
 }
 
-/// The exit status of `check` for a report: failure when a result fails `fail_on`, or when
-/// no result has any event at all ([`no_events`]) — a check that read nothing it could use
-/// must not pass, whatever the policy.
-pub fn check_status(report: &Report, fail_on: &[FailOn]) -> ExitStatus {
-    if report.results.iter().any(|r| fails(r, fail_on)) || no_events(report).is_some() {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
+/// What a check with a policy decides about a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The policy: the statuses that fail.
+    pub fail_on: Vec<FailOn>,
+    /// For each result of the report, in its order: whether it fails the policy.
+    pub fails: Vec<bool>,
+    /// Why no result has a single event, when none has ([`no_events`]): that fails the check
+    /// too, whatever the policy — a check that read nothing it could use must not pass.
+    pub no_events: Option<String>,
+}
+
+impl Verdict {
+    /// The verdict on `report` under `fail_on`.
+    pub fn of(report: &Report, fail_on: &[FailOn]) -> Verdict {
+        Verdict {
+            fail_on: fail_on.to_vec(),
+            fails: report.results.iter().map(|r| fails(r, fail_on)).collect(),
+            no_events: no_events(report),
+        }
+    }
+
+    /// How many results fail the policy.
+    pub fn failed(&self) -> usize {
+        self.fails.iter().filter(|f| **f).count()
+    }
+
+    /// The exit status of `check`: failure when a result fails, or when no result has events.
+    pub fn status(&self) -> ExitStatus {
+        if self.failed() > 0 || self.no_events.is_some() {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        }
     }
 }
 

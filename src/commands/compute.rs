@@ -68,7 +68,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
         );
     }
     let slos = select_slos(&specs, &args.slo_names)?;
-    let format_override = InputFormat::parse(&args.input_format).map_err(anyhow::Error::msg)?;
+    let format_override = InputFormat::from(args.input_format);
     let cli_logs = input::expand_inputs(&args.logs)?;
     if cli_logs.iter().filter(|i| **i == LogInput::Stdin).count() > 1 {
         bail!("standard input (-) can be given only once");

@@ -2,7 +2,7 @@
 
 use crate::cli::{ColorWhen, RunArgs};
 use crate::exit::ExitStatus;
-use crate::policy::FailOn;
+use crate::policy::{FailOn, Verdict};
 use crate::render::{self, OutputFormat, RenderOptions};
 
 pub(super) fn run(args: &RunArgs, color: ColorWhen) -> anyhow::Result<ExitStatus> {
@@ -13,11 +13,11 @@ pub(super) fn run(args: &RunArgs, color: ColorWhen) -> anyhow::Result<ExitStatus
     let options = RenderOptions {
         color: super::use_color(color, args.output.as_deref()),
         // junit marks failures by the default policy of `check`.
-        fail_on: vec![FailOn::Exhausted],
+        verdict: Verdict::of(&outcome.report, &[FailOn::Exhausted]),
     };
+    let format = args.format.map_or(OutputFormat::Table, OutputFormat::from);
     let mut out = Vec::new();
-    render::renderer(args.format.unwrap_or(OutputFormat::Table), &options)
-        .render(&outcome.report, &mut out)?;
+    render::renderer(format, &options).render(&outcome.report, &mut out)?;
     super::write_output(&out, args.output.as_deref())?;
     Ok(ExitStatus::Success)
 }

@@ -82,7 +82,6 @@ impl fmt::Display for ChangedWhileRead {
 
 impl std::error::Error for ChangedWhileRead {}
 
-
 #[cfg(test)]
 mod tests {
     use crate::input::test_sink::{fields, Collect};

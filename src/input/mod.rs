@@ -192,9 +192,7 @@ pub fn open(input: &LogInput) -> Result<Box<dyn BufRead + Send>, InputError> {
 }
 
 /// Opens a log as [`open`] does, with a [`Truncation`] watch to check once it is read.
-fn open_watched(
-    input: &LogInput,
-) -> Result<(Box<dyn BufRead + Send>, Truncation), InputError> {
+fn open_watched(input: &LogInput) -> Result<(Box<dyn BufRead + Send>, Truncation), InputError> {
     let cannot_open = |e: io::Error| InputError::new(input, format!("cannot open: {e}"));
     let (raw, truncation): (Box<dyn Read + Send>, _) = match input {
         LogInput::Stdin => (Box::new(io::stdin()), Truncation::default()),

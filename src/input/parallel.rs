@@ -29,8 +29,8 @@ use std::sync::{Arc, Mutex};
 use super::csv::{self as delimited, ChunkParser, Header};
 use super::json;
 use super::{
-    detect_format, open_watched, refuse_non_text, FieldTable, InputError, InputFormat, LogInput, RowSink,
-    MAX_RECORD_BYTES,
+    detect_format, open_watched, refuse_non_text, FieldTable, InputError, InputFormat, LogInput,
+    RowSink, MAX_RECORD_BYTES,
 };
 
 /// Bytes per chunk handed to a worker.

@@ -10,65 +10,73 @@ use std::io::{self, Write};
 
 use super::summary::{self, Cells};
 use super::{points, Renderer};
-use crate::policy::{fails, FailOn};
+use crate::policy::Verdict;
 use crate::report::{Report, SloResult, Status};
 use crate::time::humanize_seconds;
 
 /// Renders the [`Report`] as JUnit XML.
 #[derive(Debug, Clone)]
 pub struct JunitRenderer {
-    /// The statuses that are failures.
-    pub fail_on: Vec<FailOn>,
+    /// The verdict on the report: which results are failures.
+    pub verdict: Verdict,
 }
 
 /// How one result shows in the test report.
-enum Verdict {
+enum Outcome {
     Failed,
     Skipped,
     Passed,
 }
 
 impl JunitRenderer {
-    fn verdict(&self, result: &SloResult) -> Verdict {
-        if fails(result, &self.fail_on) {
-            Verdict::Failed
+    /// How the `index`-th result of the report shows.
+    fn outcome(&self, index: usize, result: &SloResult) -> Outcome {
+        if self.verdict.fails.get(index).copied().unwrap_or(false) {
+            Outcome::Failed
         } else if result.status == Status::NoData {
-            Verdict::Skipped
+            Outcome::Skipped
         } else {
-            Verdict::Passed
+            Outcome::Passed
         }
     }
 }
 
 impl Renderer for JunitRenderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let cases: Vec<(&SloResult, Outcome)> = report
+            .results
+            .iter()
+            .enumerate()
+            .map(|(index, result)| (result, self.outcome(index, result)))
+            .collect();
         // The results of one SLO are adjacent: the report is sorted by SLO.
-        let suites: Vec<&[SloResult]> = report.results.chunk_by(|a, b| a.slo == b.slo).collect();
-        let tally = |results: &[SloResult]| {
+        let suites: Vec<&[(&SloResult, Outcome)]> =
+            cases.chunk_by(|a, b| a.0.slo == b.0.slo).collect();
+        let tally = |cases: &[(&SloResult, Outcome)]| {
             let mut counts = (0, 0);
-            for result in results {
-                match self.verdict(result) {
-                    Verdict::Failed => counts.0 += 1,
-                    Verdict::Skipped => counts.1 += 1,
-                    Verdict::Passed => {}
+            for (_, outcome) in cases {
+                match outcome {
+                    Outcome::Failed => counts.0 += 1,
+                    Outcome::Skipped => counts.1 += 1,
+                    Outcome::Passed => {}
                 }
             }
             counts
         };
-        let (failures, skipped) = tally(&report.results);
+        let (failures, skipped) = tally(&cases);
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(
             out,
             r#"<testsuites name="slo" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="0">"#,
             report.results.len()
         )?;
-        for results in suites {
-            let (failures, skipped) = tally(results);
+        for cases in suites {
+            let (failures, skipped) = tally(cases);
             writeln!(
                 out,
                 r#"  <testsuite name="{}" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="0">"#,
-                attribute(&results[0].slo),
-                results.len()
+                attribute(&cases[0].0.slo),
+                cases.len()
             )?;
             writeln!(out, "    <properties>")?;
             writeln!(
@@ -77,8 +85,8 @@ impl Renderer for JunitRenderer {
                 attribute(&report.evaluated_at)
             )?;
             writeln!(out, "    </properties>")?;
-            for result in results {
-                self.testcase(result, out)?;
+            for (result, outcome) in cases {
+                testcase(result, outcome, out)?;
             }
             writeln!(out, "  </testsuite>")?;
         }
@@ -86,36 +94,35 @@ impl Renderer for JunitRenderer {
     }
 }
 
-impl JunitRenderer {
-    fn testcase(&self, result: &SloResult, out: &mut dyn Write) -> io::Result<()> {
-        let cells = Cells::of(result);
-        writeln!(
+/// One test case: a result and how it shows.
+fn testcase(result: &SloResult, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let cells = Cells::of(result);
+    writeln!(
+        out,
+        r#"    <testcase name="{}" classname="{}" time="0">"#,
+        attribute(&format!("{} [{}]", cells.name, cells.window)),
+        attribute(&result.slo)
+    )?;
+    let details = details(result, &cells);
+    match outcome {
+        Outcome::Failed => writeln!(
             out,
-            r#"    <testcase name="{}" classname="{}" time="0">"#,
-            attribute(&format!("{} [{}]", cells.name, cells.window)),
-            attribute(&result.slo)
-        )?;
-        let details = details(result, &cells);
-        match self.verdict(result) {
-            Verdict::Failed => writeln!(
+            r#"      <failure message="{}" type="{}">{}</failure>"#,
+            attribute(&message(result, &cells)),
+            result.status.as_str(),
+            text(&details)
+        )?,
+        Outcome::Skipped => {
+            writeln!(
                 out,
-                r#"      <failure message="{}" type="{}">{}</failure>"#,
-                attribute(&message(result, &cells)),
-                result.status.as_str(),
-                text(&details)
-            )?,
-            Verdict::Skipped => {
-                writeln!(
-                    out,
-                    r#"      <skipped message="no events in the window {}"/>"#,
-                    attribute(&result.window)
-                )?;
-                writeln!(out, "      <system-out>{}</system-out>", text(&details))?;
-            }
-            Verdict::Passed => writeln!(out, "      <system-out>{}</system-out>", text(&details))?,
+                r#"      <skipped message="no events in the window {}"/>"#,
+                attribute(&result.window)
+            )?;
+            writeln!(out, "      <system-out>{}</system-out>", text(&details))?;
         }
-        writeln!(out, "    </testcase>")
+        Outcome::Passed => writeln!(out, "      <system-out>{}</system-out>", text(&details))?,
     }
+    writeln!(out, "    </testcase>")
 }
 
 /// Why a result fails, in one sentence.

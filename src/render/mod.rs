@@ -12,6 +12,7 @@ mod markdown;
 mod prometheus;
 mod summary;
 mod table;
+mod verdict;
 
 use std::io::{self, Write};
 
@@ -22,12 +23,13 @@ pub use junit::JunitRenderer;
 pub use markdown::MarkdownRenderer;
 pub use prometheus::PrometheusRenderer;
 pub use table::TableRenderer;
+pub use verdict::VerdictRenderer;
 
-use crate::policy::FailOn;
+use crate::policy::Verdict;
 use crate::report::Report;
 
 /// The output formats of `report` and `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     /// A table for people, readable at 100 columns.
     Table,
@@ -41,6 +43,8 @@ pub enum OutputFormat {
     Prometheus,
     /// JUnit XML: one test case per SLO × group × window; failures per --fail-on.
     Junit,
+    /// The terse lines of `check`: the results that fail the policy, and a summary.
+    Verdict,
 }
 
 /// Writes a report in one format.
@@ -54,8 +58,9 @@ pub trait Renderer {
 pub struct RenderOptions {
     /// Whether ANSI colour may be used.
     pub color: bool,
-    /// The statuses that fail (`check --fail-on`; `report` uses the default, `exhausted`).
-    pub fail_on: Vec<FailOn>,
+    /// The verdict on the report under the policy (`check --fail-on`; `report` uses the
+    /// default, `exhausted`).
+    pub verdict: Verdict,
 }
 
 /// The renderer for `format`.
@@ -69,7 +74,10 @@ pub fn renderer(format: OutputFormat, options: &RenderOptions) -> Box<dyn Render
         OutputFormat::Markdown => Box::new(MarkdownRenderer),
         OutputFormat::Prometheus => Box::new(PrometheusRenderer),
         OutputFormat::Junit => Box::new(JunitRenderer {
-            fail_on: options.fail_on.clone(),
+            verdict: options.verdict.clone(),
+        }),
+        OutputFormat::Verdict => Box::new(VerdictRenderer {
+            verdict: options.verdict.clone(),
         }),
     }
 }

@@ -1,0 +1,63 @@
+//! The default output of `slo check`: one line per result that fails the policy, one when no
+//! result has any event, then a summary line. Terse, for a cron mail or a CI log.
+
+use std::io::{self, Write};
+
+use super::summary;
+use super::{percent, Renderer};
+use crate::policy::Verdict;
+use crate::report::Report;
+
+/// Renders the [`Verdict`] of `check` on a [`Report`].
+#[derive(Debug, Clone)]
+pub struct VerdictRenderer {
+    /// The verdict on the report rendered.
+    pub verdict: Verdict,
+}
+
+impl Renderer for VerdictRenderer {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let verdict = &self.verdict;
+        for (result, _) in report
+            .results
+            .iter()
+            .zip(&verdict.fails)
+            .filter(|(_, fails)| **fails)
+        {
+            let detail = match result.error_budget.remaining {
+                Some(remaining) => format!(
+                    "SLI {} against {} %, {:.1} % of the error budget left",
+                    percent(result.sli.unwrap_or(0.0)),
+                    result.objective,
+                    remaining * 100.0
+                ),
+                None => "no events in the window".to_string(),
+            };
+            writeln!(
+                out,
+                "FAIL {} [{}]: {}: {}",
+                summary::name(result),
+                result.window,
+                result.status.as_str(),
+                detail
+            )?;
+        }
+        if let Some(reason) = &verdict.no_events {
+            writeln!(out, "FAIL no result has any event: {reason}")?;
+        }
+        let policy: Vec<&str> = verdict.fail_on.iter().map(|f| f.as_str()).collect();
+        writeln!(
+            out,
+            "{}: {} of {} results fail the policy (--fail-on {}) at {}",
+            if verdict.status() == crate::exit::ExitStatus::Success {
+                "ok"
+            } else {
+                "FAILED"
+            },
+            verdict.failed(),
+            report.results.len(),
+            policy.join(","),
+            report.evaluated_at
+        )
+    }
+}
