@@ -4,17 +4,16 @@
 //! (schema in `docs/json-output.md`); fractions are fractions (0.999), never percentages,
 //! except `objective`, which is the percentage as written in the spec.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
+use crate::time::{CalendarUnit, SpanDuration, Timestamp};
 use crate::visible::visible;
 
 /// Everything `slo report` and `slo check` found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// The evaluation instant `A`, RFC 3339 UTC.
-    pub evaluated_at: String,
+    pub evaluated_at: Timestamp,
     /// How the input rows were accounted for.
     pub inputs: InputSummary,
     /// One result per SLO × group × window, sorted by SLO (spec order), group, window (spec order).
@@ -37,7 +36,7 @@ pub struct InputSummary {
     /// Rows that are an event of at least one SLO, or invalid for one.
     pub matched: u64,
     /// The newest valid timestamp read, RFC 3339 UTC; `null` when no row had one.
-    pub latest: Option<String>,
+    pub latest: Option<Timestamp>,
 }
 
 /// The figures of one SLO for one group over one window.
@@ -52,10 +51,14 @@ pub struct SloResult {
     pub group: GroupLabels,
     /// The window as written in the spec (`30d`, `month Europe/Berlin`).
     pub window: String,
+    /// The calendar unit of a calendar window (`month`); `None` for a rolling window. Not
+    /// serialised: `window` says it in JSON.
+    #[serde(skip)]
+    pub calendar_unit: Option<CalendarUnit>,
     /// Start of the window, RFC 3339 UTC (exclusive for rolling windows, inclusive for calendar ones).
-    pub start: String,
+    pub start: Timestamp,
     /// End of the window: the evaluation instant, inclusive.
-    pub end: String,
+    pub end: Timestamp,
     /// For calendar windows, the share of the period elapsed at `end` (0 to 1); `null` for
     /// rolling windows.
     pub elapsed: Option<f64>,
@@ -78,7 +81,7 @@ pub struct SloResult {
     /// The error budget.
     pub error_budget: ErrorBudget,
     /// Burn rates keyed by lookback as written (`1h`); `null` where the lookback holds no events.
-    pub burn_rates: BTreeMap<String, Option<f64>>,
+    pub burn_rates: BurnRates,
     /// Multiwindow burn-rate alerts.
     pub alerts: Vec<AlertState>,
     /// Seconds until the budget is spent at the 1h burn rate; `null` unless both are positive.
@@ -99,6 +102,45 @@ pub struct FoldedGroups {
     /// Whether `groups` is an estimate: past four times `--max-groups` distinct groups,
     /// `slo` keeps a fixed share of them in memory and estimates how many there were.
     pub estimated: bool,
+}
+
+/// The burn rates of one result, by lookback, in the order of the lookbacks as written
+/// (`1h`, `30m`, `3d`, …); serialised as an object keyed by the lookback as written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BurnRates(Vec<(SpanDuration, Option<f64>)>);
+
+impl BurnRates {
+    /// The burn rates of `rates`, one per lookback.
+    pub fn new(rates: impl IntoIterator<Item = (SpanDuration, Option<f64>)>) -> BurnRates {
+        let mut rates: Vec<_> = rates.into_iter().collect();
+        rates.sort_by(|a, b| a.0.as_written().cmp(b.0.as_written()));
+        rates.dedup_by(|a, b| a.0.as_written() == b.0.as_written());
+        BurnRates(rates)
+    }
+
+    /// The burn rate over the lookback written `lookback`; `None` without it or without events.
+    pub fn get(&self, lookback: &str) -> Option<f64> {
+        self.0
+            .iter()
+            .find(|(l, _)| l.as_written() == lookback)
+            .and_then(|(_, rate)| *rate)
+    }
+
+    /// Lookbacks and burn rates.
+    pub fn iter(&self) -> impl Iterator<Item = (&SpanDuration, Option<f64>)> {
+        self.0.iter().map(|(l, rate)| (l, *rate))
+    }
+}
+
+impl Serialize for BurnRates {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (lookback, rate) in &self.0 {
+            map.serialize_entry(lookback.as_written(), rate)?;
+        }
+        map.end()
+    }
 }
 
 /// The error budget of one result.
@@ -224,8 +266,9 @@ mod tests {
                     .collect(),
             ),
             window: "1d".into(),
-            start: String::new(),
-            end: String::new(),
+            calendar_unit: None,
+            start: Timestamp(0),
+            end: Timestamp(0),
             elapsed: None,
             objective: 99.0,
             budgeting: "occurrences",
@@ -242,7 +285,7 @@ mod tests {
                 allowed_s: None,
                 remaining_s: None,
             },
-            burn_rates: BTreeMap::new(),
+            burn_rates: BurnRates::default(),
             alerts: Vec::new(),
             time_to_exhaustion_s: None,
             status: Status::NoData,

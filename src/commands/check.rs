@@ -12,7 +12,10 @@ pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStat
     }
     let fail_on: Vec<FailOn> = args.fail_on.iter().map(|&f| f.into()).collect();
     let verdict = Verdict::of(&outcome.report, &fail_on);
-    let format = args.run.format.map_or(OutputFormat::Verdict, OutputFormat::from);
+    let format = args
+        .run
+        .format
+        .map_or(OutputFormat::Verdict, OutputFormat::from);
     // The other formats do not say why the check fails when no result has an event.
     if let (Some(reason), false) = (&verdict.no_events, format == OutputFormat::Verdict) {
         eprintln!("check failed: no result has any event: {reason}");

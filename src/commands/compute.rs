@@ -18,7 +18,7 @@ use crate::input::{self, InputFormat, LogInput};
 use crate::policy::MalformedLimit;
 use crate::report::{InputSummary, Report, Status};
 use crate::spec::{self, Slo, Source, SpecSet, TimestampSpec, Uncomputable};
-use crate::time::{format_rfc3339, parse_instant, UnixNanos};
+use crate::time::{format_rfc3339, parse_instant, Timestamp, UnixNanos};
 
 /// A computed report and the diagnostics to show beside it.
 #[derive(Debug)]
@@ -198,7 +198,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
     if !args.strict && args.max_malformed.exceeded(summary.malformed, summary.rows) {
         return Err(unreadable(&summary, &first_malformed, args));
     }
-    summary.latest = latest.map(format_rfc3339);
+    summary.latest = latest.map(Timestamp);
     // Results in spec order, whatever pass computed them.
     let order: BTreeMap<&str, usize> = slos
         .iter()
@@ -218,7 +218,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
     }
     Ok(Outcome {
         report: Report {
-            evaluated_at: format_rfc3339(at),
+            evaluated_at: Timestamp(at),
             inputs: summary,
             results,
         },

@@ -7,8 +7,6 @@ mod mean_ratio;
 mod natural;
 mod slices;
 
-use std::collections::BTreeMap;
-
 pub use budget::{budget, BudgetFigures};
 pub use burn::{burn_rate, exceeds, lookbacks, threshold};
 pub use mean_ratio::MeanRatio;
@@ -16,9 +14,11 @@ pub use slices::{rolling_slices, summarize, window_slices, SliceSummary};
 
 use crate::aggregate::OTHER_GROUP;
 use crate::aggregate::{Counts, GroupTally, Needs, SloTally};
-use crate::report::{AlertState, ErrorBudget, FoldedGroups, GroupLabels, SloResult, Status};
+use crate::report::{
+    AlertState, BurnRates, ErrorBudget, FoldedGroups, GroupLabels, SloResult, Status,
+};
 use crate::spec::{Budgeting, Slo, Window};
-use crate::time::{format_rfc3339, SpanDuration, UnixNanos};
+use crate::time::{SpanDuration, Timestamp, UnixNanos};
 
 /// What must be counted for `slo` evaluated at `at`: age bands, or the time slices that its
 /// windows and lookbacks cover.
@@ -199,11 +199,12 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 .position(|l| l.as_written() == lookback.as_written())
                 .map_or(&uncounted, |i| &counted_lookbacks[i])
         };
-        let burn_rates: BTreeMap<String, Option<f64>> = lookbacks
-            .iter()
-            .zip(&counted_lookbacks)
-            .map(|(l, c)| (l.as_written().to_string(), burn(slo, c)))
-            .collect();
+        let burn_rates = BurnRates::new(
+            lookbacks
+                .iter()
+                .zip(&counted_lookbacks)
+                .map(|(l, c)| (l.clone(), burn(slo, c))),
+        );
         let alerts: Vec<AlertState> = slo
             .alerts
             .iter()
@@ -241,7 +242,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
             })
             .collect();
         let firing = alerts.iter().any(|a| a.firing);
-        let one_hour_burn = burn_rates.get("1h").copied().flatten();
+        let one_hour_burn = burn_rates.get("1h");
         let labels = if no_groups {
             GroupLabels::default()
         } else if group.folded.is_some() {
@@ -302,8 +303,12 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 service: slo.service.clone(),
                 group: labels.clone(),
                 window: window.label(),
-                start: format_rfc3339(span.start),
-                end: format_rfc3339(at),
+                calendar_unit: match window {
+                    Window::Rolling(_) => None,
+                    Window::Calendar { unit, .. } => Some(*unit),
+                },
+                start: Timestamp(span.start),
+                end: Timestamp(at),
                 elapsed,
                 objective: slo.objective.percent(),
                 budgeting: slo.budgeting.as_str(),

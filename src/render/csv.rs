@@ -12,7 +12,6 @@ use std::io::{self, Write};
 
 use super::Renderer;
 use crate::report::{Report, SloResult};
-use crate::time::SpanDuration;
 
 /// Renders the [`Report`] as CSV.
 #[derive(Debug, Clone, Copy)]
@@ -79,8 +78,8 @@ fn row(result: &SloResult, groups: &BTreeSet<&str>, lookbacks: &[&str]) -> Vec<S
     );
     row.extend([
         result.window.clone(),
-        result.start.clone(),
-        result.end.clone(),
+        result.start.to_string(),
+        result.end.to_string(),
         number(result.elapsed),
         result.objective.to_string(),
         result.budgeting.to_string(),
@@ -98,11 +97,7 @@ fn row(result: &SloResult, groups: &BTreeSet<&str>, lookbacks: &[&str]) -> Vec<S
         number(result.time_to_exhaustion_s),
         result.status.as_str().to_string(),
     ]);
-    row.extend(
-        lookbacks
-            .iter()
-            .map(|l| number(result.burn_rates.get(*l).copied().flatten())),
-    );
+    row.extend(lookbacks.iter().map(|l| number(result.burn_rates.get(l))));
     let firing: Vec<String> = result
         .alerts
         .iter()
@@ -122,20 +117,13 @@ fn group_value<'a>(result: &'a SloResult, field: &str) -> Option<&'a str> {
         .and_then(|(_, value)| value.as_deref())
 }
 
-/// Every lookback of the report, shortest first.
+/// Every lookback of the report as written, shortest first.
 fn lookbacks(report: &Report) -> Vec<&str> {
-    let names: BTreeSet<&str> = report
+    let lookbacks: BTreeSet<(i64, &str)> = report
         .results
         .iter()
-        .flat_map(|r| r.burn_rates.keys().map(String::as_str))
+        .flat_map(|r| r.burn_rates.iter())
+        .map(|(lookback, _)| (lookback.nanos(), lookback.as_written()))
         .collect();
-    let mut names: Vec<&str> = names.into_iter().collect();
-    // Lookbacks are written as durations; any that is not sorts last, by name.
-    names.sort_by_key(|name| {
-        (
-            SpanDuration::parse(name).map_or(u64::MAX, |d| d.seconds()),
-            *name,
-        )
-    });
-    names
+    lookbacks.into_iter().map(|(_, written)| written).collect()
 }

@@ -82,7 +82,7 @@ impl Renderer for JunitRenderer {
             writeln!(
                 out,
                 r#"      <property name="evaluated_at" value="{}"/>"#,
-                attribute(&report.evaluated_at)
+                attribute(&report.evaluated_at.to_string())
             )?;
             writeln!(out, "    </properties>")?;
             for (result, outcome) in cases {

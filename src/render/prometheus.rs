@@ -114,7 +114,7 @@ const FAMILIES: &[Family] = &[
         samples: |r| {
             r.burn_rates
                 .iter()
-                .filter_map(|(lookback, rate)| rate.map(|v| (vec![("lookback", lookback.clone())], number(v))))
+                .filter_map(|(lookback, rate)| rate.map(|v| (vec![("lookback", lookback.as_written().to_string())], number(v))))
                 .collect()
         },
     },

@@ -131,12 +131,9 @@ impl Cells {
             .map_or_else(|| "–".to_string(), humanize_seconds);
         // Calendar windows by their unit and how much of the period has passed; the zone is in
         // the JSON and in the spec.
-        let window = match result.elapsed {
-            Some(elapsed) => {
-                let unit = result.window.split(' ').next().unwrap_or(&result.window);
-                format!("{unit} {:.0}%", elapsed * 100.0)
-            }
-            None => result.window.clone(),
+        let window = match (result.calendar_unit, result.elapsed) {
+            (Some(unit), Some(elapsed)) => format!("{} {:.0}%", unit.as_str(), elapsed * 100.0),
+            _ => result.window.clone(),
         };
         Cells {
             slo: crate::visible::visible(&result.slo).into_owned(),
@@ -218,8 +215,6 @@ pub(super) fn burn_rate(result: &SloResult, lookback: &str) -> String {
     result
         .burn_rates
         .get(lookback)
-        .copied()
-        .flatten()
         .map_or_else(|| "–".to_string(), times)
 }
 
@@ -286,13 +281,9 @@ pub(super) fn times(rate: f64) -> String {
     format!("{text}×")
 }
 
-/// The window's length in seconds, read back from its bounds (infinite if unreadable).
+/// The time from the window's start to its end, in seconds.
 fn window_seconds(result: &SloResult) -> f64 {
-    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
-    match (parse(&result.start), parse(&result.end)) {
-        (Some(start), Some(end)) => (end - start).num_milliseconds() as f64 / 1e3,
-        _ => f64::INFINITY,
-    }
+    (result.end.0 - result.start.0) as f64 / 1e9
 }
 
 #[cfg(test)]

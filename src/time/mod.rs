@@ -21,5 +21,22 @@ pub use zone::Zone;
 /// An instant as signed nanoseconds since 1970-01-01T00:00:00Z.
 pub type UnixNanos = i64;
 
+/// An instant in a report: shown and serialised as RFC 3339 in UTC
+/// (`2026-10-02T18:00:00.25Z`), kept as a number so that nothing parses it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub UnixNanos);
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_rfc3339(self.0))
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format_rfc3339(self.0))
+    }
+}
+
 /// Nanoseconds in one second.
 pub const NANOS_PER_SECOND: i64 = 1_000_000_000;
