@@ -327,17 +327,17 @@ impl GroupTally {
     }
 
     /// Counts one row in the band or slice `slot`.
-    fn count(&mut self, slot: &Slot, outcome: &Outcome) {
+    fn count(&mut self, slot: &Slot, outcome: &RowJudgement) {
         let counts = match *slot {
             Slot::Band(band) => &mut self.bands[band],
             Slot::Slice(index) => self.slices.entry(index).or_default(),
         };
         match outcome {
-            Outcome::Event { good } => {
+            RowJudgement::Event { good } => {
                 counts.total += 1;
                 counts.good += u64::from(*good);
             }
-            Outcome::Invalid(_) => counts.invalid += 1,
+            RowJudgement::Invalid(_) => counts.invalid += 1,
         }
     }
 
@@ -570,7 +570,7 @@ pub struct Counter<'a> {
     minutes: MinuteCache,
 }
 
-enum Outcome {
+enum RowJudgement {
     Event { good: bool },
     Invalid(Invalid),
 }
@@ -640,12 +640,12 @@ impl RowSink for Counter<'_> {
             let outcome = match slo.filter.eval(&row) {
                 Ok(false) => continue,
                 Ok(true) => match slo.judge.eval(&row) {
-                    Ok(verdict) => Outcome::Event {
+                    Ok(verdict) => RowJudgement::Event {
                         good: verdict == slo.good_when,
                     },
-                    Err(invalid) => Outcome::Invalid(invalid),
+                    Err(invalid) => RowJudgement::Invalid(invalid),
                 },
-                Err(invalid) => Outcome::Invalid(invalid),
+                Err(invalid) => RowJudgement::Invalid(invalid),
             };
             selected = true;
             // A row without a group_by field falls in the group where that field is null, as
@@ -666,7 +666,7 @@ impl RowSink for Counter<'_> {
                     _ => self.group_key.push(0),
                 }
             }
-            if let Outcome::Invalid(invalid) = outcome {
+            if let RowJudgement::Invalid(invalid) = outcome {
                 let reason = self.invalid_reason(invalid);
                 if plan.strict {
                     return Err(InputError::at(

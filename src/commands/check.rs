@@ -6,12 +6,12 @@ use crate::policy::{FailOn, Verdict};
 use crate::render::{self, OutputFormat, RenderOptions};
 
 pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStatus> {
-    let outcome = super::compute::compute(&args.run)?;
+    let computed = super::compute::compute(&args.run)?;
     if !args.run.quiet {
-        outcome.print_warnings();
+        computed.print_warnings();
     }
     let fail_on: Vec<FailOn> = args.fail_on.iter().map(|&f| f.into()).collect();
-    let verdict = Verdict::of(&outcome.report, &fail_on);
+    let verdict = Verdict::of(&computed.report, &fail_on);
     let format = args
         .run
         .format
@@ -26,7 +26,7 @@ pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStat
         verdict,
     };
     let mut out = Vec::new();
-    render::renderer(format, &options).render(&outcome.report, &mut out)?;
+    render::renderer(format, &options).render(&computed.report, &mut out)?;
     super::write_output(&out, args.run.output.as_deref())?;
     Ok(status)
 }

@@ -22,12 +22,12 @@ use crate::time::{format_rfc3339, parse_instant, Timestamp, UnixNanos};
 
 /// A computed report and the diagnostics to show beside it.
 #[derive(Debug)]
-pub(super) struct Outcome {
+pub(super) struct ComputedReport {
     pub report: Report,
     pub warnings: Vec<String>,
 }
 
-impl Outcome {
+impl ComputedReport {
     /// Prints the warnings to stderr.
     pub fn print_warnings(&self) {
         for warning in &self.warnings {
@@ -44,7 +44,7 @@ struct Pass<'a> {
     slos: Vec<&'a Slo>,
 }
 
-pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
+pub(super) fn compute(args: &RunArgs) -> anyhow::Result<ComputedReport> {
     let spec_paths = super::spec_paths(&args.specs)?;
     let specs = spec::discover_spec_files(&spec_paths)
         .and_then(|files| spec::load_files(&files))
@@ -216,7 +216,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<Outcome> {
             ));
         }
     }
-    Ok(Outcome {
+    Ok(ComputedReport {
         report: Report {
             evaluated_at: Timestamp(at),
             inputs: summary,

@@ -6,18 +6,18 @@ use crate::policy::{FailOn, Verdict};
 use crate::render::{self, OutputFormat, RenderOptions};
 
 pub(super) fn run(args: &RunArgs, color: ColorWhen) -> anyhow::Result<ExitStatus> {
-    let outcome = super::compute::compute(args)?;
+    let computed = super::compute::compute(args)?;
     if !args.quiet {
-        outcome.print_warnings();
+        computed.print_warnings();
     }
     let options = RenderOptions {
         color: super::use_color(color, args.output.as_deref()),
         // junit marks failures by the default policy of `check`.
-        verdict: Verdict::of(&outcome.report, &[FailOn::Exhausted]),
+        verdict: Verdict::of(&computed.report, &[FailOn::Exhausted]),
     };
     let format = args.format.map_or(OutputFormat::Table, OutputFormat::from);
     let mut out = Vec::new();
-    render::renderer(format, &options).render(&outcome.report, &mut out)?;
+    render::renderer(format, &options).render(&computed.report, &mut out)?;
     super::write_output(&out, args.output.as_deref())?;
     Ok(ExitStatus::Success)
 }

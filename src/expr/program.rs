@@ -148,11 +148,11 @@ impl std::error::Error for CompileError {}
 /// A compiled expression, ready to evaluate rows.
 #[derive(Debug, Clone)]
 pub struct Program {
-    root: Node,
+    root: Op,
 }
 
 #[derive(Debug, Clone)]
-enum Node {
+enum Op {
     Const(bool),
     /// A field alone: its text is `true`/`false`.
     Truthy {
@@ -204,9 +204,9 @@ enum Node {
         slot: usize,
         regex: Regex,
     },
-    Not(Box<Node>),
-    And(Box<[Node]>),
-    Or(Box<[Node]>),
+    Not(Box<Op>),
+    And(Box<[Op]>),
+    Or(Box<[Op]>),
 }
 
 fn compile_error(span: Span, message: impl Into<String>) -> CompileError {
@@ -236,7 +236,7 @@ impl Program {
     /// A program that is always true (used for a missing `filter`).
     pub fn always() -> Program {
         Program {
-            root: Node::Const(true),
+            root: Op::Const(true),
         }
     }
 
@@ -246,11 +246,11 @@ impl Program {
     }
 }
 
-fn compile_node(expr: &Expr, reg: &mut impl FieldRegistry) -> Result<Node, CompileError> {
+fn compile_node(expr: &Expr, reg: &mut impl FieldRegistry) -> Result<Op, CompileError> {
     let mut slot = |field: &FieldRef| reg.slot(&field.path);
     Ok(match expr {
-        Expr::Bool { value, .. } => Node::Const(*value),
-        Expr::Field(field) => Node::Truthy { slot: slot(field) },
+        Expr::Bool { value, .. } => Op::Const(*value),
+        Expr::Field(field) => Op::Truthy { slot: slot(field) },
         Expr::Compare {
             field,
             op,
@@ -262,13 +262,13 @@ fn compile_node(expr: &Expr, reg: &mut impl FieldRegistry) -> Result<Node, Compi
                 if !n.is_finite() {
                     return Err(compile_error(*value_span, "number literals must be finite"));
                 }
-                Node::NumCmp {
+                Op::NumCmp {
                     slot: slot(field),
                     op: *op,
                     value: normalise(*n),
                 }
             }
-            Literal::String(s) => Node::TextCmp {
+            Literal::String(s) => Op::TextCmp {
                 slot: slot(field),
                 op: *op,
                 value: bytes(s),
@@ -287,7 +287,7 @@ fn compile_node(expr: &Expr, reg: &mut impl FieldRegistry) -> Result<Node, Compi
                         ))
                     }
                 };
-                Node::BoolEq {
+                Op::BoolEq {
                     slot: slot(field),
                     eq,
                     value: *b,
@@ -307,7 +307,7 @@ fn compile_node(expr: &Expr, reg: &mut impl FieldRegistry) -> Result<Node, Compi
                 let mut values: Vec<f64> = values.iter().map(|v| normalise(*v)).collect();
                 values.sort_by(f64::total_cmp);
                 values.dedup();
-                Node::NumIn {
+                Op::NumIn {
                     slot: slot(field),
                     values: values.into(),
                     negated: *negated,
@@ -317,7 +317,7 @@ fn compile_node(expr: &Expr, reg: &mut impl FieldRegistry) -> Result<Node, Compi
                 let mut values: Vec<Box<[u8]>> = values.iter().map(|s| bytes(s)).collect();
                 values.sort();
                 values.dedup();
-                Node::TextIn {
+                Op::TextIn {
                     slot: slot(field),
                     values: values.into(),
                     negated: *negated,
@@ -333,15 +333,15 @@ fn compile_node(expr: &Expr, reg: &mut impl FieldRegistry) -> Result<Node, Compi
         } => {
             let slot = slot(field);
             match method {
-                Method::StartsWith => Node::StartsWith {
+                Method::StartsWith => Op::StartsWith {
                     slot,
                     needle: bytes(arg),
                 },
-                Method::EndsWith => Node::EndsWith {
+                Method::EndsWith => Op::EndsWith {
                     slot,
                     needle: bytes(arg),
                 },
-                Method::Contains => Node::Contains {
+                Method::Contains => Op::Contains {
                     slot,
                     needle: bytes(arg),
                     finder: RegexBuilder::new(&regex::escape(arg))
@@ -354,20 +354,17 @@ fn compile_node(expr: &Expr, reg: &mut impl FieldRegistry) -> Result<Node, Compi
                         .size_limit(REGEX_SIZE_LIMIT)
                         .build()
                         .map_err(|e| compile_error(*arg_span, regex_message(&e)))?;
-                    Node::Matches { slot, regex }
+                    Op::Matches { slot, regex }
                 }
             }
         }
-        Expr::Not { operand, .. } => Node::Not(Box::new(compile_node(operand, reg)?)),
-        Expr::And { operands, .. } => Node::And(compile_all(operands, reg)?),
-        Expr::Or { operands, .. } => Node::Or(compile_all(operands, reg)?),
+        Expr::Not { operand, .. } => Op::Not(Box::new(compile_node(operand, reg)?)),
+        Expr::And { operands, .. } => Op::And(compile_all(operands, reg)?),
+        Expr::Or { operands, .. } => Op::Or(compile_all(operands, reg)?),
     })
 }
 
-fn compile_all(
-    operands: &[Expr],
-    reg: &mut impl FieldRegistry,
-) -> Result<Box<[Node]>, CompileError> {
+fn compile_all(operands: &[Expr], reg: &mut impl FieldRegistry) -> Result<Box<[Op]>, CompileError> {
     operands
         .iter()
         .map(|e| compile_node(e, reg))
@@ -500,19 +497,19 @@ fn apply<T: PartialOrd + ?Sized>(op: CmpOp, a: &T, b: &T) -> bool {
 /// One node. Leaves are evaluated here, inline where this is called — the commonest program is a
 /// single comparison; `not`, `and` and `or` go through [`eval_compound`].
 #[inline(always)]
-fn eval_node(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
+fn eval_node(node: &Op, row: &impl Row) -> Result<bool, Invalid> {
     Ok(match node {
-        Node::Const(b) => *b,
-        Node::Truthy { slot } => boolean(row, *slot)?,
-        Node::BoolEq { slot, eq, value } => (boolean(row, *slot)? == *value) == *eq,
-        Node::NumCmp { slot, op, value } => apply(*op, &number(row, *slot)?, value),
-        Node::TextCmp {
+        Op::Const(b) => *b,
+        Op::Truthy { slot } => boolean(row, *slot)?,
+        Op::BoolEq { slot, eq, value } => (boolean(row, *slot)? == *value) == *eq,
+        Op::NumCmp { slot, op, value } => apply(*op, &number(row, *slot)?, value),
+        Op::TextCmp {
             slot,
             op: op @ (CmpOp::Eq | CmpOp::Ne),
             value,
         } => short_eq(text(row, *slot)?, value) == (*op == CmpOp::Eq),
-        Node::TextCmp { slot, op, value } => apply(*op, text(row, *slot)?, &**value),
-        Node::NumIn {
+        Op::TextCmp { slot, op, value } => apply(*op, text(row, *slot)?, &**value),
+        Op::NumIn {
             slot,
             values,
             negated,
@@ -520,7 +517,7 @@ fn eval_node(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
             let x = number(row, *slot)?;
             values.binary_search_by(|v| v.total_cmp(&x)).is_ok() != *negated
         }
-        Node::TextIn {
+        Op::TextIn {
             slot,
             values,
             negated,
@@ -528,9 +525,9 @@ fn eval_node(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
             let x = text(row, *slot)?;
             values.binary_search_by(|v| (**v).cmp(x)).is_ok() != *negated
         }
-        Node::StartsWith { slot, needle } => text(row, *slot)?.starts_with(needle),
-        Node::EndsWith { slot, needle } => text(row, *slot)?.ends_with(needle),
-        Node::Contains {
+        Op::StartsWith { slot, needle } => text(row, *slot)?.starts_with(needle),
+        Op::EndsWith { slot, needle } => text(row, *slot)?.ends_with(needle),
+        Op::Contains {
             slot,
             needle,
             finder,
@@ -541,17 +538,17 @@ fn eval_node(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
                 None => contains(haystack, needle),
             }
         }
-        Node::Matches { slot, regex } => regex.is_match(text(row, *slot)?),
-        Node::Not(_) | Node::And(_) | Node::Or(_) => return eval_compound(node, row),
+        Op::Matches { slot, regex } => regex.is_match(text(row, *slot)?),
+        Op::Not(_) | Op::And(_) | Op::Or(_) => return eval_compound(node, row),
     })
 }
 
 /// `not`, `and` and `or`: a result as soon as one operand decides it; otherwise the first
 /// operand that could not be evaluated makes the whole invalid.
-fn eval_compound(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
+fn eval_compound(node: &Op, row: &impl Row) -> Result<bool, Invalid> {
     Ok(match node {
-        Node::Not(inner) => !eval_node(inner, row)?,
-        Node::And(operands) => {
+        Op::Not(inner) => !eval_node(inner, row)?,
+        Op::And(operands) => {
             let mut first_invalid = None;
             for operand in operands.iter() {
                 match eval_node(operand, row) {
@@ -567,7 +564,7 @@ fn eval_compound(node: &Node, row: &impl Row) -> Result<bool, Invalid> {
                 None => true,
             }
         }
-        Node::Or(operands) => {
+        Op::Or(operands) => {
             let mut first_invalid = None;
             for operand in operands.iter() {
                 match eval_node(operand, row) {

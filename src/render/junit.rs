@@ -22,7 +22,7 @@ pub struct JunitRenderer {
 }
 
 /// How one result shows in the test report.
-enum Outcome {
+enum CaseResult {
     Failed,
     Skipped,
     Passed,
@@ -30,35 +30,35 @@ enum Outcome {
 
 impl JunitRenderer {
     /// How the `index`-th result of the report shows.
-    fn outcome(&self, index: usize, result: &SloResult) -> Outcome {
+    fn outcome(&self, index: usize, result: &SloResult) -> CaseResult {
         if self.verdict.fails.get(index).copied().unwrap_or(false) {
-            Outcome::Failed
+            CaseResult::Failed
         } else if result.status == Status::NoData {
-            Outcome::Skipped
+            CaseResult::Skipped
         } else {
-            Outcome::Passed
+            CaseResult::Passed
         }
     }
 }
 
 impl Renderer for JunitRenderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let cases: Vec<(&SloResult, Outcome)> = report
+        let cases: Vec<(&SloResult, CaseResult)> = report
             .results
             .iter()
             .enumerate()
             .map(|(index, result)| (result, self.outcome(index, result)))
             .collect();
         // The results of one SLO are adjacent: the report is sorted by SLO.
-        let suites: Vec<&[(&SloResult, Outcome)]> =
+        let suites: Vec<&[(&SloResult, CaseResult)]> =
             cases.chunk_by(|a, b| a.0.slo == b.0.slo).collect();
-        let tally = |cases: &[(&SloResult, Outcome)]| {
+        let tally = |cases: &[(&SloResult, CaseResult)]| {
             let mut counts = (0, 0);
             for (_, outcome) in cases {
                 match outcome {
-                    Outcome::Failed => counts.0 += 1,
-                    Outcome::Skipped => counts.1 += 1,
-                    Outcome::Passed => {}
+                    CaseResult::Failed => counts.0 += 1,
+                    CaseResult::Skipped => counts.1 += 1,
+                    CaseResult::Passed => {}
                 }
             }
             counts
@@ -95,7 +95,7 @@ impl Renderer for JunitRenderer {
 }
 
 /// One test case: a result and how it shows.
-fn testcase(result: &SloResult, outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+fn testcase(result: &SloResult, outcome: &CaseResult, out: &mut dyn Write) -> io::Result<()> {
     let cells = Cells::of(result);
     writeln!(
         out,
@@ -105,14 +105,14 @@ fn testcase(result: &SloResult, outcome: &Outcome, out: &mut dyn Write) -> io::R
     )?;
     let details = details(result, &cells);
     match outcome {
-        Outcome::Failed => writeln!(
+        CaseResult::Failed => writeln!(
             out,
             r#"      <failure message="{}" type="{}">{}</failure>"#,
             attribute(&message(result, &cells)),
             result.status.as_str(),
             text(&details)
         )?,
-        Outcome::Skipped => {
+        CaseResult::Skipped => {
             writeln!(
                 out,
                 r#"      <skipped message="no events in the window {}"/>"#,
@@ -120,7 +120,7 @@ fn testcase(result: &SloResult, outcome: &Outcome, out: &mut dyn Write) -> io::R
             )?;
             writeln!(out, "      <system-out>{}</system-out>", text(&details))?;
         }
-        Outcome::Passed => writeln!(out, "      <system-out>{}</system-out>", text(&details))?,
+        CaseResult::Passed => writeln!(out, "      <system-out>{}</system-out>", text(&details))?,
     }
     writeln!(out, "    </testcase>")
 }

@@ -31,8 +31,8 @@ pub(super) fn build_all(index: Index, checkers: &mut [Checker]) -> Built {
                 objective.at.clone()
             };
             match build_one(model, objective, &name, &at, checker) {
-                Outcome::Slo(slo) => built.slos.push((model.file, *slo)),
-                Outcome::Uncomputable(reason) => built.uncomputable.push((
+                Conversion::Slo(slo) => built.slos.push((model.file, *slo)),
+                Conversion::Uncomputable(reason) => built.uncomputable.push((
                     model.file,
                     Uncomputable {
                         name,
@@ -40,7 +40,7 @@ pub(super) fn build_all(index: Index, checkers: &mut [Checker]) -> Built {
                         reason,
                     },
                 )),
-                Outcome::Invalid => {}
+                Conversion::Invalid => {}
             }
         }
     }
@@ -66,7 +66,7 @@ fn objective_names(model: &SloModel) -> Vec<String> {
     names
 }
 
-enum Outcome {
+enum Conversion {
     Slo(Box<Slo>),
     Uncomputable(String),
     /// An error was reported.
@@ -86,10 +86,10 @@ fn build_one(
     name: &str,
     at: &Location,
     checker: &mut Checker,
-) -> Outcome {
+) -> Conversion {
     let logs = match &objective.sli.logs {
         Ok(logs) => logs,
-        Err(reason) => return Outcome::Uncomputable(reason.clone()),
+        Err(reason) => return Conversion::Uncomputable(reason.clone()),
     };
     // The slo.logs rules first: they are errors whatever else keeps the SLO from being computed.
     let judgement = match &logs.measure {
@@ -102,7 +102,7 @@ fn build_one(
                         model.name
                     ),
                 );
-                return Outcome::Invalid;
+                return Conversion::Invalid;
             }
             judgement.clone()
         }
@@ -124,7 +124,7 @@ fn build_one(
                             position(field_at),
                             format!("SLO {}: `{expression}` is not an expression slo can evaluate: {}", model.name, e.message),
                         );
-                            return Outcome::Invalid;
+                            return Conversion::Invalid;
                         }
                     }
                 }
@@ -136,20 +136,20 @@ fn build_one(
                         model.name
                     ),
                 );
-                    return Outcome::Invalid;
+                    return Conversion::Invalid;
                 }
             }
         }
     };
     let target = match &objective.objective {
         Ok(target) => target.clone(),
-        Err(reason) => return Outcome::Uncomputable(reason.clone()),
+        Err(reason) => return Conversion::Uncomputable(reason.clone()),
     };
     let window = match &model.window {
         Some(Ok(window)) => window.clone(),
-        Some(Err(reason)) => return Outcome::Uncomputable(reason.clone()),
+        Some(Err(reason)) => return Conversion::Uncomputable(reason.clone()),
         None => {
-            return Outcome::Uncomputable(
+            return Conversion::Uncomputable(
                 "it has no time window; give it one (such as timeWindow: [{duration: 28d, isRolling: true}])"
                     .to_string(),
             )
@@ -163,7 +163,7 @@ fn build_one(
     }
     let budgeting = match budgeting(model, objective) {
         Ok(budgeting) => budgeting,
-        Err(reason) => return Outcome::Uncomputable(reason),
+        Err(reason) => return Conversion::Uncomputable(reason),
     };
     let slice = budgeting.timeslice().map(|s| s.length.seconds());
     let alerts = match &model.policies {
@@ -180,14 +180,14 @@ fn build_one(
             .flat_map(|a| [("alert lookback", &a.long), ("alert lookback", &a.short)]);
         for (what, duration) in rolling.chain(lookbacks) {
             if duration.seconds() % length != 0 {
-                return Outcome::Uncomputable(format!(
+                return Conversion::Uncomputable(format!(
                     "its {what} {duration} is not a whole number of {} time slices",
                     SpanDuration::from_seconds(length)
                 ));
             }
         }
     }
-    Outcome::Slo(Box::new(Slo {
+    Conversion::Slo(Box::new(Slo {
         name: name.to_string(),
         description: model.description.clone(),
         service: model.service.clone(),
