@@ -307,3 +307,73 @@ fn missing_timestamp_column_makes_rows_malformed() {
         .stderr_has("log.csv:2: malformed row skipped: no timestamp: field `timestamp` is missing");
     assert_eq!(run.json()["inputs"]["malformed"], 1);
 }
+
+#[test]
+fn auto_reads_common_log_format_and_trailing_utc_timestamps() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nsource:\n  timestamp: {timezone: Europe/Berlin}\nslos:\n  - name: api\n    objective: 90\n    windows: [1h]\n    good: status < 500\n    alerts: []\n",
+    );
+    // The 1h window at 12:00:00Z is (11:00:00Z, 12:00:00Z]. The zone applies to the one time
+    // without an offset; ` UTC` and CLF offsets win over it.
+    dir.write(
+        "log.csv",
+        "timestamp,status\n\
+         10/Mar/2026:12:00:00 +0100,200\n\
+         [10/Mar/2026:13:00:00 +0100],500\n\
+         10/mar/2026:01:45:00 -0930,200\n\
+         [10/MAR/2026:01:30:00 -0930],200\n\
+         [10/Mar/2026:12:30:00],503\n\
+         2026-03-10 11:00:00.001 UTC,200\n\
+         2026-03-10 11:00:00 UTC,200\n\
+         2026-03-10 12:00:00.001 UTC,200\n\
+         2026-03-10T11:59:59.999999 utc,502\n",
+    );
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        AT,
+        "-f",
+        "json",
+    ]);
+    let report = run.expect_code(0).json();
+    let api = result(&report, "api", "1h");
+    // In: 12:00:00Z (bad), 11:15:00Z, 11:30:00Z (bad, Berlin +01:00), 11:00:00.001Z,
+    // 11:59:59.999999Z (bad); out: 11:00:00Z twice, 12:00:00.001Z.
+    assert_eq!(
+        (api["total"].as_u64(), api["bad"].as_u64()),
+        (Some(5), Some(3)),
+        "{run}"
+    );
+    assert_eq!(report["inputs"]["rows"], 9, "{run}");
+    assert_eq!(report["inputs"]["malformed"], 0, "{run}");
+    assert_eq!(report["inputs"]["outside_windows"], 4, "{run}");
+    assert_eq!(
+        report["inputs"]["latest"], "2026-03-10T12:00:00.001Z",
+        "{run}"
+    );
+
+    // What is still wrong in these shapes is said, with where.
+    dir.write(
+        "bad.csv",
+        "timestamp,status\n31/Feb/2026:12:00:00 +0000,200\n01/Okt/2026:12:00:00 +0000,200\n2026-03-10 12:00:00+01:00 UTC,200\n2026-03-10T11:00:00Z,200\n",
+    );
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "bad.csv",
+        "--at",
+        AT,
+        "--max-malformed",
+        "100%",
+    ])
+    .expect_code(0)
+    .stderr_has("bad.csv:2: malformed row skipped: timestamp '31/Feb/2026:12:00:00 +0000' day out of range for the month")
+    .stderr_has("bad.csv:3: malformed row skipped: timestamp '01/Okt/2026:12:00:00 +0000' month name not one of Jan")
+    .stderr_has("bad.csv:4: malformed row skipped: timestamp '2026-03-10 12:00:00+01:00 UTC' has both a UTC offset and ' UTC'");
+}
