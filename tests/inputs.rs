@@ -377,3 +377,70 @@ fn auto_reads_common_log_format_and_trailing_utc_timestamps() {
     .stderr_has("bad.csv:3: malformed row skipped: timestamp '01/Okt/2026:12:00:00 +0000' month name not one of Jan")
     .stderr_has("bad.csv:4: malformed row skipped: timestamp '2026-03-10 12:00:00+01:00 UTC' has both a UTC offset and ' UTC'");
 }
+
+/// A spec whose one SLO reads `ts` as `format`.
+fn epoch_spec(format: &str) -> String {
+    format!(
+        "version: 1\nsource:\n  timestamp: {{field: ts, format: {format}}}\nslos:\n  - name: api\n    objective: 90\n    windows: [1d]\n    good: status < 500\n"
+    )
+}
+
+#[test]
+fn an_epoch_unit_that_puts_every_row_outside_2000_to_2100_is_named() {
+    let dir = Workdir::new();
+    // 2026-03-10T10:00:00Z and 11:00:00Z in seconds; as milliseconds, 1970-01-21T12:32:16.8Z
+    // and 12:32:20.4Z.
+    dir.write("seconds.csv", "ts,status\n1773136800,200\n1773140400,500\n");
+    dir.write("spec.yaml", epoch_spec("unix_ms"));
+    let warning = "warning: every timestamp read as unix_ms lies in 1970-01-21 … 1970-01-21: the field looks like seconds; set source.timestamp.format: unix";
+    let run = report(&dir, "seconds.csv");
+    run.expect_code(0).stderr_has(warning);
+    // Evaluating at the newest row would not help: that advice is not given.
+    assert!(!run.stderr().contains("--at latest"), "{run}");
+    // Nor does evaluating there hide the sign.
+    let run = dir.run(&["report", "-s", "spec.yaml", "seconds.csv", "--at", "latest"]);
+    run.expect_code(0).stderr_has(warning);
+
+    // Milliseconds read as seconds lie past 2262, where slo reads no time: every row says
+    // which unit would fit, also when --at latest looks for the newest row.
+    dir.write(
+        "millis.csv",
+        "ts,status\n1773136800123,200\n1773140400456,500\n",
+    );
+    dir.write("spec.yaml", epoch_spec("unix"));
+    let reason = "timestamp '1773136800123' out of range in the unit given, but between 2000 and 2100 as milliseconds: set source.timestamp.format: unix_ms";
+    report(&dir, "millis.csv")
+        .expect_code(2)
+        .stderr_has(&format!("millis.csv:2: {reason}"));
+    dir.run(&["report", "-s", "spec.yaml", "millis.csv", "--at", "latest"])
+        .expect_code(2)
+        .stderr_has("--at latest: no row of the input has a valid timestamp")
+        .stderr_has(&format!("millis.csv:2: {reason}"));
+
+    // Times after 2100 that no other unit brings between 2000 and 2100.
+    dir.write("future.csv", "ts,status\n4200000000,200\n4200003600,200\n");
+    report(&dir, "future.csv").expect_code(0).stderr_has(
+        "warning: every timestamp read as unix lies in 2103-02-04 … 2103-02-04, and in no other Unix unit between 2000 and 2100: check that source.timestamp.field (`ts`) holds the time of each request",
+    );
+
+    // The right units: no warning.
+    for (format, log) in [
+        ("unix", "seconds.csv"),
+        ("unix_ms", "millis.csv"),
+        ("auto", "seconds.csv"),
+        ("auto", "millis.csv"),
+    ] {
+        dir.write("spec.yaml", epoch_spec(format));
+        let run = report(&dir, log);
+        run.expect_code(0);
+        assert_eq!(
+            result(&run.json(), "api", "1d")["total"],
+            2,
+            "{format} {log}\n{run}"
+        );
+        assert!(
+            !run.stderr().contains("every timestamp"),
+            "{format} {log}\n{run}"
+        );
+    }
+}

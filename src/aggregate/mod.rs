@@ -251,6 +251,8 @@ pub struct InputCounts {
     pub first_malformed: Vec<RowProblem>,
     /// The latest valid timestamp seen.
     pub latest: Option<UnixNanos>,
+    /// The earliest valid timestamp seen.
+    pub earliest: Option<UnixNanos>,
 }
 
 /// A row that could not be used, with where it is.
@@ -514,6 +516,10 @@ impl Tally {
         inputs.unselected += other.inputs.unselected;
         inputs.matched += other.inputs.matched;
         inputs.latest = inputs.latest.max(other.inputs.latest);
+        inputs.earliest = match (inputs.earliest, other.inputs.earliest) {
+            (Some(mine), Some(theirs)) => Some(mine.min(theirs)),
+            (mine, theirs) => mine.or(theirs),
+        };
         // The first problems in log order, whatever order the parts were counted in.
         inputs.first_malformed.extend(other.inputs.first_malformed);
         inputs
@@ -629,6 +635,7 @@ impl RowSink for Counter<'_> {
         };
         let inputs = &mut self.tally.inputs;
         inputs.latest = Some(inputs.latest.map_or(time, |latest| latest.max(time)));
+        inputs.earliest = Some(inputs.earliest.map_or(time, |earliest| earliest.min(time)));
         let age = plan.at.saturating_sub(time);
         let mut in_window = false;
         let mut selected = false;

@@ -10,7 +10,8 @@ use anyhow::{bail, Context};
 use super::interrupt::TempFile;
 use super::progress::Progress;
 use crate::aggregate::{
-    latest_timestamp, Folded, Plan, RowProblem, Tally, GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
+    latest_timestamp, Folded, InputCounts, Plan, RowProblem, Tally, GROUPS_IN_MEMORY,
+    MAX_GROUP_BYTES,
 };
 use crate::cli::RunArgs;
 use crate::evaluate::{evaluate_slo, first_window_events, needs};
@@ -18,7 +19,9 @@ use crate::input::{self, InputFormat, LogInput};
 use crate::policy::MalformedLimit;
 use crate::report::{InputSummary, Report, Status};
 use crate::spec::{self, Slo, Source, SpecSet, TimestampSpec, Uncomputable};
-use crate::time::{format_rfc3339, parse_instant, Timestamp, UnixNanos};
+use crate::time::{
+    check_epoch_unit, format_rfc3339, parse_instant, Timestamp, TimestampFormat, UnixNanos,
+};
 
 /// A computed report and the diagnostics to show beside it.
 #[derive(Debug)]
@@ -137,6 +140,9 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<ComputedReport> {
     let mut latest: Option<UnixNanos> = None;
     let mut warnings: Vec<String> = specs.notes.iter().map(ToString::to_string).collect();
     let mut results = Vec::new();
+    // Whether the timestamps of some pass look read in the wrong Unix unit: then evaluating at
+    // the newest row is no cure.
+    let mut unit_warned = false;
     // The first malformed rows of every pass, with the log each is in.
     let mut first_malformed: Vec<(&LogInput, RowProblem)> = Vec::new();
     for pass in &passes {
@@ -177,6 +183,10 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<ComputedReport> {
             }
         }
         warnings.extend(row_warnings(&pass.slos, &tally));
+        if let Some(warning) = epoch_unit_warning(&pass.timestamp, &tally.inputs) {
+            warnings.push(warning);
+            unit_warned = true;
+        }
         first_malformed.extend(
             tally
                 .inputs
@@ -207,7 +217,7 @@ pub(super) fn compute(args: &RunArgs) -> anyhow::Result<ComputedReport> {
         .collect();
     results.sort_by_key(|(name, _)| order.get(name.as_str()).copied());
     let results: Vec<_> = results.into_iter().flat_map(|(_, r)| r).collect();
-    if let Some(latest) = latest {
+    if let Some(latest) = latest.filter(|_| !unit_warned) {
         if results.iter().all(|r| r.status == Status::NoData) {
             warnings.push(format!(
                 "every window is empty at {}: the newest row is from {}; evaluate there with --at latest",
@@ -386,6 +396,36 @@ fn unreadable(
             .to_string(),
     });
     anyhow::anyhow!(message)
+}
+
+/// The warning for timestamps read as a Unix unit that puts every one of them before 2000 or
+/// after 2100 (a field of seconds read as `unix_ms` lies in January 1970), naming the unit that
+/// would put them in between.
+fn epoch_unit_warning(timestamp: &TimestampSpec, counts: &InputCounts) -> Option<String> {
+    let TimestampFormat::Unix(unit) = timestamp.format else {
+        return None;
+    };
+    let (earliest, latest) = (counts.earliest?, counts.latest?);
+    let mismatch = check_epoch_unit(unit, earliest, latest)?;
+    let day = |t: UnixNanos| format_rfc3339(t).chars().take(10).collect::<String>();
+    let span = format!(
+        "every timestamp read as {} lies in {} … {}",
+        timestamp.format,
+        day(earliest),
+        day(latest)
+    );
+    Some(match mismatch.likely {
+        Some(likely) => format!(
+            "{span}: the field looks like {}; set source.timestamp.format: {}",
+            likely.noun(),
+            TimestampFormat::Unix(likely)
+        ),
+        None => format!(
+            "{span}, and in no other Unix unit between 2000 and 2100: check that \
+             source.timestamp.field (`{}`) holds the time of each request",
+            timestamp.field
+        ),
+    })
 }
 
 /// The warning for an SLO whose groups past `--max-groups` were folded into `(other)`.

@@ -13,8 +13,8 @@ pub mod zone;
 pub use calendar::{period_containing, CalendarUnit};
 pub use duration::{humanize_seconds, SpanDuration};
 pub use timestamp::{
-    format_rfc3339, parse_instant, MinuteCache, TimestampError, TimestampFormat, TimestampParser,
-    UnixUnit,
+    check_epoch_unit, format_rfc3339, parse_instant, MinuteCache, TimestampError, TimestampFormat,
+    TimestampParser, UnitMismatch, UnixUnit, PLAUSIBLE_EPOCH_TIMES,
 };
 pub use zone::Zone;
 

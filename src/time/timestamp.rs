@@ -9,6 +9,7 @@
 //! CLI's `--at`.
 
 use std::fmt;
+use std::ops::Range;
 
 use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -30,6 +31,24 @@ pub enum UnixUnit {
 }
 
 impl UnixUnit {
+    /// Every unit, coarsest first.
+    pub const ALL: [UnixUnit; 4] = [
+        UnixUnit::Seconds,
+        UnixUnit::Millis,
+        UnixUnit::Micros,
+        UnixUnit::Nanos,
+    ];
+
+    /// What the unit counts, in words: `seconds`, `milliseconds`, ….
+    pub fn noun(self) -> &'static str {
+        match self {
+            UnixUnit::Seconds => "seconds",
+            UnixUnit::Millis => "milliseconds",
+            UnixUnit::Micros => "microseconds",
+            UnixUnit::Nanos => "nanoseconds",
+        }
+    }
+
     fn nanos_per_unit(self) -> u128 {
         match self {
             UnixUnit::Seconds => 1_000_000_000,
@@ -48,6 +67,46 @@ impl UnixUnit {
             UnixUnit::Nanos => 0,
         }
     }
+}
+
+/// Where the events of a request log lie when its epoch unit is right: from 2000-01-01
+/// (included) to 2100-01-01 (excluded). Outside it, a timestamp read as a Unix number more
+/// likely has another unit (a field of seconds read as milliseconds lies in January 1970).
+pub const PLAUSIBLE_EPOCH_TIMES: Range<UnixNanos> =
+    946_684_800 * NANOS_PER_SECOND..4_102_444_800 * NANOS_PER_SECOND;
+
+/// A sign that the timestamps of a log were read in the wrong Unix unit: every one of them lies
+/// outside [`PLAUSIBLE_EPOCH_TIMES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitMismatch {
+    /// The unit under which every one of them would lie inside it, if one does.
+    pub likely: Option<UnixUnit>,
+}
+
+/// Checks timestamps read as Unix numbers in `read_as`, from `earliest` to `latest`: `None`
+/// when they are not all before or all after [`PLAUSIBLE_EPOCH_TIMES`], else what unit they
+/// likely have. (Only the extremes are known, so timestamps on both sides of the range give
+/// `None`.)
+pub fn check_epoch_unit(
+    read_as: UnixUnit,
+    earliest: UnixNanos,
+    latest: UnixNanos,
+) -> Option<UnitMismatch> {
+    let range = PLAUSIBLE_EPOCH_TIMES;
+    if latest >= range.start && earliest < range.end {
+        return None;
+    }
+    let in_range = |unit: UnixUnit| {
+        // The same numbers in `unit`: exact in i128 for every i64 and unit ratio.
+        let rescale = |t: UnixNanos| {
+            i128::from(t) * unit.nanos_per_unit() as i128 / read_as.nanos_per_unit() as i128
+        };
+        rescale(earliest) >= i128::from(range.start) && rescale(latest) < i128::from(range.end)
+    };
+    let likely = UnixUnit::ALL
+        .into_iter()
+        .find(|&unit| unit != read_as && in_range(unit));
+    Some(UnitMismatch { likely })
 }
 
 /// How the timestamp column of a log is written.
@@ -143,6 +202,19 @@ const BAD_OFFSET: TimestampError = error("invalid UTC offset (up to +/-23:59)");
 const OUT_OF_RANGE: TimestampError =
     error("out of range (slo reads times from 1677-09-21 to 2262-04-11)");
 const NOT_NUMBER: TimestampError = error("not a Unix timestamp number");
+/// Out of range in the unit given, but in [`PLAUSIBLE_EPOCH_TIMES`] in a finer one.
+const LOOKS_MILLIS: TimestampError = error(
+    "out of range in the unit given, but between 2000 and 2100 as milliseconds: \
+     set source.timestamp.format: unix_ms",
+);
+const LOOKS_MICROS: TimestampError = error(
+    "out of range in the unit given, but between 2000 and 2100 as microseconds: \
+     set source.timestamp.format: unix_us",
+);
+const LOOKS_NANOS: TimestampError = error(
+    "out of range in the unit given, but between 2000 and 2100 as nanoseconds: \
+     set source.timestamp.format: unix_ns",
+);
 const NOT_UTF8: TimestampError = error("not valid UTF-8");
 const NO_MATCH: TimestampError = error("does not match the strftime pattern");
 const NOT_CLF: TimestampError = error(
@@ -317,6 +389,7 @@ fn parse_unix(text: &[u8], unit: Option<UnixUnit>) -> Result<UnixNanos, Timestam
     if !fraction.iter().all(u8::is_ascii_digit) {
         return Err(NOT_NUMBER);
     }
+    let given = unit.is_some();
     let unit = unit.unwrap_or(match integer {
         0..100_000_000_000 => UnixUnit::Seconds,
         100_000_000_000..100_000_000_000_000 => UnixUnit::Millis,
@@ -332,11 +405,36 @@ fn parse_unix(text: &[u8], unit: Option<UnixUnit>) -> Result<UnixNanos, Timestam
     }
     let magnitude = integer
         .checked_mul(unit.nanos_per_unit())
-        .and_then(|v| v.checked_add(fraction_nanos))
-        .ok_or(OUT_OF_RANGE)?;
-    let magnitude = i128::try_from(magnitude).map_err(|_| OUT_OF_RANGE)?;
-    let signed = if negative { -magnitude } else { magnitude };
-    i64::try_from(signed).map_err(|_| OUT_OF_RANGE)
+        .and_then(|v| v.checked_add(fraction_nanos));
+    let signed = magnitude
+        .and_then(|m| i128::try_from(m).ok())
+        .map(|m| if negative { -m } else { m });
+    match signed.and_then(|s| i64::try_from(s).ok()) {
+        Some(nanos) => Ok(nanos),
+        // A unit chosen by magnitude never has a plausible finer one.
+        None if negative || !given => Err(OUT_OF_RANGE),
+        None => Err(finer_unit_hint(integer, unit)),
+    }
+}
+
+/// The error for a positive Unix number too large for slo in `unit`: it names the finer unit
+/// that puts it in [`PLAUSIBLE_EPOCH_TIMES`], if one does (milliseconds read as seconds).
+#[cold]
+fn finer_unit_hint(integer: u128, unit: UnixUnit) -> TimestampError {
+    let range = PLAUSIBLE_EPOCH_TIMES;
+    // The range spans less than a factor of 1000: at most one unit fits.
+    let finer = UnixUnit::ALL.into_iter().find(|finer| {
+        finer.nanos_per_unit() < unit.nanos_per_unit()
+            && integer
+                .checked_mul(finer.nanos_per_unit())
+                .is_some_and(|nanos| (range.start as u128..range.end as u128).contains(&nanos))
+    });
+    match finer {
+        Some(UnixUnit::Millis) => LOOKS_MILLIS,
+        Some(UnixUnit::Micros) => LOOKS_MICROS,
+        Some(UnixUnit::Nanos) => LOOKS_NANOS,
+        _ => OUT_OF_RANGE,
+    }
 }
 
 /// Two ASCII digits at `at`, as a number.
@@ -938,6 +1036,141 @@ mod tests {
             assert!(p(UnixUnit::Seconds, bad).is_err(), "{bad}");
         }
         assert_eq!(reason(p(UnixUnit::Seconds, "abc")), NOT_NUMBER.reason);
+    }
+
+    #[test]
+    fn numbers_too_large_for_their_unit_name_a_finer_one() {
+        let p = |unit, text: &str| {
+            reason(parser(TimestampFormat::Unix(unit), "UTC").parse(text.as_bytes()))
+        };
+        // Milliseconds, microseconds and nanoseconds of 2026-03-10T10:00:00Z read as seconds.
+        assert_eq!(p(UnixUnit::Seconds, "1773136800123"), LOOKS_MILLIS.reason);
+        assert_eq!(p(UnixUnit::Seconds, "1773136800123.5"), LOOKS_MILLIS.reason);
+        assert_eq!(
+            p(UnixUnit::Seconds, "1773136800123456"),
+            LOOKS_MICROS.reason
+        );
+        assert_eq!(
+            p(UnixUnit::Seconds, "1773136800123456789"),
+            LOOKS_NANOS.reason
+        );
+        assert_eq!(p(UnixUnit::Millis, "1773136800123456"), LOOKS_MICROS.reason);
+        assert_eq!(
+            p(UnixUnit::Millis, "1773136800123456789"),
+            LOOKS_NANOS.reason
+        );
+        assert_eq!(
+            p(UnixUnit::Micros, "1773136800123456789"),
+            LOOKS_NANOS.reason
+        );
+        // 2000-01-01 is 946 684 800 s after the epoch, 2100-01-01 4 102 444 800 s.
+        assert_eq!(p(UnixUnit::Seconds, "946684800000"), LOOKS_MILLIS.reason);
+        assert_eq!(p(UnixUnit::Seconds, "946684799999"), OUT_OF_RANGE.reason);
+        assert_eq!(p(UnixUnit::Seconds, "4102444799999"), LOOKS_MILLIS.reason);
+        assert_eq!(p(UnixUnit::Seconds, "4102444800000"), OUT_OF_RANGE.reason);
+        // Too far back, or too large in every unit: no hint.
+        assert_eq!(p(UnixUnit::Seconds, "-1773136800123"), OUT_OF_RANGE.reason);
+        assert_eq!(p(UnixUnit::Seconds, "9223372037"), OUT_OF_RANGE.reason);
+        assert_eq!(
+            p(UnixUnit::Nanos, "17731368001234567890"),
+            OUT_OF_RANGE.reason
+        );
+        assert!(LOOKS_MILLIS
+            .reason
+            .ends_with("set source.timestamp.format: unix_ms"));
+        assert!(LOOKS_MICROS
+            .reason
+            .ends_with("set source.timestamp.format: unix_us"));
+        assert!(LOOKS_NANOS
+            .reason
+            .ends_with("set source.timestamp.format: unix_ns"));
+    }
+
+    #[test]
+    fn epoch_units_that_put_every_time_outside_2000_to_2100() {
+        const S: i64 = NANOS_PER_SECOND;
+        let start = 946_684_800 * S;
+        let end = 4_102_444_800 * S;
+        assert_eq!(
+            PLAUSIBLE_EPOCH_TIMES,
+            chrono_ns("2000-01-01T00:00:00Z")..chrono_ns("2100-01-01T00:00:00Z")
+        );
+        let likely = |unit: Option<UnixUnit>| Some(UnitMismatch { likely: unit });
+        // Seconds of 2026 read as milliseconds (1970-01-21), as microseconds, as nanoseconds.
+        let seconds = 1_773_136_800;
+        assert_eq!(
+            check_epoch_unit(
+                UnixUnit::Millis,
+                seconds * 1_000_000,
+                (seconds + 604_800) * 1_000_000
+            ),
+            likely(Some(UnixUnit::Seconds))
+        );
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Micros, seconds * 1_000, seconds * 1_000),
+            likely(Some(UnixUnit::Seconds))
+        );
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Nanos, seconds, seconds),
+            likely(Some(UnixUnit::Seconds))
+        );
+        // Microseconds read as nanoseconds; milliseconds read as microseconds.
+        let micros = seconds * 1_000_000;
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Nanos, micros, micros),
+            likely(Some(UnixUnit::Micros))
+        );
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Micros, seconds * 1_000_000, seconds * 1_000_000),
+            likely(Some(UnixUnit::Millis))
+        );
+        // The right unit: no sign, up to the very ends of the range.
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Seconds, seconds * S, seconds * S),
+            None
+        );
+        assert_eq!(check_epoch_unit(UnixUnit::Millis, start, start), None);
+        assert_eq!(check_epoch_unit(UnixUnit::Millis, end - 1, end - 1), None);
+        // One timestamp inside is enough; so are times on both sides (only the extremes are known).
+        assert_eq!(check_epoch_unit(UnixUnit::Seconds, 0, start), None);
+        assert_eq!(check_epoch_unit(UnixUnit::Seconds, end - 1, i64::MAX), None);
+        assert_eq!(check_epoch_unit(UnixUnit::Seconds, 0, i64::MAX), None);
+        // Just outside, and a span that another unit does not bring wholly inside.
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Seconds, start - 1, start - 1),
+            likely(None)
+        );
+        assert_eq!(check_epoch_unit(UnixUnit::Seconds, end, end), likely(None));
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Millis, start / 1_000, start / 1_000),
+            likely(Some(UnixUnit::Seconds))
+        );
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Millis, (start - S) / 1_000, start / 1_000),
+            likely(None)
+        );
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Millis, (end - S) / 1_000, (end - S) / 1_000),
+            likely(Some(UnixUnit::Seconds))
+        );
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Millis, end / 1_000, end / 1_000),
+            likely(None)
+        );
+        // Before the epoch, and the ends of the range of instants.
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Seconds, -seconds * S, -S),
+            likely(None)
+        );
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Nanos, i64::MIN, i64::MIN),
+            likely(None)
+        );
+        assert_eq!(
+            check_epoch_unit(UnixUnit::Seconds, i64::MAX, i64::MAX),
+            likely(None)
+        );
+        assert_eq!(UnixUnit::Millis.noun(), "milliseconds");
     }
 
     #[test]
