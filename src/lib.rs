@@ -7,6 +7,7 @@
 pub mod aggregate;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod evaluate;
 pub mod exit;
 pub mod expr;

@@ -1,12 +1,14 @@
 //! `slo check`: the same computation, a terse verdict, and an exit status by policy.
 
 use crate::cli::{CheckArgs, ColorWhen};
+use crate::config::RunConfig;
 use crate::exit::ExitStatus;
 use crate::policy::{FailOn, Verdict};
 use crate::render::{self, OutputFormat, RenderOptions};
 
 pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStatus> {
-    let computed = super::compute::compute(&args.run)?;
+    let config = RunConfig::resolve(&args.run)?;
+    let computed = super::compute::compute(&config)?;
     if !args.run.quiet {
         computed.print_warnings();
     }

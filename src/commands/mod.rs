@@ -11,7 +11,7 @@ mod report;
 mod validate;
 
 use std::io::{self, IsTerminal};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::{self, Cli, ColorWhen, Command};
 use crate::exit::ExitStatus;
@@ -50,19 +50,6 @@ fn use_color(when: ColorWhen, file: Option<&Path>) -> bool {
                 && file.is_none_or(|f| f == Path::new("-"))
                 && io::stdout().is_terminal()
         }
-    }
-}
-
-/// The spec paths to load: those given, or `slo-specs/` when it exists.
-fn spec_paths(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    if !given.is_empty() {
-        return Ok(given.to_vec());
-    }
-    let default = PathBuf::from("slo-specs");
-    if default.is_dir() {
-        Ok(vec![default])
-    } else {
-        anyhow::bail!("no spec given and no slo-specs/ folder here: pass --spec PATH (a spec file or a folder of them)")
     }
 }
 

@@ -1,12 +1,14 @@
 //! `slo report`: the full report in the chosen format.
 
 use crate::cli::{ColorWhen, RunArgs};
+use crate::config::RunConfig;
 use crate::exit::ExitStatus;
 use crate::policy::{FailOn, Verdict};
 use crate::render::{self, OutputFormat, RenderOptions};
 
 pub(super) fn run(args: &RunArgs, color: ColorWhen) -> anyhow::Result<ExitStatus> {
-    let computed = super::compute::compute(args)?;
+    let config = RunConfig::resolve(args)?;
+    let computed = super::compute::compute(&config)?;
     if !args.quiet {
         computed.print_warnings();
     }

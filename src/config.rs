@@ -1,0 +1,318 @@
+//! The checked description of one `report` or `check` run, resolved from the command line and
+//! the specs before any log is read (as ripgrep's `HiArgs`): which SLOs, which logs and how to
+//! read them, when to evaluate, and the limits. Nothing after this stage looks at a flag's text.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+use crate::cli::RunArgs;
+use crate::input::{self, InputFormat, LogInput};
+use crate::policy::MalformedLimit;
+use crate::spec::{self, Slo, SpecSet, TimestampSpec};
+use crate::time::{parse_instant, UnixNanos};
+
+/// Everything a `report` or `check` run needs, checked.
+#[derive(Debug)]
+pub struct RunConfig {
+    /// The specs loaded.
+    pub specs: SpecSet,
+    /// The SLOs to compute, as indices into `specs.slos`, in spec order.
+    pub selected: Vec<usize>,
+    /// The logs to read, grouped by how they are read: one counting pass each.
+    pub passes: Vec<Pass>,
+    /// When to evaluate.
+    pub at: At,
+    /// Threads parsing each log (`--threads`, or one per CPU).
+    pub threads: usize,
+    /// Stop at the first malformed or invalid row (`--strict`).
+    pub strict: bool,
+    /// Most groups shown per SLO (`--max-groups`).
+    pub max_groups: u32,
+    /// Most malformed rows, as a share of the rows read (`--max-malformed`).
+    pub max_malformed: MalformedLimit,
+    /// No warnings and no progress on standard error (`--quiet`).
+    pub quiet: bool,
+}
+
+/// SLOs that read the same logs the same way: counted in one pass over the logs.
+#[derive(Debug, Clone)]
+pub struct Pass {
+    /// The logs, in the order given.
+    pub inputs: Vec<LogInput>,
+    /// How to read them (`Auto`: by extension, then content).
+    pub format: InputFormat,
+    /// Where each row's time is and how it is written.
+    pub timestamp: TimestampSpec,
+    /// The SLOs counted, as indices into the spec set's SLOs.
+    pub slos: Vec<usize>,
+}
+
+/// The evaluation instant `A`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// A known instant (`now` was read from the clock when the run was resolved).
+    Instant(UnixNanos),
+    /// The latest valid timestamp in the logs, found by a first pass over them.
+    Latest,
+}
+
+impl RunConfig {
+    /// Loads the specs and resolves `args` against them.
+    ///
+    /// # Errors
+    ///
+    /// Invalid specs, SLOs that cannot be computed from request logs, an `--slo` that matches
+    /// nothing, logs that cannot be listed or that would be read in two ways, and an `--at`
+    /// that is not an instant.
+    pub fn resolve(args: &RunArgs) -> anyhow::Result<RunConfig> {
+        let spec_paths = spec_paths(&args.specs)?;
+        let specs = spec::discover_spec_files(&spec_paths)
+            .and_then(|files| spec::load_files(&files))
+            .context("invalid spec (run `slo validate` to list every problem)")?;
+        refuse_uncomputable(&specs, &args.slo_names)?;
+        let selected = select_slos(&specs, &args.slo_names)?;
+        let cli_logs = input::expand_inputs(&args.logs)?;
+        if cli_logs.iter().filter(|i| **i == LogInput::Stdin).count() > 1 {
+            bail!("standard input (-) can be given only once");
+        }
+        let passes = plan_passes(&specs, &selected, &cli_logs, args.input_format.into())?;
+        let stdin_passes = passes
+            .iter()
+            .filter(|p| p.inputs.contains(&LogInput::Stdin))
+            .count();
+        if stdin_passes > 1 {
+            bail!("the specs read their logs in different ways (source.timestamp or source.format differ), so standard input would have to be read twice; give the SLOs one source, or pass files instead of -");
+        }
+        let at = match args.at.as_str() {
+            "now" => At::Instant(now()?),
+            "latest" => At::Latest,
+            text => {
+                At::Instant(parse_instant(text).map_err(|e| anyhow::anyhow!("--at {text}: {e}"))?)
+            }
+        };
+        Ok(RunConfig {
+            specs,
+            selected,
+            passes,
+            at,
+            threads: threads(args.threads),
+            strict: args.strict,
+            max_groups: args.max_groups,
+            max_malformed: args.max_malformed,
+            quiet: args.quiet,
+        })
+    }
+
+    /// The SLOs of `pass`.
+    pub fn slos_of<'a>(&'a self, pass: &'a Pass) -> impl Iterator<Item = &'a Slo> + 'a {
+        pass.slos.iter().map(|&i| &self.specs.slos[i])
+    }
+
+    /// The selected SLOs, in spec order.
+    pub fn selected_slos(&self) -> impl Iterator<Item = &Slo> {
+        self.selected.iter().map(|&i| &self.specs.slos[i])
+    }
+
+    /// Threads for reading `pass`: `--strict` stops at the first bad row in log order, so one
+    /// worker reads the chunks in order and stops there, where several would parse chunks past
+    /// it for nothing.
+    pub fn reading_threads(&self) -> usize {
+        if self.strict {
+            1
+        } else {
+            self.threads
+        }
+    }
+
+    /// Whether a pass reads standard input.
+    pub fn reads_stdin(&self) -> bool {
+        self.passes
+            .iter()
+            .any(|p| p.inputs.contains(&LogInput::Stdin))
+    }
+}
+
+/// The current time from the system clock.
+fn now() -> anyhow::Result<UnixNanos> {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the system clock is before 1970")?;
+    i64::try_from(since_epoch.as_nanos()).context("the system clock is out of range")
+}
+
+/// The spec paths to load: those given, or `slo-specs/` when it exists.
+pub fn spec_paths(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let default = Path::new("slo-specs");
+    if default.is_dir() {
+        Ok(vec![default.to_path_buf()])
+    } else {
+        bail!("no spec given and no slo-specs/ folder here: pass --spec PATH (a spec file or a folder of them)")
+    }
+}
+
+/// Worker threads for reading: `--threads`, or one per CPU.
+fn threads(requested: Option<usize>) -> usize {
+    requested
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Refuses to run SLOs (among those `--slo` picks) that cannot be computed from request logs.
+fn refuse_uncomputable(specs: &SpecSet, patterns: &[String]) -> anyhow::Result<()> {
+    let blocked: Vec<String> = specs
+        .uncomputable
+        .iter()
+        .filter(|u| patterns.is_empty() || patterns.iter().any(|p| glob_match(p, &u.name)))
+        .map(|u| format!("SLO {} ({}): {}", u.name, u.defined_at, u.reason))
+        .collect();
+    if !blocked.is_empty() {
+        bail!(
+            "slo cannot compute {} from request logs:\n  {}\n(`slo validate` accepts such SLOs; pick the others with --slo)",
+            if blocked.len() == 1 { "this SLO" } else { "these SLOs" },
+            blocked.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+/// The SLOs that `--slo` patterns pick (all without patterns), as indices in spec order.
+fn select_slos(specs: &SpecSet, patterns: &[String]) -> anyhow::Result<Vec<usize>> {
+    if patterns.is_empty() {
+        return Ok((0..specs.slos.len()).collect());
+    }
+    for pattern in patterns {
+        if !specs.slos.iter().any(|slo| glob_match(pattern, &slo.name)) {
+            let names = specs.slos.iter().map(|s| s.name.as_str());
+            let prefixed = specs
+                .slos
+                .iter()
+                .any(|s| s.name.starts_with(pattern.as_str()));
+            let hint = match crate::suggest::closest(pattern, names) {
+                _ if prefixed => format!("; did you mean {pattern}* (a glob)?"),
+                Some(name) => format!("; did you mean {name}?"),
+                None => format!(
+                    "; the specs define: {}",
+                    specs
+                        .slos
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            bail!("--slo {pattern} matches no SLO{hint}");
+        }
+    }
+    Ok(specs
+        .slos
+        .iter()
+        .enumerate()
+        .filter(|(_, slo)| patterns.iter().any(|p| glob_match(p, &slo.name)))
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// Shell-style matching with `*` (any run of characters) and `?` (one character).
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    let (mut p, mut n) = (0, 0);
+    let mut backtrack: Option<(usize, usize)> = None;
+    while n < name.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == name[n]) {
+            p += 1;
+            n += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            backtrack = Some((p, n));
+            p += 1;
+        } else if let Some((star, matched)) = backtrack {
+            p = star + 1;
+            n = matched + 1;
+            backtrack = Some((star, matched + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+/// Groups the selected SLOs by the logs they read and how: the logs given on the command line
+/// (or each SLO's `source.paths`), the format (`--input-format` over `source.format`), and the
+/// timestamp. A log read in two ways is an error: a log has one format.
+fn plan_passes(
+    specs: &SpecSet,
+    selected: &[usize],
+    cli_logs: &[LogInput],
+    format_override: InputFormat,
+) -> anyhow::Result<Vec<Pass>> {
+    let mut passes: Vec<Pass> = Vec::new();
+    for &index in selected {
+        let slo = &specs.slos[index];
+        let source = &slo.source;
+        let inputs = if cli_logs.is_empty() {
+            if source.paths.is_empty() {
+                bail!(
+                    "no log to read for SLO {} ({}): pass LOG files, or set source.paths in its spec",
+                    slo.name,
+                    slo.defined_at
+                );
+            }
+            input::expand_inputs(&source.paths)?
+        } else {
+            cli_logs.to_vec()
+        };
+        let format = match format_override {
+            InputFormat::Auto => source.format,
+            other => other,
+        };
+        match passes
+            .iter_mut()
+            .find(|p| p.inputs == inputs && p.format == format && p.timestamp == source.timestamp)
+        {
+            Some(pass) => pass.slos.push(index),
+            None => passes.push(Pass {
+                inputs,
+                format,
+                timestamp: source.timestamp.clone(),
+                slos: vec![index],
+            }),
+        }
+    }
+    for (index, pass) in passes.iter().enumerate() {
+        for other in &passes[index + 1..] {
+            if let Some(shared) = pass.inputs.iter().find(|i| other.inputs.contains(i)) {
+                let (one, two) = (&specs.slos[pass.slos[0]], &specs.slos[other.slos[0]]);
+                bail!(
+                    "{shared} would be read in two ways: SLO {} ({}) and SLO {} ({}) disagree on \
+                     source.format or source.timestamp; a log has one format, so make their specs agree",
+                    one.name,
+                    one.defined_at,
+                    two.name,
+                    two.defined_at
+                );
+            }
+        }
+    }
+    Ok(passes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("checkout-*", "checkout-availability"));
+        assert!(glob_match("*latency", "cart-latency"));
+        assert!(glob_match("c?rt-*", "cart-latency"));
+        assert!(glob_match("*", "x"));
+        assert!(!glob_match("checkout", "checkout-availability"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(!glob_match("a*b*c", "axxbyy"));
+    }
+}
