@@ -666,7 +666,9 @@ fn deeply_nested_json_is_a_malformed_row_not_a_crash() {
     // `status` is a 100 000-deep (closed) array is read, and that status is invalid for the SLO.
     assert_eq!(accounting(&run), [6, 3, 0, 0, 3]);
     run.stderr_has("deep.jsonl:2: malformed row skipped: expected a JSON object, found an array")
-        .stderr_has("deep.jsonl:3: malformed row skipped: invalid JSON at column 500000: unclosed object or array")
+        // Column 500 001: just past the end of the line, where a value and the closing
+        // brackets are missing.
+        .stderr_has("deep.jsonl:3: malformed row skipped: invalid JSON at column 500001: unclosed object or array")
         .stderr_has("first at deep.jsonl:5: field `status` is not a number");
     // The same values as elements of a JSON array. An unclosed one swallows the rest of the
     // file, which is then one malformed row.
@@ -684,6 +686,197 @@ fn deeply_nested_json_is_a_malformed_row_not_a_crash() {
     run.stderr_has(
         "unclosed.json:3: malformed row skipped: expected a JSON object, found an array",
     );
+}
+
+/// Lines with one defect each, in a field that the `agents` SLO reads and in fields that no
+/// SLO reads (see [`a_json_row_is_malformed_by_its_own_bytes_whatever_the_slos_read`]): each
+/// template's `@` is replaced by the defect, and the reason and column say what and where.
+struct JsonDefect {
+    templates: &'static [&'static str],
+    defect: &'static [u8],
+    /// Where in `defect` the error is found.
+    offset: usize,
+    reason: &'static str,
+    /// Whether it can stand in an element of a JSON array (a defect that runs to the end of
+    /// the line would run into the next element).
+    in_arrays: bool,
+}
+
+const IN_STRINGS: &[&str] = &[
+    r#"{"timestamp":"T","status":200,"ua":"x@","http":{"status":200}}"#,
+    r#"{"timestamp":"T","status":200,"ua":"bot","other":"x@","http":{"status":200}}"#,
+    r#"{"timestamp":"T","status":200,"ua":"bot","http":{"status":200,"agent":"x@"}}"#,
+    r#"{"timestamp":"T","status":200,"ua":"bot","meta":{"tags":["a",{"k":"x@"}]},"http":{"status":200}}"#,
+    r#"{"timestamp":"T","status":200,"ua":"bot","x@":1,"http":{"status":200}}"#,
+];
+
+const AS_VALUES: &[&str] = &[
+    r#"{"timestamp":"T","status":200,"ua":@,"http":{"status":200}}"#,
+    r#"{"timestamp":"T","status":200,"ua":"bot","other":@,"http":{"status":200}}"#,
+    r#"{"timestamp":"T","status":200,"ua":"bot","http":{"status":200,"agent":@}}"#,
+    r#"{"timestamp":"T","status":200,"ua":"bot","meta":[{"k":@}],"http":{"status":200}}"#,
+];
+
+const AT_THE_END: &[&str] = &[
+    r#"{"timestamp":"T","status":200,"http":{"status":200},"ua":@"#,
+    r#"{"timestamp":"T","status":200,"ua":"bot","http":{"status":200},"other":@"#,
+    r#"{"timestamp":"T","status":200,"ua":"bot","http":{"status":200,"agent":@"#,
+];
+
+const JSON_DEFECTS: &[JsonDefect] = &[
+    JsonDefect {
+        templates: IN_STRINGS,
+        defect: br"bad \q escape",
+        offset: 4,
+        reason: "bad escape",
+        in_arrays: true,
+    },
+    JsonDefect {
+        templates: IN_STRINGS,
+        defect: br"\u12 truncated",
+        offset: 0,
+        reason: r"bad \u escape",
+        in_arrays: true,
+    },
+    JsonDefect {
+        templates: IN_STRINGS,
+        defect: br"\uD800 alone",
+        offset: 0,
+        reason: "lone surrogate",
+        in_arrays: true,
+    },
+    JsonDefect {
+        templates: IN_STRINGS,
+        defect: b"caf\xe9 latin-1",
+        offset: 3,
+        reason: "not UTF-8",
+        in_arrays: true,
+    },
+    JsonDefect {
+        templates: AS_VALUES,
+        defect: br#"{"k" 1}"#,
+        offset: 5,
+        reason: "expected ':' after a key",
+        in_arrays: true,
+    },
+    JsonDefect {
+        templates: AS_VALUES,
+        defect: b"[1 2]",
+        offset: 3,
+        reason: "expected ',' or ']' in an array",
+        in_arrays: true,
+    },
+    JsonDefect {
+        templates: AS_VALUES,
+        defect: b"tru",
+        offset: 0,
+        reason: "unknown literal",
+        in_arrays: true,
+    },
+    JsonDefect {
+        templates: AT_THE_END,
+        defect: br#""open}}"#,
+        offset: 0,
+        reason: "unterminated string",
+        in_arrays: false,
+    },
+    JsonDefect {
+        templates: &[r#"{"timestamp":"T","status":200,"ua":"bot"}@"#],
+        defect: b" and more",
+        offset: 1,
+        reason: "text after the object",
+        in_arrays: false,
+    },
+];
+
+#[test]
+fn a_json_row_is_malformed_by_its_own_bytes_whatever_the_slos_read() {
+    // Issue 13: a defect in a string no selected SLO read made a row an event, while with the
+    // SLO that read it selected, the row was malformed: `--slo` changed the row counts.
+    let dir = corpus(&[]);
+    dir.write(
+        "fields.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    alerts: []\n  - name: agents\n    objective: 99\n    windows: [1d]\n    filter: ua.contains(\"bot\")\n    good: http.status < 500\n    alerts: []\n",
+    );
+    let good =
+        br#"{"timestamp":"2026-03-10T10:00:00Z","status":200,"ua":"bot","http":{"status":200}}"#;
+    for case in JSON_DEFECTS {
+        // Each line with where its defect is.
+        let lines: Vec<(Vec<u8>, usize)> = case
+            .templates
+            .iter()
+            .map(|template| {
+                let template = template.replace('T', "2026-03-10T10:00:00Z");
+                let (before, after) = template.split_once('@').expect("a template has an @");
+                let line = [before.as_bytes(), case.defect, after.as_bytes()].concat();
+                (line, before.len() + case.offset)
+            })
+            .collect();
+        let mut logs = vec![("log.jsonl", [good.as_slice(), b"\n"].concat(), "column")];
+        for (line, _) in &lines {
+            logs[0].1.extend_from_slice(line);
+            logs[0].1.push(b'\n');
+        }
+        if case.in_arrays {
+            let elements: Vec<&[u8]> = lines.iter().map(|(line, _)| line.as_slice()).collect();
+            let array = [
+                b"[".as_slice(),
+                good,
+                b",\n",
+                &elements.join(&b",\n"[..]),
+                b"\n]\n",
+            ];
+            logs.push(("log.json", array.concat(), "character"));
+        }
+        for (name, log, position) in logs {
+            dir.write(name, &log);
+            let expected: Vec<String> = lines
+                .iter()
+                .enumerate()
+                .map(|(i, (_, at))| {
+                    format!(
+                        "{name}:{}: malformed row skipped: invalid JSON at {position} {}{}: ",
+                        i + 2,
+                        at + 1,
+                        if position == "character" {
+                            " of the value"
+                        } else {
+                            ""
+                        },
+                    )
+                })
+                .collect();
+            for selection in [&[][..], &["--slo", "api"], &["--slo", "agents"]] {
+                for threads in ["1", "2"] {
+                    let mut args = vec!["report", "-s", "fields.yaml", "--at", AT, "-f", "json"];
+                    args.extend(["--max-malformed", "100%", "--threads", threads, name]);
+                    args.extend(selection);
+                    let run = dir.run(&args);
+                    no_panic(&run);
+                    let [rows, malformed, ..] = accounting(&run);
+                    assert_eq!(
+                        (rows, malformed),
+                        (1 + lines.len() as u64, lines.len() as u64),
+                        "{}\n{run}",
+                        case.reason
+                    );
+                    let stderr = run.stderr();
+                    let skipped: Vec<&str> = stderr
+                        .lines()
+                        .filter(|l| l.contains("malformed row skipped"))
+                        .collect();
+                    assert_eq!(skipped.len(), expected.len(), "{run}");
+                    for (line, expected) in skipped.iter().zip(&expected) {
+                        assert!(
+                            line.contains(expected.as_str()) && line.contains(case.reason),
+                            "expected {expected:?}… {:?}\n{run}",
+                            case.reason
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

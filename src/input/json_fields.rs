@@ -1,10 +1,16 @@
 //! Pulls the fields the SLOs need out of one JSON object, without building the object.
 //!
 //! Values of wanted keys are copied into the row's slots (strings unescaped; numbers, `true`
-//! and `false` as their literal text); everything else is skipped structurally: strings to
-//! their closing quote, objects and arrays by counting brackets — iteratively, so nesting
-//! depth costs no stack. The object's own structure (braces, keys, colons, commas) is checked,
-//! and anything else on the line is an error: a damaged line is a malformed row, not a guess.
+//! and `false` as their literal text); everything else is skipped, but checked as it is
+//! skipped: whether a line is a row or malformed depends on its bytes alone, never on which
+//! fields the selected SLOs read (so `--slo` never changes the row counts). Every string,
+//! read or not, has its escapes and its UTF-8 checked; objects and arrays no SLO reads are
+//! walked token by token, iteratively, so nesting depth costs no stack; anything else on the
+//! line is an error. A damaged line is a malformed row, not a guess, and its error points at
+//! the first defect.
+//!
+//! Lenient on one point only, whatever the selection: control characters inside strings
+//! (which JSON wants escaped) are kept.
 
 use super::scan::TwoBytes;
 use super::{FieldTable, RowValues, SlotValue};
@@ -77,6 +83,13 @@ struct Wanted {
     slot: Option<usize>,
     children: KeyTree,
 }
+
+/// The tree of an object from which nothing is wanted (see [`QuickWalk::skip_object`]).
+static NOTHING_WANTED: KeyTree = KeyTree {
+    id: u32::MAX,
+    entries: Vec::new(),
+    prefixes: Vec::new(),
+};
 
 impl KeyTree {
     /// The tree of the field paths of `fields`. A dotted path is also looked up as one key
@@ -231,9 +244,20 @@ impl SeenKey {
     }
 }
 
+/// A result whose error is found at the careful scanner's position.
 type Scan<T> = Result<T, &'static str>;
 
 const UNTERMINATED: &str = "invalid JSON: unterminated string";
+const BAD_ESCAPE: &str = "invalid JSON: bad escape: a backslash takes one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX (nginx writes \\xHH unless its log_format says escape=json)";
+const BAD_UNICODE_ESCAPE: &str = "invalid JSON: bad \\u escape: four hex digits must follow";
+const LONE_SURROGATE: &str =
+    "invalid JSON: lone surrogate in \\u escape: \\uD800-\\uDBFF must be followed by \\uDC00-\\uDFFF";
+const NOT_UTF8: &str = "invalid JSON: text that is not UTF-8";
+const UNCLOSED: &str = "invalid JSON: unclosed object or array";
+const EXPECTED_KEY: &str = "invalid JSON: expected a key in quotes";
+const EXPECTED_COLON: &str = "invalid JSON: expected ':' after a key";
+const OBJECT_GOES_ON: &str = "invalid JSON: expected ',' or '}' in an object";
+const ARRAY_GOES_ON: &str = "invalid JSON: expected ',' or ']' in an array";
 
 /// Reads JSON objects into rows: the wanted keys, and buffers reused from object to object.
 #[derive(Debug, Clone)]
@@ -253,7 +277,8 @@ impl ObjectReader {
     }
 
     /// Reads one JSON object (with nothing else but whitespace around it) into `values`; on
-    /// error, says what is wrong and at which byte of `text`.
+    /// error, says what is wrong and at which byte of `text`. Whether it is an error does not
+    /// depend on the fields wanted.
     pub(super) fn read(
         &mut self,
         text: &[u8],
@@ -290,14 +315,20 @@ impl ObjectReader {
         };
         scanner.skip_whitespace();
         let result = match scanner.peek() {
-            Some(b'{') => scanner.object(&self.keys, values).and_then(|()| {
-                scanner.skip_whitespace();
-                if scanner.at == text.len() {
-                    Ok(())
-                } else {
-                    Err("invalid JSON: text after the object")
+            Some(b'{') => match scanner.object(&self.keys, values) {
+                Ok(()) => {
+                    scanner.skip_whitespace();
+                    if scanner.at == text.len() {
+                        Ok(())
+                    } else {
+                        Err("invalid JSON: text after the object")
+                    }
                 }
-            }),
+                // The text ends inside the object: what is missing is a closing bracket
+                // (a truncated line), whatever the scanner expected next.
+                Err(_) if scanner.at >= text.len() => Err(UNCLOSED),
+                Err(reason) => Err(reason),
+            },
             Some(b'[') => Err("expected a JSON object, found an array"),
             Some(b'"') => Err("expected a JSON object, found a string"),
             Some(b't' | b'f') => Err("expected a JSON object, found a boolean"),
@@ -309,6 +340,10 @@ impl ObjectReader {
     }
 }
 
+/// The careful reading: every byte checked, errors with their reason and position (`at`).
+/// Objects that hold wanted keys are read by [`Scanner::object`], all other values by the
+/// same checks in [`skip_nested`], [`string_end`] and [`scalar_end`], so that what is an error
+/// and where does not depend on which fields are wanted.
 struct Scanner<'a> {
     text: &'a [u8],
     at: usize,
@@ -325,7 +360,22 @@ impl Scanner<'_> {
         self.at = skip_whitespace(self.text, self.at);
     }
 
-    /// An object at `self.at` (on its `{`), filling the slots `keys` wants.
+    /// Goes on where `step` ended, or stops where it found an error.
+    fn step(&mut self, step: Found<usize>) -> Scan<()> {
+        match step {
+            Ok(at) => {
+                self.at = at;
+                Ok(())
+            }
+            Err((reason, at)) => {
+                self.at = at;
+                Err(reason)
+            }
+        }
+    }
+
+    /// An object at `self.at` (on its `{`), filling the slots `keys` wants. Its errors are
+    /// those of [`skip_nested`], at the same places.
     fn object(&mut self, keys: &KeyTree, values: &mut RowValues) -> Scan<()> {
         self.at += 1;
         self.skip_whitespace();
@@ -336,20 +386,19 @@ impl Scanner<'_> {
         loop {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
-                return Err("invalid JSON: expected a key in quotes");
+                return Err(EXPECTED_KEY);
             }
             let (start, end, escaped) = self.string()?;
             let wanted = if escaped {
                 self.key.clear();
-                unescape(&self.text[start..end], self.key)
-                    .ok()
-                    .and_then(|()| keys.get(self.key))
+                unescape(&self.text[start..end], self.key);
+                keys.get(self.key)
             } else {
                 keys.lookup(self.text, start, end)
             };
             self.skip_whitespace();
             if self.peek() != Some(b':') {
-                return Err("invalid JSON: expected ':' after a key");
+                return Err(EXPECTED_COLON);
             }
             self.at += 1;
             self.skip_whitespace();
@@ -364,7 +413,7 @@ impl Scanner<'_> {
                     self.at += 1;
                     return Ok(());
                 }
-                _ => return Err("invalid JSON: expected ',' or '}' in an object"),
+                _ => return Err(OBJECT_GOES_ON),
             }
         }
     }
@@ -376,7 +425,7 @@ impl Scanner<'_> {
                 if let Some(slot) = wanted.slot {
                     let raw = &self.text[start..end];
                     if escaped {
-                        values.set_with(slot, |out| unescape(raw, out))?;
+                        values.set_with(slot, |out| unescape(raw, out));
                     } else {
                         values.set_in_text(slot, start, end);
                     }
@@ -395,18 +444,15 @@ impl Scanner<'_> {
                 }
                 self.skip_value()
             }
-            Some(b'n') => {
-                self.literal(b"null")?;
-                if let Some(slot) = wanted.slot {
-                    values.set(slot, SlotValue::Null);
-                }
-                Ok(())
-            }
             _ => {
                 let start = self.at;
-                self.scalar()?;
+                self.step(scalar_end(self.text, start))?;
                 if let Some(slot) = wanted.slot {
-                    values.set_in_text(slot, start, self.at);
+                    if self.text[start] == b'n' {
+                        values.set(slot, SlotValue::Null);
+                    } else {
+                        values.set_in_text(slot, start, self.at);
+                    }
                 }
                 Ok(())
             }
@@ -416,54 +462,31 @@ impl Scanner<'_> {
     /// A string at `self.at` (on its opening quote): the range of its contents, and whether
     /// it holds escapes.
     fn string(&mut self) -> Scan<(usize, usize, bool)> {
-        let (end, escaped) = string_end(self.text, self.at + 1).ok_or(UNTERMINATED)?;
         let start = self.at + 1;
+        let (end, escaped) = match string_end(self.text, start) {
+            Ok(found) => found,
+            Err((reason, at)) => {
+                self.at = at;
+                return Err(reason);
+            }
+        };
         self.at = end + 1;
         Ok((start, end, escaped))
     }
 
-    fn literal(&mut self, word: &'static [u8]) -> Scan<()> {
-        if self.text[self.at..].starts_with(word) {
-            self.at += word.len();
-            Ok(())
-        } else {
-            Err("invalid JSON: unknown literal")
-        }
-    }
-
-    /// A number, `true` or `false`.
-    #[inline(always)]
-    fn scalar(&mut self) -> Scan<()> {
-        match self.peek() {
-            Some(b'-' | b'0'..=b'9') => {
-                self.at = number_end(self.text, self.at).ok_or("invalid JSON: malformed number")?;
-                Ok(())
-            }
-            Some(b't') => self.literal(b"true"),
-            Some(b'f') => self.literal(b"false"),
-            _ => Err("invalid JSON: expected a value"),
-        }
-    }
-
-    /// Skips any value; objects and arrays by counting brackets outside strings.
+    /// Skips any value, checking it.
     fn skip_value(&mut self) -> Scan<()> {
-        match self.peek() {
-            Some(b'"') => self.string().map(|_| ()),
-            Some(b'n') => self.literal(b"null"),
-            Some(b'{' | b'[') => match skip_nested(self.text, self.at) {
-                Ok(end) => {
-                    self.at = end;
-                    Ok(())
-                }
-                Err((reason, at)) => {
-                    self.at = at;
-                    Err(reason)
-                }
-            },
-            _ => self.scalar(),
-        }
+        let end = match self.peek() {
+            Some(b'"') => string_end(self.text, self.at + 1).map(|(end, _)| end + 1),
+            Some(b'{' | b'[') => skip_nested(self.text, self.at),
+            _ => scalar_end(self.text, self.at),
+        };
+        self.step(end)
     }
 }
+
+/// A result that, on error, also says where the error was found.
+type Found<T> = Result<T, (&'static str, usize)>;
 
 /// The first byte at or after `at` that is not JSON whitespace.
 #[inline(always)]
@@ -475,61 +498,241 @@ fn skip_whitespace(text: &[u8], mut at: usize) -> usize {
 }
 
 /// The closing quote of the string whose contents start at `from`, and whether the string
-/// holds escapes; `None` when it is not closed.
+/// holds escapes. The contents are checked on the way: escapes (`\u` with four hex digits,
+/// surrogates in pairs) and UTF-8 — plain ASCII sixteen bytes at a time, and other text only
+/// where it is. On error, where: the backslash of a bad escape, the first byte that is not
+/// UTF-8, or the opening quote of a string that is not closed.
 #[inline(always)]
-fn string_end(text: &[u8], from: usize) -> Option<(usize, bool)> {
-    let mut at = from;
+fn string_end(text: &[u8], from: usize) -> Found<(usize, bool)> {
+    match QUOTE_BACKSLASH_OR_NON_ASCII.find(text, from) {
+        Some(end) if text[end] == b'"' => Ok((end, false)),
+        Some(special) => string_end_after(text, from, special),
+        None => Err((UNTERMINATED, from - 1)),
+    }
+}
+
+const QUOTE_BACKSLASH_OR_NON_ASCII: TwoBytes = TwoBytes::new(b'"', b'\\').or_non_ascii();
+
+/// [`string_end`] from its first backslash or non-ASCII byte, at `special`, on: out of line,
+/// so that the common string, plain ASCII, costs the walks little code.
+#[inline(never)]
+fn string_end_after(text: &[u8], from: usize, mut special: usize) -> Found<(usize, bool)> {
     let mut escaped = false;
     loop {
-        let i = quote_or_backslash(text, at)?;
-        if text[i] == b'"' {
-            return Some((i, escaped));
+        let at = match text[special] {
+            b'"' => return Ok((special, escaped)),
+            b'\\' => {
+                escaped = true;
+                escape_end(text, special)?
+            }
+            _ => utf8_end(text, special)?,
+        };
+        special = QUOTE_BACKSLASH_OR_NON_ASCII
+            .find(text, at)
+            .ok_or((UNTERMINATED, from - 1))?;
+    }
+}
+
+/// Just past the escape whose backslash is at `at`; the end of `text` when the text ends
+/// inside it (the string is then not closed).
+#[inline(always)]
+fn escape_end(text: &[u8], at: usize) -> Found<usize> {
+    if let Some((_, length)) = unescape_one(&text[at..]) {
+        return Ok(at + length);
+    }
+    match text.get(at + 1) {
+        None => Ok(text.len()),
+        Some(b'u') => {
+            let digits = &text[at + 2..text.len().min(at + 6)];
+            if !digits.iter().all(u8::is_ascii_hexdigit) {
+                Err((BAD_UNICODE_ESCAPE, at))
+            } else if digits.len() < 4 {
+                Ok(text.len())
+            } else {
+                Err((LONE_SURROGATE, at))
+            }
         }
-        escaped = true;
-        at = i + 2;
-        if at > text.len() {
+        Some(_) => Err((BAD_ESCAPE, at)),
+    }
+}
+
+/// Just past the text from `at` (a byte that is not ASCII) to the next quote or backslash,
+/// which must be UTF-8. Checking each such run alone is checking the whole text: a UTF-8
+/// character never holds an ASCII byte, so runs cut before one cut no character.
+fn utf8_end(text: &[u8], at: usize) -> Found<usize> {
+    const QUOTE_OR_BACKSLASH: TwoBytes = TwoBytes::new(b'"', b'\\');
+    let end = QUOTE_OR_BACKSLASH.find(text, at).unwrap_or(text.len());
+    match std::str::from_utf8(&text[at..end]) {
+        Ok(_) => Ok(end),
+        Err(error) => Err((NOT_UTF8, at + error.valid_up_to())),
+    }
+}
+
+/// Just past the number, `true`, `false` or `null` at `at`.
+#[inline(always)]
+fn scalar_end(text: &[u8], at: usize) -> Found<usize> {
+    let literal = |word: &[u8]| match text[at..].starts_with(word) {
+        true => Ok(at + word.len()),
+        false => Err(("invalid JSON: unknown literal", at)),
+    };
+    match text.get(at) {
+        // A number followed by what could go on a number (`01`, `1-2`, `1.5.2`) is one
+        // malformed number.
+        Some(b'-' | b'0'..=b'9') => number_end(text, at)
+            .filter(|&end| {
+                !matches!(
+                    text.get(end),
+                    Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                )
+            })
+            .ok_or(("invalid JSON: malformed number", at)),
+        Some(b't') => literal(b"true"),
+        Some(b'f') => literal(b"false"),
+        Some(b'n') => literal(b"null"),
+        _ => Err(("invalid JSON: expected a value", at)),
+    }
+}
+
+/// Just past the JSON number at `at`: a `-` or none, `0` or digits that do not start with
+/// `0`, then a fraction and an exponent or none; `None` when there is no such number. What
+/// follows it is left to the caller.
+#[inline(always)]
+fn number_end(text: &[u8], at: usize) -> Option<usize> {
+    let digits = |mut end: usize| {
+        while text.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+        end
+    };
+    let mut end = at + usize::from(text[at] == b'-');
+    end = match text.get(end)? {
+        b'0' => end + 1,
+        b'1'..=b'9' => digits(end + 1),
+        _ => return None,
+    };
+    if text.get(end) == Some(&b'.') {
+        let after = digits(end + 1);
+        if after == end + 1 {
+            return None;
+        }
+        end = after;
+    }
+    if matches!(text.get(end), Some(b'e' | b'E')) {
+        let exponent = end + 1 + usize::from(matches!(text.get(end + 1), Some(b'+' | b'-')));
+        end = digits(exponent);
+        if end == exponent {
             return None;
         }
     }
+    Some(end)
 }
 
-/// Just past the number starting at `at`, if it ends in a digit.
-#[inline(always)]
-fn number_end(text: &[u8], at: usize) -> Option<usize> {
-    let mut end = at + 1;
-    while matches!(
-        text.get(end),
-        Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
-    ) {
-        end += 1;
+/// Which of the open objects and arrays are objects: one bit each, the innermost lowest, the
+/// 64 innermost in a word and those further out in `outer`. No allocation up to 64 levels.
+#[derive(Debug, Default)]
+struct Nesting {
+    depth: usize,
+    inner: u64,
+    outer: Vec<u64>,
+}
+
+impl Nesting {
+    #[inline(always)]
+    fn open(&mut self, object: bool) {
+        if self.depth > 0 && self.depth.is_multiple_of(64) {
+            self.outer.push(self.inner);
+            self.inner = 0;
+        }
+        self.inner = self.inner << 1 | u64::from(object);
+        self.depth += 1;
     }
-    text[end - 1].is_ascii_digit().then_some(end)
+
+    /// Closes the innermost; says whether any is still open.
+    #[inline(always)]
+    fn close(&mut self) -> bool {
+        self.depth -= 1;
+        self.inner >>= 1;
+        if self.depth > 0 && self.depth.is_multiple_of(64) {
+            self.inner = self.outer.pop().unwrap_or(0);
+        }
+        self.depth > 0
+    }
+
+    #[inline(always)]
+    fn in_object(&self) -> bool {
+        self.inner & 1 == 1
+    }
 }
 
-/// Just past the object or array starting at `at`, found by counting brackets outside
-/// strings — iteratively, so nesting depth costs no stack. On error, also where it was found:
-/// the opening quote of an unterminated string, or past the last bracket of an unclosed value.
-fn skip_nested(text: &[u8], mut at: usize) -> Result<usize, (&'static str, usize)> {
-    let mut depth = 0usize;
+/// Just past the object or array at `at`, checked token by token as [`Scanner::object`]
+/// checks the objects it reads into — the same errors at the same places — but iteratively,
+/// so nesting depth costs no stack.
+fn skip_nested(text: &[u8], mut at: usize) -> Found<usize> {
+    let mut nesting = Nesting::default();
     loop {
-        let found = text[at..]
-            .iter()
-            .position(|b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))
-            .ok_or(("invalid JSON: unclosed object or array", at))?;
-        at += found;
-        match text[at] {
-            b'"' => {
-                at = string_end(text, at + 1).ok_or((UNTERMINATED, at))?.0 + 1;
-                continue;
+        // `at` is on a value.
+        at = match text.get(at) {
+            Some(&open @ (b'{' | b'[')) => {
+                let inside = skip_whitespace(text, at + 1);
+                match (open, text.get(inside)) {
+                    (b'{', Some(b'}')) | (b'[', Some(b']')) if nesting.depth == 0 => {
+                        return Ok(inside + 1);
+                    }
+                    (b'{', Some(b'}')) | (b'[', Some(b']')) => inside + 1,
+                    (b'{', _) => {
+                        nesting.open(true);
+                        at = member_value(text, inside)?;
+                        continue;
+                    }
+                    _ => {
+                        nesting.open(false);
+                        at = inside;
+                        continue;
+                    }
+                }
             }
-            b'{' | b'[' => depth += 1,
-            _ => depth -= 1,
-        }
-        at += 1;
-        if depth == 0 {
-            return Ok(at);
+            Some(b'"') => string_end(text, at + 1)?.0 + 1,
+            _ => scalar_end(text, at)?,
+        };
+        // Just past a value: a comma and the next value, or the ends of the objects and
+        // arrays that close here.
+        loop {
+            at = skip_whitespace(text, at);
+            let object = nesting.in_object();
+            match text.get(at) {
+                Some(b',') => {
+                    at = skip_whitespace(text, at + 1);
+                    if object {
+                        at = member_value(text, at)?;
+                    }
+                    break;
+                }
+                Some(b'}') if object => {}
+                Some(b']') if !object => {}
+                _ if object => return Err((OBJECT_GOES_ON, at)),
+                _ => return Err((ARRAY_GOES_ON, at)),
+            }
+            at += 1;
+            if !nesting.close() {
+                return Ok(at);
+            }
         }
     }
+}
+
+/// The start of the value of the object member whose key is at `at`: past the key, its
+/// colon and the whitespace around it.
+#[inline(always)]
+fn member_value(text: &[u8], at: usize) -> Found<usize> {
+    if text.get(at) != Some(&b'"') {
+        return Err((EXPECTED_KEY, at));
+    }
+    let (end, _) = string_end(text, at + 1)?;
+    let at = skip_whitespace(text, end + 1);
+    if text.get(at) != Some(&b':') {
+        return Err((EXPECTED_COLON, at));
+    }
+    Ok(skip_whitespace(text, at + 1))
 }
 
 /// Nesting depth past which the quick reading leaves an object to the careful one.
@@ -572,7 +775,7 @@ impl QuickWalk<'_> {
                 return Some((start + seen.span, seen.colon, seen.found));
             }
         }
-        let (end, escaped) = string_end(self.text, start)?;
+        let (end, escaped) = string_end(self.text, start).ok()?;
         if escaped {
             return None;
         }
@@ -589,6 +792,19 @@ impl QuickWalk<'_> {
 
     /// Reads the object at `at` (on its `{`), returning just past it.
     fn object(&mut self, at: usize, keys: &KeyTree, depth: usize) -> Option<usize> {
+        self.walk::<false>(at, keys, depth)
+    }
+
+    /// Walks the object at `at` (on its `{`) from which nothing is wanted, checking it.
+    #[inline(never)]
+    fn skip_object(&mut self, at: usize, depth: usize) -> Option<usize> {
+        self.walk::<true>(at, &NOTHING_WANTED, depth)
+    }
+
+    /// [`QuickWalk::object`], or with `SKIP` an object from which nothing is wanted: checked
+    /// all the same, in a copy of the loop that neither recognises keys nor fills slots.
+    #[inline(always)]
+    fn walk<const SKIP: bool>(&mut self, at: usize, keys: &KeyTree, depth: usize) -> Option<usize> {
         let text = self.text;
         let (mut byte, mut at) = self.byte(at + 1)?;
         if byte == b'}' {
@@ -598,7 +814,11 @@ impl QuickWalk<'_> {
             if byte != b'"' {
                 return None;
             }
-            let (after_key, colon_read, found) = self.key(at + 1, keys)?;
+            let (after_key, colon_read, found) = if SKIP {
+                (string_end(text, at + 1).ok()?.0 + 1, false, None)
+            } else {
+                self.key(at + 1, keys)?
+            };
             let wanted = found.map(|i| &keys.entries[i].1);
             at = after_key;
             if !colon_read {
@@ -612,11 +832,11 @@ impl QuickWalk<'_> {
             let slot = wanted.and_then(|w| w.slot);
             at = match byte {
                 b'"' => {
-                    let (end, escaped) = string_end(text, at + 1)?;
+                    let (end, escaped) = string_end(text, at + 1).ok()?;
                     if let Some(slot) = slot {
                         if escaped {
                             let raw = &text[at + 1..end];
-                            self.values.set_with(slot, |out| unescape(raw, out)).ok()?;
+                            self.values.set_with(slot, |out| unescape(raw, out));
                         } else {
                             self.values.set_in_text(slot, at + 1, end);
                         }
@@ -652,12 +872,14 @@ impl QuickWalk<'_> {
                     if let Some(slot) = slot {
                         self.values.set(slot, SlotValue::Composite);
                     }
-                    // An object no SLO reads into is skipped by its brackets, as the careful
-                    // reading skips it.
+                    // An object no SLO reads into is walked all the same, to check it: its
+                    // keys, recognised by position, cost little.
+                    if depth >= QUICK_DEPTH {
+                        return None;
+                    }
                     match wanted.filter(|w| !w.children.entries.is_empty()) {
-                        Some(_) if depth >= QUICK_DEPTH => return None,
                         Some(w) => self.object(at, &w.children, depth + 1)?,
-                        None => skip_nested(text, at).ok()?,
+                        None => self.skip_object(at, depth + 1)?,
                     }
                 }
                 b'[' => {
@@ -683,65 +905,62 @@ impl QuickWalk<'_> {
     }
 }
 
-/// The position of the first `"` or `\\` at or after `from`.
-#[inline(always)]
-fn quote_or_backslash(text: &[u8], from: usize) -> Option<usize> {
-    const QUOTE_OR_BACKSLASH: TwoBytes = TwoBytes::new(b'"', b'\\');
-    QUOTE_OR_BACKSLASH.find(text, from)
-}
-
-/// Appends the unescaped contents of a JSON string to `out`.
-fn unescape(raw: &[u8], out: &mut Vec<u8>) -> Scan<()> {
+/// Appends the unescaped contents of a JSON string to `out`. The string was checked by
+/// [`string_end`]; were an escape not valid all the same, it would be copied as it is.
+fn unescape(raw: &[u8], out: &mut Vec<u8>) {
     let mut rest = raw;
     while let Some(i) = memchr::memchr(b'\\', rest) {
         out.extend_from_slice(&rest[..i]);
-        let escape = rest.get(i + 1).copied().ok_or("invalid JSON: bad escape")?;
-        rest = &rest[i + 2..];
-        let byte = match escape {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            b'/' => b'/',
-            b'b' => 8,
-            b'f' => 12,
-            b'n' => b'\n',
-            b'r' => b'\r',
-            b't' => b'\t',
-            b'u' => {
-                let mut code = hex4(rest)?;
-                rest = &rest[4..];
-                if (0xD800..0xDC00).contains(&code) {
-                    // A surrogate pair: the low half must follow as \uDC00–\uDFFF.
-                    let low = rest
-                        .strip_prefix(b"\\u")
-                        .and_then(|r| hex4(r).ok())
-                        .filter(|low| (0xDC00..0xE000).contains(low))
-                        .ok_or("invalid JSON: lone surrogate in \\u escape")?;
-                    rest = &rest[6..];
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-                }
-                let c = char::from_u32(code).ok_or("invalid JSON: bad \\u escape")?;
-                let mut utf8 = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-                continue;
-            }
-            _ => return Err("invalid JSON: bad escape"),
+        let Some((c, length)) = unescape_one(&rest[i..]) else {
+            out.push(b'\\');
+            rest = &rest[i + 1..];
+            continue;
         };
-        out.push(byte);
+        let mut utf8 = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        rest = &rest[i + length..];
     }
     out.extend_from_slice(rest);
-    Ok(())
 }
 
-fn hex4(text: &[u8]) -> Scan<u32> {
-    let digits = text.get(..4).ok_or("invalid JSON: bad \\u escape")?;
-    let mut code = 0u32;
-    for &d in digits {
-        let value = (d as char)
-            .to_digit(16)
-            .ok_or("invalid JSON: bad \\u escape")?;
-        code = code * 16 + value;
-    }
-    Ok(code)
+/// The character that the escape at the start of `escape` (on its backslash) stands for, and
+/// the escape's length; `None` when it is not a valid escape.
+#[inline(always)]
+fn unescape_one(escape: &[u8]) -> Option<(char, usize)> {
+    let c = match *escape.get(1)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let code = hex4(escape, 2)?;
+            if !(0xD800..0xDC00).contains(&code) {
+                return Some((char::from_u32(code)?, 6));
+            }
+            // A surrogate pair: the low half must follow as \uDC00–\uDFFF.
+            let low = escape
+                .get(6..8)
+                .filter(|u| *u == b"\\u")
+                .and_then(|_| hex4(escape, 8))
+                .filter(|low| (0xDC00..0xE000).contains(low))?;
+            let code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+            return Some((char::from_u32(code)?, 12));
+        }
+        _ => return None,
+    };
+    Some((c, 2))
+}
+
+/// The four hex digits at `at`, as a number.
+fn hex4(text: &[u8], at: usize) -> Option<u32> {
+    let digits = text.get(at..at + 4)?;
+    digits
+        .iter()
+        .try_fold(0, |code, &d| Some(code * 16 + (d as char).to_digit(16)?))
 }
 
 #[cfg(test)]
@@ -820,21 +1039,38 @@ mod tests {
     }
 
     #[test]
-    fn finds_quotes_and_backslashes_at_every_offset() {
-        for length in 0..80 {
-            for special in [b'"', b'\\'] {
-                let mut text = vec![b'x'; length];
-                text.push(special);
-                text.extend_from_slice(b"yy\"");
-                for from in 0..=length {
-                    assert_eq!(
-                        quote_or_backslash(&text, from),
-                        Some(length),
-                        "{length} {from}"
-                    );
-                }
+    fn finds_string_ends_and_defects_at_every_offset() {
+        // Contents after `length` plain bytes (the opening quote is at 0), and what the
+        // string's end is: the closing quote and whether there were escapes, or the error and
+        // where, counted from the first byte after the plain ones.
+        type Case = (&'static [u8], Found<(usize, bool)>);
+        let cases: [Case; 12] = [
+            (b"\"", Ok((0, false))),
+            (b"\\\"y\"", Ok((3, true))),
+            (b"\xc3\xa9\"", Ok((2, false))),
+            (b"\\ud83d\\ude00\"", Ok((12, true))),
+            (b"\\q\"", Err((BAD_ESCAPE, 0))),
+            (b"\\u12 x\"", Err((BAD_UNICODE_ESCAPE, 0))),
+            (b"\\ud800\"", Err((LONE_SURROGATE, 0))),
+            (b"\\udc00\"", Err((LONE_SURROGATE, 0))),
+            (b"\xc3\xa9\xff\"", Err((NOT_UTF8, 2))),
+            (b"\xc3\"", Err((NOT_UTF8, 0))),
+            (b"\\u12", Err((UNTERMINATED, usize::MAX))),
+            (b"x\\", Err((UNTERMINATED, usize::MAX))),
+        ];
+        for length in 0..40 {
+            for (contents, expected) in &cases {
+                let mut text = vec![b'"'];
+                text.extend(std::iter::repeat_n(b'x', length));
+                text.extend_from_slice(contents);
+                // Unterminated strings are reported at their opening quote.
+                let expected = match *expected {
+                    Ok((end, escaped)) => Ok((1 + length + end, escaped)),
+                    Err((UNTERMINATED, _)) => Err((UNTERMINATED, 0)),
+                    Err((reason, at)) => Err((reason, 1 + length + at)),
+                };
+                assert_eq!(string_end(&text, 1), expected, "{length} {contents:?}");
             }
-            assert_eq!(quote_or_backslash(&vec![0x80 | b'"'; length], 0), None);
         }
     }
 
@@ -882,6 +1118,9 @@ mod tests {
             Just("true".to_string()),
             Just("-1.5e3".to_string()),
             Just("12".to_string()),
+            Just("0".to_string()),
+            Just(".5".to_string()),
+            Just("E+".to_string()),
         ];
         prop_oneof![
             proptest::collection::vec(piece, 0..24).prop_map(|p| p.concat()),
@@ -951,6 +1190,143 @@ mod tests {
         })
     }
 
+    /// Field tables that read nothing, a little, everything `json_ish` writes, and keys at
+    /// other depths: whether a line is malformed, and where, must not depend on them.
+    fn tables() -> Vec<FieldTable> {
+        vec![
+            fields(&[]),
+            fields(&["a"]),
+            fields(&["http.status"]),
+            fields(&["a", "http.status", "b"]),
+            fields(&["http", "x.y", "z"]),
+        ]
+    }
+
+    /// The verdict of each table's reader on `text` (a fresh careful reading, and the quick
+    /// one after `before` was read by the same reader, to prime its key memo).
+    fn verdicts(before: &[u8], text: &[u8]) -> Vec<Result<(), (&'static str, usize)>> {
+        let mut all = Vec::new();
+        for table in tables() {
+            let mut values = RowValues::new(table.paths().len());
+            let mut reader = ObjectReader::new(&table);
+            all.push(reader.read_carefully(text, &mut values));
+            let _ = reader.read(before, &mut values);
+            all.push(reader.read(text, &mut values));
+        }
+        all
+    }
+
+    #[test]
+    fn defects_are_found_where_they_are_whatever_is_read() {
+        let good = br#"{"a":"v","http":{"status":200,"agent":"w"},"b":1,"z":[{"k":"x"}]}"#;
+        // Lines with `@` where the defect goes, in wanted and unwanted places.
+        let templates: [&[u8]; 8] = [
+            br#"{"a":"x@","http":{"status":200,"agent":"w"},"b":1}"#,
+            br#"{"a":"v","ua":"x@","http":{"status":200},"b":1}"#,
+            br#"{"a":"v","http":{"status":200,"agent":"x@"},"b":1}"#,
+            br#"{"a":"v","http":{"status":200},"z":[{"k":"x@"}],"b":1}"#,
+            br#"{"a":"v","x@":1,"b":1}"#,
+            br#"{"a":"v","http":{"x@":1,"status":200},"b":1}"#,
+            br#"{"a":"v","http":{"status":200,"y":{"deep":["x@"]}},"b":1}"#,
+            br#"{"a":"v","b":1,"http":{"status":200,"agent":"x@"}}"#,
+        ];
+        let defects: [(&[u8], usize, &str); 6] = [
+            (br"bad \q escape", 4, BAD_ESCAPE),
+            (br"\u12 cut", 0, BAD_UNICODE_ESCAPE),
+            (br"\uD800 alone", 0, LONE_SURROGATE),
+            (br"\uDC00 alone", 0, LONE_SURROGATE),
+            (b"caf\xe9 latin-1", 3, NOT_UTF8),
+            (b"ok \xc3\xa9 then \xff", 11, NOT_UTF8),
+        ];
+        for template in templates {
+            let marker = template.iter().position(|&b| b == b'@').unwrap_or(0);
+            for (defect, offset, reason) in defects {
+                let text = [&template[..marker], defect, &template[marker + 1..]].concat();
+                let expected = Err((reason, marker + offset));
+                for (i, verdict) in verdicts(good, &text).into_iter().enumerate() {
+                    assert_eq!(
+                        verdict,
+                        expected,
+                        "reading {i} of {:?}",
+                        String::from_utf8_lossy(&text)
+                    );
+                }
+            }
+        }
+        // Defects outside strings, in objects and arrays read or skipped.
+        for (text, reason, at) in [
+            (&br#"{"a":{"k" 1},"b":1}"#[..], EXPECTED_COLON, 10),
+            (br#"{"z":{"k" 1},"b":1}"#, EXPECTED_COLON, 10),
+            (br#"{"http":{"status":1 "a":2}}"#, OBJECT_GOES_ON, 20),
+            (br#"{"q":{"status":1 "a":2}}"#, OBJECT_GOES_ON, 17),
+            (br#"{"http":[1 2]}"#, ARRAY_GOES_ON, 11),
+            (
+                br#"{"http":{"status":[1,]}}"#,
+                "invalid JSON: expected a value",
+                21,
+            ),
+            (
+                br#"{"x":{"y":[{},{"k":tru}]}}"#,
+                "invalid JSON: unknown literal",
+                19,
+            ),
+            (br#"{"x":{"y":-}}"#, "invalid JSON: malformed number", 10),
+            (br#"{"x":{"y":{1:2}}}"#, EXPECTED_KEY, 11),
+            (
+                br#"{"http":{"status":1}} ,"#,
+                "invalid JSON: text after the object",
+                22,
+            ),
+            (
+                br#"{"http":{"status":1}}}"#,
+                "invalid JSON: text after the object",
+                21,
+            ),
+            (br#"{"a":"v","b":"open}"#, UNTERMINATED, 13),
+            (br#"{"a":"v","z":{"k":[1,"#, UNCLOSED, 21),
+            (br#"{"a":"v","http":{"status":"#, UNCLOSED, 26),
+            (b"{\"a\":\"v\",\"z\":{\"k\":1}\xe9}", OBJECT_GOES_ON, 20),
+        ] {
+            for (i, verdict) in verdicts(good, text).into_iter().enumerate() {
+                assert_eq!(
+                    verdict,
+                    Err((reason, at)),
+                    "reading {i} of {:?}",
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
+    }
+
+    /// Lines as `json_ish`, `logged_object` and `memo_trap` write them, some with a defect
+    /// spliced in anywhere: a bad escape, a byte that is not UTF-8, a stray quote or bracket.
+    fn maybe_damaged() -> impl Strategy<Value = Vec<u8>> {
+        let defect = prop_oneof![
+            Just(&br"\q"[..]),
+            Just(&br"\u12"[..]),
+            Just(&br"\ud800"[..]),
+            Just(&br"\udc00"[..]),
+            Just(&b"\xe9"[..]),
+            Just(&b"\xff\xfe"[..]),
+            Just(&b"\xf0\x9f\x98"[..]),
+            Just(&b"\""[..]),
+            Just(&b"}"[..]),
+            Just(&b","[..]),
+        ];
+        (
+            prop_oneof![json_ish(), logged_object(), memo_trap()],
+            proptest::option::of((any::<proptest::sample::Index>(), defect)),
+        )
+            .prop_map(|(text, damage)| {
+                let mut bytes = text.into_bytes();
+                if let Some((at, defect)) = damage {
+                    let at = at.index(bytes.len() + 1);
+                    bytes.splice(at..at, defect.iter().copied());
+                }
+                bytes
+            })
+    }
+
     proptest! {
         #[test]
         fn the_quick_reading_agrees_with_the_careful_one(text in json_ish()) {
@@ -1001,6 +1377,33 @@ mod tests {
             let fields = read(&text).unwrap();
             prop_assert_eq!(&fields[0], &a.clone().unwrap_or_else(|| "Missing".into()));
             prop_assert_eq!(&fields[1], &if nested { n.to_string() } else { "Missing".into() });
+        }
+
+        /// A line is malformed, or not, by its own bytes: every reader says the same of it,
+        /// whichever fields it wants, after whichever line it read before.
+        #[test]
+        fn whether_a_line_is_malformed_does_not_depend_on_the_fields_read(
+            before in maybe_damaged(),
+            text in maybe_damaged(),
+        ) {
+            let all = verdicts(&before, &text);
+            prop_assert!(all.windows(2).all(|pair| pair[0] == pair[1]), "{:?}", all);
+        }
+
+        /// Every object that serde_json reads is read, whatever its fields, and where serde_json
+        /// finds an error, so do the readers.
+        #[test]
+        fn accepts_what_serde_json_accepts(text in maybe_damaged()) {
+            let serde = serde_json::from_slice::<serde_json::Value>(&text);
+            let ours = verdicts(b"{}", &text);
+            if serde.as_ref().is_ok_and(serde_json::Value::is_object) {
+                prop_assert!(ours.iter().all(Result::is_ok), "{:?}", ours);
+            }
+            // serde_json refuses numbers too large for a float, where JSON does not.
+            let too_large = serde.as_ref().is_err_and(|e| e.to_string().contains("out of range"));
+            if ours[0].is_ok() && !too_large {
+                prop_assert!(serde.is_ok(), "{:?}", String::from_utf8_lossy(&text));
+            }
         }
 
         #[test]

@@ -434,19 +434,14 @@ impl RowValues {
         RowView { values: self, text }
     }
 
-    /// Sets a slot to bytes written by `write`; on error the slot stays missing.
-    fn set_with<E>(
-        &mut self,
-        slot: usize,
-        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
-    ) -> Result<(), E> {
+    /// Sets a slot to the bytes that `write` appends.
+    fn set_with(&mut self, slot: usize, write: impl FnOnce(&mut Vec<u8>)) {
         let start = self.bytes.len();
-        write(&mut self.bytes)?;
+        write(&mut self.bytes);
         self.slots[slot] = SlotValue::Text {
             start,
             end: self.bytes.len(),
         };
-        Ok(())
     }
 
     /// Sets a CSV field whose quotes are doubled (`a ""b""`), undoubling them.

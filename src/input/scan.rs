@@ -7,11 +7,12 @@
 
 use wide::u8x16;
 
-/// Two bytes to search for.
+/// Two bytes to search for, and optionally any byte that is not ASCII.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct TwoBytes {
     first: u8x16,
     second: u8x16,
+    non_ascii: bool,
 }
 
 impl TwoBytes {
@@ -19,14 +20,29 @@ impl TwoBytes {
         TwoBytes {
             first: u8x16::new([first; 16]),
             second: u8x16::new([second; 16]),
+            non_ascii: false,
         }
     }
 
-    /// Bit `i` is set when byte `i` of the 16-byte `block` is one of the two.
+    /// The same search, stopping also at any byte from 0x80 up: one more instruction per
+    /// block, so that a JSON string's UTF-8 is checked only where it is not ASCII.
+    pub(super) const fn or_non_ascii(self) -> TwoBytes {
+        TwoBytes {
+            non_ascii: true,
+            ..self
+        }
+    }
+
+    /// Bit `i` is set when byte `i` of the 16-byte `block` is one of those sought.
     #[inline(always)]
     fn block_mask(&self, block: &[u8]) -> u32 {
         let bytes = u8x16::new(block.try_into().unwrap_or([0; 16]));
-        (bytes.cmp_eq(self.first) | bytes.cmp_eq(self.second)).move_mask() as u32
+        let mut found = bytes.cmp_eq(self.first) | bytes.cmp_eq(self.second);
+        if self.non_ascii {
+            // `move_mask` takes each byte's high bit: set in a match, or in a non-ASCII byte.
+            found |= bytes;
+        }
+        found.move_mask() as u32
     }
 
     /// Bit `i` is set when `text[from + i]` is one of the two, for the (up to) sixteen bytes
@@ -72,6 +88,10 @@ mod tests {
         (from..text.len()).find(|&i| text[i] == a || text[i] == b)
     }
 
+    fn naive_or_non_ascii(text: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
+        (from..text.len()).find(|&i| text[i] == a || text[i] == b || text[i] >= 0x80)
+    }
+
     proptest! {
         #[test]
         fn finds_what_a_byte_by_byte_search_finds(
@@ -79,8 +99,13 @@ mod tests {
             froms in proptest::collection::vec(0usize..75, 1..12),
         ) {
             let bytes = TwoBytes::new(b'"', b',');
+            let or_non_ascii = bytes.or_non_ascii();
             for &from in &froms {
                 prop_assert_eq!(bytes.find(&text, from), naive(&text, from, b'"', b','));
+                prop_assert_eq!(
+                    or_non_ascii.find(&text, from),
+                    naive_or_non_ascii(&text, from, b'"', b',')
+                );
             }
         }
     }
@@ -96,6 +121,11 @@ mod tests {
             }
             assert_eq!(bytes.find(&text, length + 1), Some(length + 2));
             assert_eq!(bytes.find(&text[..length], 0), None);
+            let or_non_ascii = bytes.or_non_ascii();
+            assert_eq!(or_non_ascii.find(&text, length + 1), Some(length + 1));
+            for from in 0..=length {
+                assert_eq!(or_non_ascii.find(&text, from), Some(length));
+            }
         }
     }
 }
