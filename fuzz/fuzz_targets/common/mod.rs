@@ -34,16 +34,28 @@ fn setup() -> &'static (Vec<Slo>, Plan) {
     SETUP.get_or_init(|| {
         let specs = load_str(Path::new("fuzz.yaml"), SPEC).expect("the fuzz spec loads");
         let slos: Vec<&Slo> = specs.slos.iter().collect();
-        let needs: Vec<_> = slos.iter().map(|slo| needs(slo, AT)).collect();
-        let plan = Plan::new(&slos, &needs, &slos[0].source.timestamp, AT, 1000, false)
-            .expect("the fuzz spec compiles");
-        (specs.slos.clone(), plan)
+        (specs.slos.clone(), plan_of(&slos))
     })
+}
+
+fn plan_of(slos: &[&Slo]) -> Plan {
+    let needs: Vec<_> = slos.iter().map(|slo| needs(slo, AT)).collect();
+    Plan::new(slos, &needs, &slos[0].source.timestamp, AT, 1000, false)
+        .expect("the fuzz spec compiles")
+}
+
+/// A plan for each SLO of the spec alone, as `--slo NAME` makes it.
+fn single_plans() -> &'static [Plan] {
+    static PLANS: OnceLock<Vec<Plan>> = OnceLock::new();
+    PLANS.get_or_init(|| setup().0.iter().map(|slo| plan_of(&[slo])).collect())
 }
 
 /// Counts `parts` one after another into one tally, as `slo report A B` does.
 fn count(parts: &[&[u8]], format: InputFormat) -> Option<Tally> {
-    let (_, plan) = setup();
+    count_with(&setup().1, parts, format)
+}
+
+fn count_with(plan: &Plan, parts: &[&[u8]], format: InputFormat) -> Option<Tally> {
     let mut tally = plan.tally();
     let input = slo::input::LogInput::Stdin;
     for (index, part) in parts.iter().enumerate() {
@@ -139,4 +151,31 @@ pub fn split_and_check(log: &[u8], format: InputFormat, seed: u8) {
         summary(&parts),
         "cutting the log at byte {cut} changed the report"
     );
+}
+
+/// Checks that which rows are malformed, and why, does not depend on the SLOs selected (each
+/// reads other fields), as `--slo` must not change the row accounting.
+pub fn select_and_check(log: &[u8], format: InputFormat) {
+    let Some(all) = count(&[log], format) else {
+        return;
+    };
+    let malformed = |tally: &Tally| {
+        let c = &tally.inputs;
+        let first: Vec<_> = c
+            .first_malformed
+            .iter()
+            .map(|p| (p.line, p.reason.clone()))
+            .collect();
+        (c.rows, c.malformed, first)
+    };
+    for plan in single_plans() {
+        let Some(one) = count_with(plan, &[log], format) else {
+            return;
+        };
+        assert_eq!(
+            malformed(&all),
+            malformed(&one),
+            "the selection changed which rows are malformed"
+        );
+    }
 }
