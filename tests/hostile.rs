@@ -690,7 +690,8 @@ fn deeply_nested_json_is_a_malformed_row_not_a_crash() {
 
 /// Lines with one defect each, in a field that the `agents` SLO reads and in fields that no
 /// SLO reads (see [`a_json_row_is_malformed_by_its_own_bytes_whatever_the_slos_read`]): each
-/// template's `@` is replaced by the defect, and the reason and column say what and where.
+/// template's `@` is replaced by the defect and its `"T"` by a timestamp, and the reason and
+/// column say what and where.
 struct JsonDefect {
     templates: &'static [&'static str],
     defect: &'static [u8],
@@ -806,7 +807,7 @@ fn a_json_row_is_malformed_by_its_own_bytes_whatever_the_slos_read() {
             .templates
             .iter()
             .map(|template| {
-                let template = template.replace('T', "2026-03-10T10:00:00Z");
+                let template = template.replace(r#""T""#, r#""2026-03-10T10:00:00Z""#);
                 let (before, after) = template.split_once('@').expect("a template has an @");
                 let line = [before.as_bytes(), case.defect, after.as_bytes()].concat();
                 (line, before.len() + case.offset)
