@@ -214,10 +214,10 @@ fn format_name(format: InputFormat) -> &'static str {
 /// `path` as an absolute path, without touching the file system.
 fn absolute(path: &Path) -> PathBuf {
     if path.is_absolute() {
-        super::load::lexically_normal(path)
+        super::reader::lexically_normal(path)
     } else {
         let current = std::env::current_dir().unwrap_or_default();
-        super::load::lexically_normal(&current.join(path))
+        super::reader::lexically_normal(&current.join(path))
     }
 }
 

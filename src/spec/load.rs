@@ -4,20 +4,19 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::foreign::foreign_format;
 use super::openslo;
+use super::reader::{field_path, Checker};
 use super::yaml::{self, Node, Position, Value};
 use super::{
-    default_alerts, AlertRule, Budgeting, Condition, Judgement, Location, Objective, Percentage,
-    Severity, Slo, Source, SpecError, SpecErrors, SpecSet, Timeslice, TimestampSpec, Window,
+    default_alerts, AlertRule, Budgeting, Judgement, Location, Objective, Percentage, Severity,
+    Slo, Source, SpecError, SpecErrors, SpecSet, Timeslice, Window,
 };
-use crate::expr::{self, FieldPath, FieldSlots, Program};
-use crate::input::InputFormat;
+use crate::expr::FieldPath;
 use crate::suggest::closest;
-use crate::time::{CalendarUnit, SpanDuration, TimestampFormat, Zone};
+use crate::time::SpanDuration;
 
 const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
-const SOURCE_KEYS: &[&str] = &["paths", "format", "timestamp"];
-const TIMESTAMP_KEYS: &[&str] = &["field", "format", "timezone"];
 const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting", "timeslice", "alerts"];
 const TIMESLICE_KEYS: &[&str] = &["length", "objective"];
 const ALERT_KEYS: &[&str] = &["severity", "budget", "long", "short"];
@@ -35,7 +34,6 @@ const SLO_KEYS: &[&str] = &[
     "timeslice",
     "alerts",
 ];
-const CALENDAR_KEYS: &[&str] = &["calendar", "timezone"];
 /// Largest spec file read; specs are small, and this bounds memory on a wrong path.
 const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -261,41 +259,7 @@ struct SliceSetting {
     inherited: bool,
 }
 
-/// Checks the documents of one spec file, collecting every problem with its position.
-pub(super) struct Checker<'f> {
-    /// The spec file.
-    pub(super) file: &'f Path,
-    /// The spec's lines, to place errors inside multi-line expressions.
-    lines: Vec<&'f str>,
-    /// The problems found so far.
-    pub(super) errors: Vec<SpecError>,
-    /// Notes for the user: what is read differently from what its author may expect.
-    pub(super) notes: Vec<SpecError>,
-}
-
-impl<'f> Checker<'f> {
-    pub(super) fn new(file: &'f Path, text: &'f str) -> Checker<'f> {
-        Checker {
-            file,
-            lines: text.lines().collect(),
-            errors: Vec::new(),
-            notes: Vec::new(),
-        }
-    }
-
-    pub(super) fn note(&mut self, position: Position, message: impl Into<String>) {
-        let note = SpecError {
-            file: self.file.to_path_buf(),
-            line: position.line,
-            column: position.column,
-            message: message.into(),
-        };
-        // The same part of a document can be read for several SLO objectives.
-        if !self.notes.contains(&note) {
-            self.notes.push(note);
-        }
-    }
-
+impl Checker<'_> {
     /// The documents of the file; none, with an error, when it is not YAML or holds nothing.
     fn parse(&mut self, text: &str) -> Vec<Node> {
         match yaml::parse_documents(text) {
@@ -323,25 +287,6 @@ impl<'f> Checker<'f> {
                  see docs/openslo.md)"
             ),
         );
-    }
-}
-
-impl Checker<'_> {
-    pub(super) fn error(&mut self, position: Position, message: impl Into<String>) {
-        self.errors.push(SpecError {
-            file: self.file.to_path_buf(),
-            line: position.line,
-            column: position.column,
-            message: message.into(),
-        });
-    }
-
-    pub(super) fn location(&self, position: Position) -> Location {
-        Location {
-            file: self.file.to_path_buf(),
-            line: position.line,
-            column: position.column,
-        }
     }
 
     fn document(&mut self, node: &Node) -> Vec<Slo> {
@@ -388,68 +333,6 @@ impl Checker<'_> {
             .iter()
             .filter_map(|item| self.slo(item, &defaults, &source))
             .collect()
-    }
-
-    pub(super) fn source(&mut self, node: &Node) -> Source {
-        let mut source = Source::default();
-        let Some(entries) = self.mapping(node, "`source`", SOURCE_KEYS) else {
-            return source;
-        };
-        let base = self.file.parent().unwrap_or(Path::new(""));
-        for (key, value) in entries {
-            match key {
-                "paths" => {
-                    let items: Vec<&Node> = match &value.value {
-                        Value::Sequence(items) => items.iter().collect(),
-                        _ => vec![value],
-                    };
-                    for item in items {
-                        if let Some(path) = self.string(item, "a log path") {
-                            source.paths.push(lexically_normal(&base.join(path)));
-                        }
-                    }
-                }
-                "format" => {
-                    if let Some(text) = self.string(value, "`format`") {
-                        match InputFormat::parse(&text) {
-                            Ok(format) => source.format = format,
-                            Err(message) => self.error(value.position, message),
-                        }
-                    }
-                }
-                "timestamp" => source.timestamp = self.timestamp(value),
-                _ => {}
-            }
-        }
-        source
-    }
-
-    fn timestamp(&mut self, node: &Node) -> TimestampSpec {
-        let mut spec = TimestampSpec::default();
-        let Some(entries) = self.mapping(node, "`timestamp`", TIMESTAMP_KEYS) else {
-            return spec;
-        };
-        for (key, value) in entries {
-            let Some(text) = self.string(value, &format!("`timestamp.{key}`")) else {
-                continue;
-            };
-            match key {
-                "field" => match field_path(&text) {
-                    Ok(path) => spec.field = path,
-                    Err(message) => self.error(value.position, message),
-                },
-                "format" => match TimestampFormat::parse(&text) {
-                    Ok(format) => spec.format = format,
-                    Err(message) => self.error(value.position, message),
-                },
-                "timezone" => match Zone::parse(&text) {
-                    Ok(zone) => spec.zone = zone,
-                    Err(message) => self.error(value.position, message),
-                },
-                _ => {}
-            }
-        }
-        spec
     }
 
     fn defaults(&mut self, node: &Node) -> Defaults {
@@ -688,80 +571,6 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn windows(&mut self, node: &Node) -> Option<Vec<Window>> {
-        let items = self.sequence(node, "`windows`")?;
-        if items.is_empty() {
-            self.error(
-                node.position,
-                "`windows` is empty; give at least one, e.g. [30d]",
-            );
-            return None;
-        }
-        let mut windows: Vec<Window> = Vec::new();
-        let mut ok = true;
-        for item in items {
-            let window = match &item.value {
-                Value::Mapping(_) => self.calendar_window(item),
-                _ => match item.as_scalar() {
-                    Some(text) => match SpanDuration::parse(text) {
-                        Ok(duration) => Some(Window::Rolling(duration)),
-                        Err(message) => {
-                            self.error(item.position, message);
-                            None
-                        }
-                    },
-                    None => {
-                        self.error(
-                            item.position,
-                            "a window is a duration such as 30d, or {calendar: month}",
-                        );
-                        None
-                    }
-                },
-            };
-            match window {
-                Some(window) if windows.iter().any(|w| w.label() == window.label()) => {
-                    self.error(
-                        item.position,
-                        format!("window {} is listed twice", window.label()),
-                    );
-                    ok = false;
-                }
-                Some(window) => windows.push(window),
-                None => ok = false,
-            }
-        }
-        ok.then_some(windows)
-    }
-
-    fn calendar_window(&mut self, node: &Node) -> Option<Window> {
-        let entries = self.mapping(node, "a calendar window", CALENDAR_KEYS)?;
-        let mut unit = None;
-        let mut zone = Zone::Utc;
-        let mut ok = true;
-        for (key, value) in &entries {
-            let Some(text) = self.string(value, &format!("`{key}`")) else {
-                ok = false;
-                continue;
-            };
-            let parsed = match *key {
-                "calendar" => CalendarUnit::parse(&text).map(|u| unit = Some(u)),
-                _ => Zone::parse(&text).map(|z| zone = z),
-            };
-            if let Err(message) = parsed {
-                self.error(value.position, message);
-                ok = false;
-            }
-        }
-        if unit.is_none() && ok {
-            self.error(
-                node.position,
-                "a calendar window needs `calendar: day|week|month|quarter|year`",
-            );
-        }
-        Some(Window::Calendar { unit: unit?, zone }).filter(|_| ok)
-    }
-
     fn budgeting_name(&mut self, node: &Node) -> Option<String> {
         let text = self.string(node, "`budgeting`")?;
         let known = ["occurrences", "timeslices", "ratio_timeslices"];
@@ -982,287 +791,6 @@ impl Checker<'_> {
         }
         ok.then_some(fields)
     }
-
-    pub(super) fn condition(&mut self, node: &Node, key: &str) -> Option<Condition> {
-        let Value::Scalar { text, quoted } = &node.value else {
-            self.error(
-                node.position,
-                format!(
-                    "`{key}` must be an expression such as status < 500, not {}",
-                    node.kind()
-                ),
-            );
-            return None;
-        };
-        let parsed = expr::parse(text)
-            .map_err(|e| (e.offset, e.message))
-            .and_then(|expr| {
-                // Compiling checks what parsing cannot (regexes, their size) at load time.
-                Program::compile(&expr, &mut FieldSlots::new())
-                    .map(|_| expr)
-                    .map_err(|e| (e.offset, e.message))
-            });
-        match parsed {
-            Ok(expr) => Some(Condition {
-                text: text.clone(),
-                expr,
-            }),
-            Err((offset, message)) => {
-                self.expression_error(node, *quoted, key, text, offset, &message);
-                None
-            }
-        }
-    }
-
-    /// Reports an error at byte `offset` of an expression, pointing at its line and column in
-    /// the file where the scalar's text can be found there as written, and at the scalar
-    /// (naming the character) where YAML folded or unescaped it.
-    fn expression_error(
-        &mut self,
-        node: &Node,
-        quoted: bool,
-        key: &str,
-        text: &str,
-        offset: usize,
-        message: &str,
-    ) {
-        // An error at the end points after the last character, not at trailing line ends.
-        let offset = (0..=offset.min(text.trim_end().len()))
-            .rev()
-            .find(|&i| text.is_char_boundary(i))
-            .unwrap_or(0);
-        let before = &text[..offset];
-        let line_in_text = before.matches('\n').count();
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let text_line = text[line_start..].lines().next().unwrap_or("");
-        let column_in_line = before[line_start..].chars().count();
-        let source_line = |index: usize| self.lines.get(index).copied().unwrap_or("");
-        let first = node.position.line.saturating_sub(1);
-        let found = if line_in_text == 0 && !text.contains('\n') {
-            // One line: the text starts right at the scalar (after its quote).
-            let start_column = node.position.column - 1 + usize::from(quoted);
-            let line = source_line(first);
-            let written: String = line.chars().skip(start_column).collect();
-            written
-                .starts_with(before)
-                .then_some((first, start_column + column_in_line))
-        } else {
-            // A block scalar: find the expression's line among the lines that follow.
-            (first + line_in_text..self.lines.len().min(first + line_in_text + 3)).find_map(
-                |index| {
-                    let line = source_line(index);
-                    let indent = line.len() - line.trim_start().len();
-                    (line.trim_start() == text_line.trim_start() && !text_line.trim().is_empty())
-                        .then(|| {
-                            (
-                                index,
-                                line[..indent].chars().count() + column_in_line
-                                    - (text_line.len() - text_line.trim_start().len()),
-                            )
-                        })
-                },
-            )
-        };
-        let caret = format!("\n    {text_line}\n    {}^", " ".repeat(column_in_line));
-        match found {
-            Some((index, column)) => self.error(
-                Position {
-                    line: index + 1,
-                    column: column + 1,
-                },
-                format!("in `{key}`: {message}{caret}"),
-            ),
-            None => self.error(
-                node.position,
-                format!(
-                    "in `{key}`, at character {} of the expression: {message}{caret}",
-                    before.chars().count() + 1
-                ),
-            ),
-        }
-    }
-
-    pub(super) fn mapping<'n>(
-        &mut self,
-        node: &'n Node,
-        what: &str,
-        known: &[&str],
-    ) -> Option<Vec<(&'n str, &'n Node)>> {
-        let Value::Mapping(entries) = &node.value else {
-            self.error(
-                node.position,
-                format!(
-                    "{what} must be a mapping of keys to values, not {}",
-                    node.kind()
-                ),
-            );
-            return None;
-        };
-        let mut result: Vec<(&str, &Node)> = Vec::new();
-        for (key, value) in entries {
-            let Some(name) = key.as_scalar() else {
-                self.error(
-                    key.position,
-                    format!("keys of {what} must be names, not {}", key.kind()),
-                );
-                continue;
-            };
-            if name == "<<" {
-                self.error(
-                    key.position,
-                    format!("YAML merge keys (`<<`) are not supported in {what}; put settings shared by several SLOs under `defaults:`"),
-                );
-                continue;
-            }
-            if !known.contains(&name) {
-                let hint = match closest(name, known.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("known keys: {}", known.join(", ")),
-                };
-                self.error(
-                    key.position,
-                    format!("unknown key `{name}` in {what}; {hint}"),
-                );
-                continue;
-            }
-            if result.iter().any(|(k, _)| *k == name) {
-                self.error(
-                    key.position,
-                    format!("key `{name}` appears twice in {what}"),
-                );
-                continue;
-            }
-            result.push((name, value));
-        }
-        Some(result)
-    }
-
-    pub(super) fn sequence<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
-        match &node.value {
-            Value::Sequence(items) => Some(items),
-            _ => {
-                self.error(
-                    node.position,
-                    format!("{what} must be a list, not {}", node.kind()),
-                );
-                None
-            }
-        }
-    }
-
-    pub(super) fn string(&mut self, node: &Node, what: &str) -> Option<String> {
-        match &node.value {
-            Value::Scalar { text, .. } if !node.is_null() => Some(text.clone()),
-            _ => {
-                self.error(
-                    node.position,
-                    format!("{what} must be a single value, not {}", node.kind()),
-                );
-                None
-            }
-        }
-    }
-}
-
-/// `specs/../logs/a.csv` as `logs/a.csv`, without touching the file system.
-pub(super) fn lexically_normal(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut normal = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(normal.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                normal.pop();
-            }
-            other => normal.push(other),
-        }
-    }
-    if normal.as_os_str().is_empty() {
-        normal.push(".");
-    }
-    normal
-}
-
-/// Splits a field name written in a spec (`route`, `http.status`) into a path.
-pub(super) fn field_path(text: &str) -> Result<FieldPath, String> {
-    if text.is_empty() || text.split('.').any(str::is_empty) {
-        return Err(format!("'{text}' is not a field name"));
-    }
-    Ok(FieldPath(text.split('.').map(str::to_string).collect()))
-}
-
-/// Names the format of a document written for another SLO tool, if it is one.
-pub(super) fn foreign_format(node: &Node) -> Option<String> {
-    let Value::Mapping(entries) = &node.value else {
-        return None;
-    };
-    let has = |key: &str| entries.iter().any(|(k, _)| k.as_scalar() == Some(key));
-    let value_of = |key: &str| {
-        entries
-            .iter()
-            .find(|(k, _)| k.as_scalar() == Some(key))
-            .and_then(|(_, v)| v.as_scalar())
-    };
-    let kind = value_of("kind").unwrap_or("");
-    if let Some(api) = value_of("apiVersion") {
-        return Some(if api.starts_with("openslo") && api.ends_with("/v2alpha") {
-            format!("an OpenSLO v2alpha document (apiVersion {api}), a draft slo does not read")
-        } else if api == "openslo.com/v1" {
-            format!(
-                "an osko object (apiVersion openslo.com/v1, kind {kind}): the OpenSLO flavour of the \
-                 osko Kubernetes operator; plain OpenSLO is written apiVersion: openslo/v1"
-            )
-        } else if api.starts_with("openslo") {
-            format!("an OpenSLO document of a version slo does not know (apiVersion {api})")
-        } else if api.starts_with("sloth.slok.dev") && kind == "AlertWindows" {
-            format!("Sloth alert windows ({api} AlertWindows)")
-        } else if api.starts_with("sloth.slok.dev") {
-            format!("a Sloth Kubernetes spec ({api} {kind})")
-        } else if api.starts_with("pyrra.dev") {
-            format!("a Pyrra {kind} ({api})")
-        } else if api.starts_with("sre.google.com") {
-            format!("a google/slo-generator SLO config ({api} {kind})")
-        } else if api.starts_with("apiextensions.k8s.io") {
-            format!("a Kubernetes {kind} (a schema, not an SLO)")
-        } else {
-            format!("a Kubernetes-style document with apiVersion `{api}`, which no SLO format slo knows uses")
-        });
-    }
-    if has("$schema") {
-        return Some("a JSON Schema (a description of a format, not an SLO)".to_string());
-    }
-    if let Some(version) = value_of("version") {
-        if version == "prometheus/v1" {
-            return Some("a Sloth spec (version: prometheus/v1)".to_string());
-        }
-        if version.starts_with("prometheus/") {
-            return Some(format!(
-                "a Sloth spec of a version Sloth itself does not know (version: {version}; Sloth reads prometheus/v1)"
-            ));
-        }
-        if version.starts_with("sre.google.com") {
-            return Some(format!(
-                "a google/slo-generator SLO config (with `version: {version}` where slo-generator writes apiVersion)"
-            ));
-        }
-    }
-    if has("error_budget_policies") || (has("backends") && has("exporters")) {
-        return Some(
-            "a google/slo-generator shared config (backends, exporters, error budget policies)"
-                .to_string(),
-        );
-    }
-    if has("service_name") && (has("slo_name") || has("slo_target")) && has("backend") {
-        return Some("a google/slo-generator v1 SLO config".to_string());
-    }
-    if has("error_budget_burn_rate") || has("bad_events_count") {
-        return Some(
-            "a google/slo-generator SLO report (its output, not an SLO definition)".to_string(),
-        );
-    }
-    None
 }
 
 /// `value` with two significant digits (`0.0017`, `0.93`, `14`), for rates in messages.
@@ -1282,6 +810,7 @@ fn significant(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::reader::lexically_normal;
 
     fn check(text: &str) -> (Vec<Slo>, Vec<SpecError>) {
         let mut errors = Vec::new();

@@ -6,9 +6,11 @@
 //! form.
 
 pub mod convert;
+mod foreign;
 mod load;
 mod objective;
 pub mod openslo;
+mod reader;
 pub mod yaml;
 mod yaml_out;
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::super::load::Checker;
+use super::super::reader::Checker;
 use super::super::yaml::Position;
 use super::super::{
     default_alerts, AlertRule, Budgeting, Condition, Judgement, Location, Percentage, Severity,

@@ -26,7 +26,7 @@ pub mod write;
 
 use std::collections::HashMap;
 
-use super::load::Checker;
+use super::reader::Checker;
 use super::yaml::{Node, Position, Value};
 use super::{Location, Slo, Uncomputable};
 use crate::suggest::closest;
@@ -155,7 +155,7 @@ impl<'n> Collector<'n> {
                     if is_openslo(item) {
                         self.add_object(checker, file, item);
                     } else {
-                        let what = super::load::foreign_format(item)
+                        let what = super::foreign::foreign_format(item)
                             .unwrap_or_else(|| format!("{}, not an OpenSLO object", item.kind()));
                         checker.error(
                             item.position,

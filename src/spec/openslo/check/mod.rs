@@ -10,7 +10,7 @@ mod v1alpha;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::super::load::Checker;
+use super::super::reader::Checker;
 use super::super::yaml::{Node, Position};
 use super::super::{Condition, Judgement, Location, Objective, Percentage, Source, Window};
 use super::{join, Api, Kind, Map, Metadata, Object, Reader, Shorthand, LOGS_TYPE};

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use super::*;
 use crate::expr::FieldPath;
-use crate::spec::load::field_path;
 use crate::spec::openslo::{join, Kind, LOGS_TYPE};
+use crate::spec::reader::field_path;
 use crate::spec::yaml::{Node, Value};
 use crate::spec::{Condition, Judgement, Source};
 

@@ -1,0 +1,118 @@
+//! Expressions (`filter`, `good`, `bad`) and field names, as both spec languages write them:
+//! a native SLO's keys, and the `spec` of an OpenSLO `slo.logs` metric source.
+
+use super::Checker;
+use crate::expr::{self, FieldPath, FieldSlots, Program};
+use crate::spec::yaml::{Node, Position, Value};
+use crate::spec::Condition;
+
+impl Checker<'_> {
+    /// The expression under `key`, parsed and compiled, so that every mistake in it (regexes
+    /// included) is found when the spec loads.
+    pub(in crate::spec) fn condition(&mut self, node: &Node, key: &str) -> Option<Condition> {
+        let Value::Scalar { text, quoted } = &node.value else {
+            self.error(
+                node.position,
+                format!(
+                    "`{key}` must be an expression such as status < 500, not {}",
+                    node.kind()
+                ),
+            );
+            return None;
+        };
+        let parsed = expr::parse(text)
+            .map_err(|e| (e.offset, e.message))
+            .and_then(|expr| {
+                // Compiling checks what parsing cannot (regexes, their size) at load time.
+                Program::compile(&expr, &mut FieldSlots::new())
+                    .map(|_| expr)
+                    .map_err(|e| (e.offset, e.message))
+            });
+        match parsed {
+            Ok(expr) => Some(Condition {
+                text: text.clone(),
+                expr,
+            }),
+            Err((offset, message)) => {
+                self.expression_error(node, *quoted, key, text, offset, &message);
+                None
+            }
+        }
+    }
+
+    /// Reports an error at byte `offset` of an expression, pointing at its line and column in
+    /// the file where the scalar's text can be found there as written, and at the scalar
+    /// (naming the character) where YAML folded or unescaped it.
+    fn expression_error(
+        &mut self,
+        node: &Node,
+        quoted: bool,
+        key: &str,
+        text: &str,
+        offset: usize,
+        message: &str,
+    ) {
+        // An error at the end points after the last character, not at trailing line ends.
+        let offset = (0..=offset.min(text.trim_end().len()))
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let before = &text[..offset];
+        let line_in_text = before.matches('\n').count();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let text_line = text[line_start..].lines().next().unwrap_or("");
+        let column_in_line = before[line_start..].chars().count();
+        let source_line = |index: usize| self.lines.get(index).copied().unwrap_or("");
+        let first = node.position.line.saturating_sub(1);
+        let found = if line_in_text == 0 && !text.contains('\n') {
+            // One line: the text starts right at the scalar (after its quote).
+            let start_column = node.position.column - 1 + usize::from(quoted);
+            let line = source_line(first);
+            let written: String = line.chars().skip(start_column).collect();
+            written
+                .starts_with(before)
+                .then_some((first, start_column + column_in_line))
+        } else {
+            // A block scalar: find the expression's line among the lines that follow.
+            (first + line_in_text..self.lines.len().min(first + line_in_text + 3)).find_map(
+                |index| {
+                    let line = source_line(index);
+                    let indent = line.len() - line.trim_start().len();
+                    (line.trim_start() == text_line.trim_start() && !text_line.trim().is_empty())
+                        .then(|| {
+                            (
+                                index,
+                                line[..indent].chars().count() + column_in_line
+                                    - (text_line.len() - text_line.trim_start().len()),
+                            )
+                        })
+                },
+            )
+        };
+        let caret = format!("\n    {text_line}\n    {}^", " ".repeat(column_in_line));
+        match found {
+            Some((index, column)) => self.error(
+                Position {
+                    line: index + 1,
+                    column: column + 1,
+                },
+                format!("in `{key}`: {message}{caret}"),
+            ),
+            None => self.error(
+                node.position,
+                format!(
+                    "in `{key}`, at character {} of the expression: {message}{caret}",
+                    before.chars().count() + 1
+                ),
+            ),
+        }
+    }
+}
+
+/// Splits a field name written in a spec (`route`, `http.status`) into a path.
+pub(in crate::spec) fn field_path(text: &str) -> Result<FieldPath, String> {
+    if text.is_empty() || text.split('.').any(str::is_empty) {
+        return Err(format!("'{text}' is not a field name"));
+    }
+    Ok(FieldPath(text.split('.').map(str::to_string).collect()))
+}
