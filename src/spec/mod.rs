@@ -1,13 +1,17 @@
 //! SLO definitions: what `slo` computes, as read from spec files.
 //!
-//! `load` turns YAML files — native specs and OpenSLO documents ([`openslo`]) — into a checked
-//! [`SpecSet`]; everything after this stage can rely on the definitions being valid (objectives
-//! in range, durations parsed, expressions parsed). [`convert`] writes a set back out in either
-//! form.
+//! `load` finds and reads spec files and decides, document by document, which language each is
+//! written in: `slo`'s own (`native`) or OpenSLO ([`openslo`]). Both languages read their YAML
+//! through one layer: [`yaml`] keeps where every node was written, and `reader` checks keys and
+//! values, collecting every problem as a [`SpecError`] with its `file:line:column`. The result
+//! is a checked [`SpecSet`]; everything after this stage can rely on the definitions being valid
+//! (objectives in range, durations parsed, expressions parsed). [`convert`] writes a set back
+//! out in either form.
 
 pub mod convert;
 mod foreign;
 mod load;
+mod native;
 mod objective;
 pub mod openslo;
 mod reader;

@@ -4,7 +4,7 @@
 //! file, not just the first; serde-based loaders stop at the first error and forget positions.
 //! So specs are first read into this small tree (built iteratively from `yaml-rust2`'s event
 //! stream, with limits on nesting depth and alias expansion so that no document can exhaust the
-//! stack or memory), and then checked key by key in `spec::load`.
+//! stack or memory), and then checked key by key through `spec::reader`.
 
 use std::collections::HashMap;
 

@@ -1,0 +1,318 @@
+//! `slo`'s own spec language: `version: 1`, an optional `source` and `defaults`, and a list of
+//! `slos` (DESIGN.md §2). Each document becomes [`Slo`]s, every problem reported where it is
+//! written.
+//!
+//! By part: [`slo`] (one SLO's keys), [`budgeting`] (events or time slices) and [`alerts`]
+//! (burn-rate alert rules). Windows, expressions and `source` are read by
+//! [`reader`](super::reader), which OpenSLO documents share.
+
+mod alerts;
+mod budgeting;
+mod slo;
+
+use std::sync::Arc;
+
+use super::reader::Checker;
+use super::yaml::{Node, Position};
+use super::{AlertRule, Slo, Source, Timeslice, Window};
+
+const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
+const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting", "timeslice", "alerts"];
+
+/// Values in `defaults:` that SLOs inherit.
+#[derive(Default)]
+struct Defaults {
+    windows: Option<Vec<Window>>,
+    budgeting: Option<(String, Position)>,
+    /// The slices, with where they are written.
+    timeslice: Option<(Timeslice, Position)>,
+    alerts: Option<Vec<AlertRule>>,
+}
+
+impl Checker<'_> {
+    /// The SLOs of one native spec document.
+    pub(in crate::spec) fn native_spec(&mut self, node: &Node) -> Vec<Slo> {
+        let Some(entries) = self.mapping(node, "the spec", TOP_KEYS) else {
+            return Vec::new();
+        };
+        match entries.iter().find(|(k, _)| *k == "version") {
+            None => self.error(node.position, "missing `version: 1` at the top of the spec"),
+            Some((_, v)) if v.as_scalar() != Some("1") => self.error(
+                v.position,
+                format!(
+                    "unsupported spec version {}; this slo reads `version: 1`",
+                    v.as_scalar().unwrap_or("(not a scalar)")
+                ),
+            ),
+            Some(_) => {}
+        }
+        let source = match entries.iter().find(|(k, _)| *k == "source") {
+            Some((_, node)) => self.source(node),
+            None => Source::default(),
+        };
+        let source = Arc::new(source);
+        let defaults = match entries.iter().find(|(k, _)| *k == "defaults") {
+            Some((_, node)) => self.defaults(node),
+            None => Defaults::default(),
+        };
+        let Some((_, slos_node)) = entries.iter().find(|(k, _)| *k == "slos") else {
+            self.error(
+                node.position,
+                "missing `slos:`, the list of SLOs this spec defines",
+            );
+            return Vec::new();
+        };
+        let Some(items) = self.sequence(slos_node, "`slos`") else {
+            return Vec::new();
+        };
+        if items.is_empty() {
+            self.error(
+                slos_node.position,
+                "`slos` is empty; define at least one SLO",
+            );
+        }
+        items
+            .iter()
+            .filter_map(|item| self.slo(item, &defaults, &source))
+            .collect()
+    }
+
+    /// The `defaults` that SLOs inherit.
+    fn defaults(&mut self, node: &Node) -> Defaults {
+        let mut defaults = Defaults::default();
+        let Some(entries) = self.mapping(node, "`defaults`", DEFAULTS_KEYS) else {
+            return defaults;
+        };
+        for (key, value) in entries {
+            match key {
+                "windows" => defaults.windows = self.windows(value),
+                "budgeting" => {
+                    defaults.budgeting = self.budgeting_name(value).map(|n| (n, value.position))
+                }
+                "timeslice" => {
+                    defaults.timeslice = self.timeslice(value).map(|t| (t, value.position))
+                }
+                "alerts" => defaults.alerts = self.alerts(value),
+                _ => {}
+            }
+        }
+        defaults
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::spec::load::load_sources;
+    use crate::spec::reader::lexically_normal;
+    use crate::spec::{Budgeting, Judgement, Percentage, Slo, SpecError, Timeslice, Window};
+    use crate::time::SpanDuration;
+
+    fn check(text: &str) -> (Vec<Slo>, Vec<SpecError>) {
+        let mut errors = Vec::new();
+        let set = load_sources(
+            &[(PathBuf::from("specs/test.yaml"), text.to_string())],
+            &mut errors,
+        );
+        (set.slos, errors)
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        check(text).1.iter().map(ToString::to_string).collect()
+    }
+
+    const GOOD: &str = "\
+version: 1
+source:
+  paths: [../logs/a.csv]
+  timestamp: {field: ts, format: unix_ms, timezone: Europe/Berlin}
+defaults:
+  windows: [30d]
+slos:
+  - name: checkout-availability
+    service: checkout
+    objective: 99.9
+    windows: [30d, 7d, 1h30m]
+    filter: service == \"checkout\"
+    good: status < 500
+    group_by: [route, http.method]
+  - name: latency
+    objective: \"99%\"
+    bad: latency_ms > 300
+";
+
+    #[test]
+    fn loads_a_complete_spec() {
+        let (slos, errors) = check(GOOD);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(slos.len(), 2);
+        let a = &slos[0];
+        assert_eq!(a.name, "checkout-availability");
+        assert_eq!(a.objective.numerator(), 999);
+        assert_eq!(a.windows.len(), 3);
+        assert_eq!(a.windows[2].label(), "1h30m");
+        assert_eq!(a.group_by[1].0, vec!["http", "method"]);
+        assert_eq!(a.source.paths, vec![PathBuf::from("logs/a.csv")]);
+        assert_eq!(
+            lexically_normal(Path::new("../a/./b/../c")),
+            PathBuf::from("../a/c")
+        );
+        assert_eq!(lexically_normal(Path::new("/x/../y")), PathBuf::from("/y"));
+        assert_eq!(a.source.timestamp.field.0, vec!["ts"]);
+        assert_eq!(a.defined_at.line, 8);
+        let b = &slos[1];
+        assert_eq!(
+            b.windows,
+            vec![Window::Rolling(SpanDuration::parse("30d").unwrap())]
+        );
+        assert!(matches!(b.judgement, Judgement::Bad(_)));
+        assert!(b.filter.is_none());
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_known_one() {
+        let errs = errors(
+            "version: 1\nslos:\n  - name: a\n    objetive: 99.9\n    windows: [7d]\n    good: ok\n",
+        );
+        assert!(
+            errs.iter().any(
+                |e| e.starts_with("specs/test.yaml:4:5: unknown key `objetive`")
+                    && e.contains("did you mean `objective`?")
+            ),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn fraction_objective_hints_percent() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 0.999\n    windows: [7d]\n    good: ok\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:4:16: objective '0.999' is below 1 %"),
+            "{errs:?}"
+        );
+        assert!(errs[0].contains("did you mean 99.9?"));
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let errs = errors(
+            "version: 1\nslos:\n  - name: a\n    objective: 150\n    windows: [7 days]\n    good: status <\n  - name: a b\n    objective: 99\n    windows: [7d]\n    good: ok\n    bad: nok\n",
+        );
+        assert_eq!(errs.len(), 5, "{errs:#?}");
+        assert!(errs[0].starts_with("specs/test.yaml:4:16: objective '150' is out of range"));
+        assert!(errs[1].starts_with("specs/test.yaml:5:15: "));
+        assert!(
+            errs[2].starts_with("specs/test.yaml:6:19: in `good`"),
+            "{}",
+            errs[2]
+        );
+        assert!(errs[3].starts_with("specs/test.yaml:7:11: SLO name 'a b'"));
+        assert!(errs[4].starts_with("specs/test.yaml:11:10: give either `good` or `bad`"));
+    }
+
+    #[test]
+    fn expression_error_column_accounts_for_quotes() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: \"status = 500\"\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:6:19: in `good`"),
+            "{}",
+            errs[0]
+        );
+    }
+
+    #[test]
+    fn regexes_are_checked_at_load_time() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: route.matches(\"[\")\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:6:25: in `good`: "),
+            "{errs:?}"
+        );
+        assert!(errs[0].contains("regex"), "{errs:?}");
+    }
+
+    #[test]
+    fn errors_inside_block_and_folded_expressions() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    filter: |\n      service == \"a\" and\n      route in [\"x\"\n    good: ok\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:8:20: in `filter`: "),
+            "{errs:?}"
+        );
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: status < 500 and\n      latency_ms <=\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with(
+                "specs/test.yaml:6:11: in `good`, at character 31 of the expression: "
+            ),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn missing_pieces() {
+        let errs = errors("version: 2\nslos:\n  - name: a\n");
+        assert!(errs[0].contains("unsupported spec version 2"));
+        assert!(errs.iter().any(|e| e.contains("no `objective`")));
+        assert!(errs.iter().any(|e| e.contains("no `windows`")));
+        assert!(errs
+            .iter()
+            .any(|e| e.contains("neither which events are `good`")));
+        assert!(errors("").iter().any(|e| e.contains("the spec is empty")));
+        assert!(errors("slos: 3")
+            .iter()
+            .any(|e| e.contains("missing `version: 1`")));
+        assert!(errors("version: 1\nslos: 3")
+            .iter()
+            .any(|e| e.contains("`slos` must be a list")));
+    }
+
+    #[test]
+    fn inherited_slices_apply_only_to_slos_budgeted_in_slices() {
+        let (slos, errs) = check("version: 1\ndefaults:\n  windows: [1d]\n  budgeting: timeslices\n  timeslice: {length: 5m, objective: 95}\nslos:\n  - name: sliced\n    objective: 99\n    good: ok\n  - name: counted\n    objective: 99\n    budgeting: occurrences\n    good: ok\n  - name: averaged\n    objective: 99\n    budgeting: ratio_timeslices\n    good: ok\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        let budgeting: Vec<_> = slos.iter().map(|s| &s.budgeting).collect();
+        let slice = Timeslice {
+            length: SpanDuration::parse("5m").unwrap(),
+            objective: Some(Percentage::parse("95", "slice objective").unwrap()),
+        };
+        assert_eq!(
+            budgeting,
+            [
+                &Budgeting::Timeslices(slice.clone()),
+                &Budgeting::Occurrences,
+                &Budgeting::RatioTimeslices(slice),
+            ]
+        );
+        // A `timeslice` the SLO writes itself under occurrences is still a mistake.
+        let errs = errors("version: 1\ndefaults:\n  timeslice: {length: 5m, objective: 95}\nslos:\n  - name: a\n    objective: 99\n    windows: [1d]\n    timeslice: {length: 1m}\n    good: ok\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:8:")
+                && errs[0].contains("`timeslice` applies only to"),
+            "{errs:?}"
+        );
+        // An inherited slice that lacks what the SLO's budgeting needs is reported where the
+        // SLO chose that budgeting, naming `defaults`.
+        let errs = errors("version: 1\ndefaults:\n  budgeting: ratio_timeslices\n  timeslice: {length: 5m}\nslos:\n  - name: a\n    objective: 99\n    windows: [1d]\n    budgeting: timeslices\n    good: ok\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with(
+                "specs/test.yaml:9:16: `budgeting: timeslices` needs the slice objective"
+            ) && errs[0].contains("`defaults`"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn calendar_windows_and_bad_zones() {
+        let (slos, errs) = check("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [{calendar: month, timezone: Europe/Berlin}, 7d]\n    good: ok\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(slos[0].windows[0].label(), "month Europe/Berlin");
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [{calendar: fortnight}]\n    good: ok\n");
+        assert!(errs[0].starts_with("specs/test.yaml:5:26:"), "{errs:?}");
+    }
+}

@@ -1,0 +1,214 @@
+//! One native SLO: its keys checked and turned into an [`Slo`], with what it does not write
+//! taken from `defaults`.
+
+use std::sync::Arc;
+
+use super::budgeting::SliceSetting;
+use super::Defaults;
+use crate::expr::FieldPath;
+use crate::spec::reader::{field_path, Checker};
+use crate::spec::yaml::{Node, Value};
+use crate::spec::{default_alerts, Budgeting, Judgement, Objective, Slo, Source};
+
+const SLO_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "service",
+    "objective",
+    "windows",
+    "filter",
+    "good",
+    "bad",
+    "group_by",
+    "budgeting",
+    "timeslice",
+    "alerts",
+];
+
+impl Checker<'_> {
+    /// One item of `slos`; `None`, with errors, when anything in it is wrong.
+    pub(super) fn slo(
+        &mut self,
+        node: &Node,
+        defaults: &Defaults,
+        source: &Arc<Source>,
+    ) -> Option<Slo> {
+        let entries = self.mapping(node, "an SLO", SLO_KEYS)?;
+        let get = |name: &str| entries.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        let errors_before = self.errors.len();
+
+        let name = match get("name") {
+            Some(value) => self.string(value, "`name`").and_then(|name| {
+                if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    self.error(
+                        value.position,
+                        format!("SLO name '{name}' must be non-empty and hold no spaces; use dashes, e.g. checkout-availability"),
+                    );
+                    None
+                } else {
+                    Some(name)
+                }
+            }),
+            None => {
+                self.error(node.position, "this SLO has no `name`");
+                None
+            }
+        };
+        let description = get("description").and_then(|v| self.string(v, "`description`"));
+        let service = get("service").and_then(|v| self.string(v, "`service`"));
+        let objective = match get("objective") {
+            Some(value) => match value.as_scalar() {
+                Some(text) => match Objective::parse(text) {
+                    Ok(objective) => Some(objective),
+                    Err(message) => {
+                        self.error(value.position, message);
+                        None
+                    }
+                },
+                None => {
+                    self.error(
+                        value.position,
+                        format!(
+                            "`objective` must be a percentage such as 99.9, not {}",
+                            value.kind()
+                        ),
+                    );
+                    None
+                }
+            },
+            None => {
+                self.error(
+                    node.position,
+                    "this SLO has no `objective` (a percentage such as 99.9)",
+                );
+                None
+            }
+        };
+        let windows = match get("windows") {
+            Some(value) => self.windows(value),
+            None => match &defaults.windows {
+                Some(windows) => Some(windows.clone()),
+                None => {
+                    self.error(
+                        node.position,
+                        "this SLO has no `windows` (e.g. windows: [30d, 7d]) and `defaults` gives none",
+                    );
+                    None
+                }
+            },
+        };
+        let filter = get("filter").and_then(|v| self.condition(v, "filter"));
+        let judgement = match (get("good"), get("bad")) {
+            (Some(good), None) => self.condition(good, "good").map(Judgement::Good),
+            (None, Some(bad)) => self.condition(bad, "bad").map(Judgement::Bad),
+            (Some(_), Some(bad)) => {
+                self.error(bad.position, "give either `good` or `bad`, not both");
+                None
+            }
+            (None, None) => {
+                self.error(
+                    node.position,
+                    "this SLO says neither which events are `good` nor which are `bad` (e.g. good: status < 500)",
+                );
+                None
+            }
+        };
+        let group_by = match get("group_by") {
+            Some(value) => self.group_by(value),
+            None => Some(Vec::new()),
+        };
+        let budgeting_name = match get("budgeting") {
+            Some(value) => self.budgeting_name(value).map(|n| (n, value.position)),
+            None => Some(
+                defaults
+                    .budgeting
+                    .clone()
+                    .unwrap_or(("occurrences".to_string(), node.position)),
+            ),
+        };
+        let timeslice = match get("timeslice") {
+            Some(value) => self.timeslice(value).map(|slice| {
+                Some(SliceSetting {
+                    slice,
+                    at: value.position,
+                    inherited: false,
+                })
+            }),
+            None => Some(defaults.timeslice.clone().map(|(slice, at)| SliceSetting {
+                slice,
+                at,
+                inherited: true,
+            })),
+        };
+        let budgeting = match (budgeting_name, timeslice) {
+            (Some((name, at)), Some(timeslice)) => self.budgeting(&name, at, timeslice),
+            _ => None,
+        };
+        let alerts = match get("alerts") {
+            Some(value) => self.alerts(value),
+            None => Some(defaults.alerts.clone().unwrap_or_else(default_alerts)),
+        };
+        if let (
+            Some(Budgeting::Timeslices(slice) | Budgeting::RatioTimeslices(slice)),
+            Some(windows),
+            Some(alerts),
+        ) = (&budgeting, &windows, &alerts)
+        {
+            self.check_slice_alignment(node.position, slice, windows, alerts);
+        }
+        if let (Some(windows), Some(alerts)) = (&windows, &alerts) {
+            let at = get("alerts")
+                .or_else(|| get("windows"))
+                .map_or(node.position, |n| n.position);
+            self.check_alert_scale(at, windows, alerts);
+        }
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(Slo {
+            name: name?,
+            description,
+            service,
+            objective: objective?,
+            windows: windows?,
+            filter,
+            judgement: judgement?,
+            group_by: group_by?,
+            budgeting: budgeting?,
+            alerts: alerts?,
+            source: Arc::clone(source),
+            defined_at: self.location(node.position),
+        })
+    }
+
+    /// `group_by`: one field or a list of them, none twice.
+    fn group_by(&mut self, node: &Node) -> Option<Vec<FieldPath>> {
+        let items: Vec<&Node> = match &node.value {
+            Value::Sequence(items) => items.iter().collect(),
+            _ => vec![node],
+        };
+        let mut fields = Vec::new();
+        let mut ok = true;
+        for item in items {
+            match self
+                .string(item, "a `group_by` field")
+                .map(|t| field_path(&t))
+            {
+                Some(Ok(path)) if fields.contains(&path) => {
+                    self.error(
+                        item.position,
+                        format!("`{path}` is listed twice in group_by"),
+                    );
+                    ok = false;
+                }
+                Some(Ok(path)) => fields.push(path),
+                Some(Err(message)) => {
+                    self.error(item.position, message);
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(fields)
+    }
+}
