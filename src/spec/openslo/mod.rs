@@ -26,7 +26,7 @@ pub mod write;
 
 use std::collections::HashMap;
 
-use super::reader::Checker;
+use super::reader::{check_keys, list, single_value, Checker, KeyProblem};
 use super::yaml::{Node, Position, Value};
 use super::{Location, Slo, Uncomputable};
 use crate::suggest::closest;
@@ -184,7 +184,7 @@ impl<'n> Collector<'n> {
             _ => Api::V1,
         };
         // What the object is called, for the messages about its header.
-        let mut reader = Reader::new(checker, "OpenSLO object".to_string());
+        let mut reader = ObjectReader::new(checker, "OpenSLO object".to_string());
         let known: &[&str] = &["apiVersion", "kind", "metadata", "spec"];
         let map = reader.map_lenient(node, "", known, api == Api::V1alpha);
         let Some(map) = map else { return };
@@ -320,16 +320,17 @@ impl<'n> Map<'n> {
     }
 }
 
-/// Reads the nodes of one object, reporting problems as "KIND NAME: PATH …".
-pub(super) struct Reader<'c, 'f> {
+/// Reads the nodes of one object through its file's [`Checker`], with the shared getters of
+/// [`reader`](super::reader), reporting problems as "KIND NAME: PATH …".
+pub(super) struct ObjectReader<'c, 'f> {
     pub checker: &'c mut Checker<'f>,
     /// What is being read, such as `SLO checkout`.
     pub ctx: String,
 }
 
-impl<'c, 'f> Reader<'c, 'f> {
-    pub fn new(checker: &'c mut Checker<'f>, ctx: String) -> Reader<'c, 'f> {
-        Reader { checker, ctx }
+impl<'c, 'f> ObjectReader<'c, 'f> {
+    pub fn new(checker: &'c mut Checker<'f>, ctx: String) -> ObjectReader<'c, 'f> {
+        ObjectReader { checker, ctx }
     }
 
     pub fn error(&mut self, at: Position, message: impl AsRef<str>) {
@@ -370,48 +371,26 @@ impl<'c, 'f> Reader<'c, 'f> {
             );
             return None;
         };
-        let mut map = Map {
-            entries: Vec::new(),
-        };
-        for (key, value) in entries {
-            let Some(name) = key.as_scalar() else {
-                self.error(
-                    key.position,
-                    format!("keys of {} must be names", describe(path)),
-                );
-                continue;
+        let keys = check_keys(entries, known, allow_unknown);
+        for (at, problem) in keys.problems {
+            let message = match problem {
+                KeyProblem::NotAName(_) => format!("keys of {} must be names", describe(path)),
+                KeyProblem::MergeKey => format!(
+                    "YAML merge keys (`<<`) are not supported in {}",
+                    describe(path)
+                ),
+                KeyProblem::Repeated(name) => {
+                    format!("key `{name}` appears twice in {}", describe(path))
+                }
+                KeyProblem::Unknown { name, hint } => {
+                    format!("unknown field `{}`; {hint}", join(path, name))
+                }
             };
-            if name == "<<" {
-                self.error(
-                    key.position,
-                    format!(
-                        "YAML merge keys (`<<`) are not supported in {}",
-                        describe(path)
-                    ),
-                );
-                continue;
-            }
-            if map.entries.iter().any(|(k, _, _)| *k == name) {
-                self.error(
-                    key.position,
-                    format!("key `{name}` appears twice in {}", describe(path)),
-                );
-                continue;
-            }
-            if !known.contains(&name) && !allow_unknown {
-                let hint = match closest(name, known.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("known keys: {}", known.join(", ")),
-                };
-                self.error(
-                    key.position,
-                    format!("unknown field `{}`; {hint}", join(path, name)),
-                );
-                continue;
-            }
-            map.entries.push((name, value, key.position));
+            self.error(at, message);
         }
-        Some(map)
+        Some(Map {
+            entries: keys.entries,
+        })
     }
 
     /// The value of a required key; an error when absent or null.
@@ -430,17 +409,12 @@ impl<'c, 'f> Reader<'c, 'f> {
         value
     }
 
+    /// The text of a single value that is not null.
     pub fn string(&mut self, node: &Node, path: &str) -> Option<String> {
-        match &node.value {
-            Value::Scalar { text, .. } if !node.is_null() => Some(text.clone()),
-            _ => {
-                self.error(
-                    node.position,
-                    format!("{path} must be a single value, not {}", node.kind()),
-                );
-                None
-            }
-        }
+        single_value(node, path)
+            .map(str::to_string)
+            .map_err(|message| self.error(node.position, message))
+            .ok()
     }
 
     /// A plain decimal number (`0.99`, `-1`, `200`), as written.
@@ -541,17 +515,11 @@ impl<'c, 'f> Reader<'c, 'f> {
         }
     }
 
+    /// The items of a list.
     pub fn sequence<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n [Node]> {
-        match &node.value {
-            Value::Sequence(items) => Some(items),
-            _ => {
-                self.error(
-                    node.position,
-                    format!("{path} must be a list, not {}", node.kind()),
-                );
-                None
-            }
-        }
+        list(node, path)
+            .map_err(|message| self.error(node.position, message))
+            .ok()
     }
 
     /// An object's `metadata`: name, displayName, labels, annotations.

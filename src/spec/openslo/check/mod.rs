@@ -13,7 +13,7 @@ use std::sync::Arc;
 use super::super::reader::Checker;
 use super::super::yaml::{Node, Position};
 use super::super::{Condition, Judgement, Location, Objective, Percentage, Source, Window};
-use super::{join, Api, Kind, Map, Metadata, Object, Reader, Shorthand, LOGS_TYPE};
+use super::{join, Api, Kind, Map, Metadata, Object, ObjectReader, Shorthand, LOGS_TYPE};
 use crate::expr::FieldPath;
 use crate::suggest::closest;
 use crate::time::SpanDuration;
@@ -186,7 +186,7 @@ pub(super) fn check_all(objects: &[&Object<'_>], checkers: &mut [Checker]) -> In
     ];
     for kind in order {
         for object in objects.iter().filter(|o| o.kind == kind) {
-            let mut reader = Reader::new(
+            let mut reader = ObjectReader::new(
                 &mut checkers[object.file],
                 format!("{} {}", kind.as_str(), object.metadata.name),
             );
@@ -265,7 +265,7 @@ enum Checked {
 }
 
 struct Check<'r, 'c, 'f, 'i> {
-    reader: &'r mut Reader<'c, 'f>,
+    reader: &'r mut ObjectReader<'c, 'f>,
     index: &'i Index,
     api: Api,
 }
