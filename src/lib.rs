@@ -41,9 +41,9 @@ pub fn main() -> ExitStatus {
         Ok(status) => status,
         Err(error) => {
             // Errors may quote the logs: nothing in them reaches the terminal raw.
-            eprintln!("error: {}", visible::visible_lines(&error.to_string()));
+            visible::eprint_lines(format_args!("error: {error}"));
             for cause in error.chain().skip(1) {
-                eprintln!("{}", visible::visible_lines(&cause.to_string()));
+                visible::eprint_lines(format_args!("{cause}"));
             }
             ExitStatus::Error
         }

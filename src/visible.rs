@@ -67,6 +67,15 @@ pub fn visible_lines(message: &str) -> String {
         .join("\n")
 }
 
+/// Writes one diagnostic line (or several, for a message with line breaks of its own) to
+/// standard error, with every value escaped by [`visible_lines`]. A closed or full standard
+/// error (`slo … 2>&1 | head -1`) is ignored, not a panic as `eprintln!` would make it.
+pub fn eprint_lines(message: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let text = visible_lines(&message.to_string());
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

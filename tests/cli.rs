@@ -236,6 +236,90 @@ fn check_fails_when_no_result_has_any_event_and_says_why() {
 }
 
 #[test]
+fn junit_and_markdown_show_why_a_check_without_events_fails() {
+    let dir = shop();
+    dir.write("empty.csv", "timestamp,status\n");
+    let junit = dir.run(&[
+        "check",
+        "-q",
+        "-s",
+        "spec.yaml",
+        "empty.csv",
+        "--at",
+        AT,
+        "-f",
+        "junit",
+    ]);
+    junit.expect_code(1);
+    let xml = junit.stdout();
+    let document = roxmltree::Document::parse(&xml).expect("junit parses");
+    let root = document.root_element();
+    assert_eq!(root.attribute("failures"), Some("1"), "{xml}");
+    let failure = document
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("a failure");
+    assert_eq!(
+        failure.attribute("message"),
+        Some("no result has any event: no rows were read: the logs are empty")
+    );
+    dir.run(&[
+        "check",
+        "-q",
+        "-s",
+        "spec.yaml",
+        "empty.csv",
+        "--at",
+        AT,
+        "-f",
+        "markdown",
+    ])
+    .expect_code(1)
+    .stdout_has("**❌ No result has any event:** no rows were read: the logs are empty");
+}
+
+#[test]
+fn validate_shows_control_characters_in_specs_escaped() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: \"x\\e]0;T\\a\"\n    \"obj\\e[31mective\": 99\n    good: status < 500\n",
+    );
+    let run = dir.run(&["validate", "spec.yaml"]);
+    run.expect_code(2).stderr_has("obj\\x1b[31mective");
+    assert!(
+        !run.stderr().contains('\u{1b}'),
+        "raw escape on stderr\n{run}"
+    );
+}
+
+#[test]
+fn a_closed_standard_error_is_not_a_crash() {
+    let dir = shop();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
+        .args([
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            AT,
+            "-o",
+            "out.txt",
+        ])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run slo");
+    // Nobody reads its warnings: writing them fails with a broken pipe.
+    drop(child.stderr.take());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "slo ended with {status:?}");
+    assert!(dir.path().join("out.txt").exists());
+}
+
+#[test]
 fn mostly_malformed_logs_are_an_error_not_a_report() {
     let dir = shop();
     // 3 rows of 4 in another format than the spec reads.
@@ -349,6 +433,17 @@ fn validate_notes_alerts_that_a_short_window_makes_fire_on_any_bad_event() {
     dir.run(&["report", "-s", "short.yaml", "log.csv", "--at", AT])
         .expect_code(0)
         .stdout_has("(limit 0.0017×)");
+    // A calendar day is as short: noted too; a calendar month is the 30 days the policy is
+    // scaled for.
+    dir.write(
+        "calendar.yaml",
+        "version: 1\nslos:\n  - name: daily\n    objective: 99\n    windows: [{calendar: day, timezone: UTC}]\n    good: status < 500\n  - name: monthly\n    objective: 99\n    windows: [{calendar: month, timezone: UTC}]\n    good: status < 500\n",
+    );
+    let run = dir.run(&["validate", "calendar.yaml"]);
+    run.expect_code(0).stderr_has(
+        "note: calendar.yaml:5:14: with a first window of a calendar day, these alerts fire",
+    );
+    assert_eq!(run.stderr().matches("note:").count(), 1, "{run}");
     // The default policy on a 30-day window is what the SRE Workbook scales it for: no note.
     dir.write("spec.yaml", SPEC.replace("[1d, 1h]", "[30d]"));
     let run = dir.run(&["validate", "spec.yaml"]);

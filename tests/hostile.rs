@@ -1131,3 +1131,87 @@ fn hostile_bytes_in_values_paths_and_field_names_never_reach_a_terminal_raw() {
         );
     }
 }
+
+#[test]
+fn a_real_group_named_other_and_a_missing_value_stay_series_of_their_own() {
+    let dir = corpus(&[]);
+    dir.write(
+        "groups.yaml",
+        "version: 1\nslos:\n  - name: per-ua\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [ua]\n    alerts: []\n",
+    );
+    // A client whose user agent is the text "(other)", a browser, ten bots (one shown past
+    // --max-groups 3, nine folded), then one row with an empty user agent and one without the
+    // field at all.
+    let mut log = String::new();
+    let row = |ua: &str, status: u32| {
+        format!("{{\"timestamp\":\"2026-03-10T10:00:00Z\",\"ua\":\"{ua}\",\"status\":{status}}}\n")
+    };
+    for _ in 0..5 {
+        log.push_str(&row("(other)", 200));
+    }
+    for _ in 0..4 {
+        log.push_str(&row("Firefox", 200));
+    }
+    for bot in 0..10 {
+        log.push_str(&row(&format!("bot-{bot}"), 503));
+    }
+    let run = |extra: &[&str]| {
+        let mut args = vec!["report", "-s", "groups.yaml", "--at", AT, "log.jsonl"];
+        args.extend(extra);
+        dir.run(&args)
+    };
+    dir.write("log.jsonl", &log);
+    let metrics = run(&["-f", "prometheus", "--max-groups", "3"]);
+    metrics.expect_code(0);
+    let text = metrics.stdout();
+    assert!(
+        text.contains(r#"slo_events{slo="per-ua",window="1d",ua="(other)"} 5"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"slo_events{slo="per-ua",window="1d",ua="(other)",folded="true"} 9"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"slo_status{slo="per-ua",window="1d",ua="(other)",folded="true",status="exhausted"} 1"#),
+        "{text}"
+    );
+    let csv = run(&["-f", "csv", "--max-groups", "3"]);
+    csv.expect_code(0);
+    let mut reader = csv::Reader::from_reader(csv.output.stdout.as_slice());
+    let header = reader.headers().expect("header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let rows: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            (
+                r[at("group.ua")].to_string(),
+                r[at("folded.groups")].to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        rows.contains(&("(other)".to_string(), String::new())),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&("(other)".to_string(), "9".to_string())),
+        "{rows:?}"
+    );
+
+    // An empty value and a missing one are two groups, and two series.
+    log.push_str(&row("", 200));
+    log.push_str("{\"timestamp\":\"2026-03-10T10:00:00Z\",\"status\":503}\n");
+    dir.write("log.jsonl", &log);
+    let metrics = run(&["-f", "prometheus"]);
+    let text = metrics.stdout();
+    assert!(
+        text.contains(r#"slo_events{slo="per-ua",window="1d",ua=""} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"slo_events{slo="per-ua",window="1d",ua="",missing="ua"} 1"#),
+        "{text}"
+    );
+}

@@ -20,7 +20,9 @@ pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStat
         .map_or(OutputFormat::Verdict, OutputFormat::from);
     // The other formats do not say why the check fails when no result has an event.
     if let (Some(reason), false) = (&verdict.no_events, format == OutputFormat::Verdict) {
-        eprintln!("check failed: no result has any event: {reason}");
+        crate::visible::eprint_lines(format_args!(
+            "check failed: no result has any event: {reason}"
+        ));
     }
     let status = verdict.status();
     let options = RenderOptions {

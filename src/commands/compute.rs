@@ -30,7 +30,7 @@ impl ComputedReport {
     /// Prints the warnings to stderr.
     pub fn print_warnings(&self) {
         for warning in &self.warnings {
-            eprintln!("warning: {}", crate::visible::visible_lines(warning));
+            crate::visible::eprint_lines(format_args!("warning: {warning}"));
         }
     }
 }

@@ -16,7 +16,7 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitStatus> {
         }
     };
     for note in &set.notes {
-        eprintln!("note: {note}");
+        crate::visible::eprint_lines(format_args!("note: {note}"));
     }
     let form = match args.to {
         ConvertTo::Openslo => Form::OpenSlo,
@@ -37,7 +37,7 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitStatus> {
         }
         Err(problems) => {
             for problem in &problems {
-                eprintln!("error: {problem}");
+                crate::visible::eprint_lines(format_args!("error: {problem}"));
             }
             anyhow::bail!(
                 "nothing written: {} SLO{} cannot be converted",

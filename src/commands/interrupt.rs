@@ -78,7 +78,7 @@ fn interrupted(signal: i32) {
         ));
     }
     // Paths come from the command line: nothing in them reaches the terminal raw.
-    eprintln!("{}", crate::visible::visible_lines(&message));
+    crate::visible::eprint_lines(format_args!("{message}"));
     let _ = signal_hook::low_level::emulate_default_handler(signal);
     // Only reached should the signal not end the process after all.
     std::process::exit(128 + signal);

@@ -56,11 +56,11 @@ fn use_color(when: ColorWhen, file: Option<&Path>) -> bool {
 /// Prints every problem found in the specs, and how many there are, to stderr.
 fn print_spec_errors(errors: &crate::spec::SpecErrors) {
     for error in &errors.0 {
-        eprintln!("error: {error}");
+        crate::visible::eprint_lines(format_args!("error: {error}"));
     }
-    eprintln!(
+    crate::visible::eprint_lines(format_args!(
         "{} problem{} found",
         errors.0.len(),
         if errors.0.len() == 1 { "" } else { "s" }
-    );
+    ));
 }

@@ -10,13 +10,13 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
     match loaded {
         Ok(set) => {
             for note in &set.notes {
-                eprintln!("note: {note}");
+                crate::visible::eprint_lines(format_args!("note: {note}"));
             }
             for slo in &set.uncomputable {
-                eprintln!(
+                crate::visible::eprint_lines(format_args!(
                     "note: {}: SLO {} is valid but slo cannot compute it from request logs: {}",
                     slo.defined_at, slo.name, slo.reason
-                );
+                ));
             }
             let count = set.slos.len() + set.uncomputable.len();
             let mut text = format!(

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use regex::bytes::Regex;
 
 /// Line shapes of text logs, each with the words that name it, most specific first.
-const SHAPES: [(&str, &str); 8] = [
+const SHAPES: [(&str, &str); 10] = [
     (
         r"^#(Version|Fields|Software):",
         "a W3C extended log (CloudFront, IIS)",
@@ -28,6 +28,15 @@ const SHAPES: [(&str, &str); 8] = [
     ),
     (r"haproxy\[\d+\]: ", "an HAProxy log"),
     (r"^<\d{1,3}>", "a syslog message"),
+    // BSD syslog (`Oct 10 13:55:31 host nginx[123]: …`) and its ISO-dated form.
+    (
+        r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [^\s:]+(\[\d+\])?: ",
+        "a syslog message",
+    ),
+    (
+        r"^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:?\d\d) \S+ [^\s:]+(\[\d+\])?: ",
+        "a syslog message",
+    ),
     (
         r"^(\S+=(\S+|\x22[^\x22]*\x22) +){2,}\S+=",
         "a logfmt log (key=value pairs)",
@@ -90,7 +99,12 @@ mod tests {
 
     #[test]
     fn text_logs_are_named_by_their_first_line() {
-        let cases: [(&str, Option<&str>); 11] = [
+        let cases: [(&str, Option<&str>); 13] = [
+            ("Oct 10 13:55:31 web1 nginx[123]: GET / 200\n", Some("a syslog message")),
+            (
+                "2026-10-10T13:55:31+00:00 web1 app[9]: started\n",
+                Some("a syslog message"),
+            ),
             (
                 "203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl/8\"\n",
                 Some("an nginx or Apache access log (common or combined format)"),

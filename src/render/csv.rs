@@ -51,15 +51,27 @@ impl Renderer for CsvRenderer {
             .flat_map(|r| r.group.iter().map(|(field, _)| field.as_str()))
             .collect();
         let lookbacks = lookbacks(report);
+        // The `(other)` group's size, only in a report that has one.
+        let folded = report.results.iter().any(|r| r.folded.is_some());
         let mut writer = ::csv::Writer::from_writer(out);
         let mut header: Vec<String> = LEADING.iter().map(|c| c.to_string()).collect();
         header.extend(groups.iter().map(|g| format!("group.{g}")));
         header.extend(FIGURES.iter().map(|c| c.to_string()));
         header.extend(lookbacks.iter().map(|l| format!("burn_rates.{l}")));
         header.push("alerts.firing".to_string());
+        if folded {
+            header.extend(["folded.groups".to_string(), "folded.estimated".to_string()]);
+        }
         writer.write_record(&header)?;
         for result in &report.results {
-            writer.write_record(row(result, &groups, &lookbacks))?;
+            let mut row = row(result, &groups, &lookbacks);
+            if folded {
+                row.extend(match result.folded {
+                    Some(f) => [f.groups.to_string(), f.estimated.to_string()],
+                    None => [String::new(), String::new()],
+                });
+            }
+            writer.write_record(row)?;
         }
         writer.flush()
     }

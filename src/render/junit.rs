@@ -64,12 +64,35 @@ impl Renderer for JunitRenderer {
             counts
         };
         let (failures, skipped) = tally(&cases);
+        // No result with an event fails a check whatever the policy: one more failing case, so
+        // that a CI view shows why the step failed.
+        let no_events = self.verdict.no_events.as_deref();
+        let extra = usize::from(no_events.is_some());
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(
             out,
-            r#"<testsuites name="slo" tests="{}" failures="{failures}" errors="0" skipped="{skipped}" time="0">"#,
-            report.results.len()
+            r#"<testsuites name="slo" tests="{}" failures="{}" errors="0" skipped="{skipped}" time="0">"#,
+            report.results.len() + extra,
+            failures + extra
         )?;
+        if let Some(reason) = no_events {
+            writeln!(
+                out,
+                r#"  <testsuite name="inputs" tests="1" failures="1" errors="0" skipped="0" time="0">"#
+            )?;
+            writeln!(
+                out,
+                r#"    <testcase name="events" classname="inputs" time="0">"#
+            )?;
+            writeln!(
+                out,
+                r#"      <failure message="{}" type="no_events">{}</failure>"#,
+                attribute(&format!("no result has any event: {reason}")),
+                text(&crate::visible::visible(reason))
+            )?;
+            writeln!(out, "    </testcase>")?;
+            writeln!(out, "  </testsuite>")?;
+        }
         for cases in suites {
             let (failures, skipped) = tally(cases);
             writeln!(

@@ -8,8 +8,11 @@ use super::Renderer;
 use crate::report::{Report, Status};
 
 /// Renders the [`Report`] as Markdown.
-#[derive(Debug, Clone, Copy)]
-pub struct MarkdownRenderer;
+#[derive(Debug, Clone)]
+pub struct MarkdownRenderer {
+    /// Why no result has a single event, when none has (a failed check): said above the table.
+    pub no_events: Option<String>,
+}
 
 impl Renderer for MarkdownRenderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -22,6 +25,10 @@ impl Renderer for MarkdownRenderer {
         };
         writeln!(out, "### SLO report at {}", report.evaluated_at)?;
         writeln!(out)?;
+        if let Some(reason) = &self.no_events {
+            writeln!(out, "**❌ No result has any event:** {}", escape(reason))?;
+            writeln!(out)?;
+        }
         let header: Vec<&str> = std::iter::once(status.title)
             .chain(figures.iter().map(|c| c.title))
             .collect();

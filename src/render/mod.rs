@@ -71,7 +71,9 @@ pub fn renderer(format: OutputFormat, options: &RenderOptions) -> Box<dyn Render
         }),
         OutputFormat::Json => Box::new(JsonRenderer),
         OutputFormat::Csv => Box::new(CsvRenderer),
-        OutputFormat::Markdown => Box::new(MarkdownRenderer),
+        OutputFormat::Markdown => Box::new(MarkdownRenderer {
+            no_events: options.verdict.no_events.clone(),
+        }),
         OutputFormat::Prometheus => Box::new(PrometheusRenderer),
         OutputFormat::Junit => Box::new(JunitRenderer {
             verdict: options.verdict.clone(),

@@ -166,8 +166,9 @@ fn alert_labels(alert: &crate::report::AlertState) -> Vec<(&'static str, String)
 /// Label names the metrics use themselves, and names Prometheus gives a meaning to; a group
 /// field with one of these names is labelled `group_<name>`. (`service` is not here: a group
 /// field `service` of an SLO without a `service:` key is the service label.)
-const RESERVED: [&str; 9] = [
+const RESERVED: [&str; 11] = [
     "slo", "window", "lookback", "severity", "long", "short", "status", "le", "quantile",
+    "missing", "folded",
 ];
 
 impl Renderer for PrometheusRenderer {
@@ -210,11 +211,24 @@ fn result_labels(result: &SloResult) -> String {
     }
     pairs.push(("window".into(), result.window.clone()));
     taken.extend(pairs.iter().map(|(name, _)| name.clone()));
+    let mut missing = Vec::new();
     for (field, value) in result.group.iter() {
         let name = group_label_name(field, &taken);
         taken.push(name.clone());
-        // A row that lacked the field: an empty value, which Prometheus reads as no label.
+        // A row that lacked the field: an empty value, which Prometheus reads as no label, and
+        // the field named in `missing`, so that it is not the same series as an empty value.
+        if value.is_none() {
+            missing.push(name.clone());
+        }
         pairs.push((name, value.clone().unwrap_or_default()));
+    }
+    if !missing.is_empty() {
+        pairs.push(("missing".into(), missing.join(",")));
+    }
+    // The groups past --max-groups: a label no log value can give, so that a real group
+    // valued `(other)` is a series of its own.
+    if result.folded.is_some() {
+        pairs.push(("folded".into(), "true".into()));
     }
     pairs
         .iter()

@@ -4,7 +4,7 @@
 use crate::spec::reader::Checker;
 use crate::spec::yaml::{Node, Position};
 use crate::spec::{AlertRule, Percentage, Severity, Window};
-use crate::time::SpanDuration;
+use crate::time::{CalendarUnit, SpanDuration};
 
 const ALERT_KEYS: &[&str] = &["severity", "budget", "long", "short"];
 
@@ -102,26 +102,38 @@ impl Checker<'_> {
         (self.errors.len() == errors_before).then_some(rules)
     }
 
-    /// Notes on alerts that cannot work as meant against the SLO's first (rolling) window,
-    /// which scales their thresholds (`budget × window ÷ long`): a long lookback that is not
-    /// shorter than the window sees no more than the window does, and a threshold below 1×
-    /// fires while the budget would outlast the window (`windows: [5m]` under the default
-    /// policy pages on any bad request).
+    /// Notes on alerts that cannot work as meant against the SLO's first window, which scales
+    /// their thresholds (`budget × window ÷ long`): a long lookback that is not shorter than
+    /// the window sees no more than the window does, and a threshold below 1× fires while the
+    /// budget would outlast the window (`windows: [5m]` under the default policy pages on any
+    /// bad request). A calendar window counts at its usual length (a month as 30 days), so
+    /// that the policy scaled for 30 days is not noted for a calendar month.
     pub(super) fn check_alert_scale(
         &mut self,
         at: Position,
         windows: &[Window],
         alerts: &[AlertRule],
     ) {
-        let Some(Window::Rolling(window)) = windows.first() else {
-            return;
+        let (window, window_ns) = match windows.first() {
+            Some(Window::Rolling(duration)) => (duration.to_string(), duration.nanos()),
+            Some(first @ Window::Calendar { unit, .. }) => {
+                const DAY: i64 = 86_400 * 1_000_000_000;
+                let days = match unit {
+                    CalendarUnit::Day => 1,
+                    CalendarUnit::Week => 7,
+                    CalendarUnit::Month => 30,
+                    CalendarUnit::Quarter => 91,
+                    CalendarUnit::Year => 365,
+                };
+                (format!("a calendar {}", first.label()), days * DAY)
+            }
+            None => return,
         };
         let mut problems = Vec::new();
         for alert in alerts {
-            let threshold =
-                alert.budget.ratio() * window.nanos() as f64 / alert.long.nanos() as f64;
+            let threshold = alert.budget.ratio() * window_ns as f64 / alert.long.nanos() as f64;
             let mut why = Vec::new();
-            if alert.long.nanos() >= window.nanos() {
+            if alert.long.nanos() >= window_ns {
                 why.push("its long lookback is not shorter than the window".to_string());
             }
             if threshold < 1.0 {
