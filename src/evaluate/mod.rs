@@ -184,7 +184,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
     let first_window_ns = slo
         .windows
         .first()
-        .map_or(0, |w| (w.length_seconds(at) * 1e9) as i64);
+        .map_or(0, |w| w.length_nanos(at));
     let slice_seconds = slo.budgeting.timeslice().map(|s| s.length.seconds() as f64);
     let mut results = Vec::new();
     for group in groups {

@@ -227,11 +227,17 @@ impl Window {
     /// The window's length in seconds: `D` for a rolling window, the whole period (start to
     /// next start) containing `at` for a calendar window.
     pub fn length_seconds(&self, at: UnixNanos) -> f64 {
+        self.length_nanos(at) as f64 / 1e9
+    }
+
+    /// The window's length in nanoseconds, exactly (see [`Window::length_seconds`]): the scale
+    /// of alert thresholds, which are decided on integers.
+    pub fn length_nanos(&self, at: UnixNanos) -> i64 {
         match self {
-            Window::Rolling(duration) => duration.seconds() as f64,
+            Window::Rolling(duration) => duration.nanos(),
             Window::Calendar { unit, zone } => {
                 let (start, end) = crate::time::period_containing(at, *unit, zone);
-                (end - start) as f64 / 1e9
+                end - start
             }
         }
     }
