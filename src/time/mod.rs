@@ -6,6 +6,7 @@
 //! request logs and keeps arithmetic cheap on the hot path.
 
 pub mod calendar;
+mod civil;
 pub mod duration;
 pub mod timestamp;
 pub mod zone;
