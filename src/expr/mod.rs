@@ -2,7 +2,7 @@
 //! boolean language over the fields of a log row, such as
 //! `status >= 500 or (latency_ms > 300 and path.startsWith("/api"))`.
 //!
-//! The work is split in three stages, each in its own module:
+//! The work is split in three stages, each in its own module, and one module for rows:
 //!
 //! * [`parser`] turns source text into an [`Expr`] tree, reporting syntax
 //!   errors with the byte offset of the offending token.
@@ -16,6 +16,9 @@
 //!   row then costs no allocation and no string lookups. Values that cannot
 //!   be used (a missing field, a non-numeric latency) make the result
 //!   [`Invalid`] rather than silently true or false, so they can be reported.
+//! * [`row`] is what a program reads: the [`Row`] trait that readers implement, one
+//!   [`FieldValue`] per slot, the [`FieldSlots`] that number the fields, and how a value's text
+//!   is read as a number or a boolean.
 //!
 //! ```text
 //! let expr = parse("status >= 500")?;            // syntax → Expr
@@ -28,9 +31,9 @@ pub mod ast;
 mod lexer;
 pub mod parser;
 pub mod program;
+pub mod row;
 
 pub use ast::{Expr, FieldPath, Span};
 pub use parser::{parse, ParseError};
-pub use program::{
-    CompileError, FieldRegistry, FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row,
-};
+pub use program::{CompileError, Program};
+pub use row::{FieldRegistry, FieldSlots, FieldValue, Invalid, InvalidReason, Row};
