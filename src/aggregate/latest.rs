@@ -4,8 +4,8 @@
 //! timestamp, it is found first by parsing timestamps only.
 
 use super::{bad_timestamp, no_timestamp};
-use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
-use crate::input::{self, FieldTable, InputError, InputFormat, LogInput, RowSink, RowView};
+use crate::expr::{FieldPath, FieldSlots, FieldValue, Row};
+use crate::input::{self, InputError, InputFormat, LogInput, RowSink, RowView};
 use crate::spec::TimestampSpec;
 use crate::time::{TimestampParser, UnixNanos};
 
@@ -80,7 +80,7 @@ pub fn latest_timestamp(
     timestamp: &TimestampSpec,
     threads: usize,
 ) -> Result<LatestScan, InputError> {
-    let mut fields = FieldTable::default();
+    let mut fields = FieldSlots::default();
     let slot = fields.slot(&timestamp.field);
     let field = &fields.paths()[slot];
     let parser = TimestampParser::new(timestamp.format.clone(), timestamp.zone);

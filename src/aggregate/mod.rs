@@ -29,8 +29,8 @@ use rustc_hash::FxHashMap;
 
 pub use latest::{latest_timestamp, LatestScan};
 
-use crate::expr::{FieldRegistry, FieldValue, Invalid, InvalidReason, Program, Row};
-use crate::input::{FieldTable, InputError, LogInput, RowSink, RowView};
+use crate::expr::{FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row};
+use crate::input::{InputError, LogInput, RowSink, RowView};
 use crate::spec::{Judgement, Slo, TimestampSpec};
 use crate::time::{MinuteCache, TimestampParser, UnixNanos};
 use crate::visible::Visible;
@@ -52,7 +52,7 @@ pub const OTHER_GROUP: &str = "(other)";
 /// What to count, compiled from the SLOs that share one source.
 #[derive(Debug)]
 pub struct Plan {
-    fields: FieldTable,
+    fields: FieldSlots,
     timestamp_slot: usize,
     timestamp: TimestampParser,
     at: UnixNanos,
@@ -114,7 +114,7 @@ impl SloPlan {
 }
 
 impl Plan {
-    /// Compiles the SLOs' expressions against one field table; `needs[i]` says what SLO `i`
+    /// Compiles the SLOs' expressions against one [`FieldSlots`]; `needs[i]` says what SLO `i`
     /// needs counted.
     pub fn new(
         slos: &[&Slo],
@@ -124,11 +124,11 @@ impl Plan {
         max_groups: usize,
         strict: bool,
     ) -> Result<Plan, String> {
-        let mut fields = FieldTable::default();
+        let mut fields = FieldSlots::default();
         let timestamp_slot = fields.slot(&timestamp.field);
         let mut plans = Vec::with_capacity(slos.len());
         for (slo, needs) in slos.iter().zip(needs) {
-            let compile = |fields: &mut FieldTable, key: &str, text: &str, expr| {
+            let compile = |fields: &mut FieldSlots, key: &str, text: &str, expr| {
                 Program::compile(expr, fields)
                     .map_err(|e| format!("SLO {}: in `{key}` ({text}): {e}", slo.name))
             };
@@ -171,7 +171,7 @@ impl Plan {
     }
 
     /// The fields to read from each row.
-    pub fn fields(&self) -> &FieldTable {
+    pub fn fields(&self) -> &FieldSlots {
         &self.fields
     }
 

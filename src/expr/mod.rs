@@ -36,4 +36,4 @@ pub mod row;
 pub use ast::{Expr, FieldPath, Span};
 pub use parser::{parse, ParseError};
 pub use program::{CompileError, Program};
-pub use row::{FieldRegistry, FieldSlots, FieldValue, Invalid, InvalidReason, Row};
+pub use row::{FieldSlots, FieldValue, Invalid, InvalidReason, Row};

@@ -1,7 +1,7 @@
 //! The compiled form of an expression and its evaluation over rows.
 //!
-//! Compiling resolves every field to a slot number (through a
-//! [`FieldRegistry`]), pre-parses literals (numbers as `f64`, strings as
+//! Compiling resolves every field to a slot number (through
+//! [`FieldSlots`]), pre-parses literals (numbers as `f64`, strings as
 //! bytes, `in` lists sorted for binary search) and compiles regexes once.
 //! [`Program::eval`] then walks the small compiled tree without allocating,
 //! reading each field's value through [`super::row`].
@@ -17,7 +17,7 @@ use std::fmt;
 use regex::bytes::{Regex, RegexBuilder};
 
 use super::ast::{CmpOp, Expr, FieldRef, ListLiteral, Literal, Method, Span};
-use super::row::{boolean, normalise, number, text, FieldRegistry, Invalid, Row};
+use super::row::{boolean, normalise, number, text, FieldSlots, Invalid, Row};
 
 /// Compiled size limit of one regex, in bytes.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -116,7 +116,7 @@ fn bytes(s: &str) -> Box<[u8]> {
 
 impl Program {
     /// Compiles a parsed expression, registering the fields it uses.
-    pub fn compile(expr: &Expr, fields: &mut impl FieldRegistry) -> Result<Program, CompileError> {
+    pub fn compile(expr: &Expr, fields: &mut FieldSlots) -> Result<Program, CompileError> {
         Ok(Program {
             root: compile_node(expr, fields)?,
         })
@@ -135,7 +135,7 @@ impl Program {
     }
 }
 
-fn compile_node(expr: &Expr, reg: &mut impl FieldRegistry) -> Result<Op, CompileError> {
+fn compile_node(expr: &Expr, reg: &mut FieldSlots) -> Result<Op, CompileError> {
     let mut slot = |field: &FieldRef| reg.slot(&field.path);
     Ok(match expr {
         Expr::Bool { value, .. } => Op::Const(*value),
@@ -253,7 +253,7 @@ fn compile_node(expr: &Expr, reg: &mut impl FieldRegistry) -> Result<Op, Compile
     })
 }
 
-fn compile_all(operands: &[Expr], reg: &mut impl FieldRegistry) -> Result<Box<[Op]>, CompileError> {
+fn compile_all(operands: &[Expr], reg: &mut FieldSlots) -> Result<Box<[Op]>, CompileError> {
     operands
         .iter()
         .map(|e| compile_node(e, reg))
@@ -398,7 +398,7 @@ mod tests {
     use super::*;
     use crate::expr::ast::FieldPath;
     use crate::expr::parser::{parse, MAX_DEPTH};
-    use crate::expr::row::{FieldSlots, FieldValue, InvalidReason};
+    use crate::expr::row::{FieldValue, InvalidReason};
     use proptest::prelude::*;
 
     /// A row backed by a vector, one value per slot.

@@ -1,6 +1,6 @@
 //! Row access: how a compiled program reaches the fields of a row.
 //!
-//! Fields are numbered by a [`FieldRegistry`] when programs are compiled; a reader then hands
+//! Fields are numbered by [`FieldSlots`] when programs are compiled; a reader then hands
 //! each row over as a [`Row`] with one [`FieldValue`] per slot; and this module reads a value
 //! as text, a number or a boolean — or says why it cannot ([`Invalid`]: missing, null, not a
 //! number, …). What a program does with the values is [`super::program`]'s business.
@@ -10,16 +10,11 @@ use std::fmt;
 
 use super::ast::FieldPath;
 
-/// Assigns each distinct field path a slot number; the input reader later
-/// fills one value per slot for every row.
-pub trait FieldRegistry {
-    /// The slot for `path`; the same path must always get the same slot.
-    fn slot(&mut self, path: &FieldPath) -> usize;
-}
-
-/// A simple [`FieldRegistry`]: slots are numbered 0, 1, 2, ... in order of
-/// first registration. One registry can be shared by several programs
-/// (`filter`, `good`, `bad`) so a row is read once for all of them.
+/// The fields that programs and SLOs read, each with a slot number: the one registry that
+/// expressions are compiled against and that input readers fill, one value per slot, for every
+/// row. Slots are numbered 0, 1, 2, ... in order of first registration. One registry is shared
+/// by several programs (`filter`, `good`, `bad`, of every SLO of a pass) and by the timestamp
+/// and `group_by` fields, so that a row is read once for all of them.
 #[derive(Debug, Clone, Default)]
 pub struct FieldSlots {
     paths: Vec<FieldPath>,
@@ -46,10 +41,9 @@ impl FieldSlots {
     pub fn is_empty(&self) -> bool {
         self.paths.is_empty()
     }
-}
 
-impl FieldRegistry for FieldSlots {
-    fn slot(&mut self, path: &FieldPath) -> usize {
+    /// The slot for `path`, assigned on first use: the same path always gets the same slot.
+    pub fn slot(&mut self, path: &FieldPath) -> usize {
         if let Some(&slot) = self.index.get(path) {
             return slot;
         }
@@ -76,7 +70,7 @@ pub enum FieldValue<'a> {
 
 /// One row of input, as seen by a program.
 pub trait Row {
-    /// The value in `slot` (as assigned by the [`FieldRegistry`]).
+    /// The value in `slot` (as assigned by [`FieldSlots`]).
     fn value(&self, slot: usize) -> FieldValue<'_>;
 }
 

@@ -9,7 +9,8 @@ use std::io::BufRead;
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
-use super::{FieldTable, InputError, LogInput, RowSink, RowValues, MAX_RECORD_BYTES};
+use super::{InputError, LogInput, RowSink, RowValues, MAX_RECORD_BYTES};
+use crate::expr::FieldSlots;
 
 /// Most fields a record may have.
 const MAX_FIELDS: usize = 100_000;
@@ -189,7 +190,7 @@ fn ragged(fields: usize, columns: usize) -> String {
 pub(super) fn read_header(
     input: &LogInput,
     records: &mut Records<'_>,
-    fields: &FieldTable,
+    fields: &FieldSlots,
 ) -> Result<Option<Header>, InputError> {
     let mut header = empty_record();
     let line = records.line;
@@ -304,7 +305,7 @@ pub(super) fn read(
     input: &LogInput,
     mut reader: Box<dyn BufRead + Send>,
     delimiter: u8,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
     let mut records = records(&mut *reader, delimiter, 1);
@@ -576,7 +577,7 @@ mod tests {
     use crate::input::test_sink::{fields as table, Collect};
 
     /// The header `a,b`, resolved against `table`.
-    fn header_a_b(table: &FieldTable) -> Header {
+    fn header_a_b(table: &FieldSlots) -> Header {
         let mut head: &[u8] = b"a,b\n";
         let mut records = records(&mut head, b',', 1);
         read_header(&LogInput::Stdin, &mut records, table)

@@ -6,13 +6,14 @@
 use std::io::BufRead;
 
 use super::json_fields::ObjectReader;
-use super::{FieldTable, InputError, LogInput, RowSink, RowValues, MAX_RECORD_BYTES};
+use super::{InputError, LogInput, RowSink, RowValues, MAX_RECORD_BYTES};
+use crate::expr::FieldSlots;
 
 /// Reads JSON Lines: each non-blank line is one row.
 pub(super) fn read_lines(
     input: &LogInput,
     mut reader: Box<dyn BufRead + Send>,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
     let mut line_buffer = Vec::with_capacity(4096);
@@ -52,7 +53,7 @@ pub(super) fn read_lines(
 pub(super) fn read_values(
     input: &LogInput,
     mut reader: Box<dyn BufRead + Send>,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
     let mut splitter = ValueSplitter::default();
@@ -107,7 +108,7 @@ pub(super) struct JsonRows {
 }
 
 impl JsonRows {
-    pub(super) fn new(fields: &FieldTable) -> JsonRows {
+    pub(super) fn new(fields: &FieldSlots) -> JsonRows {
         JsonRows {
             objects: ObjectReader::new(fields),
             values: RowValues::new(fields.paths().len()),
@@ -376,7 +377,7 @@ mod tests {
 
     use crate::input::test_sink::{fields, Collect};
 
-    fn table() -> FieldTable {
+    fn table() -> FieldSlots {
         fields(&["a", "http.status"])
     }
 

@@ -13,7 +13,8 @@
 //! (which JSON wants escaped) are kept.
 
 use super::scan::TwoBytes;
-use super::{FieldTable, RowValues, SlotValue};
+use super::{RowValues, SlotValue};
+use crate::expr::FieldSlots;
 
 /// The wanted keys at one level of nesting.
 #[derive(Debug, Clone, Default)]
@@ -94,7 +95,7 @@ static NOTHING_WANTED: KeyTree = KeyTree {
 impl KeyTree {
     /// The tree of the field paths of `fields`. A dotted path is also looked up as one key
     /// (`"http.status": 200`), in case a log flattens its objects that way.
-    pub(super) fn new(fields: &FieldTable) -> KeyTree {
+    pub(super) fn new(fields: &FieldSlots) -> KeyTree {
         let mut root = KeyTree::default();
         for (slot, path) in fields.paths().iter().enumerate() {
             root.insert(&path.0, slot);
@@ -268,7 +269,7 @@ pub(super) struct ObjectReader {
 }
 
 impl ObjectReader {
-    pub(super) fn new(fields: &FieldTable) -> ObjectReader {
+    pub(super) fn new(fields: &FieldSlots) -> ObjectReader {
         ObjectReader {
             keys: KeyTree::new(fields),
             memo: KeyMemo::default(),
@@ -971,7 +972,7 @@ mod tests {
     use crate::input::RowView;
     use proptest::prelude::*;
 
-    fn table() -> FieldTable {
+    fn table() -> FieldSlots {
         fields(&["a", "http.status", "b"])
     }
 
@@ -1192,7 +1193,7 @@ mod tests {
 
     /// Field tables that read nothing, a little, everything `json_ish` writes, and keys at
     /// other depths: whether a line is malformed, and where, must not depend on them.
-    fn tables() -> Vec<FieldTable> {
+    fn tables() -> Vec<FieldSlots> {
         vec![
             fields(&[]),
             fields(&["a"]),

@@ -2,7 +2,7 @@
 //! time into the slots the SLOs need.
 //!
 //! Only this module knows file formats. Readers fill a [`RowValues`] with just the fields that
-//! some SLO references (see [`FieldTable`]) — most as ranges of the row's text, not copies —
+//! some SLO references (see [`FieldSlots`]) — most as ranges of the row's text, not copies —
 //! and hand each row to a [`RowSink`] as a [`RowView`] with its line number; rows that cannot
 //! be read go to the sink as malformed, so nothing is dropped silently.
 
@@ -24,7 +24,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
+use crate::expr::{FieldSlots, FieldValue, Row};
 
 /// Size of read buffers for log files.
 const BUFFER_BYTES: usize = 256 * 1024;
@@ -350,31 +350,6 @@ fn format_from_extension(path: &Path) -> Option<InputFormat> {
     }
 }
 
-/// The fields that the loaded SLOs reference, each with a slot number.
-#[derive(Debug, Clone, Default)]
-pub struct FieldTable {
-    paths: Vec<FieldPath>,
-}
-
-impl FieldTable {
-    /// The field paths, indexed by slot.
-    pub fn paths(&self) -> &[FieldPath] {
-        &self.paths
-    }
-}
-
-impl FieldRegistry for FieldTable {
-    fn slot(&mut self, path: &FieldPath) -> usize {
-        match self.paths.iter().position(|p| p == path) {
-            Some(slot) => slot,
-            None => {
-                self.paths.push(path.clone());
-                self.paths.len() - 1
-            }
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SlotValue {
     Missing,
@@ -392,7 +367,7 @@ enum SlotValue {
     },
 }
 
-/// One row's values for every slot of a [`FieldTable`], in buffers reused from row to row.
+/// One row's values for every slot of a [`FieldSlots`], in buffers reused from row to row.
 #[derive(Debug, Clone)]
 pub struct RowValues {
     bytes: Vec<u8>,
@@ -503,7 +478,7 @@ pub trait RowSink {
 pub fn read_log(
     input: &LogInput,
     format: InputFormat,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
     let (reader, truncation) = open_watched(input)?;
@@ -516,7 +491,7 @@ pub fn read_log(
 pub fn read_bytes(
     bytes: &[u8],
     format: InputFormat,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
     let input = LogInput::Stdin;
@@ -529,7 +504,7 @@ fn read_from(
     input: &LogInput,
     mut reader: Box<dyn BufRead + Send>,
     format: InputFormat,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
     let cannot_read = |e: io::Error| InputError::read_failed(input, 1, &e);
@@ -546,7 +521,7 @@ fn read_opened(
     input: &LogInput,
     reader: Box<dyn BufRead + Send>,
     format: InputFormat,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
     match format {
@@ -561,12 +536,12 @@ fn read_opened(
 /// the readers' tests and the integration tests, not a stable interface.
 #[doc(hidden)]
 pub mod test_sink {
-    use super::{read_log, FieldTable, InputError, InputFormat, LogInput, RowSink, RowView};
-    use crate::expr::{FieldPath, FieldRegistry, FieldValue, Row};
+    use super::{read_log, InputError, InputFormat, LogInput, RowSink, RowView};
+    use crate::expr::{FieldPath, FieldSlots, FieldValue, Row};
 
-    /// A field table with slots for `paths` (dotted for nesting), in order.
-    pub fn fields(paths: &[&str]) -> FieldTable {
-        let mut table = FieldTable::default();
+    /// Field slots for `paths` (dotted for nesting), in order.
+    pub fn fields(paths: &[&str]) -> FieldSlots {
+        let mut table = FieldSlots::default();
         for path in paths {
             table.slot(&FieldPath(path.split('.').map(str::to_string).collect()));
         }
@@ -613,7 +588,7 @@ pub mod test_sink {
     pub fn read_both_ways(
         input: &LogInput,
         format: InputFormat,
-        fields: &FieldTable,
+        fields: &FieldSlots,
         threads: usize,
         chunk_bytes: usize,
     ) -> Result<(Collect, Collect), InputError> {

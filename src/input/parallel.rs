@@ -29,9 +29,10 @@ use std::sync::{Arc, Mutex};
 use super::csv::{self as delimited, ChunkParser, Header};
 use super::json;
 use super::{
-    detect_format, open_watched, refuse_non_text, FieldTable, InputError, InputFormat, LogInput,
-    RowSink, MAX_RECORD_BYTES,
+    detect_format, open_watched, refuse_non_text, InputError, InputFormat, LogInput, RowSink,
+    MAX_RECORD_BYTES,
 };
+use crate::expr::FieldSlots;
 
 /// Bytes per chunk handed to a worker.
 pub const CHUNK_BYTES: usize = 4 * 1024 * 1024;
@@ -64,7 +65,7 @@ enum Stop {
 pub fn read_log_parallel<S, F>(
     input: &LogInput,
     format: InputFormat,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     threads: usize,
     new_sink: F,
 ) -> Result<Vec<S>, InputError>
@@ -79,7 +80,7 @@ where
 pub(super) fn read_in_chunks<S, F>(
     input: &LogInput,
     format: InputFormat,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     threads: usize,
     chunk_bytes: usize,
     new_sink: F,
@@ -128,7 +129,7 @@ struct Chunking {
 fn read_chunked<S, F>(
     input: &LogInput,
     format: InputFormat,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     threads: usize,
     new_sink: &F,
     chunking: Chunking,
@@ -148,7 +149,7 @@ fn read_opened_chunked<S, F>(
     input: &LogInput,
     mut reader: Box<dyn BufRead + Send>,
     format: InputFormat,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     threads: usize,
     new_sink: &F,
     chunking: Chunking,
@@ -520,7 +521,7 @@ impl Buffers<'_> {
 #[allow(clippy::too_many_arguments)]
 fn work<S: RowSink, F: Fn() -> S>(
     input: &LogInput,
-    fields: &FieldTable,
+    fields: &FieldSlots,
     layout: &Layout,
     jobs: &Mutex<Receiver<Chunk>>,
     spares: &std::sync::mpsc::SyncSender<Vec<u8>>,
