@@ -8,8 +8,8 @@
 //! limit. This is exact at every boundary, needs a handful of counters per group whatever the
 //! log size, and tallies from different parts of the input simply add up.
 //!
-//! SLOs budgeted in time slices count per slice instead (slice `i` is `[i·len, (i+1)·len)`),
-//! for the slices their windows and lookbacks cover; see [`Needs`].
+//! SLOs budgeted in time slices count per slice instead (slice `i` is `[i·len, (i+1)·len)`:
+//! [`TimeSlices`]), for the slices their windows and lookbacks cover; see [`Needs`].
 //!
 //! Groups are bounded without ever stopping the run: a bot that requests a hundred thousand
 //! distinct paths must not take the report down. Each SLO keeps at most
@@ -32,7 +32,7 @@ pub use latest::{latest_timestamp, LatestScan};
 use crate::expr::{FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row};
 use crate::input::{InputError, LogInput, RowSink, RowView};
 use crate::spec::{Judgement, Slo, TimestampSpec};
-use crate::time::{MinuteCache, TimestampParser, UnixNanos};
+use crate::time::{MinuteCache, TimeSlices, TimestampParser, UnixNanos};
 use crate::visible::Visible;
 
 /// How many malformed rows are reported individually.
@@ -93,14 +93,14 @@ struct SloPlan {
     group_slots: Vec<usize>,
     /// Distinct age limits in nanoseconds, ascending (empty for slice counting).
     age_limits: Vec<i64>,
-    /// Slice length and index range, for slice counting.
-    slices: Option<(i64, i64, i64)>,
+    /// The slices and the index range counted, for slice counting.
+    slices: Option<(TimeSlices, i64, i64)>,
 }
 
 impl SloPlan {
     fn slot_for(&self, time: UnixNanos, age: i64) -> Option<Slot> {
-        if let Some((length, first, end)) = self.slices {
-            let index = time.div_euclid(length);
+        if let Some((slices, first, end)) = self.slices {
+            let index = slices.containing(time);
             return (first..end).contains(&index).then_some(Slot::Slice(index));
         }
         if age < 0 {
@@ -145,7 +145,9 @@ impl Plan {
             let group_slots = slo.group_by.iter().map(|path| fields.slot(path)).collect();
             let (mut age_limits, slices) = match needs {
                 Needs::Ages(limits) => (limits.clone(), None),
-                Needs::Slices { length, first, end } => (Vec::new(), Some((*length, *first, *end))),
+                Needs::Slices { length, first, end } => {
+                    (Vec::new(), Some((TimeSlices::new(*length), *first, *end)))
+                }
             };
             age_limits.sort_unstable();
             age_limits.dedup();

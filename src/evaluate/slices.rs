@@ -1,32 +1,25 @@
 //! Time-slice budgeting (DESIGN.md §3): which slices a window covers, and what they add up to.
 //!
-//! Slices are `[i·len, (i+1)·len)`, aligned to the Unix epoch. A rolling window of length `D`
-//! is the `D / len` most recent whole slices that end at or before `A`; a calendar window is
-//! the whole slices inside `[start, A]`.
+//! Slices are `[i·len, (i+1)·len)`, aligned to the Unix epoch ([`TimeSlices`]). A rolling
+//! window of length `D` is the `D / len` most recent whole slices that end at or before `A`; a
+//! calendar window is the whole slices inside `[start, A]`.
 
 use std::collections::HashMap;
 
 use crate::aggregate::Counts;
 use crate::spec::{Percentage, Window};
-use crate::time::UnixNanos;
+use crate::time::{TimeSlices, UnixNanos};
 
 /// Slice indices `first..end` of a rolling window of `duration_ns` ending at `at`.
 pub fn rolling_slices(duration_ns: i64, at: UnixNanos, length: i64) -> (i64, i64) {
-    let end = at.div_euclid(length);
-    (end - duration_ns / length, end)
+    TimeSlices::new(length).last(duration_ns / length, at)
 }
 
 /// Slice indices `first..end` of `window` evaluated at `at`.
 pub fn window_slices(window: &Window, at: UnixNanos, length: i64) -> (i64, i64) {
     match window {
         Window::Rolling(duration) => rolling_slices(duration.nanos(), at, length),
-        Window::Calendar { .. } => {
-            let start = window.span(at).start;
-            // Whole slices inside [start, A]: s ≥ start and s + len − 1 ns ≤ A.
-            let first = start.div_euclid(length) + i64::from(start.rem_euclid(length) != 0);
-            let end = at.saturating_add(1).div_euclid(length);
-            (first, end.max(first))
-        }
+        Window::Calendar { .. } => TimeSlices::new(length).inside(window.span(at).start, at),
     }
 }
 

@@ -53,6 +53,25 @@ impl CalendarUnit {
             CalendarUnit::Year => "year",
         }
     }
+
+    /// The first day of the period of this unit that holds the local date `date`: `date` itself
+    /// for a day, the Monday on or before it for a week (ISO 8601), the 1st of its month, the 1st
+    /// of January, April, July or October for a quarter, 1 January for a year. A period of this
+    /// unit starts on `date` exactly when this is `date`.
+    pub fn first_day(self, date: NaiveDate) -> NaiveDate {
+        match self {
+            CalendarUnit::Day => date,
+            CalendarUnit::Week => date
+                .checked_sub_days(Days::new(u64::from(date.weekday().num_days_from_monday())))
+                .unwrap_or(date),
+            CalendarUnit::Month => date.with_day(1).unwrap_or(date),
+            CalendarUnit::Quarter => {
+                let month = (date.month0() / 3) * 3 + 1;
+                NaiveDate::from_ymd_opt(date.year(), month, 1).unwrap_or(date)
+            }
+            CalendarUnit::Year => NaiveDate::from_ymd_opt(date.year(), 1, 1).unwrap_or(date),
+        }
+    }
 }
 
 /// The period of `unit` in `zone` that contains instant `at`, as
@@ -64,28 +83,13 @@ impl CalendarUnit {
 /// first instant of that local day. Results saturate at the ends of the
 /// [`UnixNanos`] range.
 pub fn period_containing(at: UnixNanos, unit: CalendarUnit, zone: &Zone) -> (UnixNanos, UnixNanos) {
-    let date = zone.utc_to_local(at).date();
-    let (first, next) = match unit {
-        CalendarUnit::Day => (date, date.checked_add_days(Days::new(1))),
-        CalendarUnit::Week => {
-            let monday = date
-                .checked_sub_days(Days::new(u64::from(date.weekday().num_days_from_monday())))
-                .unwrap_or(date);
-            (monday, monday.checked_add_days(Days::new(7)))
-        }
-        CalendarUnit::Month => {
-            let first = date.with_day(1).unwrap_or(date);
-            (first, first.checked_add_months(Months::new(1)))
-        }
-        CalendarUnit::Quarter => {
-            let month = (date.month0() / 3) * 3 + 1;
-            let first = NaiveDate::from_ymd_opt(date.year(), month, 1).unwrap_or(date);
-            (first, first.checked_add_months(Months::new(3)))
-        }
-        CalendarUnit::Year => {
-            let first = NaiveDate::from_ymd_opt(date.year(), 1, 1).unwrap_or(date);
-            (first, first.checked_add_months(Months::new(12)))
-        }
+    let first = unit.first_day(zone.utc_to_local(at).date());
+    let next = match unit {
+        CalendarUnit::Day => first.checked_add_days(Days::new(1)),
+        CalendarUnit::Week => first.checked_add_days(Days::new(7)),
+        CalendarUnit::Month => first.checked_add_months(Months::new(1)),
+        CalendarUnit::Quarter => first.checked_add_months(Months::new(3)),
+        CalendarUnit::Year => first.checked_add_months(Months::new(12)),
     };
     let start = start_of_local_day(first, zone);
     let end = next.map_or(UnixNanos::MAX, |next| start_of_local_day(next, zone));
@@ -161,6 +165,43 @@ mod tests {
             err.contains("use day, week, month, quarter or year"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn periods_start_on_their_first_day() {
+        use chrono::Weekday;
+        let mut date = NaiveDate::from_ymd_opt(2023, 12, 1).unwrap();
+        while date.year() < 2029 {
+            for unit in [
+                CalendarUnit::Day,
+                CalendarUnit::Week,
+                CalendarUnit::Month,
+                CalendarUnit::Quarter,
+                CalendarUnit::Year,
+            ] {
+                let first = unit.first_day(date);
+                assert!(first <= date, "{unit:?} {date}");
+                assert_eq!(unit.first_day(first), first, "{unit:?} {date}");
+                let starts = match unit {
+                    CalendarUnit::Day => true,
+                    CalendarUnit::Week => first.weekday() == Weekday::Mon,
+                    CalendarUnit::Month => first.day() == 1,
+                    CalendarUnit::Quarter => first.day() == 1 && first.month0() % 3 == 0,
+                    CalendarUnit::Year => first.ordinal() == 1,
+                };
+                assert!(starts, "{unit:?} {date}: {first}");
+                // No later start lies between the first day and the date.
+                let next = match unit {
+                    CalendarUnit::Day => first.succ_opt().unwrap(),
+                    CalendarUnit::Week => first + Days::new(7),
+                    CalendarUnit::Month => first + Months::new(1),
+                    CalendarUnit::Quarter => first + Months::new(3),
+                    CalendarUnit::Year => first + Months::new(12),
+                };
+                assert!(date < next, "{unit:?} {date}: {first}..{next}");
+            }
+            date = date.succ_opt().unwrap();
+        }
     }
 
     #[test]

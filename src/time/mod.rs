@@ -8,11 +8,13 @@
 pub mod calendar;
 mod civil;
 pub mod duration;
+pub mod slices;
 pub mod timestamp;
 pub mod zone;
 
 pub use calendar::{period_containing, CalendarUnit};
 pub use duration::{humanize_seconds, SpanDuration};
+pub use slices::TimeSlices;
 pub use timestamp::{
     check_epoch_unit, format_rfc3339, parse_instant, MinuteCache, TimestampError, TimestampFormat,
     TimestampParser, UnitMismatch, UnixUnit, PLAUSIBLE_EPOCH_TIMES,
