@@ -181,10 +181,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
     }
     let lookbacks = lookbacks(slo);
     // Alert thresholds scale with the SLO's first window (§4).
-    let first_window_ns = slo
-        .windows
-        .first()
-        .map_or(0, |w| w.length_nanos(at));
+    let first_window_ns = slo.windows.first().map_or(0, |w| w.length_nanos(at));
     let slice_seconds = slo.budgeting.timeslice().map(|s| s.length.seconds() as f64);
     let mut results = Vec::new();
     for group in groups {
