@@ -606,6 +606,24 @@ spec:
     }
 
     #[test]
+    fn each_part_of_a_metric_has_a_metric_source() {
+        assert_eq!(
+            errors(&[&edit(SLI, BAD, "    bad:\n      source: slo.logs\n")]),
+            [
+                "a.yaml:8:7: SLI checkout-errors: unknown field `spec.ratioMetric.bad.source`; known keys: metricSource",
+                "a.yaml:8:7: SLI checkout-errors: spec.ratioMetric.bad.metricSource is required",
+            ]
+        );
+        assert_eq!(
+            errors(&[&edit(THRESHOLD_SLI, "    metricSource:\n", "    metricSourse:\n")]),
+            [
+                "a.yaml:7:5: SLI checkout-errors: unknown field `spec.thresholdMetric.metricSourse`; did you mean `metricSource`?",
+                "a.yaml:7:5: SLI checkout-errors: spec.thresholdMetric.metricSource is required",
+            ]
+        );
+    }
+
+    #[test]
     fn a_metric_source_ref_resolves_to_a_data_source() {
         let by_ref = SLI.replace("type: slo.logs", "metricSourceRef: shop-logs");
         let set = valid(&[SLO_REF, &by_ref, DATA_SOURCE]);
@@ -659,6 +677,17 @@ spec:
             errors[0].starts_with("a.yaml:9:15: SLI checkout-errors: ")
                 && errors[0].ends_with("`slo.log` is not one slo knows; did you mean `slo.logs`?"),
             "{errors:?}"
+        );
+    }
+
+    #[test]
+    #[ignore = "bug: a metricSourceRef to a DataSource that has errors of its own adds `needs a type … or a metricSourceRef` at the metric source, which has one; check::Index says such references report nothing more"]
+    fn a_reference_to_a_broken_data_source_reports_nothing_more() {
+        let by_ref = SLI.replace("type: slo.logs", "metricSourceRef: shop-logs");
+        let broken_source = edit(DATA_SOURCE, "  type: slo.logs\n", "");
+        assert_eq!(
+            errors(&[&by_ref, &broken_source]),
+            ["b.yaml:6:3: DataSource shop-logs: spec.type is required (such as Prometheus, or slo.logs for request logs)"]
         );
     }
 
@@ -745,6 +774,10 @@ spec:
         assert_eq!(fields, ["route", "http.method"]);
         let set = valid(&[SLO_REF, &grouped("route")]);
         assert_eq!(set.slos[0].group_by.len(), 1);
+        assert_eq!(
+            errors(&[&grouped("['a..b']")]),
+            ["a.yaml:17:21: SLI checkout-errors: spec.ratioMetric.total.metricSource.spec.groupBy: 'a..b' is not a field name"]
+        );
         assert_eq!(
             errors(&[&grouped("[route, route]")]),
             ["a.yaml:17:28: SLI checkout-errors: spec.ratioMetric.total.metricSource.spec.groupBy: `route` is listed twice"]
