@@ -435,3 +435,395 @@ impl Check<'_, '_, '_, '_> {
         Some((metadata?, spec?))
     }
 }
+
+/// What the tests of every rule family share: documents loaded through the entry point `slo
+/// validate` uses, and errors compared whole, as users read them (`file:line:column: OBJECT:
+/// field path and message`), so that a test pins the place as well as the words.
+#[cfg(test)]
+pub(super) mod tests {
+    use std::path::PathBuf;
+
+    use crate::spec::load::load_sources;
+    use crate::spec::{SpecSet, Window};
+
+    /// What loading some files gave.
+    pub(in crate::spec::openslo) struct Loaded {
+        pub set: SpecSet,
+        /// Every error, as `slo validate` prints it.
+        pub errors: Vec<String>,
+        /// Every note, printed alike.
+        pub notes: Vec<String>,
+    }
+
+    /// Loads `texts` as the files `a.yaml`, `b.yaml`, … of one run.
+    pub(in crate::spec::openslo) fn load_files(texts: &[&str]) -> Loaded {
+        let sources: Vec<(PathBuf, String)> = texts
+            .iter()
+            .zip('a'..='z')
+            .map(|(text, letter)| (PathBuf::from(format!("{letter}.yaml")), text.to_string()))
+            .collect();
+        let mut errors = Vec::new();
+        let set = load_sources(&sources, &mut errors);
+        Loaded {
+            errors: errors.iter().map(ToString::to_string).collect(),
+            notes: set.notes.iter().map(ToString::to_string).collect(),
+            set,
+        }
+    }
+
+    /// The errors of `texts`, loaded as the files `a.yaml`, `b.yaml`, ….
+    pub(in crate::spec::openslo) fn errors(texts: &[&str]) -> Vec<String> {
+        load_files(texts).errors
+    }
+
+    /// The set `texts` make, which must hold no error.
+    pub(in crate::spec::openslo) fn valid(texts: &[&str]) -> SpecSet {
+        let loaded = load_files(texts);
+        assert_eq!(loaded.errors, Vec::<String>::new(), "in {texts:#?}");
+        loaded.set
+    }
+
+    /// Why `slo` cannot compute the one SLO of `texts`, which must be valid.
+    pub(in crate::spec::openslo) fn uncomputable(texts: &[&str]) -> String {
+        let set = valid(texts);
+        assert_eq!(set.slos.len(), 0, "computed: {:?}", set.slos[0].name);
+        assert_eq!(set.uncomputable.len(), 1, "{:?}", set.uncomputable);
+        set.uncomputable[0].reason.clone()
+    }
+
+    /// The labels of the windows of the one computable SLO of `texts`.
+    pub(in crate::spec::openslo) fn windows(texts: &[&str]) -> Vec<String> {
+        let set = valid(texts);
+        assert_eq!(set.slos.len(), 1, "{:?}", set.uncomputable);
+        set.slos[0].windows.iter().map(Window::label).collect()
+    }
+
+    /// `base` with its one occurrence of `old` replaced by `new`.
+    pub(in crate::spec::openslo) fn edit(base: &str, old: &str, new: &str) -> String {
+        assert_eq!(
+            base.matches(old).count(),
+            1,
+            "{old:?} is not once in {base}"
+        );
+        base.replacen(old, new, 1)
+    }
+
+    /// A valid v1 SLO over request logs with an inline SLI; tests change one part of it.
+    pub(in crate::spec::openslo) const SLO: &str = r#"apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: checkout
+spec:
+  service: shop
+  indicator:
+    metadata:
+      name: checkout-errors
+    spec:
+      ratioMetric:
+        bad:
+          metricSource:
+            type: slo.logs
+            spec:
+              filter: status >= 500
+        total:
+          metricSource:
+            type: slo.logs
+            spec:
+              filter: service == "checkout"
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.999
+"#;
+
+    /// The SLO of [`SLO`] with its SLI by reference (line 7, column 17).
+    pub(in crate::spec::openslo) const SLO_REF: &str = "apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: checkout
+spec:
+  service: shop
+  indicatorRef: checkout-errors
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.999
+";
+
+    /// The SLI that [`SLO_REF`] refers to.
+    pub(in crate::spec::openslo) const SLI: &str = r#"apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: checkout-errors
+spec:
+  ratioMetric:
+    bad:
+      metricSource:
+        type: slo.logs
+        spec:
+          filter: status >= 500
+    total:
+      metricSource:
+        type: slo.logs
+        spec:
+          filter: service == "checkout"
+"#;
+
+    /// A DataSource of request logs.
+    pub(in crate::spec::openslo) const DATA_SOURCE: &str = "apiVersion: openslo/v1
+kind: DataSource
+metadata:
+  name: shop-logs
+spec:
+  type: slo.logs
+  connectionDetails:
+    paths: [logs/requests.csv]
+";
+
+    #[test]
+    fn the_example_documents_are_valid() {
+        let set = valid(&[SLO]);
+        assert_eq!(set.slos.len(), 1);
+        let slo = &set.slos[0];
+        assert_eq!(slo.name, "checkout");
+        assert_eq!(slo.service.as_deref(), Some("shop"));
+        assert_eq!(slo.objective.as_written(), "99.9");
+        assert_eq!(
+            slo.filter.as_ref().map(|c| c.text.as_str()),
+            Some(r#"service == "checkout""#)
+        );
+        assert_eq!(slo.defined_at.to_string(), "a.yaml:1:1");
+        let by_reference = valid(&[SLO_REF, SLI]);
+        assert_eq!(by_reference.slos[0].name, "checkout");
+        assert!(by_reference.notes.is_empty(), "{:?}", by_reference.notes);
+    }
+
+    #[test]
+    fn references_resolve_across_files_in_any_order() {
+        // The SLO is checked after the SLI whichever comes first, in a file or in the run.
+        assert_eq!(valid(&[SLO_REF, SLI]).slos.len(), 1);
+        assert_eq!(valid(&[SLI, SLO_REF]).slos.len(), 1);
+        assert_eq!(valid(&[&format!("{SLO_REF}---\n{SLI}")]).slos.len(), 1);
+        assert_eq!(valid(&[&format!("{SLI}---\n{SLO_REF}")]).slos.len(), 1);
+    }
+
+    #[test]
+    fn an_unresolved_reference_says_what_the_files_define() {
+        assert_eq!(
+            errors(&[SLO_REF]),
+            ["a.yaml:7:17: SLO checkout: spec.indicatorRef refers to SLI `checkout-errors`, which none of the files loaded defines; the files loaded define no SLI (pass the file that does too)"]
+        );
+        let close = edit(SLI, "name: checkout-errors", "name: checkout-error");
+        assert_eq!(
+            errors(&[SLO_REF, &close]),
+            ["a.yaml:7:17: SLO checkout: spec.indicatorRef refers to SLI `checkout-errors`, which none of the files loaded defines; did you mean checkout-error?"]
+        );
+        let latency = edit(SLI, "name: checkout-errors", "name: latency");
+        let availability = edit(SLI, "name: checkout-errors", "name: availability");
+        assert_eq!(
+            errors(&[SLO_REF, &latency, &availability]),
+            ["a.yaml:7:17: SLO checkout: spec.indicatorRef refers to SLI `checkout-errors`, which none of the files loaded defines; the files loaded define SLI availability, latency"]
+        );
+        // An object of another kind with that name is no SLI.
+        let service = "apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: checkout-errors\n";
+        assert_eq!(
+            errors(&[SLO_REF, service]),
+            ["a.yaml:7:17: SLO checkout: spec.indicatorRef refers to SLI `checkout-errors`, which none of the files loaded defines; the files loaded define no SLI (pass the file that does too)"]
+        );
+    }
+
+    #[test]
+    fn a_reference_to_an_object_with_errors_reports_nothing_more() {
+        let broken = edit(
+            SLI,
+            "    total:\n      metricSource:\n        type: slo.logs\n        spec:\n          filter: service == \"checkout\"\n",
+            "",
+        );
+        assert_eq!(
+            errors(&[SLO_REF, &broken]),
+            ["b.yaml:7:5: SLI checkout-errors: spec.ratioMetric.total is required with good or bad"]
+        );
+    }
+
+    #[test]
+    fn names_and_references_are_rfc_1123_labels() {
+        let longest = "a".repeat(63);
+        let set = valid(&[&edit(
+            SLO,
+            "name: checkout\n",
+            &format!("name: {longest}\n"),
+        )]);
+        assert_eq!(set.slos[0].name, longest);
+        assert_eq!(
+            errors(&[&edit(SLO, "name: checkout\n", &format!("name: {longest}a\n"))]),
+            [format!("a.yaml:4:9: SLO: metadata.name: '{longest}a' is not a valid OpenSLO name: names are RFC 1123 labels, at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (such as {longest})")]
+        );
+        assert_eq!(
+            errors(&[&edit(SLO, "name: checkout\n", "name: Checkout\n")]),
+            ["a.yaml:4:9: SLO: metadata.name: 'Checkout' is not a valid OpenSLO name: names are RFC 1123 labels, at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (such as checkout)"]
+        );
+        assert_eq!(
+            errors(&[&edit(SLO_REF, "indicatorRef: checkout-errors", "indicatorRef: Checkout_Errors"), SLI]),
+            ["a.yaml:7:17: SLO checkout: spec.indicatorRef: 'Checkout_Errors' is not a valid OpenSLO name: names are RFC 1123 labels, at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (such as checkout-errors)"]
+        );
+        // spec.service is a label, not a name.
+        let set = valid(&[&edit(SLO, "service: shop", "service: The Shop")]);
+        assert_eq!(set.slos[0].service.as_deref(), Some("The Shop"));
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_with_a_suggestion() {
+        assert_eq!(
+            errors(&[&edit(SLO_REF, "  service: shop\n", "  service: shop\n  descripton: Checkout works\n"), SLI]),
+            ["a.yaml:7:3: SLO checkout: unknown field `spec.descripton`; did you mean `description`?"]
+        );
+    }
+
+    #[test]
+    #[ignore = "bug: an unknown field of metadata is reported as `SLO: …`, without the object's name, which docs/openslo.md says every error gives"]
+    fn unknown_metadata_fields_name_the_object() {
+        assert_eq!(
+            errors(&[&edit(SLO_REF, "  name: checkout\n", "  name: checkout\n  colour: red\n"), SLI]),
+            ["a.yaml:5:3: SLO checkout: unknown field `metadata.colour`; known keys: name, displayName, labels, annotations"]
+        );
+    }
+
+    #[test]
+    fn descriptions_are_at_most_1050_characters() {
+        let description = |length: usize| {
+            edit(
+                SLO_REF,
+                "  service: shop\n",
+                &format!("  service: shop\n  description: {}\n", "é".repeat(length)),
+            )
+        };
+        let set = valid(&[&description(1050), SLI]);
+        assert_eq!(
+            set.slos[0].description.as_ref().map(|d| d.chars().count()),
+            Some(1050)
+        );
+        assert_eq!(
+            errors(&[&description(1051), SLI]),
+            ["a.yaml:7:16: SLO checkout: spec.description is 1051 characters long; OpenSLO allows at most 1050"]
+        );
+        // Without a description, the display name describes the SLO.
+        let named = edit(
+            SLO_REF,
+            "  name: checkout\n",
+            "  name: checkout\n  displayName: Checkout works\n",
+        );
+        assert_eq!(
+            valid(&[&named, SLI]).slos[0].description.as_deref(),
+            Some("Checkout works")
+        );
+    }
+
+    #[test]
+    fn labels_and_annotation_keys_follow_the_spec_patterns() {
+        let with = |metadata: &str| {
+            edit(
+                SLO,
+                "  name: checkout\n",
+                &format!("  name: checkout\n{metadata}"),
+            )
+        };
+        valid(&[&with("  labels:\n    team: shop\n    cost.centre_1: [a, b]\n  annotations:\n    example.com/dashboard: https://example.com\n")]);
+        assert_eq!(
+            errors(&[&with("  labels:\n    team_: shop\n")]),
+            ["a.yaml:6:5: SLO checkout: metadata.labels: label `team_` must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"]
+        );
+        assert_eq!(
+            errors(&[&with("  annotations:\n    Example.com/dashboard: x\n")]),
+            ["a.yaml:6:5: SLO checkout: metadata.annotations: annotation `Example.com/dashboard` must be a name (letters, digits, '-', '_', '.') with an optional DNS-subdomain prefix and '/', such as example.com/dashboard"]
+        );
+    }
+
+    #[test]
+    fn services_are_checked_and_may_share_a_name() {
+        let service = "apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  description: The shop\n";
+        let bare = "apiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: shop\n";
+        let set = valid(&[service, bare, service]);
+        assert!(set.slos.is_empty() && set.uncomputable.is_empty());
+        assert_eq!(
+            errors(&[&edit(service, "description:", "descripton:")]),
+            ["a.yaml:6:3: Service shop: unknown field `spec.descripton`; did you mean `description`?"]
+        );
+    }
+
+    #[test]
+    fn data_sources_need_a_type_and_connection_details() {
+        let set = valid(&[DATA_SOURCE]);
+        assert!(set.slos.is_empty());
+        // Excerpt of the OpenSLO spec's schema-test/spec-files/v1/data-source/data-source.yaml
+        // (OpenSLO/OpenSLO, Apache-2.0): a source slo does not query still validates.
+        valid(&["apiVersion: openslo/v1
+kind: DataSource
+metadata:
+  name: test-data-source
+  displayName: Test Data Source
+spec:
+  type: CloudWatch
+  connectionDetails:
+    accessKeyID: accessKey
+    secretAccessKey: secretAccessKey
+"]);
+        assert_eq!(
+            errors(&[&edit(DATA_SOURCE, "  type: slo.logs\n", "")]),
+            ["a.yaml:6:3: DataSource shop-logs: spec.type is required (such as Prometheus, or slo.logs for request logs)"]
+        );
+        assert_eq!(
+            errors(&[&edit(
+                DATA_SOURCE,
+                "  connectionDetails:\n    paths: [logs/requests.csv]\n",
+                ""
+            )]),
+            ["a.yaml:6:3: DataSource shop-logs: spec.connectionDetails is required"]
+        );
+        // (That this message gives no field path is a bug; see sli.rs.)
+        let misspelt = errors(&[&edit(DATA_SOURCE, "type: slo.logs", "type: slo.log")]);
+        assert_eq!(misspelt.len(), 1, "{misspelt:?}");
+        assert!(
+            misspelt[0].starts_with("a.yaml:6:9: DataSource shop-logs: ")
+                && misspelt[0]
+                    .ends_with("`slo.log` is not one slo knows; did you mean `slo.logs`?"),
+            "{misspelt:?}"
+        );
+        // An slo.logs DataSource's connectionDetails are a native `source:`, checked as one.
+        assert_eq!(
+            errors(&[&edit(DATA_SOURCE, "paths:", "path:")]),
+            ["a.yaml:8:5: unknown key `path` in `source`; did you mean `paths`?"]
+        );
+    }
+
+    #[test]
+    fn names_are_unique_within_a_kind_across_files() {
+        assert_eq!(
+            errors(&[SLI, SLO_REF, SLI]),
+            ["c.yaml:1:1: SLI checkout-errors is defined twice; the first is at a.yaml:1:1"]
+        );
+        // Kinds are apart: an SLI and an SLO may share a name.
+        let same = edit(SLI, "name: checkout-errors", "name: checkout");
+        let set = valid(&[
+            &edit(
+                SLO_REF,
+                "indicatorRef: checkout-errors",
+                "indicatorRef: checkout",
+            ),
+            &same,
+        ]);
+        assert_eq!(set.slos[0].name, "checkout");
+    }
+
+    #[test]
+    fn slo_names_are_unique_across_native_and_openslo_specs() {
+        let native = "version: 1\nslos:\n  - name: checkout\n    objective: 99.9\n    windows: [28d]\n    good: status < 500\n";
+        assert_eq!(
+            errors(&[native, SLO]),
+            ["b.yaml:1:1: SLO name 'checkout' is already used at a.yaml:3:5; names must be unique across all specs"]
+        );
+    }
+}

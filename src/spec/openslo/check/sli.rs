@@ -415,3 +415,401 @@ pub(super) struct LogsPart {
     pub group_by: Vec<FieldPath>,
     pub source: Arc<Source>,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::super::tests::{edit, errors, uncomputable, valid, DATA_SOURCE, SLI, SLO_REF};
+    use crate::spec::Judgement;
+
+    /// The `bad` part of [`SLI`], on lines 7 to 11.
+    const BAD: &str = "    bad:\n      metricSource:\n        type: slo.logs\n        spec:\n          filter: status >= 500\n";
+
+    /// An SLI comparing a field of each event with the objective's op and value.
+    const THRESHOLD_SLI: &str = "apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: checkout-errors
+spec:
+  thresholdMetric:
+    metricSource:
+      type: slo.logs
+      spec:
+        field: latency_ms
+";
+
+    /// [`SLO_REF`] with a threshold objective, for [`THRESHOLD_SLI`].
+    fn threshold_slo() -> String {
+        edit(
+            SLO_REF,
+            "    - target: 0.999\n",
+            "    - {op: lte, value: 300, target: 0.99}\n",
+        )
+    }
+
+    #[test]
+    fn a_ratio_of_bad_or_good_over_total_computes() {
+        let set = valid(&[SLO_REF, SLI]);
+        let Judgement::Bad(bad) = &set.slos[0].judgement else {
+            panic!("{:?}", set.slos[0].judgement)
+        };
+        assert_eq!(bad.text, "status >= 500");
+        assert_eq!(
+            set.slos[0].filter.as_ref().map(|c| c.text.as_str()),
+            Some(r#"service == "checkout""#)
+        );
+        let good = edit(SLI, "    bad:", "    good:");
+        let set = valid(&[SLO_REF, &good]);
+        assert!(matches!(&set.slos[0].judgement, Judgement::Good(c) if c.text == "status >= 500"));
+        // A total of every row is no filter.
+        let every = edit(SLI, r#"filter: service == "checkout""#, "filter: 'true'");
+        assert!(valid(&[SLO_REF, &every]).slos[0].filter.is_none());
+    }
+
+    #[test]
+    fn an_sli_has_a_threshold_or_a_ratio_metric() {
+        // The OpenSLO spec's schema-test/spec-files/v1/sli/sli-description-threshold-inline-metricsource.yaml
+        // (OpenSLO/OpenSLO, Apache-2.0), verbatim.
+        let redshift = "apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: great-sli
+  displayName: Great SLI
+spec:
+  description: This is an amazing description of the best SLI
+  thresholdMetric:
+    metricSource:
+      type: Redshift
+      spec:
+        region: eu-central-1
+        clusterId: metrics-cluster
+        databaseName: metrics-db
+        query: SELECT value, timestamp FROM metrics WHERE timestamp BETWEEN :date_from AND :date_to
+        accessKeyID: accessKey
+        secretAccessKey: secretAccessKey
+";
+        valid(&[redshift]);
+        assert_eq!(
+            uncomputable(&[&edit(SLO_REF, "indicatorRef: checkout-errors", "indicatorRef: great-sli"), redshift]),
+            "its metric source is of type Redshift, which slo cannot query; slo computes SLIs from request logs (metric source type slo.logs)"
+        );
+        let both = edit(
+            SLI,
+            "spec:\n  ratioMetric:\n",
+            "spec:\n  thresholdMetric:\n    metricSource: {type: slo.logs, spec: {field: latency_ms}}\n  ratioMetric:\n",
+        );
+        assert_eq!(
+            errors(&[&both]),
+            ["a.yaml:9:5: SLI checkout-errors: spec gives both thresholdMetric and ratioMetric; give one"]
+        );
+        let neither = "apiVersion: openslo/v1\nkind: SLI\nmetadata:\n  name: checkout-errors\nspec:\n  description: Checkout errors\n";
+        assert_eq!(
+            errors(&[neither]),
+            ["a.yaml:6:3: SLI checkout-errors: spec needs a thresholdMetric or a ratioMetric"]
+        );
+    }
+
+    #[test]
+    fn a_ratio_has_good_or_bad_not_both_over_total() {
+        let both = edit(
+            SLI,
+            BAD,
+            &format!("    good:\n      metricSource:\n        type: slo.logs\n        spec:\n          filter: status < 500\n{BAD}"),
+        );
+        assert_eq!(
+            errors(&[&both]),
+            ["a.yaml:13:7: SLI checkout-errors: spec.ratioMetric gives both good and bad; OpenSLO allows one of them over total"]
+        );
+        assert_eq!(
+            errors(&[&edit(SLI, BAD, "")]),
+            ["a.yaml:7:5: SLI checkout-errors: spec.ratioMetric needs good or bad, over total (or a raw ratio)"]
+        );
+        let no_total = SLI.split("    total:").next().unwrap_or_default();
+        assert_eq!(
+            errors(&[no_total]),
+            ["a.yaml:7:5: SLI checkout-errors: spec.ratioMetric.total is required with good or bad"]
+        );
+    }
+
+    #[test]
+    fn a_raw_ratio_has_a_raw_type_and_nothing_else() {
+        let raw = "apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: checkout-errors
+spec:
+  ratioMetric:
+    rawType: success
+    raw:
+      metricSource:
+        type: slo.logs
+        spec:
+          filter: status < 500
+";
+        assert_eq!(
+            uncomputable(&[SLO_REF, raw]),
+            "its SLI is a precomputed ratio (ratioMetric.raw), which cannot be recounted from request logs"
+        );
+        assert_eq!(
+            errors(&[&edit(raw, "    rawType: success\n", "")]),
+            ["a.yaml:8:7: SLI checkout-errors: spec.ratioMetric.rawType is required with raw: success or failure"]
+        );
+        assert_eq!(
+            errors(&[&edit(raw, "rawType: success", "rawType: ratio")]),
+            ["a.yaml:7:14: SLI checkout-errors: spec.ratioMetric.rawType must be success or failure, not ratio"]
+        );
+        let with_total = format!("{raw}    total:\n      metricSource:\n        type: slo.logs\n        spec:\n          filter: 'true'\n");
+        assert_eq!(
+            errors(&[&with_total]),
+            ["a.yaml:9:7: SLI checkout-errors: spec.ratioMetric.raw is a precomputed ratio and goes without good, bad and total"]
+        );
+        assert_eq!(
+            errors(&[&edit(
+                SLI,
+                "  ratioMetric:\n",
+                "  ratioMetric:\n    rawType: success\n"
+            )]),
+            ["a.yaml:7:14: SLI checkout-errors: spec.ratioMetric.rawType goes only with raw"]
+        );
+    }
+
+    #[test]
+    fn counter_is_true_or_false() {
+        valid(&[&edit(
+            SLI,
+            "  ratioMetric:\n",
+            "  ratioMetric:\n    counter: false\n",
+        )]);
+        assert_eq!(
+            errors(&[&edit(SLI, "  ratioMetric:\n", "  ratioMetric:\n    counter: yes\n")]),
+            ["a.yaml:7:14: SLI checkout-errors: spec.ratioMetric.counter must be true or false, not 'yes'"]
+        );
+    }
+
+    #[test]
+    fn a_metric_source_has_a_type_or_a_reference_and_a_spec() {
+        let prometheus = edit(SLI, BAD, "    bad:\n      metricSource:\n        type: Prometheus\n        spec:\n          query: sum(rate(http_requests_total{code=~\"5..\"}[5m]))\n");
+        valid(&[&prometheus]);
+        assert_eq!(
+            errors(&[&edit(SLI, BAD, "    bad:\n      metricSource:\n        spec:\n          filter: status >= 500\n")]),
+            ["a.yaml:9:9: SLI checkout-errors: spec.ratioMetric.bad.metricSource needs a type (such as Prometheus, or slo.logs) or a metricSourceRef to a DataSource"]
+        );
+        assert_eq!(
+            errors(&[&edit(SLI, BAD, "    bad:\n      metricSource:\n        type: slo.logs\n")]),
+            ["a.yaml:9:9: SLI checkout-errors: spec.ratioMetric.bad.metricSource.spec is required (the query, or for slo.logs its filter)"]
+        );
+        assert_eq!(
+            errors(&[&edit(SLI, BAD, "    bad:\n      metricSource:\n        type: slo.logs\n        spec: {}\n")]),
+            ["a.yaml:10:15: SLI checkout-errors: spec.ratioMetric.bad.metricSource.spec must be a mapping with at least one field"]
+        );
+    }
+
+    #[test]
+    fn each_part_of_a_metric_has_a_metric_source() {
+        assert_eq!(
+            errors(&[&edit(SLI, BAD, "    bad:\n      source: slo.logs\n")]),
+            [
+                "a.yaml:8:7: SLI checkout-errors: unknown field `spec.ratioMetric.bad.source`; known keys: metricSource",
+                "a.yaml:8:7: SLI checkout-errors: spec.ratioMetric.bad.metricSource is required",
+            ]
+        );
+        assert_eq!(
+            errors(&[&edit(THRESHOLD_SLI, "    metricSource:\n", "    metricSourse:\n")]),
+            [
+                "a.yaml:7:5: SLI checkout-errors: unknown field `spec.thresholdMetric.metricSourse`; did you mean `metricSource`?",
+                "a.yaml:7:5: SLI checkout-errors: spec.thresholdMetric.metricSource is required",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_metric_source_ref_resolves_to_a_data_source() {
+        let by_ref = SLI.replace("type: slo.logs", "metricSourceRef: shop-logs");
+        let set = valid(&[SLO_REF, &by_ref, DATA_SOURCE]);
+        assert_eq!(
+            set.slos[0].source.paths,
+            [PathBuf::from("logs/requests.csv")]
+        );
+        let missing = |line: usize, part: &str| {
+            format!("a.yaml:{line}:26: SLI checkout-errors: spec.ratioMetric.{part}.metricSource.metricSourceRef refers to DataSource `shop-logs`, which none of the files loaded defines; the files loaded define no DataSource (pass the file that does too)")
+        };
+        assert_eq!(
+            errors(&[&by_ref]),
+            [missing(9, "bad"), missing(14, "total")]
+        );
+        // A DataSource of a system slo does not query may be kept elsewhere.
+        let elsewhere = SLI.replace(
+            "type: slo.logs",
+            "metricSourceRef: prometheus\n        type: Prometheus",
+        );
+        valid(&[&elsewhere]);
+        let mismatch = edit(&by_ref, BAD.replace("type: slo.logs", "metricSourceRef: shop-logs").as_str(), "    bad:\n      metricSource:\n        metricSourceRef: shop-logs\n        type: Prometheus\n        spec:\n          filter: status >= 500\n");
+        assert_eq!(
+            errors(&[&mismatch, DATA_SOURCE]),
+            ["a.yaml:10:15: SLI checkout-errors: spec.ratioMetric.bad.metricSource.type is Prometheus, but the DataSource it refers to is of type slo.logs"]
+        );
+    }
+
+    #[test]
+    fn good_and_total_read_the_same_logs() {
+        let other_logs = edit(
+            &edit(DATA_SOURCE, "name: shop-logs", "name: other-logs"),
+            "logs/requests.csv",
+            "logs/other.csv",
+        );
+        let apart = edit(
+            &SLI.replace("type: slo.logs", "metricSourceRef: shop-logs"),
+            "    total:\n      metricSource:\n        metricSourceRef: shop-logs\n",
+            "    total:\n      metricSource:\n        metricSourceRef: other-logs\n",
+        );
+        assert_eq!(
+            errors(&[&apart, DATA_SOURCE, &other_logs]),
+            ["a.yaml:7:5: SLI checkout-errors: spec.ratioMetric: good (or bad) and total read different log sources; give them the same metricSourceRef"]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_logs_type_is_named() {
+        let errors = errors(&[&edit(SLI, BAD, &BAD.replace("slo.logs", "slo.log"))]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("a.yaml:9:15: SLI checkout-errors: ")
+                && errors[0].ends_with("`slo.log` is not one slo knows; did you mean `slo.logs`?"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    #[ignore = "bug: a metricSourceRef to a DataSource that has errors of its own adds `needs a type … or a metricSourceRef` at the metric source, which has one; check::Index says such references report nothing more"]
+    fn a_reference_to_a_broken_data_source_reports_nothing_more() {
+        let by_ref = SLI.replace("type: slo.logs", "metricSourceRef: shop-logs");
+        let broken_source = edit(DATA_SOURCE, "  type: slo.logs\n", "");
+        assert_eq!(
+            errors(&[&by_ref, &broken_source]),
+            ["b.yaml:6:3: DataSource shop-logs: spec.type is required (such as Prometheus, or slo.logs for request logs)"]
+        );
+    }
+
+    #[test]
+    #[ignore = "bug: a misspelt slo.logs type is reported without its field path (`type `slo.log` is not one slo knows`), which docs/openslo.md says every error gives"]
+    fn a_misspelt_logs_type_names_its_field() {
+        let sli = errors(&[&edit(SLI, BAD, &BAD.replace("slo.logs", "slo.log"))]);
+        assert_eq!(sli.len(), 1, "{sli:?}");
+        assert!(
+            sli[0].starts_with(
+                "a.yaml:9:15: SLI checkout-errors: spec.ratioMetric.bad.metricSource.type"
+            ),
+            "{sli:?}"
+        );
+        assert!(sli[0].ends_with("did you mean `slo.logs`?"), "{sli:?}");
+        let data_source = errors(&[&edit(DATA_SOURCE, "type: slo.logs", "type: slo.log")]);
+        assert_eq!(data_source.len(), 1, "{data_source:?}");
+        assert!(
+            data_source[0].starts_with("a.yaml:6:9: DataSource shop-logs: spec.type"),
+            "{data_source:?}"
+        );
+    }
+
+    #[test]
+    fn the_good_or_bad_events_need_a_filter() {
+        assert_eq!(
+            errors(&[&edit(SLI, "          filter: status >= 500\n", "          filter:\n")]),
+            ["a.yaml:11:11: SLI checkout-errors: spec.ratioMetric.bad.metricSource.spec.filter is required: the expression that picks the bad events among total's"]
+        );
+        assert_eq!(
+            errors(&[&edit(&edit(SLI, "    bad:", "    good:"), "          filter: status >= 500\n", "          filter:\n")]),
+            ["a.yaml:11:11: SLI checkout-errors: spec.ratioMetric.good.metricSource.spec.filter is required: the expression that picks the good events among total's"]
+        );
+        assert_eq!(
+            errors(&[&edit(SLI, "          filter: status >= 500\n", "          filter: status >= 500\n          groupBy: route\n")]),
+            ["a.yaml:12:11: SLI checkout-errors: unknown field `spec.ratioMetric.bad.metricSource.spec.groupBy`; known keys: filter"]
+        );
+    }
+
+    #[test]
+    fn expressions_are_checked_where_they_are_written() {
+        let broken = errors(&[&edit(
+            SLI,
+            "filter: status >= 500",
+            "filter: status >= 500 and",
+        )]);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        // Right after `and`: the filter starts at column 19 and is 17 characters long.
+        assert!(
+            broken[0].starts_with("a.yaml:11:36: ")
+                && broken[0].contains("`spec.ratioMetric.bad.metricSource.spec.filter`: expected a value after 'and'\n    status >= 500 and\n                     ^"),
+            "{broken:?}"
+        );
+    }
+
+    #[test]
+    #[ignore = "bug: an expression error in an slo.logs spec does not name its object (`SLI checkout-errors`), which docs/openslo.md says every error gives"]
+    fn expression_errors_name_the_object() {
+        let broken = errors(&[&edit(
+            SLI,
+            "filter: status >= 500",
+            "filter: status >= 500 and",
+        )]);
+        assert!(broken[0].contains("SLI checkout-errors"), "{broken:?}");
+    }
+
+    #[test]
+    fn the_total_groups_by_fields_each_once() {
+        let grouped = |fields: &str| {
+            edit(
+                SLI,
+                "          filter: service == \"checkout\"\n",
+                &format!(
+                    "          filter: service == \"checkout\"\n          groupBy: {fields}\n"
+                ),
+            )
+        };
+        let set = valid(&[SLO_REF, &grouped("[route, http.method]")]);
+        let fields: Vec<String> = set.slos[0]
+            .group_by
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(fields, ["route", "http.method"]);
+        let set = valid(&[SLO_REF, &grouped("route")]);
+        assert_eq!(set.slos[0].group_by.len(), 1);
+        assert_eq!(
+            errors(&[&grouped("['a..b']")]),
+            ["a.yaml:17:21: SLI checkout-errors: spec.ratioMetric.total.metricSource.spec.groupBy: 'a..b' is not a field name"]
+        );
+        assert_eq!(
+            errors(&[&grouped("[route, route]")]),
+            ["a.yaml:17:28: SLI checkout-errors: spec.ratioMetric.total.metricSource.spec.groupBy: `route` is listed twice"]
+        );
+    }
+
+    #[test]
+    fn a_threshold_metric_compares_one_field_or_judges_with_an_expression() {
+        let set = valid(&[&threshold_slo(), THRESHOLD_SLI]);
+        assert!(
+            matches!(&set.slos[0].judgement, Judgement::Good(c) if c.text == "latency_ms <= 300")
+        );
+        let judged = edit(
+            THRESHOLD_SLI,
+            "field: latency_ms",
+            "good: latency_ms <= 300",
+        );
+        let set = valid(&[SLO_REF, &judged]);
+        assert!(
+            matches!(&set.slos[0].judgement, Judgement::Good(c) if c.text == "latency_ms <= 300")
+        );
+        assert_eq!(
+            errors(&[&edit(THRESHOLD_SLI, "field: latency_ms", "field: 'latency_ms + 1'")]),
+            ["a.yaml:10:16: SLI checkout-errors: spec.thresholdMetric.metricSource.spec.field must name one field of the logs, such as latency_ms or field(\"response-time\"), not 'latency_ms + 1'"]
+        );
+        assert_eq!(
+            errors(&[&edit(THRESHOLD_SLI, "        field: latency_ms\n", "        field: latency_ms\n        good: latency_ms <= 300\n")]),
+            ["a.yaml:10:9: SLI checkout-errors: spec.thresholdMetric.metricSource.spec gives good and field; give one of field, good and bad"]
+        );
+        assert_eq!(
+            errors(&[&edit(THRESHOLD_SLI, "field: latency_ms", "filter: route == \"/api/cart\"")]),
+            ["a.yaml:10:9: SLI checkout-errors: spec.thresholdMetric.metricSource.spec needs `field` (compared with the objective's op and value), or a `good` or `bad` expression"]
+        );
+    }
+}
