@@ -1047,6 +1047,29 @@ fn output_file_holds_what_stdout_would_and_no_temporary_file() {
     );
 }
 
+/// Replacing a file keeps its owner and group as well as its mode: a report that
+/// node_exporter's collector (`nobody`) reads stays readable to it after a run as root.
+#[cfg(unix)]
+#[test]
+fn output_replacing_a_file_keeps_its_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = shop();
+    let path = dir.write("slo.prom", "old metrics\n");
+    if std::os::unix::fs::chown(&path, Some(65534), Some(65534)).is_err() {
+        eprintln!("skipped: giving a file away needs root");
+        return;
+    }
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    dir.run(&report_to("slo.prom", &["-f", "prometheus"]))
+        .expect_code(0);
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o640);
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("# TYPE slo_sli_ratio gauge"));
+}
+
 #[test]
 fn check_writes_its_verdict_to_the_output_file_and_still_fails() {
     let dir = shop();

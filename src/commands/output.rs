@@ -4,7 +4,7 @@
 //! nothing:
 //! - a regular file, or nothing yet: replaced atomically — a temporary file in the same folder,
 //!   flushed to disk, renamed over it — so that a reader sees the old file or the new one, never
-//!   half of one; a replaced file keeps its mode;
+//!   half of one; a replaced file keeps its mode, owner and group;
 //! - a symbolic link: followed, link by link, and the file it ends at replaced; the link stays;
 //! - a device, a FIFO: opened and written in place, as a shell's `>` would; a Unix socket:
 //!   connected to and written;
@@ -48,8 +48,8 @@ pub(super) fn write_stdout(text: &[u8]) -> anyhow::Result<()> {
 #[derive(Debug, PartialEq, Eq)]
 enum Destination {
     /// A regular file, or none yet, at `target` (the end of any symbolic links): replaced
-    /// atomically, keeping `mode` when it exists.
-    Replace { target: PathBuf, mode: Option<u32> },
+    /// atomically, keeping the mode, owner and group of the file it replaces (`kept`).
+    Replace { target: PathBuf, kept: Option<Kept> },
     /// A device or a FIFO: opened and written.
     Device,
     /// A regular file reached through a device folder: opened and written at its end.
@@ -61,7 +61,7 @@ enum Destination {
 fn write_file(text: &[u8], path: &Path) -> anyhow::Result<()> {
     let cannot = || format!("cannot write {}", path.display());
     match destination(path).with_context(cannot)? {
-        Destination::Replace { target, mode } => replace(text, path, &target, mode),
+        Destination::Replace { target, kept } => replace(text, path, &target, kept),
         Destination::Device => write_in_place(text, path, OpenOptions::new().write(true)),
         Destination::Append => write_in_place(text, path, OpenOptions::new().append(true)),
         Destination::Socket => write_to_socket(text, path),
@@ -78,14 +78,14 @@ fn destination(path: &Path) -> anyhow::Result<Destination> {
         Ok(_) if through_device_folder => Ok(Destination::Append),
         Ok(meta) => Ok(Destination::Replace {
             target,
-            mode: Some(mode_of(&meta)),
+            kept: Some(Kept::of(&meta)),
         }),
         Err(e) if e.kind() == io::ErrorKind::NotFound && through_device_folder => Err(anyhow!(
             "it does not exist, and slo makes no file in {}, a folder of devices and kernel files",
             folder_of(&target).display()
         )),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            Ok(Destination::Replace { target, mode: None })
+            Ok(Destination::Replace { target, kept: None })
         }
         Err(e) => Err(e.into()),
     }
@@ -154,21 +154,68 @@ fn is_socket(_meta: &fs::Metadata) -> bool {
     false
 }
 
-#[cfg(unix)]
-fn mode_of(meta: &fs::Metadata) -> u32 {
-    std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o7777
+/// What a replaced file passes on to the file that replaces it: who may read it stays the same,
+/// as when a shell's `>` rewrites it (a collector running as `nobody` goes on reading a report
+/// that root's cron job rewrites).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Kept {
+    /// Permission bits, with set-user-ID, set-group-ID and sticky.
+    mode: u32,
+    /// Owner and group, where files have them.
+    owner: Option<(u32, u32)>,
 }
 
-#[cfg(not(unix))]
-fn mode_of(_meta: &fs::Metadata) -> u32 {
-    0o666
+impl Kept {
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> Kept {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        Kept {
+            mode: meta.permissions().mode() & 0o7777,
+            owner: Some((meta.uid(), meta.gid())),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn of(_meta: &fs::Metadata) -> Kept {
+        Kept {
+            mode: 0o666,
+            owner: None,
+        }
+    }
+
+    /// Gives `file` the owner, group and mode kept. Owner first: changing it clears the
+    /// set-user-ID and set-group-ID bits, which the mode then restores.
+    ///
+    /// Only root may give a file away: for anyone else the new file stays theirs, as an
+    /// editor's would, in the old file's group when they belong to it.
+    #[cfg(unix)]
+    fn apply(self, file: &fs::File) -> io::Result<()> {
+        use std::os::unix::fs::{fchown, MetadataExt, PermissionsExt};
+        let meta = file.metadata()?;
+        if let Some((uid, gid)) = self.owner.filter(|&o| o != (meta.uid(), meta.gid())) {
+            let refused = |e: &io::Error| e.kind() == io::ErrorKind::PermissionDenied;
+            match fchown(file, Some(uid), Some(gid)) {
+                Err(e) if refused(&e) => match fchown(file, None, Some(gid)) {
+                    Err(e) if refused(&e) => {}
+                    other => other?,
+                },
+                other => other?,
+            }
+        }
+        file.set_permissions(fs::Permissions::from_mode(self.mode))
+    }
+
+    #[cfg(not(unix))]
+    fn apply(self, _file: &fs::File) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Replaces `target` (named `shown` by the user) with `text` in one step. The temporary file
 /// is named `.NAME.XXXXXX.tmp`, so that collectors that read `*.prom` skip it.
-fn replace(text: &[u8], shown: &Path, target: &Path, mode: Option<u32>) -> anyhow::Result<()> {
+fn replace(text: &[u8], shown: &Path, target: &Path, kept: Option<Kept>) -> anyhow::Result<()> {
     let cannot = |e: &dyn std::fmt::Display| {
-        let left = match mode {
+        let left = match kept {
             Some(_) => format!("{} is left as it was", shown.display()),
             None => "nothing was written".to_string(),
         };
@@ -189,13 +236,9 @@ fn replace(text: &[u8], shown: &Path, target: &Path, mode: Option<u32>) -> anyho
             folder_of(target).display()
         ))
     })?;
-    // The umask applied at creation; a replaced file keeps its mode exactly.
-    #[cfg(unix)]
-    if let Some(mode) = mode {
-        let permissions = std::os::unix::fs::PermissionsExt::from_mode(mode);
-        temp.file()
-            .set_permissions(permissions)
-            .map_err(|e| cannot(&e))?;
+    // The umask applied at creation; a replaced file keeps its mode exactly, and its owner.
+    if let Some(kept) = kept {
+        kept.apply(temp.file()).map_err(|e| cannot(&e))?;
     }
     let written = temp.file().write_all(text);
     written
@@ -274,13 +317,13 @@ mod tests {
             destination(&base.join("real/second")).unwrap(),
             Destination::Replace {
                 target: base.join("real/../real/slo.prom"),
-                mode: None
+                kept: None
             }
         );
         fs::write(base.join("real/slo.prom"), "old").unwrap();
         assert!(matches!(
             destination(&base.join("real/second")).unwrap(),
-            Destination::Replace { mode: Some(_), .. }
+            Destination::Replace { kept: Some(_), .. }
         ));
         std::os::unix::fs::symlink("loop", base.join("loop")).unwrap();
         assert!(destination(&base.join("loop")).is_err());
