@@ -1298,6 +1298,41 @@ fn output_through_a_device_folder_reaches_the_descriptor() {
         .stderr_has("slo makes no file in /proc/self/fd, a folder of devices");
 }
 
+/// `-o /dev/stdout` writes through the descriptor the shell set up, at its offset: what the
+/// shell writes after it follows the report, as with `slo report … >&1`. Reopened with its
+/// own offset, the file would have the footer written over the start of the report.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_dev_stdout_shares_the_offset_of_a_redirection() {
+    let dir = shop();
+    let csv = dir
+        .run(&report_to("-", &["-f", "csv"]))
+        .expect_code(0)
+        .stdout();
+    for (name, fd) in [
+        ("/dev/stdout", 1),
+        ("/dev/fd/1", 1),
+        ("/proc/self/fd/1", 1),
+        ("/dev/stderr", 2),
+        ("/dev/fd/2", 2),
+    ] {
+        // `-q`: no warning on standard error, where the report goes for the last two.
+        let script = format!(
+            "{{ echo HEADER >&{fd}; \"$0\" report -q -s spec.yaml log.csv --at {AT} -f csv -o {name}; echo FOOTER >&{fd}; }} {fd}> f"
+        );
+        let output = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .arg(env!("CARGO_BIN_EXE_slo"))
+            .current_dir(dir.path())
+            .output()
+            .expect("run sh");
+        assert!(output.status.success(), "{script}: {output:?}");
+        let written = std::fs::read_to_string(dir.path().join("f")).unwrap();
+        assert_eq!(written, format!("HEADER\n{csv}FOOTER\n"), "{script}");
+    }
+}
+
 /// A file-size limit (`ulimit -f`, as a full disk would) stops the write part way: exit 2,
 /// a clear message, the old file whole and no temporary file. Without a handler, SIGXFSZ
 /// would kill slo and leave its temporary file.

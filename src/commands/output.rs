@@ -8,10 +8,15 @@
 //! - a symbolic link: followed, link by link, and the file it ends at replaced; the link stays;
 //! - a device, a FIFO: opened and written in place, as a shell's `>` would; a Unix socket:
 //!   connected to and written;
+//! - standard output or standard error named by a path (`/dev/stdout`, `/dev/fd/2`,
+//!   `/proc/self/fd/1`): written through the descriptor slo inherited, exactly as without
+//!   `-o`, so that a file the shell opened moves on by what slo wrote (opened again by its
+//!   path, it would have an offset of its own, and the shell's next write would land over
+//!   the report);
 //! - device folders — those on the file system of `/dev`, `/proc` or `/sys` — hold devices and
 //!   the kernel's files, not reports: nothing is created or renamed there. A regular file
-//!   reached through one (`/dev/stdout` when standard output is a file) is written at its end,
-//!   as the descriptor it stands for would be; a missing one is an error.
+//!   reached through one (`/dev/fd/3` when the shell opened descriptor 3 on a file) is opened
+//!   again and written at its end; a missing one is an error.
 //!
 //! Should writing fail part way (a full disk, `ulimit -f`), the temporary file is removed and
 //! the old file stays whole; an interrupt does the same (see [`super::interrupt`]).
@@ -44,6 +49,17 @@ pub(super) fn write_stdout(text: &[u8]) -> anyhow::Result<()> {
     }
 }
 
+/// Writes `text` to standard error, as [`write_stdout`] does to standard output.
+fn write_stderr(text: &[u8]) -> anyhow::Result<()> {
+    let mut stderr = io::stderr().lock();
+    match stderr.write_all(text).and_then(|()| stderr.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(anyhow!("cannot write to standard error: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// How the file named with `-o` is written.
 #[derive(Debug, PartialEq, Eq)]
 enum Destination {
@@ -56,6 +72,16 @@ enum Destination {
     Append,
     /// A Unix socket: connected to and written.
     Socket,
+    /// Standard output or standard error, named by a path: written through slo's own
+    /// descriptor.
+    Standard(Standard),
+}
+
+/// Standard output or standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standard {
+    Output,
+    Error,
 }
 
 fn write_file(text: &[u8], path: &Path) -> anyhow::Result<()> {
@@ -65,12 +91,19 @@ fn write_file(text: &[u8], path: &Path) -> anyhow::Result<()> {
         Destination::Device => write_in_place(text, path, OpenOptions::new().write(true)),
         Destination::Append => write_in_place(text, path, OpenOptions::new().append(true)),
         Destination::Socket => write_to_socket(text, path),
+        Destination::Standard(Standard::Output) => write_stdout(text),
+        Destination::Standard(Standard::Error) => write_stderr(text),
     }
 }
 
 /// Decides how `path` is written, by what is there.
 fn destination(path: &Path) -> anyhow::Result<Destination> {
-    let (target, through_device_folder) = follow_links(path)?;
+    let descriptors = DescriptorFolders::of_this_process();
+    let (target, through_device_folder) =
+        follow_links(path, |p| descriptors.standard(p).is_some())?;
+    if let Some(standard) = descriptors.standard(&target) {
+        return Ok(Destination::Standard(standard));
+    }
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Err(anyhow!("it is a folder: name a file in it")),
         Ok(meta) if is_socket(&meta) => Ok(Destination::Socket),
@@ -91,15 +124,19 @@ fn destination(path: &Path) -> anyhow::Result<Destination> {
     }
 }
 
-/// Follows the symbolic links at the end of `path`, one by one; returns the path they end at
-/// (which need not exist) and whether any of them lies in a device folder.
-fn follow_links(path: &Path) -> io::Result<(PathBuf, bool)> {
+/// Follows the symbolic links at the end of `path`, one by one, until one is `stop`; returns
+/// the path they end (or stopped) at, which need not exist, and whether any of them lies in a
+/// device folder.
+fn follow_links(path: &Path, stop: impl Fn(&Path) -> bool) -> io::Result<(PathBuf, bool)> {
     // As the kernel does, give up after 40 links: there is a loop.
     const MAX_LINKS: usize = 40;
     let mut current = path.to_path_buf();
     let mut through_device_folder = false;
     for _ in 0..=MAX_LINKS {
         through_device_folder |= is_device_folder(folder_of(&current));
+        if stop(&current) {
+            return Ok((current, through_device_folder));
+        }
         match fs::symlink_metadata(&current) {
             Ok(meta) if meta.file_type().is_symlink() => {
                 let link = fs::read_link(&current)?;
@@ -113,6 +150,38 @@ fn follow_links(path: &Path) -> io::Result<(PathBuf, bool)> {
         }
     }
     Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// The folders in which each of the process's open descriptors has an entry named by its
+/// number: `/proc/self/fd` on Linux (where `/dev/fd` links to it), `/dev/fd` elsewhere.
+#[derive(Debug)]
+struct DescriptorFolders(Vec<PathBuf>);
+
+impl DescriptorFolders {
+    fn of_this_process() -> DescriptorFolders {
+        let mut folders: Vec<PathBuf> = ["/proc/self/fd", "/dev/fd"]
+            .iter()
+            .filter_map(|folder| fs::canonicalize(folder).ok())
+            .collect();
+        folders.dedup();
+        DescriptorFolders(folders)
+    }
+
+    /// Which standard stream `path` names, if it is the entry of descriptor 1 or 2. The entry
+    /// of a descriptor is itself a link (to the file it has open, on Linux), and opening it
+    /// opens that file again, with an offset of its own: the descriptor is written instead.
+    ///
+    /// Other descriptors are opened by their path: writing through them needs the descriptor
+    /// itself, which safe Rust reaches for standard output and standard error only.
+    fn standard(&self, path: &Path) -> Option<Standard> {
+        let stream = match path.file_name()?.to_str()? {
+            "1" => Standard::Output,
+            "2" => Standard::Error,
+            _ => return None,
+        };
+        let folder = fs::canonicalize(folder_of(path)).ok()?;
+        self.0.contains(&folder).then_some(stream)
+    }
 }
 
 /// The folder that holds `path` (`.` for a bare name).
@@ -328,6 +397,36 @@ mod tests {
         std::os::unix::fs::symlink("loop", base.join("loop")).unwrap();
         assert!(destination(&base.join("loop")).is_err());
         assert!(destination(base).is_err());
+    }
+
+    /// However standard output and standard error are named — directly, through
+    /// `/dev/stdout`, or through a link of one's own — slo writes its own descriptor.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn standard_streams_are_told_by_any_name() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/stdout", dir.path().join("out")).unwrap();
+        let out = dir.path().join("out");
+        for (path, standard) in [
+            (Path::new("/dev/stdout"), Standard::Output),
+            (Path::new("/dev/fd/1"), Standard::Output),
+            (Path::new("/proc/self/fd/1"), Standard::Output),
+            (&out, Standard::Output),
+            (Path::new("/dev/stderr"), Standard::Error),
+            (Path::new("/proc/self/fd/2"), Standard::Error),
+        ] {
+            assert_eq!(
+                destination(path).unwrap(),
+                Destination::Standard(standard),
+                "{}",
+                path.display()
+            );
+        }
+        // Standard input is no place for a report, nor is it written through.
+        assert!(!matches!(
+            destination(Path::new("/dev/fd/0")),
+            Ok(Destination::Standard(_))
+        ));
     }
 
     #[test]
