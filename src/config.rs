@@ -124,13 +124,6 @@ impl RunConfig {
             self.threads
         }
     }
-
-    /// Whether a pass reads standard input.
-    pub fn reads_stdin(&self) -> bool {
-        self.passes
-            .iter()
-            .any(|p| p.inputs.contains(&LogInput::Stdin))
-    }
 }
 
 /// The current time from the system clock.

@@ -1728,3 +1728,89 @@ fn named_pipes_are_logs_too() {
         4
     );
 }
+
+/// `--at latest` reads a log twice: a named pipe, which gives its rows once, is copied on the
+/// first read and the copy read twice — the same report as the file gives, and no hang on a
+/// second open that no writer would ever answer.
+#[cfg(unix)]
+#[test]
+fn at_latest_reads_a_named_pipe_once() {
+    let dir = shop();
+    let args = |log| {
+        [
+            "report",
+            "-s",
+            "spec.yaml",
+            log,
+            "--at",
+            "latest",
+            "-f",
+            "json",
+        ]
+    };
+    let from_file = dir.run(&args("log.csv")).expect_code(0).json();
+    let fifo = dir.path().join("pipe.csv");
+    mkfifo(&fifo);
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, shop_log()))
+    };
+    let run = dir.run(&args("pipe.csv"));
+    writer.join().unwrap().unwrap();
+    let from_pipe = run.expect_code(0).json();
+    assert_eq!(from_pipe["evaluated_at"], "2026-03-10T12:00:00.001Z");
+    assert_eq!(from_pipe["results"], from_file["results"]);
+    assert_eq!(
+        from_pipe["inputs"]["files"],
+        serde_json::json!(["pipe.csv"])
+    );
+    assert_eq!(from_pipe["inputs"]["rows"], from_file["inputs"]["rows"]);
+    // The copy is gone, and nothing was made beside the pipe.
+    assert_eq!(names_in(dir.path()), ["log.csv", "pipe.csv", "spec.yaml"]);
+}
+
+/// A pipe named by a path — `/dev/stdin` here, `/dev/fd/63` for a shell's `<(zcat log.gz)` —
+/// is read once too, under `--at latest` as without it.
+#[cfg(target_os = "linux")]
+#[test]
+fn at_latest_reads_a_pipe_named_by_a_path_once() {
+    let dir = shop();
+    let args = |log| {
+        [
+            "report",
+            "-s",
+            "spec.yaml",
+            log,
+            "--at",
+            "latest",
+            "-f",
+            "json",
+        ]
+    };
+    let from_file = dir.run(&args("log.csv")).expect_code(0).json();
+    let piped = dir.run_with_stdin(&args("/dev/stdin"), Some(shop_log().as_bytes()));
+    let from_pipe = piped.expect_code(0).json();
+    assert_eq!(from_pipe["results"], from_file["results"], "{piped}");
+    assert_eq!(
+        from_pipe["inputs"]["files"],
+        serde_json::json!(["/dev/stdin"])
+    );
+    // The reviewer's case, where a shell has process substitution.
+    let bash = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("\"$0\" check -s spec.yaml --at latest <(cat log.csv)")
+        .arg(env!("CARGO_BIN_EXE_slo"))
+        .current_dir(dir.path())
+        .output();
+    let Ok(output) = bash else {
+        eprintln!("skipped: no bash for <(…)");
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("FAIL availability [1d]: exhausted"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(1));
+}

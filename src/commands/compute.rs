@@ -1,9 +1,11 @@
 //! The computation shared by `report` and `check`: specs → inputs → one counting pass per
 //! source → figures.
 
+use std::collections::HashMap;
 use std::io::BufRead;
+use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 
 use super::interrupt::TempFile;
 use super::progress::Progress;
@@ -38,16 +40,13 @@ impl ComputedReport {
 /// Computes the report of a resolved run: the evaluation instant, one counting pass per
 /// source, then the figures.
 pub(super) fn compute(config: &RunConfig) -> anyhow::Result<ComputedReport> {
-    // Standard input can be read once only: `--at latest` reads a copy of it twice.
-    let stdin_copy = match config.at {
-        At::Latest if config.reads_stdin() => Some(copy_stdin()?),
-        _ => None,
+    // Copies of the logs that `--at latest` reads twice and that give their bytes once;
+    // removed when this returns (or on an interrupt).
+    let mut copies = Vec::new();
+    let passes = match config.at {
+        At::Latest => hold_logs(&config.passes, &mut copies)?,
+        At::Instant(_) => config.passes.clone(),
     };
-    let passes: Vec<Pass> = config
-        .passes
-        .iter()
-        .map(|pass| with_stdin_copy(pass, stdin_copy.as_ref()))
-        .collect();
     let at = evaluation_instant(config, &passes)?;
     let files = passes.iter().map(|p| p.inputs.len()).sum();
     let mut progress = Progress::new(!config.quiet, files);
@@ -58,30 +57,36 @@ pub(super) fn compute(config: &RunConfig) -> anyhow::Result<ComputedReport> {
     assemble(config, &passes, counted, at)
 }
 
-/// A copy of standard input in a temporary file, removed when dropped (or on an interrupt).
-fn copy_stdin() -> anyhow::Result<TempFile> {
-    let mut file = TempFile::create(
-        tempfile::Builder::new().prefix(".slo-stdin."),
-        &std::env::temp_dir(),
-        None,
-    )
-    .context("cannot create a temporary file for standard input")?;
-    std::io::copy(&mut std::io::stdin().lock(), file.file())
-        .context("cannot copy standard input")?;
-    Ok(file)
-}
-
-/// `pass`, reading the copy of standard input instead of standard input, when there is one.
-fn with_stdin_copy(pass: &Pass, copy: Option<&TempFile>) -> Pass {
-    let mut pass = pass.clone();
-    if let Some(copy) = copy {
-        for input in &mut pass.inputs {
-            if *input == LogInput::Stdin {
-                *input = LogInput::StdinCopy(copy.path().to_path_buf());
-            }
+/// `passes` with every log held for the second read of `--at latest` (see
+/// [`input::HeldLog`]), so that both reads see the same bytes: a regular file stays open, so a
+/// rotation in between changes nothing; standard input, a FIFO or a pipe (`<(zcat …)`) is
+/// copied into a temporary file, pushed onto `copies`. A log named twice is held once.
+fn hold_logs(passes: &[Pass], copies: &mut Vec<TempFile>) -> anyhow::Result<Vec<Pass>> {
+    input::allow_open_files();
+    // By path (`None`: standard input), which tells the logs of a run apart before they are
+    // held.
+    let mut held: HashMap<Option<PathBuf>, LogInput> = HashMap::new();
+    let mut passes = passes.to_vec();
+    for log in passes.iter_mut().flat_map(|pass| &mut pass.inputs) {
+        let key = log.path().map(Path::to_path_buf);
+        if let Some(same) = held.get(&key) {
+            *log = same.clone();
+            continue;
         }
+        let holding = log.hold(|| {
+            let mut copy = TempFile::create(
+                tempfile::Builder::new().prefix(".slo-log."),
+                &std::env::temp_dir(),
+                None,
+            )?;
+            let file = copy.file().try_clone();
+            copies.push(copy);
+            file
+        })?;
+        held.insert(key, holding.clone());
+        *log = holding;
     }
-    pass
+    Ok(passes)
 }
 
 /// The evaluation instant: as given, or the latest valid timestamp of every pass's logs.
@@ -276,11 +281,11 @@ fn unreadable(
             problem.input, problem.line, problem.reason
         ));
     }
-    // Standard input cannot be read again to look at it.
+    // Standard input or a pipe cannot be read again to look at it.
     let looks_like = first
         .iter()
         .map(|(log, _)| *log)
-        .find(|log| matches!(log, LogInput::File(_) | LogInput::StdinCopy(_)))
+        .find(|log| log.rereadable())
         .and_then(|log| {
             let mut reader = input::open(log).ok()?;
             input::looks_like(reader.fill_buf().ok()?)

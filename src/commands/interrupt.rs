@@ -1,6 +1,6 @@
 //! What happens when a run is interrupted (SIGINT, SIGTERM, SIGHUP): the temporary files it
-//! made are removed — the `-o` file being written, the copy of standard input that
-//! `--at latest` reads twice — and the process then ends by the same signal, as it would
+//! made are removed — the `-o` file being written, the copies of standard input and pipes
+//! that `--at latest` reads twice — and the process then ends by the same signal, as it would
 //! without slo's help, so that the shell reports 130, 143 or 129 and a script's loop or
 //! `timeout` sees an interruption, not an answer.
 //!
@@ -125,6 +125,7 @@ impl TempFile {
     }
 
     /// Where the file is.
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         self.file.as_ref().map_or(Path::new(""), |f| f.path())
     }

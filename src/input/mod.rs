@@ -14,8 +14,8 @@ mod parallel;
 mod scan;
 mod sniff;
 
-pub use live_file::ChangedWhileRead;
 use live_file::Truncation;
+pub use live_file::{allow_open_files, ChangedWhileRead, HeldLog};
 pub use parallel::{read_log_parallel, CHUNK_BYTES};
 pub use sniff::looks_like;
 
@@ -30,6 +30,10 @@ use crate::expr::{FieldSlots, FieldValue, Row};
 const BUFFER_BYTES: usize = 256 * 1024;
 /// How much of a log is read up front to recognise its compression and format.
 const HEAD_BYTES: usize = 64 * 1024;
+/// The first bytes of a gzip stream.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// The first bytes of a zstd frame.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 /// Longest single record (line or JSON value) accepted; longer ones are malformed rows.
 pub const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
 
@@ -65,24 +69,60 @@ impl InputFormat {
 }
 
 /// One log to read: a file or standard input.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogInput {
-    /// A file.
+    /// A file, opened by its path at each read: a regular file, or a FIFO, a pipe or a device
+    /// named by a path.
     File(PathBuf),
     /// Standard input (`-`).
     Stdin,
-    /// A copy of standard input in a temporary file, for inputs read twice (`--at latest`).
-    StdinCopy(PathBuf),
+    /// A log opened once to be read more than once, as `--at latest` reads every log.
+    Held(HeldLog),
 }
 
 impl LogInput {
     /// The log as named to the user (`<stdin>` for standard input), exactly: for the JSON
     /// report. Messages use the `Display` form, which escapes control characters.
     pub fn name(&self) -> String {
-        match self {
-            LogInput::File(path) => path.display().to_string(),
-            LogInput::Stdin | LogInput::StdinCopy(_) => "<stdin>".to_string(),
+        match self.path() {
+            Some(path) => path.display().to_string(),
+            None => "<stdin>".to_string(),
         }
+    }
+
+    /// The path the log was given by; `None` for standard input.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            LogInput::File(path) => Some(path),
+            LogInput::Stdin => None,
+            LogInput::Held(held) => held.path(),
+        }
+    }
+
+    /// Whether reading the log again gives its bytes again: a held log, or a regular file
+    /// (unless something changes it meanwhile); not standard input, a FIFO or a pipe.
+    pub fn rereadable(&self) -> bool {
+        match self {
+            LogInput::File(path) => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+            LogInput::Stdin => false,
+            LogInput::Held(_) => true,
+        }
+    }
+
+    /// This log held for reading again from its start, every time the same bytes (see
+    /// [`HeldLog`]): a regular file is held open; what gives its bytes only once (standard
+    /// input, a FIFO, a pipe, a device) is first copied into the file that `copy_into` makes,
+    /// which the caller removes once the log is read for the last time.
+    ///
+    /// # Errors
+    ///
+    /// A log that cannot be opened, or copied (the copy stops at binary data, as a read
+    /// would).
+    pub fn hold(
+        &self,
+        copy_into: impl FnOnce() -> io::Result<File>,
+    ) -> Result<LogInput, InputError> {
+        live_file::hold(self, copy_into)
     }
 }
 
@@ -196,9 +236,13 @@ fn open_watched(input: &LogInput) -> Result<(Box<dyn BufRead + Send>, Truncation
     let cannot_open = |e: io::Error| InputError::new(input, format!("cannot open: {e}"));
     let (raw, truncation): (Box<dyn Read + Send>, _) = match input {
         LogInput::Stdin => (Box::new(io::stdin()), Truncation::default()),
-        LogInput::File(path) | LogInput::StdinCopy(path) => {
+        LogInput::File(path) => {
             let file = File::open(path).map_err(cannot_open)?;
             let truncation = Truncation::watch(&file).map_err(cannot_open)?;
+            (Box::new(file), truncation)
+        }
+        LogInput::Held(held) => {
+            let (file, truncation) = held.reopen(input)?;
             (Box::new(file), truncation)
         }
     };
@@ -212,22 +256,26 @@ fn decompress(mut raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Sen
     // looks at it (a reader may hand out its first bytes in small pieces).
     let mut head = Vec::with_capacity(HEAD_BYTES);
     (&mut raw).take(HEAD_BYTES as u64).read_to_end(&mut head)?;
-    let magic: [u8; 4] = head
-        .get(..4)
-        .and_then(|m| m.try_into().ok())
-        .unwrap_or_default();
+    let (gzip, zstd) = (head.starts_with(&GZIP_MAGIC), head.starts_with(&ZSTD_MAGIC));
     let whole = Cursor::new(head).chain(raw);
-    Ok(match magic {
-        [0x1f, 0x8b, ..] => Box::new(BufReader::with_capacity(
+    Ok(if gzip {
+        Box::new(BufReader::with_capacity(
             BUFFER_BYTES,
             flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUFFER_BYTES, whole)),
-        )),
-        [0x28, 0xb5, 0x2f, 0xfd] => Box::new(BufReader::with_capacity(
+        ))
+    } else if zstd {
+        Box::new(BufReader::with_capacity(
             BUFFER_BYTES,
             zstd::stream::read::Decoder::new(whole)?,
-        )),
-        _ => Box::new(BufReader::with_capacity(BUFFER_BYTES, whole)),
+        ))
+    } else {
+        Box::new(BufReader::with_capacity(BUFFER_BYTES, whole))
     })
+}
+
+/// Whether a log starts as a gzip or zstd stream does, which slo undoes.
+fn is_compressed(head: &[u8]) -> bool {
+    head.starts_with(&GZIP_MAGIC) || head.starts_with(&ZSTD_MAGIC)
 }
 
 /// Compressions that slo does not undo, by magic bytes, with the commands that decompress a
@@ -296,10 +344,8 @@ pub fn detect_format(
     input: &LogInput,
     reader: &mut dyn BufRead,
 ) -> Result<InputFormat, InputError> {
-    if let LogInput::File(path) = input {
-        if let Some(format) = format_from_extension(path) {
-            return Ok(format);
-        }
+    if let Some(format) = input.path().and_then(format_from_extension) {
+        return Ok(format);
     }
     let head = reader
         .fill_buf()

@@ -21,7 +21,7 @@
 //! parses; once every chunk is read, the numbers kept in the sinks are rewritten to lines of
 //! the file.
 
-use std::io::{BufRead, Read};
+use std::io::{self, BufRead, Read};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
@@ -89,14 +89,19 @@ where
     S: RowSink + Send,
     F: Fn() -> S + Sync,
 {
-    // Only a regular file reads the same again: not standard input, nor a named pipe or a
-    // process substitution (`<(zcat log.gz)`), which arrive as paths.
-    let rereadable = match input {
-        LogInput::File(path) | LogInput::StdinCopy(path) => {
-            std::fs::metadata(path).is_ok_and(|m| m.is_file())
+    // Only a log that reads the same again is cut by counting quotes, which may call for a
+    // second read: a regular file, held open for it so that the second read is of the same
+    // file whatever is renamed in between. Standard input, a named pipe or a process
+    // substitution (`<(zcat log.gz)`), which arrive as paths, are cut exactly from the start.
+    let held;
+    let input = match input {
+        LogInput::File(_) if input.rereadable() => {
+            held = input.hold(|| Err(io::Error::other("it is no longer a regular file")))?;
+            &held
         }
-        LogInput::Stdin => false,
+        _ => input,
     };
+    let rereadable = input.rereadable();
     let read = |by_quote_count| {
         let chunking = Chunking {
             bytes: chunk_bytes,
