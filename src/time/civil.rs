@@ -1,6 +1,11 @@
 //! Dates of the proleptic Gregorian calendar as plain integers: leap years, month lengths and
 //! day counts since 1970-01-01, both ways. The hand-written timestamp parsers and the RFC 3339
-//! formatter use these rather than chrono's types, which cost more on the hot path.
+//! formatter use these rather than chrono's types, which cost more on the hot path. Also the
+//! wall-clock [`LocalDateTime`] that OpenSLO specs write, so that specs need no date library.
+
+use chrono::NaiveDate;
+
+use crate::time::CalendarUnit;
 
 /// Whether `year` has a 29 February.
 pub(crate) fn is_leap_year(year: i64) -> bool {
@@ -47,9 +52,105 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month as u32, day as u32)
 }
 
+/// A date and time of day on a wall clock, in no particular zone: an OpenSLO calendar
+/// `startTime`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalDateTime {
+    year: i64,
+    month: u32,
+    day: u32,
+    /// Seconds since local midnight.
+    seconds: u32,
+}
+
+impl LocalDateTime {
+    /// Reads `YYYY-MM-DD hh:mm:ss` exactly (OpenSLO's calendar `startTime`, Go's
+    /// `2006-01-02 15:04:05`): every field has all its digits, so `2024-3-1 0:00:00` is refused,
+    /// and the date and time must exist (no 30 February, no 24:00:00, no leap second).
+    pub fn parse_openslo(text: &str) -> Option<LocalDateTime> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 19 || [bytes[4], bytes[7], bytes[10], bytes[13], bytes[16]] != *b"-- ::" {
+            return None;
+        }
+        let number = |from: usize, to: usize| -> Option<u32> {
+            let digits = &bytes[from..to];
+            digits.iter().all(u8::is_ascii_digit).then(|| {
+                digits
+                    .iter()
+                    .fold(0, |value, digit| value * 10 + u32::from(digit - b'0'))
+            })
+        };
+        let year = i64::from(number(0, 4)?);
+        let (month, day) = (number(5, 7)?, number(8, 10)?);
+        let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+        let valid = (1..=12).contains(&month)
+            && (1..=days_in_month(year, month)).contains(&day)
+            && hour < 24
+            && minute < 60
+            && second < 60;
+        valid.then_some(LocalDateTime {
+            year,
+            month,
+            day,
+            seconds: (hour * 60 + minute) * 60 + second,
+        })
+    }
+
+    /// Whether a period of `unit` starts here: at midnight on its first day (a Monday for a
+    /// week, the 1st for a month, and so on).
+    pub fn starts_period(self, unit: CalendarUnit) -> bool {
+        let Some(date) = i32::try_from(self.year)
+            .ok()
+            .and_then(|year| NaiveDate::from_ymd_opt(year, self.month, self.day))
+        else {
+            return false;
+        };
+        self.seconds == 0 && unit.first_day(date) == date
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn openslo_start_times_have_every_digit() {
+        let at = LocalDateTime::parse_openslo;
+        assert!(at("2024-03-01 00:00:00").is_some());
+        assert!(at("2024-02-29 23:59:59").is_some());
+        for text in [
+            "2024-3-1 0:00:00",
+            "2024-03-01 0:00:00",
+            "2024-03-01  0:00:0",
+            "2024-03-01T00:00:00",
+            "2024-03-01 00:00:00 ",
+            "+024-03-01 00:00:00",
+            "2023-02-29 00:00:00",
+            "2024-13-01 00:00:00",
+            "2024-00-01 00:00:00",
+            "2024-01-00 00:00:00",
+            "2024-01-01 24:00:00",
+            "2024-01-01 00:60:00",
+            "2024-01-01 00:00:60",
+            "2024-01-01 00:00:0é",
+        ] {
+            assert_eq!(at(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn periods_start_at_midnight_on_their_first_day() {
+        let at = |text| LocalDateTime::parse_openslo(text).unwrap();
+        assert!(at("2024-01-01 00:00:00").starts_period(CalendarUnit::Year));
+        assert!(!at("2024-01-01 00:00:01").starts_period(CalendarUnit::Day));
+        // 2024-04-01 is a Monday.
+        assert!(at("2024-04-01 00:00:00").starts_period(CalendarUnit::Week));
+        assert!(at("2024-04-01 00:00:00").starts_period(CalendarUnit::Quarter));
+        assert!(!at("2024-04-01 00:00:00").starts_period(CalendarUnit::Year));
+        assert!(!at("2024-04-02 00:00:00").starts_period(CalendarUnit::Week));
+        assert!(!at("2024-05-01 00:00:00").starts_period(CalendarUnit::Quarter));
+        assert!(at("2024-05-01 00:00:00").starts_period(CalendarUnit::Month));
+    }
 
     #[test]
     fn civil_round_trip() {

@@ -13,6 +13,7 @@ pub mod timestamp;
 pub mod zone;
 
 pub use calendar::{period_containing, CalendarUnit};
+pub use civil::LocalDateTime;
 pub use duration::{humanize_seconds, SpanDuration};
 pub use slices::TimeSlices;
 pub use timestamp::{
