@@ -318,6 +318,14 @@ impl<'n> Map<'n> {
     pub fn has(&self, key: &str) -> bool {
         self.entries.iter().any(|(k, _, _)| *k == key)
     }
+
+    /// Where `key` is, when it is written with a null value.
+    pub fn null_at(&self, key: &str) -> Option<Position> {
+        self.entries
+            .iter()
+            .find(|(k, v, _)| *k == key && v.is_null())
+            .map(|(_, _, at)| *at)
+    }
 }
 
 /// Reads the nodes of one object through its file's [`Checker`], with the shared getters of

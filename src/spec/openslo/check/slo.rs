@@ -307,7 +307,7 @@ impl Check<'_, '_, '_, '_> {
             );
             return None;
         }
-        let spec_level = map.has("indicator") || map.has("indicatorRef");
+        let spec_level = map.get("indicator").is_some() || map.get("indicatorRef").is_some();
         let errors = self.reader.error_count();
         let mut objectives = Vec::new();
         let mut composite = 0;
@@ -331,9 +331,19 @@ impl Check<'_, '_, '_, '_> {
             ) else {
                 continue;
             };
-            let own = m.has("indicator") || m.has("indicatorRef");
+            let own = m.get("indicator").is_some() || m.get("indicatorRef").is_some();
             if own {
                 composite += 1;
+            } else if !spec_level {
+                // Null reads as absent, but a key written on an objective shows which objective
+                // of a composite SLO lacks its SLI.
+                if let Some(at) = m.null_at("indicator").or_else(|| m.null_at("indicatorRef")) {
+                    composite += 1;
+                    self.error(
+                        at,
+                        format!("{path} needs an indicator (an inline SLI) or an indicatorRef"),
+                    );
+                }
             }
             let sli = if own {
                 self.indicator(&m, &path)
@@ -1248,7 +1258,6 @@ spec:
     }
 
     #[test]
-    #[ignore = "bug: an indicatorRef or indicator left null (OpenSLO reads null as absent) makes the SLO, or that objective of a composite SLO, vanish without an error"]
     fn a_null_indicator_is_no_indicator() {
         assert_eq!(
             errors(&[&edit(SLO_REF, "indicatorRef: checkout-errors", "indicatorRef:")]),
@@ -1264,6 +1273,19 @@ spec:
         assert!(
             !loaded.errors.is_empty(),
             "the first objective vanished; computed {names:?}"
+        );
+    }
+
+    #[test]
+    fn a_null_indicator_on_a_composite_objective_is_placed_at_its_key() {
+        let composite = edit(
+            &edit(SLO_REF, "  indicatorRef: checkout-errors\n", ""),
+            OBJECTIVE,
+            "    - target: 0.999\n      indicatorRef:\n    - target: 0.99\n      indicatorRef: checkout-errors\n",
+        );
+        assert_eq!(
+            errors(&[&composite, SLI]),
+            ["a.yaml:13:7: SLO checkout: spec.objectives[0] needs an indicator (an inline SLI) or an indicatorRef"]
         );
     }
 
