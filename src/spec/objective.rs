@@ -6,8 +6,14 @@
 
 use std::fmt;
 
-/// Most digits accepted after the decimal point of an objective.
-const MAX_FRACTION_DIGITS: u32 = 12;
+/// Most digits accepted after the decimal point of a percentage (trailing zeros aside).
+pub(crate) const MAX_FRACTION_DIGITS: usize = 12;
+
+/// How many digits a plain decimal (`99.90`) has after its point, trailing zeros aside (`1`).
+pub(crate) fn fraction_digits(text: &str) -> usize {
+    text.split_once('.')
+        .map_or(0, |(_, fraction)| fraction.trim_end_matches('0').len())
+}
 
 /// A percentage held as an exact decimal, as written (`99.9`, `2%`, `0.5`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +86,7 @@ impl Percentage {
         }
         let fraction = fraction.trim_end_matches('0');
         let scale = fraction.len() as u32;
-        if scale > MAX_FRACTION_DIGITS {
+        if fraction.len() > MAX_FRACTION_DIGITS {
             return Err(format!(
                 "{what} '{text}' has more than {MAX_FRACTION_DIGITS} digits after the decimal point"
             ));
@@ -106,7 +112,14 @@ impl Percentage {
 
     /// A fraction written as a plain decimal (`0.999`) as the percentage it stands for (`99.9`),
     /// exactly: the decimal point is moved, no binary floating point is involved.
+    /// A fraction has two more digits after its point than the percentage it stands for.
     pub fn from_fraction(text: &str, what: &str) -> Result<Percentage, String> {
+        let most = MAX_FRACTION_DIGITS + 2;
+        if fraction_digits(text.trim()) > most {
+            return Err(format!(
+                "{what} '{text}' has more than {most} digits after the decimal point"
+            ));
+        }
         let shifted = shift_decimal_point(text.trim(), 2)
             .ok_or_else(|| format!("{what} '{text}' is not a plain decimal number"))?;
         Percentage::parse(&shifted, what)

@@ -1,6 +1,7 @@
 //! OpenSLO v1 SLOs: indicator, time window, budgeting method, objectives.
 
 use super::*;
+use crate::spec::objective::{fraction_digits, MAX_FRACTION_DIGITS};
 use crate::spec::openslo::{is_plain_decimal, join, Api, Kind, Map, Metadata, Object, Shorthand};
 use crate::spec::yaml::{Node, Value};
 use crate::spec::{Objective, Percentage, Window};
@@ -510,8 +511,12 @@ impl Check<'_, '_, '_, '_> {
             (Some(t), None) => self.fraction(t, &join(path, "target"), true),
             (None, Some(p)) => {
                 let text = self.reader.number(p, &join(path, "targetPercent"))?;
-                match Percentage::parse(&text, "targetPercent") {
+                match Percentage::parse(&text, &join(path, "targetPercent")) {
                     Ok(p) if p.numerator() < p.denominator() => Some(p),
+                    Err(message) if fraction_digits(&text) > MAX_FRACTION_DIGITS => {
+                        self.error(p.position, message);
+                        None
+                    }
                     _ => {
                         self.error(p.position, format!("{path}.targetPercent {text} is out of range: it must be at least 0 and below 100"));
                         None
@@ -556,15 +561,16 @@ impl Check<'_, '_, '_, '_> {
         match Percentage::from_fraction(&text, path) {
             Ok(p) if below_one && p.numerator() < p.denominator() => Some(p),
             Ok(p) if !below_one && p.numerator() > 0 && p.numerator() <= p.denominator() => Some(p),
-            Ok(_) => {
+            Err(message) if fraction_digits(&text) > MAX_FRACTION_DIGITS + 2 => {
+                self.error(node.position, message);
+                None
+            }
+            // Out of range, or a plain decimal too large to read as a percentage at all.
+            Ok(_) | Err(_) => {
                 self.error(
                     node.position,
                     format!("{path} {text} is out of range: it must be {range}"),
                 );
-                None
-            }
-            Err(message) => {
-                self.error(node.position, format!("{path}: {message}"));
                 None
             }
         }
@@ -1313,7 +1319,6 @@ spec:
     }
 
     #[test]
-    #[ignore = "bug: a targetPercent in range with more than 12 decimals is called out of range; a target with too many decimals repeats its field path and shows the value times 100"]
     fn too_many_decimals_is_not_out_of_range() {
         let percent = errors(&[&objectives("    - targetPercent: 99.9999999999999\n")]);
         assert_eq!(percent.len(), 1, "{percent:?}");
@@ -1330,6 +1335,24 @@ spec:
             "{target:?}"
         );
         assert!(target[0].contains("'0.999999999999999'"), "{target:?}");
+    }
+
+    #[test]
+    fn a_target_has_two_decimals_more_than_a_target_percent() {
+        let set = valid(&[&objectives("    - target: 0.99999999999999\n")]);
+        assert_eq!(set.slos[0].objective.as_written(), "99.999999999999");
+        assert_eq!(
+            errors(&[&objectives("    - target: 0.999999999999999\n")]),
+            ["a.yaml:27:15: SLO checkout: spec.objectives[0].target '0.999999999999999' has more than 14 digits after the decimal point"]
+        );
+        assert_eq!(
+            errors(&[&objectives("    - targetPercent: 99.9999999999999\n")]),
+            ["a.yaml:27:22: SLO checkout: spec.objectives[0].targetPercent '99.9999999999999' has more than 12 digits after the decimal point"]
+        );
+        assert_eq!(
+            errors(&[&objectives("    - target: 1234567\n")]),
+            ["a.yaml:27:15: SLO checkout: spec.objectives[0].target 1234567 is out of range: it must be at least 0 and below 1"]
+        );
     }
 
     #[test]
