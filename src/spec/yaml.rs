@@ -208,6 +208,11 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
                 }
                 nodes += 1;
                 let quoted = !matches!(style, TScalarStyle::Plain);
+                let position = if text.is_empty() && !quoted {
+                    empty_node_position(position, stack.last(), &lines)
+                } else {
+                    position
+                };
                 Some((
                     Node {
                         value: Value::Scalar { text, quoted },
@@ -288,6 +293,32 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
         documents.push(node);
     }
     Ok(documents)
+}
+
+/// Where a node written as nothing (`-` or `key:` with no value) is. yaml-rust2 places it where
+/// its scanner stopped, past the next token, which may be lines further on or past the end of the
+/// file. In a block sequence the node is placed instead on its `-`: the last one in the
+/// sequence's column on a line before the one the scanner stopped on (which, when the next item
+/// follows, holds that item's `-`). A mapping value is placed on its key.
+fn empty_node_position(
+    scanned_to: Position,
+    parent: Option<&Frame>,
+    lines: &[SourceLine],
+) -> Position {
+    match parent {
+        Some(Frame::Sequence(start, _, _)) => {
+            let before = scanned_to.line.saturating_sub(1).min(lines.len());
+            lines[..before]
+                .iter()
+                .rposition(|line| line.text.chars().nth(start.column - 1) == Some('-'))
+                .map_or(scanned_to, |index| Position {
+                    line: index + 1,
+                    column: start.column,
+                })
+        }
+        Some(Frame::Mapping(_, _, _, Some(key))) => key.position,
+        _ => scanned_to,
+    }
 }
 
 fn count_nodes(node: &Node) -> usize {
@@ -426,6 +457,42 @@ mod tests {
         let lines = source_lines("a\r\nb\rc\nd");
         let texts: Vec<&str> = lines.iter().map(|l| l.text).collect();
         assert_eq!(texts, ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn empty_nodes_are_placed_on_their_indicator() {
+        let Value::Mapping(entries) =
+            one("a:\n  -\n  - # nothing\n\n  -  # here\n# end\nb:\nc:\n  - - \n    -\n  -").value
+        else {
+            panic!("not a mapping")
+        };
+        let Value::Sequence(items) = &entries[0].1.value else {
+            panic!("not a sequence")
+        };
+        let at: Vec<_> = items
+            .iter()
+            .map(|i| (i.position.line, i.position.column))
+            .collect();
+        assert_eq!(at, [(2, 3), (3, 3), (5, 3)]);
+        assert_eq!(entries[1].1.position, Position { line: 7, column: 1 });
+        let Value::Sequence(items) = &entries[2].1.value else {
+            panic!("not a sequence")
+        };
+        let Value::Sequence(inner) = &items[0].value else {
+            panic!("not a sequence")
+        };
+        let at: Vec<_> = inner
+            .iter()
+            .map(|i| (i.position.line, i.position.column))
+            .collect();
+        assert_eq!(at, [(9, 5), (10, 5)]);
+        assert_eq!(
+            items[1].position,
+            Position {
+                line: 11,
+                column: 3
+            }
+        );
     }
 
     #[test]

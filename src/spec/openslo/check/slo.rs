@@ -1356,7 +1356,6 @@ spec:
     }
 
     #[test]
-    #[ignore = "bug in spec/yaml.rs: an empty list item (`-` alone) is placed at the next token, here past the end of the file"]
     fn an_empty_objective_is_placed_on_its_line() {
         let errors = errors(&[&objectives("    -\n")]);
         assert_eq!(errors.len(), 1, "{errors:?}");
