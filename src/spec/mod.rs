@@ -264,6 +264,34 @@ pub struct Timeslice {
     pub objective: Option<Percentage>,
 }
 
+impl Timeslice {
+    /// Whether slices of `length` divide one hour evenly, as `slo` requires of every slice
+    /// length, so that burn rates over 1h count whole slices.
+    pub(crate) fn divides_an_hour(length: &SpanDuration) -> bool {
+        3600 % length.seconds() == 0
+    }
+
+    /// The rolling windows and alert lookbacks (both windows of each rule) that are not a whole
+    /// number of these slices, each with what it is: `window` or `alert lookback`.
+    pub(crate) fn misaligned<'a>(
+        &self,
+        windows: &'a [Window],
+        alerts: &'a [AlertRule],
+    ) -> impl Iterator<Item = (&'static str, &'a SpanDuration)> + 'a {
+        let length = self.length.seconds();
+        let rolling = windows.iter().filter_map(|w| match w {
+            Window::Rolling(d) => Some(("window", d)),
+            Window::Calendar { .. } => None,
+        });
+        let lookbacks = alerts
+            .iter()
+            .flat_map(|a| [("alert lookback", &a.long), ("alert lookback", &a.short)]);
+        rolling
+            .chain(lookbacks)
+            .filter(move |(_, duration)| duration.seconds() % length != 0)
+    }
+}
+
 impl Budgeting {
     /// The name used in specs and reports.
     pub fn as_str(&self) -> &'static str {

@@ -92,7 +92,7 @@ impl Checker<'_> {
             };
             match key {
                 "length" => match SpanDuration::parse(&text) {
-                    Ok(duration) if 3600 % duration.seconds() == 0 => length = Some(duration),
+                    Ok(duration) if Timeslice::divides_an_hour(&duration) => length = Some(duration),
                     Ok(duration) => self.error(
                         value.position,
                         format!("timeslice length {duration} must divide one hour evenly (e.g. 1m, 5m, 10m, 1h), so that burn rates over 1h count whole slices"),
@@ -127,24 +127,14 @@ impl Checker<'_> {
         windows: &[Window],
         alerts: &[AlertRule],
     ) {
-        let length = slice.length.seconds();
-        let rolling = windows.iter().filter_map(|w| match w {
-            Window::Rolling(d) => Some(("window", d)),
-            Window::Calendar { .. } => None,
-        });
-        let lookbacks = alerts
-            .iter()
-            .flat_map(|a| [("alert lookback", &a.long), ("alert lookback", &a.short)]);
-        for (what, duration) in rolling.chain(lookbacks) {
-            if duration.seconds() % length != 0 {
-                self.error(
-                    at,
-                    format!(
-                        "{what} {duration} is not a whole number of {} time slices; use a multiple of the slice length",
-                        slice.length
-                    ),
-                );
-            }
+        for (what, duration) in slice.misaligned(windows, alerts) {
+            self.error(
+                at,
+                format!(
+                    "{what} {duration} is not a whole number of {} time slices; use a multiple of the slice length",
+                    slice.length
+                ),
+            );
         }
     }
 }

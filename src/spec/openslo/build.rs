@@ -170,21 +170,12 @@ fn build_one(
         None => default_alerts(),
         Some(policies) => alert_rules(model, policies, &windows[0], slice, checker),
     };
-    if let Some(length) = slice {
-        let rolling = windows.iter().filter_map(|w| match w {
-            Window::Rolling(d) => Some(("window", d)),
-            Window::Calendar { .. } => None,
-        });
-        let lookbacks = alerts
-            .iter()
-            .flat_map(|a| [("alert lookback", &a.long), ("alert lookback", &a.short)]);
-        for (what, duration) in rolling.chain(lookbacks) {
-            if duration.seconds() % length != 0 {
-                return Conversion::Uncomputable(format!(
-                    "its {what} {duration} is not a whole number of {} time slices",
-                    SpanDuration::from_seconds(length)
-                ));
-            }
+    if let Some(timeslice) = budgeting.timeslice() {
+        if let Some((what, duration)) = timeslice.misaligned(&windows, &alerts).next() {
+            return Conversion::Uncomputable(format!(
+                "its {what} {duration} is not a whole number of {} time slices",
+                SpanDuration::from_seconds(timeslice.length.seconds())
+            ));
         }
     }
     Conversion::Slo(Box::new(Slo {
@@ -215,7 +206,7 @@ fn budgeting(model: &SloModel, objective: &ObjectiveModel) -> Result<Budgeting, 
                 .to_string(),
         ),
     };
-    if 3600 % length.seconds() != 0 {
+    if !Timeslice::divides_an_hour(&length) {
         return Err(format!(
             "its timeSliceWindow {length} does not divide an hour evenly; slo's slices do (such as 1m, 5m, 10m, 1h), so that burn rates over 1h count whole slices"
         ));
