@@ -532,11 +532,13 @@ impl<'c, 'f> ObjectReader<'c, 'f> {
 
     /// An object's `metadata`: name, displayName, labels, annotations.
     pub fn metadata(&mut self, node: &Node, path: &str) -> Option<Metadata> {
+        let before = self.checker.errors.len();
         let map = self.map(
             node,
             path,
             &["name", "displayName", "labels", "annotations"],
         )?;
+        let read_fields = self.checker.errors.len();
         // A name that breaks the rules is reported, and still names the object so that the
         // rest of it is checked too.
         let name = self
@@ -549,7 +551,16 @@ impl<'c, 'f> ObjectReader<'c, 'f> {
                 Some(text)
             });
         if let Some(name) = &name {
+            let unnamed = format!("{}: ", self.ctx);
             self.ctx = format!("{} {name}", self.ctx);
+            // Unknown fields of metadata are found before its name is read; they name the
+            // object too.
+            let named = format!("{}: ", self.ctx);
+            for error in &mut self.checker.errors[before..read_fields] {
+                if let Some(rest) = error.message.strip_prefix(&unnamed) {
+                    error.message = format!("{named}{rest}");
+                }
+            }
         }
         let display_name = map
             .get("displayName")

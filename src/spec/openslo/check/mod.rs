@@ -684,7 +684,6 @@ spec:
     }
 
     #[test]
-    #[ignore = "bug: an unknown field of metadata is reported as `SLO: …`, without the object's name, which docs/openslo.md says every error gives"]
     fn unknown_metadata_fields_name_the_object() {
         assert_eq!(
             errors(&[&edit(SLO_REF, "  name: checkout\n", "  name: checkout\n  colour: red\n"), SLI]),
