@@ -1,8 +1,6 @@
 //! Burn rates, multiwindow burn-rate alerts and time to exhaustion, computed by hand.
 
-mod common;
-
-use common::{result, Workdir};
+use crate::workdir::{result, Workdir};
 
 const AT: &str = "2026-03-10T12:00:00Z";
 

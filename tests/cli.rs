@@ -1,8 +1,6 @@
 //! The `slo` binary end to end: stdout, stderr and exit status for every command.
 
-mod common;
-
-use common::{result, Workdir};
+use crate::workdir::{result, shell_command, slo_command, Run, Running, Workdir};
 
 const SPEC: &str = "\
 version: 1
@@ -820,7 +818,7 @@ fn no_color_is_honoured() {
 
 /// `slo COMMAND` on the bundled examples during the checkout outage (alerts fire, a budget
 /// is spent), run in `dir`.
-fn on_examples(dir: &Workdir, command: &str, args: &[&str]) -> common::Run {
+fn on_examples(dir: &Workdir, command: &str, args: &[&str]) -> Run {
     let repo = env!("CARGO_MANIFEST_DIR");
     let specs = format!("{repo}/slo-specs");
     let log = format!("{repo}/examples/logs/requests.csv");
@@ -910,7 +908,7 @@ fn junit_output_is_well_formed_xml_with_failures_per_policy() {
     report.expect_code(0);
     let check = on_examples(&dir, "check", &["-f", "junit", "--fail-on", "at-risk"]);
     check.expect_code(1);
-    let failures = |run: &common::Run| {
+    let failures = |run: &Run| {
         let text = run.stdout();
         let xml = roxmltree::Document::parse(&text)
             .unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{run}"));
@@ -1344,8 +1342,8 @@ fn a_write_that_fails_part_way_leaves_the_old_file_whole() {
     let old = "old metrics\n";
     dir.write("out/slo.json", old);
     // 8 blocks are at most 8 KiB; the report is several MiB.
-    let command = common::shell_command(dir.path(), "ulimit -f 8", &big);
-    let run = common::Running::start(command, &big, false).finish();
+    let command = shell_command(dir.path(), "ulimit -f 8", &big);
+    let run = Running::start(command, &big, false).finish();
     run.expect_code(2)
         .stderr_has("cannot write out/slo.json: File too large")
         .stderr_has("out/slo.json is left as it was");
@@ -1424,9 +1422,9 @@ fn an_interrupt_while_reading_removes_temporary_files() {
         "slo.txt",
         "-",
     ];
-    let mut command = common::slo_command(dir.path(), &args);
+    let mut command = slo_command(dir.path(), &args);
     command.env("TMPDIR", &temp);
-    let mut running = common::Running::start(command, &args, true);
+    let mut running = Running::start(command, &args, true);
     running.stdin().write_all(&LOG.as_bytes()[..40]).unwrap();
     running.stdin().flush().unwrap();
     // slo is copying standard input once its copy exists, and waits for the rest.
@@ -1463,7 +1461,7 @@ fn an_interrupt_while_writing_ends_the_run() {
     let fifo = dir.path().join("out/slo.json");
     mkfifo(&fifo);
     let reader = open_fifo_reader(&fifo);
-    let mut running = common::Running::start(common::slo_command(dir.path(), &args), &args, false);
+    let mut running = Running::start(slo_command(dir.path(), &args), &args, false);
     let mut file = loop {
         if let Ok(file) = reader.try_recv() {
             break file;

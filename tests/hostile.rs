@@ -6,13 +6,11 @@
 //! Small cases live in `tests/fixtures/hostile/`; big ones (a 10 MB line, a million groups, a
 //! binary file, truncated streams) are generated here so that the repository stays small.
 
-mod common;
-
 use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{result, Run, Workdir};
+use crate::workdir::{result, Run, Workdir};
 
 const AT: &str = "2026-03-10T12:00:00Z";
 

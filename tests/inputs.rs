@@ -1,10 +1,8 @@
 //! Every input format, compression and timestamp form gives the same, hand-computed report.
 
-mod common;
-
 use std::io::Write;
 
-use common::{result, Workdir};
+use crate::workdir::{result, Run, Workdir};
 
 const AT: &str = "2026-03-10T12:00:00Z";
 
@@ -24,7 +22,7 @@ const ROWS: &[(&str, &str, u32, u32)] = &[
     ("2026-03-10T11:59:59Z", "/api/c", 204, 300), // good (boundary latency)
 ];
 
-fn check_counts(run: &common::Run) {
+fn check_counts(run: &Run) {
     run.expect_code(0);
     let report = run.json();
     let api = result(&report, "api", "1d");
@@ -58,7 +56,7 @@ fn jsonl() -> String {
         .collect()
 }
 
-fn report(dir: &Workdir, log: &str) -> common::Run {
+fn report(dir: &Workdir, log: &str) -> Run {
     dir.run(&["report", "-s", "spec.yaml", log, "--at", AT, "-f", "json"])
 }
 

@@ -3,12 +3,10 @@
 //! formats named, `slo convert` there and back, and the corpus of real SLO files in
 //! `../shared/external` (when it is there).
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{result, run_in, Run, Workdir};
+use crate::workdir::{result, run_in, Run, Workdir};
 
 const AT: &str = "2026-03-10T12:00:00Z";
 

@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-mod common;
-
-use common::Workdir;
+use crate::workdir::{Run, Workdir};
 use slo::input::test_sink::{fields, read_both_ways};
 use slo::input::{InputFormat, LogInput, CHUNK_BYTES};
 
@@ -120,7 +118,7 @@ fn report_args<'a>(log: &'a str, threads: &'a str, extra: &[&'a str]) -> Vec<&'a
 
 /// A run's JSON report without the names of its inputs, to compare reports of one log read
 /// from different places.
-fn report_of_any_input(run: &common::Run) -> serde_json::Value {
+fn report_of_any_input(run: &Run) -> serde_json::Value {
     run.expect_code(0);
     let mut report = run.json();
     report["inputs"]["files"] = serde_json::Value::Null;

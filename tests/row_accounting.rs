@@ -3,15 +3,13 @@
 //! unselected + matched` always holds, and splitting the log into several files (some empty,
 //! some compressed) gives the same report.
 
-mod common;
-
 use std::io::Write;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;
 
-use common::{result, Workdir};
+use crate::workdir::{result, Workdir};
 
 const AT: &str = "2026-03-10T12:00:00Z";
 const AT_SECONDS: i64 = 1_773_144_000;

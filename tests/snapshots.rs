@@ -2,11 +2,9 @@
 //! instants, and for a small fixture with groups, invalid rows and a window without data.
 //! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test`, then `git diff`).
 
-mod common;
-
 use std::path::Path;
 
-use common::Workdir;
+use crate::workdir::Workdir;
 
 const AT: &str = "2026-10-15T23:59:02.383Z";
 

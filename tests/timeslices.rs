@@ -1,8 +1,6 @@
 //! Calendar windows across daylight-saving changes, and time-slice budgeting, by hand.
 
-mod common;
-
-use common::{result, Workdir};
+use crate::workdir::{result, Workdir};
 
 fn close(value: &serde_json::Value, expected: f64) -> bool {
     value

@@ -1,8 +1,6 @@
 //! A scratch folder per test and a runner for the `slo` binary that shows the command, its
 //! stdout, stderr and exit status whenever an assertion fails.
 
-#![allow(dead_code)]
-
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};

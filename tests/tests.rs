@@ -1,0 +1,17 @@
+//! The integration tests: one binary, so that `slo` is linked once for all of them, with a
+//! module per concern. `cargo test --test integration hostile::` runs one module.
+//!
+//! `workdir` runs `slo` in a scratch folder and shows command, stdout, stderr and status when
+//! an assertion fails.
+
+mod workdir;
+
+mod alerts;
+mod cli;
+mod hostile;
+mod inputs;
+mod openslo;
+mod parallel;
+mod row_accounting;
+mod snapshots;
+mod timeslices;
