@@ -1,6 +1,7 @@
 //! Burn rates, multiwindow burn-rate alerts and time to exhaustion, computed by hand.
 
-use crate::workdir::{result, Workdir};
+use crate::report::{close, Report};
+use crate::workdir::Workdir;
 
 const AT: &str = "2026-03-10T12:00:00Z";
 
@@ -29,27 +30,12 @@ fn log(recent: &[(&str, u32)]) -> String {
     text
 }
 
-fn report(recent: &[(&str, u32)]) -> serde_json::Value {
+/// The report at [`AT`] of [`SPEC`] over [`log`]`(recent)`.
+fn report_with(recent: &[(&str, u32)]) -> Report {
     let dir = Workdir::new();
     dir.write("spec.yaml", SPEC);
     dir.write("log.csv", log(recent));
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        AT,
-        "-f",
-        "json",
-    ]);
-    run.expect_code(0).json()
-}
-
-fn close(value: &serde_json::Value, expected: f64) -> bool {
-    value
-        .as_f64()
-        .is_some_and(|v| (v - expected).abs() <= 1e-9 * expected.abs().max(1.0))
+    dir.report().log("log.csv").at(AT).json_report()
 }
 
 #[test]
@@ -63,31 +49,25 @@ fn a_fast_burn_fires_and_gives_a_time_to_exhaustion() {
     .map(|t| (*t, 200))
     .collect();
     recent.push(("11:58:00", 503));
-    let report = report(&recent);
-    let day = result(&report, "api", "1d");
-    assert_eq!(
-        (day["total"].as_u64(), day["bad"].as_u64()),
-        (Some(1000), Some(1))
-    );
-    assert!(close(&day["burn_rates"]["1h"], 10.0), "{day:#}");
-    assert!(close(&day["burn_rates"]["10m"], 50.0), "{day:#}");
-    let alert = &day["alerts"][0];
-    assert_eq!(alert["severity"], "page");
-    assert_eq!(
-        (alert["long"].as_str(), alert["short"].as_str()),
-        (Some("1h"), Some("10m"))
-    );
-    assert!(close(&alert["threshold"], 2.4));
-    assert_eq!(alert["firing"], true);
-    assert_eq!(day["status"], "at_risk");
+    let report = report_with(&recent);
+    let day = report.result("api", "1d");
+    assert_eq!((day.total, day.bad), (1000, 1));
+    assert!(close(day.burn_rates["1h"], 10.0), "{day:#?}");
+    assert!(close(day.burn_rates["10m"], 50.0), "{day:#?}");
+    let alert = &day.alerts[0];
+    assert_eq!(alert.severity, "page");
+    assert_eq!((alert.long.as_str(), alert.short.as_str()), ("1h", "10m"));
+    assert!(close(alert.threshold, 2.4));
+    assert!(alert.firing);
+    assert_eq!(day.status, "at_risk");
     // remaining 0.9 (1 bad of 10 allowed); 0.9 × 86 400 s / 10 = 7 776 s.
-    assert!(close(&day["error_budget"]["remaining"], 0.9));
-    assert!(close(&day["time_to_exhaustion_s"], 7776.0), "{day:#}");
+    assert!(close(day.error_budget.remaining, 0.9));
+    assert!(close(day.time_to_exhaustion_s, 7776.0), "{day:#?}");
     // The 7d window shares the alert (thresholds come from the first window) but has its own D.
-    let week = result(&report, "api", "7d");
-    assert_eq!(week["status"], "at_risk");
+    let week = report.result("api", "7d");
+    assert_eq!(week.status, "at_risk");
     assert!(close(
-        &week["time_to_exhaustion_s"],
+        week.time_to_exhaustion_s,
         0.9 * 7.0 * 86_400.0 / 10.0
     ));
 }
@@ -107,23 +87,23 @@ fn long_window_burning_but_short_window_clean_does_not_fire() {
         ("11:52:00", 200),
         ("11:58:00", 200),
     ];
-    let report = report(&recent);
-    let day = result(&report, "api", "1d");
-    assert!(close(&day["burn_rates"]["1h"], 10.0));
-    assert!(close(&day["burn_rates"]["10m"], 0.0));
-    assert_eq!(day["alerts"][0]["firing"], false);
-    assert_eq!(day["status"], "ok");
+    let report = report_with(&recent);
+    let day = report.result("api", "1d");
+    assert!(close(day.burn_rates["1h"], 10.0));
+    assert!(close(day.burn_rates["10m"], 0.0));
+    assert!(!day.alerts[0].firing);
+    assert_eq!(day.status, "ok");
 }
 
 #[test]
 fn a_burst_that_has_ended_does_not_fire() {
     // A burst 40 minutes ago, nothing since: the short lookback has no events at all.
     let recent = [("11:15:00", 500), ("11:16:00", 500), ("11:17:00", 200)];
-    let report = report(&recent);
-    let day = result(&report, "api", "1d");
-    assert!(close(&day["burn_rates"]["1h"], 2.0 / 3.0 / 0.01));
-    assert_eq!(day["burn_rates"]["10m"], serde_json::Value::Null);
-    assert_eq!(day["alerts"][0]["firing"], false);
+    let report = report_with(&recent);
+    let day = report.result("api", "1d");
+    assert!(close(day.burn_rates["1h"], 2.0 / 3.0 / 0.01));
+    assert_eq!(day.burn_rates["10m"], None);
+    assert!(!day.alerts[0].firing);
 }
 
 #[test]
@@ -142,22 +122,10 @@ fn exactly_at_the_threshold_does_not_fire() {
     let dir = Workdir::new();
     dir.write("spec.yaml", SPEC);
     dir.write("log.csv", text);
-    let report = dir
-        .run(&[
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--at",
-            AT,
-            "-f",
-            "json",
-        ])
-        .expect_code(0)
-        .json();
-    let day = result(&report, "api", "1d");
-    assert!(close(&day["burn_rates"]["1h"], 2.4));
-    assert_eq!(day["alerts"][0]["firing"], false, "{day:#}");
+    let report = dir.report().log("log.csv").at(AT).json_report();
+    let day = report.result("api", "1d");
+    assert!(close(day.burn_rates["1h"], 2.4));
+    assert!(!day.alerts[0].firing, "{day:#?}");
 }
 
 #[test]
@@ -182,24 +150,9 @@ fn default_policy_and_fail_on_at_risk() {
         ));
     }
     dir.write("log.csv", text);
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        AT,
-        "-f",
-        "json",
-    ]);
-    let report = run.expect_code(0).json();
-    let api = result(&report, "api", "30d");
-    let thresholds: Vec<f64> = api["alerts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["threshold"].as_f64().unwrap())
-        .collect();
+    let report = dir.report().log("log.csv").at(AT).json_report();
+    let api = report.result("api", "30d");
+    let thresholds: Vec<f64> = api.alerts.iter().map(|a| a.threshold).collect();
     assert!(
         thresholds
             .iter()
@@ -207,7 +160,7 @@ fn default_policy_and_fail_on_at_risk() {
             .all(|(a, b)| (a - b).abs() < 1e-9),
         "{thresholds:?}"
     );
-    let keys: Vec<&String> = api["burn_rates"].as_object().unwrap().keys().collect();
+    let keys: Vec<&String> = api.burn_rates.keys().collect();
     for lookback in ["1h", "5m", "6h", "30m", "3d"] {
         assert!(
             keys.iter().any(|k| *k == lookback),
@@ -215,10 +168,10 @@ fn default_policy_and_fail_on_at_risk() {
         );
     }
     // 10 bad of 20 in the last hour and 5 minutes: 50 % / 0.1 % = 500× > 14.4.
-    assert!(close(&api["burn_rates"]["1h"], 500.0));
-    assert_eq!(api["alerts"][0]["firing"], true);
+    assert!(close(api.burn_rates["1h"], 500.0));
+    assert!(api.alerts[0].firing);
     // 10 bad of 2020 over 30 days: 10 / 2.02 allowed → exhausted, which also fails at-risk.
-    assert_eq!(api["status"], "exhausted");
+    assert_eq!(api.status, "exhausted");
     dir.run(&[
         "check",
         "-s",

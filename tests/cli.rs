@@ -1,6 +1,6 @@
 //! The `slo` binary end to end: stdout, stderr and exit status for every command.
 
-use crate::workdir::{result, shell_command, slo_command, Run, Running, Workdir};
+use crate::workdir::{shell_command, slo_command, Run, Running, Workdir};
 
 const SPEC: &str = "\
 version: 1
@@ -34,7 +34,7 @@ yesterday,200
 
 /// Rows from January that [`shop_log`] adds to [`LOG`]: outside every window and lookback,
 /// they make its one malformed row less than the 1 % of rows that `--max-malformed` allows.
-const OLD_ROWS: usize = 100;
+const OLD_ROWS: u64 = 100;
 
 /// [`LOG`] with [`OLD_ROWS`] rows from long ago after its header.
 fn shop_log() -> String {
@@ -55,58 +55,33 @@ fn shop() -> Workdir {
 #[test]
 fn report_json_has_hand_computed_figures() {
     let dir = shop();
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        AT,
-        "-f",
-        "json",
-    ]);
-    run.expect_code(0);
-    let report = run.json();
-    assert_eq!(report["evaluated_at"], "2026-03-10T12:00:00Z");
-    let inputs = &report["inputs"];
-    assert_eq!(inputs["rows"], 8 + OLD_ROWS);
-    assert_eq!(inputs["malformed"], 1);
-    assert_eq!(inputs["outside_windows"], 1 + OLD_ROWS);
-    assert_eq!(inputs["matched"], 6);
-    assert_eq!(inputs["unselected"], 0);
+    let run = dir.report().log("log.csv").at(AT).run();
+    let report = run.expect_code(0).report();
+    assert_eq!(report.evaluated_at, "2026-03-10T12:00:00Z");
+    let inputs = &report.inputs;
+    assert_eq!(inputs.rows, 8 + OLD_ROWS);
+    assert_eq!(inputs.malformed, 1);
+    assert_eq!(inputs.outside_windows, 1 + OLD_ROWS);
+    assert_eq!(inputs.matched, 6);
+    assert_eq!(inputs.unselected, 0);
 
-    let day = result(&report, "availability", "1d");
-    assert_eq!(day["service"], "shop");
-    assert_eq!(day["start"], "2026-03-09T12:00:00Z");
-    assert_eq!(day["end"], "2026-03-10T12:00:00Z");
-    assert_eq!(day["objective"], 99.0);
-    assert_eq!(day["budgeting"], "occurrences");
-    assert_eq!(
-        (
-            day["total"].as_u64(),
-            day["good"].as_u64(),
-            day["bad"].as_u64(),
-            day["invalid"].as_u64()
-        ),
-        (Some(4), Some(2), Some(2), Some(1))
-    );
-    assert_eq!(day["sli"], 0.5);
-    assert!((day["sli_margin"].as_f64().unwrap() + 0.49).abs() < 1e-12);
-    assert!((day["error_budget"]["allowed"].as_f64().unwrap() - 0.04).abs() < 1e-12);
-    assert!((day["error_budget"]["consumed"].as_f64().unwrap() - 50.0).abs() < 1e-9);
-    assert!((day["error_budget"]["remaining"].as_f64().unwrap() + 49.0).abs() < 1e-9);
-    assert_eq!(day["status"], "exhausted");
-    assert_eq!(day["group"], serde_json::json!({}));
+    let day = report.result("availability", "1d");
+    assert_eq!(day.service.as_deref(), Some("shop"));
+    assert_eq!(day.start, "2026-03-09T12:00:00Z");
+    assert_eq!(day.end, "2026-03-10T12:00:00Z");
+    assert_eq!(day.objective, 99.0);
+    assert_eq!(day.budgeting, "occurrences");
+    assert_eq!((day.total, day.good, day.bad, day.invalid), (4, 2, 2, 1));
+    assert_eq!(day.sli, Some(0.5));
+    assert!((day.sli_margin.unwrap() + 0.49).abs() < 1e-12);
+    assert!((day.error_budget.allowed - 0.04).abs() < 1e-12);
+    assert!((day.error_budget.consumed.unwrap() - 50.0).abs() < 1e-9);
+    assert!((day.error_budget.remaining.unwrap() + 49.0).abs() < 1e-9);
+    assert_eq!(day.status, "exhausted");
+    assert!(day.group.is_empty(), "{day:#?}");
 
-    let hour = result(&report, "availability", "1h");
-    assert_eq!(
-        (
-            hour["total"].as_u64(),
-            hour["good"].as_u64(),
-            hour["invalid"].as_u64()
-        ),
-        (Some(2), Some(1), Some(1))
-    );
+    let hour = report.result("availability", "1h");
+    assert_eq!((hour.total, hour.good, hour.invalid), (2, 1, 1));
 
     run.stderr_has("log.csv:109: malformed row skipped: timestamp 'yesterday'");
     run.stderr_has("SLO availability: 1 row invalid");
@@ -130,21 +105,12 @@ fn the_exact_boundary_is_exhausted_and_fails_the_check() {
     log.push_str("2026-03-01T01:00:00Z,200\n");
     dir.write("sliver.csv", &log);
 
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "spent.csv",
-        "--at",
-        AT,
-        "-f",
-        "json",
-    ]);
-    let api = result(&run.json(), "api", "30d").clone();
-    assert_eq!(api["bad"], 1);
-    assert_eq!(api["error_budget"]["consumed"], 1.0);
-    assert_eq!(api["error_budget"]["remaining"], 0.0);
-    assert_eq!(api["status"], "exhausted");
+    let report = dir.report().log("spent.csv").at(AT).run().report();
+    let api = report.result("api", "30d");
+    assert_eq!(api.bad, 1);
+    assert_eq!(api.error_budget.consumed, Some(1.0));
+    assert_eq!(api.error_budget.remaining, Some(0.0));
+    assert_eq!(api.status, "exhausted");
 
     dir.run(&["check", "-s", "spec.yaml", "spent.csv", "--at", AT])
         .expect_code(1)
@@ -463,7 +429,7 @@ fn check_with_json_output_still_sets_the_status() {
         "json",
     ]);
     run.expect_code(1);
-    assert_eq!(run.json()["results"][0]["status"], "exhausted");
+    assert_eq!(run.report().results[0].status, "exhausted");
 }
 
 #[test]
@@ -628,33 +594,18 @@ fn usage_errors_exit_2() {
 #[test]
 fn at_latest_uses_the_last_timestamp_and_works_on_stdin() {
     let dir = shop();
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        "latest",
-        "-f",
-        "json",
-    ]);
+    let run = dir.report().log("log.csv").at("latest").run();
     assert_eq!(
-        run.expect_code(0).json()["evaluated_at"],
+        run.expect_code(0).report().evaluated_at,
         "2026-03-10T12:00:00.001Z"
     );
-    let piped = dir.run_with_stdin(
-        &[
-            "report",
-            "-s",
-            "spec.yaml",
-            "-",
-            "--at",
-            "latest",
-            "-f",
-            "json",
-        ],
-        Some(shop_log().as_bytes()),
-    );
+    let log = shop_log();
+    let piped = dir
+        .report()
+        .log("-")
+        .at("latest")
+        .stdin(log.as_bytes())
+        .run();
     assert_eq!(
         piped.expect_code(0).json()["results"],
         run.json()["results"]
@@ -665,26 +616,16 @@ fn at_latest_uses_the_last_timestamp_and_works_on_stdin() {
 fn slo_selection_by_glob() {
     let dir = shop();
     dir.write("more.yaml", "version: 1\nslos:\n  - name: checkout-latency\n    objective: 99\n    windows: [1d]\n    good: status < 400\n");
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "-s",
-        "more.yaml",
-        "log.csv",
-        "--at",
-        AT,
-        "-f",
-        "json",
-        "--slo",
-        "check*",
-    ]);
-    let results = run.expect_code(0).json()["results"]
-        .as_array()
-        .unwrap()
-        .clone();
-    assert_eq!(results.len(), 1);
-    assert_eq!(results[0]["slo"], "checkout-latency");
+    let report = dir
+        .report()
+        .spec("spec.yaml")
+        .spec("more.yaml")
+        .log("log.csv")
+        .at(AT)
+        .args(&["--slo", "check*"])
+        .json_report();
+    assert_eq!(report.results.len(), 1);
+    assert_eq!(report.results[0].slo, "checkout-latency");
 }
 
 #[test]
@@ -695,11 +636,10 @@ fn default_spec_folder_and_source_paths() {
         SPEC.replace("slos:", "source:\n  paths: [../logs/]\nslos:"),
     );
     dir.write("logs/a.csv", shop_log());
+    // No -s and no log: slo-specs/ and its source.paths.
     let run = dir.run(&["report", "--at", AT, "-f", "json"]);
-    assert_eq!(
-        result(&run.expect_code(0).json(), "availability", "1d")["total"],
-        4
-    );
+    let report = run.expect_code(0).report();
+    assert_eq!(report.result("availability", "1d").total, 4);
 }
 
 #[test]
@@ -707,67 +647,39 @@ fn groups_are_reported_separately_and_capped() {
     let dir = Workdir::new();
     dir.write("spec.yaml", "version: 1\nslos:\n  - name: per-route\n    objective: 90\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n");
     dir.write("log.csv", "timestamp,route,status\n2026-03-10T10:00:00Z,/a,200\n2026-03-10T10:00:01Z,/b,500\n2026-03-10T10:00:02Z,/a,500\n2026-03-10T10:00:03Z,/c,200\n");
-    let report = dir
-        .run(&[
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--at",
-            AT,
-            "-f",
-            "json",
-        ])
-        .expect_code(0)
-        .json();
-    let results = report["results"].as_array().unwrap();
-    let routes: Vec<_> = results
+    let report = dir.report().log("log.csv").at(AT).json_report();
+    let routes: Vec<_> = report
+        .results
         .iter()
-        .map(|r| {
-            (
-                r["group"]["route"].as_str().unwrap(),
-                r["total"].as_u64().unwrap(),
-                r["bad"].as_u64().unwrap(),
-            )
-        })
+        .map(|r| (r.group_value("route").unwrap(), r.total, r.bad))
         .collect();
     assert_eq!(routes, vec![("/a", 2, 1), ("/b", 1, 1), ("/c", 1, 0)]);
     // Past --max-groups, the busiest groups stay (ties by value) and the rest are counted
     // in (other), exactly; the run goes on.
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        AT,
-        "--max-groups",
-        "2",
-        "-f",
-        "json",
-    ]);
+    let run = dir
+        .report()
+        .log("log.csv")
+        .at(AT)
+        .args(&["--max-groups", "2"])
+        .run();
     run.expect_code(0).stderr_has(
         "SLO per-route: 1 group of (route) past --max-groups 2 (those with the fewest events in the first window) is counted in one (other) group",
     );
-    let routes: Vec<_> = run.json()["results"]
-        .as_array()
-        .expect("results")
+    let report = run.report();
+    let routes: Vec<_> = report
+        .results
         .iter()
         .map(|r| {
             (
-                r["group"]["route"].as_str().expect("route").to_string(),
-                r["total"].as_u64().expect("total"),
-                r["folded"]["groups"].as_u64(),
+                r.group_value("route").expect("route"),
+                r.total,
+                r.folded.as_ref().map(|f| f.groups),
             )
         })
         .collect();
     assert_eq!(
         routes,
-        vec![
-            ("/a".to_string(), 2, None),
-            ("/b".to_string(), 1, None),
-            ("(other)".to_string(), 1, Some(1))
-        ]
+        vec![("/a", 2, None), ("/b", 1, None), ("(other)", 1, Some(1))]
     );
 }
 
@@ -896,12 +808,13 @@ fn prometheus_output_passes_promtool() {
 #[test]
 fn junit_output_is_well_formed_xml_with_failures_per_policy() {
     let dir = Workdir::new();
-    let json = on_examples(&dir, "report", &["-f", "json"]).json();
-    let results = json["results"].as_array().unwrap();
+    let results = on_examples(&dir, "report", &["-f", "json"])
+        .report()
+        .results;
     let with_status = |statuses: &[&str]| {
         results
             .iter()
-            .filter(|r| statuses.iter().any(|s| r["status"] == *s))
+            .filter(|r| statuses.iter().any(|s| r.status == *s))
             .count()
     };
     let report = on_examples(&dir, "report", &["-f", "junit"]);
@@ -1583,9 +1496,9 @@ fn grouped_slos_without_events_still_report_no_data() {
         "-f",
         "json",
     ]);
-    let report = run.expect_code(1).json();
-    assert_eq!(report["results"][0]["group"], serde_json::json!({}));
-    assert_eq!(report["results"][0]["status"], "no_data");
+    let report = run.expect_code(1).report();
+    assert!(report.results[0].group.is_empty(), "{report:#?}");
+    assert_eq!(report.results[0].status, "no_data");
 }
 
 #[test]
@@ -1593,32 +1506,18 @@ fn rows_without_a_group_field_form_a_null_group() {
     let dir = Workdir::new();
     dir.write("spec.yaml", "version: 1\nslos:\n  - name: g\n    objective: 90\n    windows: [1d]\n    good: status < 500\n    group_by: [route, region]\n");
     dir.write("log.jsonl", "{\"timestamp\": \"2026-03-10T10:00:00Z\", \"route\": \"/a\", \"region\": \"eu\", \"status\": 200}\n{\"timestamp\": \"2026-03-10T10:00:01Z\", \"route\": \"/a\", \"status\": 500}\n");
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.jsonl",
-        "--at",
-        AT,
-        "-f",
-        "json",
-    ]);
-    let report = run.expect_code(0).json();
-    let results = report["results"].as_array().unwrap();
+    let run = dir.report().log("log.jsonl").at(AT).run();
+    let results = run.expect_code(0).report().results;
     assert_eq!(results.len(), 2);
     // group_by order is kept in the JSON object.
     run.stdout_has("\"group\": {\n        \"route\": \"/a\",\n        \"region\"");
     let null_group = results
         .iter()
-        .find(|r| r["group"]["region"].is_null())
+        .find(|r| r.group.get("region") == Some(&None))
         .unwrap();
     assert_eq!(
-        (
-            null_group["total"].as_u64(),
-            null_group["bad"].as_u64(),
-            null_group["invalid"].as_u64()
-        ),
-        (Some(1), Some(1), Some(0))
+        (null_group.total, null_group.bad, null_group.invalid),
+        (1, 1, 0)
     );
 }
 
@@ -1643,25 +1542,16 @@ fn a_log_is_read_one_way_only() {
 #[test]
 fn stdin_keeps_its_name_with_at_latest() {
     let dir = shop();
-    let run = dir.run_with_stdin(
-        &[
-            "report",
-            "-s",
-            "spec.yaml",
-            "-",
-            "--at",
-            "latest",
-            "-f",
-            "json",
-        ],
-        Some(shop_log().as_bytes()),
-    );
+    let log = shop_log();
+    let run = dir
+        .report()
+        .log("-")
+        .at("latest")
+        .stdin(log.as_bytes())
+        .run();
     run.expect_code(0)
         .stderr_has("<stdin>:109: malformed row skipped");
-    assert_eq!(
-        run.json()["inputs"]["files"],
-        serde_json::json!(["<stdin>"])
-    );
+    assert_eq!(run.report().inputs.files, ["<stdin>"]);
 }
 
 #[test]
@@ -1710,21 +1600,10 @@ fn named_pipes_are_logs_too() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::write(fifo, shop_log()).unwrap())
     };
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "pipe.csv",
-        "--at",
-        AT,
-        "-f",
-        "json",
-    ]);
+    let run = dir.report().log("pipe.csv").at(AT).run();
     writer.join().unwrap();
-    assert_eq!(
-        result(&run.expect_code(0).json(), "availability", "1d")["total"],
-        4
-    );
+    let report = run.expect_code(0).report();
+    assert_eq!(report.result("availability", "1d").total, 4);
 }
 
 /// `--at latest` reads a log twice: a named pipe, which gives its rows once, is copied on the

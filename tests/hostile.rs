@@ -10,7 +10,8 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::workdir::{result, Run, Workdir};
+use crate::report::ReportCommand;
+use crate::workdir::{Run, Workdir};
 
 const AT: &str = "2026-03-10T12:00:00Z";
 
@@ -30,38 +31,18 @@ fn corpus(fixtures: &[&str]) -> Workdir {
     dir
 }
 
-/// A JSON report of `logs`. The corpus is about how bad rows are counted, so any share of
-/// them is allowed (`--max-malformed 100%`); tests/cli.rs checks the limit itself.
-fn report(dir: &Workdir, logs: &[&str]) -> Run {
-    let mut args = vec![
-        "report",
-        "-s",
-        "spec.yaml",
-        "--at",
-        AT,
-        "-f",
-        "json",
-        "--max-malformed",
-        "100%",
-    ];
-    args.extend(logs);
-    dir.run(&args)
+/// `slo report` of the corpus spec at [`AT`], as JSON. The corpus is about how bad rows are
+/// counted, so any share of them is allowed (`--max-malformed 100%`); tests/cli.rs checks the
+/// limit itself.
+fn corpus_report(dir: &Workdir) -> ReportCommand<'_> {
+    dir.report().at(AT).max_malformed("100%")
 }
 
 /// `inputs` of a JSON report: rows, malformed, outside_windows, unselected, matched. Also
 /// checks that they add up.
 #[track_caller]
 fn accounting(run: &Run) -> [u64; 5] {
-    run.expect_code(0);
-    let inputs = &run.json()["inputs"];
-    let get = |key: &str| inputs[key].as_u64().expect(key);
-    let counts = [
-        get("rows"),
-        get("malformed"),
-        get("outside_windows"),
-        get("unselected"),
-        get("matched"),
-    ];
+    let counts = run.expect_code(0).report().inputs.counts();
     assert_eq!(
         counts[0],
         counts[1..].iter().sum::<u64>(),
@@ -73,9 +54,9 @@ fn accounting(run: &Run) -> [u64; 5] {
 /// total, good, bad, invalid of the `api` SLO over `1d`.
 #[track_caller]
 fn api(run: &Run) -> [u64; 4] {
-    let report = run.json();
-    let r = result(&report, "api", "1d");
-    ["total", "good", "bad", "invalid"].map(|key| r[key].as_u64().expect(key))
+    let report = run.report();
+    let r = report.result("api", "1d");
+    [r.total, r.good, r.bad, r.invalid]
 }
 
 #[track_caller]
@@ -120,27 +101,19 @@ fn csv_rows(rows: usize, status: impl Fn(usize) -> u32) -> String {
 #[test]
 fn an_empty_file_is_a_report_without_data() {
     let dir = corpus(&["empty.csv"]);
-    let run = report(&dir, &["empty.csv"]);
+    let run = corpus_report(&dir).log("empty.csv").run();
     assert_eq!(accounting(&run), [0, 0, 0, 0, 0]);
     assert_eq!(api(&run), [0, 0, 0, 0]);
-    assert_eq!(result(&run.json(), "api", "1d")["status"], "no_data");
+    assert_eq!(run.report().result("api", "1d").status, "no_data");
     // The same through standard input, and for every format.
     for format in ["csv", "tsv", "jsonl", "json"] {
-        let run = dir.run_with_stdin(
-            &[
-                "report",
-                "-s",
-                "spec.yaml",
-                "--at",
-                AT,
-                "-f",
-                "json",
-                "--input-format",
-                format,
-                "-",
-            ],
-            Some(b""),
-        );
+        let run = dir
+            .report()
+            .log("-")
+            .at(AT)
+            .args(&["--input-format", format])
+            .stdin(b"")
+            .run();
         assert_eq!(accounting(&run), [0, 0, 0, 0, 0], "{format}");
     }
 }
@@ -148,7 +121,7 @@ fn an_empty_file_is_a_report_without_data() {
 #[test]
 fn a_header_without_rows_is_a_report_without_data() {
     let dir = corpus(&["header-only.csv"]);
-    let run = report(&dir, &["header-only.csv"]);
+    let run = corpus_report(&dir).log("header-only.csv").run();
     assert_eq!(accounting(&run), [0, 0, 0, 0, 0]);
     assert_eq!(api(&run), [0, 0, 0, 0]);
 }
@@ -156,10 +129,10 @@ fn a_header_without_rows_is_a_report_without_data() {
 #[test]
 fn byte_order_marks_and_crlf_line_ends_are_read() {
     let dir = corpus(&["bom-crlf.csv", "bom.jsonl"]);
-    let run = report(&dir, &["bom-crlf.csv"]);
+    let run = corpus_report(&dir).log("bom-crlf.csv").run();
     assert_eq!(accounting(&run), [2, 0, 0, 0, 2]);
     assert_eq!(api(&run), [2, 1, 1, 0]);
-    let run = report(&dir, &["bom.jsonl"]);
+    let run = corpus_report(&dir).log("bom.jsonl").run();
     assert_eq!(accounting(&run), [2, 0, 0, 0, 2]);
     assert_eq!(api(&run), [2, 2, 0, 0]);
 }
@@ -167,7 +140,7 @@ fn byte_order_marks_and_crlf_line_ends_are_read() {
 #[test]
 fn ragged_rows_are_malformed_with_their_line() {
     let dir = corpus(&["ragged.csv"]);
-    let run = report(&dir, &["ragged.csv"]);
+    let run = corpus_report(&dir).log("ragged.csv").run();
     assert_eq!(accounting(&run), [3, 2, 0, 0, 1]);
     run.stderr_has("ragged.csv:2: malformed row skipped: 3 fields where the header has 2")
         .stderr_has("ragged.csv:3: malformed row skipped: 1 field where the header has 2");
@@ -187,7 +160,7 @@ fn a_ten_megabyte_line_is_one_row_and_memory_stays_small() {
     log.push_str(&big);
     log.push_str("\n2026-03-10T10:00:01Z,503,short\n");
     dir.write("big-line.csv", &log);
-    let run = report(&dir, &["big-line.csv"]);
+    let run = corpus_report(&dir).log("big-line.csv").run();
     assert_eq!(accounting(&run), [3, 1, 0, 0, 2]);
     assert_eq!(api(&run), [2, 1, 1, 0]);
     run.stderr_has("big-line.csv:3: malformed row skipped: 1 field where the header has 3");
@@ -197,7 +170,7 @@ fn a_ten_megabyte_line_is_one_row_and_memory_stays_small() {
         "{{\"timestamp\": \"2026-03-10T10:00:00Z\", \"status\": \"{big}\"}}\n{big}\n{{\"timestamp\": \"2026-03-10T10:00:01Z\", \"status\": 200}}\n"
     );
     dir.write("big-line.jsonl", &log);
-    let run = report(&dir, &["big-line.jsonl"]);
+    let run = corpus_report(&dir).log("big-line.jsonl").run();
     assert_eq!(accounting(&run), [3, 1, 0, 0, 2]);
     assert_eq!(api(&run), [1, 1, 0, 1]);
     run.stderr_has("big-line.jsonl:2: malformed row skipped: invalid JSON");
@@ -225,47 +198,36 @@ fn a_million_distinct_groups_fold_into_other_with_exact_counts_and_bounded_memor
     drop(log);
     let mut reports = Vec::new();
     for threads in ["1", "2"] {
-        let run = dir.run(&[
-            "report",
-            "-s",
-            "groups.yaml",
-            "--at",
-            AT,
-            "-f",
-            "json",
-            "users.csv",
-            "--threads",
-            threads,
-        ]);
+        let run = dir
+            .report()
+            .spec("groups.yaml")
+            .log("users.csv")
+            .at(AT)
+            .threads(threads)
+            .run();
         no_panic(&run);
         run.expect_code(0).stderr_has(
             "SLO per-user: too many distinct groups of (user) to keep each in memory (more than 40000 or 16 MiB of values): about ",
         );
         // Memory: at most 4 × --max-groups groups per SLO and reading thread.
         small_memory(&run);
-        let report = run.json();
-        let results = report["results"].as_array().expect("results");
-        let per_user: Vec<&serde_json::Value> =
-            results.iter().filter(|r| r["slo"] == "per-user").collect();
+        let report = run.report();
+        let per_user: Vec<_> = report
+            .results
+            .iter()
+            .filter(|r| r.slo == "per-user")
+            .collect();
         // --max-groups groups and (other), last; every event counted once, exactly.
         assert_eq!(per_user.len(), 10_001, "{run}");
         let other = per_user[10_000];
-        assert_eq!(other["group"]["user"], "(other)");
-        assert_eq!(other["folded"]["estimated"], true);
-        let sum = |key: &str| {
-            per_user
-                .iter()
-                .map(|r| r[key].as_u64().expect(key))
-                .sum::<u64>()
-        };
-        assert_eq!(sum("total"), 1_000_000);
-        assert_eq!(
-            sum("bad"),
-            (0..1_000_000).filter(|i| i % 7 == 0).count() as u64
-        );
-        let all = result(&report, "all", "1d");
-        assert_eq!(all["total"], 1_000_000);
-        reports.push(report);
+        assert_eq!(other.group_value("user"), Some("(other)"));
+        assert!(other.folded.as_ref().is_some_and(|f| f.estimated));
+        let total: u64 = per_user.iter().map(|r| r.total).sum();
+        let bad: u64 = per_user.iter().map(|r| r.bad).sum();
+        assert_eq!(total, 1_000_000);
+        assert_eq!(bad, (0..1_000_000).filter(|i| i % 7 == 0).count() as u64);
+        assert_eq!(report.result("all", "1d").total, 1_000_000);
+        reports.push(run.json());
     }
     // The same groups, whatever the number of threads.
     assert_eq!(reports[0]["results"], reports[1]["results"]);
@@ -290,32 +252,25 @@ fn a_bot_scan_past_max_groups_keeps_the_busiest_groups_and_folds_the_rest_exactl
     }
     dir.write("bot.csv", &log);
     let json = |threads: &str, format: &str| {
-        dir.run(&[
-            "report",
-            "-s",
-            "groups.yaml",
-            "--at",
-            AT,
-            "-f",
-            format,
-            "bot.csv",
-            "--max-groups",
-            "5000",
-            "--threads",
-            threads,
-        ])
+        dir.report()
+            .spec("groups.yaml")
+            .log("bot.csv")
+            .at(AT)
+            .format(format)
+            .args(&["--max-groups", "5000"])
+            .threads(threads)
+            .run()
     };
     // 5000 groups shown: the four routes, then the scanned paths first by value.
     let run = json("2", "json");
     run.expect_code(0).stderr_has(
         "SLO per-path: 13005 groups of (path) past --max-groups 5000 (those with the fewest events in the first window) are counted in one (other) group",
     );
-    let report = run.json();
-    let groups: Vec<String> = report["results"]
-        .as_array()
-        .expect("results")
+    let report = run.report();
+    let groups: Vec<&str> = report
+        .results
         .iter()
-        .map(|r| r["group"]["path"].as_str().unwrap_or("?").to_string())
+        .map(|r| r.group_value("path").unwrap_or("?"))
         .collect();
     assert_eq!(groups.len(), 5001, "{run}");
     assert_eq!(
@@ -324,28 +279,22 @@ fn a_bot_scan_past_max_groups_keeps_the_busiest_groups_and_folds_the_rest_exactl
         "{run}"
     );
     assert_eq!(groups[5000], "(other)");
-    let other = &report["results"][5000];
-    assert_eq!(other["total"], 13_005);
-    assert_eq!(other["folded"]["groups"], 13_005);
-    assert_eq!(other["folded"]["estimated"], false);
-    assert_eq!(json("1", "json").json(), report);
+    let other = &report.results[5000];
+    assert_eq!(other.total, 13_005);
+    let folded = other.folded.as_ref().expect("folded");
+    assert_eq!((folded.groups, folded.estimated), (13_005, false));
+    assert_eq!(json("1", "json").json(), run.json());
     // Every format shows the fold; the -o file is written.
     json("2", "table").stdout_has("(other: 13005 groups)");
     json("2", "csv").stdout_has("per-path,,(other),1d");
-    let metrics = dir.run(&[
-        "report",
-        "-s",
-        "groups.yaml",
-        "--at",
-        AT,
-        "-f",
-        "prometheus",
-        "bot.csv",
-        "--max-groups",
-        "5000",
-        "-o",
-        "slo.prom",
-    ]);
+    let metrics = dir
+        .report()
+        .spec("groups.yaml")
+        .log("bot.csv")
+        .at(AT)
+        .format("prometheus")
+        .args(&["--max-groups", "5000", "-o", "slo.prom"])
+        .run();
     metrics.expect_code(0);
     let text = std::fs::read_to_string(dir.path().join("slo.prom")).expect("slo.prom");
     assert!(text.contains("path=\"(other)\""), "{text}");
@@ -367,30 +316,19 @@ fn long_group_values_are_capped_in_all() {
     }
     dir.write("messages.csv", &log);
     drop(log);
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "groups.yaml",
-        "--at",
-        AT,
-        "-f",
-        "json",
-        "messages.csv",
-        "--threads",
-        "2",
-    ]);
+    let run = dir
+        .report()
+        .spec("groups.yaml")
+        .log("messages.csv")
+        .at(AT)
+        .threads("2")
+        .run();
     no_panic(&run);
     // Past 16 MiB of labels, a share of the groups is kept and the others are folded.
     run.expect_code(0).stderr_has(
         "SLO per-message: too many distinct groups of (message) to keep each in memory",
     );
-    let report = run.json();
-    let total: u64 = report["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .map(|r| r["total"].as_u64().expect("total"))
-        .sum();
+    let total: u64 = run.report().results.iter().map(|r| r.total).sum();
     assert_eq!(total, 80);
     // Per reading thread (two here) at most 16 MiB of labels, then the merged labels and the
     // report: bounded by the cap, not the file.
@@ -406,7 +344,7 @@ fn long_group_values_are_capped_in_all() {
 #[test]
 fn invalid_utf8_in_fields_is_kept_as_bytes() {
     let dir = corpus(&["invalid-utf8-field.csv"]);
-    let run = report(&dir, &["invalid-utf8-field.csv"]);
+    let run = corpus_report(&dir).log("invalid-utf8-field.csv").run();
     // Row 2: an unread field with Latin-1 text is fine. Row 3: a status that is not a number
     // is invalid for the SLO. Row 4: a timestamp that is not text is malformed.
     assert_eq!(accounting(&run), [3, 1, 0, 0, 2]);
@@ -428,34 +366,20 @@ fn invalid_utf8_group_values_that_print_alike_are_one_group() {
         "routes.csv",
         b"timestamp,route,status\n2026-03-10T10:00:00Z,caf\xe9,200\n2026-03-10T10:00:01Z,caf\xff,500\n2026-03-10T10:00:02Z,cafe,200\n",
     );
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "groups.yaml",
-        "--at",
-        AT,
-        "-f",
-        "json",
-        "routes.csv",
-    ]);
+    let run = dir
+        .report()
+        .spec("groups.yaml")
+        .log("routes.csv")
+        .at(AT)
+        .run();
     assert_eq!(accounting(&run), [3, 0, 0, 0, 3]);
-    let report = run.json();
-    let groups: Vec<(String, u64)> = report["results"]
-        .as_array()
-        .expect("results")
+    let report = run.report();
+    let groups: Vec<(&str, u64)> = report
+        .results
         .iter()
-        .map(|r| {
-            (
-                r["group"]["route"].as_str().unwrap_or("").to_string(),
-                r["total"].as_u64().unwrap_or(0),
-            )
-        })
+        .map(|r| (r.group_value("route").unwrap_or(""), r.total))
         .collect();
-    assert_eq!(
-        groups,
-        [("cafe".to_string(), 1), ("caf\u{fffd}".to_string(), 2)],
-        "{run}"
-    );
+    assert_eq!(groups, [("cafe", 1), ("caf\u{fffd}", 2)], "{run}");
 }
 
 #[test]
@@ -465,10 +389,12 @@ fn invalid_utf8_in_the_header() {
         "invalid-utf8-header-timestamp.csv",
     ]);
     // In a column no SLO reads: harmless.
-    let run = report(&dir, &["invalid-utf8-header.csv"]);
+    let run = corpus_report(&dir).log("invalid-utf8-header.csv").run();
     assert_eq!(accounting(&run), [1, 0, 0, 0, 1]);
     // In the timestamp column's name: the column is not found, and the message says what to do.
-    let run = report(&dir, &["invalid-utf8-header-timestamp.csv"]);
+    let run = corpus_report(&dir)
+        .log("invalid-utf8-header-timestamp.csv")
+        .run();
     assert_eq!(accounting(&run), [2, 2, 0, 0, 0]);
     run.stderr_has("invalid-utf8-header-timestamp.csv:2: malformed row skipped: no timestamp: field `timestamp` is missing or empty")
         .stderr_has("source.timestamp.field");
@@ -491,7 +417,7 @@ fn a_binary_file_is_refused() {
     dir.write("noise.bin", &noise);
     dir.write("noise.jsonl", &noise);
     for name in ["noise.csv", "noise.bin", "noise.jsonl"] {
-        let run = report(&dir, &[name]);
+        let run = corpus_report(&dir).log(name).run();
         no_panic(&run);
         run.expect_code(2)
             .stderr_has(&format!("error: {name}:"))
@@ -500,7 +426,9 @@ fn a_binary_file_is_refused() {
     }
     // An endless stream of zeros is refused at its first block, not read forever.
     #[cfg(target_os = "linux")]
-    report(&dir, &["/dev/zero"])
+    corpus_report(&dir)
+        .log("/dev/zero")
+        .run()
         .expect_code(2)
         .stderr_has("error: /dev/zero:1: holds binary data (a NUL byte at byte 1)");
     // Text in UTF-16 is binary to a UTF-8 reader; say how to convert it.
@@ -516,14 +444,16 @@ fn a_binary_file_is_refused() {
             .collect::<Vec<u8>>()
     });
     for name in ["utf16.csv", "utf16-be-without-bom.csv"] {
-        report(&dir, &[name])
+        corpus_report(&dir)
+            .log(name)
+            .run()
             .expect_code(2)
             .stderr_has(&format!("{name}:1: is UTF-16 text"))
             .stderr_has("iconv -f UTF-16 -t UTF-8");
     }
     // Other compressions are named.
     dir.write("log.csv.xz", b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46");
-    report(&dir, &["log.csv.xz"])
+    corpus_report(&dir).log("log.csv.xz").run()
         .expect_code(2)
         .stderr_has("log.csv.xz:1: is compressed with xz")
         .stderr_has("decompress it first (xz -d log.csv.xz), or pipe it in: xz -dc log.csv.xz | slo report -");
@@ -541,7 +471,7 @@ fn truncated_gzip_and_zstd_streams_are_errors() {
     let zst = zstd::encode_all(log.as_bytes(), 3).expect("zstd");
     dir.write("cut.csv.zst", &zst[..zst.len() / 2]);
     for name in ["cut.csv.gz", "cut.csv.zst"] {
-        let run = report(&dir, &[name]);
+        let run = corpus_report(&dir).log(name).run();
         no_panic(&run);
         run.expect_code(2)
             .stderr_has(&format!("error: {name}:"))
@@ -549,7 +479,7 @@ fn truncated_gzip_and_zstd_streams_are_errors() {
     }
     // Cut inside the header: nothing but the gzip header is left.
     dir.write("header-cut.csv.gz", &gz[..12]);
-    let run = report(&dir, &["header-cut.csv.gz"]);
+    let run = corpus_report(&dir).log("header-cut.csv.gz").run();
     no_panic(&run);
     run.expect_code(2).stderr_has("header-cut.csv.gz");
 }
@@ -563,24 +493,18 @@ fn a_gzip_file_named_csv_is_read_by_its_magic_bytes() {
         "zstd-name.jsonl",
         zstd::encode_all(log.as_bytes(), 3).expect("zstd"),
     );
-    let run = report(&dir, &["plain-name.csv"]);
+    let run = corpus_report(&dir).log("plain-name.csv").run();
     assert_eq!(accounting(&run), [100, 0, 0, 0, 100]);
     assert_eq!(api(&run), [100, 97, 3, 0]);
     // The extension still names the format inside: a CSV named .jsonl is read as JSON Lines.
-    let run = report(&dir, &["zstd-name.jsonl"]);
+    let run = corpus_report(&dir).log("zstd-name.jsonl").run();
     assert_eq!(accounting(&run), [101, 101, 0, 0, 0]);
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "--at",
-        AT,
-        "-f",
-        "json",
-        "--input-format",
-        "csv",
-        "zstd-name.jsonl",
-    ]);
+    let run = dir
+        .report()
+        .log("zstd-name.jsonl")
+        .at(AT)
+        .args(&["--input-format", "csv"])
+        .run();
     assert_eq!(accounting(&run), [100, 0, 0, 0, 100]);
 }
 
@@ -590,11 +514,11 @@ fn a_gzip_file_named_csv_is_read_by_its_magic_bytes() {
 #[test]
 fn duplicate_header_names() {
     let dir = corpus(&["duplicate-header.csv", "duplicate-unused-header.csv"]);
-    report(&dir, &["duplicate-header.csv"])
+    corpus_report(&dir).log("duplicate-header.csv").run()
         .expect_code(2)
         .stderr_has("error: duplicate-header.csv:1: column `status` appears twice in the header (columns 2 and 3); rename one");
     // A column no SLO reads may repeat.
-    let run = report(&dir, &["duplicate-unused-header.csv"]);
+    let run = corpus_report(&dir).log("duplicate-unused-header.csv").run();
     assert_eq!(accounting(&run), [1, 0, 0, 0, 1]);
 }
 
@@ -606,15 +530,17 @@ fn missing_header_names() {
         "missing-status-column.csv",
     ]);
     // An unnamed column is just a column nobody reads.
-    let run = report(&dir, &["missing-header-name.csv"]);
+    let run = corpus_report(&dir).log("missing-header-name.csv").run();
     assert_eq!(accounting(&run), [1, 0, 0, 0, 1]);
     assert_eq!(api(&run), [1, 1, 0, 0]);
     // No timestamp column: every row is malformed, and the message says where to fix it.
-    let run = report(&dir, &["missing-timestamp-column.csv"]);
+    let run = corpus_report(&dir)
+        .log("missing-timestamp-column.csv")
+        .run();
     assert_eq!(accounting(&run), [2, 2, 0, 0, 0]);
     run.stderr_has("missing-timestamp-column.csv:2: malformed row skipped: no timestamp: field `timestamp` is missing or empty; if the log calls it otherwise, set source.timestamp.field in the spec");
     // No column the SLO reads: every row is invalid for it, not good and not bad.
-    let run = report(&dir, &["missing-status-column.csv"]);
+    let run = corpus_report(&dir).log("missing-status-column.csv").run();
     assert_eq!(accounting(&run), [1, 0, 0, 0, 1]);
     assert_eq!(api(&run), [0, 0, 0, 1]);
     run.stderr_has("first at missing-status-column.csv:2: field `status` is missing");
@@ -626,7 +552,7 @@ fn missing_header_names() {
 #[test]
 fn json_lines_that_are_not_objects_are_malformed() {
     let dir = corpus(&["array-and-number.jsonl"]);
-    let run = report(&dir, &["array-and-number.jsonl"]);
+    let run = corpus_report(&dir).log("array-and-number.jsonl").run();
     assert_eq!(accounting(&run), [6, 4, 0, 0, 2]);
     assert_eq!(api(&run), [2, 1, 1, 0]);
     run.stderr_has(
@@ -658,7 +584,7 @@ fn deeply_nested_json_is_a_malformed_row_not_a_crash() {
         row(2)
     );
     dir.write("deep.jsonl", &log);
-    let run = report(&dir, &["deep.jsonl"]);
+    let run = corpus_report(&dir).log("deep.jsonl").run();
     no_panic(&run);
     // The JSON scanner skips nested values iteratively, so depth costs no stack: the row whose
     // `status` is a 100 000-deep (closed) array is read, and that status is invalid for the SLO.
@@ -672,13 +598,13 @@ fn deeply_nested_json_is_a_malformed_row_not_a_crash() {
     // file, which is then one malformed row.
     let array = format!("[{},\n{closed},\n{}]\n", row(0), row(2));
     dir.write("deep.json", &array);
-    let run = report(&dir, &["deep.json"]);
+    let run = corpus_report(&dir).log("deep.json").run();
     no_panic(&run);
     assert_eq!(accounting(&run), [3, 1, 0, 0, 2]);
     run.stderr_has("deep.json:2: malformed row skipped: expected a JSON object, found an array");
     let array = format!("[{},\n{},\n{deep_array}\n", row(0), row(2));
     dir.write("unclosed.json", &array);
-    let run = report(&dir, &["unclosed.json"]);
+    let run = corpus_report(&dir).log("unclosed.json").run();
     no_panic(&run);
     assert_eq!(accounting(&run), [3, 1, 0, 0, 2]);
     run.stderr_has(
@@ -847,10 +773,15 @@ fn a_json_row_is_malformed_by_its_own_bytes_whatever_the_slos_read() {
                 .collect();
             for selection in [&[][..], &["--slo", "api"], &["--slo", "agents"]] {
                 for threads in ["1", "2"] {
-                    let mut args = vec!["report", "-s", "fields.yaml", "--at", AT, "-f", "json"];
-                    args.extend(["--max-malformed", "100%", "--threads", threads, name]);
-                    args.extend(selection);
-                    let run = dir.run(&args);
+                    let run = dir
+                        .report()
+                        .spec("fields.yaml")
+                        .log(name)
+                        .at(AT)
+                        .max_malformed("100%")
+                        .threads(threads)
+                        .args(selection)
+                        .run();
                     no_panic(&run);
                     let [rows, malformed, ..] = accounting(&run);
                     assert_eq!(
@@ -884,7 +815,7 @@ fn a_json_row_is_malformed_by_its_own_bytes_whatever_the_slos_read() {
 #[test]
 fn timestamps_out_of_range_or_with_odd_offsets() {
     let dir = corpus(&["timestamps.csv"]);
-    let run = report(&dir, &["timestamps.csv"]);
+    let run = corpus_report(&dir).log("timestamps.csv").run();
     // In the window: +05:30, +14:00, +05:45, a leap second, Unix seconds and nanoseconds.
     // Outside: -12:00 (after the instant), +23:59 (before the window), -1 (1969).
     // Malformed: +24:00, year 9999, year 1677, 30 February, 10^22 nanoseconds.
@@ -898,7 +829,7 @@ fn timestamps_out_of_range_or_with_odd_offsets() {
 #[test]
 fn nan_huge_and_negative_zero_numbers() {
     let dir = corpus(&["numbers.csv"]);
-    let run = report(&dir, &["numbers.csv"]);
+    let run = corpus_report(&dir).log("numbers.csv").run();
     // 1e400 and inf are above 500 (bad); -0, -1e400 and " 200 " are good; NaN, 0x1F4 and an
     // empty field are not numbers, so invalid for the SLO.
     assert_eq!(accounting(&run), [8, 0, 0, 0, 8]);
@@ -966,16 +897,12 @@ fn a_regex_that_would_backtrack_is_linear() {
         log.push_str(&format!("2026-03-10T10:00:{:02}Z,{a}!\n", i % 60));
     }
     dir.write("paths.csv", &log);
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "regex-redos.yaml",
-        "--at",
-        AT,
-        "-f",
-        "json",
-        "paths.csv",
-    ]);
+    let run = dir
+        .report()
+        .spec("regex-redos.yaml")
+        .log("paths.csv")
+        .at(AT)
+        .run();
     assert_eq!(accounting(&run), [200, 0, 0, 0, 200]);
     assert_eq!(api(&run), [200, 0, 200, 0]);
     assert!(run.elapsed < Duration::from_secs(20), "{run}");
@@ -1079,12 +1006,11 @@ fn hostile_bytes_in_values_paths_and_field_names_never_reach_a_terminal_raw() {
     }
 
     // The machine formats keep the exact values.
-    let json = run_as(&["report", "-f", "json"]).json();
-    let values: Vec<&str> = json["results"]
-        .as_array()
-        .expect("results")
+    let report = run_as(&["report", "-f", "json"]).report();
+    let values: Vec<&str> = report
+        .results
         .iter()
-        .filter_map(|r| r["group"]["path\u{1b}[1m"].as_str())
+        .filter_map(|r| r.group_value("path\u{1b}[1m"))
         .collect();
     for (value, _) in HOSTILE {
         assert!(
@@ -1092,7 +1018,7 @@ fn hostile_bytes_in_values_paths_and_field_names_never_reach_a_terminal_raw() {
             "{value:?} not exact in JSON: {values:?}"
         );
     }
-    assert_eq!(json["inputs"]["files"][0], name);
+    assert_eq!(report.inputs.files[0], name);
 
     let csv = run_as(&["report", "-f", "csv"]);
     let mut reader = csv::Reader::from_reader(csv.output.stdout.as_slice());

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::workdir::{result, Run, Workdir};
+use crate::workdir::{Run, Workdir};
 
 const AT: &str = "2026-03-10T12:00:00Z";
 
@@ -23,22 +23,13 @@ const ROWS: &[(&str, &str, u32, u32)] = &[
 ];
 
 fn check_counts(run: &Run) {
-    run.expect_code(0);
-    let report = run.json();
-    let api = result(&report, "api", "1d");
-    assert_eq!(
-        (
-            api["total"].as_u64(),
-            api["good"].as_u64(),
-            api["bad"].as_u64()
-        ),
-        (Some(4), Some(2), Some(2)),
-        "{run}"
-    );
-    assert_eq!(report["inputs"]["rows"], 6, "{run}");
-    assert_eq!(report["inputs"]["outside_windows"], 1, "{run}");
-    assert_eq!(report["inputs"]["unselected"], 1, "{run}");
-    assert_eq!(report["inputs"]["matched"], 4, "{run}");
+    let report = run.expect_code(0).report();
+    let api = report.result("api", "1d");
+    assert_eq!((api.total, api.good, api.bad), (4, 2, 2), "{run}");
+    assert_eq!(report.inputs.rows, 6, "{run}");
+    assert_eq!(report.inputs.outside_windows, 1, "{run}");
+    assert_eq!(report.inputs.unselected, 1, "{run}");
+    assert_eq!(report.inputs.matched, 4, "{run}");
 }
 
 fn csv(delimiter: char) -> String {
@@ -56,10 +47,6 @@ fn jsonl() -> String {
         .collect()
 }
 
-fn report(dir: &Workdir, log: &str) -> Run {
-    dir.run(&["report", "-s", "spec.yaml", log, "--at", AT, "-f", "json"])
-}
-
 #[test]
 fn csv_tsv_jsonl_and_json_arrays() {
     let dir = Workdir::new();
@@ -70,7 +57,7 @@ fn csv_tsv_jsonl_and_json_arrays() {
     let array = format!("[\n{}]\n", jsonl().trim_end().replace('\n', ",\n"));
     dir.write("log.json", &array);
     for log in ["log.csv", "log.tsv", "log.jsonl", "log.json"] {
-        check_counts(&report(&dir, log));
+        check_counts(&dir.report().log(log).at(AT).run());
     }
     // Without a telling extension, the content decides.
     dir.write("csv.log", csv(','));
@@ -78,22 +65,17 @@ fn csv_tsv_jsonl_and_json_arrays() {
     dir.write("jsonl.log", jsonl());
     dir.write("array.log", &array);
     for log in ["csv.log", "tsv.log", "jsonl.log", "array.log"] {
-        check_counts(&report(&dir, log));
+        check_counts(&dir.report().log(log).at(AT).run());
     }
     // --input-format overrides detection.
     dir.write("data.txt", jsonl());
-    check_counts(&dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "data.txt",
-        "--at",
-        AT,
-        "-f",
-        "json",
-        "--input-format",
-        "jsonl",
-    ]));
+    check_counts(
+        &dir.report()
+            .log("data.txt")
+            .at(AT)
+            .args(&["--input-format", "jsonl"])
+            .run(),
+    );
 }
 
 #[test]
@@ -107,7 +89,7 @@ fn csv_quoting_bom_and_crlf() {
         ));
     }
     dir.write("log.csv", text);
-    check_counts(&report(&dir, "log.csv"));
+    check_counts(&dir.report().log("log.csv").at(AT).run());
 }
 
 #[test]
@@ -124,17 +106,14 @@ fn gzip_and_zstd_by_magic_bytes_and_stdin() {
         zstd::encode_all(jsonl().as_bytes(), 3).unwrap(),
     );
     for log in ["log.csv.gz", "misnamed.csv", "log.jsonl.zst"] {
-        check_counts(&report(&dir, log));
+        check_counts(&dir.report().log(log).at(AT).run());
     }
-    check_counts(&dir.run_with_stdin(
-        &["report", "-s", "spec.yaml", "-", "--at", AT, "-f", "json"],
-        Some(&gz),
-    ));
+    check_counts(&dir.report().log("-").at(AT).stdin(&gz).run());
     // A folder means every file in it; two copies double every count.
     dir.write("both/a.csv", csv(','));
     dir.write("both/b.jsonl", jsonl());
-    let run = report(&dir, "both");
-    assert_eq!(result(&run.json(), "api", "1d")["total"], 8, "{run}");
+    let run = dir.report().log("both").at(AT).run();
+    assert_eq!(run.report().result("api", "1d").total, 8, "{run}");
 }
 
 #[test]
@@ -145,7 +124,10 @@ fn truncated_compressed_input_is_an_error() {
     gz.write_all(csv(',').repeat(50).as_bytes()).unwrap();
     let gz = gz.finish().unwrap();
     dir.write("cut.csv.gz", &gz[..gz.len() / 2]);
-    report(&dir, "cut.csv.gz")
+    dir.report()
+        .log("cut.csv.gz")
+        .at(AT)
+        .run()
         .expect_code(2)
         .stderr_has("cut.csv.gz");
 }
@@ -164,17 +146,10 @@ fn nested_json_fields_by_dotted_path() {
          {\"meta\": {\"time\": \"2026-03-10T10:00:02Z\"}, \"user-agent\": \"Mozilla\", \"http\": {\"status\": 502}}\n\
          {\"meta\": {\"time\": \"2026-03-10T10:00:03Z\"}, \"user-agent\": \"curl/8\", \"http\": {}}\n",
     );
-    let run = report(&dir, "log.jsonl");
-    let api = result(&run.json(), "api", "1d").clone();
-    assert_eq!(
-        (
-            api["total"].as_u64(),
-            api["good"].as_u64(),
-            api["invalid"].as_u64()
-        ),
-        (Some(2), Some(1), Some(1)),
-        "{run}"
-    );
+    let run = dir.report().log("log.jsonl").at(AT).run();
+    let report = run.report();
+    let api = report.result("api", "1d");
+    assert_eq!((api.total, api.good, api.invalid), (2, 1, 1), "{run}");
     run.stderr_has("log.jsonl:4: field `http.status` is missing");
 }
 
@@ -220,22 +195,17 @@ fn timestamp_forms() {
             format!("timestamp,status\n\"{timestamp}\",200\n"),
         );
         // At 11:00:00.9Z the event (10:00:00 plus at most 0.5 s) is inside 2h and outside 1h.
-        let run = dir.run(&[
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--at",
-            "2026-03-10T11:00:00.9Z",
-            "-f",
-            "json",
-        ]);
-        let report = run.expect_code(0).json();
-        let two_hours = result(&report, "api", "2h")["total"].as_u64();
-        let one_hour = result(&report, "api", "1h")["total"].as_u64();
+        let run = dir
+            .report()
+            .log("log.csv")
+            .at("2026-03-10T11:00:00.9Z")
+            .run();
+        let report = run.expect_code(0).report();
+        let two_hours = report.result("api", "2h").total;
+        let one_hour = report.result("api", "1h").total;
         assert_eq!(
             (two_hours, one_hour),
-            (Some(1), Some(0)),
+            (1, 0),
             "timestamp {timestamp} with {source:?}\n{run}"
         );
     }
@@ -253,27 +223,14 @@ fn calendar_windows_start_at_local_midnight() {
         "log.csv",
         "timestamp,status\n2026-10-31T22:59:59.999Z,200\n2026-10-31T23:00:00Z,500\n2026-11-02T00:00:00Z,200\n2026-11-02T12:00:00Z,200\n",
     );
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        "2026-11-02T12:00:00Z",
-        "-f",
-        "json",
-    ]);
-    let report = run.expect_code(0).json();
-    let month = result(&report, "api", "month Europe/Berlin");
-    assert_eq!(month["start"], "2026-10-31T23:00:00Z");
-    assert_eq!(
-        (month["total"].as_u64(), month["bad"].as_u64()),
-        (Some(3), Some(1)),
-        "{run}"
-    );
-    let day = result(&report, "api", "day");
-    assert_eq!(day["start"], "2026-11-02T00:00:00Z");
-    assert_eq!(day["total"], 2, "{run}");
+    let run = dir.report().log("log.csv").at("2026-11-02T12:00:00Z").run();
+    let report = run.expect_code(0).report();
+    let month = report.result("api", "month Europe/Berlin");
+    assert_eq!(month.start, "2026-10-31T23:00:00Z");
+    assert_eq!((month.total, month.bad), (3, 1), "{run}");
+    let day = report.result("api", "day");
+    assert_eq!(day.start, "2026-11-02T00:00:00Z");
+    assert_eq!(day.total, 2, "{run}");
 }
 
 #[test]
@@ -285,25 +242,22 @@ fn missing_timestamp_column_makes_rows_malformed() {
         "time,route,status,latency_ms\n2026-03-10T10:00:00Z,/api,200,1\n",
     );
     // Every row malformed: an error that says why, not a report of nothing.
-    report(&dir, "log.csv")
+    dir.report()
+        .log("log.csv")
+        .at(AT)
+        .run()
         .expect_code(2)
         .stderr_has("100.0 % of the rows read are malformed (1 of 1)")
         .stderr_has("log.csv:2: no timestamp: field `timestamp` is missing");
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        AT,
-        "-f",
-        "json",
-        "--max-malformed",
-        "100%",
-    ]);
+    let run = dir
+        .report()
+        .log("log.csv")
+        .at(AT)
+        .max_malformed("100%")
+        .run();
     run.expect_code(0)
         .stderr_has("log.csv:2: malformed row skipped: no timestamp: field `timestamp` is missing");
-    assert_eq!(run.json()["inputs"]["malformed"], 1);
+    assert_eq!(run.report().inputs.malformed, 1);
 }
 
 #[test]
@@ -328,30 +282,18 @@ fn auto_reads_common_log_format_and_trailing_utc_timestamps() {
          2026-03-10 12:00:00.001 UTC,200\n\
          2026-03-10T11:59:59.999999 utc,502\n",
     );
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        AT,
-        "-f",
-        "json",
-    ]);
-    let report = run.expect_code(0).json();
-    let api = result(&report, "api", "1h");
+    let run = dir.report().log("log.csv").at(AT).run();
+    let report = run.expect_code(0).report();
+    let api = report.result("api", "1h");
     // In: 12:00:00Z (bad), 11:15:00Z, 11:30:00Z (bad, Berlin +01:00), 11:00:00.001Z,
     // 11:59:59.999999Z (bad); out: 11:00:00Z twice, 12:00:00.001Z.
+    assert_eq!((api.total, api.bad), (5, 3), "{run}");
+    assert_eq!(report.inputs.rows, 9, "{run}");
+    assert_eq!(report.inputs.malformed, 0, "{run}");
+    assert_eq!(report.inputs.outside_windows, 4, "{run}");
     assert_eq!(
-        (api["total"].as_u64(), api["bad"].as_u64()),
-        (Some(5), Some(3)),
-        "{run}"
-    );
-    assert_eq!(report["inputs"]["rows"], 9, "{run}");
-    assert_eq!(report["inputs"]["malformed"], 0, "{run}");
-    assert_eq!(report["inputs"]["outside_windows"], 4, "{run}");
-    assert_eq!(
-        report["inputs"]["latest"], "2026-03-10T12:00:00.001Z",
+        report.inputs.latest.as_deref(),
+        Some("2026-03-10T12:00:00.001Z"),
         "{run}"
     );
 
@@ -391,7 +333,7 @@ fn an_epoch_unit_that_puts_every_row_outside_2000_to_2100_is_named() {
     dir.write("seconds.csv", "ts,status\n1773136800,200\n1773140400,500\n");
     dir.write("spec.yaml", epoch_spec("unix_ms"));
     let warning = "warning: every timestamp read as unix_ms lies in 1970-01-21 … 1970-01-21: the field looks like seconds; set source.timestamp.format: unix";
-    let run = report(&dir, "seconds.csv");
+    let run = dir.report().log("seconds.csv").at(AT).run();
     run.expect_code(0).stderr_has(warning);
     // Evaluating at the newest row would not help: that advice is not given.
     assert!(!run.stderr().contains("--at latest"), "{run}");
@@ -407,7 +349,10 @@ fn an_epoch_unit_that_puts_every_row_outside_2000_to_2100_is_named() {
     );
     dir.write("spec.yaml", epoch_spec("unix"));
     let reason = "timestamp '1773136800123' out of range in the unit given, but between 2000 and 2100 as milliseconds: set source.timestamp.format: unix_ms";
-    report(&dir, "millis.csv")
+    dir.report()
+        .log("millis.csv")
+        .at(AT)
+        .run()
         .expect_code(2)
         .stderr_has(&format!("millis.csv:2: {reason}"));
     dir.run(&["report", "-s", "spec.yaml", "millis.csv", "--at", "latest"])
@@ -417,7 +362,7 @@ fn an_epoch_unit_that_puts_every_row_outside_2000_to_2100_is_named() {
 
     // Times after 2100 that no other unit brings between 2000 and 2100.
     dir.write("future.csv", "ts,status\n4200000000,200\n4200003600,200\n");
-    report(&dir, "future.csv").expect_code(0).stderr_has(
+    dir.report().log("future.csv").at(AT).run().expect_code(0).stderr_has(
         "warning: every timestamp read as unix lies in 2103-02-04 … 2103-02-04, and in no other Unix unit between 2000 and 2100: check that source.timestamp.field (`ts`) holds the time of each request",
     );
 
@@ -429,10 +374,9 @@ fn an_epoch_unit_that_puts_every_row_outside_2000_to_2100_is_named() {
         ("auto", "millis.csv"),
     ] {
         dir.write("spec.yaml", epoch_spec(format));
-        let run = report(&dir, log);
-        run.expect_code(0);
+        let run = dir.report().log(log).at(AT).run();
         assert_eq!(
-            result(&run.json(), "api", "1d")["total"],
+            run.expect_code(0).report().result("api", "1d").total,
             2,
             "{format} {log}\n{run}"
         );

@@ -6,7 +6,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::workdir::{result, run_in, Run, Workdir};
+use crate::report::ReportCommand;
+use crate::workdir::{run_in, Run, Workdir};
 
 const AT: &str = "2026-03-10T12:00:00Z";
 
@@ -51,83 +52,47 @@ fn references_resolve_across_the_files_loaded_and_name_both_ends() {
 
 #[test]
 fn openslo_slos_are_computed_from_logs_beside_native_ones() {
-    let run = slo(&[
-        "report",
-        "-s",
-        VALID,
-        "-s",
-        ALERTING,
-        "--at",
-        AT,
-        "-f",
-        "json",
-        "--slo",
-        "c*",
-        "--slo",
-        "search*",
-        "--slo",
-        "all-requests",
-        LOG,
-    ]);
-    run.expect_code(0);
-    let report = run.json();
+    let report = ReportCommand::in_folder(&repository())
+        .spec(VALID)
+        .spec(ALERTING)
+        .log(LOG)
+        .at(AT)
+        .args(&["--slo", "c*", "--slo", "search*", "--slo", "all-requests"])
+        .json_report();
     // (A − 1d, A]: 5 checkout requests, 2 of them 5xx (`bad: status >= 500`), target 0.9.
-    let checkout = result(&report, "checkout-availability", "1d");
-    assert_eq!(checkout["service"], "checkout");
-    assert_eq!(checkout["objective"], 90.0);
-    assert_eq!(
-        (checkout["total"].as_u64(), checkout["bad"].as_u64()),
-        (Some(5), Some(2))
-    );
+    let checkout = report.result("checkout-availability", "1d");
+    assert_eq!(checkout.service.as_deref(), Some("checkout"));
+    assert_eq!(checkout.objective, 90.0);
+    assert_eq!((checkout.total, checkout.bad), (5, 2));
     // The policy fast-burn: threshold 2.4 over 1h of a 1d window is 10 % of the budget; the
     // short window is 1h / 12. The last 5 minutes hold no request, so it does not fire.
-    let alert = &checkout["alerts"][0];
-    assert_eq!(alert["severity"], "page");
-    assert_eq!(
-        (alert["long"].as_str(), alert["short"].as_str()),
-        (Some("1h"), Some("5m"))
-    );
-    assert!((alert["threshold"].as_f64().unwrap() - 2.4).abs() < 1e-12);
-    assert_eq!(alert["firing"], false);
-    assert_eq!(checkout["alerts"].as_array().unwrap().len(), 1);
+    let alert = &checkout.alerts[0];
+    assert_eq!(alert.severity, "page");
+    assert_eq!((alert.long.as_str(), alert.short.as_str()), ("1h", "5m"));
+    assert!((alert.threshold - 2.4).abs() < 1e-12);
+    assert!(!alert.firing);
+    assert_eq!(checkout.alerts.len(), 1);
     // A thresholdMetric (field latency_ms, op lte, value 300) over Timeslices of 5m, in the UTC
     // day so far: 144 whole slices, of which only 03:00–03:05 (one request at 350 ms) is bad.
-    let cart = result(&report, "cart-latency", "day");
-    assert_eq!(cart["budgeting"], "timeslices");
-    assert_eq!(
-        (
-            cart["total"].as_u64(),
-            cart["good"].as_u64(),
-            cart["bad"].as_u64()
-        ),
-        (Some(144), Some(143), Some(1))
-    );
+    let cart = report.result("cart-latency", "day");
+    assert_eq!(cart.budgeting, "timeslices");
+    assert_eq!((cart.total, cart.good, cart.bad), (144, 143, 1));
     // Two objectives, two results each, grouped by region (groupBy of the total).
     for name in ["search/internal", "search/sla"] {
-        let eu = report["results"]
-            .as_array()
-            .unwrap()
+        let eu = report
+            .results
             .iter()
-            .find(|r| r["slo"] == name && r["group"]["region"] == "eu")
-            .unwrap_or_else(|| panic!("no {name} eu in {report:#}"));
-        assert_eq!(
-            (eu["total"].as_u64(), eu["good"].as_u64()),
-            (Some(2), Some(1))
-        );
+            .find(|r| r.slo == name && r.group_value("region") == Some("eu"))
+            .unwrap_or_else(|| panic!("no {name} eu in {report:#?}"));
+        assert_eq!((eu.total, eu.good), (2, 1));
     }
-    assert_eq!(result(&report, "search/sla", "1d")["objective"], 50.0);
+    assert_eq!(report.result("search/sla", "1d").objective, 50.0);
     // openslo/v1alpha with source: slo, queryType: logs.
-    let v1alpha = result(&report, "checkout-v1alpha", "1d");
-    assert_eq!(
-        (v1alpha["total"].as_u64(), v1alpha["good"].as_u64()),
-        (Some(5), Some(3))
-    );
+    let v1alpha = report.result("checkout-v1alpha", "1d");
+    assert_eq!((v1alpha.total, v1alpha.good), (5, 3));
     // The native spec in the same folder: every request of the day, 2 of 13 are 5xx.
-    let all = result(&report, "all-requests", "1d");
-    assert_eq!(
-        (all["total"].as_u64(), all["good"].as_u64()),
-        (Some(13), Some(11))
-    );
+    let all = report.result("all-requests", "1d");
+    assert_eq!((all.total, all.good), (13, 11));
 }
 
 #[test]
@@ -197,21 +162,20 @@ spec: {target: /dev/null}
         .stderr_has("alertAfter 15m is ignored")
         .stderr_has("severity `sev2` is reported as page")
         .stderr_has("op lt alerts when the burn rate is low");
-    let run = dir.run(&[
-        "report", "-s", "slo.yaml", "--at", AT, "-f", "json", "-q", "log.csv",
-    ]);
-    run.expect_code(0);
-    let report = run.json();
-    let alerts = result(&report, "api", "30d")["alerts"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let report = dir
+        .report()
+        .spec("slo.yaml")
+        .log("log.csv")
+        .at(AT)
+        .args(&["-q"])
+        .json_report();
+    let alerts = &report.result("api", "30d").alerts;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(
-        (alerts[0]["long"].as_str(), alerts[0]["short"].as_str()),
-        (Some("6h"), Some("30m"))
+        (alerts[0].long.as_str(), alerts[0].short.as_str()),
+        ("6h", "30m")
     );
-    assert!((alerts[0]["threshold"].as_f64().unwrap() - 6.0).abs() < 1e-12);
+    assert!((alerts[0].threshold - 6.0).abs() < 1e-12);
 }
 
 /// Each broken rule, with where it is reported and what is said.
@@ -334,7 +298,8 @@ fn round_trip(dir: &Workdir, specs: &str, logs: &[&str], at: &str) {
     for folder in ["converted", "back"] {
         fs::create_dir_all(dir.path().join(folder)).expect("create folder");
     }
-    let original = dir.run(&["report", "-s", specs, "--at", at, "-f", "json", "-q"]);
+    let report_of = |specs| dir.report().spec(specs).at(at).args(&["-q"]);
+    let original = report_of(specs).run();
     original.expect_code(0);
     dir.run(&[
         "convert",
@@ -355,7 +320,7 @@ fn round_trip(dir: &Workdir, specs: &str, logs: &[&str], at: &str) {
     ])
     .expect_code(0);
     for converted in ["converted/openslo.yaml", "back/native.yaml"] {
-        let run = dir.run(&["report", "-s", converted, "--at", at, "-f", "json", "-q"]);
+        let run = report_of(converted).run();
         run.expect_code(0);
         assert_eq!(
             run.stdout(),
@@ -363,11 +328,7 @@ fn round_trip(dir: &Workdir, specs: &str, logs: &[&str], at: &str) {
             "{converted} reports differently"
         );
         if !logs.is_empty() {
-            let with_logs: Vec<&str> = ["report", "-s", converted, "--at", at, "-f", "json", "-q"]
-                .into_iter()
-                .chain(logs.iter().copied())
-                .collect();
-            let run = dir.run(&with_logs);
+            let run = report_of(converted).logs(logs).run();
             run.expect_code(0);
             assert_eq!(
                 run.stdout(),

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
+use crate::report::{Report, ReportCommand};
 use crate::workdir::{Run, Workdir};
 use slo::input::test_sink::{fields, read_both_ways};
 use slo::input::{InputFormat, LogInput, CHUNK_BYTES};
@@ -95,25 +96,14 @@ fn jsonl_log(rows: usize) -> String {
     text
 }
 
-/// `slo report -s spec.yaml LOG` as JSON, with `extra` options, on `threads` threads. The logs
-/// hold malformed rows on purpose, to check that they are counted alike however the log is
-/// cut, so any share of them is allowed.
-fn report_args<'a>(log: &'a str, threads: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "report",
-        "-s",
-        "spec.yaml",
-        log,
-        "--at",
-        "2026-03-11T00:00:00Z",
-        "-f",
-        "json",
-        "--max-malformed",
-        "100%",
-    ];
-    args.extend_from_slice(extra);
-    args.extend(["--threads", threads]);
-    args
+/// `slo report` of `log` as JSON on `threads` threads. The logs hold malformed rows on purpose,
+/// to check that they are counted alike however the log is cut, so any share of them is allowed.
+fn chunked_report<'a>(dir: &'a Workdir, log: &'a str, threads: &'a str) -> ReportCommand<'a> {
+    dir.report()
+        .log(log)
+        .at("2026-03-11T00:00:00Z")
+        .max_malformed("100%")
+        .threads(threads)
 }
 
 /// A run's JSON report without the names of its inputs, to compare reports of one log read
@@ -167,7 +157,7 @@ fn same_report(log_name: &str, contents: &str) {
         }
     }
     let run = |threads: &str| {
-        let run = dir.run(&report_args(log_name, threads, &[]));
+        let run = chunked_report(&dir, log_name, threads).run();
         run.expect_code(0);
         (run.stdout(), run.stderr())
     };
@@ -180,14 +170,10 @@ fn same_report(log_name: &str, contents: &str) {
             "{threads} threads warn differently"
         );
     }
-    let report: serde_json::Value = serde_json::from_str(&single).expect("JSON report");
-    let inputs = &report["inputs"];
-    assert!(inputs["malformed"].as_u64().unwrap() > 0);
-    let sum = ["malformed", "outside_windows", "unselected", "matched"]
-        .iter()
-        .map(|k| inputs[k].as_u64().unwrap())
-        .sum::<u64>();
-    assert_eq!(inputs["rows"].as_u64().unwrap(), sum);
+    let report: Report = serde_json::from_str(&single).expect("JSON report");
+    let [rows, malformed, outside_windows, unselected, matched] = report.inputs.counts();
+    assert!(malformed > 0);
+    assert_eq!(rows, malformed + outside_windows + unselected + matched);
 }
 
 #[test]
@@ -210,8 +196,11 @@ fn csv_from_stdin_across_chunks() {
     dir.write("spec.yaml", SPEC);
     dir.write("log.csv", &text);
     let csv = ["--input-format", "csv"];
-    let from_file = dir.run(&report_args("log.csv", "1", &csv));
-    let from_stdin = dir.run_with_stdin(&report_args("-", "2", &csv), Some(text.as_bytes()));
+    let from_file = chunked_report(&dir, "log.csv", "1").args(&csv).run();
+    let from_stdin = chunked_report(&dir, "-", "2")
+        .args(&csv)
+        .stdin(text.as_bytes())
+        .run();
     assert_eq!(
         report_of_any_input(&from_file),
         report_of_any_input(&from_stdin)
@@ -234,7 +223,8 @@ fn compressed_input_across_chunks() {
     dir.write("log.csv", &text);
     dir.write("log.csv.gz", gz.finish().unwrap());
     let report = |log: &str, threads: &str| {
-        dir.run(&report_args(log, threads, &[]))
+        chunked_report(&dir, log, threads)
+            .run()
             .expect_code(0)
             .json()["results"]
             .clone()
@@ -279,7 +269,9 @@ fn a_miscut_chunk_hands_over_no_partial_record() {
     dir.write("spec.yaml", GROUPED_SPEC);
     dir.write("log.csv", miscut_log(true));
     let run = |threads: &str| {
-        let run = dir.run(&report_args("log.csv", threads, &["--max-groups", "2"]));
+        let run = chunked_report(&dir, "log.csv", threads)
+            .args(&["--max-groups", "2"])
+            .run();
         run.expect_code(0);
         assert!(
             !run.stdout().contains("(other)"),
@@ -309,9 +301,9 @@ fn a_named_pipe_is_cut_exactly() {
         std::thread::spawn(move || std::fs::write(fifo, text))
     };
     let csv = ["--input-format", "csv"];
-    let from_pipe = dir.run(&report_args("pipe.csv", "2", &csv));
+    let from_pipe = chunked_report(&dir, "pipe.csv", "2").args(&csv).run();
     writer.join().unwrap().unwrap();
-    let from_file = dir.run(&report_args("log.csv", "1", &csv));
+    let from_file = chunked_report(&dir, "log.csv", "1").args(&csv).run();
     assert_eq!(
         report_of_any_input(&from_pipe),
         report_of_any_input(&from_file)
@@ -333,9 +325,9 @@ fn an_early_literal_quote_keeps_chunks_small() {
     let dir = Workdir::new();
     dir.write("spec.yaml", GROUPED_SPEC);
     dir.write("log.csv", &text);
-    let run = dir.run(&report_args("log.csv", "2", &[]));
+    let run = chunked_report(&dir, "log.csv", "2").run();
     run.expect_code(0);
-    assert_eq!(run.json()["inputs"]["malformed"], 0);
+    assert_eq!(run.report().inputs.malformed, 0);
     if let Some(peak) = run.peak_rss_kib {
         assert!(
             peak < 48 * 1024,
@@ -372,11 +364,14 @@ fn a_read_error_comes_after_the_records_read_whole() {
     dir.write("spec.yaml", GROUPED_SPEC);
     dir.write("log.csv.gz", &truncated);
     for threads in ["1", "2", "3"] {
-        dir.run(&report_args("log.csv.gz", threads, &[]))
+        chunked_report(&dir, "log.csv.gz", threads)
+            .run()
             .expect_code(2)
             .stderr_has(&cut_short);
     }
-    dir.run(&report_args("log.csv.gz", "2", &["--strict"]))
+    chunked_report(&dir, "log.csv.gz", "2")
+        .args(&["--strict"])
+        .run()
         .expect_code(2)
         .stderr_has("log.csv.gz:100002: malformed row: 5 fields where the header has 4");
 }

@@ -9,7 +9,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;
 
-use crate::workdir::{result, Workdir};
+use crate::report::Report;
+use crate::workdir::{Run, Workdir};
 
 const AT: &str = "2026-03-10T12:00:00Z";
 const AT_SECONDS: i64 = 1_773_144_000;
@@ -214,32 +215,14 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().expect("gzip")
 }
 
-/// A JSON report of `logs`; split into small parts, a part may be mostly malformed rows,
-/// so any share of them is allowed.
-fn report(dir: &Workdir, logs: &[String]) -> Value {
-    let mut args = vec![
-        "report",
-        "-s",
-        "spec.yaml",
-        "--at",
-        AT,
-        "-f",
-        "json",
-        "--max-malformed",
-        "100%",
-    ];
-    args.extend(logs.iter().map(String::as_str));
-    let run = dir.run(&args);
-    run.expect_code(0);
-    run.json()
+fn counts(report: &Report, slo: &str, window: &str) -> [u64; 3] {
+    let r = report.result(slo, window);
+    [r.total, r.good, r.invalid]
 }
 
-fn counts(report: &Value, slo: &str, window: &str) -> [u64; 3] {
-    let r = result(report, slo, window);
-    ["total", "good", "invalid"].map(|key| r[key].as_u64().expect(key))
-}
-
-fn without_files(mut report: Value) -> Value {
+/// The whole JSON report, but for the names of its inputs.
+fn without_files(run: &Run) -> Value {
+    let mut report = run.json();
     report["inputs"]
         .as_object_mut()
         .expect("inputs")
@@ -272,18 +255,19 @@ fn every_row_is_accounted_for_and_splitting_changes_nothing() {
             let extension = if json { "jsonl" } else { "csv" };
             let whole: String = lines.iter().map(render).collect();
             dir.write(&format!("whole.{extension}"), format!("{header}{whole}"));
-            let report_whole = report(&dir, &[format!("whole.{extension}")]);
+            // A part of the log split below may be mostly malformed rows, so any share of them
+            // is allowed.
+            let whole_log = [format!("whole.{extension}")];
+            let run_whole = dir
+                .report()
+                .at(AT)
+                .max_malformed("100%")
+                .logs(&whole_log)
+                .run();
+            let report_whole = run_whole.expect_code(0).report();
 
             let (inputs, api, all) = model(&lines);
-            let got = &report_whole["inputs"];
-            let got_inputs = [
-                "rows",
-                "malformed",
-                "outside_windows",
-                "unselected",
-                "matched",
-            ]
-            .map(|key| got[key].as_u64().expect(key));
+            let got_inputs = report_whole.inputs.counts();
             prop_assert_eq!(got_inputs, inputs, "inputs of {:#?}", lines);
             prop_assert_eq!(
                 got_inputs[0],
@@ -322,10 +306,11 @@ fn every_row_is_accounted_for_and_splitting_changes_nothing() {
                 };
                 parts.push(name);
             }
-            let report_parts = report(&dir, &parts);
+            let run_parts = dir.report().at(AT).max_malformed("100%").logs(&parts).run();
+            run_parts.expect_code(0);
             prop_assert_eq!(
-                without_files(report_parts),
-                without_files(report_whole),
+                without_files(&run_parts),
+                without_files(&run_whole),
                 "split at {:?}",
                 cuts
             );
@@ -354,37 +339,18 @@ fn a_calendar_day_without_a_whole_slice_counts_no_row_of_the_slice_in_progress()
          2026-03-10T18:19:00Z,/future,500\n",
     );
     let at = "2026-03-10T18:17:00Z";
-    let report = dir
-        .run(&[
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--at",
-            at,
-            "-f",
-            "json",
-        ])
-        .expect_code(0)
-        .json();
-    let inputs = &report["inputs"];
-    let got = [
-        "rows",
-        "malformed",
-        "outside_windows",
-        "unselected",
-        "matched",
-    ]
-    .map(|key| inputs[key].as_u64().expect(key));
-    assert_eq!(got, [4, 0, 3, 0, 1], "{inputs:#}");
+    let report = dir.report().log("log.csv").at(at).json_report();
+    let inputs = &report.inputs;
+    let got = inputs.counts();
+    assert_eq!(got, [4, 0, 3, 0, 1], "{inputs:#?}");
     assert_eq!(got[0], got[1..].iter().sum::<u64>(), "rows do not add up");
-    let results = report["results"].as_array().expect("results");
-    let groups: Vec<&Value> = results.iter().map(|r| &r["group"]["route"]).collect();
-    assert_eq!(groups, ["/lookback"], "{report:#}");
-    let day = result(&report, "day", "day Asia/Kathmandu");
-    assert_eq!(day["start"], "2026-03-10T18:15:00Z");
-    assert_eq!(
-        (day["total"].as_u64(), day["status"].as_str()),
-        (Some(0), Some("no_data"))
-    );
+    let groups: Vec<Option<&str>> = report
+        .results
+        .iter()
+        .map(|r| r.group_value("route"))
+        .collect();
+    assert_eq!(groups, [Some("/lookback")], "{report:#?}");
+    let day = report.result("day", "day Asia/Kathmandu");
+    assert_eq!(day.start, "2026-03-10T18:15:00Z");
+    assert_eq!((day.total, day.status.as_str()), (0, "no_data"));
 }

@@ -4,24 +4,15 @@
 
 use std::path::Path;
 
-use crate::workdir::Workdir;
+use crate::workdir::{run_in, Workdir};
 
 const AT: &str = "2026-10-15T23:59:02.383Z";
 
+/// The stdout of `slo ARGS` run in the repository, which must succeed.
 fn run_in_repo(args: &[&str]) -> String {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run slo");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    let run = run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args);
+    run.expect_code(0);
+    String::from_utf8(run.output.stdout).expect("UTF-8 output")
 }
 
 #[test]
@@ -59,18 +50,13 @@ fn per_route(format: &str) -> String {
         "log.csv",
         "timestamp,route,status\n2026-03-09T10:00:00Z,/a,200\n2026-03-09T10:00:01Z,/a,oops\n2026-03-09T10:00:02Z,/b,503\n2026-03-10T11:30:00Z,/b,200\n",
     );
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        "2026-03-10T12:00:00Z",
-        "--color",
-        "never",
-        "-f",
-        format,
-    ]);
+    let run = dir
+        .report()
+        .log("log.csv")
+        .at("2026-03-10T12:00:00Z")
+        .format(format)
+        .args(&["--color", "never"])
+        .run();
     run.expect_code(0);
     run.stdout()
 }

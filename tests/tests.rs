@@ -2,8 +2,10 @@
 //! module per concern. `cargo test --test integration hostile::` runs one module.
 //!
 //! `workdir` runs `slo` in a scratch folder and shows command, stdout, stderr and status when
-//! an assertion fails.
+//! an assertion fails; `report` builds `slo report` commands and reads their JSON reports back
+//! into typed structs.
 
+mod report;
 mod workdir;
 
 mod alerts;

@@ -1,27 +1,7 @@
 //! Calendar windows across daylight-saving changes, and time-slice budgeting, by hand.
 
-use crate::workdir::{result, Workdir};
-
-fn close(value: &serde_json::Value, expected: f64) -> bool {
-    value
-        .as_f64()
-        .is_some_and(|v| (v - expected).abs() <= 1e-9 * expected.abs().max(1.0))
-}
-
-fn run_json(dir: &Workdir, at: &str) -> serde_json::Value {
-    dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        at,
-        "-f",
-        "json",
-    ])
-    .expect_code(0)
-    .json()
-}
+use crate::report::{close, Report};
+use crate::workdir::Workdir;
 
 #[test]
 fn month_with_a_dst_change_in_berlin() {
@@ -36,14 +16,15 @@ fn month_with_a_dst_change_in_berlin() {
         "log.csv",
         "timestamp,status\n2026-09-30T21:59:59.999Z,500\n2026-09-30T22:00:00Z,500\n2026-10-25T01:30:00Z,200\n2026-10-31T12:00:00Z,200\n",
     );
-    let report = run_json(&dir, "2026-10-31T12:00:00Z");
-    let month = result(&report, "api", "month Europe/Berlin");
-    assert_eq!(month["start"], "2026-09-30T22:00:00Z");
-    assert_eq!(
-        (month["total"].as_u64(), month["bad"].as_u64()),
-        (Some(3), Some(1))
-    );
-    assert!(close(&month["elapsed"], 734.0 / 745.0), "{month:#}");
+    let report = dir
+        .report()
+        .log("log.csv")
+        .at("2026-10-31T12:00:00Z")
+        .json_report();
+    let month = report.result("api", "month Europe/Berlin");
+    assert_eq!(month.start, "2026-09-30T22:00:00Z");
+    assert_eq!((month.total, month.bad), (3, 1));
+    assert!(close(month.elapsed, 734.0 / 745.0), "{month:#?}");
 }
 
 #[test]
@@ -55,19 +36,17 @@ fn a_period_that_has_flipped_locally_but_not_in_utc() {
     );
     dir.write("log.csv", "timestamp,status\n2026-10-31T22:59:00Z,500\n2026-10-31T23:00:00Z,200\n2026-10-31T23:20:00Z,200\n");
     // 23:30Z on 31 October is already 00:30 on 1 November in Berlin.
-    let report = run_json(&dir, "2026-10-31T23:30:00Z");
-    let berlin = result(&report, "api", "month Europe/Berlin");
-    assert_eq!(berlin["start"], "2026-10-31T23:00:00Z");
-    assert_eq!(
-        (berlin["total"].as_u64(), berlin["bad"].as_u64()),
-        (Some(2), Some(0))
-    );
-    let utc = result(&report, "api", "month");
-    assert_eq!(utc["start"], "2026-10-01T00:00:00Z");
-    assert_eq!(
-        (utc["total"].as_u64(), utc["bad"].as_u64()),
-        (Some(3), Some(1))
-    );
+    let report = dir
+        .report()
+        .log("log.csv")
+        .at("2026-10-31T23:30:00Z")
+        .json_report();
+    let berlin = report.result("api", "month Europe/Berlin");
+    assert_eq!(berlin.start, "2026-10-31T23:00:00Z");
+    assert_eq!((berlin.total, berlin.bad), (2, 0));
+    let utc = report.result("api", "month");
+    assert_eq!(utc.start, "2026-10-01T00:00:00Z");
+    assert_eq!((utc.total, utc.bad), (3, 1));
 }
 
 #[test]
@@ -80,17 +59,18 @@ fn week_with_a_dst_change_in_new_york() {
     // The ISO week of Sunday 1 November 2026 (US DST ends that day) starts Monday 26 October,
     // 00:00 EDT = 04:00Z, and lasts 7 days and one hour.
     dir.write("log.csv", "timestamp,status\n2026-10-26T03:59:59Z,500\n2026-10-26T04:00:00Z,200\n2026-11-01T12:00:00Z,503\n");
-    let report = run_json(&dir, "2026-11-01T12:00:00Z");
-    let week = result(&report, "api", "week America/New_York");
-    assert_eq!(week["start"], "2026-10-26T04:00:00Z");
-    assert_eq!(
-        (week["total"].as_u64(), week["bad"].as_u64()),
-        (Some(2), Some(1))
-    );
+    let report = dir
+        .report()
+        .log("log.csv")
+        .at("2026-11-01T12:00:00Z")
+        .json_report();
+    let week = report.result("api", "week America/New_York");
+    assert_eq!(week.start, "2026-10-26T04:00:00Z");
+    assert_eq!((week.total, week.bad), (2, 1));
     // Elapsed: 6 days 8 hours of 7 days 1 hour.
     assert!(
-        close(&week["elapsed"], (6.0 * 24.0 + 8.0) / (7.0 * 24.0 + 1.0)),
-        "{week:#}"
+        close(week.elapsed, (6.0 * 24.0 + 8.0) / (7.0 * 24.0 + 1.0)),
+        "{week:#?}"
     );
 }
 
@@ -129,29 +109,26 @@ fn timeslices_count_good_minutes() {
     let dir = Workdir::new();
     dir.write("log.csv", slice_log());
     dir.write("spec.yaml", slice_spec("75", "timeslices"));
-    let report = run_json(&dir, AT);
-    let r = result(&report, "minutes", "10m");
-    assert_eq!(r["budgeting"], "timeslices");
-    assert_eq!(
-        (r["total"].as_u64(), r["good"].as_u64(), r["bad"].as_u64()),
-        (Some(10), Some(8), Some(2))
-    );
+    let report = dir.report().log("log.csv").at(AT).json_report();
+    let r = report.result("minutes", "10m");
+    assert_eq!(r.budgeting, "timeslices");
+    assert_eq!((r.total, r.good, r.bad), (10, 8, 2));
     // 25 % of 10 slices may be bad: 2.5 slices = 150 s; 2 spent → 30 s of bad time left.
-    assert!(close(&r["error_budget"]["allowed"], 2.5));
-    assert!(close(&r["error_budget"]["consumed"], 0.8));
-    assert!(close(&r["error_budget"]["allowed_s"], 150.0));
-    assert!(close(&r["error_budget"]["remaining_s"], 30.0));
-    assert_eq!(r["status"], "ok");
+    assert!(close(r.error_budget.allowed, 2.5));
+    assert!(close(r.error_budget.consumed, 0.8));
+    assert!(close(r.error_budget.allowed_s, 150.0));
+    assert!(close(r.error_budget.remaining_s, 30.0));
+    assert_eq!(r.status, "ok");
     // The event after the last whole slice is outside every window; the one at 11:49:59 is
     // outside the 10m window but inside the 1h burn-rate lookback.
-    assert_eq!(report["inputs"]["outside_windows"], 1);
+    assert_eq!(report.inputs.outside_windows, 1);
 
     // At objective 80 the 2 bad slices spend the 2 allowed exactly: exhausted.
     dir.write("spec.yaml", slice_spec("80", "timeslices"));
-    let report = run_json(&dir, AT);
-    let r = result(&report, "minutes", "10m");
-    assert_eq!(r["error_budget"]["remaining"], 0.0);
-    assert_eq!(r["status"], "exhausted");
+    let report = dir.report().log("log.csv").at(AT).json_report();
+    let r = report.result("minutes", "10m");
+    assert_eq!(r.error_budget.remaining, Some(0.0));
+    assert_eq!(r.status, "exhausted");
     let table = dir.run(&[
         "report",
         "-s",
@@ -173,16 +150,13 @@ fn ratio_timeslices_average_slice_ratios() {
     let dir = Workdir::new();
     dir.write("log.csv", slice_log());
     dir.write("spec.yaml", slice_spec("70", "ratio_timeslices"));
-    let report = run_json(&dir, AT);
-    let r = result(&report, "minutes", "10m");
+    let report = dir.report().log("log.csv").at(AT).json_report();
+    let r = report.result("minutes", "10m");
     // Slices with events: 1.0, 0.9, 0.8, 0.0, 1.0 → mean 0.74.
-    assert!(close(&r["sli"], 0.74), "{r:#}");
-    assert_eq!(
-        (r["total"].as_u64(), r["good"].as_u64()),
-        (Some(26), Some(22))
-    );
-    assert!(close(&r["error_budget"]["consumed"], 0.26 / 0.30));
-    assert_eq!(r["status"], "ok");
+    assert!(close(r.sli, 0.74), "{r:#?}");
+    assert_eq!((r.total, r.good), (26, 22));
+    assert!(close(r.error_budget.consumed, 0.26 / 0.30));
+    assert_eq!(r.status, "ok");
 }
 
 #[test]
@@ -193,16 +167,16 @@ fn burn_rates_and_alerts_count_slices() {
         "spec.yaml",
         "version: 1\nslos:\n  - name: minutes\n    objective: 90\n    windows: [1h]\n    budgeting: timeslices\n    timeslice: {length: 1m, objective: 90}\n    good: status < 500\n    alerts:\n      - {severity: page, budget: 10%, long: 10m, short: 2m}\n",
     );
-    let report = run_json(&dir, AT);
-    let r = result(&report, "minutes", "1h");
+    let report = dir.report().log("log.csv").at(AT).json_report();
+    let r = report.result("minutes", "1h");
     // 10m: 2 bad of 10 slices = 20 % / 10 % = 2×. 2m: 11:58 bad, 11:59 good → 50 % / 10 % = 5×.
     // Threshold: 10 % × 60m / 10m = 0.6.
-    assert!(close(&r["burn_rates"]["10m"], 2.0), "{r:#}");
-    assert!(close(&r["burn_rates"]["2m"], 5.0), "{r:#}");
+    assert!(close(r.burn_rates["10m"], 2.0), "{r:#?}");
+    assert!(close(r.burn_rates["2m"], 5.0), "{r:#?}");
     // 1h: 3 bad of 60 slices (11:49 holds one bad event) → (3/60) / 0.1.
-    assert!(close(&r["burn_rates"]["1h"], 3.0 / 60.0 / 0.1));
-    assert!(close(&r["alerts"][0]["threshold"], 0.6));
-    assert_eq!(r["alerts"][0]["firing"], true);
+    assert!(close(r.burn_rates["1h"], 3.0 / 60.0 / 0.1));
+    assert!(close(r.alerts[0].threshold, 0.6));
+    assert!(r.alerts[0].firing);
 }
 
 #[test]
@@ -241,29 +215,18 @@ fn ratio_timeslices_at_the_objective_are_exhausted_on_every_run_and_in_every_for
     let dir = Workdir::new();
     dir.write("log.csv", boundary_log());
     dir.write("spec.yaml", slice_spec("70", "ratio_timeslices"));
-    let args = |format| {
-        [
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--at",
-            AT,
-            "-f",
-            format,
-        ]
-    };
-    let first_json = dir.run(&args("json")).expect_code(0).stdout();
-    let first_csv = dir.run(&args("csv")).expect_code(0).stdout();
-    let report: serde_json::Value = serde_json::from_str(&first_json).expect("JSON");
-    let r = result(&report, "minutes", "10m");
+    let report_as = |format| dir.report().log("log.csv").at(AT).format(format).run();
+    let first_json = report_as("json").expect_code(0).stdout();
+    let first_csv = report_as("csv").expect_code(0).stdout();
+    let report: Report = serde_json::from_str(&first_json).expect("JSON report");
+    let r = report.result("minutes", "10m");
     // The mean is the objective exactly: the budget is exactly spent.
-    assert_eq!(r["sli"], 0.7, "{r:#}");
-    assert_eq!(r["sli_margin"], 0.0, "{r:#}");
-    assert_eq!(r["error_budget"]["consumed"], 1.0, "{r:#}");
-    assert_eq!(r["error_budget"]["remaining"], 0.0, "{r:#}");
-    assert_eq!(r["burn_rates"]["1h"], 1.0, "{r:#}");
-    assert_eq!(r["status"], "exhausted", "{r:#}");
+    assert_eq!(r.sli, Some(0.7), "{r:#?}");
+    assert_eq!(r.sli_margin, Some(0.0), "{r:#?}");
+    assert_eq!(r.error_budget.consumed, Some(1.0), "{r:#?}");
+    assert_eq!(r.error_budget.remaining, Some(0.0), "{r:#?}");
+    assert_eq!(r.burn_rates["1h"], Some(1.0), "{r:#?}");
+    assert_eq!(r.status, "exhausted", "{r:#?}");
     // The CSV row carries the same figures, digit for digit.
     let header: Vec<&str> = first_csv
         .lines()
@@ -274,20 +237,20 @@ fn ratio_timeslices_at_the_objective_are_exhausted_on_every_run_and_in_every_for
     let row: Vec<&str> = first_csv.lines().nth(1).expect("row").split(',').collect();
     let column = |name: &str| row[header.iter().position(|h| *h == name).expect(name)];
     for (name, value) in [
-        ("sli", &r["sli"]),
-        ("sli_margin", &r["sli_margin"]),
-        ("error_budget.consumed", &r["error_budget"]["consumed"]),
-        ("error_budget.remaining", &r["error_budget"]["remaining"]),
-        ("burn_rates.1h", &r["burn_rates"]["1h"]),
+        ("sli", r.sli),
+        ("sli_margin", r.sli_margin),
+        ("error_budget.consumed", r.error_budget.consumed),
+        ("error_budget.remaining", r.error_budget.remaining),
+        ("burn_rates.1h", r.burn_rates["1h"]),
     ] {
         let in_csv: f64 = column(name).parse().expect(name);
-        assert_eq!(Some(in_csv), value.as_f64(), "{name} in CSV and JSON");
+        assert_eq!(Some(in_csv), value, "{name} in CSV and JSON");
     }
     // The same run gives the same bytes, and `check` the same verdict, every time (the slices
     // were once summed in hash-map order, which changes from run to run).
     for _ in 0..20 {
-        assert_eq!(dir.run(&args("json")).expect_code(0).stdout(), first_json);
-        assert_eq!(dir.run(&args("csv")).expect_code(0).stdout(), first_csv);
+        assert_eq!(report_as("json").expect_code(0).stdout(), first_json);
+        assert_eq!(report_as("csv").expect_code(0).stdout(), first_csv);
         dir.run(&["check", "-s", "spec.yaml", "log.csv", "--at", AT])
             .expect_code(1);
     }
@@ -311,38 +274,21 @@ fn timeslice_lookbacks_without_events_have_no_burn_rate() {
             "spec.yaml",
             format!("version: 1\nslos:\n  - name: api\n    objective: 90\n    windows: [1d]\n    budgeting: {budgeting}\n{slice}    good: status < 500\n    alerts:\n      - {{severity: page, budget: 2%, long: 1h, short: 5m}}\n      - {{severity: ticket, budget: 10%, long: 6h, short: 30m}}\n"),
         );
-        let report = run_json(&dir, AT);
-        let r = result(&report, "api", "1d");
-        assert_eq!(
-            r["burn_rates"]["1h"],
-            serde_json::Value::Null,
-            "{budgeting}: {r:#}"
-        );
-        assert_eq!(
-            r["burn_rates"]["5m"],
-            serde_json::Value::Null,
-            "{budgeting}: {r:#}"
-        );
+        let report = dir.report().log("log.csv").at(AT).json_report();
+        let r = report.result("api", "1d");
+        assert_eq!(r.burn_rates["1h"], None, "{budgeting}: {r:#?}");
+        assert_eq!(r.burn_rates["5m"], None, "{budgeting}: {r:#?}");
         assert!(
-            r["burn_rates"]["6h"].as_f64().is_some_and(|b| b > 0.0),
-            "{budgeting}: {r:#}"
+            r.burn_rates["6h"].is_some_and(|b| b > 0.0),
+            "{budgeting}: {r:#?}"
         );
-        assert_eq!(
-            r["time_to_exhaustion_s"],
-            serde_json::Value::Null,
-            "{budgeting}"
-        );
+        assert_eq!(r.time_to_exhaustion_s, None, "{budgeting}");
         let prometheus = dir
-            .run(&[
-                "report",
-                "-s",
-                "spec.yaml",
-                "log.csv",
-                "--at",
-                AT,
-                "-f",
-                "prometheus",
-            ])
+            .report()
+            .log("log.csv")
+            .at(AT)
+            .format("prometheus")
+            .run()
             .expect_code(0)
             .stdout();
         assert!(

@@ -51,7 +51,8 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     run_in_with_stdin(dir, args, None)
 }
 
-fn run_in_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+/// `slo ARGS` run in `dir`, with `stdin` on its standard input (else an empty one).
+pub fn run_in_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     let mut running = Running::start(slo_command(dir, args), args, stdin.is_some());
     if let Some(input) = stdin {
         use std::io::Write;
@@ -249,7 +250,8 @@ impl Run {
         self
     }
 
-    /// Parses stdout as JSON.
+    /// Parses stdout as JSON, for tests of the raw JSON (two whole reports alike); a report's
+    /// figures read better from [`Run::report`].
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.output.stdout)
@@ -269,14 +271,4 @@ impl fmt::Display for Run {
         writeln!(f, "--- stdout\n{}", self.stdout())?;
         write!(f, "--- stderr\n{}", self.stderr())
     }
-}
-
-/// The result of one SLO × group × window in a JSON report.
-pub fn result<'a>(report: &'a serde_json::Value, slo: &str, window: &str) -> &'a serde_json::Value {
-    report["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .find(|r| r["slo"] == slo && r["window"] == window)
-        .unwrap_or_else(|| panic!("no result for {slo} {window} in {report:#}"))
 }
