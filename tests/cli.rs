@@ -1613,35 +1613,21 @@ fn named_pipes_are_logs_too() {
 #[test]
 fn at_latest_reads_a_named_pipe_once() {
     let dir = shop();
-    let args = |log| {
-        [
-            "report",
-            "-s",
-            "spec.yaml",
-            log,
-            "--at",
-            "latest",
-            "-f",
-            "json",
-        ]
-    };
-    let from_file = dir.run(&args("log.csv")).expect_code(0).json();
+    let from_file = dir.report().log("log.csv").at("latest").run();
+    from_file.expect_code(0);
     let fifo = dir.path().join("pipe.csv");
     mkfifo(&fifo);
     let writer = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::write(fifo, shop_log()))
     };
-    let run = dir.run(&args("pipe.csv"));
+    let from_pipe = dir.report().log("pipe.csv").at("latest").run();
     writer.join().unwrap().unwrap();
-    let from_pipe = run.expect_code(0).json();
-    assert_eq!(from_pipe["evaluated_at"], "2026-03-10T12:00:00.001Z");
-    assert_eq!(from_pipe["results"], from_file["results"]);
-    assert_eq!(
-        from_pipe["inputs"]["files"],
-        serde_json::json!(["pipe.csv"])
-    );
-    assert_eq!(from_pipe["inputs"]["rows"], from_file["inputs"]["rows"]);
+    let report = from_pipe.expect_code(0).report();
+    assert_eq!(report.evaluated_at, "2026-03-10T12:00:00.001Z");
+    assert_eq!(from_pipe.json()["results"], from_file.json()["results"]);
+    assert_eq!(report.inputs.files, ["pipe.csv"]);
+    assert_eq!(report.inputs.rows, from_file.report().inputs.rows);
     // The copy is gone, and nothing was made beside the pipe.
     assert_eq!(names_in(dir.path()), ["log.csv", "pipe.csv", "spec.yaml"]);
 }
@@ -1652,26 +1638,20 @@ fn at_latest_reads_a_named_pipe_once() {
 #[test]
 fn at_latest_reads_a_pipe_named_by_a_path_once() {
     let dir = shop();
-    let args = |log| {
-        [
-            "report",
-            "-s",
-            "spec.yaml",
-            log,
-            "--at",
-            "latest",
-            "-f",
-            "json",
-        ]
-    };
-    let from_file = dir.run(&args("log.csv")).expect_code(0).json();
-    let piped = dir.run_with_stdin(&args("/dev/stdin"), Some(shop_log().as_bytes()));
-    let from_pipe = piped.expect_code(0).json();
-    assert_eq!(from_pipe["results"], from_file["results"], "{piped}");
+    let from_file = dir.report().log("log.csv").at("latest").run();
+    let log = shop_log();
+    let piped = dir
+        .report()
+        .log("/dev/stdin")
+        .at("latest")
+        .stdin(log.as_bytes())
+        .run();
     assert_eq!(
-        from_pipe["inputs"]["files"],
-        serde_json::json!(["/dev/stdin"])
+        piped.expect_code(0).json()["results"],
+        from_file.expect_code(0).json()["results"],
+        "{piped}"
     );
+    assert_eq!(piped.report().inputs.files, ["/dev/stdin"]);
     // The reviewer's case, where a shell has process substitution.
     let bash = std::process::Command::new("bash")
         .arg("-c")

@@ -1079,13 +1079,12 @@ fn a_real_group_named_other_and_a_missing_value_stay_series_of_their_own() {
     for bot in 0..10 {
         log.push_str(&row(&format!("bot-{bot}"), 503));
     }
-    let run = |extra: &[&str]| {
-        let mut args = vec!["report", "-s", "groups.yaml", "--at", AT, "log.jsonl"];
-        args.extend(extra);
-        dir.run(&args)
-    };
+    let report = || dir.report().spec("groups.yaml").log("log.jsonl").at(AT);
     dir.write("log.jsonl", &log);
-    let metrics = run(&["-f", "prometheus", "--max-groups", "3"]);
+    let metrics = report()
+        .format("prometheus")
+        .args(&["--max-groups", "3"])
+        .run();
     metrics.expect_code(0);
     let text = metrics.stdout();
     assert!(
@@ -1100,7 +1099,7 @@ fn a_real_group_named_other_and_a_missing_value_stay_series_of_their_own() {
         text.contains(r#"slo_status{slo="per-ua",window="1d",ua="(other)",folded="true",status="exhausted"} 1"#),
         "{text}"
     );
-    let csv = run(&["-f", "csv", "--max-groups", "3"]);
+    let csv = report().format("csv").args(&["--max-groups", "3"]).run();
     csv.expect_code(0);
     let mut reader = csv::Reader::from_reader(csv.output.stdout.as_slice());
     let header = reader.headers().expect("header").clone();
@@ -1128,7 +1127,7 @@ fn a_real_group_named_other_and_a_missing_value_stay_series_of_their_own() {
     log.push_str(&row("", 200));
     log.push_str("{\"timestamp\":\"2026-03-10T10:00:00Z\",\"status\":503}\n");
     dir.write("log.jsonl", &log);
-    let metrics = run(&["-f", "prometheus"]);
+    let metrics = report().format("prometheus").run();
     let text = metrics.stdout();
     assert!(
         text.contains(r#"slo_events{slo="per-ua",window="1d",ua=""} 1"#),
