@@ -310,6 +310,10 @@ pub fn write_completions(shell: Shell, out: &mut dyn Write) {
 
 /// Writes the man page of `slo`, or of one of its subcommands, generated from the
 /// command-line definition.
+///
+/// # Errors
+///
+/// An unknown subcommand, or a failed write to `out`.
 pub fn write_man_page(subcommand: Option<&str>, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut slo = Cli::command();
     // Building gives each subcommand its bin name (`slo report`) and display name

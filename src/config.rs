@@ -135,6 +135,10 @@ fn now() -> anyhow::Result<UnixNanos> {
 }
 
 /// The spec paths to load: those given, or `slo-specs/` when it exists.
+///
+/// # Errors
+///
+/// No spec given and no `slo-specs/` folder in the current folder.
 pub fn spec_paths(given: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     if !given.is_empty() {
         return Ok(given.to_vec());

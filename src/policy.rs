@@ -160,6 +160,10 @@ impl std::fmt::Display for MalformedLimit {
 
 /// Parses `--max-malformed`: a percentage from 0 to 100, with or without `%` (`1%`, `0.5`,
 /// `0`: any malformed row is too many).
+///
+/// # Errors
+///
+/// Text that is not a percentage from 0 to 100 with at most nine decimals.
 pub fn parse_malformed_limit(text: &str) -> Result<MalformedLimit, String> {
     let number = text.trim().trim_end_matches('%').trim_end();
     let invalid = || {

@@ -410,7 +410,7 @@ fn a_binary_file_is_refused() {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            (state >> 32) as u8
+            (state >> 32).to_le_bytes()[0]
         })
         .collect();
     dir.write("noise.csv", &noise);

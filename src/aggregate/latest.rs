@@ -74,6 +74,10 @@ pub struct LatestScan {
 }
 
 /// Finds the latest parseable timestamp in `inputs`, read with `threads` threads per log.
+///
+/// # Errors
+///
+/// A log that cannot be opened or read.
 pub fn latest_timestamp(
     inputs: &[LogInput],
     format: InputFormat,

@@ -116,6 +116,10 @@ impl SloPlan {
 impl Plan {
     /// Compiles the SLOs' expressions against one [`FieldSlots`]; `needs[i]` says what SLO `i`
     /// needs counted.
+    ///
+    /// # Errors
+    ///
+    /// An expression that does not compile against the fields (a message naming the SLO and key).
     pub fn new(
         slos: &[&Slo],
         needs: &[Needs],
@@ -802,6 +806,10 @@ fn decode_group_key(key: &[u8], fields: usize) -> Vec<Option<String>> {
         match rest.split_first() {
             Some((1, tail)) if tail.len() >= 8 => {
                 let (len, tail) = tail.split_at(8);
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    reason = "the length of a key this process wrote, which fits in memory"
+                )]
                 let len = u64::from_le_bytes(len.try_into().unwrap_or([0; 8])) as usize;
                 let (value, tail) = tail.split_at(len.min(tail.len()));
                 values.push(Some(String::from_utf8_lossy(value).into_owned()));

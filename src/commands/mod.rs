@@ -18,6 +18,10 @@ use crate::exit::ExitStatus;
 use output::{write_output, write_stdout};
 
 /// Runs a parsed command line.
+///
+/// # Errors
+///
+/// Anything that makes the command fail (exit 2): invalid specs, unreadable logs, a failed write.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     interrupt::install();
     match cli.command {

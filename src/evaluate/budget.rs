@@ -160,6 +160,7 @@ mod tests {
     proptest! {
         #[test]
         fn budget_invariants(total in 1u64..10_000_000, bad_share in 0.0f64..=1.0, o in objectives()) {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a test's share of a u64 total, in 0..=1")]
             let bad = ((total as f64) * bad_share) as u64;
             let f = budget(total, total - bad, &o);
             let sli = f.sli.unwrap();

@@ -63,10 +63,15 @@ pub fn exceeds(
     let bad = u128::from(counts.total - counts.good);
     let (d, n) = (objective.denominator(), objective.numerator());
     let (bn, bd) = (budget.numerator(), budget.denominator());
+    #[allow(clippy::cast_sign_loss, reason = "a lookback is a positive duration")]
     let long_ns = long.nanos() as u128;
     // bad·d / (total·(d − n)) > (bn / bd) · window / long
     //   ⇔ (bad·d) · (bd·long) > (bn·window) · (total·(d − n))
     let left = widening_mul(bad * d, bd * long_ns);
+    #[allow(
+        clippy::cast_sign_loss,
+        reason = "callers pass a positive window length"
+    )]
     let right = widening_mul(bn * window_ns as u128, u128::from(counts.total) * (d - n));
     left > right
 }
@@ -159,6 +164,7 @@ mod tests {
         fn exact_decision_agrees_with_floats_away_from_the_threshold(
             total in 1u64..1_000_000, bad_share in 0.0f64..=1.0, window_days in 1i64..90,
         ) {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a test's share of a u64 total, in 0..=1")]
             let bad = ((total as f64) * bad_share) as u64;
             let objective = Objective::parse("99.5").unwrap();
             let budget = Percentage::parse("5", "budget").unwrap();

@@ -23,6 +23,13 @@
 //! when the budget is exhausted, and at an exact tie `sli_margin` and `remaining` are 0 and
 //! `consumed` 1.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "remainders below a u64 total, slice counts far below i64::MAX, and lookbacks that are positive durations"
+)]
+
 use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};

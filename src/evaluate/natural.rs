@@ -2,6 +2,13 @@
 //! ([`super::mean_ratio`]): sums and products of fractions whose denominators outgrow 128 bits,
 //! compared exactly and rounded to `f64` once.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "limbs: a u128 product or quotient is split into its u64 halves on purpose, and bit counts and exponents are small"
+)]
+
 use std::cmp::Ordering;
 
 /// An unsigned integer of any size: little-endian 64-bit limbs, without high zero limbs (so

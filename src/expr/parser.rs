@@ -48,6 +48,10 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// Parses a boolean expression such as `status >= 500 or latency_ms > 300`.
+///
+/// # Errors
+///
+/// A syntax error, with the column where it is.
 pub fn parse(source: &str) -> Result<Expr, ParseError> {
     if source.len() > MAX_SOURCE_LEN {
         return Err(err(

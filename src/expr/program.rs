@@ -116,6 +116,10 @@ fn bytes(s: &str) -> Box<[u8]> {
 
 impl Program {
     /// Compiles a parsed expression, registering the fields it uses.
+    ///
+    /// # Errors
+    ///
+    /// An expression that compares a field with a value of a kind it cannot hold, or another semantic error.
     pub fn compile(expr: &Expr, fields: &mut FieldSlots) -> Result<Program, CompileError> {
         Ok(Program {
             root: compile_node(expr, fields)?,
@@ -130,6 +134,10 @@ impl Program {
     }
 
     /// Evaluates the program for one row without allocating.
+    ///
+    /// # Errors
+    ///
+    /// The row is invalid for the expression: a field it needs is missing, null, or not of the kind needed.
     pub fn eval(&self, row: &impl Row) -> Result<bool, Invalid> {
         eval_node(&self.root, row)
     }

@@ -178,6 +178,10 @@ fn plain_integer(raw: &[u8]) -> Option<f64> {
         value = value * 10 + u64::from(b - b'0');
     }
     // At most 15 digits: an `i64`, whose conversion is one instruction (a `u64`'s is several).
+    #[allow(
+        clippy::cast_possible_wrap,
+        reason = "at most 15 digits, far below i64::MAX"
+    )]
     let value = value as i64 as f64;
     Some(if negative && value != 0.0 {
         -value

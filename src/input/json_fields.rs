@@ -220,6 +220,10 @@ impl SeenKey {
 
     /// Whether the string whose contents start at `start` is this key (with its closing quote,
     /// and its colon when it had one).
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "a shift of at most 64 bits"
+    )]
     #[inline(always)]
     fn is_at(&self, tree: &KeyTree, text: &[u8], start: usize) -> bool {
         let word = |bytes: &[u8]| u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]));

@@ -54,6 +54,10 @@ pub enum InputFormat {
 
 impl InputFormat {
     /// Parses `auto`, `csv`, `tsv`, `jsonl` (or `ndjson`) and `json`.
+    ///
+    /// # Errors
+    ///
+    /// A name that is not one of the formats, with the list of them.
     pub fn parse(text: &str) -> Result<InputFormat, String> {
         match text.to_ascii_lowercase().as_str() {
             "auto" => Ok(InputFormat::Auto),
@@ -189,6 +193,10 @@ impl std::error::Error for InputError {}
 
 /// Expands log arguments: `-` is standard input, a folder gives every non-hidden file in it
 /// (sorted by name, not recursive).
+///
+/// # Errors
+///
+/// A path that does not exist or a folder that cannot be listed.
 pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<LogInput>, InputError> {
     let mut inputs = Vec::new();
     for path in paths {
@@ -227,6 +235,10 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<LogInput>, InputError> {
 }
 
 /// Opens a log, undoing gzip or zstd compression recognised by its magic bytes.
+///
+/// # Errors
+///
+/// A log that cannot be opened, or whose first block cannot be read or decompressed.
 pub fn open(input: &LogInput) -> Result<Box<dyn BufRead + Send>, InputError> {
     open_watched(input).map(|(reader, _)| reader)
 }
@@ -340,6 +352,10 @@ pub(super) fn refuse_non_text(input: &LogInput, head: &[u8]) -> Result<(), Input
 /// A log whose first line has the shape of a text log that `slo` cannot read (an access log,
 /// syslog, logfmt) is an error that names that shape, rather than a CSV file whose header is
 /// a request.
+///
+/// # Errors
+///
+/// A read that fails, or a first line shaped like a text log `slo` cannot read.
 pub fn detect_format(
     input: &LogInput,
     reader: &mut dyn BufRead,
@@ -512,8 +528,16 @@ impl Row for RowView<'_> {
 /// Receives the rows of a log, in order.
 pub trait RowSink {
     /// A row that was read, with the line it starts on.
+    ///
+    /// # Errors
+    ///
+    /// Stops the read: the sink's own error (a malformed or invalid row under `--strict`).
     fn row(&mut self, row: RowView<'_>, line: u64) -> Result<(), InputError>;
     /// A row that could not be read, with the line it starts on and why.
+    ///
+    /// # Errors
+    ///
+    /// Stops the read: the sink's own error (any malformed row under `--strict`).
     fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError>;
     /// Rewrites every line number the sink keeps: the parallel reader numbers lines per chunk
     /// until it knows on which line of the file each chunk starts.
@@ -521,6 +545,10 @@ pub trait RowSink {
 }
 
 /// Reads one log, filling the slots of `fields` for each row and passing it to `sink`.
+///
+/// # Errors
+///
+/// A log that cannot be opened or read, a file truncated while it was read, or an error the sink returns.
 pub fn read_log(
     input: &LogInput,
     format: InputFormat,
@@ -534,6 +562,10 @@ pub fn read_log(
 
 /// Reads a log held in memory (compressed or not) as [`read_log`] reads a file; rows are
 /// reported as lines of `<stdin>`. For tests, tools and fuzzing.
+///
+/// # Errors
+///
+/// Bytes that cannot be decompressed or read, or an error the sink returns.
 pub fn read_bytes(
     bytes: &[u8],
     format: InputFormat,

@@ -62,6 +62,10 @@ enum Stop {
 /// Reads one log with `threads` worker threads (at least one), each counting into its own sink
 /// from `new_sink`, while the calling thread reads; returns the sinks, to be merged by the
 /// caller. JSON arrays (and logs of unknown format) are read on the calling thread alone.
+///
+/// # Errors
+///
+/// A log that cannot be opened or read, a malformed row under `--strict` (the first in log order), or an error a sink returns.
 pub fn read_log_parallel<S, F>(
     input: &LogInput,
     format: InputFormat,

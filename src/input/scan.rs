@@ -42,7 +42,7 @@ impl TwoBytes {
             // `move_mask` takes each byte's high bit: set in a match, or in a non-ASCII byte.
             found |= bytes;
         }
-        found.move_mask() as u32
+        found.move_mask().cast_unsigned()
     }
 
     /// Bit `i` is set when `text[from + i]` is one of the two, for the (up to) sixteen bytes

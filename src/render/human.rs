@@ -11,6 +11,7 @@ pub fn percent(fraction: f64) -> String {
     let decimals = if value >= 99.99 { 4 } else { 3 };
     let scale = 10f64.powi(decimals);
     let floored = ((value * scale) + 1e-6).floor() / scale;
+    #[allow(clippy::cast_sign_loss, reason = "3 or 4 decimals")]
     let text = format!("{floored:.*}", decimals as usize);
     let text = text.trim_end_matches('0').trim_end_matches('.');
     format!("{text} %")

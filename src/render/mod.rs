@@ -50,6 +50,10 @@ pub enum OutputFormat {
 /// Writes a report in one format.
 pub trait Renderer {
     /// Writes `report` to `out`.
+    ///
+    /// # Errors
+    ///
+    /// A failed write to `out`.
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }
 

@@ -295,6 +295,7 @@ fn objective_ratio(percent: f64) -> String {
     }
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let digits = format!("{whole}{fraction}");
+    #[allow(clippy::cast_possible_wrap, reason = "the digits of one f64")]
     let point = whole.len() as isize - 2;
     let shifted = if point <= 0 {
         format!("0.{}{digits}", "0".repeat(point.unsigned_abs()))

@@ -269,6 +269,11 @@ pub(super) fn times(rate: f64) -> String {
         r if r >= 10.0 => format!("{r:.1}"),
         r if r >= 0.01 || r <= 0.0 => format!("{r:.2}"),
         r => {
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "clamped to 2..=20 for a rate in (0, 0.01)"
+            )]
             let decimals = (1 - r.log10().floor() as i32).clamp(2, 20) as usize;
             format!("{r:.decimals$}")
         }

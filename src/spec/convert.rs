@@ -19,6 +19,10 @@ pub enum Form {
 
 /// Writes every SLO of `set` in `form`. Log paths are written relative to `base`, the folder the
 /// output will be read from. Fails, listing each, when some SLO cannot be written in that form.
+///
+/// # Errors
+///
+/// Every SLO that cannot be written in `form`, one message each.
 pub fn convert(set: &SpecSet, form: Form, base: &Path) -> Result<String, Vec<String>> {
     let mut problems: Vec<String> = set
         .uncomputable

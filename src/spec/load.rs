@@ -16,6 +16,10 @@ use super::{Location, Slo, SpecError, SpecErrors, SpecSet};
 const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Expands spec arguments into files: a directory gives its `*.yaml`/`*.yml` files, sorted.
+///
+/// # Errors
+///
+/// A path that does not exist, or a folder without spec files.
 pub fn discover_spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecErrors> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -58,6 +62,10 @@ pub fn discover_spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SpecErrors
 }
 
 /// Loads spec files, checking everything; returns every problem found.
+///
+/// # Errors
+///
+/// Every problem found in the files, each with `file:line:column`.
 pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
@@ -78,6 +86,10 @@ pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
 
 /// Loads one spec from text already in memory, as if read from `file` (which names it in
 /// errors and anchors its relative `source.paths`). A leading byte order mark is ignored.
+///
+/// # Errors
+///
+/// Every problem found in the text, each with `file:line:column`.
 pub fn load_str(file: &Path, text: &str) -> Result<SpecSet, SpecErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut errors = Vec::new();

@@ -4,6 +4,13 @@
 //! exactly" must hold. The objective is therefore kept as an integer count of parts per
 //! [`Percentage::denominator`], and every decision at a boundary is taken in integer arithmetic.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "decimal point positions within strings of at most a few dozen digits, checked before use"
+)]
+
 use std::fmt;
 
 /// Most digits accepted after the decimal point of a percentage (trailing zeros aside).
@@ -41,6 +48,10 @@ impl Objective {
     /// An objective from a percentage, which must lie above 0 and below 100. Unlike
     /// [`Objective::parse`], values below 1 % are accepted: OpenSLO writes objectives as fractions,
     /// so `target: 0.005` (0.5 %) is what its author meant.
+    ///
+    /// # Errors
+    ///
+    /// A percentage of 100 or more.
     pub fn from_percentage(percentage: Percentage) -> Result<Objective, String> {
         if percentage.scaled_percent == 0 || percentage.whole() >= 100 {
             return Err(out_of_range(percentage.as_written()));
@@ -50,6 +61,10 @@ impl Objective {
 
     /// Parses `99.9`, `99.9%` or `99.9 %`. Rejects values outside (0, 100) and values below 1,
     /// which are almost surely fractions meant as percentages.
+    ///
+    /// # Errors
+    ///
+    /// Text that is not a number, a value outside (0, 100), or one below 1 (with a hint).
     pub fn parse(text: &str) -> Result<Objective, String> {
         let percentage = Percentage::parse(text, "objective")?;
         if percentage.scaled_percent == 0 || percentage.whole() >= 100 {
@@ -67,6 +82,10 @@ impl Objective {
 
 impl Percentage {
     /// Parses a non-negative decimal with an optional `%` sign; `what` names it in errors.
+    ///
+    /// # Errors
+    ///
+    /// Text that is not a non-negative decimal, or one with more than 12 decimals.
     pub fn parse(text: &str, what: &str) -> Result<Percentage, String> {
         let trimmed = text.trim();
         let number = trimmed.strip_suffix('%').unwrap_or(trimmed).trim_end();
@@ -113,6 +132,10 @@ impl Percentage {
     /// A fraction written as a plain decimal (`0.999`) as the percentage it stands for (`99.9`),
     /// exactly: the decimal point is moved, no binary floating point is involved.
     /// A fraction has two more digits after its point than the percentage it stands for.
+    ///
+    /// # Errors
+    ///
+    /// Text that is not a non-negative decimal fraction, or one with too many decimals.
     pub fn from_fraction(text: &str, what: &str) -> Result<Percentage, String> {
         let most = MAX_FRACTION_DIGITS + 2;
         if fraction_digits(text.trim()) > most {

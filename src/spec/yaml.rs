@@ -151,6 +151,10 @@ enum Frame {
 }
 
 /// Parses every document of a YAML stream.
+///
+/// # Errors
+///
+/// Text that is not valid YAML, with where, or an alias bomb.
 pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
     let lines = source_lines(source);
     let mut parser = Parser::new_from_str(source);

@@ -28,6 +28,10 @@ pub enum CalendarUnit {
 
 impl CalendarUnit {
     /// Parses `day`, `week`, `month`, `quarter` or `year` (any case).
+    ///
+    /// # Errors
+    ///
+    /// Any other word, with the list of units.
     pub fn parse(text: &str) -> Result<CalendarUnit, String> {
         match text.trim().to_ascii_lowercase().as_str() {
             "day" => Ok(CalendarUnit::Day),

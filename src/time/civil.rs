@@ -3,6 +3,12 @@
 //! formatter use these rather than chrono's types, which cost more on the hot path. Also the
 //! wall-clock [`LocalDateTime`] that OpenSLO specs write, so that specs need no date library.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a month (1-12) and a day (1-31) from the civil-date algorithm"
+)]
+
 use chrono::NaiveDate;
 
 use crate::time::CalendarUnit;

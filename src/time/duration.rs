@@ -37,6 +37,10 @@ impl SpanDuration {
     /// Surrounding whitespace is ignored. Zero, empty text, a missing or
     /// unknown unit, repeated or out-of-order units and values that overflow
     /// `u64` seconds are rejected with a message that says what is accepted.
+    ///
+    /// # Errors
+    ///
+    /// Text that is not such a duration, with what is accepted.
     pub fn parse(text: &str) -> Result<SpanDuration, String> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
@@ -172,6 +176,11 @@ impl fmt::Display for SpanDuration {
 pub fn humanize_seconds(seconds: f64) -> String {
     let negative = seconds < 0.0;
     // `as` saturates for out-of-range floats and maps NaN to 0.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "an absolute number of seconds; saturates for the absurd"
+    )]
     let whole = seconds.abs().trunc() as u64;
     let mut parts: Vec<String> = Vec::with_capacity(2);
     let mut rest = whole;

@@ -31,6 +31,10 @@ impl Zone {
     ///
     /// Unknown names get an error that suggests the closest known name when
     /// there is a reasonably close one.
+    ///
+    /// # Errors
+    ///
+    /// An unknown zone name or a malformed offset, with the closest known name when there is one.
     pub fn parse(text: &str) -> Result<Zone, String> {
         let text = text.trim();
         if text.is_empty() {
@@ -87,7 +91,7 @@ impl Zone {
         let offset = self.offset_for_local(naive);
         let seconds = naive.and_utc().timestamp() - i64::from(offset);
         let total = i128::from(seconds) * 1_000_000_000 + i128::from(naive.nanosecond());
-        total.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+        i64::try_from(total.clamp(i128::from(i64::MIN), i128::from(i64::MAX))).unwrap_or(i64::MAX)
     }
 
     /// The offset from UTC in seconds (east positive) to subtract from the

@@ -377,7 +377,10 @@ fn decimal_ratio(text: &str) -> Option<(u128, u128)> {
         return None;
     }
     let digits: u128 = format!("{whole}{fraction}").parse().ok()?;
-    Some((digits, 10u128.checked_pow(fraction.len() as u32)?))
+    Some((
+        digits,
+        10u128.checked_pow(u32::try_from(fraction.len()).ok()?)?,
+    ))
 }
 
 /// `numerator / denominator` as a decimal with at most `digits` digits after the point, the

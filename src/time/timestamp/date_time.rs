@@ -75,7 +75,8 @@ impl CivilDateTime {
             (None, Zone::Utc) => 0,
             (None, Zone::Fixed(fixed)) => fixed.local_minus_utc(),
             (None, Zone::Named(_)) => {
-                let naive = NaiveDate::from_ymd_opt(year as i32, month, day)
+                let year = i32::try_from(year).map_err(|_| OUT_OF_RANGE)?;
+                let naive = NaiveDate::from_ymd_opt(year, month, day)
                     .and_then(|date| date.and_hms_opt(hour, minute, second))
                     .ok_or(OUT_OF_RANGE)?;
                 zone.offset_for_local(naive)

@@ -1,6 +1,12 @@
 //! Unix timestamp numbers: parsed exactly in the unit given or guessed from their size, and
 //! the signs that a log's numbers were read in the wrong unit.
 
+#![allow(
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "nanoseconds per unit fit in i128, and the plausible range lies after 1970"
+)]
+
 use std::ops::Range;
 
 use super::{error, TimestampError, OUT_OF_RANGE};

@@ -18,6 +18,10 @@ pub struct MinuteCache {
 
 impl MinuteCache {
     /// Parses like `parser.parse(raw)`, with the same result.
+    ///
+    /// # Errors
+    ///
+    /// As [`TimestampParser::parse`].
     pub fn parse(
         &mut self,
         parser: &TimestampParser,
@@ -45,6 +49,10 @@ impl MinuteCache {
 
 /// For `YYYY-MM-DDTHH:MM:SS[.f…]Z` (or, with `utc_suffix`, `YYYY-MM-DD HH:MM:SS[.f…] UTC`), the
 /// nanoseconds after the minute; `None` for any other shape.
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "at most nine fraction digits"
+)]
 fn utc_seconds_in_minute(raw: &[u8], utc_suffix: bool) -> Option<i64> {
     let end = match raw.last()? {
         b'Z' | b'z' => raw.len() - 1,

@@ -59,6 +59,10 @@ impl TimestampFormat {
     /// Parses `auto`, `rfc3339` (or `iso8601`), `unix` (or `unix_s`),
     /// `unix_ms`, `unix_us`, `unix_ns`, or any text containing `%` as a
     /// `strftime` pattern, which is checked here.
+    ///
+    /// # Errors
+    ///
+    /// An unknown name, or a `strftime` pattern chrono cannot use.
     pub fn parse(text: &str) -> Result<TimestampFormat, String> {
         if text.contains('%') {
             return match StrftimeItems::new(text).parse() {
@@ -184,6 +188,10 @@ impl TimestampParser {
 
     /// Parses one raw field into an instant. Does not allocate except for
     /// `strftime` patterns.
+    ///
+    /// # Errors
+    ///
+    /// Why `raw` is not a timestamp of this format (empty, out of range, not matching).
     pub fn parse(&self, raw: &[u8]) -> Result<UnixNanos, TimestampError> {
         let text = raw.trim_ascii();
         if text.is_empty() {

@@ -105,6 +105,10 @@ pub fn format_rfc3339(t: UnixNanos) -> String {
 /// Parses an instant given on the command line (`--at`): RFC 3339 with an
 /// offset (`2026-10-01T12:00:00Z`, `2026-10-01T14:00:00+02:00`), or a date
 /// and time without offset (or a bare date), which are read as UTC.
+///
+/// # Errors
+///
+/// Text that is not such an instant, or one out of range.
 pub fn parse_instant(text: &str) -> Result<UnixNanos, String> {
     let trimmed = text.trim();
     let help = "use RFC 3339 such as 2026-10-01T12:00:00Z or 2026-10-01T14:00:00+02:00 \

@@ -664,6 +664,10 @@ pub(super) fn calendar_window(
 /// `text` (a plain non-negative decimal) times `factor`, when that is a whole number.
 fn decimal_times(text: &str, factor: u64) -> Option<u64> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "the digits of a YAML number"
+    )]
     let scale = 10u64.checked_pow(fraction.len() as u32)?;
     let digits: u64 = format!("{whole}{fraction}").parse().ok()?;
     let scaled = digits.checked_mul(factor)?;
