@@ -228,7 +228,7 @@ fn openslo_rules_are_reported_with_file_line_and_field_path() {
             "fields.yaml:64:16: AlertCondition b: spec.condition.threshold must be a number",
         ]),
         ("logs-spec.yaml", &[
-            "logs-spec.yaml:16:30: in `spec.indicator.spec.thresholdMetric.metricSource.spec.filter`: unterminated string",
+            "logs-spec.yaml:16:30: SLO logs-spec: in `spec.indicator.spec.thresholdMetric.metricSource.spec.filter`: unterminated string",
             "logs-spec.yaml:45:7: SLO threshold-without-op: its SLI compares the field latency_ms of each event with the objective's op and value",
         ]),
         ("v1alpha.yaml", &[

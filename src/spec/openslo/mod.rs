@@ -351,6 +351,17 @@ impl<'c, 'f> ObjectReader<'c, 'f> {
         self.checker.note(at, text);
     }
 
+    /// Reads with the file's [`Checker`], whose readers (shared with native specs) word their
+    /// errors without an object, and names this object in each error they report.
+    pub fn in_object<T>(&mut self, read: impl FnOnce(&mut Checker<'f>) -> T) -> T {
+        let before = self.checker.errors.len();
+        let value = read(self.checker);
+        for error in &mut self.checker.errors[before..] {
+            error.message = format!("{}: {}", self.ctx, error.message);
+        }
+        value
+    }
+
     pub fn location(&self, at: Position) -> Location {
         self.checker.location(at)
     }
