@@ -356,7 +356,8 @@ impl Check<'_, '_, '_, '_> {
             _ => None,
         };
         if let Some(t) = &type_name {
-            self.suggest_logs_type(t, map.get("type").map_or(spec.position, |n| n.position));
+            let at = map.get("type").map_or(spec.position, |n| n.position);
+            self.suggest_logs_type(t, at, &join(path, "type"));
         }
         (self.reader.error_count() == errors).then(|| DataSourceModel {
             type_name: type_name.unwrap_or_default(),
@@ -364,15 +365,15 @@ impl Check<'_, '_, '_, '_> {
         })
     }
 
-    /// An error for a type that looks like a misspelt `slo.logs`.
-    pub(super) fn suggest_logs_type(&mut self, type_name: &str, at: Position) {
+    /// An error for a type, at field `path`, that looks like a misspelt `slo.logs`.
+    pub(super) fn suggest_logs_type(&mut self, type_name: &str, at: Position, path: &str) {
         if type_name != LOGS_TYPE
             && closest(type_name, [LOGS_TYPE]).is_some()
             && type_name.to_ascii_lowercase().starts_with("slo")
         {
             self.error(
                 at,
-                format!("type `{type_name}` is not one slo knows; did you mean `{LOGS_TYPE}`?"),
+                format!("{path} `{type_name}` is not one slo knows; did you mean `{LOGS_TYPE}`?"),
             );
         }
     }
@@ -782,7 +783,6 @@ spec:
             )]),
             ["a.yaml:6:3: DataSource shop-logs: spec.connectionDetails is required"]
         );
-        // (That this message gives no field path is a bug; see sli.rs.)
         let misspelt = errors(&[&edit(DATA_SOURCE, "type: slo.logs", "type: slo.log")]);
         assert_eq!(misspelt.len(), 1, "{misspelt:?}");
         assert!(
