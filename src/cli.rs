@@ -231,7 +231,8 @@ pub struct RunArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// No warnings and no progress bar on standard error (errors still show)
+    /// No warnings and no progress bar on standard error (errors still show); for `check`,
+    /// nothing on standard output either when the check passes
     #[arg(short, long)]
     pub quiet: bool,
 }

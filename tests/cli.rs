@@ -1405,6 +1405,23 @@ fn quiet_silences_warnings_but_not_errors() {
     dir.run(&["check", "--quiet", "-s", "spec.yaml", "nope.csv"])
         .expect_code(2)
         .stderr_has("nope.csv");
+    // A passing check under -q prints nothing at all, so that cron mails nothing; a failing
+    // one still prints its FAIL lines.
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", "-s", "spec.yaml", "log.csv", "--at", AT];
+        all.extend(args);
+        dir.run(&all)
+    };
+    check(&["--fail-on", "no-data"])
+        .expect_code(0)
+        .stdout_has("ok: 0 of 2 results fail the policy");
+    let passing = check(&["-q", "--fail-on", "no-data"]);
+    passing.expect_code(0);
+    assert_eq!(passing.stdout(), "", "{passing}");
+    assert_eq!(passing.stderr(), "", "{passing}");
+    check(&["-q"])
+        .expect_code(1)
+        .stdout_has("FAIL availability [1d]: exhausted");
 }
 
 #[test]

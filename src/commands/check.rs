@@ -25,6 +25,15 @@ pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStat
         ));
     }
     let status = verdict.status();
+    // A passing check under -q says nothing on standard output, as cron wants of a job that
+    // has nothing to report (cron mails whatever a job prints); a failing one still does.
+    let silent = args.run.quiet
+        && format == OutputFormat::Verdict
+        && status == ExitStatus::Success
+        && args.run.output.is_none();
+    if silent {
+        return Ok(status);
+    }
     let options = RenderOptions {
         color: super::use_color(color, args.run.output.as_deref()),
         verdict,
