@@ -350,9 +350,10 @@ impl Check<'_, '_, '_, '_> {
             .reader
             .require(&map, spec.position, path, "connectionDetails", "");
         let source = match (&type_name, details) {
-            (Some(t), Some(details)) if t == LOGS_TYPE => {
-                Some(Arc::new(self.reader.checker.source(details)))
-            }
+            // Checked as a native `source:`, its errors named after this DataSource.
+            (Some(t), Some(details)) if t == LOGS_TYPE => Some(Arc::new(
+                self.reader.in_object(|checker| checker.source(details)),
+            )),
             _ => None,
         };
         if let Some(t) = &type_name {
@@ -794,7 +795,7 @@ spec:
         // An slo.logs DataSource's connectionDetails are a native `source:`, checked as one.
         assert_eq!(
             errors(&[&edit(DATA_SOURCE, "paths:", "path:")]),
-            ["a.yaml:8:5: unknown key `path` in `source`; did you mean `paths`?"]
+            ["a.yaml:8:5: DataSource shop-logs: unknown key `path` in `source`; did you mean `paths`?"]
         );
     }
 
