@@ -404,6 +404,16 @@ impl SloTally {
         self.other()
     }
 
+    /// Moves the groups with `keys` out of the map and into `(other)`.
+    fn fold_away(&mut self, keys: Vec<Box<[u8]>>) {
+        for key in keys {
+            if let Some(group) = self.groups.remove(&key) {
+                self.group_bytes -= key.len();
+                self.fold(&group);
+            }
+        }
+    }
+
     /// Adds a group's counts to `(other)`.
     fn fold(&mut self, group: &GroupTally) {
         self.other().add(group);
@@ -429,12 +439,7 @@ impl SloTally {
             .filter(|key| !kept_at(key, level))
             .cloned()
             .collect();
-        for key in dropped {
-            if let Some(group) = self.groups.remove(&key) {
-                self.group_bytes -= key.len();
-                self.fold(&group);
-            }
-        }
+        self.fold_away(dropped);
     }
 
     /// Once reading is done (and before evaluating): keeps the `--max-groups` groups with the
@@ -458,12 +463,7 @@ impl SloTally {
                 .iter()
                 .map(|(_, _, key)| (*key).clone())
                 .collect();
-            for key in dropped {
-                if let Some(group) = self.groups.remove(&key) {
-                    self.group_bytes -= key.len();
-                    self.fold(&group);
-                }
-            }
+            self.fold_away(dropped);
         }
         for (key, group) in &mut self.groups {
             group.values = decode_group_key(key, self.fields);
