@@ -8,7 +8,7 @@
 //! threshold does not fire, whatever binary floating point would say.
 
 use crate::aggregate::Counts;
-use crate::spec::{AlertRule, Objective, Percentage, Slo};
+use crate::spec::{Objective, Percentage, Slo};
 use crate::time::SpanDuration;
 
 /// The lookbacks whose burn rates an SLO reports: every alert's long and short, plus `1h`,
@@ -42,11 +42,6 @@ pub fn burn_rate(counts: &Counts, objective: &Objective) -> Option<f64> {
     let d = objective.denominator();
     let n = objective.numerator();
     Some((bad * d) as f64 / (u128::from(counts.total) * (d - n)) as f64)
-}
-
-/// The threshold of `rule` for an SLO whose first window lasts `window_ns`.
-pub fn threshold(rule: &AlertRule, window_ns: i64) -> f64 {
-    rule.budget.ratio() * window_ns as f64 / rule.long.nanos() as f64
 }
 
 /// Whether the burn rate of `counts` exceeds `budget × window / long`, decided exactly.
@@ -111,7 +106,7 @@ mod tests {
         let window = 30 * DAY_NS;
         let thresholds: Vec<f64> = crate::spec::default_alerts()
             .iter()
-            .map(|rule| threshold(rule, window))
+            .map(|rule| rule.threshold(window))
             .collect();
         assert!((thresholds[0] - 14.4).abs() < 1e-12);
         assert!((thresholds[1] - 6.0).abs() < 1e-12);

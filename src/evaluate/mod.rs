@@ -8,7 +8,7 @@ mod natural;
 mod slices;
 
 pub use budget::{budget, BudgetFigures};
-pub use burn::{burn_rate, exceeds, lookbacks, threshold};
+pub use burn::{burn_rate, exceeds, lookbacks};
 pub use mean_ratio::MeanRatio;
 pub use slices::{rolling_slices, summarize, window_slices, SliceSummary};
 
@@ -206,7 +206,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
             .alerts
             .iter()
             .map(|rule| {
-                let threshold = threshold(rule, first_window_ns);
+                let threshold = rule.threshold(first_window_ns);
                 let fires = |lookback| {
                     let counted = counted_lookback(lookback);
                     match slo.budgeting {

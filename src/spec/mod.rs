@@ -188,6 +188,14 @@ pub struct AlertRule {
     pub short: SpanDuration,
 }
 
+impl AlertRule {
+    /// The burn rate both lookbacks must exceed, `budget × window ÷ long`, for an SLO whose
+    /// first window lasts `window_ns` (SRE Workbook; 14.4 for 2 % in 1h of 30 days).
+    pub fn threshold(&self, window_ns: i64) -> f64 {
+        self.budget.ratio() * window_ns as f64 / self.long.nanos() as f64
+    }
+}
+
 /// How urgent an alert is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {

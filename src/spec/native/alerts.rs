@@ -131,7 +131,7 @@ impl Checker<'_> {
         };
         let mut problems = Vec::new();
         for alert in alerts {
-            let threshold = alert.budget.ratio() * window_ns as f64 / alert.long.nanos() as f64;
+            let threshold = alert.threshold(window_ns);
             let mut why = Vec::new();
             if alert.long.nanos() >= window_ns {
                 why.push("its long lookback is not shorter than the window".to_string());
