@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 pub use clap_complete::Shell;
 
-use crate::input::InputFormat;
+use crate::input::{InputFormat, TextFormat, TextKind};
 use crate::policy::{parse_malformed_limit, FailOn, MalformedLimit};
 use crate::render::OutputFormat;
 
@@ -414,6 +414,23 @@ pub enum InputFormatArg {
     Jsonl,
     /// A JSON array of objects
     Json,
+    /// nginx access log (combined, or the spec's source.log_format)
+    Nginx,
+    /// Apache access log (combined, or the spec's source.log_format)
+    Apache,
+    /// AWS Application Load Balancer access log
+    Alb,
+    /// CloudFront standard log (tab-separated, #Fields: header)
+    Cloudfront,
+    /// W3C extended log, as IIS writes it (also: iis)
+    #[value(alias = "iis")]
+    W3c,
+    /// key=value pairs, as Heroku's router writes them
+    Logfmt,
+    /// Envoy access log in its default format
+    Envoy,
+    /// HAProxy log with `option httplog`
+    Haproxy,
 }
 
 impl From<InputFormatArg> for InputFormat {
@@ -424,6 +441,14 @@ impl From<InputFormatArg> for InputFormat {
             InputFormatArg::Tsv => InputFormat::Tsv,
             InputFormatArg::Jsonl => InputFormat::Jsonl,
             InputFormatArg::Json => InputFormat::Json,
+            InputFormatArg::Nginx => text(TextKind::Nginx),
+            InputFormatArg::Apache => text(TextKind::Apache),
+            InputFormatArg::Alb => text(TextKind::Alb),
+            InputFormatArg::Cloudfront => text(TextKind::Cloudfront),
+            InputFormatArg::W3c => text(TextKind::W3c),
+            InputFormatArg::Logfmt => text(TextKind::Logfmt),
+            InputFormatArg::Envoy => text(TextKind::Envoy),
+            InputFormatArg::Haproxy => text(TextKind::Haproxy),
         }
     }
 }
@@ -447,4 +472,8 @@ impl From<FailOnArg> for FailOn {
             FailOnArg::NoData => FailOn::NoData,
         }
     }
+}
+
+fn text(kind: TextKind) -> InputFormat {
+    InputFormat::Text(TextFormat::new(kind))
 }

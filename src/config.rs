@@ -76,7 +76,7 @@ impl RunConfig {
         if cli_logs.iter().filter(|i| **i == LogInput::Stdin).count() > 1 {
             bail!("standard input (-) can be given only once");
         }
-        let passes = plan_passes(&specs, &selected, &cli_logs, args.input_format.into())?;
+        let passes = plan_passes(&specs, &selected, &cli_logs, &args.input_format.into())?;
         let stdin_passes = passes
             .iter()
             .filter(|p| p.inputs.contains(&LogInput::Stdin))
@@ -245,7 +245,7 @@ fn plan_passes(
     specs: &SpecSet,
     selected: &[usize],
     cli_logs: &[LogInput],
-    format_override: InputFormat,
+    format_override: &InputFormat,
 ) -> anyhow::Result<Vec<Pass>> {
     let mut passes: Vec<Pass> = Vec::new();
     for &index in selected {
@@ -264,8 +264,12 @@ fn plan_passes(
             cli_logs.to_vec()
         };
         let format = match format_override {
-            InputFormat::Auto => source.format,
-            other => other,
+            InputFormat::Auto => source.format.clone(),
+            // `--input-format nginx` keeps the spec's own nginx `log_format`.
+            InputFormat::Text(given) if matches!(&source.format, InputFormat::Text(spec) if spec.kind() == given.kind()) => {
+                source.format.clone()
+            }
+            other => other.clone(),
         };
         match passes
             .iter_mut()

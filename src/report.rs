@@ -25,6 +25,9 @@ pub struct Report {
 pub struct InputSummary {
     /// The logs read, as named on the command line or in the spec.
     pub files: Vec<String>,
+    /// The format each log was read in, as `files` lists them: `csv`, `jsonl`,
+    /// `nginx (combined)`, `alb`, ... (recognised by content when not given).
+    pub formats: Vec<String>,
     /// Data rows read (header rows and blank lines excluded).
     pub rows: u64,
     /// Rows that could not be read or had no valid timestamp.

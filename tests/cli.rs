@@ -351,10 +351,22 @@ fn mostly_malformed_logs_are_an_error_not_a_report() {
     ])
     .expect_code(2)
     .stderr_has("the log looks like an nginx or Apache access log (common or combined format)");
-    // Recognised without being told: not read as CSV with a request for its header.
+    // Recognised without being told: read as nginx's combined format, not as CSV with a
+    // request for its header.
     dir.run(&["report", "-s", "spec.yaml", "access.log", "--at", AT])
+        .expect_code(0)
+        .stdout_has("2 rows read as nginx (combined): 2 matched")
+        .stdout_has("1/2");
+    // A text line of no known format is an error that names the closest one, not a header.
+    dir.write(
+        "custom.log",
+        "203.0.113.9 - - [10/Mar/2026:11:00:00 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl/8\" 0.003 up\n",
+    );
+    dir.run(&["report", "-s", "spec.yaml", "custom.log", "--at", AT])
         .expect_code(2)
-        .stderr_has("access.log:1: this looks like an nginx or Apache access log");
+        .stderr_has("custom.log:1: this looks like an nginx or Apache access log")
+        .stderr_has("closest to nginx (")
+        .stderr_has("log_format");
 }
 
 #[test]
@@ -498,7 +510,7 @@ fn table_output_is_readable() {
         .stdout_has("EXHAUSTED")
         .stdout_has("50 %")
         .stdout_has(
-            "108 rows read: 6 matched, 101 outside every window, 0 selected by no SLO, 1 malformed",
+            "108 rows read as csv: 6 matched, 101 outside every window, 0 selected by no SLO, 1 malformed",
         );
     assert!(
         !run.stdout().contains('\u{1b}'),

@@ -142,7 +142,7 @@ fn same_report(log_name: &str, contents: &str) {
         let input = LogInput::File(dir.path().join(log_name));
         let (whole, chunked) = read_both_ways(
             &input,
-            InputFormat::Auto,
+            &InputFormat::Auto,
             &fields(&FIELDS),
             threads,
             CHUNK_BYTES,

@@ -221,12 +221,13 @@ fn counts(report: &Report, slo: &str, window: &str) -> [u64; 3] {
 }
 
 /// The whole JSON report, but for the names of its inputs.
+/// The report without the list of logs and their formats, which differ between a log and
+/// its parts.
 fn without_files(run: &Run) -> Value {
     let mut report = run.json();
-    report["inputs"]
-        .as_object_mut()
-        .expect("inputs")
-        .remove("files");
+    let inputs = report["inputs"].as_object_mut().expect("inputs");
+    inputs.remove("files");
+    inputs.remove("formats");
     report
 }
 

@@ -80,7 +80,7 @@ pub struct LatestScan {
 /// A log that cannot be opened or read.
 pub fn latest_timestamp(
     inputs: &[LogInput],
-    format: InputFormat,
+    format: &InputFormat,
     timestamp: &TimestampSpec,
     threads: usize,
 ) -> Result<LatestScan, InputError> {
@@ -98,7 +98,7 @@ pub fn latest_timestamp(
             problems: Vec::new(),
         })?;
         let mut found: Vec<(u64, String)> = Vec::new();
-        for sink in sinks {
+        for sink in sinks.sinks {
             scan.latest = scan.latest.max(sink.latest);
             found.extend(sink.problems);
         }

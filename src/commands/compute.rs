@@ -97,7 +97,7 @@ fn evaluation_instant(config: &RunConfig, passes: &[Pass]) -> anyhow::Result<Uni
     let mut latest = None;
     let mut problems = Vec::new();
     for pass in passes {
-        let scan = latest_timestamp(&pass.inputs, pass.format, &pass.timestamp, config.threads)?;
+        let scan = latest_timestamp(&pass.inputs, &pass.format, &pass.timestamp, config.threads)?;
         latest = latest.max(scan.latest);
         problems.extend(scan.problems);
     }
@@ -124,6 +124,8 @@ struct CountedPass {
     inputs: InputCounts,
     /// The logs read, as named to the user.
     files: Vec<String>,
+    /// The format each log was read in, as `files` lists them.
+    formats: Vec<String>,
     /// Warnings about groups folded, rows skipped, timestamp units.
     warnings: Vec<String>,
     /// Whether the timestamps look read in the wrong Unix unit: then evaluating at the newest
@@ -153,19 +155,21 @@ fn count_pass(
     .map_err(anyhow::Error::msg)?;
     let mut tally: Tally = plan.tally();
     let mut files = Vec::new();
+    let mut formats = Vec::new();
     for (index, log) in pass.inputs.iter().enumerate() {
         progress.start(log);
-        let counters = input::read_log_parallel(
+        let read = input::read_log_parallel(
             log,
-            pass.format,
+            &pass.format,
             plan.fields(),
             config.reading_threads(),
             || progress.track(plan.counter(log, index)),
         )?;
-        for counter in counters {
+        for counter in read.sinks {
             tally.merge(counter.into_inner().into_tally());
         }
         files.push(log.name());
+        formats.push(read.format.to_string());
     }
     let mut warnings = Vec::new();
     for (slo, slo_tally) in slos.iter().zip(&mut tally.slos) {
@@ -189,6 +193,7 @@ fn count_pass(
     Ok(CountedPass {
         inputs: tally.inputs,
         files,
+        formats,
         warnings,
         wrong_unit,
         results,
@@ -213,6 +218,7 @@ fn assemble(
     for (pass, counted) in passes.iter().zip(counted) {
         let counts = &counted.inputs;
         summary.files.extend(counted.files);
+        summary.formats.extend(counted.formats);
         summary.rows += counts.rows;
         summary.malformed += counts.malformed;
         summary.outside_windows += counts.outside_windows;

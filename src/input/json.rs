@@ -167,7 +167,7 @@ impl JsonRows {
 
 /// Reads one line into `buffer` (without the newline). Returns `None` at the end of input and
 /// `Some(true)` when the line exceeded [`MAX_RECORD_BYTES`] (the rest of it is skipped).
-fn read_line_limited(
+pub(super) fn read_line_limited(
     reader: &mut dyn BufRead,
     buffer: &mut Vec<u8>,
 ) -> std::io::Result<Option<bool>> {

@@ -318,18 +318,18 @@ mod tests {
         let once = Once::new();
         let mut sink = meddler(&once);
         let whole =
-            read_log(&input, InputFormat::Csv, &fields, &mut sink).map(|()| sink.rows.rows.len());
+            read_log(&input, &InputFormat::Csv, &fields, &mut sink).map(|()| sink.rows.rows.len());
         reset();
         let once = Once::new();
         let chunked = crate::input::parallel::read_in_chunks(
             &input,
-            InputFormat::Csv,
+            &InputFormat::Csv,
             &fields,
             2,
             16 * 1024,
             || meddler(&once),
         )
-        .map(|sinks| sinks.iter().map(|s| s.rows.rows.len()).sum());
+        .map(|read| read.sinks.iter().map(|s| s.rows.rows.len()).sum());
         [whole, chunked]
     }
 
@@ -408,16 +408,16 @@ mod tests {
     fn rows_of(input: &LogInput) -> Result<Vec<(u64, Vec<String>)>, InputError> {
         let fields = fields(&["timestamp", "status"]);
         let mut whole = Collect::default();
-        read_log(input, InputFormat::Csv, &fields, &mut whole)?;
+        read_log(input, &InputFormat::Csv, &fields, &mut whole)?;
         let sinks = crate::input::parallel::read_in_chunks(
             input,
-            InputFormat::Csv,
+            &InputFormat::Csv,
             &fields,
             2,
             16 * 1024,
             Collect::default,
         )?;
-        let mut chunked: Vec<_> = sinks.into_iter().flat_map(|s| s.rows).collect();
+        let mut chunked: Vec<_> = sinks.sinks.into_iter().flat_map(|s| s.rows).collect();
         chunked.sort_by_key(|row| row.0);
         assert_eq!(whole.rows, chunked);
         Ok(whole.rows)

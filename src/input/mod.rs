@@ -13,18 +13,20 @@ mod live_file;
 mod parallel;
 mod scan;
 mod sniff;
+mod text;
 
 use live_file::Truncation;
 pub use live_file::{allow_open_files, ChangedWhileRead, HeldLog};
-pub use parallel::{read_log_parallel, CHUNK_BYTES};
+pub use parallel::{read_log_parallel, LogRead, CHUNK_BYTES};
 pub use sniff::looks_like;
+pub use text::{TextFormat, TextKind, TimeUnit};
 
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use crate::expr::{FieldSlots, FieldValue, Row};
+use crate::expr::{FieldPath, FieldSlots, FieldValue, Row};
 
 /// Size of read buffers for log files.
 const BUFFER_BYTES: usize = 256 * 1024;
@@ -38,7 +40,7 @@ const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 pub const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
 
 /// The format of a log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputFormat {
     /// Decide by file extension, then by content.
     Auto,
@@ -50,24 +52,73 @@ pub enum InputFormat {
     Jsonl,
     /// A JSON array of objects (or objects one after another).
     Json,
+    /// A text access log, one request per line: nginx, Apache, ALB, ...
+    Text(TextFormat),
 }
 
 impl InputFormat {
-    /// Parses `auto`, `csv`, `tsv`, `jsonl` (or `ndjson`) and `json`.
+    /// Parses `auto`, `csv`, `tsv`, `jsonl` (or `ndjson`), `json`, and the text formats
+    /// (`nginx`, `apache`, `alb`, `cloudfront`, `w3c`, `logfmt`, `envoy`, `haproxy`) in their
+    /// default layouts.
     ///
     /// # Errors
     ///
     /// A name that is not one of the formats, with the list of them.
     pub fn parse(text: &str) -> Result<InputFormat, String> {
-        match text.to_ascii_lowercase().as_str() {
+        let name = text.to_ascii_lowercase();
+        match name.as_str() {
             "auto" => Ok(InputFormat::Auto),
             "csv" => Ok(InputFormat::Csv),
             "tsv" => Ok(InputFormat::Tsv),
             "jsonl" | "ndjson" => Ok(InputFormat::Jsonl),
             "json" => Ok(InputFormat::Json),
-            _ => Err(format!(
-                "unknown log format '{text}': use auto, csv, tsv, jsonl or json"
-            )),
+            "iis" => Ok(InputFormat::Text(TextFormat::new(TextKind::W3c))),
+            _ => match TextKind::from_name(&name) {
+                Some(kind) => Ok(InputFormat::Text(TextFormat::new(kind))),
+                None => Err(format!(
+                    "unknown log format '{text}': use {}",
+                    InputFormat::NAMES.join(", ")
+                )),
+            },
+        }
+    }
+
+    /// The names [`InputFormat::parse`] takes, for messages and `--help`.
+    pub const NAMES: [&'static str; 13] = [
+        "auto",
+        "csv",
+        "tsv",
+        "jsonl",
+        "json",
+        "nginx",
+        "apache",
+        "alb",
+        "cloudfront",
+        "w3c",
+        "logfmt",
+        "envoy",
+        "haproxy",
+    ];
+
+    /// The unit the format writes field `path` in, when the format says and it is a
+    /// duration (nginx's `request_time` is in seconds); `None` for CSV, JSON and `auto`.
+    pub fn field_unit(&self, path: &FieldPath) -> Option<TimeUnit> {
+        match self {
+            InputFormat::Text(format) => format.field_unit(path),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputFormat::Auto => f.write_str("auto"),
+            InputFormat::Csv => f.write_str("csv"),
+            InputFormat::Tsv => f.write_str("tsv"),
+            InputFormat::Jsonl => f.write_str("jsonl"),
+            InputFormat::Json => f.write_str("json"),
+            InputFormat::Text(format) => format.fmt(f),
         }
     }
 }
@@ -374,17 +425,30 @@ pub fn detect_format(
     if sniff::starts_json_array(head) {
         return Ok(InputFormat::Json);
     }
-    if let Some(shape) = sniff::looks_like(head) {
-        return Err(InputError::at(
-            input,
-            1,
-            format!(
-                "this looks like {shape}, which slo cannot read yet; export the log as CSV or \
-                 JSON Lines (or, if it is CSV, say so with --input-format csv)"
-            ),
-        ));
-    }
     let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let shape = sniff::looks_like(head);
+    match text::detect(head) {
+        Ok(format) => return Ok(InputFormat::Text(format)),
+        Err(why) => {
+            // A first line with no delimiter but spaces is no CSV or TSV header.
+            let headerless = !first_line.contains(&b',')
+                && !first_line.contains(&b'\t')
+                && first_line.contains(&b' ');
+            if shape.is_some() || headerless {
+                let shape = shape.unwrap_or("a text log");
+                return Err(InputError::at(
+                    input,
+                    1,
+                    format!(
+                        "this looks like {shape}, but {why}; name its format with \
+                         --input-format or source.format (one of {}), or export the log as \
+                         CSV or JSON Lines",
+                        InputFormat::NAMES[5..].join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     Ok(
         if first_line.contains(&b'\t') && !first_line.contains(&b',') {
             InputFormat::Tsv
@@ -434,6 +498,8 @@ enum SlotValue {
 pub struct RowValues {
     bytes: Vec<u8>,
     slots: Vec<SlotValue>,
+    /// The unit each slot's bare numbers are written in, where the log format says.
+    units: Vec<Option<TimeUnit>>,
 }
 
 impl RowValues {
@@ -442,6 +508,7 @@ impl RowValues {
         RowValues {
             bytes: Vec::with_capacity(256),
             slots: vec![SlotValue::Missing; slots],
+            units: Vec::new(),
         }
     }
 
@@ -551,7 +618,7 @@ pub trait RowSink {
 /// A log that cannot be opened or read, a file truncated while it was read, or an error the sink returns.
 pub fn read_log(
     input: &LogInput,
-    format: InputFormat,
+    format: &InputFormat,
     fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
@@ -568,7 +635,7 @@ pub fn read_log(
 /// Bytes that cannot be decompressed or read, or an error the sink returns.
 pub fn read_bytes(
     bytes: &[u8],
-    format: InputFormat,
+    format: &InputFormat,
     fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
@@ -581,7 +648,7 @@ pub fn read_bytes(
 fn read_from(
     input: &LogInput,
     mut reader: Box<dyn BufRead + Send>,
-    format: InputFormat,
+    format: &InputFormat,
     fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
@@ -589,16 +656,16 @@ fn read_from(
     refuse_non_text(input, reader.fill_buf().map_err(cannot_read)?)?;
     let format = match format {
         InputFormat::Auto => detect_format(input, &mut reader)?,
-        other => other,
+        other => other.clone(),
     };
-    read_opened(input, reader, format, fields, sink)
+    read_opened(input, reader, &format, fields, sink)
 }
 
 /// Reads an opened log whose format is known, on the calling thread.
 fn read_opened(
     input: &LogInput,
     reader: Box<dyn BufRead + Send>,
-    format: InputFormat,
+    format: &InputFormat,
     fields: &FieldSlots,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
@@ -607,6 +674,7 @@ fn read_opened(
         InputFormat::Tsv => csv::read(input, reader, b'\t', fields, sink),
         InputFormat::Jsonl => json::read_lines(input, reader, fields, sink),
         InputFormat::Json | InputFormat::Auto => json::read_values(input, reader, fields, sink),
+        InputFormat::Text(format) => text::read(input, reader, format, fields, sink),
     }
 }
 
@@ -665,7 +733,7 @@ pub mod test_sink {
     /// log order.
     pub fn read_both_ways(
         input: &LogInput,
-        format: InputFormat,
+        format: &InputFormat,
         fields: &FieldSlots,
         threads: usize,
         chunk_bytes: usize,
@@ -681,7 +749,7 @@ pub mod test_sink {
             Collect::default,
         )?;
         let mut chunked = Collect::default();
-        for sink in sinks {
+        for sink in sinks.sinks {
             chunked.rows.extend(sink.rows);
             chunked.malformed.extend(sink.malformed);
         }

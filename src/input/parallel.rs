@@ -28,6 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use super::csv::{self as delimited, ChunkParser, Header};
 use super::json;
+use super::text::{self, TextFormat};
 use super::{
     detect_format, open_watched, refuse_non_text, InputError, InputFormat, LogInput, RowSink,
     MAX_RECORD_BYTES,
@@ -37,11 +38,20 @@ use crate::expr::FieldSlots;
 /// Bytes per chunk handed to a worker.
 pub const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 
+/// What reading one log gave: the sinks of the threads that read it, to be merged, and the
+/// format it was read in (the one recognised, when it was `auto`).
+#[derive(Debug)]
+pub struct LogRead<S> {
+    pub sinks: Vec<S>,
+    pub format: InputFormat,
+}
+
 /// How the chunks of one log are parsed.
 #[derive(Debug, Clone)]
 enum Layout {
     Delimited { delimiter: u8, header: Header },
     JsonLines,
+    Text(TextFormat),
 }
 
 struct Chunk {
@@ -50,6 +60,8 @@ struct Chunk {
     index: usize,
     /// Whether the chunk was cut by counting quotes, so its worker checks the cut.
     check_end: bool,
+    /// A W3C log's `#Fields:` line in effect where the chunk starts.
+    fields_line: Option<Arc<[u8]>>,
 }
 
 /// Why a read stopped early.
@@ -68,11 +80,11 @@ enum Stop {
 /// A log that cannot be opened or read, a malformed row under `--strict` (the first in log order), or an error a sink returns.
 pub fn read_log_parallel<S, F>(
     input: &LogInput,
-    format: InputFormat,
+    format: &InputFormat,
     fields: &FieldSlots,
     threads: usize,
     new_sink: F,
-) -> Result<Vec<S>, InputError>
+) -> Result<LogRead<S>, InputError>
 where
     S: RowSink + Send,
     F: Fn() -> S + Sync,
@@ -83,12 +95,12 @@ where
 /// [`read_log_parallel`] with chunks of about `chunk_bytes` (small ones in tests).
 pub(super) fn read_in_chunks<S, F>(
     input: &LogInput,
-    format: InputFormat,
+    format: &InputFormat,
     fields: &FieldSlots,
     threads: usize,
     chunk_bytes: usize,
     new_sink: F,
-) -> Result<Vec<S>, InputError>
+) -> Result<LogRead<S>, InputError>
 where
     S: RowSink + Send,
     F: Fn() -> S + Sync,
@@ -137,12 +149,12 @@ struct Chunking {
 /// while it was read.
 fn read_chunked<S, F>(
     input: &LogInput,
-    format: InputFormat,
+    format: &InputFormat,
     fields: &FieldSlots,
     threads: usize,
     new_sink: &F,
     chunking: Chunking,
-) -> Result<Vec<S>, Stop>
+) -> Result<LogRead<S>, Stop>
 where
     S: RowSink + Send,
     F: Fn() -> S + Sync,
@@ -157,12 +169,12 @@ where
 fn read_opened_chunked<S, F>(
     input: &LogInput,
     mut reader: Box<dyn BufRead + Send>,
-    format: InputFormat,
+    format: &InputFormat,
     fields: &FieldSlots,
     threads: usize,
     new_sink: &F,
     chunking: Chunking,
-) -> Result<Vec<S>, Stop>
+) -> Result<LogRead<S>, Stop>
 where
     S: RowSink + Send,
     F: Fn() -> S + Sync,
@@ -174,12 +186,15 @@ where
     refuse_non_text(input, head).map_err(failed)?;
     let format = match format {
         InputFormat::Auto => detect_format(input, &mut reader).map_err(failed)?,
-        other => other,
+        other => other.clone(),
     };
     if matches!(format, InputFormat::Json | InputFormat::Auto) {
         let mut sink = new_sink();
-        super::read_opened(input, reader, format, fields, &mut sink).map_err(failed)?;
-        return Ok(vec![sink]);
+        super::read_opened(input, reader, &format, fields, &mut sink).map_err(failed)?;
+        return Ok(LogRead {
+            sinks: vec![sink],
+            format,
+        });
     }
     let threads = threads.max(1);
     let read_failed =
@@ -188,7 +203,7 @@ where
     // The first block, with the header row of delimited logs.
     let mut first = Vec::with_capacity(chunking.bytes + 64 * 1024);
     let mut eof = fill(&mut reader, &mut first, chunking.bytes).map_err(|e| read_failed(1, e))?;
-    let (layout, body_start, first_line) = match format {
+    let (layout, body_start, first_line) = match &format {
         InputFormat::Csv | InputFormat::Tsv => {
             let delimiter = if format == InputFormat::Tsv {
                 b'\t'
@@ -206,12 +221,16 @@ where
             let Some(header) =
                 delimited::read_header(input, &mut records, fields).map_err(failed)?
             else {
-                return Ok(vec![new_sink()]);
+                return Ok(LogRead {
+                    sinks: vec![new_sink()],
+                    format: format.clone(),
+                });
             };
             let line = records.line;
             let consumed = first.len() - cursor.len();
             (Layout::Delimited { delimiter, header }, consumed, line)
         }
+        InputFormat::Text(text) => (Layout::Text(text.clone()), 0, 1),
         _ => (Layout::JsonLines, 0, 1),
     };
     first.drain(..body_start);
@@ -284,7 +303,7 @@ where
     for sink in &mut sinks {
         sink.renumber_lines(&|line| lines.of(line));
     }
-    Ok(sinks)
+    Ok(LogRead { sinks, format })
 }
 
 /// The number a worker gives the first line of chunk `index`; the lines after it count on.
@@ -387,7 +406,12 @@ fn produce(
         limit: 1 + 2 * threads,
         capacity: chunk_bytes + 64 * 1024,
     };
-    let mut sender = Sender { jobs, index: 0 };
+    let mut sender = Sender {
+        jobs,
+        index: 0,
+        fields_lines: matches!(layout, Layout::Text(text) if text.has_field_lines()),
+        fields_line: None,
+    };
     loop {
         if stop.stopped() {
             return Ok(());
@@ -446,7 +470,9 @@ fn cut_point(block: &[u8], layout: &Layout, chunking: Chunking) -> (Option<usize
                 _ => (delimited::cut(block, *delimiter), false),
             }
         }
-        Layout::JsonLines => (memchr::memrchr(b'\n', block).map(|i| i + 1), false),
+        Layout::JsonLines | Layout::Text(_) => {
+            (memchr::memrchr(b'\n', block).map(|i| i + 1), false)
+        }
     }
 }
 
@@ -472,6 +498,10 @@ fn after_whole_records(
 struct Sender<'a> {
     jobs: &'a std::sync::mpsc::SyncSender<Chunk>,
     index: usize,
+    /// Whether the log's `#Fields:` lines are followed from chunk to chunk (W3C logs).
+    fields_lines: bool,
+    /// The `#Fields:` line in effect where the next chunk starts.
+    fields_line: Option<Arc<[u8]>>,
 }
 
 impl Sender<'_> {
@@ -479,10 +509,17 @@ impl Sender<'_> {
     fn send(&mut self, bytes: Vec<u8>, check_end: bool) -> bool {
         let index = self.index;
         self.index += 1;
+        let fields_line = if self.fields_lines {
+            let after = text::fields_line_after(&bytes, self.fields_line.clone());
+            std::mem::replace(&mut self.fields_line, after)
+        } else {
+            None
+        };
         let chunk = Chunk {
             bytes,
             index,
             check_end,
+            fields_line,
         };
         self.jobs.send(chunk).is_ok()
     }
@@ -543,7 +580,11 @@ fn work<S: RowSink, F: Fn() -> S>(
     let mut json_rows = json::JsonRows::new(fields);
     let mut delimited_parser = match layout {
         Layout::Delimited { delimiter, header } => Some(ChunkParser::new(*delimiter, header)),
-        Layout::JsonLines => None,
+        Layout::JsonLines | Layout::Text(_) => None,
+    };
+    let mut text_rows = match layout {
+        Layout::Text(format) => Some(text::TextRows::new(format, fields)),
+        _ => None,
     };
     loop {
         let job = match jobs.lock() {
@@ -569,9 +610,14 @@ fn work<S: RowSink, F: Fn() -> S>(
                     &mut sink,
                 )
                 .map(|end| (end.next_line, end.in_quotes && chunk.check_end)),
-            _ => json_rows
-                .parse_lines_chunk(&chunk.bytes, first_line, &mut sink)
-                .map(|next_line| (next_line, false)),
+            _ => match text_rows.as_mut() {
+                Some(rows) => {
+                    rows.start_chunk(chunk.fields_line.as_deref());
+                    rows.parse_lines_chunk(&chunk.bytes, first_line, &mut sink)
+                }
+                None => json_rows.parse_lines_chunk(&chunk.bytes, first_line, &mut sink),
+            }
+            .map(|next_line| (next_line, false)),
         };
         match parsed {
             Ok((next_line, false)) => {
@@ -607,7 +653,7 @@ mod tests {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), text).unwrap();
         let input = LogInput::File(file.path().to_path_buf());
-        read_both_ways(&input, format, &fields(&["a", "b"]), 2, chunk_bytes).unwrap()
+        read_both_ways(&input, &format, &fields(&["a", "b"]), 2, chunk_bytes).unwrap()
     }
 
     fn csv_piece() -> impl Strategy<Value = &'static str> {

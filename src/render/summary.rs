@@ -255,8 +255,19 @@ pub(super) fn report_firing_alerts(report: &Report) -> Vec<String> {
 /// `40000 rows read: 26902 matched, …`: how every row was accounted for.
 pub(super) fn inputs_line(report: &Report) -> String {
     let inputs = &report.inputs;
+    // The formats read, each once, in the order of the logs.
+    let mut formats: Vec<&str> = Vec::new();
+    for format in &inputs.formats {
+        if !formats.contains(&format.as_str()) {
+            formats.push(format);
+        }
+    }
+    let read_as = match formats.as_slice() {
+        [] => String::new(),
+        formats => format!(" as {}", formats.join(", ")),
+    };
     format!(
-        "{} rows read: {} matched, {} outside every window, {} selected by no SLO, {} malformed",
+        "{} rows read{read_as}: {} matched, {} outside every window, {} selected by no SLO, {} malformed",
         inputs.rows, inputs.matched, inputs.outside_windows, inputs.unselected, inputs.malformed
     )
 }

@@ -186,7 +186,12 @@ pub(crate) fn source_yaml(source: &Source, base: &Path) -> Option<Yaml> {
         ));
     }
     if source.format != InputFormat::Auto {
-        entries.push(("format", Yaml::str(format_name(source.format))));
+        entries.push(("format", Yaml::str(format_name(&source.format))));
+        if let InputFormat::Text(text) = &source.format {
+            if let Some(log_format) = text.log_format() {
+                entries.push(("log_format", Yaml::str(log_format)));
+            }
+        }
     }
     let default = TimestampSpec::default();
     let mut timestamp = Vec::new();
@@ -205,13 +210,14 @@ pub(crate) fn source_yaml(source: &Source, base: &Path) -> Option<Yaml> {
     (!entries.is_empty()).then(|| Yaml::map(entries))
 }
 
-fn format_name(format: InputFormat) -> &'static str {
+fn format_name(format: &InputFormat) -> &'static str {
     match format {
         InputFormat::Auto => "auto",
         InputFormat::Csv => "csv",
         InputFormat::Tsv => "tsv",
         InputFormat::Jsonl => "jsonl",
         InputFormat::Json => "json",
+        InputFormat::Text(text) => text.kind().name(),
     }
 }
 

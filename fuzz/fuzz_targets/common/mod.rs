@@ -51,11 +51,11 @@ fn single_plans() -> &'static [Plan] {
 }
 
 /// Counts `parts` one after another into one tally, as `slo report A B` does.
-fn count(parts: &[&[u8]], format: InputFormat) -> Option<Tally> {
+fn count(parts: &[&[u8]], format: &InputFormat) -> Option<Tally> {
     count_with(&setup().1, parts, format)
 }
 
-fn count_with(plan: &Plan, parts: &[&[u8]], format: InputFormat) -> Option<Tally> {
+fn count_with(plan: &Plan, parts: &[&[u8]], format: &InputFormat) -> Option<Tally> {
     let mut tally = plan.tally();
     let input = slo::input::LogInput::Stdin;
     for (index, part) in parts.iter().enumerate() {
@@ -81,7 +81,7 @@ fn summary(tally: &Tally) -> String {
 }
 
 /// Reads `log`, counts it, evaluates it, and checks that every row is accounted for.
-pub fn count_and_check(log: &[u8], format: InputFormat) {
+pub fn count_and_check(log: &[u8], format: &InputFormat) {
     let (slos, _) = setup();
     let Some(tally) = count(&[log], format) else {
         return;
@@ -105,7 +105,7 @@ pub fn count_and_check(log: &[u8], format: InputFormat) {
 /// Cuts the log after its `seed`-th line end (modulo their number) into two files, as a user
 /// splitting a log would (a CSV part gets the header again), and checks that reading both
 /// counts exactly what reading the whole does.
-pub fn split_and_check(log: &[u8], format: InputFormat, seed: u8) {
+pub fn split_and_check(log: &[u8], format: &InputFormat, seed: u8) {
     let line_ends: Vec<usize> = log
         .iter()
         .enumerate()
@@ -122,7 +122,7 @@ pub fn split_and_check(log: &[u8], format: InputFormat, seed: u8) {
             // Only where raw line ends are record ends: no quoting, and a plain header line.
             let header = &log[..first_end];
             let header = header.strip_suffix(b"\r").unwrap_or(header);
-            if (format == InputFormat::Csv && log.contains(&b'"'))
+            if (*format == InputFormat::Csv && log.contains(&b'"'))
                 || header.is_empty()
                 || header.contains(&b'\r')
             {
@@ -155,7 +155,7 @@ pub fn split_and_check(log: &[u8], format: InputFormat, seed: u8) {
 
 /// Checks that which rows are malformed, and why, does not depend on the SLOs selected (each
 /// reads other fields), as `--slo` must not change the row accounting.
-pub fn select_and_check(log: &[u8], format: InputFormat) {
+pub fn select_and_check(log: &[u8], format: &InputFormat) {
     let Some(all) = count(&[log], format) else {
         return;
     };

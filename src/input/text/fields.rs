@@ -1,0 +1,247 @@
+//! What a text log's fields are called and how a value is taken from a line: a field as
+//! written, a part of the request line (`request_method`, `uri`, ...), or the date and time
+//! columns of a W3C log put together.
+
+use super::template::Span;
+
+/// The unit a format writes a duration field's bare numbers in.
+// Becomes the expression language's unit once durations compare there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    Microseconds,
+    Milliseconds,
+    Seconds,
+}
+
+/// One field of a line format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FieldInfo {
+    /// The name a spec uses.
+    pub(super) name: String,
+    /// The unit a bare number in it is written in.
+    pub(super) unit: Option<TimeUnit>,
+    /// Whether `-1` means "no value" (ALB and HAProxy timings of requests never sent on).
+    pub(super) minus_one_missing: bool,
+    /// Whether it may hold an nginx list of values (`0.000, 0.854`), spaces included.
+    pub(super) multi_value: bool,
+}
+
+impl FieldInfo {
+    pub(super) fn new(name: impl Into<String>) -> FieldInfo {
+        FieldInfo {
+            name: name.into(),
+            unit: None,
+            minus_one_missing: false,
+            multi_value: false,
+        }
+    }
+
+    pub(super) fn unit(mut self, unit: TimeUnit) -> FieldInfo {
+        self.unit = Some(unit);
+        self
+    }
+
+    pub(super) fn minus_one_missing(mut self) -> FieldInfo {
+        self.minus_one_missing = true;
+        self
+    }
+
+    pub(super) fn multi_value(mut self) -> FieldInfo {
+        self.multi_value = true;
+        self
+    }
+}
+
+/// A part of an HTTP request, taken from a request line (`GET /a?b HTTP/1.1`) or from a
+/// request target alone (`/a?b`, or ALB's `https://host:443/a?b`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RequestPart {
+    /// `GET`.
+    Method,
+    /// The target as written: `/a?b`, or a whole URL.
+    Target,
+    /// Path and query: `/a?b` (from a URL, what follows the host).
+    PathAndQuery,
+    /// The path: `/a`.
+    Path,
+    /// The query, without `?`: `b`.
+    Query,
+    /// `HTTP/1.1`.
+    Protocol,
+}
+
+/// Where a named value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ValueSource {
+    /// A field as written.
+    Field(usize),
+    /// A part of the request line in a field.
+    FromRequestLine(usize, RequestPart),
+    /// A part of the request target in a field.
+    FromTarget(usize, RequestPart),
+}
+
+impl ValueSource {
+    /// The field the value is read from, for its unit and null markers.
+    pub(super) fn field(self) -> usize {
+        match self {
+            ValueSource::Field(field)
+            | ValueSource::FromRequestLine(field, _)
+            | ValueSource::FromTarget(field, _) => field,
+        }
+    }
+}
+
+/// The parts of a request line (`GET /a?b HTTP/1.1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct RequestLine<'a> {
+    pub(super) method: &'a [u8],
+    pub(super) target: &'a [u8],
+    /// `None` for an HTTP/0.9 line (`GET /`).
+    pub(super) protocol: Option<&'a [u8]>,
+}
+
+/// The request line's parts; `None` for text that is no request line (nginx logs `-`, or the
+/// raw bytes of a TLS handshake sent to a plain port).
+pub(super) fn split_request_line(line: &[u8]) -> Option<RequestLine<'_>> {
+    let first = memchr::memchr(b' ', line)?;
+    let method = &line[..first];
+    let rest = &line[first + 1..];
+    if method.is_empty() || !method.iter().all(u8::is_ascii_alphabetic) || rest.is_empty() {
+        return None;
+    }
+    match memchr::memrchr(b' ', rest) {
+        Some(last) if rest[last + 1..].starts_with(b"HTTP/") => Some(RequestLine {
+            method,
+            target: &rest[..last],
+            protocol: Some(&rest[last + 1..]),
+        }),
+        _ => Some(RequestLine {
+            method,
+            target: rest,
+            protocol: None,
+        }),
+    }
+}
+
+/// A part of a request target: `/a?b`, or an absolute URL `https://host:443/a?b`.
+pub(super) fn target_part(target: &[u8], part: RequestPart) -> Option<&[u8]> {
+    let path_and_query = match memchr::memmem::find(target, b"://") {
+        // `https://host:443/a?b`: what follows the host; `https://host` alone is `/`.
+        Some(scheme_end) if target[..scheme_end].iter().all(u8::is_ascii_alphanumeric) => {
+            let after = &target[scheme_end + 3..];
+            memchr::memchr(b'/', after).map_or(&b"/"[..], |slash| &after[slash..])
+        }
+        _ => target,
+    };
+    let query_at = memchr::memchr(b'?', path_and_query);
+    match part {
+        RequestPart::Target => Some(target),
+        RequestPart::PathAndQuery => Some(path_and_query),
+        RequestPart::Path => Some(&path_and_query[..query_at.unwrap_or(path_and_query.len())]),
+        RequestPart::Query => query_at.map(|q| &path_and_query[q + 1..]),
+        RequestPart::Method | RequestPart::Protocol => None,
+    }
+}
+
+/// The value `source` names in `line`, whose fields lie at `spans`, before unescaping.
+pub(super) fn raw_value<'a>(
+    line: &'a [u8],
+    spans: &[Span],
+    source: ValueSource,
+) -> Option<&'a [u8]> {
+    let field = |index: usize| spans.get(index).and_then(|span| span.get(line));
+    match source {
+        ValueSource::Field(index) => field(index),
+        ValueSource::FromRequestLine(index, part) => {
+            let request = split_request_line(field(index)?)?;
+            match part {
+                RequestPart::Method => Some(request.method),
+                RequestPart::Protocol => request.protocol,
+                other => target_part(request.target, other),
+            }
+        }
+        ValueSource::FromTarget(index, part) => target_part(field(index)?, part),
+    }
+}
+
+/// Whether a value is a null marker: `-` everywhere, `-1` where the field says so.
+pub(super) fn is_null(value: &[u8], info: &FieldInfo) -> bool {
+    value == b"-" || (info.minus_one_missing && value == b"-1")
+}
+
+/// Decodes the backslash escapes nginx and Apache write in log values (`\x22`, `\"`, `\\`,
+/// `\n`, `\t`) onto `out`; any other backslash stays as it is.
+pub(super) fn unescape_into(value: &[u8], out: &mut Vec<u8>) {
+    let mut rest = value;
+    while let Some(i) = memchr::memchr(b'\\', rest) {
+        out.extend_from_slice(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (decoded, used) = match after {
+            [b'x', hi, lo, ..] => match (hex(*hi), hex(*lo)) {
+                (Some(hi), Some(lo)) => (Some(hi << 4 | lo), 3),
+                _ => (None, 0),
+            },
+            [b'"', ..] => (Some(b'"'), 1),
+            [b'\\', ..] => (Some(b'\\'), 1),
+            [b'n', ..] => (Some(b'\n'), 1),
+            [b't', ..] => (Some(b'\t'), 1),
+            _ => (None, 0),
+        };
+        match decoded {
+            Some(byte) => out.push(byte),
+            None => out.push(b'\\'),
+        }
+        rest = &after[used..];
+    }
+    out.extend_from_slice(rest);
+}
+
+fn hex(digit: u8) -> Option<u8> {
+    char::from(digit)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_lines_split_into_parts() {
+        let line = b"GET /a/b?x=1&y HTTP/1.1";
+        let request = split_request_line(line).unwrap();
+        let target = request.target;
+        assert_eq!(
+            (request.method, target, request.protocol),
+            (&b"GET"[..], &b"/a/b?x=1&y"[..], Some(&b"HTTP/1.1"[..]))
+        );
+        assert_eq!(target_part(target, RequestPart::Path), Some(&b"/a/b"[..]));
+        assert_eq!(target_part(target, RequestPart::Query), Some(&b"x=1&y"[..]));
+        let old = split_request_line(b"GET /").unwrap();
+        assert_eq!(
+            (old.method, old.target, old.protocol),
+            (&b"GET"[..], &b"/"[..], None)
+        );
+        assert_eq!(split_request_line(b"-"), None);
+        assert_eq!(split_request_line(b"\\x16\\x03\\x01\\x02"), None);
+        let url = b"https://shop.example.com:443/api/cart?id=7";
+        assert_eq!(
+            target_part(url, RequestPart::PathAndQuery),
+            Some(&b"/api/cart?id=7"[..])
+        );
+        assert_eq!(target_part(url, RequestPart::Path), Some(&b"/api/cart"[..]));
+        assert_eq!(
+            target_part(b"https://h:443", RequestPart::Path),
+            Some(&b"/"[..])
+        );
+        assert_eq!(target_part(b"/a", RequestPart::Query), None);
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        let mut out = Vec::new();
+        unescape_into(br#"a\x22b\"c\\d\q\x4"#, &mut out);
+        assert_eq!(out, br#"a"b"c\d\q\x4"#);
+    }
+}

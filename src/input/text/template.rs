@@ -1,0 +1,412 @@
+//! Line templates: a line format written as literal text and fields, as nginx's `log_format`,
+//! Apache's `LogFormat` and the fixed layouts of ALB, Envoy and HAProxy logs all are, and the
+//! matcher that finds each field of a line in place.
+//!
+//! A field ends where the literal text after it starts. A field between quotes ends at the
+//! first quote that no backslash escapes and that the rest of the literal follows; an nginx
+//! variable that can hold several values (`upstream_response_time` is `0.000, 0.854` after a
+//! retry, with ` : ` after an internal redirect) does not end at the spaces inside that list.
+
+use super::fields::FieldInfo;
+
+/// A line format: literal text and fields, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Template {
+    pub(super) pieces: Vec<Piece>,
+    pub(super) fields: Vec<FieldInfo>,
+    /// Fields that a line must have; a line that ends cleanly after them leaves the rest
+    /// missing (ALB adds fields over the years, and older lines have fewer).
+    pub(super) required_fields: usize,
+    /// Whether text after the last piece is ignored (ALB appends fields over time) rather
+    /// than a mismatch.
+    pub(super) trailing_ignored: bool,
+    /// Where in a line the template starts.
+    pub(super) start: LineStart,
+}
+
+/// Where the template starts in a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LineStart {
+    /// At the first byte.
+    Line,
+    /// After any syslog prefix, at the client address before ` [dd/Mon/yyyy:` (HAProxy).
+    BeforeBracketedDate,
+}
+
+/// One piece of a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Piece {
+    /// Text that must be there as written.
+    Literal(Box<[u8]>),
+    /// A field, by index into [`Template::fields`].
+    Field(usize),
+    /// A field written between braces and followed by a space, or absent (HAProxy's captured
+    /// headers, there only when the configuration captures some).
+    OptionalBraced(usize),
+}
+
+/// Where a field lies in a line: `start..end`, or `NONE` when the line does not have it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Span {
+    pub(super) start: u32,
+    pub(super) end: u32,
+}
+
+impl Span {
+    pub(super) const NONE: Span = Span {
+        start: u32::MAX,
+        end: u32::MAX,
+    };
+
+    pub(super) fn get(self, line: &[u8]) -> Option<&[u8]> {
+        line.get(self.start as usize..self.end as usize)
+    }
+
+    fn new(start: usize, end: usize) -> Span {
+        // Lines are at most MAX_RECORD_BYTES (64 MiB) long.
+        Span {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// Why a line does not match its template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Mismatch {
+    /// 0-based byte in the line where the matcher stopped.
+    pub(super) at: usize,
+    /// What was expected there.
+    pub(super) expected: String,
+    /// How many fields were found before it: how close the line came to the template.
+    pub(super) fields_found: usize,
+}
+
+impl Mismatch {
+    /// The reason a malformed row is given, with the 1-based column.
+    pub(super) fn describe(&self, line: &[u8]) -> String {
+        let found = match line.get(self.at) {
+            None => "the line ends".to_string(),
+            Some(_) => {
+                let shown: String = String::from_utf8_lossy(&line[self.at..])
+                    .chars()
+                    .take(12)
+                    .collect();
+                format!("found `{}`", shown.escape_debug())
+            }
+        };
+        format!(
+            "does not match the log format at column {}: expected {}, {found}",
+            self.at + 1,
+            self.expected
+        )
+    }
+}
+
+impl Template {
+    /// Checks a template's shape: no two fields without text between them, which no line
+    /// could be split by.
+    pub(super) fn new(pieces: Vec<Piece>, fields: Vec<FieldInfo>) -> Result<Template, String> {
+        for pair in pieces.windows(2) {
+            if let [Piece::Field(a), Piece::Field(b)] = pair {
+                return Err(format!(
+                    "`{}` and `{}` follow each other with nothing between them, so a line \
+                     cannot be split between them",
+                    fields[*a].name, fields[*b].name
+                ));
+            }
+        }
+        if fields.is_empty() {
+            return Err("the format has no fields".to_string());
+        }
+        let required_fields = fields.len();
+        Ok(Template {
+            pieces,
+            fields,
+            required_fields,
+            trailing_ignored: false,
+            start: LineStart::Line,
+        })
+    }
+
+    /// Whether a line may end after `found` fields.
+    fn ends_early(&self, found: usize) -> bool {
+        self.required_fields < self.fields.len() && found >= self.required_fields
+    }
+
+    /// Finds every field of `line`, setting `spans` (one per field; fields a line does not
+    /// reach stay [`Span::NONE`]).
+    pub(super) fn split(&self, line: &[u8], spans: &mut [Span]) -> Result<(), Mismatch> {
+        spans.fill(Span::NONE);
+        let mut at = match self.start {
+            LineStart::Line => 0,
+            LineStart::BeforeBracketedDate => start_before_bracketed_date(line),
+        };
+        let mut found = 0usize;
+        let mismatch = |at: usize, expected: String, found: usize| Mismatch {
+            at,
+            expected,
+            fields_found: found,
+        };
+        let mut index = 0;
+        while index < self.pieces.len() {
+            match &self.pieces[index] {
+                Piece::Literal(text) => {
+                    if at == line.len() && self.ends_early(found) {
+                        return Ok(());
+                    }
+                    if !line[at..].starts_with(text) {
+                        return Err(mismatch(at, format!("`{}`", shown(text)), found));
+                    }
+                    at += text.len();
+                }
+                Piece::OptionalBraced(field) => {
+                    if line.get(at) == Some(&b'{') {
+                        let Some(close) = memchr::memchr(b'}', &line[at..]) else {
+                            return Err(mismatch(at, "a closing `}`".to_string(), found));
+                        };
+                        let end = at + close;
+                        if line.get(end + 1) != Some(&b' ') {
+                            return Err(mismatch(end + 1, "a space".to_string(), found));
+                        }
+                        spans[*field] = Span::new(at + 1, end);
+                        at = end + 2;
+                    }
+                    found += 1;
+                }
+                Piece::Field(field) => {
+                    let next = match self.pieces.get(index + 1) {
+                        Some(Piece::Literal(text)) => Some(&text[..]),
+                        _ => None,
+                    };
+                    let last_literal = index + 2 == self.pieces.len();
+                    let end = match next {
+                        // The last field: to the end of the line if it may hold spaces,
+                        // else to the first space, so that more text is a mismatch.
+                        None if self.fields[*field].multi_value && !self.trailing_ignored => {
+                            line.len()
+                        }
+                        None => memchr::memchr(b' ', &line[at..]).map_or(line.len(), |i| at + i),
+                        Some(literal) => {
+                            let quoted =
+                                at > 0 && line[at - 1] == b'"' && literal.first() == Some(&b'"');
+                            let ends_line = last_literal && !self.trailing_ignored;
+                            let info = &self.fields[*field];
+                            match field_end(line, at, literal, quoted, info.multi_value, ends_line)
+                            {
+                                Some(end) => end,
+                                // A line with only the required fields ends in this one's
+                                // closing quote, or with it.
+                                None if self.ends_early(found + 1) => {
+                                    let end = line.len() - usize::from(quoted);
+                                    if quoted && !(line.ends_with(b"\"") && end >= at) {
+                                        return Err(mismatch(
+                                            line.len(),
+                                            "`\"`".to_string(),
+                                            found,
+                                        ));
+                                    }
+                                    spans[*field] = Span::new(at, end);
+                                    return Ok(());
+                                }
+                                None => {
+                                    let what = format!(
+                                        "`{}` after the {} field",
+                                        shown(literal),
+                                        info.name
+                                    );
+                                    return Err(mismatch(line.len(), what, found));
+                                }
+                            }
+                        }
+                    };
+                    spans[*field] = Span::new(at, end);
+                    at = end;
+                    found += 1;
+                }
+            }
+            index += 1;
+        }
+        if at < line.len() && !self.trailing_ignored {
+            return Err(mismatch(at, "the end of the line".to_string(), found));
+        }
+        Ok(())
+    }
+}
+
+/// Where a field that starts at `at` ends: at the first `literal` that follows (and ends the
+/// line, when `ends_line`).
+fn field_end(
+    line: &[u8],
+    at: usize,
+    literal: &[u8],
+    quoted: bool,
+    multi_value: bool,
+    ends_line: bool,
+) -> Option<usize> {
+    let first = literal[0];
+    let mut from = at;
+    loop {
+        let i = from + memchr::memchr(first, &line[from..])?;
+        from = i + 1;
+        if quoted && escaped(line, at, i) {
+            continue;
+        }
+        let fits =
+            line[i..].starts_with(literal) && (!ends_line || i + literal.len() == line.len());
+        // nginx and Apache escape quotes inside quoted values: the first quote closes.
+        if quoted && !fits {
+            return None;
+        }
+        if !fits {
+            continue;
+        }
+        if multi_value && first == b' ' && continues_list(line, at, i) {
+            continue;
+        }
+        return Some(i);
+    }
+}
+
+/// Whether the byte at `i` is escaped by an odd run of backslashes after `start`.
+fn escaped(line: &[u8], start: usize, i: usize) -> bool {
+    let backslashes = line[start..i]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\\')
+        .count();
+    backslashes % 2 == 1
+}
+
+/// Whether the space at `i` is inside an nginx list of values (`a, b` or `a : b`).
+fn continues_list(line: &[u8], start: usize, i: usize) -> bool {
+    let before = &line[start..i];
+    before.ends_with(b",")
+        || before.ends_with(b" :")
+        || (line[i + 1..].starts_with(b": ") && !before.is_empty())
+}
+
+/// Where an HAProxy line's own text starts: the word before the first ` [dd/`, after whatever
+/// syslog prefix precedes it (`<134>Oct  1 12:00:00 lb haproxy[1234]: `, an RFC 5424 header,
+/// or nothing when HAProxy logs to standard output).
+fn start_before_bracketed_date(line: &[u8]) -> usize {
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&line[from..], b" [").map(|i| from + i) {
+        let date = &line[i + 2..];
+        if date.len() > 3 && date[0].is_ascii_digit() && date[1].is_ascii_digit() && date[2] == b'/'
+        {
+            return memchr::memrchr(b' ', &line[..i]).map_or(0, |space| space + 1);
+        }
+        from = i + 2;
+    }
+    0
+}
+
+/// Template text for messages, with control characters escaped.
+fn shown(text: &[u8]) -> String {
+    String::from_utf8_lossy(text).escape_debug().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::nginx;
+    use super::*;
+
+    fn split(template: &Template, line: &str) -> Result<Vec<Option<String>>, Mismatch> {
+        let mut spans = vec![Span::NONE; template.fields.len()];
+        template.split(line.as_bytes(), &mut spans)?;
+        Ok(spans
+            .iter()
+            .map(|s| {
+                s.get(line.as_bytes())
+                    .map(|v| String::from_utf8_lossy(v).into())
+            })
+            .collect())
+    }
+
+    #[test]
+    fn combined_lines_split_into_fields() {
+        let template = nginx::template(nginx::COMBINED).unwrap();
+        let values = split(
+            &template,
+            r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET /a?b=1 HTTP/1.1" 200 612 "-" "Mozilla/5.0 (X11) \"q\"""#,
+        )
+        .unwrap();
+        let values: Vec<&str> = values.iter().map(|v| v.as_deref().unwrap()).collect();
+        assert_eq!(
+            values,
+            [
+                "203.0.113.9",
+                "-",
+                "01/Oct/2026:12:00:00 +0000",
+                "GET /a?b=1 HTTP/1.1",
+                "200",
+                "612",
+                "-",
+                r#"Mozilla/5.0 (X11) \"q\""#
+            ]
+        );
+    }
+
+    #[test]
+    fn nginx_lists_of_values_stay_one_field() {
+        let template = nginx::template("$upstream_addr $upstream_response_time $status").unwrap();
+        let values = split(
+            &template,
+            "10.0.0.1:80, 10.0.0.2:80 0.000, 0.854 : 0.002 502",
+        )
+        .unwrap();
+        assert_eq!(
+            values,
+            [
+                Some("10.0.0.1:80, 10.0.0.2:80".into()),
+                Some("0.000, 0.854 : 0.002".into()),
+                Some("502".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_that_differs_says_where() {
+        let template = nginx::template(nginx::COMBINED).unwrap();
+        let line = r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612"#;
+        let mismatch = split(&template, line).unwrap_err();
+        assert_eq!(mismatch.fields_found, 5);
+        assert_eq!(
+            mismatch.describe(line.as_bytes()),
+            "does not match the log format at column 70: expected ` \\\"` after the \
+             body_bytes_sent field, the line ends"
+        );
+        let extra = format!("{line} \"-\" \"curl\" 0.003");
+        let mismatch = split(&template, &extra).unwrap_err();
+        assert!(mismatch
+            .describe(extra.as_bytes())
+            .contains("expected `\\\"` after the http_user_agent field"));
+    }
+
+    #[test]
+    fn adjacent_fields_are_refused() {
+        assert!(nginx::template("$status$body_bytes_sent").is_err());
+    }
+
+    #[test]
+    fn haproxy_text_starts_after_any_syslog_prefix() {
+        for (line, start) in [
+            (
+                "Oct  1 12:00:00 lb haproxy[1234]: 10.0.0.1:5000 [01/Oct/2026:12:00:00.000] fe",
+                34,
+            ),
+            ("10.0.0.1:5000 [01/Oct/2026:12:00:00.000] fe", 0),
+            (
+                "<134>1 2026-10-01T12:00:00Z lb haproxy 1 - - 10.0.0.1:5 [01/Oct/2026:1",
+                45,
+            ),
+        ] {
+            assert_eq!(
+                start_before_bracketed_date(line.as_bytes()),
+                start,
+                "{line}"
+            );
+        }
+    }
+}
