@@ -4,12 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use super::{field_path, Checker};
-use crate::input::InputFormat;
+use crate::input::{InputFormat, TextFormat, TextKind};
 use crate::spec::yaml::{Node, Value};
 use crate::spec::{Source, TimestampSpec};
 use crate::time::{TimestampFormat, Zone};
 
-const SOURCE_KEYS: &[&str] = &["paths", "format", "timestamp"];
+const SOURCE_KEYS: &[&str] = &["paths", "format", "log_format", "timestamp"];
 const TIMESTAMP_KEYS: &[&str] = &["field", "format", "timezone"];
 
 impl Checker<'_> {
@@ -20,6 +20,7 @@ impl Checker<'_> {
             return source;
         };
         let base = self.file.parent().unwrap_or(Path::new(""));
+        let mut log_format = None;
         for (key, value) in entries {
             match key {
                 "paths" => {
@@ -41,8 +42,19 @@ impl Checker<'_> {
                         }
                     }
                 }
+                "log_format" => {
+                    if let Some(text) = self.string(value, "`log_format`") {
+                        log_format = Some((text, value.position));
+                    }
+                }
                 "timestamp" => source.timestamp = self.timestamp(value),
                 _ => {}
+            }
+        }
+        if let Some((text, position)) = log_format {
+            match with_log_format(&source.format, &text) {
+                Ok(format) => source.format = format,
+                Err(message) => self.error(position, message),
             }
         }
         source
@@ -76,6 +88,29 @@ impl Checker<'_> {
         }
         spec
     }
+}
+
+/// `format` laid out as `log_format` says: an nginx or Apache preset's name or format string.
+/// Without a `format`, the string's variables say which server wrote it (`$request` is nginx,
+/// `%r` Apache).
+fn with_log_format(format: &InputFormat, log_format: &str) -> Result<InputFormat, String> {
+    let kind = match format {
+        InputFormat::Text(text) => text.kind(),
+        InputFormat::Auto if log_format.contains('$') => TextKind::Nginx,
+        InputFormat::Auto if log_format.contains('%') => TextKind::Apache,
+        InputFormat::Auto => {
+            return Err(format!(
+                "`log_format: {log_format}` needs `format: nginx` or `format: apache` beside it"
+            ))
+        }
+        other => {
+            return Err(format!(
+                "`log_format` is for nginx and apache logs, not {other}; remove it or set \
+                 `format: nginx` or `format: apache`"
+            ))
+        }
+    };
+    TextFormat::with_log_format(kind, log_format).map(InputFormat::Text)
 }
 
 /// `specs/../logs/a.csv` as `logs/a.csv`, without touching the file system.
