@@ -21,31 +21,38 @@ const HAPROXY_HEAD: &str = r"$client_ip:$client_port [$accept_date] $frontend_na
 
 /// The ALB template.
 pub(super) fn alb() -> Template {
-    let mut template = nginx::template(ALB).expect("the ALB layout is a valid template");
-    for field in &mut template.fields {
-        *field = match field.name.as_str() {
+    let layout = nginx::template(ALB).expect("the ALB layout is a valid template");
+    let fields = layout
+        .fields
+        .into_iter()
+        .map(|field| match field.name.as_str() {
             "request_processing_time" | "target_processing_time" | "response_processing_time" => {
-                FieldInfo::new(field.name.clone())
+                FieldInfo::new(field.name)
                     .unit(TimeUnit::Seconds)
                     .minus_one_missing()
             }
-            _ => FieldInfo::new(field.name.clone()),
-        };
-    }
-    template.required_fields = ALB_REQUIRED_FIELDS;
-    template.trailing_ignored = true;
-    template
+            _ => FieldInfo::new(field.name),
+        })
+        .collect();
+    Template::new(layout.pieces, fields)
+        .expect("the ALB layout is valid")
+        .with_optional_tail(ALB_REQUIRED_FIELDS)
 }
 
 /// The Envoy template.
 pub(super) fn envoy() -> Template {
-    let mut template = nginx::template(ENVOY).expect("the Envoy layout is a valid template");
-    for field in &mut template.fields {
-        if matches!(field.name.as_str(), "duration" | "upstream_service_time") {
-            *field = FieldInfo::new(field.name.clone()).unit(TimeUnit::Milliseconds);
-        }
-    }
-    template
+    let layout = nginx::template(ENVOY).expect("the Envoy layout is a valid template");
+    let fields = layout
+        .fields
+        .into_iter()
+        .map(|field| match field.name.as_str() {
+            "duration" | "upstream_service_time" => {
+                FieldInfo::new(field.name).unit(TimeUnit::Milliseconds)
+            }
+            _ => FieldInfo::new(field.name),
+        })
+        .collect();
+    Template::new(layout.pieces, fields).expect("the Envoy layout is valid")
 }
 
 /// The HAProxy `option httplog` template.
@@ -70,9 +77,9 @@ pub(super) fn haproxy() -> Template {
     pieces.push(Piece::Field(fields.len()));
     fields.push(FieldInfo::new("http_request"));
     pieces.push(Piece::Literal((*b"\"").into()));
-    let mut template = Template::new(pieces, fields).expect("the HAProxy layout is valid");
-    template.start = LineStart::BeforeBracketedDate;
-    template
+    Template::new(pieces, fields)
+        .expect("the HAProxy layout is valid")
+        .with_start(LineStart::BeforeBracketedDate)
 }
 
 #[cfg(test)]

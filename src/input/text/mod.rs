@@ -462,7 +462,7 @@ fn set_value(
         return;
     }
     let escapes = matches!(kind, TextKind::Nginx | TextKind::Apache);
-    if escapes && memchr::memchr(b'\\', value).is_some() {
+    if escapes && fields::find_byte(b'\\', value).is_some() {
         values.set_with(slot, |out| unescape_into(value, out));
         return;
     }

@@ -7,21 +7,23 @@
 //! variable that can hold several values (`upstream_response_time` is `0.000, 0.854` after a
 //! retry, with ` : ` after an internal redirect) does not end at the spaces inside that list.
 
-use super::fields::FieldInfo;
+use super::fields::{find_byte, FieldInfo};
 
 /// A line format: literal text and fields, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Template {
     pub(super) pieces: Vec<Piece>,
     pub(super) fields: Vec<FieldInfo>,
+    /// The pieces as the matcher walks them.
+    steps: Vec<Step>,
     /// Fields that a line must have; a line that ends cleanly after them leaves the rest
     /// missing (ALB adds fields over the years, and older lines have fewer).
-    pub(super) required_fields: usize,
+    required_fields: usize,
     /// Whether text after the last piece is ignored (ALB appends fields over time) rather
     /// than a mismatch.
-    pub(super) trailing_ignored: bool,
+    trailing_ignored: bool,
     /// Where in a line the template starts.
-    pub(super) start: LineStart,
+    start: LineStart,
 }
 
 /// Where the template starts in a line.
@@ -121,12 +123,28 @@ impl Template {
         }
         let required_fields = fields.len();
         Ok(Template {
+            steps: steps(&pieces, &fields, false),
             pieces,
             fields,
             required_fields,
             trailing_ignored: false,
             start: LineStart::Line,
         })
+    }
+
+    /// This template for lines that may end after `required_fields` fields and may go on
+    /// after the last one (ALB's, which AWS extends over the years).
+    pub(super) fn with_optional_tail(mut self, required_fields: usize) -> Template {
+        self.required_fields = required_fields;
+        self.trailing_ignored = true;
+        self.steps = steps(&self.pieces, &self.fields, true);
+        self
+    }
+
+    /// This template starting where `start` says in a line.
+    pub(super) fn with_start(mut self, start: LineStart) -> Template {
+        self.start = start;
+        self
     }
 
     /// Whether a line may end after `found` fields.
@@ -148,19 +166,18 @@ impl Template {
             expected,
             fields_found: found,
         };
-        let mut index = 0;
-        while index < self.pieces.len() {
-            match &self.pieces[index] {
-                Piece::Literal(text) => {
+        for step in &self.steps {
+            match step {
+                Step::Literal(text) => {
                     if at == line.len() && self.ends_early(found) {
                         return Ok(());
                     }
-                    if !line[at..].starts_with(text) {
+                    if !starts_with(&line[at..], text) {
                         return Err(mismatch(at, format!("`{}`", shown(text)), found));
                     }
                     at += text.len();
                 }
-                Piece::OptionalBraced(field) => {
+                Step::OptionalBraced(field) => {
                     if line.get(at) == Some(&b'{') {
                         let Some(close) = memchr::memchr(b'}', &line[at..]) else {
                             return Err(mismatch(at, "a closing `}`".to_string(), found));
@@ -174,64 +191,115 @@ impl Template {
                     }
                     found += 1;
                 }
-                Piece::Field(field) => {
-                    let next = match self.pieces.get(index + 1) {
-                        Some(Piece::Literal(text)) => Some(&text[..]),
-                        _ => None,
-                    };
-                    let last_literal = index + 2 == self.pieces.len();
-                    let end = match next {
-                        // The last field: to the end of the line if it may hold spaces,
-                        // else to the first space, so that more text is a mismatch.
-                        None if self.fields[*field].multi_value && !self.trailing_ignored => {
-                            line.len()
+                Step::Field { field, until } => {
+                    let (end, next) = match until {
+                        Until::LineEnd => (line.len(), line.len()),
+                        Until::Space => {
+                            let end = find_byte(b' ', &line[at..]).map_or(line.len(), |i| at + i);
+                            (end, end)
                         }
-                        None => memchr::memchr(b' ', &line[at..]).map_or(line.len(), |i| at + i),
-                        Some(literal) => {
-                            let quoted =
-                                at > 0 && line[at - 1] == b'"' && literal.first() == Some(&b'"');
-                            let ends_line = last_literal && !self.trailing_ignored;
-                            let info = &self.fields[*field];
-                            match field_end(line, at, literal, quoted, info.multi_value, ends_line)
-                            {
-                                Some(end) => end,
-                                // A line with only the required fields ends in this one's
-                                // closing quote, or with it.
-                                None if self.ends_early(found + 1) => {
-                                    let end = line.len() - usize::from(quoted);
-                                    if quoted && !(line.ends_with(b"\"") && end >= at) {
-                                        return Err(mismatch(
-                                            line.len(),
-                                            "`\"`".to_string(),
-                                            found,
-                                        ));
-                                    }
-                                    spans[*field] = Span::new(at, end);
-                                    return Ok(());
+                        Until::Literal {
+                            text,
+                            quoted,
+                            multi_value,
+                            ends_line,
+                        } => match field_end(line, at, text, *quoted, *multi_value, *ends_line) {
+                            Some(end) => (end, end + text.len()),
+                            // A line with only the required fields ends in this one's
+                            // closing quote, or with it.
+                            None if self.ends_early(found + 1) => {
+                                let end = line.len() - usize::from(*quoted);
+                                if *quoted && !(line.ends_with(b"\"") && end >= at) {
+                                    return Err(mismatch(line.len(), "`\"`".to_string(), found));
                                 }
-                                None => {
-                                    let what = format!(
-                                        "`{}` after the {} field",
-                                        shown(literal),
-                                        info.name
-                                    );
-                                    return Err(mismatch(line.len(), what, found));
-                                }
+                                spans[*field] = Span::new(at, end);
+                                return Ok(());
                             }
-                        }
+                            None => {
+                                let name = &self.fields[*field].name;
+                                let what = format!("`{}` after the {name} field", shown(text));
+                                return Err(mismatch(line.len(), what, found));
+                            }
+                        },
                     };
                     spans[*field] = Span::new(at, end);
-                    at = end;
+                    at = next;
                     found += 1;
                 }
             }
-            index += 1;
         }
         if at < line.len() && !self.trailing_ignored {
             return Err(mismatch(at, "the end of the line".to_string(), found));
         }
         Ok(())
     }
+}
+
+/// What the matcher does, piece by piece: [`Template::pieces`] with each field joined to the
+/// text that ends it, and what is known of that text before any line is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    /// Text that must be there as written.
+    Literal(Box<[u8]>),
+    /// A field and what ends it (which the step consumes too).
+    Field { field: usize, until: Until },
+    /// As [`Piece::OptionalBraced`].
+    OptionalBraced(usize),
+}
+
+/// What ends a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Until {
+    /// The text after it (see [`field_end`]).
+    Literal {
+        text: Box<[u8]>,
+        /// Whether the field is between quotes.
+        quoted: bool,
+        multi_value: bool,
+        /// Whether the text ends the line.
+        ends_line: bool,
+    },
+    /// The last field: the first space (more text is then a mismatch, or ignored).
+    Space,
+    /// The last field, which may hold spaces: the end of the line.
+    LineEnd,
+}
+
+/// The steps that match `pieces`.
+fn steps(pieces: &[Piece], fields: &[FieldInfo], trailing_ignored: bool) -> Vec<Step> {
+    let mut steps = Vec::with_capacity(pieces.len());
+    let mut index = 0;
+    while index < pieces.len() {
+        match &pieces[index] {
+            Piece::Literal(text) => steps.push(Step::Literal(text.clone())),
+            Piece::OptionalBraced(field) => steps.push(Step::OptionalBraced(*field)),
+            Piece::Field(field) => {
+                let until = match pieces.get(index + 1) {
+                    Some(Piece::Literal(text)) => {
+                        index += 1;
+                        let after_quote = matches!(
+                            index.checked_sub(2).map(|i| &pieces[i]),
+                            Some(Piece::Literal(before)) if before.ends_with(b"\"")
+                        );
+                        Until::Literal {
+                            text: text.clone(),
+                            quoted: after_quote && text.starts_with(b"\""),
+                            multi_value: fields[*field].multi_value,
+                            ends_line: index + 1 == pieces.len() && !trailing_ignored,
+                        }
+                    }
+                    _ if fields[*field].multi_value && !trailing_ignored => Until::LineEnd,
+                    _ => Until::Space,
+                };
+                steps.push(Step::Field {
+                    field: *field,
+                    until,
+                });
+            }
+        }
+        index += 1;
+    }
+    steps
 }
 
 /// Where a field that starts at `at` ends: at the first `literal` that follows (and ends the
@@ -247,13 +315,13 @@ fn field_end(
     let first = literal[0];
     let mut from = at;
     loop {
-        let i = from + memchr::memchr(first, &line[from..])?;
+        let i = from + find_byte(first, &line[from..])?;
         from = i + 1;
-        if quoted && escaped(line, at, i) {
+        if quoted && i > at && line[i - 1] == b'\\' && escaped(line, at, i) {
             continue;
         }
         let fits =
-            line[i..].starts_with(literal) && (!ends_line || i + literal.len() == line.len());
+            starts_with(&line[i..], literal) && (!ends_line || i + literal.len() == line.len());
         // nginx and Apache escape quotes inside quoted values: the first quote closes.
         if quoted && !fits {
             return None;
@@ -266,6 +334,12 @@ fn field_end(
         }
         return Some(i);
     }
+}
+
+/// `text.starts_with(prefix)` for the short literals of templates, without a call to `memcmp`.
+#[inline]
+fn starts_with(text: &[u8], prefix: &[u8]) -> bool {
+    text.len() >= prefix.len() && text.iter().zip(prefix).all(|(a, b)| a == b)
 }
 
 /// Whether the byte at `i` is escaped by an odd run of backslashes after `start`.

@@ -14,6 +14,11 @@ pub struct MinuteCache {
     /// The first 16 bytes (`YYYY-MM-DDTHH:MM`) as one number, compared without `memcmp`.
     prefix: u128,
     minute: Option<UnixNanos>,
+    /// The same for the Common Log Format time of nginx and Apache: the 16 bytes of
+    /// `DD/Mon/YYYY:HH:M`, and the minute's last digit with the offset (`M +HHMM`).
+    clf_prefix: u128,
+    clf_rest: u64,
+    clf_minute: Option<UnixNanos>,
 }
 
 impl MinuteCache {
@@ -31,6 +36,19 @@ impl MinuteCache {
             return parser.parse(raw);
         }
         let utc_suffix = matches!(parser.format, TimestampFormat::Auto);
+        if utc_suffix {
+            if let Some((prefix, rest, within)) = clf_minute_key(raw) {
+                if let Some(minute) = self.clf_minute {
+                    if prefix == self.clf_prefix && rest == self.clf_rest {
+                        return Ok(minute + within);
+                    }
+                }
+                let parsed = parser.parse(raw)?;
+                (self.clf_prefix, self.clf_rest) = (prefix, rest);
+                self.clf_minute = Some(parsed - within);
+                return Ok(parsed);
+            }
+        }
         let Some(within) = utc_seconds_in_minute(raw, utc_suffix) else {
             return parser.parse(raw);
         };
@@ -81,6 +99,24 @@ fn utc_seconds_in_minute(raw: &[u8], utc_suffix: bool) -> Option<i64> {
     Some(seconds * 1_000_000_000 + nanos)
 }
 
+/// For a Common Log Format time with an offset, `DD/Mon/YYYY:HH:MM:SS +HHMM`: the bytes that
+/// name its minute, as two numbers, and the nanoseconds after the minute; `None` for any other
+/// shape (a leap second included).
+fn clf_minute_key(raw: &[u8]) -> Option<(u128, u64, i64)> {
+    if raw.len() != 26 || raw[2] != b'/' || raw[17] != b':' || raw[20] != b' ' {
+        return None;
+    }
+    let seconds = i64::from(digit(raw[18])? * 10 + digit(raw[19])?);
+    if seconds > 59 {
+        return None;
+    }
+    let prefix = u128::from_le_bytes(raw[..16].try_into().ok()?);
+    let mut rest = [0u8; 8];
+    rest[0] = raw[16];
+    rest[1..6].copy_from_slice(&raw[21..26]);
+    Some((prefix, u64::from_le_bytes(rest), seconds * 1_000_000_000))
+}
+
 fn digit(b: u8) -> Option<u8> {
     b.is_ascii_digit().then(|| b - b'0')
 }
@@ -117,6 +153,19 @@ mod minute_cache_tests {
             "2026-10-01 12:36:00.000000001 UTC",
             "2026-10-01 12:36:60 UTC",
             "01/Oct/2026:12:36:01 +0000",
+            "01/Oct/2026:12:36:02 +0000",
+            "01/Oct/2026:12:36:02 +0200",
+            "01/Oct/2026:12:36:59 +0200",
+            "01/Oct/2026:12:37:00 +0200",
+            "01/Oct/2026:12:37:60 +0200",
+            "31/Feb/2026:12:37:01 +0200",
+            "31/Feb/2026:12:37:02 +0200",
+            "01/Oct/2026:12:37:0x +0200",
+            "01/Oct/2026:12:37:03 +02:0",
+            "01/Oct/2026:12:37:04 +0200]",
+            "01/Oct/2026:12:37:05.5 +0200",
+            "02/Oct/2026:12:37:05 +0200",
+            "02/Nov/2026:12:37:05 +0200",
         ] {
             assert_eq!(
                 cache.parse(&parser, raw.as_bytes()),
