@@ -645,15 +645,25 @@ fn work<S: RowSink, F: Fn() -> S>(
 mod tests {
     use super::*;
     use crate::input::test_sink::{fields, read_both_ways, Collect};
+    use crate::input::{TextFormat, TextKind};
     use proptest::prelude::*;
 
     /// Reads `text` as a file of `format` whole, on one thread, and in chunks of about
     /// `chunk_bytes` on two threads; returns both readings, rows and malformed rows in order.
     fn both_ways(text: &[u8], format: InputFormat, chunk_bytes: usize) -> (Collect, Collect) {
+        both_ways_reading(text, format, &["a", "b"], chunk_bytes)
+    }
+
+    fn both_ways_reading(
+        text: &[u8],
+        format: InputFormat,
+        names: &[&str],
+        chunk_bytes: usize,
+    ) -> (Collect, Collect) {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), text).unwrap();
         let input = LogInput::File(file.path().to_path_buf());
-        read_both_ways(&input, &format, &fields(&["a", "b"]), 2, chunk_bytes).unwrap()
+        read_both_ways(&input, &format, &fields(names), 2, chunk_bytes).unwrap()
     }
 
     fn csv_piece() -> impl Strategy<Value = &'static str> {
@@ -733,6 +743,36 @@ mod tests {
         ) {
             let text = lines.join("\n");
             let (whole, chunked) = both_ways(text.as_bytes(), InputFormat::Jsonl, chunk_bytes);
+            prop_assert_eq!(whole.rows, chunked.rows);
+            prop_assert_eq!(whole.malformed, chunked.malformed);
+        }
+
+        /// Text logs too, a W3C log's `#Fields:` lines included: each chunk reads its lines
+        /// with the columns of the last `#Fields:` line before it, wherever the cuts fall.
+        #[test]
+        fn text_log_chunks_read_as_the_whole_file(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    Just("#Fields: date time sc-status cs-uri-stem"),
+                    Just("#Fields: date time cs-uri-stem"),
+                    Just("#Version: 1.0"),
+                    Just("2026-10-01\t12:00:00\t200\t/a"),
+                    Just("2026-10-01\t12:00:01\t/b"),
+                    Just("2026-10-01\t12:00:02\t-\t/c"),
+                    Just(""),
+                    Just("10.0.0.1 - - [01/Oct/2026:12:00:00 +0000] \"GET /a?x HTTP/1.1\" 200 5 \"-\" \"ua \\x22q\\x22\""),
+                    Just("10.0.0.1 - - [01/Oct/2026:12:00:00 +0000] \"-\" 400 0 \"-\" \"-\"\r"),
+                ],
+                0..60,
+            ),
+            chunk_bytes in 1usize..96,
+            nginx in proptest::bool::ANY,
+        ) {
+            let text = lines.join("\n");
+            let kind = if nginx { TextKind::Nginx } else { TextKind::Cloudfront };
+            let format = InputFormat::Text(TextFormat::new(kind));
+            let names = ["status", "uri", "timestamp", "http_user_agent"];
+            let (whole, chunked) = both_ways_reading(text.as_bytes(), format, &names, chunk_bytes);
             prop_assert_eq!(whole.rows, chunked.rows);
             prop_assert_eq!(whole.malformed, chunked.malformed);
         }
