@@ -440,9 +440,10 @@ pub fn detect_format(
                     input,
                     1,
                     format!(
-                        "this looks like {shape}, but {why}; name its format with \
-                         --input-format or source.format (one of {}), or export the log as \
-                         CSV or JSON Lines",
+                        "this looks like {shape}; {why}; if the server writes a format \
+                         of its own, give it in the spec (source: {{format: nginx, \
+                         log_format: '$remote_addr ...'}}), or name the format with \
+                         --input-format or source.format (one of {})",
                         InputFormat::NAMES[5..].join(", ")
                     ),
                 ));

@@ -34,10 +34,13 @@ pub(super) fn template(format: &str) -> Result<Template, String> {
             literal.push(b'%');
             continue;
         }
-        while chars
+        let mut final_status = false;
+        while let Some((_, c)) = chars
             .peek()
-            .is_some_and(|(_, c)| matches!(c, '<' | '>' | '!' | ',') || c.is_ascii_digit())
+            .copied()
+            .filter(|(_, c)| matches!(c, '<' | '>' | '!' | ',') || c.is_ascii_digit())
         {
+            final_status |= c == '>';
             chars.next();
         }
         let mut argument = None;
@@ -73,7 +76,11 @@ pub(super) fn template(format: &str) -> Result<Template, String> {
             literal.push(b']');
             continue;
         }
+        // `%s` is the first request's status, `%>s` the final one's: `status` where it is the
+        // only one.
+        let original = directive == 's' && !final_status && format.contains("%>s");
         let info = match directive_field(directive, argument.as_deref()) {
+            Some(_) if original => FieldInfo::new("original_status"),
             Some(info) => info,
             None => {
                 unnamed += 1;
@@ -190,6 +197,8 @@ mod tests {
                 "http_user_agent"
             ]
         );
+        assert_eq!(names("%s %>s")[..], ["original_status", "status"]);
+        assert_eq!(names("%h %s")[..], ["remote_addr", "status"]);
         let t = template(r#"%h %t "%r" %>s %D %{X-Request-Id}i %k 100%%"#).unwrap();
         assert_eq!(t.fields[4].unit, Some(TimeUnit::Microseconds));
         assert_eq!(t.fields[5].name, "http_x_request_id");

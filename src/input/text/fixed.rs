@@ -37,6 +37,7 @@ pub(super) fn alb() -> Template {
     Template::new(layout.pieces, fields)
         .expect("the ALB layout is valid")
         .with_optional_tail(ALB_REQUIRED_FIELDS)
+        .with_raw_quotes()
 }
 
 /// The Envoy template.
@@ -52,7 +53,10 @@ pub(super) fn envoy() -> Template {
             _ => FieldInfo::new(field.name),
         })
         .collect();
-    Template::new(layout.pieces, fields).expect("the Envoy layout is valid")
+    // Envoy writes header values raw, quotes included (envoyproxy/envoy#4191).
+    Template::new(layout.pieces, fields)
+        .expect("the Envoy layout is valid")
+        .with_raw_quotes()
 }
 
 /// The HAProxy `option httplog` template.
@@ -80,6 +84,7 @@ pub(super) fn haproxy() -> Template {
     Template::new(pieces, fields)
         .expect("the HAProxy layout is valid")
         .with_start(LineStart::BeforeBracketedDate)
+        .with_raw_quotes()
 }
 
 #[cfg(test)]

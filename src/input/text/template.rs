@@ -24,6 +24,9 @@ pub(super) struct Template {
     trailing_ignored: bool,
     /// Where in a line the template starts.
     start: LineStart,
+    /// Whether the server escapes quotes inside quoted values (nginx and Apache do, Envoy
+    /// writes header values raw), so that the first quote that no backslash escapes closes.
+    escapes_quotes: bool,
 }
 
 /// Where the template starts in a line.
@@ -129,7 +132,15 @@ impl Template {
             required_fields,
             trailing_ignored: false,
             start: LineStart::Line,
+            escapes_quotes: true,
         })
+    }
+
+    /// This template for a server that writes quotes inside quoted values as they are: a
+    /// quote closes a value only where the text after the value follows it.
+    pub(super) fn with_raw_quotes(mut self) -> Template {
+        self.escapes_quotes = false;
+        self
     }
 
     /// This template for lines that may end after `required_fields` fields and may go on
@@ -203,11 +214,19 @@ impl Template {
                             quoted,
                             multi_value,
                             ends_line,
-                        } => match field_end(line, at, text, *quoted, *multi_value, *ends_line) {
-                            Some(end) => (end, end + text.len()),
+                        } => match field_end(
+                            line,
+                            at,
+                            text,
+                            *quoted,
+                            *multi_value,
+                            *ends_line,
+                            self.escapes_quotes,
+                        ) {
+                            Ok(end) => (end, end + text.len()),
                             // A line with only the required fields ends in this one's
                             // closing quote, or with it.
-                            None if self.ends_early(found + 1) => {
+                            Err(_) if self.ends_early(found + 1) => {
                                 let end = line.len() - usize::from(*quoted);
                                 if *quoted && !(line.ends_with(b"\"") && end >= at) {
                                     return Err(mismatch(line.len(), "`\"`".to_string(), found));
@@ -215,10 +234,15 @@ impl Template {
                                 spans[*field] = Span::new(at, end);
                                 return Ok(());
                             }
-                            None => {
+                            Err(stop) => {
                                 let name = &self.fields[*field].name;
-                                let what = format!("`{}` after the {name} field", shown(text));
-                                return Err(mismatch(line.len(), what, found));
+                                let what = match stop < line.len() && *ends_line {
+                                    true => format!("the end of the line after the {name} field"),
+                                    false => format!("`{}` after the {name} field", shown(text)),
+                                };
+                                // A field that never ends got no further than its start.
+                                let at = if stop < line.len() { stop } else { at };
+                                return Err(mismatch(at, what, found));
                             }
                         },
                     };
@@ -303,7 +327,9 @@ fn steps(pieces: &[Piece], fields: &[FieldInfo], trailing_ignored: bool) -> Vec<
 }
 
 /// Where a field that starts at `at` ends: at the first `literal` that follows (and ends the
-/// line, when `ends_line`).
+/// line, when `ends_line`). `Err` holds where the search stopped: the quote that should have
+/// closed a quoted field of a server that escapes quotes (`escapes_quotes`), or the line's
+/// end.
 fn field_end(
     line: &[u8],
     at: usize,
@@ -311,11 +337,12 @@ fn field_end(
     quoted: bool,
     multi_value: bool,
     ends_line: bool,
-) -> Option<usize> {
+    escapes_quotes: bool,
+) -> Result<usize, usize> {
     let first = literal[0];
     let mut from = at;
     loop {
-        let i = from + find_byte(first, &line[from..])?;
+        let i = from + find_byte(first, &line[from..]).ok_or(line.len())?;
         from = i + 1;
         if quoted && i > at && line[i - 1] == b'\\' && escaped(line, at, i) {
             continue;
@@ -323,8 +350,8 @@ fn field_end(
         let fits =
             starts_with(&line[i..], literal) && (!ends_line || i + literal.len() == line.len());
         // nginx and Apache escape quotes inside quoted values: the first quote closes.
-        if quoted && !fits {
-            return None;
+        if quoted && escapes_quotes && !fits {
+            return Err(i + 1);
         }
         if !fits {
             continue;
@@ -332,7 +359,7 @@ fn field_end(
         if multi_value && first == b' ' && continues_list(line, at, i) {
             continue;
         }
-        return Some(i);
+        return Ok(i);
     }
 }
 
@@ -448,14 +475,14 @@ mod tests {
         assert_eq!(mismatch.fields_found, 5);
         assert_eq!(
             mismatch.describe(line.as_bytes()),
-            "does not match the log format at column 70: expected ` \\\"` after the \
-             body_bytes_sent field, the line ends"
+            "does not match the log format at column 67: expected ` \\\"` after the \
+             body_bytes_sent field, found `612`"
         );
         let extra = format!("{line} \"-\" \"curl\" 0.003");
         let mismatch = split(&template, &extra).unwrap_err();
         assert!(mismatch
             .describe(extra.as_bytes())
-            .contains("expected `\\\"` after the http_user_agent field"));
+            .contains("expected the end of the line after the http_user_agent field"));
     }
 
     #[test]
