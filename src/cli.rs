@@ -221,7 +221,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(usize))]
     pub threads: Option<usize>,
 
-    /// Most distinct groups one SLO may have before slo stops with an error
+    /// Most groups shown per SLO: the busiest in its first window; the others are counted,
+    /// exactly, in one (other) group
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_groups: u32,
 

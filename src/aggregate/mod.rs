@@ -12,22 +12,34 @@
 //! [`TimeSlices`]), for the slices their windows and lookbacks cover; see [`Needs`].
 //!
 //! Groups are bounded without ever stopping the run: a bot that requests a hundred thousand
-//! distinct paths must not take the report down. Each SLO keeps at most
+//! distinct paths must not take the report down. After reading, [`SloTally::fold_groups`] shows
+//! the `--max-groups` groups with the most events in the SLO's first window (ties by value) and
+//! counts the others in one `(other)` group. Until then each SLO keeps at most
 //! `GROUPS_IN_MEMORY × --max-groups` groups (and [`MAX_GROUP_BYTES`] of their values) per
 //! reading thread. Past that, only groups whose key hash falls in a shrinking range are kept
-//! (the range halves until they fit), and the events of the others are counted in one
-//! `(other)` group. Which groups are kept depends only on the set of distinct keys, never on
-//! the order or the threads that read them, and every event is counted exactly once, in its
-//! own group or in `(other)`. After reading, [`SloTally::fold_groups`] keeps the
-//! `--max-groups` largest and folds the rest into `(other)` too.
+//! (the range halves until they fit), and the events of the others are counted in `(other)`.
+//! Which groups are kept depends only on the set of distinct keys, never on the order or the
+//! threads that read them, and every event is counted exactly once, in its own group or in
+//! `(other)`.
+//!
+//! A hash says nothing of how busy a group is, so the first-window events of the groups left
+//! out are also summed in a count-min sketch (`sketch.rs`), which is the same whatever the
+//! order of the rows. When the sketch says that a group left out may be busy enough to be
+//! shown, [`Tally::heavy_groups`] tells a second pass over the same logs which groups to keep
+//! beyond the sample: those whose sketched count reaches a threshold. Every group with at
+//! least that many events is then counted exactly and ranked with the others; see
+//! [`HeavyGroups`] for the threshold and [`Folded::passed_over`] for what is guaranteed.
 
 mod latest;
+mod sketch;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
 pub use latest::{latest_timestamp, LatestScan};
+use sketch::CountMinSketch;
 
 use crate::expr::{FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row};
 use crate::input::{InputError, LogInput, RowSink, RowView};
@@ -45,6 +57,11 @@ pub const MAX_GROUP_BYTES: usize = 16 * 1024 * 1024;
 /// How many groups one SLO keeps in memory per reading thread, as a multiple of
 /// `--max-groups`: the groups shown are chosen among these (see [`SloTally::fold_groups`]).
 pub const GROUPS_IN_MEMORY: usize = 4;
+
+/// Fewest busy groups a second pass may keep beyond the hash sample (see [`HeavyGroups`]),
+/// whatever `--max-groups` says: with a few groups shown, the busy ones must stand out from a
+/// share of the events that a scan of many paths leaves to each of them.
+pub const MIN_HEAVY_GROUPS: usize = 4096;
 
 /// The label of the group that holds the events of the groups not shown.
 pub const OTHER_GROUP: &str = "(other)";
@@ -64,8 +81,13 @@ pub struct Plan {
 /// What an SLO needs counted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Needs {
-    /// Events per age band, for these age limits (nanoseconds; see the module docs).
-    Ages(Vec<i64>),
+    /// Events per age band (see the module docs).
+    Ages {
+        /// The age limits of the SLO's windows and lookbacks, in nanoseconds.
+        limits: Vec<i64>,
+        /// The age limit of its first window, whose events rank its groups.
+        first_window: i64,
+    },
     /// Events per time slice of `length` nanoseconds, for slice indices `first..end`.
     Slices {
         /// Slice length in nanoseconds.
@@ -74,7 +96,29 @@ pub enum Needs {
         first: i64,
         /// One past the last slice index counted.
         end: i64,
+        /// The slice indices of its first window, whose events rank its groups.
+        first_window: (i64, i64),
     },
+}
+
+/// The events that rank an SLO's groups: those of its first window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FirstWindow {
+    /// In the age bands `0..n`.
+    Bands(usize),
+    /// In the slices `first..end`.
+    Slices(i64, i64),
+}
+
+impl FirstWindow {
+    /// Whether an event counted in `slot` is in the first window.
+    fn holds(self, slot: &Slot) -> bool {
+        match (self, slot) {
+            (FirstWindow::Bands(bands), Slot::Band(band)) => *band < bands,
+            (FirstWindow::Slices(first, end), Slot::Slice(index)) => (first..end).contains(index),
+            _ => false,
+        }
+    }
 }
 
 /// Where one event of an SLO is counted.
@@ -95,6 +139,9 @@ struct SloPlan {
     age_limits: Vec<i64>,
     /// The slices and the index range counted, for slice counting.
     slices: Option<(TimeSlices, i64, i64)>,
+    first_window: FirstWindow,
+    /// In a second pass, the groups to keep beyond the hash sample.
+    heavy: Option<Arc<HeavyGroups>>,
 }
 
 impl SloPlan {
@@ -147,14 +194,28 @@ impl Plan {
                 Judgement::Bad(c) => (compile(&mut fields, "bad", &c.text, &c.expr)?, false),
             };
             let group_slots = slo.group_by.iter().map(|path| fields.slot(path)).collect();
-            let (mut age_limits, slices) = match needs {
-                Needs::Ages(limits) => (limits.clone(), None),
-                Needs::Slices { length, first, end } => {
-                    (Vec::new(), Some((TimeSlices::new(*length), *first, *end)))
+            let (age_limits, slices, first_window) = match needs {
+                Needs::Ages {
+                    limits,
+                    first_window,
+                } => {
+                    let mut limits = limits.clone();
+                    limits.sort_unstable();
+                    limits.dedup();
+                    let bands = limits.partition_point(|limit| limit <= first_window);
+                    (limits, None, FirstWindow::Bands(bands))
                 }
+                Needs::Slices {
+                    length,
+                    first,
+                    end,
+                    first_window: (from, to),
+                } => (
+                    Vec::new(),
+                    Some((TimeSlices::new(*length), *first, *end)),
+                    FirstWindow::Slices(*from, *to),
+                ),
             };
-            age_limits.sort_unstable();
-            age_limits.dedup();
             plans.push(SloPlan {
                 name: slo.name.clone(),
                 filter,
@@ -163,6 +224,8 @@ impl Plan {
                 group_slots,
                 age_limits,
                 slices,
+                first_window,
+                heavy: None,
             });
         }
         Ok(Plan {
@@ -192,16 +255,40 @@ impl Plan {
                     groups: FxHashMap::default(),
                     ungrouped: None,
                     other: None,
-                    sample_level: 0,
+                    sample_level: slo.heavy.as_ref().map_or(0, |heavy| heavy.sample_level),
+                    outside: match &slo.heavy {
+                        None => Outside::Sketched(None),
+                        Some(heavy) => Outside::Admitted(Admitted {
+                            heavy: Arc::clone(heavy),
+                            raised: 0,
+                            groups: 0,
+                            bytes: 0,
+                            left_out: 0,
+                        }),
+                    },
                     max_kept: self.max_groups.saturating_mul(GROUPS_IN_MEMORY),
+                    max_heavy: self
+                        .max_groups
+                        .saturating_mul(GROUPS_IN_MEMORY)
+                        .max(MIN_HEAVY_GROUPS),
                     fields: slo.group_slots.len(),
                     max_shown: self.max_groups,
                     group_bytes: 0,
                     limits: slo.age_limits.clone(),
+                    first_window: slo.first_window,
                     invalid_rows: 0,
                     first_invalid: None,
                 })
                 .collect(),
+        }
+    }
+
+    /// Makes this plan one for a second pass over the logs that a first pass of it counted:
+    /// each SLO keeps, beyond the groups its hash sample keeps, the busy groups that `heavy`
+    /// (from [`Tally::heavy_groups`] of the first pass) names.
+    pub fn keep_heavy_groups(&mut self, heavy: HeavyGroupsPerSlo) {
+        for (slo, heavy) in self.slos.iter_mut().zip(heavy.0) {
+            slo.heavy = heavy;
         }
     }
 
@@ -285,8 +372,12 @@ pub struct SloTally {
     /// Groups are kept while reading when the top `sample_level` bits of their key's hash are
     /// zero: all of them at 0, half at 1, … (see the module docs).
     sample_level: u32,
-    /// Most groups kept in memory.
+    /// What becomes of the groups outside the sample.
+    outside: Outside,
+    /// Most groups kept in memory by the sample.
     max_kept: usize,
+    /// Most busy groups a second pass keeps beyond the sample.
+    max_heavy: usize,
     /// The number of `group_by` fields.
     fields: usize,
     /// Most groups shown.
@@ -294,6 +385,7 @@ pub struct SloTally {
     /// The length of all group keys.
     group_bytes: usize,
     limits: Vec<i64>,
+    first_window: FirstWindow,
     /// Rows invalid for this SLO (in any window).
     pub invalid_rows: u64,
     /// The first such row.
@@ -322,6 +414,99 @@ pub struct Folded {
     /// Whether `groups` is an estimate (distinct groups sampled out while reading are not
     /// counted one by one; their number is estimated from the share of hashes kept).
     pub estimated: bool,
+    /// `None` when the groups shown are the busiest of all (by events in the first window,
+    /// ties by value). Otherwise, past the memory bound, `(other)` may hold groups that rank
+    /// above a group shown (or that would have fitted among those shown), and this is the most
+    /// first-window events any of them has: every group with more is shown or ranks below
+    /// every group shown.
+    pub passed_over: Option<u64>,
+}
+
+/// What becomes of the groups an SLO's hash sample leaves out (see the module docs).
+#[derive(Debug, Clone)]
+enum Outside {
+    /// A first pass: their first-window events are summed by key hash, in a sketch made when
+    /// sampling begins.
+    Sketched(Option<Box<CountMinSketch>>),
+    /// A second pass: those whose sketched events reach a threshold are kept as well.
+    Admitted(Admitted),
+}
+
+/// The groups a second pass keeps beyond the hash sample.
+#[derive(Debug, Clone)]
+struct Admitted {
+    heavy: Arc<HeavyGroups>,
+    /// The threshold is `heavy.threshold × 2^raised`: raised while the groups over it do not
+    /// fit in memory, which only a sketch far fuller than it was made for can cause.
+    raised: u32,
+    /// Groups kept because they are over the threshold, not in the sample.
+    groups: usize,
+    /// The length of their keys.
+    bytes: usize,
+    /// The largest estimate of a group left out (neither sampled nor over the threshold), which
+    /// bounds the events of every group left out.
+    left_out: u64,
+}
+
+impl Admitted {
+    /// The fewest sketched events that keep a group outside the sample; `None` once raised so
+    /// far that it keeps none.
+    fn threshold(&self) -> Option<u64> {
+        let scale = 1u64.checked_shl(self.raised)?;
+        self.heavy.threshold.checked_mul(scale)
+    }
+
+    /// Whether the group whose key has `hash` is over the threshold.
+    fn admits(&self, hash: u64) -> bool {
+        self.threshold()
+            .is_some_and(|threshold| self.heavy.sketch.estimate(hash) >= threshold)
+    }
+}
+
+/// From a first pass in which an SLO's groups did not all fit in memory: the busy groups that a
+/// second pass over the same logs keeps beyond the hash sample, so that they are counted
+/// exactly and can be shown.
+///
+/// A group outside the sample is kept when its first-window events, as the first pass's sketch
+/// estimates them (never below the truth), reach `threshold`: the larger of the
+/// `--max-groups`-th largest count among the groups sampled (a group with fewer events is
+/// outranked by that many groups, and never shown) and `1 / H` of the SLO's first-window
+/// events, where `H = max(GROUPS_IN_MEMORY × --max-groups, MIN_HEAVY_GROUPS)`. So every group
+/// with at least `threshold` events is kept and ranked: when the `--max-groups`-th group shown
+/// has more events than any group left out can have, no group in `(other)` is busier than one
+/// shown ([`Folded::passed_over`] is `None`). At most `H` groups have `1 / H` of the events, so
+/// the groups kept beyond the sample take at most `H` groups and [`MAX_GROUP_BYTES`] of values;
+/// should the sketch's errors let in more than that (or a few long values more bytes), the
+/// threshold doubles until they fit, and the guarantee weakens to the higher threshold.
+#[derive(Debug)]
+pub struct HeavyGroups {
+    /// The first pass's sketch of the groups it left out.
+    sketch: CountMinSketch,
+    /// The first pass's final sample level: the second keeps the same sample.
+    sample_level: u32,
+    threshold: u64,
+}
+
+/// [`HeavyGroups`] for each SLO of a plan (`None` for an SLO that needs no second pass).
+#[derive(Debug)]
+pub struct HeavyGroupsPerSlo(Vec<Option<Arc<HeavyGroups>>>);
+
+impl HeavyGroupsPerSlo {
+    /// Whether SLO `index` of the plan needs a second pass.
+    pub fn wanted(&self, index: usize) -> bool {
+        self.0.get(index).is_some_and(Option::is_some)
+    }
+}
+
+/// Where a group not yet in memory goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// In a group of its own, in the hash sample.
+    Sampled,
+    /// In a group of its own, as a busy group outside the sample (second pass).
+    Admitted,
+    /// In `(other)`.
+    No,
 }
 
 impl GroupTally {
@@ -378,6 +563,20 @@ impl SloTally {
         GroupTally::new(vec![None; fields], self.limits.len())
     }
 
+    /// The events (valid or invalid) of `group` in the SLO's first window: what ranks groups.
+    pub fn first_window_events(&self, group: &GroupTally) -> u64 {
+        let sum = |counts: &Counts| counts.total + counts.invalid;
+        match self.first_window {
+            FirstWindow::Bands(bands) => group.bands.iter().take(bands).map(sum).sum(),
+            FirstWindow::Slices(first, end) => group
+                .slices
+                .iter()
+                .filter(|(index, _)| (first..end).contains(*index))
+                .map(|(_, counts)| sum(counts))
+                .sum(),
+        }
+    }
+
     /// The `(other)` group, made on first use.
     fn other(&mut self) -> &mut GroupTally {
         let bands = self.limits.len();
@@ -385,23 +584,80 @@ impl SloTally {
             .get_or_insert_with(|| GroupTally::new(Vec::new(), bands))
     }
 
-    /// The group a row with the new group key `key` counts in: a group of its own when its
-    /// hash is kept and keeping it leaves the kept groups within bounds, else `(other)`.
-    fn new_group(&mut self, key: &[u8], bands: usize) -> &mut GroupTally {
-        if kept_at(key, self.sample_level) {
-            self.group_bytes += key.len();
-            self.groups
-                .insert(key.into(), GroupTally::new(Vec::new(), bands));
+    /// Where the group whose key has `hash` goes.
+    fn keep(&self, hash: u64) -> Keep {
+        if kept_at(hash, self.sample_level) {
+            Keep::Sampled
+        } else if matches!(&self.outside, Outside::Admitted(admitted) if admitted.admits(hash)) {
+            Keep::Admitted
+        } else {
+            Keep::No
+        }
+    }
+
+    /// The groups kept because they are busy, not in the sample, and the length of their keys.
+    fn admitted(&self) -> (usize, usize) {
+        match &self.outside {
+            Outside::Admitted(admitted) => (admitted.groups, admitted.bytes),
+            Outside::Sketched(_) => (0, 0),
+        }
+    }
+
+    /// Counts a row of the group with the new key `key` in the band or slice `slot`: in a group
+    /// of its own when the group is kept and keeping it leaves the kept groups within bounds,
+    /// else in `(other)`.
+    fn count_new(&mut self, key: &[u8], slot: &Slot, outcome: &RowJudgement) {
+        // Before sampling begins every group is kept: no hashing.
+        let hash = (self.sample_level > 0).then(|| key_hash(key));
+        let keep = hash.map_or(Keep::Sampled, |hash| self.keep(hash));
+        if keep != Keep::No {
+            let bands = self.limits.len();
+            self.insert(key.into(), GroupTally::new(Vec::new(), bands), keep);
             self.shrink();
+            if let Some(group) = self.groups.get_mut(key) {
+                group.count(slot, outcome);
+                return;
+            }
         }
-        if self.groups.contains_key(key) {
-            // The group is there: `entry` finds it (a lookup that can return the borrow).
-            return self
-                .groups
-                .entry(key.into())
-                .or_insert_with(|| GroupTally::new(Vec::new(), bands));
+        if self.first_window.holds(slot) {
+            self.left_out(hash.unwrap_or_else(|| key_hash(key)), 1);
         }
-        self.other()
+        self.other().count(slot, outcome);
+    }
+
+    /// Keeps `group` under `key`, as `keep` says (not [`Keep::No`]).
+    fn insert(&mut self, key: Box<[u8]>, group: GroupTally, keep: Keep) {
+        self.group_bytes += key.len();
+        if let (Keep::Admitted, Outside::Admitted(admitted)) = (keep, &mut self.outside) {
+            admitted.groups += 1;
+            admitted.bytes += key.len();
+        }
+        self.groups.insert(key, group);
+    }
+
+    /// Notes `events` first-window events of the group whose key has `hash`, left out of
+    /// memory: a first pass adds them to the sketch (made on first use); a second notes how
+    /// busy the sketch says the group may be.
+    fn left_out(&mut self, hash: u64, events: u64) {
+        if events == 0 {
+            return;
+        }
+        match &mut self.outside {
+            Outside::Sketched(sketch) => sketch
+                .get_or_insert_with(|| Box::new(CountMinSketch::new(self.max_heavy)))
+                .add(hash, events),
+            Outside::Admitted(admitted) => {
+                admitted.left_out = admitted.left_out.max(admitted.heavy.sketch.estimate(hash));
+            }
+        }
+    }
+
+    /// Folds a group left out of memory, whose key has `hash`, into `(other)`, and notes it
+    /// (see [`SloTally::left_out`]).
+    fn fold_out(&mut self, hash: u64, group: &GroupTally) {
+        let events = self.first_window_events(group);
+        self.left_out(hash, events);
+        self.fold(group);
     }
 
     /// Moves the groups with `keys` out of the map and into `(other)`.
@@ -419,48 +675,147 @@ impl SloTally {
         self.other().add(group);
     }
 
-    /// Halves the share of key hashes kept, folding the groups outside it into `(other)`,
-    /// until the groups kept fit in memory.
+    /// Halves the share of key hashes kept until the groups of the sample fit in memory, then
+    /// (in a second pass) raises the threshold until the busy groups kept beyond it fit too;
+    /// the groups left out are folded into `(other)`.
     fn shrink(&mut self) {
-        while self.groups.len() > self.max_kept || self.group_bytes > MAX_GROUP_BYTES {
+        loop {
+            let (admitted, admitted_bytes) = self.admitted();
+            if self.groups.len() - admitted <= self.max_kept
+                && self.group_bytes - admitted_bytes <= MAX_GROUP_BYTES
+            {
+                break;
+            }
             self.raise_sample_level(self.sample_level + 1);
+        }
+        loop {
+            let (admitted, admitted_bytes) = self.admitted();
+            if admitted <= self.max_heavy && admitted_bytes <= MAX_GROUP_BYTES {
+                break;
+            }
+            if let Outside::Admitted(admitted) = &mut self.outside {
+                admitted.raised += 1;
+            }
+            self.sort_out();
         }
     }
 
-    /// Keeps only the groups whose hash is kept at `level`, folding the others.
+    /// Keeps only the groups whose hash is kept at `level` (or, in a second pass, that are busy
+    /// enough), folding the others.
     fn raise_sample_level(&mut self, level: u32) {
         if level <= self.sample_level {
             return;
         }
         self.sample_level = level;
-        let dropped: Vec<Box<[u8]>> = self
+        self.sort_out();
+    }
+
+    /// Sorts the groups in memory out again after the sample level or the threshold rose:
+    /// counts those kept beyond the sample and folds those no longer kept.
+    fn sort_out(&mut self) {
+        let mut dropped = Vec::new();
+        let (mut admitted, mut admitted_bytes) = (0, 0);
+        for key in self.groups.keys() {
+            let hash = key_hash(key);
+            match self.keep(hash) {
+                Keep::Sampled => {}
+                Keep::Admitted => {
+                    admitted += 1;
+                    admitted_bytes += key.len();
+                }
+                Keep::No => dropped.push((key.clone(), hash)),
+            }
+        }
+        if let Outside::Admitted(state) = &mut self.outside {
+            state.groups = admitted;
+            state.bytes = admitted_bytes;
+        }
+        for (key, hash) in dropped {
+            if let Some(group) = self.groups.remove(&key) {
+                self.group_bytes -= key.len();
+                self.fold_out(hash, &group);
+            }
+        }
+    }
+
+    /// The most first-window events that a group neither sampled nor (in a second pass) kept as
+    /// busy can have.
+    fn left_out_bound(&self) -> u64 {
+        match &self.outside {
+            Outside::Sketched(sketch) => sketch.as_ref().map_or(0, |sketch| sketch.bound()),
+            // A group's estimate is never below its count.
+            Outside::Admitted(admitted) => admitted.left_out,
+        }
+    }
+
+    /// After a first pass: whether this SLO's groups call for a second pass, and what it must
+    /// keep (see [`HeavyGroups`]). `None` when every group was kept, or when the sketch shows
+    /// that no group left out is busy enough to be shown.
+    fn heavy_groups(&self) -> Option<HeavyGroups> {
+        if self.sample_level == 0 {
+            return None;
+        }
+        let Outside::Sketched(Some(sketch)) = &self.outside else {
+            return None;
+        };
+        let mut events: Vec<u64> = self
             .groups
-            .keys()
-            .filter(|key| !kept_at(key, level))
-            .cloned()
+            .values()
+            .map(|group| self.first_window_events(group))
             .collect();
-        self.fold_away(dropped);
+        let all = events.iter().sum::<u64>()
+            + self
+                .other
+                .as_ref()
+                .map_or(0, |other| self.first_window_events(other));
+        // The events of the --max-groups-th busiest group sampled: a group with fewer is
+        // outranked by as many sampled groups, and is never shown.
+        let least_shown = match self.max_shown.checked_sub(1) {
+            Some(nth) if nth < events.len() => {
+                *events.select_nth_unstable_by(nth, |a, b| b.cmp(a)).1
+            }
+            _ => 0,
+        };
+        let share = all.div_ceil(self.max_heavy as u64);
+        let threshold = least_shown.max(share).max(1);
+        (sketch.bound() >= threshold).then(|| HeavyGroups {
+            sketch: (**sketch).clone(),
+            sample_level: self.sample_level,
+            threshold,
+        })
     }
 
     /// Once reading is done (and before evaluating): keeps the `--max-groups` groups with the
-    /// most events by `events` (ties broken by their values, so the choice is the same on
-    /// every run), folds the others into `(other)`, and gives each group its values. Returns
+    /// most events in the first window (ties broken by their values, so the choice is the same
+    /// on every run), folds the others into `(other)`, and gives each group its values. Returns
     /// the `(other)` group's size, if there is one.
-    pub fn fold_groups(
-        &mut self,
-        events: impl Fn(&SloTally, &GroupTally) -> u64,
-    ) -> Option<Folded> {
+    pub fn fold_groups(&mut self) -> Option<Folded> {
         let kept = self.groups.len();
-        if kept > self.max_shown {
+        let sampled = kept - self.admitted().0;
+        // The events of the last group shown, when --max-groups are shown.
+        let mut least_shown = None;
+        if kept > self.max_shown || self.sample_level > 0 {
             // (events, values, key) of every group kept.
             let mut ranked: Vec<_> = self
                 .groups
                 .iter()
-                .map(|(key, group)| (events(self, group), decode_group_key(key, self.fields), key))
+                .map(|(key, group)| {
+                    (
+                        self.first_window_events(group),
+                        decode_group_key(key, self.fields),
+                        key,
+                    )
+                })
                 .collect();
             ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            let dropped: Vec<Box<[u8]>> = ranked[self.max_shown..]
+            least_shown = self
+                .max_shown
+                .checked_sub(1)
+                .and_then(|last| ranked.get(last))
+                .map(|(events, _, _)| *events);
+            let dropped: Vec<Box<[u8]>> = ranked
                 .iter()
+                .skip(self.max_shown)
                 .map(|(_, _, key)| (*key).clone())
                 .collect();
             self.fold_away(dropped);
@@ -470,19 +825,29 @@ impl SloTally {
         }
         let shown = self.groups.len();
         let sample_level = self.sample_level;
+        let left_out = self.left_out_bound();
         let other = self.other.as_mut()?;
-        // Sampled out at level L, a group had a 1 − 2^−L chance to be: the groups kept stand
-        // for about 2^L times as many.
         let folded = if sample_level == 0 {
             Folded {
                 groups: (kept - shown) as u64,
                 estimated: false,
+                passed_over: None,
             }
         } else {
+            // Sampled out at level L, a group had a 1 − 2^−L chance to be: the groups of the
+            // sample stand for about 2^L times as many (the busy groups kept beyond the sample
+            // are among those).
             let scale = 1u64.checked_shl(sample_level).unwrap_or(u64::MAX);
+            let all = (sampled as u64).saturating_mul(scale).max(kept as u64);
             Folded {
-                groups: (kept as u64).saturating_mul(scale) - shown as u64,
+                groups: all - shown as u64,
                 estimated: true,
+                // A group left out has at most `left_out` events: it ranks below the last
+                // group shown when that one has more.
+                passed_over: match least_shown {
+                    Some(least) if least > left_out => None,
+                    _ => Some(left_out),
+                },
             }
         };
         other.folded = Some(folded);
@@ -513,6 +878,21 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// After a first pass over the logs: what a second pass over the same logs must keep beyond
+    /// the hash samples so that the busiest groups are shown (see [`HeavyGroups`]); `None` when
+    /// no SLO needs one (every group was kept, or none left out can be busy enough to be shown).
+    pub fn heavy_groups(&self) -> Option<HeavyGroupsPerSlo> {
+        let heavy: Vec<_> = self
+            .slos
+            .iter()
+            .map(|slo| slo.heavy_groups().map(Arc::new))
+            .collect();
+        heavy
+            .iter()
+            .any(Option::is_some)
+            .then_some(HeavyGroupsPerSlo(heavy))
+    }
+
     /// Adds the counts of another tally of the same plan.
     pub fn merge(&mut self, other: Tally) {
         let inputs = &mut self.inputs;
@@ -547,23 +927,40 @@ impl Tally {
                 (mine_ungrouped @ None, Some(group)) => *mine_ungrouped = Some(group),
                 _ => {}
             }
-            // Both sides kept every group whose hash their own level keeps: at the higher
-            // level, the merged groups are those of all the input that it keeps.
+            // Both sides kept every group whose hash their own level keeps (and, in a second
+            // pass, every busy group that their own threshold keeps): at the higher level and
+            // threshold, the merged groups are those of all the input that these keep.
             mine.raise_sample_level(theirs.sample_level);
+            let mut raised = false;
+            match (&mut mine.outside, theirs.outside) {
+                (Outside::Sketched(sketch), Outside::Sketched(Some(their_sketch))) => {
+                    match sketch {
+                        Some(sketch) => sketch.merge(&their_sketch),
+                        None => *sketch = Some(their_sketch),
+                    }
+                }
+                (Outside::Admitted(admitted), Outside::Admitted(their_admitted)) => {
+                    raised = their_admitted.raised > admitted.raised;
+                    admitted.raised = admitted.raised.max(their_admitted.raised);
+                    admitted.left_out = admitted.left_out.max(their_admitted.left_out);
+                }
+                _ => {}
+            }
+            if raised {
+                mine.sort_out();
+            }
             if let Some(other) = &theirs.other {
                 mine.fold(other);
             }
             for (key, group) in theirs.groups {
-                if !kept_at(&key, mine.sample_level) {
-                    mine.fold(&group);
+                if let Some(existing) = mine.groups.get_mut(&key) {
+                    existing.add(&group);
                     continue;
                 }
-                match mine.groups.get_mut(&key) {
-                    Some(existing) => existing.add(&group),
-                    None => {
-                        mine.group_bytes += key.len();
-                        mine.groups.insert(key, group);
-                    }
+                let hash = (mine.sample_level > 0).then(|| key_hash(&key));
+                match hash.map_or(Keep::Sampled, |hash| mine.keep(hash)) {
+                    Keep::No => mine.fold_out(hash.unwrap_or_else(|| key_hash(&key)), &group),
+                    keep => mine.insert(key, group, keep),
                 }
             }
             mine.shrink();
@@ -709,9 +1106,7 @@ impl RowSink for Counter<'_> {
             } else if let Some(group) = tally.groups.get_mut(self.group_key.as_slice()) {
                 group.count(&slot, &outcome);
             } else {
-                tally
-                    .new_group(&self.group_key, bands)
-                    .count(&slot, &outcome);
+                tally.count_new(&self.group_key, &slot, &outcome);
             }
         }
         let inputs = &mut self.tally.inputs;
@@ -765,13 +1160,9 @@ impl RowSink for Counter<'_> {
     }
 }
 
-/// Whether the group with `key` is kept at sample level `level`: the top `level` bits of the
-/// key's hash are zero. The hash is fixed (no random seed), so the choice is the same on
-/// every run.
-fn kept_at(key: &[u8], level: u32) -> bool {
-    if level == 0 {
-        return true;
-    }
+/// The hash of a group key that decides whether the group is sampled and where the sketch
+/// counts it. It is fixed (no random seed), so the choice is the same on every run.
+fn key_hash(key: &[u8]) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
     std::hash::Hasher::write(&mut hasher, key);
     // FxHash spreads short keys poorly over its top bits: mix them (MurmurHash3's finaliser).
@@ -781,7 +1172,13 @@ fn kept_at(key: &[u8], level: u32) -> bool {
     hash ^= hash >> 33;
     hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     hash ^= hash >> 33;
-    level < 64 && hash >> (64 - level) == 0 || level >= 64 && hash == 0
+    hash
+}
+
+/// Whether the group whose key has `hash` is kept at sample level `level`: the top `level`
+/// bits of the hash are zero.
+fn kept_at(hash: u64, level: u32) -> bool {
+    level == 0 || level < 64 && hash >> (64 - level) == 0 || level >= 64 && hash == 0
 }
 
 /// Why a row's timestamp `raw` could not be read.
@@ -826,18 +1223,4 @@ fn decode_group_key(key: &[u8], fields: usize) -> Vec<Option<String>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn group_keys_round_trip() {
-        let mut key = vec![1];
-        key.extend_from_slice(&3u64.to_le_bytes());
-        key.extend_from_slice(b"GET");
-        key.push(0);
-        assert_eq!(
-            decode_group_key(&key, 2),
-            vec![Some("GET".to_string()), None]
-        );
-    }
-}
+mod tests;

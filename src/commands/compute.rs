@@ -14,7 +14,7 @@ use crate::aggregate::{
     MAX_GROUP_BYTES,
 };
 use crate::config::{At, Pass, RunConfig};
-use crate::evaluate::{evaluate_slo, first_window_events, needs};
+use crate::evaluate::{evaluate_slo, needs};
 use crate::input::{self, LogInput};
 use crate::policy::MalformedLimit;
 use crate::report::{InputSummary, Report, SloResult, Status};
@@ -144,7 +144,7 @@ fn count_pass(
 ) -> anyhow::Result<CountedPass> {
     let slos: Vec<&Slo> = config.slos_of(pass).collect();
     let needs: Vec<_> = slos.iter().map(|slo| needs(slo, at)).collect();
-    let plan = Plan::new(
+    let mut plan = Plan::new(
         &slos,
         &needs,
         &pass.timestamp,
@@ -153,30 +153,25 @@ fn count_pass(
         config.strict,
     )
     .map_err(anyhow::Error::msg)?;
-    let mut tally: Tally = plan.tally();
-    let mut files = Vec::new();
-    let mut formats = Vec::new();
-    for (index, log) in pass.inputs.iter().enumerate() {
-        progress.start(log);
-        let read = input::read_log_parallel(
-            log,
-            &pass.format,
-            plan.fields(),
-            config.reading_threads(),
-            || progress.track(plan.counter(log, index)),
-        )?;
-        for counter in read.sinks {
-            tally.merge(counter.into_inner().into_tally());
+    let (mut tally, mut formats) = count_logs(config, pass, &plan, progress)?;
+    // Past the memory bound, groups were kept by a hash of their key: a second read keeps the
+    // busy ones too, where the logs can be read again.
+    let mut read_once = None;
+    if let Some(heavy) = tally.heavy_groups() {
+        if pass.inputs.iter().all(LogInput::rereadable) {
+            plan.keep_heavy_groups(heavy);
+            progress.read_again(pass.inputs.len());
+            (tally, formats) = count_logs(config, pass, &plan, progress)?;
+        } else {
+            read_once = Some(heavy);
         }
-        files.push(log.name());
-        formats.push(read.format.to_string());
     }
+    let files = pass.inputs.iter().map(LogInput::name).collect();
     let mut warnings = Vec::new();
-    for (slo, slo_tally) in slos.iter().zip(&mut tally.slos) {
-        let folded =
-            slo_tally.fold_groups(|tally, group| first_window_events(slo, tally, group, at));
-        if let Some(folded) = folded {
-            warnings.push(folded_warning(slo, folded, config.max_groups));
+    for (index, (slo, slo_tally)) in slos.iter().zip(&mut tally.slos).enumerate() {
+        if let Some(folded) = slo_tally.fold_groups() {
+            let read_once = read_once.as_ref().is_some_and(|heavy| heavy.wanted(index));
+            warnings.push(folded_warning(slo, folded, config.max_groups, read_once));
         }
     }
     warnings.extend(row_warnings(&slos, &tally));
@@ -198,6 +193,32 @@ fn count_pass(
         wrong_unit,
         results,
     })
+}
+
+/// Counts the rows of a pass's logs by `plan`; also returns the format each log was read in.
+fn count_logs(
+    config: &RunConfig,
+    pass: &Pass,
+    plan: &Plan,
+    progress: &mut Progress,
+) -> anyhow::Result<(Tally, Vec<String>)> {
+    let mut tally = plan.tally();
+    let mut formats = Vec::new();
+    for (index, log) in pass.inputs.iter().enumerate() {
+        progress.start(log);
+        let read = input::read_log_parallel(
+            log,
+            &pass.format,
+            plan.fields(),
+            config.reading_threads(),
+            || progress.track(plan.counter(log, index)),
+        )?;
+        for counter in read.sinks {
+            tally.merge(counter.into_inner().into_tally());
+        }
+        formats.push(read.format.to_string());
+    }
+    Ok((tally, formats))
 }
 
 /// The report from the counted passes: row accounting summed, results in spec order, and the
@@ -337,8 +358,9 @@ fn epoch_unit_warning(timestamp: &TimestampSpec, counts: &InputCounts) -> Option
     })
 }
 
-/// The warning for an SLO whose groups past `--max-groups` were folded into `(other)`.
-fn folded_warning(slo: &Slo, folded: Folded, max_groups: u32) -> String {
+/// The warning for an SLO whose groups past `--max-groups` were folded into `(other)`;
+/// `read_once` when the logs could not be read a second time to find the busiest groups.
+fn folded_warning(slo: &Slo, folded: Folded, max_groups: u32, read_once: bool) -> String {
     let fields = slo
         .group_by
         .iter()
@@ -346,11 +368,30 @@ fn folded_warning(slo: &Slo, folded: Folded, max_groups: u32) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     if folded.estimated {
+        let which = match folded.passed_over {
+            None => "the groups shown are the busiest in the first window".to_string(),
+            Some(events) => {
+                let events = match events {
+                    0 => "no events".to_string(),
+                    1 => "1 event".to_string(),
+                    n => format!("up to {n} events"),
+                };
+                let reason = if read_once {
+                    "; a log read from standard input or a pipe cannot be read a second time to \
+                     find them all: give it as a file"
+                } else {
+                    ""
+                };
+                format!(
+                    "it may hold groups with {events} in the first window that would \
+                     otherwise be shown{reason}; group by coarser fields to see them all"
+                )
+            }
+        };
         format!(
             "SLO {}: too many distinct groups of ({fields}) to keep each in memory (more than {} \
              or {} MiB of values): about {} past the {max_groups} shown are counted, exactly, in \
-             one (other) group; the groups shown were chosen among a fixed share of all, so a \
-             large one may be in (other); group by coarser fields to see them all",
+             one (other) group; {which}",
             slo.name,
             GROUPS_IN_MEMORY * max_groups as usize,
             MAX_GROUP_BYTES >> 20,

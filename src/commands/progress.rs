@@ -48,6 +48,11 @@ impl Progress {
         }
     }
 
+    /// Announces that `files` logs are read a second time.
+    pub fn read_again(&mut self, files: usize) {
+        self.files += files;
+    }
+
     /// Announces the next log.
     pub fn start(&mut self, input: &LogInput) {
         self.file += 1;

@@ -24,14 +24,16 @@ use crate::time::{SpanDuration, Timestamp, UnixNanos};
 /// windows and lookbacks cover.
 pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
     let lookbacks = lookbacks(slo);
+    let first_window = slo.windows.first();
     match slo.budgeting.timeslice() {
         None => {
             let windows = slo.windows.iter().map(|w| w.span(at).age_limit);
-            Needs::Ages(
-                windows
+            Needs::Ages {
+                limits: windows
                     .chain(lookbacks.iter().map(SpanDuration::nanos))
                     .collect(),
-            )
+                first_window: first_window.map_or(0, |w| w.span(at).age_limit),
+            }
         }
         Some(slice) => {
             let length = slice.length.nanos();
@@ -51,7 +53,12 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
                 .filter(|(first, end)| first < end)
                 .reduce(|(f, e), (first, end)| (f.min(first), e.max(end)))
                 .unwrap_or((0, 0));
-            Needs::Slices { length, first, end }
+            Needs::Slices {
+                length,
+                first,
+                end,
+                first_window: first_window.map_or((0, 0), |w| window_slices(w, at, length)),
+            }
         }
     }
 }
@@ -148,22 +155,6 @@ fn burn(slo: &Slo, counted: &Counted) -> Option<f64> {
             .map(|mean| mean.consumed(&slo.objective)),
         _ => burn_rate(&counted.units, &slo.objective),
     }
-}
-
-/// The events (valid or invalid) of `group` in the SLO's first window: the measure by which
-/// the groups shown past `--max-groups` are chosen.
-pub fn first_window_events(slo: &Slo, tally: &SloTally, group: &GroupTally, at: UnixNanos) -> u64 {
-    let Some(window) = slo.windows.first() else {
-        return 0;
-    };
-    let counts = match slo.budgeting.timeslice() {
-        None => tally.counts_within(group, window.span(at).age_limit),
-        Some(slice) => {
-            let range = window_slices(window, at, slice.length.nanos());
-            summarize(group.slices(), range, slice.objective.as_ref()).events
-        }
-    };
-    counts.total + counts.invalid
 }
 
 /// The results of one SLO, sorted by group (`(other)` last) and then by window in spec order.
