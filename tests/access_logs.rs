@@ -678,7 +678,8 @@ struct Slo {
     group_by: Option<&'static str>,
 }
 
-const WINDOWS: [(&str, i64); 2] = [("1h", 3600), ("1d", 86_400)];
+/// The windows of every fixture's spec, with their length in seconds.
+const WINDOWS: &[(&str, i64)] = &[("1h", 3600), ("1d", 86_400)];
 
 fn status_below_500(row: &Row) -> Option<bool> {
     Some(row.int("status")? < 500)
@@ -709,7 +710,7 @@ struct Expected {
     results: BTreeMap<(String, Option<String>, String), [u64; 4]>,
 }
 
-fn count(lines: &[Line], slos: &[Slo], at_us: i64) -> Expected {
+fn count(lines: &[Line], slos: &[Slo], at_us: i64, windows: &[(&str, i64)]) -> Expected {
     let mut expected = Expected::default();
     for line in lines {
         expected.inputs[0] += 1;
@@ -740,7 +741,7 @@ fn count(lines: &[Line], slos: &[Slo], at_us: i64) -> Expected {
                 .group_by
                 .and_then(|field| row.text(field))
                 .map(|v| String::from_utf8_lossy(v).into_owned());
-            for (window, seconds) in WINDOWS {
+            for &(window, seconds) in windows {
                 if age_us < seconds * 1_000_000 {
                     let key = (slo.name.to_owned(), group.clone(), window.to_owned());
                     let counts = expected.results.entry(key).or_default();
@@ -809,7 +810,7 @@ fn at_micros() -> i64 {
 /// The independent count of `format/log` for these SLOs.
 fn expected(format: &str, log: &str, read: fn(&[u8]) -> Vec<Line>, slos: &[Slo]) -> Expected {
     let bytes = fixture_bytes(&fixtures().join(format).join(log));
-    count(&read(&bytes), slos, at_micros())
+    count(&read(&bytes), slos, at_micros(), WINDOWS)
 }
 
 /// Runs `slo report` on `format/log` with the spec beside it and checks every figure against
@@ -1096,4 +1097,66 @@ fn the_counter_reads_times_and_durations_exactly() {
     assert_eq!(date_and_time(b"2026-10-01", b"11:30:00"), Some(at));
     assert_eq!(haproxy_time(b"01/Oct/2026:11:30:00.001"), Some(at + 1000));
     assert_eq!(at, 1_790_854_200_000_000);
+}
+
+/// `examples/logs/access.log` with `examples/nginx-access.yaml` gives what `examples/README.md`
+/// shows (figures from the independent count, at the latest timestamp, 2026-10-15T23:59:56Z).
+#[test]
+fn the_nginx_example_gives_the_figures_its_readme_shows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lines = nginx_combined(&fixture_bytes(&root.join("examples/logs/access.log")));
+    let latest = lines
+        .iter()
+        .filter_map(|line| match line {
+            Line::Row(row) => Some(row.at_us),
+            Line::Malformed => None,
+        })
+        .max()
+        .expect("rows");
+    assert_eq!(Some(latest), rfc3339(b"2026-10-15T23:59:56Z"));
+    let slos = [
+        slo("site-availability", None, status_below_500),
+        Slo {
+            group_by: Some("request_method"),
+            ..slo(
+                "checkout-availability",
+                Some(|row| row.starts_with("uri", "/api/checkout")),
+                status_below_500,
+            )
+        },
+    ];
+    let windows = [("1d", 86_400), ("2d", 2 * 86_400)];
+    let expected = count(&lines, &slos, latest, &windows);
+    let result = |slo: &str, group: Option<&str>, window: &str| {
+        (slo.to_owned(), group.map(str::to_owned), window.to_owned())
+    };
+    let readme = Expected {
+        inputs: [6000, 0, 0, 0, 6000],
+        results: BTreeMap::from([
+            (result("site-availability", None, "1d"), [2940, 2934, 6, 0]),
+            (result("site-availability", None, "2d"), [6000, 5984, 16, 0]),
+            (
+                result("checkout-availability", Some("GET"), "1d"),
+                [164, 161, 3, 0],
+            ),
+            (
+                result("checkout-availability", Some("GET"), "2d"),
+                [321, 317, 4, 0],
+            ),
+            (
+                result("checkout-availability", Some("POST"), "1d"),
+                [191, 190, 1, 0],
+            ),
+            (
+                result("checkout-availability", Some("POST"), "2d"),
+                [397, 396, 1, 0],
+            ),
+        ]),
+    };
+    assert_eq!(expected, readme);
+    let report = ReportCommand::in_folder(root)
+        .spec("examples/nginx-access.yaml")
+        .at("latest")
+        .json_report();
+    assert_eq!(figures(&report, &slos), expected);
 }
