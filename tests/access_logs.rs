@@ -560,6 +560,7 @@ fn w3c(bytes: &[u8]) -> Vec<Line> {
 }
 
 /// logfmt after a syslog prefix: `key=value`, `key="quoted \" value"`, a bare `key` (true).
+/// A message without a single `key=value` pair (plain words) is not logfmt: malformed.
 fn logfmt(bytes: &[u8]) -> Vec<Line> {
     static RFC5424: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?-u)^<\d+>1 (\S+) \S+ \S+ \S+ \S+ ").expect("regex"));
@@ -572,6 +573,9 @@ fn logfmt(bytes: &[u8]) -> Vec<Line> {
             ..Row::default()
         };
         let mut rest = &line[c[0].len()..];
+        if !rest.contains(&b'=') {
+            return None;
+        }
         while !rest.is_empty() {
             let key_end = rest
                 .iter()
