@@ -14,7 +14,22 @@ peak memory (from wait4), slo's memory at 1 M and 10 M rows, and slo on gzip inp
 `zcat` alone. Wall time is measured around each process (what a user waits for); DuckDB's
 and polars' in-process query time (without Python start-up and imports) is shown too.
 
+The nginx case (issue 15) times, alternating, on the same requests written as an nginx
+`combined` log (gen_logs.py --format nginx) and as CSV:
+
+  * slo report --input-format nginx   on the nginx log   (benches/nginx/nginx.yaml)
+  * slo report                        on the CSV         (benches/nginx/csv.yaml, the same SLOs)
+  * DuckDB (Python), 2 threads        on the nginx log: each line one VARCHAR column of
+                                      read_csv, fields by regexp_extract, the same counts
+
+and prints each one's bytes per second, slo's nginx speed as a share of its CSV speed (goal:
+at least 70 %) and DuckDB's time over slo's (goal: at least 3x). DuckDB counts the same on the
+CSV too (not timed): its nginx counts must equal its CSV counts and slo's. `--cases
+nginx-duckdb` runs only that check of the DuckDB side, without slo's nginx reader; `--cases
+nginx-timed` compares slo on the log with `$request_time` (and a latency SLO) with slo on the CSV.
+
 Usage:  python3 benches/bench.py [--rows 10000000] [--runs 5] [--data benches/data]
+                                 [--cases csv,jsonl,gzip,memory,nginx]
 The data folder (several GB) is git-ignored. DuckDB and polars are installed into
 benches/.venv by this script (pip, from PyPI).
 """
@@ -34,6 +49,14 @@ ROOT = Path(__file__).resolve().parent.parent
 AT = "2026-09-08T00:00:00Z"
 START = "2026-09-01T00:00:00Z"
 SPEC = ROOT / "benches" / "slo-specs.yaml"
+NGINX_SPEC = ROOT / "benches" / "nginx" / "nginx.yaml"
+NGINX_CSV_SPEC = ROOT / "benches" / "nginx" / "csv.yaml"
+NGINX_TIMED_SPEC = ROOT / "benches" / "nginx" / "nginx-timed.yaml"
+NGINX_CSV_TIMED_SPEC = ROOT / "benches" / "nginx" / "csv-timed.yaml"
+# The nginx specs' window, (A - 8d, A]: the whole week of data (nginx.yaml says why).
+NGINX_FROM = "2026-08-31 00:00:00+00"
+NGINX_TO = "2026-09-08 00:00:00+00"
+CASES = ("csv", "jsonl", "gzip", "memory", "nginx", "nginx-timed", "nginx-duckdb")
 
 DUCKDB = r"""
 import sys, time, json, duckdb
@@ -54,6 +77,44 @@ row = con.execute(f'''
   FROM {source}
   WHERE CAST("timestamp" AS TIMESTAMPTZ) > TIMESTAMPTZ '2026-09-01 00:00:00+00'
     AND CAST("timestamp" AS TIMESTAMPTZ) <= TIMESTAMPTZ '2026-09-08 00:00:00+00'
+''').fetchone()
+print(json.dumps({"query_s": time.perf_counter() - t, "counts": list(row)}))
+"""
+
+# The nginx.yaml SLOs over an nginx combined log, or csv.yaml's over the CSV. On the log, each
+# line is read whole as one VARCHAR (a tab never occurs: nginx escapes control bytes, and quote
+# and escape characters are switched off) and its fields taken with one regexp_extract.
+DUCKDB_NGINX = r"""
+import sys, time, json, duckdb
+path, fmt, lo, hi = sys.argv[1:5]
+con = duckdb.connect()
+con.execute("SET threads = 2")
+con.execute("SET enable_progress_bar = false")
+if fmt == "nginx":
+    pattern = r'^\S+ \S+ \S+ \[([^\]]+)\] "(\S+) ([^ ?"]*)[^"]*" (\d{3}) '
+    rows = f'''
+      SELECT strptime(m.ts, '%d/%b/%Y:%H:%M:%S %z') AS ts, m.method AS method, m.path AS path,
+             CAST(m.status AS INTEGER) AS status
+      FROM (SELECT regexp_extract(line, '{pattern}', ['ts', 'method', 'path', 'status']) AS m
+            FROM read_csv('{path}', columns = {{'line': 'VARCHAR'}}, header = false, delim = '\t',
+                          quote = '', escape = '', auto_detect = false))
+    '''
+else:
+    rows = f'''
+      SELECT CAST("timestamp" AS TIMESTAMPTZ) AS ts, method, route AS path, status
+      FROM read_csv('{path}', header = true)
+    '''
+t = time.perf_counter()
+row = con.execute(f'''
+  SELECT
+    count(*) FILTER (WHERE starts_with(path, '/api/checkout')),
+    count(*) FILTER (WHERE starts_with(path, '/api/checkout') AND status < 500),
+    count(*) FILTER (WHERE path = '/api/cart' AND method = 'GET'),
+    count(*) FILTER (WHERE path = '/api/cart' AND method = 'GET' AND status < 400),
+    count(*),
+    count(*) FILTER (WHERE status < 500)
+  FROM ({rows})
+  WHERE ts > TIMESTAMPTZ '{lo}' AND ts <= TIMESTAMPTZ '{hi}'
 ''').fetchone()
 print(json.dumps({"query_s": time.perf_counter() - t, "counts": list(row)}))
 """
@@ -104,34 +165,106 @@ def last_json(output):
     return json.loads(output.strip().splitlines()[-1])
 
 
-def slo_counts(output):
+def slo_counts(output, slos=("checkout-availability", "cart-latency", "availability")):
     report = json.loads(output)
     by = {r["slo"]: r for r in report["results"]}
-    return [
-        by["checkout-availability"]["total"], by["checkout-availability"]["good"],
-        by["cart-latency"]["total"], by["cart-latency"]["good"],
-        by["availability"]["total"], by["availability"]["good"],
-    ]
+    return [count for slo in slos for count in (by[slo]["total"], by[slo]["good"])]
 
 
-def ensure_data(data, rows):
+NGINX_SLOS = ("checkout-availability", "cart-reads", "availability")
+NGINX_TIMED_SLOS = ("checkout-availability", "cart-latency", "availability")
+
+
+def ensure_data(data, rows, formats, small_too):
+    """Generates what is missing of `formats` (gen_logs.py's: csv, jsonl, nginx, nginx-timed),
+    for `rows` and, with `small_too`, for 1 M rows; every file of a size holds the same
+    requests, whenever it was written."""
     data.mkdir(parents=True, exist_ok=True)
     base = data / f"requests-{rows}"
     small = data / "requests-1000000"
-    for path, n in ((base, rows), (small, 1_000_000)):
-        if not Path(f"{path}.csv").exists() or not Path(f"{path}.jsonl").exists():
-            print(f"generating {n} rows into {path}.csv/.jsonl …", file=sys.stderr)
+    extensions = {"csv": ".csv", "jsonl": ".jsonl", "nginx": ".log", "nginx-timed": ".timed.log"}
+    for path, n in ((base, rows), (small, 1_000_000))[:2 if small_too else 1]:
+        missing = [f for f in formats if not Path(f"{path}{extensions[f]}").exists()]
+        if missing:
+            print(f"generating {n} rows into {path} ({', '.join(missing)}) …", file=sys.stderr)
             subprocess.run(
                 [sys.executable, str(ROOT / "benches" / "gen_logs.py"), "--rows", str(n), "--start", START,
-                 "--days", "7", "--seed", "1", "--format", "both", "--out", str(path), "--quiet"],
+                 "--days", "7", "--seed", "1", "--format", ",".join(missing), "--out", str(path), "--quiet"],
                 check=True,
             )
-    gz = Path(f"{base}.csv.gz")
-    if not gz.exists():
-        print(f"compressing {gz} …", file=sys.stderr)
-        with open(f"{base}.csv", "rb") as src, gzip.open(gz, "wb", compresslevel=6) as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
     return base, small
+
+
+def timed_rounds(tools, runs):
+    """Runs every tool `runs` times, alternating; returns wall times, query times, peak RSS."""
+    walls = {name: [] for name in tools}
+    queries = {name: [] for name in tools}
+    memory = {name: 0.0 for name in tools}
+    for _ in range(runs):
+        for name, cmd in tools.items():
+            wall, rss, out = run(cmd)
+            walls[name].append(wall)
+            memory[name] = max(memory[name], rss)
+            if not name.startswith("slo"):
+                queries[name].append(last_json(out)["query_s"])
+    return walls, queries, memory
+
+
+def duckdb_nginx_counts(python, base):
+    """DuckDB's nginx.yaml counts on the nginx log, which must equal its csv.yaml counts on the
+    CSV of the same requests; returns them with the query time on the log."""
+    on_log = last_json(run([python, "-c", DUCKDB_NGINX, f"{base}.log", "nginx", NGINX_FROM, NGINX_TO])[2])
+    on_csv = last_json(run([python, "-c", DUCKDB_NGINX, f"{base}.csv", "csv", NGINX_FROM, NGINX_TO])[2])
+    if on_log["counts"] != on_csv["counts"]:
+        sys.exit(f"DuckDB counts differently on the nginx log {on_log['counts']} and on the CSV {on_csv['counts']}")
+    return on_log
+
+
+def nginx_case(slo, python, base, runs, timed=False):
+    """slo on the nginx log against slo on the CSV of the same requests, and DuckDB on the log;
+    `timed`: the log with $request_time and a latency SLO, without DuckDB."""
+    log, csv = f"{base}.timed.log" if timed else f"{base}.log", f"{base}.csv"
+    nginx_spec, csv_spec = (NGINX_TIMED_SPEC, NGINX_CSV_TIMED_SPEC) if timed else (NGINX_SPEC, NGINX_CSV_SPEC)
+    slos = NGINX_TIMED_SLOS if timed else NGINX_SLOS
+    sizes = {"slo-nginx": os.path.getsize(log) / 1e6, "slo-csv": os.path.getsize(csv) / 1e6,
+             "duckdb-nginx": os.path.getsize(log) / 1e6}
+    tools = {
+        "slo-nginx": [slo, "report", "-s", str(nginx_spec), log, "--input-format", "nginx", "--at", AT,
+                      "-f", "json", "--quiet"],
+        "slo-csv": [slo, "report", "-s", str(csv_spec), csv, "--at", AT, "-f", "json", "--quiet"],
+    }
+    counts = {}
+    if not timed:
+        tools["duckdb-nginx"] = [python, "-c", DUCKDB_NGINX, log, "nginx", NGINX_FROM, NGINX_TO]
+        counts["duckdb-csv"] = duckdb_nginx_counts(python, base)["counts"]
+    # Warm the page cache, and check that every tool counts the same (DuckDB on the CSV too).
+    for name, cmd in tools.items():
+        _, _, out = run(cmd)
+        counts[name] = slo_counts(out, slos) if name.startswith("slo") else last_json(out)["counts"]
+    if len({tuple(c) for c in counts.values()}) != 1:
+        sys.exit(f"tools disagree on the nginx case: {counts}")
+    walls, queries, memory = timed_rounds(tools, runs)
+    med = {name: statistics.median(v) for name, v in walls.items()}
+    print(f"\nnginx{' with $request_time' if timed else ''}: {log} ({sizes['slo-nginx']:.0f} MB) and {csv} "
+          f"({sizes['slo-csv']:.0f} MB); counts agree: {counts['slo-nginx']}")
+    print(f"  {'tool':13} {'median wall':>12} {'MB/s':>8} {'peak RSS':>10} {'query only':>11}")
+    for name in tools:
+        q = f"{statistics.median(queries[name]):.2f} s" if queries[name] else "–"
+        print(f"  {name:13} {med[name]:>10.2f} s {sizes[name] / med[name]:>8.0f} {memory[name]:>7.0f} MB {q:>11}")
+    # The goals of issue 15: bytes per second on the nginx log at least 70 % of those on the CSV,
+    # and at least 3x faster than DuckDB on the same log.
+    speed = lambda name, wall: sizes[name] / wall  # noqa: E731
+    share = speed("slo-nginx", med["slo-nginx"]) / speed("slo-csv", med["slo-csv"])
+    paired = sorted(speed("slo-nginx", n) / speed("slo-csv", c) for n, c in zip(walls["slo-nginx"], walls["slo-csv"]))
+    print(f"  slo on nginx reads {share * 100:.0f} % of its CSV bytes per second (goal ≥ 70 %); "
+          f"per round: median {statistics.median(paired) * 100:.0f} %, from {paired[0] * 100:.0f} to {paired[-1] * 100:.0f} %")
+    if timed:
+        return
+    ratio = med["duckdb-nginx"] / med["slo-nginx"]
+    paired = sorted(d / s for d, s in zip(walls["duckdb-nginx"], walls["slo-nginx"]))
+    print(f"  slo is {ratio:.2f}x faster than DuckDB on the nginx log (goal ≥ 3x); per round: median "
+          f"{statistics.median(paired):.2f}x, from {paired[0]:.2f}x to {paired[-1]:.2f}x "
+          f"({statistics.median(queries['duckdb-nginx']) / med['slo-nginx']:.2f}x against DuckDB's query time alone)")
 
 
 def ensure_venv():
@@ -149,19 +282,36 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--data", type=Path, default=ROOT / "benches" / "data")
+    parser.add_argument("--cases", default="csv,jsonl,gzip,memory,nginx",
+                        help=f"comma-separated, of {', '.join(CASES)} (default: %(default)s)")
     args = parser.parse_args()
+    cases = args.cases.split(",")
+    if unknown := set(cases) - set(CASES):
+        parser.error(f"unknown cases {sorted(unknown)}; use {', '.join(CASES)}")
+
+    python = ensure_venv()
+    formats = {f for f in ("csv", "jsonl") if f in cases or {"gzip", "memory"} & set(cases)}
+    if {"nginx", "nginx-duckdb"} & set(cases):
+        formats |= {"csv", "nginx"}
+    if "nginx-timed" in cases:
+        formats |= {"csv", "nginx-timed"}
+    base, small = ensure_data(args.data, args.rows, sorted(formats), "memory" in cases)
+    if cases == ["nginx-duckdb"]:
+        # The DuckDB side alone, before slo reads nginx logs: its counts on the log and the CSV.
+        on_log = duckdb_nginx_counts(python, base)
+        print(f"DuckDB counts the same on {base}.log and {base}.csv: {on_log['counts']} "
+              f"(query on the log: {on_log['query_s']:.2f} s)")
+        return
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     slo = str(ROOT / "target" / "release" / "slo")
-    python = ensure_venv()
-    base, small = ensure_data(args.data, args.rows)
     versions = subprocess.run(
         [python, "-c", "import duckdb, polars; print(duckdb.__version__, polars.__version__)"],
         capture_output=True, text=True, check=True).stdout.split()
     print(f"machine: {os.cpu_count()} CPUs; duckdb {versions[0]}, polars {versions[1]}; {args.runs} runs each, alternating")
 
     summary = {}
-    for fmt in ("csv", "jsonl"):
+    for fmt in [f for f in ("csv", "jsonl") if f in cases]:
         path = f"{base}.{fmt}"
         size = os.path.getsize(path) / 1e6
         tools = {
@@ -207,21 +357,43 @@ def main():
                         "paired_ratio": statistics.median(paired),
                         "slo_rss_mb": memory["slo"]}
 
-    # gzip: slo on the compressed CSV against decompression alone.
+    if "nginx" in cases:
+        nginx_case(slo, python, base, args.runs)
+    if "nginx-timed" in cases:
+        nginx_case(slo, python, base, args.runs, timed=True)
+
+    if "gzip" in cases:
+        gzip_case(slo, base, args.runs)
+    if "memory" in cases:
+        memory_case(slo, base, small, args.rows, "nginx" in cases)
+
+
+def gzip_case(slo, base, runs):
+    """slo on the compressed CSV against decompression alone."""
     gz = f"{base}.csv.gz"
+    if not Path(gz).exists():
+        print(f"compressing {gz} …", file=sys.stderr)
+        with open(f"{base}.csv", "rb") as src, gzip.open(gz, "wb", compresslevel=6) as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
     zcat = []
     slo_gz = []
-    for _ in range(args.runs):
+    for _ in range(runs):
         zcat.append(run(["zcat", gz], stdout=subprocess.DEVNULL)[0])
         slo_gz.append(run([slo, "report", "-s", str(SPEC), gz, "--at", AT, "-f", "json", "--quiet"])[0])
     print(f"\ngzip: zcat alone {statistics.median(zcat):.2f} s, slo report {statistics.median(slo_gz):.2f} s "
           f"({statistics.median(slo_gz) / statistics.median(zcat):.2f}x zcat)")
 
-    # Memory is flat in the number of rows.
-    for fmt in ("csv", "jsonl"):
-        rss_small = run([slo, "report", "-s", str(SPEC), f"{small}.{fmt}", "--at", AT, "-f", "json", "--quiet"])[1]
-        rss_big = run([slo, "report", "-s", str(SPEC), f"{base}.{fmt}", "--at", AT, "-f", "json", "--quiet"])[1]
-        print(f"memory ({fmt}): {rss_small:.0f} MB at 1 M rows, {rss_big:.0f} MB at {args.rows / 1e6:.0f} M rows "
+
+def memory_case(slo, base, small, rows, nginx):
+    """Memory is flat in the number of rows."""
+    inputs = {"csv": (".csv", SPEC, []), "jsonl": (".jsonl", SPEC, [])}
+    if nginx:
+        inputs["nginx"] = (".log", NGINX_SPEC, ["--input-format", "nginx"])
+    for fmt, (ext, spec, extra) in inputs.items():
+        cmd = lambda path: [slo, "report", "-s", str(spec), path, *extra, "--at", AT, "-f", "json", "--quiet"]  # noqa: E731
+        rss_small = run(cmd(f"{small}{ext}"))[1]
+        rss_big = run(cmd(f"{base}{ext}"))[1]
+        print(f"memory ({fmt}): {rss_small:.0f} MB at 1 M rows, {rss_big:.0f} MB at {rows / 1e6:.0f} M rows "
               f"({(rss_big / rss_small - 1) * 100:+.0f} %)")
 
 

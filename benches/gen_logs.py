@@ -23,6 +23,21 @@ CSV follows RFC 4180 quoting (fields containing ',' or '"' are quoted and
 embedded quotes doubled) but uses '\\n' line endings.  JSON Lines has one
 compact object per line with the same keys (status, latency_ms and bytes as
 numbers) plus a nested copy "http": {"status": ..., "method": ...}.
+
+The same requests can also be written as an nginx access log in the default
+`combined` format (--format nginx, PATH.log):
+
+  $remote_addr - $remote_user [$time_local] "$request" $status
+  $body_bytes_sent "$http_referer" "$http_user_agent"
+
+route -> the request path ({id} becomes a number; /api/search GETs get a
+query string), method -> the request method, status, bytes -> body bytes
+sent, user_agent (nginx-escaped: '"' as \\x22), timestamp -> $time_local
+to the second, [%d/%b/%Y:%H:%M:%S +0000].  The client address, the protocol
+and the referer are derived from the row number, so no random draw is added
+and the requests stay those of the CSV.  --format nginx-timed (PATH.timed.log)
+appends ` $request_time`, the latency in seconds with millisecond resolution,
+as nginx writes it.  --format takes a comma-separated list (csv,nginx).
 """
 
 from __future__ import annotations
@@ -364,6 +379,53 @@ HEADER = ["timestamp", "service", "route", "method", "status", "latency_ms", "by
           "user_agent", "region"]
 
 
+FORMATS = ("csv", "jsonl", "nginx", "nginx-timed")
+
+# Where each format goes: PATH + this (+ ".gz").
+EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "nginx": ".log", "nginx-timed": ".timed.log"}
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# Search terms for the query string of /api/search in the nginx log (by row number).
+SEARCH_TERMS = ("red+shoes", "boots", "rain+jacket", "caf%C3%A9", "usb-c+cable", "desk+lamp")
+
+
+def parse_formats(text: str) -> list[str]:
+    """`csv`, `both` (csv and jsonl) or a comma-separated list of FORMATS."""
+    names = []
+    for part in text.split(","):
+        part = part.strip()
+        for name in (("csv", "jsonl") if part == "both" else (part,)):
+            if name not in FORMATS:
+                raise argparse.ArgumentTypeError(
+                    f"unknown format {name!r} (use both or a list of {', '.join(FORMATS)})")
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def nginx_escape(text: str) -> str:
+    """nginx's default escaping in log lines: '"', '\\', control bytes and bytes >= 0x7f as \\xHH."""
+    out = []
+    for c in text.encode("utf-8"):
+        out.append(f"\\x{c:02X}" if c in (0x22, 0x5C) or c < 0x20 or c >= 0x7F else chr(c))
+    return "".join(out)
+
+
+def nginx_request_target(route: str, method: str, n: int) -> str:
+    """The request path (and query) nginx logs for a route template, from the row number."""
+    path = route.replace("{id}", str(1000 + (n * 7919) % 90000))
+    if route == "/api/search" and method == "GET":
+        path += f"?q={SEARCH_TERMS[n % len(SEARCH_TERMS)]}&page={1 + n % 3}"
+    return path
+
+
+def nginx_client(region: int, n: int) -> str:
+    """A client address for row `n`: a stable, made-up public address per region."""
+    first = (23, 81, 49)[region]
+    return f"{first}.{(n * 131) % 250 + 1}.{(n * 7) % 256}.{(n * 29) % 253 + 1}"
+
+
 def open_out(path: str, use_gzip: bool):
     if use_gzip:
         raw = open(path + ".gz", "wb")
@@ -407,6 +469,10 @@ def generate(args, incidents: list[Incident]) -> dict:
 
     # Millisecond-of-minute suffix table: "SS.mmmZ".
     sec_tab = [f"{s // 1000:02d}.{s % 1000:03d}Z" for s in range(MS_PER_MIN)]
+    # The nginx log's pieces: "[dd/Mon/yyyy:HH:MM:SS +0000]" per second (cached per minute),
+    # user agents escaped as nginx escapes them.
+    ua_nginx = [nginx_escape(ua) for _, ua in USER_AGENTS]
+    referers = ('"-"', '"-"', '"-"', '"https://shop.example.com/"', '"-"', '"https://shop.example.com/cart"')
 
     # ---- per-hour slot weights (diurnal x weekday x noise) -> exact counts
     n_slots = -(-period_ms // MS_PER_HOUR)
@@ -437,20 +503,18 @@ def generate(args, incidents: list[Incident]) -> dict:
     counts[-1] += n_rows - prev  # float safety
 
     # ---- outputs
-    outs_csv = []
-    outs_json = []
+    outs = {}
     closers = []
-    if args.format in ("csv", "both"):
-        f, raw = open_out(args.out + ".csv", args.gzip)
-        f.write(",".join(HEADER) + "\n")
-        outs_csv.append(f)
+    for name in args.format:
+        f, raw = open_out(args.out + EXTENSIONS[name], args.gzip)
+        if name == "csv":
+            f.write(",".join(HEADER) + "\n")
+        outs[name] = f
         closers.append((f, raw))
-    if args.format in ("jsonl", "both"):
-        f, raw = open_out(args.out + ".jsonl", args.gzip)
-        outs_json.append(f)
-        closers.append((f, raw))
-    want_csv = bool(outs_csv)
-    want_json = bool(outs_json)
+    want_csv = "csv" in outs
+    want_json = "jsonl" in outs
+    want_nginx = "nginx" in outs or "nginx-timed" in outs
+    want_timed = "nginx-timed" in outs
 
     rand = rng.random
     gauss = rng.gauss
@@ -478,12 +542,16 @@ def generate(args, incidents: list[Incident]) -> dict:
                      if inc.start_ms < s0 + slen and inc.end_ms > s0]
         csv_lines = []
         json_lines = []
+        nginx_lines = []
+        timed_lines = []
         for i in range(k):
             t = s0 + offs[i]
             mkey = t // MS_PER_MIN
             if mkey != min_cache_key:
                 min_cache_key = mkey
                 min_prefix = time.strftime("%Y-%m-%dT%H:%M:", time.gmtime(mkey * 60))
+                tm = time.gmtime(mkey * 60)
+                clf_prefix = f"{tm.tm_mday:02d}/{MONTHS[tm.tm_mon - 1]}/{tm.tm_year}:{tm.tm_hour:02d}:{tm.tm_min:02d}:"
             ts = min_prefix + sec_tab[t - mkey * MS_PER_MIN]
             e = eps[ep_pick[i]]
             reg = reg_pick[i]
@@ -546,6 +614,15 @@ def generate(args, incidents: list[Incident]) -> dict:
             if want_csv:
                 csv_lines.append(f"{ts},{e['csv']},{status},{latency},{nbytes},"
                                  f"{ua_csv[u]},{reg_names[reg]}\n")
+            if want_nginx:
+                n = written + i
+                line = (f'{nginx_client(reg, n)} - - [{clf_prefix}{(t - mkey * MS_PER_MIN) // 1000:02d} +0000] '
+                        f'"{e["method"]} {nginx_request_target(e["route"], e["method"], n)} '
+                        f'{"HTTP/2.0" if n % 3 == 0 else "HTTP/1.1"}" {status} {nbytes} '
+                        f'{referers[n % len(referers)]} "{ua_nginx[u]}"')
+                nginx_lines.append(line + "\n")
+                if want_timed:
+                    timed_lines.append(f"{line} {latency // 1000}.{latency % 1000:03d}\n")
             if want_json:
                 json_lines.append(
                     f'{{"timestamp":"{ts}",{e["json"]},"status":{status},'
@@ -555,10 +632,14 @@ def generate(args, incidents: list[Incident]) -> dict:
             if not first_ts:
                 first_ts = ts
             last_ts = ts
-        for f in outs_csv:
-            f.write("".join(csv_lines))
-        for f in outs_json:
-            f.write("".join(json_lines))
+        if want_csv:
+            outs["csv"].write("".join(csv_lines))
+        if want_json:
+            outs["jsonl"].write("".join(json_lines))
+        if "nginx" in outs:
+            outs["nginx"].write("".join(nginx_lines))
+        if want_timed:
+            outs["nginx-timed"].write("".join(timed_lines))
         written += k
 
     for f, raw in closers:
@@ -604,10 +685,12 @@ incidents:
     name=LABEL      label printed to stderr
 
 output:
-  PATH.csv and/or PATH.jsonl; with --gzip instead PATH.csv.gz / PATH.jsonl.gz
-  (gzip level 6, mtime 0, so output is reproducible).  CSV: header row,
-  RFC 4180 quoting, '\\n' line endings.  Output is identical for a given seed
-  and options whatever --format is.
+  PATH.csv, PATH.jsonl, PATH.log (nginx combined), PATH.timed.log (nginx
+  combined + $request_time), as --format lists them; with --gzip each with
+  .gz appended (gzip level 6, mtime 0, so output is reproducible).  CSV:
+  header row, RFC 4180 quoting, '\\n' line endings.  Every file holds the
+  same requests in the same order, for a given seed and options, whatever
+  --format is.
 
 example:
   python3 benches/gen_logs.py --rows 10000000 --days 30 --seed 1 \\
@@ -629,10 +712,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--days", type=float, default=30.0,
                     help="length of the period in days, fractions allowed (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=42, help="RNG seed (default: %(default)s)")
-    ap.add_argument("--format", choices=["csv", "jsonl", "both"], default="csv",
-                    help="which files to write (default: %(default)s)")
+    ap.add_argument("--format", type=parse_formats, default=["csv"],
+                    help="which files to write: csv, jsonl, both (csv and jsonl), nginx, nginx-timed, "
+                         "or a comma-separated list (default: csv)")
     ap.add_argument("--out", required=True,
-                    help="output path without extension; .csv / .jsonl (/.gz) are appended")
+                    help="output path without extension; .csv / .jsonl / .log / .timed.log (/.gz) "
+                         "are appended")
     ap.add_argument("--gzip", action="store_true", help="write gzip-compressed files (.gz)")
     ap.add_argument("--incident", action="append", type=parse_incident, default=None,
                     metavar="SPEC", help="custom incident (repeatable; replaces the defaults)")
@@ -679,9 +764,7 @@ def main(argv: list[str] | None = None) -> int:
     res = generate(args, incidents)
     dt = time.perf_counter() - t0
     suffix = ".gz" if args.gzip else ""
-    files = [args.out + ext + suffix for ext, on in
-             ((".csv", args.format in ("csv", "both")), (".jsonl", args.format in ("jsonl", "both")))
-             if on]
+    files = [args.out + EXTENSIONS[name] + suffix for name in args.format]
     log(f"wrote {res['rows']} rows ({res['first']} .. {res['last']}) to {', '.join(files)} "
         f"in {dt:.1f}s")
     return 0

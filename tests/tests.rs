@@ -8,6 +8,7 @@
 mod report;
 mod workdir;
 
+mod access_logs;
 mod alerts;
 mod cli;
 mod hostile;
