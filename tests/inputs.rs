@@ -386,3 +386,103 @@ fn an_epoch_unit_that_puts_every_row_outside_2000_to_2100_is_named() {
         );
     }
 }
+
+/// An nginx `combined` line for one of [`ROWS`].
+fn combined_line((timestamp, route, status, _): &(&str, &str, u32, u32)) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS[timestamp[5..7].parse::<usize>().unwrap() - 1];
+    format!(
+        "203.0.113.9 - - [{}/{month}/{}:{} +0000] \"GET {route}?q=1 HTTP/1.1\" {status} 612 \"-\" \"curl/8.5 \\x22x\\x22\"\n",
+        &timestamp[8..10],
+        &timestamp[..4],
+        &timestamp[11..19],
+    )
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A folder of rotated nginx logs (`access.log`, `access.log.1`, `access.log.2.gz`) is read
+/// whole, each file recognised by its first line, and the report names the format.
+#[test]
+fn rotated_nginx_logs_in_a_folder_are_recognised() {
+    let dir = Workdir::new();
+    let spec = "version: 1\nslos:\n  - name: api\n    objective: 90\n    windows: [1d]\n    filter: uri.startsWith(\"/api\")\n    good: status < 500\n    alerts: []\n";
+    dir.write("spec.yaml", spec);
+    let lines: Vec<String> = ROWS.iter().map(combined_line).collect();
+    dir.write("logs/access.log.2.gz", gzip(lines[..2].concat().as_bytes()));
+    dir.write("logs/access.log.1", lines[2..4].concat());
+    dir.write("logs/access.log", lines[4..].concat());
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "logs",
+        "--at",
+        AT,
+        "-f",
+        "json",
+    ]);
+    let report = run.expect_code(0).report();
+    let api = report.result("api", "1d");
+    // By status alone: of the 4 API events in the window, only the 503 is bad.
+    assert_eq!((api.total, api.good, api.bad), (4, 3, 1), "{run}");
+    assert_eq!(report.inputs.rows, 6, "{run}");
+    assert_eq!(report.inputs.outside_windows, 1, "{run}");
+    assert_eq!(report.inputs.unselected, 1, "{run}");
+    let formats = run.json()["inputs"]["formats"].clone();
+    assert_eq!(
+        formats,
+        serde_json::json!(["nginx (combined)", "nginx (combined)", "nginx (combined)"]),
+        "{run}"
+    );
+    dir.run(&["report", "-s", "spec.yaml", "logs", "--at", AT])
+        .expect_code(0)
+        .stdout_has("6 rows read as nginx (combined): 4 matched");
+}
+
+/// `log_format` in the spec: a preset or the server's own string; alone it says the server by
+/// its variables; `--input-format nginx` keeps it; beside another format it is an error.
+#[test]
+fn a_spec_gives_the_log_format() {
+    let dir = Workdir::new();
+    let line = "10.0.0.1 - - [10/Mar/2026:11:00:00 +0000] \"GET /api/a HTTP/1.1\" 503 5 \"-\" \"curl\" \"198.51.100.7\"\n";
+    dir.write("main.log", line.repeat(2));
+    let spec = |source: &str| {
+        format!("version: 1\nsource: {source}\nslos:\n  - name: api\n    objective: 90\n    windows: [1d]\n    good: status < 500 and http_x_forwarded_for == \"198.51.100.7\"\n    alerts: []\n")
+    };
+    for source in [
+        "{format: nginx, log_format: main}",
+        "{log_format: '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" \"$http_x_forwarded_for\"'}",
+    ] {
+        dir.write("spec.yaml", spec(source));
+        for extra in [&[][..], &["--input-format", "nginx"][..]] {
+            let mut args = vec!["report", "-s", "spec.yaml", "main.log", "--at", AT, "-f", "json"];
+            args.extend_from_slice(extra);
+            let run = dir.run(&args);
+            let report = run.expect_code(0).report();
+            let api = report.result("api", "1d");
+            assert_eq!((api.total, api.bad, api.invalid), (2, 2, 0), "{source}: {run}");
+        }
+    }
+    dir.write("spec.yaml", spec("{format: csv, log_format: main}"));
+    dir.run(&["validate", "spec.yaml"])
+        .expect_code(2)
+        .stderr_has("spec.yaml:2:35: `log_format` is for nginx and apache logs, not csv");
+    dir.write("spec.yaml", spec("{format: nginx, log_format: maine}"));
+    dir.run(&["validate", "spec.yaml"])
+        .expect_code(2)
+        .stderr_has("unknown nginx log_format `maine`: give one of combined, main, upstreaminfo");
+    dir.write(
+        "spec.yaml",
+        spec("{format: nginx, log_format: '$status$body_bytes_sent'}"),
+    );
+    dir.run(&["validate", "spec.yaml"])
+        .expect_code(2)
+        .stderr_has("`status` and `body_bytes_sent` follow each other with nothing between them");
+}
