@@ -392,7 +392,7 @@ fn combined_line((timestamp, route, status, _): &(&str, &str, u32, u32)) -> Stri
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let month = MONTHS[timestamp[5..7].parse::<usize>().unwrap() - 1];
+    let month = MONTHS[timestamp[5..7].parse::<usize>().expect("a month") - 1];
     format!(
         "203.0.113.9 - - [{}/{month}/{}:{} +0000] \"GET {route}?q=1 HTTP/1.1\" {status} 612 \"-\" \"curl/8.5 \\x22x\\x22\"\n",
         &timestamp[8..10],
@@ -403,8 +403,8 @@ fn combined_line((timestamp, route, status, _): &(&str, &str, u32, u32)) -> Stri
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
+    encoder.write_all(bytes).expect("gzip in memory");
+    encoder.finish().expect("gzip in memory")
 }
 
 /// A folder of rotated nginx logs (`access.log`, `access.log.1`, `access.log.2.gz`) is read
