@@ -41,8 +41,8 @@ use rustc_hash::FxHashMap;
 pub use latest::{latest_timestamp, LatestScan};
 use sketch::CountMinSketch;
 
-use crate::expr::{FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row};
-use crate::input::{InputError, LogInput, RowSink, RowView};
+use crate::expr::{FieldPath, FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row};
+use crate::input::{InputError, InputFormat, LogInput, RowSink, RowView};
 use crate::spec::{Judgement, Slo, TimestampSpec};
 use crate::time::{MinuteCache, TimeSlices, TimestampParser, UnixNanos};
 use crate::visible::Visible;
@@ -161,16 +161,18 @@ impl SloPlan {
 }
 
 impl Plan {
-    /// Compiles the SLOs' expressions against one [`FieldSlots`]; `needs[i]` says what SLO `i`
-    /// needs counted.
+    /// Compiles the SLOs' expressions against one [`FieldSlots`], for logs read as `format`;
+    /// `needs[i]` says what SLO `i` needs counted.
     ///
     /// # Errors
     ///
-    /// An expression that does not compile against the fields (a message naming the SLO and key).
+    /// An expression that does not compile against the fields, or whose units cannot fit in
+    /// logs of `format` (a message naming the SLO and key).
     pub fn new(
         slos: &[&Slo],
         needs: &[Needs],
         timestamp: &TimestampSpec,
+        format: &InputFormat,
         at: UnixNanos,
         max_groups: usize,
         strict: bool,
@@ -179,8 +181,9 @@ impl Plan {
         let timestamp_slot = fields.slot(&timestamp.field);
         let mut plans = Vec::with_capacity(slos.len());
         for (slo, needs) in slos.iter().zip(needs) {
+            let units = |field: &FieldPath| slo.source.field_unit(format, field);
             let compile = |fields: &mut FieldSlots, key: &str, text: &str, expr| {
-                Program::compile(expr, fields)
+                Program::compile_with_units(expr, fields, &units)
                     .map_err(|e| format!("SLO {}: in `{key}` ({text}): {e}", slo.name))
             };
             let filter = match &slo.filter {
@@ -1005,14 +1008,31 @@ impl Counter<'_> {
             .fields
             .paths()
             .get(invalid.slot)
-            .map(ToString::to_string)
-            .unwrap_or_default();
+            .cloned()
+            .unwrap_or_else(|| FieldPath(Vec::new()));
+        let written = field.as_expression();
         match invalid.reason {
             InvalidReason::Missing => format!("field `{field}` is missing"),
             InvalidReason::Null => format!("field `{field}` is null"),
             InvalidReason::NotANumber => format!("field `{field}` is not a number"),
             InvalidReason::NotABoolean => format!("field `{field}` is not true or false"),
             InvalidReason::NotText => format!("field `{field}` is not text"),
+            InvalidReason::NoUnit => format!(
+                "field `{field}` is a bare number with no known unit, met by a duration; \
+                 declare the unit its log writes it in, e.g. source: {{units: {{{field}: ms}}}}"
+            ),
+            InvalidReason::Duration => format!(
+                "field `{field}` is a duration where a number is needed; \
+                 compare it with a duration such as 300ms"
+            ),
+            InvalidReason::SeveralValues => format!(
+                "field `{field}` holds several values; read them with sum({written}), \
+                 last({written}) or first({written})"
+            ),
+            InvalidReason::DivisionByZero => format!("field `{field}` is zero, and divides"),
+            InvalidReason::OutOfRange => format!(
+                "field `{field}` is too large or too precise to compute exactly (more than 38 digits)"
+            ),
         }
     }
 }

@@ -148,6 +148,7 @@ fn count_pass(
         &slos,
         &needs,
         &pass.timestamp,
+        &pass.format,
         at,
         config.max_groups as usize,
         config.strict,

@@ -1,12 +1,15 @@
 //! The syntax tree of a parsed expression.
 //!
-//! The tree is deliberately "normalised but not compiled": every comparison
-//! has the field on the left and the literal on the right, `and`/`or` chains
-//! are flattened into n-ary nodes, and every node remembers its [`Span`] in
-//! the source. It holds no evaluation logic, so the same tree can later be
-//! translated into another query language (SQL, PromQL) or pretty-printed.
+//! The tree is deliberately "normalised but not compiled": a comparison with a
+//! literal has the literal on the right, `and`/`or` chains are flattened into
+//! n-ary nodes, literals are exact decimals (durations in nanoseconds), and
+//! every node remembers its [`Span`] in the source. It holds no evaluation
+//! logic, so the same tree can later be translated into another query language
+//! (SQL, PromQL) or pretty-printed.
 
 use std::fmt;
+
+pub use super::exact::Decimal;
 
 /// A range of byte offsets `start..end` into the source string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +52,32 @@ impl fmt::Display for FieldPath {
     }
 }
 
+impl FieldPath {
+    /// The field as an expression writes it: `http.status`, or `field("sc-status")` when a
+    /// part of its name is not an identifier (for messages that suggest an expression).
+    pub fn as_expression(&self) -> String {
+        let identifier = |s: &str| {
+            s.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !matches!(s, "and" | "or" | "not" | "in" | "true" | "false")
+        };
+        match self.0.split_first() {
+            Some((first, rest)) if !identifier(first) && rest.iter().all(|s| identifier(s)) => {
+                let mut out = format!("field({first:?})");
+                for segment in rest {
+                    out.push('.');
+                    out.push_str(segment);
+                }
+                out
+            }
+            _ if self.0.iter().all(|s| identifier(s)) => self.to_string(),
+            _ => format!("field({:?})", self.to_string()),
+        }
+    }
+}
+
 /// A reference to a field, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldRef {
@@ -58,15 +87,146 @@ pub struct FieldRef {
     pub span: Span,
 }
 
-/// A literal value that a field is compared with.
+/// A literal value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Literal {
-    /// A finite number.
-    Number(f64),
+    /// A number, exactly as written (`0.3` is three tenths, not the nearest `f64`).
+    Number(Decimal),
+    /// A duration (`300ms`, `1.5s`, `1h30m`), in nanoseconds, exactly.
+    Duration(Decimal),
     /// A string, escapes already resolved.
     String(String),
     /// `true` or `false`.
     Bool(bool),
+}
+
+/// An arithmetic operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`, exact division (`503 / 100` is `5.03`).
+    Div,
+}
+
+impl ArithOp {
+    /// The operator as written in the source.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        }
+    }
+}
+
+/// A function of a field that holds several values, as nginx writes
+/// `upstream_response_time` for a retried request (`0.000, 0.854`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    /// `sum(x)`: all the values added up.
+    Sum,
+    /// `first(x)`: the first value.
+    First,
+    /// `last(x)`: the last value (the upstream that answered).
+    Last,
+}
+
+impl Function {
+    /// All functions, in the order they are suggested.
+    pub const ALL: [Function; 3] = [Function::Sum, Function::Last, Function::First];
+
+    /// The function's name as written in the source.
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Sum => "sum",
+            Function::First => "first",
+            Function::Last => "last",
+        }
+    }
+
+    /// Looks a function up by its exact name.
+    pub fn from_name(name: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// A value that comparisons compare: a field, a literal, a function of a field, or arithmetic
+/// over them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// A field's value.
+    Field(FieldRef),
+    /// A literal.
+    Literal {
+        /// The value.
+        value: Literal,
+        /// Where it was written.
+        span: Span,
+    },
+    /// `sum(x)`, `first(x)`, `last(x)`.
+    Call {
+        /// Which function.
+        function: Function,
+        /// The field it reads.
+        field: FieldRef,
+        /// The whole call.
+        span: Span,
+    },
+    /// `-x`.
+    Negate {
+        /// The negated value.
+        operand: Box<Operand>,
+        /// The whole expression, including the sign.
+        span: Span,
+    },
+    /// `a + b`, `a - b`, `a * b`, `a / b`.
+    Arith {
+        /// The operator.
+        op: ArithOp,
+        /// The left operand.
+        left: Box<Operand>,
+        /// The right operand.
+        right: Box<Operand>,
+        /// The whole expression.
+        span: Span,
+    },
+}
+
+impl Operand {
+    /// Where this value was written.
+    pub fn span(&self) -> Span {
+        match self {
+            Operand::Field(field) => field.span,
+            Operand::Literal { span, .. }
+            | Operand::Call { span, .. }
+            | Operand::Negate { span, .. }
+            | Operand::Arith { span, .. } => *span,
+        }
+    }
+
+    fn collect_fields<'a>(&'a self, out: &mut Vec<&'a FieldPath>) {
+        match self {
+            Operand::Field(field) | Operand::Call { field, .. } => push_field(out, &field.path),
+            Operand::Literal { .. } => {}
+            Operand::Negate { operand, .. } => operand.collect_fields(out),
+            Operand::Arith { left, right, .. } => {
+                left.collect_fields(out);
+                right.collect_fields(out);
+            }
+        }
+    }
+}
+
+fn push_field<'a>(out: &mut Vec<&'a FieldPath>, path: &'a FieldPath) {
+    if !out.contains(&path) {
+        out.push(path);
+    }
 }
 
 /// A comparison operator.
@@ -154,7 +314,7 @@ impl Method {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListLiteral {
     /// `[200, 204]`
-    Numbers(Vec<f64>),
+    Numbers(Vec<Decimal>),
     /// `["GET", "HEAD"]`
     Strings(Vec<String>),
 }
@@ -171,17 +331,15 @@ pub enum Expr {
     },
     /// A field used alone as a condition: true when its text is `true`.
     Field(FieldRef),
-    /// `field OP literal`; a literal written on the left is moved to the
-    /// right and the operator flipped (`500 > x` becomes `x < 500`).
+    /// `left OP right`; a literal written on the left of anything else is moved
+    /// to the right and the operator flipped (`500 > x` becomes `x < 500`).
     Compare {
-        /// The field.
-        field: FieldRef,
-        /// The operator, as if the field were written on the left.
+        /// The left side.
+        left: Box<Operand>,
+        /// The operator.
         op: CmpOp,
-        /// The literal.
-        value: Literal,
-        /// Where the literal was written.
-        value_span: Span,
+        /// The right side: the literal, if there is one.
+        right: Box<Operand>,
         /// The whole comparison.
         span: Span,
     },
@@ -255,22 +413,21 @@ impl Expr {
     }
 
     fn collect_fields<'a>(&'a self, out: &mut Vec<&'a FieldPath>) {
-        let field = match self {
-            Expr::Bool { .. } => return,
-            Expr::Field(field)
-            | Expr::Compare { field, .. }
-            | Expr::In { field, .. }
-            | Expr::Method { field, .. } => field,
-            Expr::Not { operand, .. } => return operand.collect_fields(out),
+        match self {
+            Expr::Bool { .. } => {}
+            Expr::Field(field) | Expr::In { field, .. } | Expr::Method { field, .. } => {
+                push_field(out, &field.path);
+            }
+            Expr::Compare { left, right, .. } => {
+                left.collect_fields(out);
+                right.collect_fields(out);
+            }
+            Expr::Not { operand, .. } => operand.collect_fields(out),
             Expr::And { operands, .. } | Expr::Or { operands, .. } => {
                 for operand in operands {
                     operand.collect_fields(out);
                 }
-                return;
             }
-        };
-        if !out.contains(&&field.path) {
-            out.push(&field.path);
         }
     }
 }
@@ -297,6 +454,16 @@ mod tests {
     }
 
     #[test]
+    fn field_paths_as_expressions() {
+        let path = |parts: &[&str]| FieldPath(parts.iter().map(|s| s.to_string()).collect());
+        assert_eq!(path(&["http", "status"]).as_expression(), "http.status");
+        assert_eq!(path(&["sc-status"]).as_expression(), "field(\"sc-status\")");
+        assert_eq!(path(&["x-y", "z"]).as_expression(), "field(\"x-y\").z");
+        assert_eq!(path(&["a", "b-c"]).as_expression(), "field(\"a.b-c\")");
+        assert_eq!(path(&["in"]).as_expression(), "field(\"in\")");
+    }
+
+    #[test]
     fn fields_are_distinct_in_order_of_first_appearance() {
         let expr = Expr::Or {
             operands: vec![
@@ -306,10 +473,21 @@ mod tests {
                     span: Span::new(4, 8),
                 },
                 Expr::Compare {
-                    field: field("b", 10),
+                    left: Box::new(Operand::Arith {
+                        op: ArithOp::Add,
+                        left: Box::new(Operand::Field(field("b", 10))),
+                        right: Box::new(Operand::Call {
+                            function: Function::Sum,
+                            field: field("d", 13),
+                            span: Span::new(9, 14),
+                        }),
+                        span: Span::new(10, 14),
+                    }),
                     op: CmpOp::Lt,
-                    value: Literal::Number(1.0),
-                    value_span: Span::new(14, 15),
+                    right: Box::new(Operand::Literal {
+                        value: Literal::Number(Decimal::new(1, 0)),
+                        span: Span::new(14, 15),
+                    }),
                     span: Span::new(10, 15),
                 },
                 Expr::Bool {
@@ -327,7 +505,7 @@ mod tests {
             span: Span::new(0, 36),
         };
         let names: Vec<String> = expr.fields().iter().map(|p| p.to_string()).collect();
-        assert_eq!(names, ["b", "a.x", "c"]);
+        assert_eq!(names, ["b", "a.x", "d", "c"]);
         assert_eq!(expr.span(), Span::new(0, 36));
     }
 
@@ -355,5 +533,9 @@ mod tests {
             assert_eq!(Method::from_name(m.name()), Some(m));
         }
         assert_eq!(Method::from_name("startswith"), None);
+        for f in Function::ALL {
+            assert_eq!(Function::from_name(f.name()), Some(f));
+        }
+        assert_eq!(Function::from_name("field"), None);
     }
 }

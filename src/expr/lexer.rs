@@ -1,6 +1,7 @@
 //! Turns source text into tokens with byte spans.
 
-use super::ast::Span;
+use super::ast::{Decimal, Span};
+use super::exact::unit_nanos;
 use super::parser::ParseError;
 
 /// A token kind.
@@ -8,8 +9,10 @@ use super::parser::ParseError;
 pub(crate) enum Tok {
     /// An identifier or keyword: `[A-Za-z_][A-Za-z0-9_]*`.
     Ident(String),
-    /// A finite number literal (without sign).
-    Number(f64),
+    /// A number literal (without sign) that is finite as an `f64`.
+    Number(Decimal),
+    /// A duration literal (without sign) such as `300ms` or `1h30m`, in nanoseconds.
+    Duration(Decimal),
     /// A string literal, escapes resolved.
     Str(String),
     LParen,
@@ -18,7 +21,10 @@ pub(crate) enum Tok {
     RBracket,
     Comma,
     Dot,
+    Plus,
     Minus,
+    Star,
+    Slash,
     Bang,
     AndAnd,
     OrOr,
@@ -37,6 +43,7 @@ impl Tok {
         match self {
             Tok::Ident(name) => format!("'{name}'"),
             Tok::Number(_) => "a number".to_owned(),
+            Tok::Duration(_) => "a duration".to_owned(),
             Tok::Str(_) => "a string".to_owned(),
             Tok::Eof => "the end of the expression".to_owned(),
             other => format!("'{}'", other.symbol()),
@@ -51,7 +58,10 @@ impl Tok {
             Tok::RBracket => "]",
             Tok::Comma => ",",
             Tok::Dot => ".",
+            Tok::Plus => "+",
             Tok::Minus => "-",
+            Tok::Star => "*",
+            Tok::Slash => "/",
             Tok::Bang => "!",
             Tok::AndAnd => "&&",
             Tok::OrOr => "||",
@@ -61,7 +71,7 @@ impl Tok {
             Tok::Le => "<=",
             Tok::Gt => ">",
             Tok::Ge => ">=",
-            Tok::Ident(_) | Tok::Number(_) | Tok::Str(_) | Tok::Eof => "",
+            Tok::Ident(_) | Tok::Number(_) | Tok::Duration(_) | Tok::Str(_) | Tok::Eof => "",
         }
     }
 }
@@ -93,6 +103,16 @@ fn is_ident_start(c: u8) -> bool {
 
 fn is_ident_continue(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// `a + b` for the parts of a duration literal (`1h30m`), exactly; `None` if it does not fit.
+fn add_decimals(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let exponent = a.exponent.min(b.exponent);
+    let align = |d: Decimal| {
+        let shift = u32::try_from(d.exponent - exponent).ok()?;
+        d.mantissa.checked_mul(10i128.checked_pow(shift)?)
+    };
+    Some(Decimal::new(align(a)?.checked_add(align(b)?)?, exponent))
 }
 
 impl<'a> Lexer<'a> {
@@ -128,7 +148,16 @@ impl<'a> Lexer<'a> {
             (b']', _) => (Tok::RBracket, 1),
             (b',', _) => (Tok::Comma, 1),
             (b'.', _) => (Tok::Dot, 1),
+            (b'+', _) => (Tok::Plus, 1),
             (b'-', _) => (Tok::Minus, 1),
+            (b'*', _) => (Tok::Star, 1),
+            (b'/', Some(b'/')) => {
+                return Err(err(
+                    start,
+                    "'//' is not an operator; '/' divides exactly (503 / 100 is 5.03)",
+                ))
+            }
+            (b'/', _) => (Tok::Slash, 1),
             (b'=', Some(b'=')) => (Tok::EqEq, 2),
             (b'=', _) => return Err(err(start, "'=' is not an operator; use '==' to compare")),
             (b'!', Some(b'=')) => (Tok::Ne, 2),
@@ -171,9 +200,13 @@ impl<'a> Lexer<'a> {
             _ => {
                 let ch = self.src[start..].chars().next().unwrap_or('?');
                 let hint = match ch {
-                    '`' => "; strings are quoted with \" or '",
-                    '“' | '”' | '‘' | '’' => "; use plain ASCII quotes \" or '",
-                    _ => "",
+                    '`' => "; strings are quoted with \" or '".to_owned(),
+                    '“' | '”' | '‘' | '’' => "; use plain ASCII quotes \" or '".to_owned(),
+                    ':' => format!(
+                        "; a field whose name has ':' is written field(\"{}\")",
+                        self.name_around(start)
+                    ),
+                    _ => String::new(),
                 };
                 return Err(err(start, format!("unexpected character '{ch}'{hint}")));
             }
@@ -192,7 +225,24 @@ impl<'a> Lexer<'a> {
         at
     }
 
-    fn number(&mut self, start: usize) -> Result<Token, ParseError> {
+    /// The name-like text around `at` (letters, digits, `_ - . :`), for hints about field
+    /// names that need `field("...")`.
+    pub(crate) fn name_around(&self, at: usize) -> &'a str {
+        let name_byte = |b: u8| is_ident_continue(b) || matches!(b, b'-' | b'.' | b':');
+        let bytes = self.src.as_bytes();
+        let mut start = at;
+        while start > 0 && name_byte(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at;
+        while end < bytes.len() && name_byte(bytes[end]) {
+            end += 1;
+        }
+        &self.src[start..end]
+    }
+
+    /// The end of the number starting at `start`: digits, an optional fraction and exponent.
+    fn number_end(&self, start: usize) -> Result<usize, ParseError> {
         let mut end = self.digits(start);
         if self.byte(end) == Some(b'.') && self.byte(end + 1).is_some_and(|c| c.is_ascii_digit()) {
             end = self.digits(end + 1);
@@ -211,30 +261,101 @@ impl<'a> Lexer<'a> {
             }
             end = after;
         }
-        if self.byte(end).is_some_and(is_ident_continue) {
-            let mut bad = end;
-            while self.byte(bad).is_some_and(is_ident_continue) {
-                bad += 1;
-            }
-            return Err(err(
-                start,
-                format!(
-                    "'{}' is not a number; numbers have no units or suffixes",
-                    &self.src[start..bad]
-                ),
-            ));
-        }
+        Ok(end)
+    }
+
+    /// The end of the unit symbol starting at `at` (letters, `µ`, `μ`).
+    fn unit_end(&self, at: usize) -> usize {
+        self.src[at..]
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_alphabetic() || c == 'µ' || c == 'μ' || c == '_'))
+            .map_or(self.src.len(), |(i, _)| at + i)
+    }
+
+    fn number(&mut self, start: usize) -> Result<Token, ParseError> {
+        let end = self.number_end(start)?;
         let text = &self.src[start..end];
-        let value: f64 = text
-            .parse()
-            .map_err(|_| err(start, format!("'{text}' is not a number")))?;
-        if !value.is_finite() {
+        if self
+            .byte(end)
+            .is_some_and(|c| is_ident_continue(c) || c >= 0x80)
+        {
+            return self.duration(start);
+        }
+        let value = Decimal::parse(text).ok_or_else(|| {
+            err(
+                start,
+                format!("the number '{text}' has too many digits (at most 38)"),
+            )
+        })?;
+        if !value.to_f64().is_finite() {
             return Err(err(start, format!("the number '{text}' is too large")));
         }
         self.pos = end;
         Ok(Token {
             tok: Tok::Number(value),
             span: Span::new(start, end),
+        })
+    }
+
+    /// A duration literal: numbers each followed by a unit, as Go writes durations (`300ms`,
+    /// `1.5s`, `1h30m`, `250us`, `250µs`).
+    fn duration(&mut self, start: usize) -> Result<Token, ParseError> {
+        const UNITS: &str = "durations are written with a unit right after the number: 300ms, 1.5s, 2m (minutes), 1h, 250us (or 250µs), 100ns";
+        let mut at = start;
+        let mut total = Decimal::new(0, 0);
+        loop {
+            let end = self.number_end(at)?;
+            let unit_end = self.unit_end(end);
+            let written = &self.src[start..unit_end.max(end)];
+            let number = &self.src[at..end];
+            if number.contains(['e', 'E']) {
+                return Err(err(
+                    start,
+                    format!("'{written}': a duration's number takes no exponent; {UNITS}"),
+                ));
+            }
+            let unit = &self.src[end..unit_end];
+            let Some(nanos) = unit_nanos(unit.as_bytes()) else {
+                let what = if unit.is_empty() {
+                    format!("'{written}' has a number without a unit; {UNITS}")
+                } else {
+                    format!("'{written}' is not a number or a duration: '{unit}' is not a unit; {UNITS}")
+                };
+                return Err(err(start, what));
+            };
+            let too_large = || err(start, format!("the duration '{written}' is too large"));
+            let part = Decimal::parse(number)
+                .and_then(|d| d.scaled(nanos, 0))
+                .ok_or_else(too_large)?;
+            total = add_decimals(total, part).ok_or_else(too_large)?;
+            at = unit_end;
+            if !self.byte(at).is_some_and(|c| c.is_ascii_digit()) {
+                break;
+            }
+        }
+        if self
+            .byte(at)
+            .is_some_and(|c| is_ident_continue(c) || c == b'.')
+        {
+            let end = self.unit_end(at).max(at + 1);
+            return Err(err(
+                start,
+                format!(
+                    "'{}' is not a duration; {UNITS}",
+                    &self.src[start..end.min(self.src.len())]
+                ),
+            ));
+        }
+        if total.to_exact().is_none() {
+            return Err(err(
+                start,
+                format!("the duration '{}' is too large", &self.src[start..at]),
+            ));
+        }
+        self.pos = at;
+        Ok(Token {
+            tok: Tok::Duration(total),
+            span: Span::new(start, at),
         })
     }
 
@@ -350,6 +471,14 @@ mod tests {
         }
     }
 
+    fn num(text: &str) -> Tok {
+        Tok::Number(Decimal::parse(text).unwrap())
+    }
+
+    fn dur(nanos: i128) -> Tok {
+        Tok::Duration(Decimal::new(nanos, 0))
+    }
+
     fn toks(src: &str) -> Vec<Tok> {
         lex(src).unwrap().into_iter().map(|t| t.0).collect()
     }
@@ -371,7 +500,7 @@ mod tests {
                 (Tok::Dot, 1, 2),
                 (Tok::Ident("b".into()), 2, 3),
                 (Tok::Ge, 3, 5),
-                (Tok::Number(1.0), 5, 6),
+                (num("1"), 5, 6),
                 (Tok::AndAnd, 7, 9),
                 (Tok::Bang, 10, 11),
                 (Tok::LParen, 11, 12),
@@ -399,17 +528,61 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(toks("500"), vec![Tok::Number(500.0)]);
-        assert_eq!(toks("0.5"), vec![Tok::Number(0.5)]);
-        assert_eq!(toks("1e3"), vec![Tok::Number(1000.0)]);
-        assert_eq!(toks("2.5E-1"), vec![Tok::Number(0.25)]);
-        assert_eq!(toks("1e+2"), vec![Tok::Number(100.0)]);
-        assert_eq!(toks("-5"), vec![Tok::Minus, Tok::Number(5.0)]);
+        assert_eq!(toks("500"), vec![num("500")]);
+        assert_eq!(toks("0.5"), vec![num("0.5")]);
+        assert_eq!(toks("1e3"), vec![num("1000")]);
+        assert_eq!(toks("2.5E-1"), vec![num("0.25")]);
+        assert_eq!(toks("1e+2"), vec![num("100")]);
+        assert_eq!(toks("-5"), vec![Tok::Minus, num("5")]);
+        // Exact: 0.1 is one tenth, not the nearest binary fraction.
+        assert_eq!(toks("0.1"), vec![Tok::Number(Decimal::new(1, -1))]);
         assert_eq!(lex_err("x < 1e").0, 4);
         assert_eq!(lex_err("x < 1e999").0, 4);
-        let (offset, msg) = lex_err("latency < 500ms");
-        assert_eq!(offset, 10);
-        assert!(msg.contains("'500ms'"), "{msg}");
+        let (offset, msg) = lex_err(&format!("x < {}", "1".repeat(40)));
+        assert_eq!(offset, 4);
+        assert!(msg.contains("too many digits"), "{msg}");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(toks("300ms"), vec![dur(300_000_000)]);
+        assert_eq!(toks("1.5s"), vec![dur(1_500_000_000)]);
+        assert_eq!(toks("2m"), vec![dur(120_000_000_000)]);
+        assert_eq!(toks("1h"), vec![dur(3_600_000_000_000)]);
+        assert_eq!(toks("250us"), vec![dur(250_000)]);
+        assert_eq!(toks("250µs"), vec![dur(250_000)]);
+        assert_eq!(toks("250μs"), vec![dur(250_000)]);
+        assert_eq!(toks("100ns"), vec![dur(100)]);
+        assert_eq!(toks("1h30m"), vec![dur(5_400_000_000_000)]);
+        assert_eq!(toks("1m2.5s"), vec![dur(62_500_000_000)]);
+        assert_eq!(toks("0.5ns"), vec![Tok::Duration(Decimal::new(5, -1))]);
+        assert_eq!(
+            toks("x<=300ms"),
+            vec![Tok::Ident("x".into()), Tok::Le, dur(300_000_000)]
+        );
+        assert_eq!(
+            lex("a+b*c/d-1").unwrap().len(),
+            9,
+            "arithmetic operators are tokens"
+        );
+        for (src, needle) in [
+            ("x < 500mss", "'mss' is not a unit"),
+            ("x < 5min", "'min' is not a unit"),
+            ("x < 5sec", "'sec' is not a unit"),
+            ("x < 5MS", "'MS' is not a unit"),
+            ("x < 5d", "'d' is not a unit"),
+            ("x < 1h30", "a number without a unit"),
+            ("x < 1e3ms", "no exponent"),
+            ("x < 5é", "a number without a unit"),
+        ] {
+            let (offset, msg) = lex_err(src);
+            assert_eq!(offset, 4, "{src}");
+            assert!(msg.contains(needle), "{src}: {msg}");
+            assert!(msg.contains("300ms, 1.5s, 2m (minutes)"), "{src}: {msg}");
+        }
+        assert!(lex_err(&format!("x < {}h", "9".repeat(36)))
+            .1
+            .contains("too large"));
     }
 
     #[test]
@@ -450,5 +623,11 @@ mod tests {
         assert_eq!(offset, 0);
         assert_eq!(msg, "unexpected character 'é'");
         assert_eq!(lex_err("x == `a`").0, 5);
+        let (offset, msg) = lex_err("cs:uri == 1");
+        assert_eq!(offset, 2);
+        assert!(msg.contains("field(\"cs:uri\")"), "{msg}");
+        let (offset, msg) = lex_err("status // 100 == 5");
+        assert_eq!(offset, 7);
+        assert!(msg.contains("divides exactly"), "{msg}");
     }
 }

@@ -28,12 +28,14 @@
 //! ```
 
 pub mod ast;
+mod exact;
 mod lexer;
 pub mod parser;
 pub mod program;
 pub mod row;
+mod value;
 
-pub use ast::{Expr, FieldPath, Span};
+pub use ast::{Decimal, Expr, FieldPath, Span};
 pub use parser::{parse, ParseError};
 pub use program::{CompileError, Program};
-pub use row::{FieldSlots, FieldValue, Invalid, InvalidReason, Row};
+pub use row::{FieldSlots, FieldUnit, FieldValue, Invalid, InvalidReason, Row, TimeUnit};

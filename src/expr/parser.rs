@@ -5,9 +5,11 @@
 //! ```text
 //! or      := and (("or" | "||") and)*
 //! and     := cmp (("and" | "&&") cmp)*
-//! cmp     := unary ( CMPOP unary | ["not"] "in" list )?
-//! unary   := ("not" | "!") unary | "(" or ")" | atom
-//! atom    := literal | "-" NUMBER
+//! cmp     := sum ( CMPOP sum | ["not"] "in" list )?
+//! sum     := product (("+" | "-") product)*
+//! product := unary (("*" | "/") unary)*
+//! unary   := ("not" | "!") unary | "-" unary | "(" or ")" | atom
+//! atom    := literal | DURATION | FUNCTION "(" path ")"
 //!          | path ("." METHOD "(" STRING ")")?
 //! path    := (IDENT | "field" "(" STRING ")") ("." IDENT)*
 //! list    := "[" (literal ("," literal)* ","?)? "]"
@@ -15,15 +17,23 @@
 //!
 //! Because `not` binds tighter than comparisons, `not a == 1` would compare
 //! a negation with a literal; that is rejected with a hint to write
-//! `not (a == 1)`. Nesting (parentheses and `not`) is limited to
+//! `not (a == 1)`. Nesting (parentheses, `not` and `-`) is limited to
 //! [`MAX_DEPTH`] levels so that no input can overflow the stack.
+//!
+//! Whether the kinds fit (a number added to a duration, a field with no unit
+//! compared with `300ms`) is not the parser's business: that depends on what
+//! is known of the fields' units, and [`super::program`] checks it.
 
 use std::fmt;
 
-use super::ast::{CmpOp, Expr, FieldPath, FieldRef, ListLiteral, Literal, Method, Span};
+use super::ast::{
+    ArithOp, CmpOp, Expr, FieldPath, FieldRef, Function, ListLiteral, Literal, Method, Operand,
+    Span,
+};
+use super::exact::unit_nanos;
 use super::lexer::{Lexer, Tok, Token};
 
-/// Maximum nesting of parentheses and `not`.
+/// Maximum nesting of parentheses, `not` and `-`.
 pub const MAX_DEPTH: usize = 100;
 
 /// Maximum length of a source expression, in bytes.
@@ -69,7 +79,8 @@ pub fn parse(source: &str) -> Result<Expr, ParseError> {
             "empty expression; write a condition such as status < 500",
         ));
     }
-    let expr = parser.or_expr()?;
+    let term = parser.or_expr()?;
+    let expr = parser.condition(term)?;
     match parser.tok.tok {
         Tok::Eof => Ok(expr),
         Tok::RParen => Err(err(
@@ -93,20 +104,45 @@ fn err(offset: usize, message: impl Into<String>) -> ParseError {
     }
 }
 
-/// A parsed operand: comparisons need to know whether each side is a field,
-/// a literal or already a condition.
-enum Term {
+/// A parsed operand, boxed so that the frames of the recursive functions that
+/// pass it around stay small (each level of parentheses costs several).
+type Term = Box<TermKind>;
+
+fn ok(kind: TermKind) -> Result<Term, ParseError> {
+    Ok(Box::new(kind))
+}
+
+/// What a parsed operand is: comparisons need to know whether each side is a
+/// field, a literal, another value or already a condition.
+enum TermKind {
     Field(FieldRef),
     Lit(Literal, Span),
+    /// A function call, a negation or arithmetic.
+    Value(Operand),
     Cond(Expr),
 }
 
-impl Term {
+impl TermKind {
     fn start(&self) -> usize {
+        self.span().start
+    }
+
+    fn span(&self) -> Span {
         match self {
-            Term::Field(f) => f.span.start,
-            Term::Lit(_, span) => span.start,
-            Term::Cond(e) => e.span().start,
+            TermKind::Field(f) => f.span,
+            TermKind::Lit(_, span) => *span,
+            TermKind::Value(v) => v.span(),
+            TermKind::Cond(e) => e.span(),
+        }
+    }
+
+    /// The term as a value; `None` for a condition.
+    fn into_operand(self) -> Option<Operand> {
+        match self {
+            TermKind::Field(field) => Some(Operand::Field(field)),
+            TermKind::Lit(value, span) => Some(Operand::Literal { value, span }),
+            TermKind::Value(value) => Some(value),
+            TermKind::Cond(_) => None,
         }
     }
 }
@@ -121,6 +157,9 @@ struct Parser<'a> {
     depth: usize,
 }
 
+// Terms stay boxed as they are handed from function to function, so that the frames of the
+// recursive ones (several per level of parentheses) stay small.
+#[allow(clippy::boxed_local)]
 impl<'a> Parser<'a> {
     fn new(src: &'a str) -> Result<Parser<'a>, ParseError> {
         let mut lexer = Lexer::new(src);
@@ -160,7 +199,7 @@ impl<'a> Parser<'a> {
             return Err(err(
                 at,
                 format!(
-                    "expression nests too deeply (more than {MAX_DEPTH} levels of parentheses and 'not')"
+                    "expression nests too deeply (more than {MAX_DEPTH} levels of parentheses, 'not' and '-')"
                 ),
             ));
         }
@@ -172,23 +211,43 @@ impl<'a> Parser<'a> {
     }
 
     /// `cmp (and cmp)* (or cmp (and cmp)*)*`, built in one loop so that
-    /// each level of parentheses costs as few stack frames as possible.
-    fn or_expr(&mut self) -> Result<Expr, ParseError> {
-        let mut ors = Vec::new();
-        let mut ands = Vec::new();
+    /// each level of parentheses costs as few stack frames as possible. A
+    /// lone operand is returned as it is, so that `(a + b)` stays a value.
+    fn or_expr(&mut self) -> Result<Term, ParseError> {
+        let first = self.cmp_expr()?;
+        if !self.at_and() && !self.at_or() {
+            return Ok(first);
+        }
+        self.or_chain(first)
+    }
+
+    fn or_chain(&mut self, first: Term) -> Result<Term, ParseError> {
+        // The operands of the `or` so far, and of the `and` being read.
+        let mut chain: (Vec<Expr>, Vec<Expr>) = (Vec::new(), Vec::new());
+        self.push_and(&mut chain, first)?;
         loop {
-            ands.push(self.cmp_expr()?);
             if self.at_and() {
                 self.bump()?;
+                let next = self.cmp_expr()?;
+                self.push_and(&mut chain, next)?;
                 continue;
             }
-            ors.push(join(std::mem::take(&mut ands), false));
+            let ands = std::mem::take(&mut chain.1);
+            chain.0.push(join(ands, false));
             if self.at_or() {
                 self.bump()?;
+                let next = self.cmp_expr()?;
+                self.push_and(&mut chain, next)?;
                 continue;
             }
-            return Ok(join(ors, true));
+            return ok(TermKind::Cond(join(std::mem::take(&mut chain.0), true)));
         }
+    }
+
+    /// Adds an operand to the `and` being read, as a condition.
+    fn push_and(&self, chain: &mut (Vec<Expr>, Vec<Expr>), term: Term) -> Result<(), ParseError> {
+        chain.1.push(self.condition(term)?);
+        Ok(())
     }
 
     fn cmp_op(&self) -> Option<CmpOp> {
@@ -203,23 +262,23 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn cmp_expr(&mut self) -> Result<Expr, ParseError> {
-        let lhs = self.unary()?;
+    fn cmp_expr(&mut self) -> Result<Term, ParseError> {
+        let lhs = self.sum()?;
         if let Some(op) = self.cmp_op() {
             let op_span = self.bump()?.span;
             // The right side may nest (`x == (((...`), so it is parsed here
             // and everything else happens in non-recursive helpers, keeping
             // the frames on the recursion path small.
-            let rhs = self.unary()?;
+            let rhs = self.sum()?;
             let expr = self.comparison(lhs, op, op_span, rhs)?;
             self.no_chaining()?;
-            return Ok(expr);
+            return ok(TermKind::Cond(expr));
         }
         self.cmp_rest(lhs)
     }
 
     /// The rest of a comparison that is not `a OP b`: `in`, `not in` or none.
-    fn cmp_rest(&mut self, lhs: Term) -> Result<Expr, ParseError> {
+    fn cmp_rest(&mut self, lhs: Term) -> Result<Term, ParseError> {
         let expr = if self.at_keyword("in") {
             let in_span = self.bump()?.span;
             self.in_list(lhs, false, in_span)?
@@ -235,10 +294,10 @@ impl<'a> Parser<'a> {
             self.bump()?;
             self.in_list(lhs, true, not_span)?
         } else {
-            return self.condition(lhs);
+            return Ok(lhs);
         };
         self.no_chaining()?;
-        Ok(expr)
+        ok(TermKind::Cond(expr))
     }
 
     fn no_chaining(&self) -> Result<(), ParseError> {
@@ -251,19 +310,140 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// `product (("+" | "-") product)*` with `product := unary (("*" | "/") unary)*`, in one
+    /// loop (operator precedence with a stack), so that nesting costs one frame here.
+    fn sum(&mut self) -> Result<Term, ParseError> {
+        let first = self.unary()?;
+        if self.arith_op().is_none() {
+            return Ok(first);
+        }
+        self.arith_chain(first)
+    }
+
+    fn arith_op(&self) -> Option<ArithOp> {
+        Some(match self.tok.tok {
+            Tok::Plus => ArithOp::Add,
+            Tok::Minus => ArithOp::Sub,
+            Tok::Star => ArithOp::Mul,
+            Tok::Slash => ArithOp::Div,
+            _ => return None,
+        })
+    }
+
+    fn arith_chain(&mut self, first: Term) -> Result<Term, ParseError> {
+        fn binds_tighter(a: ArithOp) -> bool {
+            matches!(a, ArithOp::Mul | ArithOp::Div)
+        }
+        let mut operands = vec![first];
+        let mut operators: Vec<(ArithOp, Span)> = Vec::new();
+        while let Some(op) = self.arith_op() {
+            let op_span = self.bump()?.span;
+            // Left-associative: apply what binds at least as tightly first.
+            while let Some(&(top, _)) = operators.last() {
+                if binds_tighter(op) && !binds_tighter(top) {
+                    break;
+                }
+                self.reduce(&mut operands, &mut operators)?;
+            }
+            operators.push((op, op_span));
+            operands.push(self.unary()?);
+        }
+        while !operators.is_empty() {
+            self.reduce(&mut operands, &mut operators)?;
+        }
+        operands
+            .pop()
+            .ok_or_else(|| err(self.tok.span.start, "expected a value"))
+    }
+
+    /// Applies the last operator to the last two operands.
+    fn reduce(
+        &self,
+        operands: &mut Vec<Term>,
+        operators: &mut Vec<(ArithOp, Span)>,
+    ) -> Result<(), ParseError> {
+        let missing = || err(self.tok.span.start, "expected a value");
+        let (op, op_span) = operators.pop().ok_or_else(missing)?;
+        let right = operands.pop().ok_or_else(missing)?;
+        let left = operands.pop().ok_or_else(missing)?;
+        operands.push(self.arith(op, op_span, left, right)?);
+        Ok(())
+    }
+
+    fn arith(
+        &self,
+        op: ArithOp,
+        op_span: Span,
+        left: Term,
+        right: Term,
+    ) -> Result<Term, ParseError> {
+        let sym = op.as_str();
+        let left = self.arith_operand(left, sym, "left", op_span)?;
+        let right = self.arith_operand(right, sym, "right", op_span)?;
+        let span = left.span().to(right.span());
+        ok(TermKind::Value(Operand::Arith {
+            op,
+            left: Box::new(left),
+            right: Box::new(right),
+            span,
+        }))
+    }
+
+    /// One side of an arithmetic operator: a number or a duration (or what may hold one).
+    fn arith_operand(
+        &self,
+        term: Term,
+        sym: &str,
+        side: &str,
+        op_span: Span,
+    ) -> Result<Operand, ParseError> {
+        match *term {
+            TermKind::Lit(Literal::String(_), span) => Err(err(
+                span.start,
+                format!("'{sym}' computes with numbers and durations, not text"),
+            )),
+            TermKind::Lit(Literal::Bool(_), span) => Err(err(
+                span.start,
+                format!("'{sym}' computes with numbers and durations, not true or false"),
+            )),
+            TermKind::Cond(Expr::Not { .. }) => Err(err(
+                op_span.start,
+                format!(
+                    "'not' binds tighter than '{sym}', so this computes with a negation; \
+                     wrap the arithmetic in parentheses: not (a {sym} b > 1)"
+                ),
+            )),
+            TermKind::Cond(expr) => Err(err(
+                if side == "left" {
+                    op_span.start
+                } else {
+                    expr.span().start
+                },
+                format!("the {side} side of '{sym}' is a condition, not a value"),
+            )),
+            other => other
+                .into_operand()
+                .ok_or_else(|| err(op_span.start, "expected a value")),
+        }
+    }
+
     /// Turns a term used on its own into a condition.
     fn condition(&self, term: Term) -> Result<Expr, ParseError> {
-        match term {
-            Term::Field(field) => Ok(Expr::Field(field)),
-            Term::Cond(expr) => Ok(expr),
-            Term::Lit(Literal::Bool(value), span) => Ok(Expr::Bool { value, span }),
-            Term::Lit(Literal::Number(_), span) => Err(err(
+        match *term {
+            TermKind::Field(field) => Ok(Expr::Field(field)),
+            TermKind::Cond(expr) => Ok(expr),
+            TermKind::Lit(Literal::Bool(value), span) => Ok(Expr::Bool { value, span }),
+            TermKind::Lit(Literal::Number(_) | Literal::Duration(_), span) => Err(err(
                 span.start,
                 "a number alone is not a condition; compare a field with it, e.g. status == 500",
             )),
-            Term::Lit(Literal::String(_), span) => Err(err(
+            TermKind::Lit(Literal::String(_), span) => Err(err(
                 span.start,
                 "a string alone is not a condition; compare a field with it, e.g. method == \"GET\"",
+            )),
+            TermKind::Value(value) => Err(err(
+                value.span().start,
+                "a value alone is not a condition; compare it, e.g. sum(upstream_response_time) <= 500ms",
             )),
         }
     }
@@ -277,22 +457,14 @@ impl<'a> Parser<'a> {
     ) -> Result<Expr, ParseError> {
         const HINT: &str = "compare a field with a literal, e.g. status < 500";
         let sym = op.as_str();
-        let (field, op, value, value_span) = match (lhs, rhs) {
-            (Term::Field(field), Term::Lit(value, span)) => (field, op, value, span),
-            (Term::Lit(value, span), Term::Field(field)) => (field, op.flipped(), value, span),
-            (Term::Lit(..), Term::Lit(..)) => {
+        let (left, op, right) = match (*lhs, *rhs) {
+            (TermKind::Lit(..), TermKind::Lit(..)) => {
                 return Err(err(
                     op_span.start,
                     format!("'{sym}' compares two literals; {HINT}"),
                 ))
             }
-            (Term::Field(_), Term::Field(_)) => {
-                return Err(err(
-                    op_span.start,
-                    format!("'{sym}' compares two fields, which is not supported; {HINT}"),
-                ))
-            }
-            (Term::Cond(Expr::Not { .. }), _) => {
+            (TermKind::Cond(Expr::Not { .. }), _) => {
                 return Err(err(
                     op_span.start,
                     format!(
@@ -301,31 +473,52 @@ impl<'a> Parser<'a> {
                     ),
                 ))
             }
-            (Term::Cond(_), _) => {
+            (TermKind::Cond(_), _) => {
                 return Err(err(
                     op_span.start,
                     format!("the left side of '{sym}' is a condition, not a value; {HINT}"),
                 ))
             }
-            (_, rhs @ Term::Cond(_)) => {
+            (_, rhs @ TermKind::Cond(_)) => {
                 return Err(err(
                     rhs.start(),
                     format!("the right side of '{sym}' is a condition, not a value; {HINT}"),
                 ))
             }
+            (lit @ TermKind::Lit(..), other) => (other, op.flipped(), lit),
+            (left, right) => (left, op, right),
         };
-        if matches!(value, Literal::Bool(_)) && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+        let text_or_bool =
+            |t: &TermKind| matches!(t, TermKind::Lit(Literal::String(_) | Literal::Bool(_), _));
+        if text_or_bool(&right) && !matches!(left, TermKind::Field(_)) {
             return Err(err(
-                value_span.start,
-                format!("true and false can only be compared with '==' or '!=', not '{sym}'"),
+                left.start(),
+                format!(
+                    "only a field can be compared with {}; this side is computed",
+                    if matches!(right, TermKind::Lit(Literal::String(_), _)) {
+                        "text"
+                    } else {
+                        "true or false"
+                    }
+                ),
             ));
         }
-        let span = field.span.to(value_span);
+        if let TermKind::Lit(Literal::Bool(_), value_span) = right {
+            if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                return Err(err(
+                    value_span.start,
+                    format!("true and false can only be compared with '==' or '!=', not '{sym}'"),
+                ));
+            }
+        }
+        let span = left.span().to(right.span());
+        let (Some(left), Some(right)) = (left.into_operand(), right.into_operand()) else {
+            return Err(err(op_span.start, format!("'{sym}' compares two values")));
+        };
         Ok(Expr::Compare {
-            field,
+            left: Box::new(left),
             op,
-            value,
-            value_span,
+            right: Box::new(right),
             span,
         })
     }
@@ -333,9 +526,9 @@ impl<'a> Parser<'a> {
     /// Parses the list after `in` / `not in`; `op_span` is the operator.
     fn in_list(&mut self, lhs: Term, negated: bool, op_span: Span) -> Result<Expr, ParseError> {
         let op = if negated { "not in" } else { "in" };
-        let field = match lhs {
-            Term::Field(field) => field,
-            Term::Cond(Expr::Not { .. }) => return Err(err(
+        let field = match *lhs {
+            TermKind::Field(field) => field,
+            TermKind::Cond(Expr::Not { .. }) => return Err(err(
                 op_span.start,
                 "'not' binds tighter than 'in'; write status not in [...] or not (status in [...])",
             )),
@@ -365,7 +558,7 @@ impl<'a> Parser<'a> {
                 Tok::Minus => match self.tok.tok {
                     Tok::Number(n) => {
                         let span = self.bump()?.span;
-                        numbers.push((-n, item.span.to(span)));
+                        numbers.push((n.negated(), item.span.to(span)));
                     }
                     _ => return Err(err(self.tok.span.start, "'-' must be followed by a number")),
                 },
@@ -447,16 +640,66 @@ impl<'a> Parser<'a> {
             self.leave();
             return self.negation(op, operand);
         }
+        if self.tok.tok == Tok::Minus {
+            return self.minus();
+        }
         if self.tok.tok == Tok::LParen {
             return self.paren();
         }
         self.atom()
     }
 
+    /// `-5` and `-300ms` are literals; `-x` negates a value.
+    fn minus(&mut self) -> Result<Term, ParseError> {
+        let minus = self.bump()?.span;
+        let literal = match self.tok.tok {
+            Tok::Number(n) => Some(Literal::Number(n.negated())),
+            Tok::Duration(d) => Some(Literal::Duration(d.negated())),
+            _ => None,
+        };
+        if let Some(literal) = literal {
+            let span = minus.to(self.bump()?.span);
+            self.no_unit_after_number(span)?;
+            return ok(TermKind::Lit(literal, span));
+        }
+        self.enter(minus.start)?;
+        let operand = self.unary()?;
+        self.leave();
+        self.negated(minus, operand)
+    }
+
+    /// `-operand`, once parsed; kept out of [`Parser::minus`] so that `- - - x` nests in small
+    /// frames.
+    fn negated(&self, minus: Span, operand: Term) -> Result<Term, ParseError> {
+        let span = minus.to(operand.span());
+        let operand = match *operand {
+            TermKind::Lit(Literal::String(_) | Literal::Bool(_), span)
+            | TermKind::Cond(Expr::Bool { span, .. }) => {
+                return Err(err(
+                    span.start,
+                    "'-' must be followed by a number or a value",
+                ))
+            }
+            TermKind::Cond(_) => {
+                return Err(err(
+                    minus.start,
+                    "'-' negates a number, not a condition; to negate a condition write 'not'",
+                ))
+            }
+            other => other
+                .into_operand()
+                .ok_or_else(|| err(minus.start, "expected a value"))?,
+        };
+        ok(TermKind::Value(Operand::Negate {
+            operand: Box::new(operand),
+            span,
+        }))
+    }
+
     fn negation(&self, op: Span, operand: Term) -> Result<Term, ParseError> {
         let operand = self.condition(operand)?;
         let span = op.to(operand.span());
-        Ok(Term::Cond(Expr::Not {
+        ok(TermKind::Cond(Expr::Not {
             operand: Box::new(operand),
             span,
         }))
@@ -474,15 +717,7 @@ impl<'a> Parser<'a> {
         }
         self.bump()?;
         self.leave();
-        Ok(Self::unparen(inner))
-    }
-
-    fn unparen(inner: Expr) -> Term {
-        match inner {
-            Expr::Field(field) => Term::Field(field),
-            Expr::Bool { value, span } => Term::Lit(Literal::Bool(value), span),
-            other => Term::Cond(other),
-        }
+        Ok(inner)
     }
 
     #[cold]
@@ -523,22 +758,21 @@ impl<'a> Parser<'a> {
         err(self.tok.span.start, message)
     }
 
-    /// A value that does not nest: a literal, a field or a method call.
+    /// A value that does not nest: a literal, a field, a function call or a method call.
     fn atom(&mut self) -> Result<Term, ParseError> {
         match &self.tok.tok {
             Tok::Number(n) => {
                 let n = *n;
                 let span = self.bump()?.span;
                 self.no_method_on_literal()?;
-                Ok(Term::Lit(Literal::Number(n), span))
+                self.no_unit_after_number(span)?;
+                ok(TermKind::Lit(Literal::Number(n), span))
             }
-            Tok::Minus => {
-                let minus = self.bump()?.span;
-                let Tok::Number(n) = self.tok.tok else {
-                    return Err(err(self.tok.span.start, "'-' must be followed by a number"));
-                };
-                let span = minus.to(self.bump()?.span);
-                Ok(Term::Lit(Literal::Number(-n), span))
+            Tok::Duration(d) => {
+                let d = *d;
+                let span = self.bump()?.span;
+                self.no_method_on_literal()?;
+                ok(TermKind::Lit(Literal::Duration(d), span))
             }
             Tok::Str(_) => {
                 let token = self.bump()?;
@@ -546,13 +780,13 @@ impl<'a> Parser<'a> {
                     return Err(err(token.span.start, "expected a string"));
                 };
                 self.no_method_on_literal()?;
-                Ok(Term::Lit(Literal::String(s), token.span))
+                ok(TermKind::Lit(Literal::String(s), token.span))
             }
             Tok::Ident(name) if name == "true" || name == "false" => {
                 let value = name == "true";
                 let span = self.bump()?.span;
                 self.no_method_on_literal()?;
-                Ok(Term::Lit(Literal::Bool(value), span))
+                ok(TermKind::Lit(Literal::Bool(value), span))
             }
             Tok::Ident(name) if !is_keyword(name) => self.path(),
             _ => Err(self.expected_value()),
@@ -569,7 +803,46 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// A field path, optionally followed by a method call.
+    /// `300 ms`: the unit must touch its number.
+    fn no_unit_after_number(&self, number: Span) -> Result<(), ParseError> {
+        match &self.tok.tok {
+            Tok::Ident(unit) if unit_nanos(unit.as_bytes()).is_some() => Err(err(
+                self.tok.span.start,
+                format!(
+                    "write the unit right after the number, with no space: {}{unit}",
+                    &self.src[number.start..number.end]
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A field named with `-` (`sc-status`) reads as a subtraction; when the `-` touches both
+    /// names, it is surely part of one name.
+    fn no_hyphenated_name(&self, path_start: usize, name_end: usize) -> Result<(), ParseError> {
+        let bytes = self.src.as_bytes();
+        let touches = bytes.get(name_end) == Some(&b'-')
+            && bytes
+                .get(name_end + 1)
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_');
+        if !touches {
+            return Ok(());
+        }
+        let end = bytes[name_end..]
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')))
+            .map_or(bytes.len(), |i| name_end + i);
+        let name = &self.src[path_start..end];
+        Err(err(
+            path_start,
+            format!(
+                "a field whose name has '-' is written field(\"{name}\"); \
+                 to subtract, put spaces around '-'"
+            ),
+        ))
+    }
+
+    /// A field path, optionally followed by a method call; or a function call.
     fn path(&mut self) -> Result<Term, ParseError> {
         let first = self.bump()?;
         let Tok::Ident(name) = first.tok else {
@@ -578,32 +851,17 @@ impl<'a> Parser<'a> {
         let mut span = first.span;
         let mut segments = Vec::new();
         if self.tok.tok == Tok::LParen {
+            if let Some(function) = Function::from_name(&name) {
+                return self.call(function, first.span);
+            }
             if name != "field" {
-                return Err(unknown_function(&name, first.span.start));
+                return Err(self.unknown_function(&name, first.span.start));
             }
-            self.bump()?;
-            let Tok::Str(ref field_name) = self.tok.tok else {
-                return Err(err(
-                    self.tok.span.start,
-                    "field(...) takes the field's name as a string literal, e.g. field(\"user-agent\")",
-                ));
-            };
-            if field_name.is_empty() {
-                return Err(err(
-                    self.tok.span.start,
-                    "the field name is empty; write e.g. field(\"user-agent\")",
-                ));
-            }
-            segments.push(field_name.clone());
-            self.bump()?;
-            if self.tok.tok != Tok::RParen {
-                return Err(err(
-                    self.tok.span.start,
-                    "field(...) takes exactly one string argument; expected ')'",
-                ));
-            }
-            span = span.to(self.bump()?.span);
+            let (field_name, call_span) = self.field_function()?;
+            span = span.to(call_span);
+            segments.push(field_name);
         } else {
+            self.no_hyphenated_name(first.span.start, first.span.end)?;
             segments.push(name);
         }
         while self.tok.tok == Tok::Dot {
@@ -626,12 +884,83 @@ impl<'a> Parser<'a> {
                 };
                 return self.method_call(field, &segment, seg_span);
             }
+            self.no_hyphenated_name(first.span.start, seg_span.end)?;
             segments.push(segment);
             span = span.to(seg_span);
         }
-        Ok(Term::Field(FieldRef {
+        ok(TermKind::Field(FieldRef {
             path: FieldPath(segments),
             span,
+        }))
+    }
+
+    /// `field("name")`, after the name `field`: the name and where the call ends.
+    fn field_function(&mut self) -> Result<(String, Span), ParseError> {
+        self.bump()?; // '('
+        let Tok::Str(ref field_name) = self.tok.tok else {
+            return Err(err(
+                self.tok.span.start,
+                "field(...) takes the field's name as a string literal, e.g. field(\"user-agent\")",
+            ));
+        };
+        if field_name.is_empty() {
+            return Err(err(
+                self.tok.span.start,
+                "the field name is empty; write e.g. field(\"user-agent\")",
+            ));
+        }
+        let field_name = field_name.clone();
+        self.bump()?;
+        if self.tok.tok != Tok::RParen {
+            return Err(err(
+                self.tok.span.start,
+                "field(...) takes exactly one string argument; expected ')'",
+            ));
+        }
+        Ok((field_name, self.bump()?.span))
+    }
+
+    /// `sum(x)`, `first(x)`, `last(x)`, after the function's name.
+    fn call(&mut self, function: Function, name_span: Span) -> Result<Term, ParseError> {
+        let fname = function.name();
+        let open = self.bump()?.span; // '('
+        self.enter(open.start)?;
+        let takes = |at: usize| {
+            err(
+                at,
+                format!(
+                    "{fname}(...) takes one field, e.g. {fname}(upstream_response_time) or {fname}(field(\"time-taken\"))"
+                ),
+            )
+        };
+        let field = match &self.tok.tok {
+            Tok::Ident(name) if !is_keyword(name) => match *self.path()? {
+                TermKind::Field(field) => field,
+                other => return Err(takes(other.start())),
+            },
+            _ => return Err(takes(self.tok.span.start)),
+        };
+        if self.tok.tok != Tok::RParen {
+            return Err(err(
+                self.tok.span.start,
+                format!(
+                    "{fname}(...) takes exactly one field; expected ')', found {}",
+                    self.tok.tok.describe()
+                ),
+            ));
+        }
+        let close = self.bump()?.span;
+        self.leave();
+        if self.tok.tok == Tok::Dot {
+            return Err(err(
+                self.tok.span.start,
+                format!("the result of {fname}(...) is a number or a duration, with no fields or methods"),
+            ));
+        }
+        ok(TermKind::Value(Operand::Call {
+            function,
+            field,
+            span: name_span.to(close),
         }))
     }
 
@@ -681,13 +1010,44 @@ impl<'a> Parser<'a> {
                 "a method's result has no methods; combine conditions with 'and' or 'or'",
             ));
         }
-        Ok(Term::Cond(Expr::Method {
+        ok(TermKind::Cond(Expr::Method {
             span: field.span.to(close),
             field,
             method,
             arg,
             arg_span,
         }))
+    }
+
+    /// `name(` where `name` is no function: a method called without its field, or a field
+    /// name with parentheses (`cs(User-Agent)`, as W3C logs name headers).
+    fn unknown_function(&self, name: &str, offset: usize) -> ParseError {
+        if let Some(method) = Method::from_name(name) {
+            return err(
+                offset,
+                format!(
+                    "'{name}' is a method; call it on a field, e.g. {}",
+                    example(method)
+                ),
+            );
+        }
+        let rest = &self.src[offset..];
+        let as_field = rest
+            .find(')')
+            .map(|close| &rest[..=close])
+            .filter(|written| {
+                !written.contains(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            });
+        let hint = match as_field {
+            Some(written) => format!("; for a field named {written}, write field(\"{written}\")"),
+            None => String::new(),
+        };
+        err(
+            offset,
+            format!(
+                "unknown function '{name}'; the functions are field(\"name\") for a field whose name is not an identifier, and sum, last and first for fields that hold several values{hint}"
+            ),
+        )
     }
 }
 
@@ -721,24 +1081,6 @@ fn example(method: Method) -> &'static str {
         Method::Contains => "field(\"user-agent\").contains(\"curl\")",
         Method::Matches => "path.matches(r\"^/v[0-9]+/\")",
     }
-}
-
-fn unknown_function(name: &str, offset: usize) -> ParseError {
-    if let Some(method) = Method::from_name(name) {
-        return err(
-            offset,
-            format!(
-                "'{name}' is a method; call it on a field, e.g. {}",
-                example(method)
-            ),
-        );
-    }
-    err(
-        offset,
-        format!(
-            "unknown function '{name}'; the only function is field(\"name\"), for field names that are not identifiers"
-        ),
-    )
 }
 
 fn unknown_method(name: &str, offset: usize) -> ParseError {
@@ -787,8 +1129,22 @@ mod tests {
         fn lit(l: &Literal) -> String {
             match l {
                 Literal::Number(n) => n.to_string(),
+                Literal::Duration(n) => format!("{n}ns"),
                 Literal::String(s) => format!("{s:?}"),
                 Literal::Bool(b) => b.to_string(),
+            }
+        }
+        fn value(v: &Operand) -> String {
+            match v {
+                Operand::Field(f) => f.path.to_string(),
+                Operand::Literal { value, .. } => lit(value),
+                Operand::Call {
+                    function, field, ..
+                } => format!("({} {})", function.name(), field.path),
+                Operand::Negate { operand, .. } => format!("(neg {})", value(operand)),
+                Operand::Arith {
+                    op, left, right, ..
+                } => format!("({} {} {})", op.as_str(), value(left), value(right)),
             }
         }
         fn join(operands: &[Expr]) -> String {
@@ -798,8 +1154,8 @@ mod tests {
             Expr::Bool { value, .. } => value.to_string(),
             Expr::Field(f) => f.path.to_string(),
             Expr::Compare {
-                field, op, value, ..
-            } => format!("({} {} {})", op.as_str(), field.path, lit(value)),
+                left, op, right, ..
+            } => format!("({} {} {})", op.as_str(), value(left), value(right)),
             Expr::In {
                 field,
                 list,
@@ -862,19 +1218,97 @@ mod tests {
         assert_eq!(p("500 == status"), "(== status 500)");
         assert_eq!(p("-1 != status"), "(!= status -1)");
         assert_eq!(p("true == flag"), "(== flag true)");
+        assert_eq!(p("300ms >= latency"), "(<= latency 300000000ns)");
+        assert_eq!(p("1 < a + b"), "(> (+ a b) 1)");
         let e = parse("500 > status").unwrap();
         let Expr::Compare {
-            field,
-            value_span,
-            span,
-            ..
+            left, right, span, ..
         } = e
         else {
             panic!()
         };
-        assert_eq!(field.span, Span::new(6, 12));
-        assert_eq!(value_span, Span::new(0, 3));
+        assert_eq!(left.span(), Span::new(6, 12));
+        assert_eq!(right.span(), Span::new(0, 3));
         assert_eq!(span, Span::new(0, 12));
+    }
+
+    #[test]
+    fn durations_and_arithmetic() {
+        assert_eq!(p("latency <= 300ms"), "(<= latency 300000000ns)");
+        assert_eq!(p("latency > 1.5s"), "(> latency 1500000000ns)");
+        assert_eq!(p("latency < -2m"), "(< latency -120000000000ns)");
+        assert_eq!(
+            p("request_processing_time + target_processing_time + response_processing_time <= 500ms"),
+            "(<= (+ (+ request_processing_time target_processing_time) response_processing_time) 500000000ns)"
+        );
+        assert_eq!(p("a + b * c > 1"), "(> (+ a (* b c)) 1)");
+        assert_eq!(p("(a + b) * c > 1"), "(> (* (+ a b) c) 1)");
+        assert_eq!(p("a - b - c > 1"), "(> (- (- a b) c) 1)");
+        assert_eq!(p("a / b / c > 1"), "(> (/ (/ a b) c) 1)");
+        assert_eq!(p("a * 2 / 4 > 1"), "(> (/ (* a 2) 4) 1)");
+        assert_eq!(p("-a < 1"), "(< (neg a) 1)");
+        assert_eq!(p("- -a < 1"), "(< (neg (neg a)) 1)");
+        assert_eq!(p("x == -y"), "(== x (neg y))");
+        assert_eq!(p("a - 1 > 0"), "(> (- a 1) 0)");
+        assert_eq!(p("a-1 > 0"), "(> (- a 1) 0)");
+        assert_eq!(p("a < b"), "(< a b)");
+        assert_eq!(p("status / 100 == 5"), "(== (/ status 100) 5)");
+        assert_eq!(
+            p("a + b <= 1s and c or d > 2"),
+            "(or (and (<= (+ a b) 1000000000ns) c) (> d 2))"
+        );
+        assert_eq!(p("((a + b)) <= 1s"), "(<= (+ a b) 1000000000ns)");
+        let e = parse("a + b <= 1s").unwrap();
+        let Expr::Compare { left, span, .. } = &e else {
+            panic!()
+        };
+        assert_eq!(left.span(), Span::new(0, 5));
+        assert_eq!(*span, Span::new(0, 11));
+    }
+
+    #[test]
+    fn functions_of_multi_value_fields() {
+        assert_eq!(
+            p("sum(upstream_response_time) <= 500ms"),
+            "(<= (sum upstream_response_time) 500000000ns)"
+        );
+        assert_eq!(p("last(a.b) > 1"), "(> (last a.b) 1)");
+        assert_eq!(p("first(field('x-y')) > 1"), "(> (first x-y) 1)");
+        assert_eq!(
+            p("sum(a) + last(b) > 1s"),
+            "(> (+ (sum a) (last b)) 1000000000ns)"
+        );
+        // Without a call, the names are fields like any other.
+        assert_eq!(p("sum > 1 and last"), "(and (> sum 1) last)");
+        let e = parse("x + sum(a) > 1").unwrap();
+        assert_eq!(
+            e.fields(),
+            vec![&FieldPath(vec!["x".into()]), &FieldPath(vec!["a".into()])]
+        );
+    }
+
+    #[test]
+    fn names_that_need_field() {
+        let (offset, message) = perr("sc-status < 500");
+        assert_eq!(offset, 0);
+        assert!(message.contains("field(\"sc-status\")"), "{message}");
+        let (offset, message) = perr("x == 1 and cs-uri-stem.startsWith('/a')");
+        assert_eq!(offset, 11);
+        assert!(message.contains("field(\"cs-uri-stem\")"), "{message}");
+        let (offset, message) = perr("field(\"time-taken\") + time-taken > 1");
+        assert_eq!(offset, 22);
+        assert!(message.contains("field(\"time-taken\")"), "{message}");
+        let (offset, message) = perr("cs(User-Agent).contains('curl')");
+        assert_eq!(offset, 0);
+        assert!(
+            message.contains("write field(\"cs(User-Agent)\")"),
+            "{message}"
+        );
+        let (offset, message) = perr("a.b-c == 1");
+        assert_eq!(offset, 0);
+        assert!(message.contains("field(\"a.b-c\")"), "{message}");
+        // With spaces it is a subtraction.
+        assert_eq!(p("sc - status < 500"), "(< (- sc status) 500)");
     }
 
     #[test]
@@ -986,8 +1420,6 @@ mod tests {
             ("", 0, "empty expression"),
             ("   ", 3, "empty expression"),
             ("500 < 600", 4, "compares two literals"),
-            ("a < b", 2, "compares two fields"),
-            ("a < b", 2, "e.g. status < 500"),
             ("(a or b", 7, "expected ')' to close the '(' at offset 0"),
             ("a or b)", 6, "unmatched ')'"),
             ("a b", 2, "expected 'and', 'or' or the end"),
@@ -1008,7 +1440,26 @@ mod tests {
             ("x not [1]", 2, "did you mean 'not in'"),
             ("500 in [1]", 0, "must be a field"),
             ("x < true", 4, "can only be compared with '==' or '!='"),
-            ("x == -y", 6, "'-' must be followed by a number"),
+            ("x == -'y'", 6, "'-' must be followed by a number"),
+            ("x + 'a' > 1", 4, "not text"),
+            ("x * true > 1", 4, "not true or false"),
+            ("(a == 1) + 2 > 1", 9, "left side of '+' is a condition"),
+            ("2 + (a == 1) > 1", 5, "right side of '+' is a condition"),
+            ("a + b", 0, "a value alone is not a condition"),
+            ("sum(a)", 0, "a value alone is not a condition"),
+            ("a + b == 'x'", 0, "only a field can be compared with text"),
+            (
+                "sum(a) == true",
+                0,
+                "only a field can be compared with true or false",
+            ),
+            ("sum(1) > 1", 4, "sum(...) takes one field"),
+            ("sum() > 1", 4, "sum(...) takes one field"),
+            ("sum(a, b) > 1", 5, "takes exactly one field"),
+            ("sum(a.contains('x')) > 1", 4, "takes one field"),
+            ("last(a).b > 1", 7, "no fields or methods"),
+            ("x < 300 ms", 8, "no space: 300ms"),
+            ("x < -2 s", 7, "no space: -2s"),
             ("x.startsWith(1)", 13, "must be a string literal"),
             ("x.startsWith()", 13, "needs one string argument"),
             ("x.startsWith('a', 'b')", 16, "exactly one argument"),
@@ -1016,6 +1467,12 @@ mod tests {
             ("'a'.startsWith('a')", 3, "only be called on a field"),
             ("startsWith('a')", 0, "'startsWith' is a method"),
             ("size(x) > 1", 0, "unknown function 'size'"),
+            (
+                "size(x) > 1",
+                0,
+                "for a field named size(x), write field(\"size(x)\")",
+            ),
+            ("avg(x) > 1", 0, "sum, last and first"),
             ("field(x) == 1", 6, "string literal"),
             ("field('') == 1", 6, "empty"),
             ("field('a', 'b')", 9, "exactly one string argument"),
@@ -1028,7 +1485,7 @@ mod tests {
                 "left side of '==' is a condition",
             ),
             ("x < 1e999", 4, "too large"),
-            ("x < 10ms", 4, "not a number"),
+            ("x < 10mb", 4, "'mb' is not a unit"),
             ("x == 'a\\qb'", 7, "unknown escape"),
             ("x & y", 2, "use '&&' or 'and'"),
         ];
@@ -1173,6 +1630,19 @@ mod tests {
         "matches",
         "(\"/api\")",
         "field(\"user-agent\")",
+        "+",
+        "*",
+        "/",
+        "300ms",
+        "1h30m",
+        "2µs",
+        "5mss",
+        "sum(",
+        "last(x)",
+        "first",
+        "sc-status",
+        "cs(User-Agent)",
+        ":",
         " ",
         "é",
         "😀",

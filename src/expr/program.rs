@@ -2,9 +2,16 @@
 //!
 //! Compiling resolves every field to a slot number (through
 //! [`FieldSlots`]), pre-parses literals (numbers as `f64`, strings as
-//! bytes, `in` lists sorted for binary search) and compiles regexes once.
-//! [`Program::eval`] then walks the small compiled tree without allocating,
-//! reading each field's value through [`super::row`].
+//! bytes, `in` lists sorted for binary search), compiles regexes once, and
+//! checks what is known of units before reading (a field with no unit
+//! compared with `300ms` is an error then). [`Program::eval`] then walks the
+//! small compiled tree without allocating, reading each field's value through
+//! [`super::row`].
+//!
+//! A field compared with a number literal (`latency_ms <= 300`) is read as an
+//! `f64`, as it always was, whatever unit the field has: the number is in the
+//! field's own unit. Everything else that computes (durations, arithmetic,
+//! `sum()`) goes through [`super::value`], in exact numbers.
 //!
 //! Evaluation uses three-valued logic: a referenced field that is missing,
 //! null or of the wrong kind makes a comparison *invalid* ([`Invalid`]),
@@ -16,8 +23,9 @@ use std::fmt;
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use super::ast::{CmpOp, Expr, FieldRef, ListLiteral, Literal, Method, Span};
-use super::row::{boolean, normalise, number, text, FieldSlots, Invalid, Row};
+use super::ast::{CmpOp, Expr, FieldPath, FieldRef, ListLiteral, Literal, Method, Operand, Span};
+use super::row::{boolean, normalise, number, text, FieldSlots, FieldUnit, Invalid, Row};
+use super::value::{self, Comparison, Context};
 
 /// Compiled size limit of one regex, in bytes.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -98,6 +106,8 @@ enum Op {
         slot: usize,
         regex: Regex,
     },
+    /// Numbers and durations, computed and compared exactly.
+    Measure(Box<Comparison>),
     Not(Box<Op>),
     And(Box<[Op]>),
     Or(Box<[Op]>),
@@ -121,8 +131,25 @@ impl Program {
     ///
     /// An expression that compares a field with a value of a kind it cannot hold, or another semantic error.
     pub fn compile(expr: &Expr, fields: &mut FieldSlots) -> Result<Program, CompileError> {
+        Program::compile_with_units(expr, fields, &|_| FieldUnit::PerRow)
+    }
+
+    /// Compiles a parsed expression knowing, for each field, what is known of its unit before
+    /// reading (from `source.units` and the log format): a comparison or arithmetic whose kinds
+    /// cannot fit is then an error here rather than an invalid row.
+    ///
+    /// # Errors
+    ///
+    /// As [`Program::compile`], and a bare number with no known unit met by a duration, a
+    /// number added to a duration, and other mixes of kinds that mean nothing.
+    pub fn compile_with_units(
+        expr: &Expr,
+        fields: &mut FieldSlots,
+        units: &dyn Fn(&FieldPath) -> FieldUnit,
+    ) -> Result<Program, CompileError> {
+        let mut cx = Context { fields, units };
         Ok(Program {
-            root: compile_node(expr, fields)?,
+            root: compile_node(expr, &mut cx)?,
         })
     }
 
@@ -143,40 +170,55 @@ impl Program {
     }
 }
 
-fn compile_node(expr: &Expr, reg: &mut FieldSlots) -> Result<Op, CompileError> {
-    let mut slot = |field: &FieldRef| reg.slot(&field.path);
+fn compile_node(expr: &Expr, cx: &mut Context<'_>) -> Result<Op, CompileError> {
+    let mut slot = |field: &FieldRef| cx.fields.slot(&field.path);
     Ok(match expr {
         Expr::Bool { value, .. } => Op::Const(*value),
         Expr::Field(field) => Op::Truthy { slot: slot(field) },
         Expr::Compare {
-            field,
-            op,
-            value,
-            value_span,
-            ..
-        } => match value {
-            Literal::Number(n) => {
-                if !n.is_finite() {
-                    return Err(compile_error(*value_span, "number literals must be finite"));
+            left, op, right, ..
+        } => match (&**left, &**right) {
+            (
+                Operand::Field(field),
+                Operand::Literal {
+                    value: Literal::Number(n),
+                    span,
+                },
+            ) => {
+                let value = n.to_f64();
+                if !value.is_finite() {
+                    return Err(compile_error(*span, "number literals must be finite"));
                 }
                 Op::NumCmp {
                     slot: slot(field),
                     op: *op,
-                    value: normalise(*n),
+                    value: normalise(value),
                 }
             }
-            Literal::String(s) => Op::TextCmp {
+            (
+                Operand::Field(field),
+                Operand::Literal {
+                    value: Literal::String(s),
+                    ..
+                },
+            ) => Op::TextCmp {
                 slot: slot(field),
                 op: *op,
                 value: bytes(s),
             },
-            Literal::Bool(b) => {
+            (
+                Operand::Field(field),
+                Operand::Literal {
+                    value: Literal::Bool(b),
+                    span,
+                },
+            ) => {
                 let eq = match op {
                     CmpOp::Eq => true,
                     CmpOp::Ne => false,
                     other => {
                         return Err(compile_error(
-                            *value_span,
+                            *span,
                             format!(
                                 "true and false can only be compared with '==' or '!=', not '{}'",
                                 other.as_str()
@@ -190,6 +232,7 @@ fn compile_node(expr: &Expr, reg: &mut FieldSlots) -> Result<Op, CompileError> {
                     value: *b,
                 }
             }
+            (left, right) => Op::Measure(Box::new(value::comparison(cx, left, *op, right)?)),
         },
         Expr::In {
             field,
@@ -198,10 +241,10 @@ fn compile_node(expr: &Expr, reg: &mut FieldSlots) -> Result<Op, CompileError> {
             span,
         } => match list {
             ListLiteral::Numbers(values) => {
+                let mut values: Vec<f64> = values.iter().map(|v| normalise(v.to_f64())).collect();
                 if values.iter().any(|v| !v.is_finite()) {
                     return Err(compile_error(*span, "number literals must be finite"));
                 }
-                let mut values: Vec<f64> = values.iter().map(|v| normalise(*v)).collect();
                 values.sort_by(f64::total_cmp);
                 values.dedup();
                 Op::NumIn {
@@ -255,16 +298,16 @@ fn compile_node(expr: &Expr, reg: &mut FieldSlots) -> Result<Op, CompileError> {
                 }
             }
         }
-        Expr::Not { operand, .. } => Op::Not(Box::new(compile_node(operand, reg)?)),
-        Expr::And { operands, .. } => Op::And(compile_all(operands, reg)?),
-        Expr::Or { operands, .. } => Op::Or(compile_all(operands, reg)?),
+        Expr::Not { operand, .. } => Op::Not(Box::new(compile_node(operand, cx)?)),
+        Expr::And { operands, .. } => Op::And(compile_all(operands, cx)?),
+        Expr::Or { operands, .. } => Op::Or(compile_all(operands, cx)?),
     })
 }
 
-fn compile_all(operands: &[Expr], reg: &mut FieldSlots) -> Result<Box<[Op]>, CompileError> {
+fn compile_all(operands: &[Expr], cx: &mut Context<'_>) -> Result<Box<[Op]>, CompileError> {
     operands
         .iter()
-        .map(|e| compile_node(e, reg))
+        .map(|e| compile_node(e, cx))
         .collect::<Result<Vec<_>, _>>()
         .map(Vec::into_boxed_slice)
 }
@@ -351,6 +394,7 @@ fn eval_node(node: &Op, row: &impl Row) -> Result<bool, Invalid> {
             }
         }
         Op::Matches { slot, regex } => regex.is_match(text(row, *slot)?),
+        Op::Measure(comparison) => comparison.eval(row)?,
         Op::Not(_) | Op::And(_) | Op::Or(_) => return eval_compound(node, row),
     })
 }
@@ -404,9 +448,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::expr::ast::FieldPath;
+    use crate::expr::ast::{Decimal, FieldPath};
     use crate::expr::parser::{parse, MAX_DEPTH};
-    use crate::expr::row::{FieldValue, InvalidReason};
+    use crate::expr::row::{FieldValue, InvalidReason, TimeUnit};
     use proptest::prelude::*;
 
     /// A row backed by a vector, one value per slot.
@@ -415,6 +459,423 @@ mod tests {
     impl Row for VecRow<'_> {
         fn value(&self, slot: usize) -> FieldValue<'_> {
             self.0.get(slot).copied().unwrap_or(FieldValue::Missing)
+        }
+    }
+
+    /// A row whose format tells the units of some slots, as a reader of a known log format
+    /// does when the format was recognised per file.
+    struct UnitRow<'a> {
+        values: Vec<FieldValue<'a>>,
+        units: Vec<Option<TimeUnit>>,
+    }
+
+    impl Row for UnitRow<'_> {
+        fn value(&self, slot: usize) -> FieldValue<'_> {
+            self.values
+                .get(slot)
+                .copied()
+                .unwrap_or(FieldValue::Missing)
+        }
+
+        fn unit(&self, slot: usize) -> Option<TimeUnit> {
+            self.units.get(slot).copied().flatten()
+        }
+    }
+
+    /// The unit of each field known before reading: `declared` ones, and for the others
+    /// `otherwise`.
+    fn known<'a>(
+        declared: &'a [(&'a str, TimeUnit)],
+        otherwise: FieldUnit,
+    ) -> impl Fn(&FieldPath) -> FieldUnit + 'a {
+        move |path| {
+            declared
+                .iter()
+                .find(|(name, _)| *name == path.to_string())
+                .map_or(otherwise, |(_, unit)| FieldUnit::Known(*unit))
+        }
+    }
+
+    /// Evaluates `src` with the units known before reading (`units`) and the units the row
+    /// tells (`row_units`); compile errors are `Err(Err(message))`.
+    #[allow(clippy::type_complexity)]
+    fn run_units(
+        src: &str,
+        values: &[(&str, FieldValue<'_>)],
+        units: &dyn Fn(&FieldPath) -> FieldUnit,
+        row_units: &[(&str, TimeUnit)],
+    ) -> Result<Result<bool, (String, InvalidReason)>, String> {
+        let expr = parse(src).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+        let mut slots = FieldSlots::new();
+        let program =
+            Program::compile_with_units(&expr, &mut slots, units).map_err(|e| e.message)?;
+        let lookup = |p: &FieldPath| p.to_string();
+        let row = UnitRow {
+            values: slots
+                .paths()
+                .iter()
+                .map(|p| {
+                    values
+                        .iter()
+                        .find(|(name, _)| *name == lookup(p))
+                        .map_or(FieldValue::Missing, |(_, v)| *v)
+                })
+                .collect(),
+            units: slots
+                .paths()
+                .iter()
+                .map(|p| {
+                    row_units
+                        .iter()
+                        .find(|(name, _)| *name == lookup(p))
+                        .map(|(_, u)| *u)
+                })
+                .collect(),
+        };
+        Ok(program
+            .eval(&row)
+            .map_err(|inv| (slots.paths()[inv.slot].to_string(), inv.reason)))
+    }
+
+    /// `run` with the units of a log of unknown format: each row tells.
+    fn per_row(
+        src: &str,
+        values: &[(&str, FieldValue<'_>)],
+    ) -> Result<bool, (String, InvalidReason)> {
+        run_units(src, values, &|_| FieldUnit::PerRow, &[]).unwrap_or_else(|e| panic!("{src}: {e}"))
+    }
+
+    #[test]
+    fn durations_written_with_units_compare_with_duration_literals() {
+        for (value, want) in [
+            ("126ms", true),
+            ("300ms", true),
+            ("300.000001ms", false),
+            ("0.058927s", true),
+            ("0.3s", true),
+            ("0.3000000001s", false),
+            ("1.5µs", true),
+            ("1.5us", true),
+            ("299999999ns", true),
+            ("300000001ns", false),
+            ("1m", false),
+            ("-5s", true),
+        ] {
+            let row = [("latency", s(value))];
+            assert_eq!(per_row("latency <= 300ms", &row), Ok(want), "{value}");
+            assert_eq!(per_row("300ms >= latency", &row), Ok(want), "{value}");
+            assert_eq!(per_row("latency > 300ms", &row), Ok(!want), "{value}");
+        }
+        assert_eq!(per_row("x == 1h30m", &[("x", s("90m"))]), Ok(true));
+        assert_eq!(per_row("x == 2m", &[("x", s("120s"))]), Ok(true));
+        assert_eq!(per_row("x == 2m", &[("x", s("2ms"))]), Ok(false));
+        assert_eq!(per_row("x != 1s", &[("x", s("1000ms"))]), Ok(false));
+    }
+
+    #[test]
+    fn bare_numbers_take_the_unit_declared_or_told_by_the_row() {
+        // request_time in seconds, the nginx way: the boundary is exact.
+        let units = [("request_time", TimeUnit::Seconds)];
+        let declared = known(&units, FieldUnit::Unitless);
+        for (value, want) in [
+            ("0.300", true),
+            ("0.3", true),
+            ("0.3001", false),
+            ("0.2999", true),
+            ("0.30000000001", false),
+            ("0.3000000000000000000000000001", false),
+            ("0.29999999999999999", true),
+            ("0", true),
+            ("126ms", true),
+            ("301ms", false),
+        ] {
+            let row = [("request_time", s(value))];
+            assert_eq!(
+                run_units("request_time <= 300ms", &row, &declared, &[]),
+                Ok(Ok(want)),
+                "{value}"
+            );
+            // The same unit told by the row, for a log whose format is recognised per file.
+            assert_eq!(
+                run_units(
+                    "request_time <= 300ms",
+                    &row,
+                    &|_| FieldUnit::PerRow,
+                    &units
+                ),
+                Ok(Ok(want)),
+                "{value}"
+            );
+        }
+        let ms = [("latency_ms", TimeUnit::Milliseconds)];
+        let ms = known(&ms, FieldUnit::Unitless);
+        let row = [("latency_ms", s("300"))];
+        assert_eq!(
+            run_units("latency_ms <= 300ms", &row, &ms, &[]),
+            Ok(Ok(true))
+        );
+        assert_eq!(
+            run_units("latency_ms < 0.3s", &row, &ms, &[]),
+            Ok(Ok(false))
+        );
+        assert_eq!(
+            run_units("latency_ms == 300000us", &row, &ms, &[]),
+            Ok(Ok(true))
+        );
+        // Compared with a number, a field is read as a number in its own unit, as always.
+        assert_eq!(run_units("latency_ms <= 300", &row, &ms, &[]), Ok(Ok(true)));
+        assert_eq!(
+            run_units("latency_ms <= 300", &[("latency_ms", s("2s"))], &ms, &[]),
+            Ok(Err(("latency_ms".into(), Duration)))
+        );
+        // The declared unit wins over the row's.
+        let row = [("t", s("300"))];
+        let t_ms = [("t", TimeUnit::Milliseconds)];
+        let t_s = [("t", TimeUnit::Seconds)];
+        assert_eq!(
+            run_units("t <= 300ms", &row, &known(&t_ms, FieldUnit::PerRow), &t_s),
+            Ok(Ok(true))
+        );
+    }
+
+    #[test]
+    fn a_bare_number_with_no_unit_met_by_a_duration() {
+        // Known before reading: an error naming the field and the fix.
+        let message = run_units(
+            "status < 500 and latency_ms <= 300ms",
+            &[],
+            &|_| FieldUnit::Unitless,
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            message.contains("`latency_ms` has no known unit"),
+            "{message}"
+        );
+        assert!(
+            message.contains("source: {units: {latency_ms: ms}}"),
+            "{message}"
+        );
+        let expr = parse("status < 500 and latency_ms <= 300ms").unwrap();
+        let e =
+            Program::compile_with_units(&expr, &mut FieldSlots::new(), &|_| FieldUnit::Unitless)
+                .unwrap_err();
+        assert_eq!(e.offset, 17, "points at the field");
+        // Values written with a unit are durations even in a field with none.
+        assert!(run_units("x + 1s > 2s", &[], &|_| FieldUnit::Unitless, &[])
+            .unwrap_err()
+            .contains("cannot be added to a duration"));
+        // Learnt per row: the row is invalid, naming the field.
+        assert_eq!(
+            per_row("latency_ms <= 300ms", &[("latency_ms", s("250"))]),
+            inv("latency_ms", NoUnit)
+        );
+        assert_eq!(
+            per_row("latency_ms <= 300ms", &[("latency_ms", s("250ms"))]),
+            Ok(true)
+        );
+        assert_eq!(
+            per_row("a + b <= 1s", &[("a", s("1ms")), ("b", s("2"))]),
+            inv("b", NoUnit)
+        );
+        assert_eq!(
+            per_row("a + b <= 1s", &[("a", s("1")), ("b", s("2"))]),
+            inv("a", NoUnit)
+        );
+        assert_eq!(
+            per_row("a + b <= 1", &[("a", s("1ms")), ("b", s("2"))]),
+            inv("b", NoUnit)
+        );
+        assert_eq!(
+            per_row("a + b <= 1", &[("a", s("1ms")), ("b", s("2ms"))]),
+            inv("a", Duration)
+        );
+        assert_eq!(
+            per_row("a * b <= 1s", &[("a", s("1ms")), ("b", s("2ms"))]),
+            inv("b", Duration)
+        );
+        assert_eq!(
+            per_row("a / b <= 1", &[("a", s("1")), ("b", s("2ms"))]),
+            inv("a", NoUnit)
+        );
+        assert_eq!(
+            per_row("sum(a) <= 1", &[("a", s("1ms, 2ms"))]),
+            inv("a", Duration)
+        );
+    }
+
+    #[test]
+    fn arithmetic_follows_physics() {
+        let units = [
+            ("req", TimeUnit::Seconds),
+            ("target", TimeUnit::Seconds),
+            ("resp", TimeUnit::Seconds),
+            ("env_ms", TimeUnit::Milliseconds),
+            ("gone", TimeUnit::Seconds),
+        ];
+        let alb = known(&units, FieldUnit::Unitless);
+        let row = [
+            ("req", s("0.000")),
+            ("target", s("0.499")),
+            ("resp", s("0.001")),
+            ("env_ms", s("250")),
+            ("count", s("4")),
+            ("status", s("503")),
+            ("zero", s("0")),
+        ];
+        let eval = |src: &str| run_units(src, &row, &alb, &[]);
+        assert_eq!(eval("req + target + resp <= 500ms"), Ok(Ok(true)));
+        assert_eq!(eval("req + target + resp < 500ms"), Ok(Ok(false)));
+        assert_eq!(eval("target - resp == 498ms"), Ok(Ok(true)));
+        assert_eq!(eval("target + env_ms == 749ms"), Ok(Ok(true)));
+        assert_eq!(eval("env_ms * 2 == 0.5s"), Ok(Ok(true)));
+        assert_eq!(eval("2 * env_ms == 0.5s"), Ok(Ok(true)));
+        assert_eq!(eval("env_ms / 2 == 125ms"), Ok(Ok(true)));
+        assert_eq!(eval("env_ms / count == 62.5ms"), Ok(Ok(true)));
+        assert_eq!(eval("target / env_ms > 1.99"), Ok(Ok(true)));
+        assert_eq!(eval("target / env_ms == 1.996"), Ok(Ok(true)));
+        assert_eq!(eval("count * 1ms == 4ms"), Ok(Ok(true)));
+        assert_eq!(eval("-env_ms < 0s"), Ok(Ok(true)));
+        assert_eq!(eval("(env_ms + 50ms) * 2 == 600ms"), Ok(Ok(true)));
+        assert_eq!(eval("env_ms + 50ms * 2 == 350ms"), Ok(Ok(true)));
+        // Numbers stay exact: no 0.1 + 0.2 != 0.3 here.
+        assert_eq!(eval("count / 10 + 0.2 == 0.6"), Ok(Ok(true)));
+        assert_eq!(eval("count / 3 * 3 == 4"), Ok(Ok(true)));
+        // `/` divides exactly: 503 / 100 is 5.03.
+        assert_eq!(eval("status / 100 == 5"), Ok(Ok(false)));
+        assert_eq!(eval("status / 100 == 5.03"), Ok(Ok(true)));
+        assert_eq!(eval("status / 100 >= 5"), Ok(Ok(true)));
+        // Division by zero makes the row invalid, naming the divisor.
+        assert_eq!(
+            eval("count / zero > 1"),
+            Ok(Err(("zero".into(), DivisionByZero)))
+        );
+        assert_eq!(
+            eval("env_ms / (count - 4) > 1ms"),
+            Ok(Err(("count".into(), DivisionByZero)))
+        );
+        // Missing values too.
+        assert_eq!(eval("req + gone <= 1s"), Ok(Err(("gone".into(), Missing))));
+        // Kinds that mean nothing are errors before reading.
+        for (src, needle) in [
+            ("req + 1 <= 1s", "this is a number"),
+            ("req * target > 1s", "a duration times a duration"),
+            ("1 / req > 1", "a number divided by a duration"),
+            ("req + target <= 0.5", "write it with a unit, e.g. 500ms"),
+            ("count <= 1s + 0", "this is a number"),
+            ("count + 1 <= 1s", "`count` has no known unit"),
+            ("count / req > 1", "`count` has no known unit"),
+            ("env_ms / 0 > 1ms", "division by zero"),
+            ("env_ms / (2 - 2) > 1ms", "division by zero"),
+        ] {
+            let message = eval(src).unwrap_err();
+            assert!(message.contains(needle), "{src}: {message}");
+        }
+    }
+
+    #[test]
+    fn constant_arithmetic_is_folded_and_checked() {
+        let row = [("x", s("1"))];
+        assert_eq!(run("x == 1 + 1 - 1", &row), Ok(true));
+        assert_eq!(run("x * 1s == 0.5s * 2", &row), Ok(true));
+        assert_eq!(run("x * 1s == -(-1000ms)", &row), Ok(true));
+        let expr = parse("x == 1 / 0").unwrap();
+        let e = Program::compile(&expr, &mut FieldSlots::new()).unwrap_err();
+        assert_eq!(e.offset, 9);
+        assert!(e.message.contains("division by zero"), "{}", e.message);
+        let expr = parse(&format!("x * 1 == {}", "9".repeat(38))).unwrap();
+        assert!(Program::compile(&expr, &mut FieldSlots::new()).is_ok());
+        let expr = parse("x * 1s == 1e300").unwrap();
+        let e = Program::compile(&expr, &mut FieldSlots::new()).unwrap_err();
+        assert!(e.message.contains("too large"), "{}", e.message);
+    }
+
+    #[test]
+    fn multi_value_fields() {
+        let s_ = [("up", TimeUnit::Seconds)];
+        let nginx = known(&s_, FieldUnit::Unitless);
+        let eval = |src: &str, value: &str| run_units(src, &[("up", s(value))], &nginx, &[]);
+        assert_eq!(eval("sum(up) == 854ms", "0.000, 0.854"), Ok(Ok(true)));
+        assert_eq!(eval("last(up) == 854ms", "0.000, 0.854"), Ok(Ok(true)));
+        assert_eq!(eval("first(up) == 0s", "0.000, 0.854"), Ok(Ok(true)));
+        assert_eq!(eval("sum(up) == 6ms", "0.001, 0.002 : 0.003"), Ok(Ok(true)));
+        assert_eq!(
+            eval("last(up) == 3ms", "0.001, 0.002 : 0.003"),
+            Ok(Ok(true))
+        );
+        assert_eq!(
+            eval("first(up) == 1ms", "0.001, 0.002 : 0.003"),
+            Ok(Ok(true))
+        );
+        // One value is a list of one.
+        assert_eq!(eval("sum(up) == 5ms", "0.005"), Ok(Ok(true)));
+        assert_eq!(eval("last(up) == 5ms", "0.005"), Ok(Ok(true)));
+        // Read directly, several values are invalid, with a hint.
+        assert_eq!(
+            eval("up <= 1s", "0.000, 0.854"),
+            Ok(Err(("up".into(), SeveralValues)))
+        );
+        assert_eq!(
+            eval("up <= 1", "0.000, 0.854"),
+            Ok(Err(("up".into(), SeveralValues)))
+        );
+        assert_eq!(
+            run("status == 200", &[("status", s("502, 200"))]),
+            inv("status", SeveralValues)
+        );
+        // A missing upstream (`-`) is missing where it is read.
+        assert_eq!(
+            eval("sum(up) <= 1s", "0.001, -"),
+            Ok(Err(("up".into(), Missing)))
+        );
+        assert_eq!(
+            eval("last(up) <= 1s", "0.001, -"),
+            Ok(Err(("up".into(), Missing)))
+        );
+        assert_eq!(eval("first(up) <= 1s", "0.001, -"), Ok(Ok(true)));
+        assert_eq!(
+            eval("sum(up) <= 1s", "0.001, x"),
+            Ok(Err(("up".into(), NotANumber)))
+        );
+        assert_eq!(
+            eval("sum(up) <= 1s", "0.001,"),
+            Ok(Err(("up".into(), NotANumber)))
+        );
+        // Values with their own units; a bare one among them has no unit to join them.
+        assert_eq!(
+            per_row("sum(x) == 3ms", &[("x", s("1ms, 2000us"))]),
+            Ok(true)
+        );
+        assert_eq!(
+            per_row("sum(x) == 3ms", &[("x", s("1ms, 2"))]),
+            inv("x", NoUnit)
+        );
+        assert_eq!(per_row("sum(x) == 3", &[("x", s("1, 2"))]), Ok(true));
+    }
+
+    proptest! {
+        /// A bare decimal of seconds compared with a duration literal in milliseconds agrees
+        /// with integer arithmetic on the digits, wherever the boundary falls.
+        #[test]
+        fn decimal_seconds_against_millisecond_literals(
+            whole in 0u32..5,
+            frac in 0u32..1_000_000,
+            digits in 1usize..=6,
+            limit_ms in 0u32..5_000,
+        ) {
+            let frac = frac % 10u32.pow(u32::try_from(digits).unwrap());
+            let value = format!("{whole}.{frac:0digits$}");
+            let units = [("t", TimeUnit::Seconds)];
+            let got = run_units(
+                &format!("t <= {limit_ms}ms"),
+                &[("t", s(&value))],
+                &known(&units, FieldUnit::Unitless),
+                &[],
+            ).unwrap().unwrap();
+            // value in micro-units of 10^-6 s against limit in the same units.
+            let scale = 10u64.pow(6 - u32::try_from(digits).unwrap());
+            let value_us = u64::from(whole) * 1_000_000 + u64::from(frac) * scale;
+            prop_assert_eq!(got, value_us <= u64::from(limit_ms) * 1_000);
         }
     }
 
@@ -754,11 +1215,14 @@ mod tests {
             path: FieldPath(vec!["x".into()]),
             span: Span::new(0, 1),
         };
+        let lit = |value, start, end| Operand::Literal {
+            value,
+            span: Span::new(start, end),
+        };
         let bad_bool = Expr::Compare {
-            field: field.clone(),
+            left: Box::new(Operand::Field(field.clone())),
             op: CmpOp::Lt,
-            value: Literal::Bool(true),
-            value_span: Span::new(4, 8),
+            right: Box::new(lit(Literal::Bool(true), 4, 8)),
             span: Span::new(0, 8),
         };
         assert_eq!(
@@ -767,14 +1231,33 @@ mod tests {
                 .offset,
             4
         );
-        let nan = Expr::Compare {
-            field,
+        let huge = Expr::Compare {
+            left: Box::new(Operand::Field(field.clone())),
             op: CmpOp::Eq,
-            value: Literal::Number(f64::NAN),
-            value_span: Span::new(5, 8),
+            right: Box::new(lit(Literal::Number(Decimal::new(1, 400)), 5, 8)),
             span: Span::new(0, 8),
         };
-        assert!(Program::compile(&nan, &mut FieldSlots::new()).is_err());
+        assert_eq!(
+            Program::compile(&huge, &mut FieldSlots::new())
+                .unwrap_err()
+                .offset,
+            5
+        );
+        let text_left = Expr::Compare {
+            left: Box::new(lit(Literal::String("a".into()), 0, 3)),
+            op: CmpOp::Eq,
+            right: Box::new(Operand::Field(field.clone())),
+            span: Span::new(0, 8),
+        };
+        assert!(Program::compile(&text_left, &mut FieldSlots::new()).is_err());
+        let constants = Expr::Compare {
+            left: Box::new(lit(Literal::Number(Decimal::new(1, 0)), 0, 1)),
+            op: CmpOp::Eq,
+            right: Box::new(lit(Literal::Number(Decimal::new(1, 0)), 5, 6)),
+            span: Span::new(0, 6),
+        };
+        let e = Program::compile(&constants, &mut FieldSlots::new()).unwrap_err();
+        assert!(e.message.contains("two constants"), "{}", e.message);
     }
 
     #[test]
@@ -807,8 +1290,27 @@ mod tests {
             Just(FieldValue::Null),
             Just(FieldValue::Composite),
             prop::sample::select(vec![
-                "0", "1", "-1", "500", "1e3", "nan", "inf", "true", "FALSE", "", " 2 ", "GET",
-                "/api/x", "é",
+                "0",
+                "1",
+                "-1",
+                "500",
+                "1e3",
+                "nan",
+                "inf",
+                "true",
+                "FALSE",
+                "",
+                " 2 ",
+                "GET",
+                "/api/x",
+                "é",
+                "126ms",
+                "0.300",
+                "1.5µs",
+                "0.000, 0.854",
+                "1 : 2",
+                "-",
+                "99999999999999999999999999999999999999999",
             ])
             .prop_map(|t| FieldValue::Scalar(t.as_bytes())),
         ]
@@ -845,13 +1347,24 @@ mod tests {
         ".matches('^[0-9]+$')",
         ".endsWith('x')",
         "field('u-a')",
+        "+",
+        "-",
+        "*",
+        "/",
+        "300ms",
+        "0.5s",
+        "sum(a)",
+        "last(b)",
+        "first(c.d)",
+        "0",
     ];
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
-        /// Whatever parses compiles and evaluates without panicking, and
-        /// `and`/`or` give the same answer whatever the operand order.
+        /// Whatever parses either compiles or is refused with an error inside the text (kinds
+        /// that cannot fit, such as `300ms + 1`), evaluates without panicking, and `and`/`or`
+        /// give the same answer whatever the operand order.
         #[test]
         fn random_programs_evaluate(
             picks in proptest::collection::vec(0..TOKENS.len(), 1..16),
@@ -861,7 +1374,13 @@ mod tests {
             let src = src.replace(" .", ".");
             let Ok(expr) = parse(&src) else { return Ok(()) };
             let mut slots = FieldSlots::new();
-            let program = Program::compile(&expr, &mut slots).unwrap();
+            let program = match Program::compile(&expr, &mut slots) {
+                Ok(program) => program,
+                Err(e) => {
+                    prop_assert!(e.offset <= src.len(), "{src}: {e}");
+                    return Ok(());
+                }
+            };
             let row = VecRow(row);
             let result = program.eval(&row);
             if let Err(e) = result {

@@ -4,11 +4,16 @@
 //! each row over as a [`Row`] with one [`FieldValue`] per slot; and this module reads a value
 //! as text, a number or a boolean — or says why it cannot ([`Invalid`]: missing, null, not a
 //! number, …). What a program does with the values is [`super::program`]'s business.
+//!
+//! Times come in units: a value may carry its own (`126ms`, `"0.058927s"`), or be a bare number
+//! whose unit is known for its field ([`TimeUnit`]): declared in the spec, documented by the log
+//! format (before reading, [`FieldUnit`]), or told by the row itself ([`Row::unit`]).
 
 use std::collections::HashMap;
 use std::fmt;
 
 use super::ast::FieldPath;
+use super::exact::{self, Exact, Problem, Reading};
 
 /// The fields that programs and SLOs read, each with a slot number: the one registry that
 /// expressions are compiled against and that input readers fill, one value per slot, for every
@@ -72,6 +77,114 @@ pub enum FieldValue<'a> {
 pub trait Row {
     /// The value in `slot` (as assigned by [`FieldSlots`]).
     fn value(&self, slot: usize) -> FieldValue<'_>;
+
+    /// The unit that the row's log format documents for the bare numbers in `slot` (nginx
+    /// writes `request_time` in seconds), or `None` when it documents none. Read only where a
+    /// bare number meets a duration and no unit was known before reading (the format was
+    /// `auto`), so a reader that recognises its format row by row says it here.
+    fn unit(&self, slot: usize) -> Option<TimeUnit> {
+        let _ = slot;
+        None
+    }
+}
+
+/// A unit of time that a log writes bare numbers in: nginx's `request_time` is in seconds,
+/// Envoy's `duration` in milliseconds, Apache's `%D` in microseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeUnit {
+    /// `ns`
+    Nanoseconds,
+    /// `us` or `µs`
+    Microseconds,
+    /// `ms`
+    Milliseconds,
+    /// `s`
+    Seconds,
+    /// `m`
+    Minutes,
+    /// `h`
+    Hours,
+}
+
+impl TimeUnit {
+    /// Every unit, shortest first.
+    pub const ALL: [TimeUnit; 6] = [
+        TimeUnit::Nanoseconds,
+        TimeUnit::Microseconds,
+        TimeUnit::Milliseconds,
+        TimeUnit::Seconds,
+        TimeUnit::Minutes,
+        TimeUnit::Hours,
+    ];
+
+    /// The unit's symbol, as durations are written in expressions: `ns`, `us`, `ms`, `s`, `m`,
+    /// `h` (`us` rather than `µs`, so that it can be typed anywhere).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            TimeUnit::Nanoseconds => "ns",
+            TimeUnit::Microseconds => "us",
+            TimeUnit::Milliseconds => "ms",
+            TimeUnit::Seconds => "s",
+            TimeUnit::Minutes => "m",
+            TimeUnit::Hours => "h",
+        }
+    }
+
+    /// Nanoseconds in one of this unit.
+    pub fn nanoseconds(self) -> u64 {
+        match self {
+            TimeUnit::Nanoseconds => 1,
+            TimeUnit::Microseconds => 1_000,
+            TimeUnit::Milliseconds => 1_000_000,
+            TimeUnit::Seconds => 1_000_000_000,
+            TimeUnit::Minutes => 60_000_000_000,
+            TimeUnit::Hours => 3_600_000_000_000,
+        }
+    }
+
+    /// Reads a unit by its symbol (`ns`, `us`, `µs`, `ms`, `s`, `m`, `h`) or its name
+    /// (`nanoseconds`, `microseconds`, `milliseconds`, `seconds`, `minutes`, `hours`). `m` is
+    /// minutes, as in Go and in `slo`'s windows; milliseconds are `ms`.
+    pub fn parse(text: &str) -> Option<TimeUnit> {
+        if let Some(nanos) = exact::unit_nanos(text.as_bytes()) {
+            return TimeUnit::ALL
+                .into_iter()
+                .find(|u| i128::from(u.nanoseconds()) == nanos);
+        }
+        Some(match text {
+            "nanoseconds" => TimeUnit::Nanoseconds,
+            "microseconds" => TimeUnit::Microseconds,
+            "milliseconds" => TimeUnit::Milliseconds,
+            "seconds" => TimeUnit::Seconds,
+            "minutes" => TimeUnit::Minutes,
+            "hours" => TimeUnit::Hours,
+            _ => return None,
+        })
+    }
+
+    fn exact_nanos(self) -> Exact {
+        Exact::integer(i128::from(self.nanoseconds()))
+    }
+}
+
+impl fmt::Display for TimeUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+/// What is known of a field's bare numbers before any row is read, from the spec's
+/// `source.units` and the log format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldUnit {
+    /// Its bare numbers are in this unit.
+    Known(TimeUnit),
+    /// Its bare numbers are plain numbers: comparing one with a duration is an error found
+    /// before reading (values written with a unit still carry it).
+    Unitless,
+    /// Not known before reading: each row may say ([`Row::unit`]), and otherwise a bare number
+    /// met by a duration makes the row invalid ([`InvalidReason::NoUnit`]).
+    PerRow,
 }
 
 /// Why a field's value could not be used.
@@ -87,6 +200,18 @@ pub enum InvalidReason {
     NotABoolean,
     /// Text was needed but the value is a JSON object or array.
     NotText,
+    /// A bare number met a duration, and no unit is known for the field.
+    NoUnit,
+    /// The value is a duration (written with a unit, or a bare number in a field with one)
+    /// where a number is needed.
+    Duration,
+    /// The value holds several numbers (`0.000, 0.854`), as nginx writes the upstream times of
+    /// a retried request; `sum()`, `last()` or `first()` read them.
+    SeveralValues,
+    /// The value divides, and is zero.
+    DivisionByZero,
+    /// The value, or a result computed from it, needs more than 38 significant digits.
+    OutOfRange,
 }
 
 impl fmt::Display for InvalidReason {
@@ -97,6 +222,11 @@ impl fmt::Display for InvalidReason {
             InvalidReason::NotANumber => "not a number",
             InvalidReason::NotABoolean => "not a boolean (true or false)",
             InvalidReason::NotText => "not text (an object or array)",
+            InvalidReason::NoUnit => "a bare number with no known unit, met by a duration",
+            InvalidReason::Duration => "a duration where a number is needed",
+            InvalidReason::SeveralValues => "several values",
+            InvalidReason::DivisionByZero => "zero, and divides",
+            InvalidReason::OutOfRange => "too large or too precise to compute exactly",
         })
     }
 }
@@ -151,11 +281,140 @@ fn parsed_number(value: FieldValue<'_>, slot: usize) -> Result<f64, Invalid> {
         FieldValue::Null => return Err(invalid(slot, InvalidReason::Null)),
         FieldValue::Composite => return Err(invalid(slot, InvalidReason::NotANumber)),
     };
-    let not_a_number = || invalid(slot, InvalidReason::NotANumber);
+    let not_a_number = || invalid(slot, not_a_number_reason(raw));
     let s = std::str::from_utf8(raw.trim_ascii()).map_err(|_| not_a_number())?;
     match s.parse::<f64>() {
         Ok(x) if !x.is_nan() => Ok(normalise(x)),
         _ => Err(not_a_number()),
+    }
+}
+
+/// Why text that a number was needed from is not one: it is a duration, several numbers, or
+/// just not a number. Only called on the way to an error, so it may take its time.
+#[cold]
+fn not_a_number_reason(raw: &[u8]) -> InvalidReason {
+    match exact::read(raw) {
+        Ok(Reading::Duration(_)) => InvalidReason::Duration,
+        _ if several_values(raw) => InvalidReason::SeveralValues,
+        _ => InvalidReason::NotANumber,
+    }
+}
+
+/// Whether `raw` is a list of numbers or durations as nginx writes them (`0.000, 0.854`,
+/// `0.001 : 0.002`; `-` for an upstream that gave none).
+fn several_values(raw: &[u8]) -> bool {
+    let mut parts = 0;
+    for part in raw.split(|&b| is_separator(b)) {
+        let part = part.trim_ascii();
+        if part != b"-" && exact::read(part).is_err() {
+            return false;
+        }
+        parts += 1;
+    }
+    parts > 1
+}
+
+/// The bytes nginx separates the values of a multi-value field with: `, ` between the
+/// upstreams tried for one request, ` : ` between the groups of an internal redirect.
+fn is_separator(b: u8) -> bool {
+    b == b',' || b == b':'
+}
+
+/// A number or a duration (in nanoseconds): what arithmetic and duration comparisons work on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Quantity {
+    /// The value; nanoseconds for a duration.
+    pub(super) value: Exact,
+    /// Whether it is a duration.
+    pub(super) duration: bool,
+}
+
+/// How a field is read as a [`Quantity`]: its slot and what is known of its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct MeasureRead {
+    /// The field's slot.
+    pub(super) slot: usize,
+    /// Its unit as known before reading.
+    pub(super) unit: FieldUnit,
+}
+
+/// Which of a multi-value field's values a function reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pick {
+    /// The value alone; several are an error.
+    Only,
+    /// The first.
+    First,
+    /// The last.
+    Last,
+    /// All, summed.
+    Sum,
+}
+
+/// The text in `slot` as a number or a duration: a value written with a unit is a duration; a
+/// bare number is one when its field has a unit (known before reading, or told by the row).
+pub(super) fn measure(row: &impl Row, read: MeasureRead, pick: Pick) -> Result<Quantity, Invalid> {
+    let slot = read.slot;
+    let raw = match row.value(slot) {
+        FieldValue::Scalar(b) => b,
+        FieldValue::Missing => return Err(invalid(slot, InvalidReason::Missing)),
+        FieldValue::Null => return Err(invalid(slot, InvalidReason::Null)),
+        FieldValue::Composite => return Err(invalid(slot, InvalidReason::NotANumber)),
+    };
+    let unit = || match read.unit {
+        FieldUnit::Known(unit) => Some(unit),
+        FieldUnit::Unitless => None,
+        FieldUnit::PerRow => row.unit(slot),
+    };
+    let one = |part: &[u8]| -> Result<Quantity, Invalid> {
+        match exact::read(part) {
+            Ok(Reading::Duration(nanos)) => Ok(Quantity {
+                value: nanos,
+                duration: true,
+            }),
+            Ok(Reading::Bare(x)) => match unit() {
+                Some(unit) => Ok(Quantity {
+                    value: x
+                        .mul(unit.exact_nanos())
+                        .map_err(|_| invalid(slot, InvalidReason::OutOfRange))?,
+                    duration: true,
+                }),
+                None => Ok(Quantity {
+                    value: x,
+                    duration: false,
+                }),
+            },
+            Err(Problem::OutOfRange) => Err(invalid(slot, InvalidReason::OutOfRange)),
+            Err(_) if part.trim_ascii() == b"-" => Err(invalid(slot, InvalidReason::Missing)),
+            Err(_) => Err(invalid(slot, not_a_number_reason(part))),
+        }
+    };
+    let mut parts = raw.split(|&b| is_separator(b));
+    match pick {
+        Pick::Only => one(raw),
+        Pick::First => one(parts.next().unwrap_or(raw)),
+        Pick::Last => one(parts.next_back().unwrap_or(raw)),
+        Pick::Sum => {
+            let mut total: Option<Quantity> = None;
+            for part in parts {
+                let q = one(part)?;
+                total = Some(match total {
+                    None => q,
+                    // A bare number beside durations has no unit to join them.
+                    Some(t) if t.duration != q.duration => {
+                        return Err(invalid(slot, InvalidReason::NoUnit))
+                    }
+                    Some(t) => Quantity {
+                        value: t
+                            .value
+                            .add(q.value)
+                            .map_err(|_| invalid(slot, InvalidReason::OutOfRange))?,
+                        duration: t.duration,
+                    },
+                });
+            }
+            total.ok_or_else(|| invalid(slot, InvalidReason::NotANumber))
+        }
     }
 }
 

@@ -25,8 +25,8 @@ use std::sync::Arc;
 pub use load::{discover_spec_files, load_files, load_str};
 pub use objective::{Objective, Percentage};
 
-use crate::expr::{Expr, FieldPath};
-use crate::input::InputFormat;
+use crate::expr::{Expr, FieldPath, FieldUnit, TimeUnit};
+use crate::input::{InputFormat, TextKind};
 use crate::time::{CalendarUnit, SpanDuration, TimestampFormat, UnixNanos, Zone};
 
 /// Every SLO of every spec file loaded for one run.
@@ -328,6 +328,9 @@ pub struct Source {
     pub format: InputFormat,
     /// Where each row's time is and how it is written.
     pub timestamp: TimestampSpec,
+    /// `source.units`: the unit of the bare numbers of these fields (`latency_ms: ms`), over
+    /// what the log format documents. Values written with a unit (`126ms`) keep theirs.
+    pub units: Vec<(FieldPath, TimeUnit)>,
 }
 
 impl Default for Source {
@@ -336,7 +339,48 @@ impl Default for Source {
             paths: Vec::new(),
             format: InputFormat::Auto,
             timestamp: TimestampSpec::default(),
+            units: Vec::new(),
         }
+    }
+}
+
+impl Source {
+    /// What is known, before reading a log of `format`, of the unit of `field`'s bare numbers:
+    /// the unit `source.units` declares, else the one the format documents; else none, which
+    /// is known when the format writes plain numbers and learnt row by row when it is `auto`
+    /// or its values may carry their own unit (see [`values_may_carry_units`]).
+    pub fn field_unit(&self, format: &InputFormat, field: &FieldPath) -> FieldUnit {
+        if let Some((_, unit)) = self.units.iter().find(|(path, _)| path == field) {
+            return FieldUnit::Known(*unit);
+        }
+        match format.field_unit(field) {
+            Some(unit) => FieldUnit::Known(expression_unit(unit)),
+            None if values_may_carry_units(format) => FieldUnit::PerRow,
+            None => FieldUnit::Unitless,
+        }
+    }
+}
+
+/// A log format's unit as the expression language names it.
+fn expression_unit(unit: crate::input::TimeUnit) -> TimeUnit {
+    match unit {
+        crate::input::TimeUnit::Microseconds => TimeUnit::Microseconds,
+        crate::input::TimeUnit::Milliseconds => TimeUnit::Milliseconds,
+        crate::input::TimeUnit::Seconds => TimeUnit::Seconds,
+    }
+}
+
+/// Whether a log of `format` may write a value with its unit (`"latency": "0.058927s"`, as
+/// protobuf's JSON and Go write durations; logfmt's `service=126ms`), or is recognised per file
+/// (`auto`): then whether a field holds bare numbers is only known row by row, and a bare number
+/// with no unit met by a duration makes its row invalid. In the other formats (CSV, TSV, the
+/// access-log formats) a field with no known unit holds plain numbers, so comparing it with a
+/// duration is an error in the spec.
+pub fn values_may_carry_units(format: &InputFormat) -> bool {
+    match format {
+        InputFormat::Auto | InputFormat::Json | InputFormat::Jsonl => true,
+        InputFormat::Csv | InputFormat::Tsv => false,
+        InputFormat::Text(text) => text.kind() == TextKind::Logfmt,
     }
 }
 

@@ -97,10 +97,10 @@ impl Checker<'_> {
                 }
             },
         };
-        let filter = get("filter").and_then(|v| self.condition(v, "filter"));
+        let filter = get("filter").and_then(|v| self.condition(v, "filter", source));
         let judgement = match (get("good"), get("bad")) {
-            (Some(good), None) => self.condition(good, "good").map(Judgement::Good),
-            (None, Some(bad)) => self.condition(bad, "bad").map(Judgement::Bad),
+            (Some(good), None) => self.condition(good, "good", source).map(Judgement::Good),
+            (None, Some(bad)) => self.condition(bad, "bad", source).map(Judgement::Bad),
             (Some(_), Some(bad)) => {
                 self.error(bad.position, "give either `good` or `bad`, not both");
                 None

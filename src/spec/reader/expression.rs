@@ -4,12 +4,17 @@
 use super::Checker;
 use crate::expr::{self, FieldPath, FieldSlots, Program};
 use crate::spec::yaml::{Node, Position, Value};
-use crate::spec::Condition;
+use crate::spec::{Condition, Source};
 
 impl Checker<'_> {
-    /// The expression under `key`, parsed and compiled, so that every mistake in it (regexes
-    /// included) is found when the spec loads.
-    pub(in crate::spec) fn condition(&mut self, node: &Node, key: &str) -> Option<Condition> {
+    /// The expression under `key`, parsed and compiled, so that every mistake in it (regexes,
+    /// and units where `source` tells them) is found when the spec loads.
+    pub(in crate::spec) fn condition(
+        &mut self,
+        node: &Node,
+        key: &str,
+        source: &Source,
+    ) -> Option<Condition> {
         let Value::Scalar { text, quoted } = &node.value else {
             self.error(
                 node.position,
@@ -23,8 +28,9 @@ impl Checker<'_> {
         let parsed = expr::parse(text)
             .map_err(|e| (e.offset, e.message))
             .and_then(|expr| {
-                // Compiling checks what parsing cannot (regexes, their size) at load time.
-                Program::compile(&expr, &mut FieldSlots::new())
+                // Compiling checks what parsing cannot (regexes, their size, units) at load time.
+                let units = |field: &FieldPath| source.field_unit(&source.format, field);
+                Program::compile_with_units(&expr, &mut FieldSlots::new(), &units)
                     .map(|_| expr)
                     .map_err(|e| (e.offset, e.message))
             });

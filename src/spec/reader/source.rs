@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use super::{field_path, Checker};
+use crate::expr::{FieldPath, TimeUnit};
 use crate::input::{InputFormat, TextFormat, TextKind};
 use crate::spec::yaml::{Node, Value};
 use crate::spec::{Source, TimestampSpec};
 use crate::time::{TimestampFormat, Zone};
 
-const SOURCE_KEYS: &[&str] = &["paths", "format", "log_format", "timestamp"];
+const SOURCE_KEYS: &[&str] = &["paths", "format", "log_format", "timestamp", "units"];
 const TIMESTAMP_KEYS: &[&str] = &["field", "format", "timezone"];
 
 impl Checker<'_> {
@@ -48,6 +49,7 @@ impl Checker<'_> {
                     }
                 }
                 "timestamp" => source.timestamp = self.timestamp(value),
+                "units" => source.units = self.units(value),
                 _ => {}
             }
         }
@@ -58,6 +60,54 @@ impl Checker<'_> {
             }
         }
         source
+    }
+
+    /// `source.units`: field names, each with the unit of its bare numbers.
+    fn units(&mut self, node: &Node) -> Vec<(FieldPath, TimeUnit)> {
+        let mut units = Vec::new();
+        let Value::Mapping(entries) = &node.value else {
+            self.error(
+                node.position,
+                format!(
+                    "`units` must map field names to units, such as {{latency_ms: ms, request_time: s}}, not {}",
+                    node.kind()
+                ),
+            );
+            return units;
+        };
+        for (key, value) in entries {
+            let Some(name) = key.as_scalar() else {
+                self.error(key.position, "keys of `units` must be field names");
+                continue;
+            };
+            let path = match field_path(name) {
+                Ok(path) => path,
+                Err(message) => {
+                    self.error(key.position, message);
+                    continue;
+                }
+            };
+            if units.iter().any(|(p, _)| *p == path) {
+                self.error(
+                    key.position,
+                    format!("field `{name}` appears twice in `units`"),
+                );
+                continue;
+            }
+            let Some(text) = self.string(value, &format!("the unit of `{name}`")) else {
+                continue;
+            };
+            match TimeUnit::parse(&text) {
+                Some(unit) => units.push((path, unit)),
+                None => self.error(
+                    value.position,
+                    format!(
+                        "unknown unit '{text}' for `{name}`: use ns, us (or µs), ms, s, m (minutes) or h"
+                    ),
+                ),
+            }
+        }
+        units
     }
 
     /// The `timestamp` of a `source` block.

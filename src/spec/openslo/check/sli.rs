@@ -288,7 +288,7 @@ impl Check<'_, '_, '_, '_> {
         let errors = self.reader.error_count();
         let filter = map
             .get("filter")
-            .and_then(|node| self.expression(node, &join(path, "filter")));
+            .and_then(|node| self.expression(node, &join(path, "filter"), &source));
         let group_by = match map.get("groupBy") {
             Some(node) => self.group_by(node, &join(path, "groupBy")),
             None => Vec::new(),
@@ -318,10 +318,10 @@ impl Check<'_, '_, '_, '_> {
                     .collect();
                 match given.as_slice() {
                     ["good"] => self
-                        .expression(map.get("good")?, &join(path, "good"))
+                        .expression(map.get("good")?, &join(path, "good"), &source)
                         .map(|c| Measure::Judgement(Judgement::Good(c))),
                     ["bad"] => self
-                        .expression(map.get("bad")?, &join(path, "bad"))
+                        .expression(map.get("bad")?, &join(path, "bad"), &source)
                         .map(|c| Measure::Judgement(Judgement::Bad(c))),
                     ["field"] => {
                         let node = map.get("field")?;
@@ -357,9 +357,14 @@ impl Check<'_, '_, '_, '_> {
         })
     }
 
-    pub(super) fn expression(&mut self, node: &Node, path: &str) -> Option<Condition> {
+    pub(super) fn expression(
+        &mut self,
+        node: &Node,
+        path: &str,
+        source: &Source,
+    ) -> Option<Condition> {
         self.reader
-            .in_object(|checker| checker.condition(node, path))
+            .in_object(|checker| checker.condition(node, path, source))
     }
 
     pub(super) fn threshold_field(&mut self, node: &Node, path: &str) -> Option<Measure> {

@@ -7,7 +7,7 @@ use super::slo::calendar_window;
 use super::*;
 use crate::spec::openslo::{join, Object, Shorthand, V1ALPHA_LOGS_QUERY_TYPE, V1ALPHA_LOGS_SOURCE};
 use crate::spec::yaml::Node;
-use crate::spec::{Judgement, Window};
+use crate::spec::{Judgement, Source, Window};
 use crate::time::SpanDuration;
 
 impl Check<'_, '_, '_, '_> {
@@ -316,14 +316,16 @@ impl Check<'_, '_, '_, '_> {
         let query_path = join(path, "query");
         let measure = match role {
             Role::Threshold => Some(self.threshold_field(query, &query_path)?),
-            Role::Good => Some(Measure::Judgement(Judgement::Good(
-                self.expression(query, &query_path)?,
-            ))),
+            Role::Good => Some(Measure::Judgement(Judgement::Good(self.expression(
+                query,
+                &query_path,
+                &Source::default(),
+            )?))),
             _ => None,
         };
         let filter = match role {
             Role::Total => self
-                .expression(query, &query_path)
+                .expression(query, &query_path, &Source::default())
                 .filter(|c| c.text.trim() != "true"),
             _ => None,
         };
