@@ -211,11 +211,17 @@ fn arith_kind(op: ArithOp, left: &Compiled, right: &Compiled) -> Result<Kind, Co
     let sym = op.as_str();
     let number_side = |number: &Compiled, what: &str| match &number.unitless {
         Some((path, span)) => no_unit(path, *span, what),
-        None => error(
+        None if matches!(number.value, Value::Const(_)) => error(
             number.span,
             format!(
                 "this is a number, and a number and a duration cannot be combined with '{sym}'; \
                  write it with a unit, e.g. 5ms"
+            ),
+        ),
+        None => error(
+            number.span,
+            format!(
+                "this side computes a number and the other a duration, which '{sym}' cannot combine"
             ),
         ),
     };
@@ -322,9 +328,13 @@ pub(super) fn comparison(
     if let Some(number) = number_side {
         return Err(match &number.unitless {
             Some((path, span)) => no_unit(path, *span, "compared with"),
-            None => error(
+            None if matches!(number.value, Value::Const(_)) => error(
                 number.span,
                 "this is a number and the other side a duration; write it with a unit, e.g. 500ms",
+            ),
+            None => error(
+                number.span,
+                "this side computes a number and the other a duration, which cannot be compared",
             ),
         });
     }

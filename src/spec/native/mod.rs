@@ -104,6 +104,7 @@ impl Checker<'_> {
 mod tests {
     use std::path::{Path, PathBuf};
 
+    use crate::expr::TimeUnit;
     use crate::spec::load::load_sources;
     use crate::spec::reader::lexically_normal;
     use crate::spec::{Budgeting, Judgement, Percentage, Slo, SpecError, Timeslice, Window};
@@ -314,5 +315,103 @@ slos:
         assert_eq!(slos[0].windows[0].label(), "month Europe/Berlin");
         let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [{calendar: fortnight}]\n    good: ok\n");
         assert!(errs[0].starts_with("specs/test.yaml:5:26:"), "{errs:?}");
+    }
+
+    #[test]
+    fn source_units_are_read() {
+        let (slos, errs) = check("version: 1\nsource:\n  format: csv\n  units: {latency_ms: ms, http.request_time: seconds, t: µs}\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: latency_ms <= 300ms and http.request_time < 1s and t > 1ns\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        let units: Vec<(String, TimeUnit)> = slos[0]
+            .source
+            .units
+            .iter()
+            .map(|(path, unit)| (path.to_string(), *unit))
+            .collect();
+        assert_eq!(
+            units,
+            [
+                ("latency_ms".to_string(), TimeUnit::Milliseconds),
+                ("http.request_time".to_string(), TimeUnit::Seconds),
+                ("t".to_string(), TimeUnit::Microseconds),
+            ]
+        );
+        let errs = errors("version: 1\nsource:\n  units: {latency_ms: msec, b: 5, a..b: s, c: ms, c: s}\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: ok\n");
+        assert_eq!(errs.len(), 4, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:3:23: unknown unit 'msec' for `latency_ms`: use ns, us (or µs), ms, s, m (minutes) or h"),
+            "{errs:?}"
+        );
+        assert!(
+            errs[1].starts_with("specs/test.yaml:3:32: unknown unit '5'"),
+            "{errs:?}"
+        );
+        assert!(
+            errs[2].starts_with("specs/test.yaml:3:35: 'a..b' is not a field name"),
+            "{errs:?}"
+        );
+        assert!(
+            errs[3].starts_with("specs/test.yaml:3:51: field `c` appears twice"),
+            "{errs:?}"
+        );
+        let errs = errors("version: 1\nsource:\n  units: [ms]\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: ok\n");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:3:10: `units` must map field names to units"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn a_field_with_no_unit_compared_with_a_duration_is_a_spec_error() {
+        // CSV cells are plain numbers: the unit must be declared, and the error says how.
+        let spec = |format: &str, units: &str| {
+            format!("version: 1\nsource:\n  format: {format}\n  units: {{{units}}}\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    filter: route == \"/x\"\n    good: status < 500 and latency_ms <= 300ms\n")
+        };
+        let errs = errors(&spec("csv", ""));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            errs[0],
+            "specs/test.yaml:10:28: in `good`: `latency_ms` has no known unit, so its bare numbers cannot be compared with a duration; declare the unit its log writes them in, e.g. source: {units: {latency_ms: ms}}\n    status < 500 and latency_ms <= 300ms\n                     ^"
+        );
+        assert!(errors(&spec("csv", "latency_ms: ms")).is_empty());
+        assert!(errors(&spec("tsv", "latency_ms: s")).is_empty());
+        // Where values may carry their unit, or the format is recognised per file, each row
+        // is checked instead.
+        for format in ["auto", "jsonl", "json"] {
+            assert!(errors(&spec(format, "")).is_empty(), "{format}");
+        }
+        // Other mixes of kinds are errors whatever the format.
+        let errs = errors("version: 1\nsource: {units: {a: s, b: s}}\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: a + b <= 0.5\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with(
+                "specs/test.yaml:7:20: in `good`: this is a number and the other side a duration"
+            ),
+            "{errs:?}"
+        );
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: \"status < 500 and latency + 1ms <= 300ms\"\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        // Whatever `latency` holds, adding 1 to it gives a number (or nothing valid).
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: \"status < 500 and latency + 1 <= 300ms\"\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:6:29: in `good`: this side computes a number"),
+            "{errs:?}"
+        );
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: \"latency + 1ms <= 300\"\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:6:29: in `good`: this is a number"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn hyphenated_field_names_get_a_hint() {
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: sc-status < 500\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("specs/test.yaml:6:11: in `good`: a field whose name has '-' is written field(\"sc-status\")"),
+            "{errs:?}"
+        );
     }
 }
