@@ -18,3 +18,4 @@ mod parallel;
 mod row_accounting;
 mod snapshots;
 mod timeslices;
+mod units;
