@@ -277,3 +277,49 @@ fn names_with_dashes_and_parentheses_are_read_with_field() {
              field(\"sc-status\"); to subtract, put spaces around '-'",
         );
 }
+
+#[test]
+fn units_survive_conversion_to_openslo_and_back() {
+    let dir = Workdir::new();
+    dir.write(
+        "log.csv",
+        csv("latency_ms", &["120", "300", "300.5", "900"]),
+    );
+    dir.write(
+        "spec.yaml",
+        spec(
+            "  format: csv\n  units: {latency_ms: ms}\n",
+            "latency_ms <= 0.3s",
+        ),
+    );
+    let original = dir.report().log("log.csv").at(AT).run();
+    assert_eq!(original.expect_code(0).report().result("api", "1d").good, 2);
+    dir.run(&[
+        "convert",
+        "--to",
+        "openslo",
+        "spec.yaml",
+        "-o",
+        "openslo.yaml",
+    ])
+    .expect_code(0);
+    dir.run(&[
+        "convert",
+        "--to",
+        "native",
+        "openslo.yaml",
+        "-o",
+        "back.yaml",
+    ])
+    .expect_code(0);
+    let back = std::fs::read_to_string(dir.path().join("back.yaml")).unwrap();
+    assert!(back.contains("  units:\n    latency_ms: ms\n"), "{back}");
+    for converted in ["openslo.yaml", "back.yaml"] {
+        let run = dir.report().spec(converted).log("log.csv").at(AT).run();
+        assert_eq!(
+            run.expect_code(0).stdout(),
+            original.stdout(),
+            "{converted}"
+        );
+    }
+}

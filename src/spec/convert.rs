@@ -207,6 +207,13 @@ pub(crate) fn source_yaml(source: &Source, base: &Path) -> Option<Yaml> {
     if !timestamp.is_empty() {
         entries.push(("timestamp", Yaml::map(timestamp)));
     }
+    if !source.units.is_empty() {
+        let units = source
+            .units
+            .iter()
+            .map(|(field, unit)| (field.to_string(), Yaml::str(unit.symbol())));
+        entries.push(("units", Yaml::map(units)));
+    }
     (!entries.is_empty()).then(|| Yaml::map(entries))
 }
 
