@@ -323,3 +323,42 @@ fn units_survive_conversion_to_openslo_and_back() {
         );
     }
 }
+
+#[test]
+fn nginx_request_time_in_seconds_whether_the_format_is_named_or_recognised() {
+    let dir = Workdir::new();
+    // ingress-nginx's upstreaminfo: request_time and upstream_response_time in seconds; the
+    // second request was retried on another upstream.
+    dir.write(
+        "access.log",
+        "10.0.0.1 - - [10/Mar/2026:10:00:00 +0000] \"GET /api/a HTTP/1.1\" 200 12 \"-\" \"curl/8.0\" 100 0.300 [default-api-80] [] 10.1.1.1:80 12 0.300 200 id1\n\
+         10.0.0.1 - - [10/Mar/2026:10:01:00 +0000] \"GET /api/a HTTP/1.1\" 200 12 \"-\" \"curl/8.0\" 100 0.301 [default-api-80] [] 10.1.1.1:80, 10.1.1.2:80 0, 12 0.000, 0.299 502, 200 id2\n\
+         10.0.0.1 - - [10/Mar/2026:10:02:00 +0000] \"GET /api/a HTTP/1.1\" 200 12 \"-\" \"curl/8.0\" 100 0.120 [default-api-80] [] 10.1.1.1:80 12 0.118 200 id3\n",
+    );
+    let slos = "slos:\n\
+      - {name: total, objective: 90, windows: [1d], alerts: [], good: request_time <= 300ms}\n\
+      - {name: upstream, objective: 90, windows: [1d], alerts: [], good: sum(upstream_response_time) <= 300ms}\n\
+      - {name: answered, objective: 90, windows: [1d], alerts: [], good: last(upstream_response_time) < 299ms}\n\
+      - {name: direct, objective: 90, windows: [1d], alerts: [], good: upstream_response_time <= 1s}\n";
+    dir.write(
+        "named.yaml",
+        format!("version: 1\nsource: {{format: nginx, log_format: upstreaminfo}}\n{slos}"),
+    );
+    dir.write("recognised.yaml", format!("version: 1\n{slos}"));
+    for spec in ["named.yaml", "recognised.yaml"] {
+        let run = dir.report().spec(spec).log("access.log").at(AT).run();
+        let report = run.expect_code(0).report();
+        let counts = |slo: &str| {
+            let r = report.result(slo, "1d");
+            (r.total, r.good, r.invalid)
+        };
+        // 0.300 s is exactly 300ms; 0.301 s is not.
+        assert_eq!(counts("total"), (3, 2, 0), "{spec}");
+        assert_eq!(counts("upstream"), (3, 3, 0), "{spec}");
+        assert_eq!(counts("answered"), (3, 1, 0), "{spec}");
+        assert_eq!(counts("direct"), (2, 2, 1), "{spec}");
+        run.stderr_has(
+            "first at access.log:2: field `upstream_response_time` holds several values",
+        );
+    }
+}

@@ -591,6 +591,13 @@ impl Row for RowView<'_> {
             Some(SlotValue::Missing) | None => FieldValue::Missing,
         }
     }
+
+    /// The unit the log's format writes the bare numbers of `slot` in, for a format
+    /// recognised per file (`auto`).
+    #[inline]
+    fn unit(&self, slot: usize) -> Option<TimeUnit> {
+        self.values.units.get(slot).copied().flatten()
+    }
 }
 
 /// Receives the rows of a log, in order.

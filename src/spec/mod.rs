@@ -354,19 +354,10 @@ impl Source {
             return FieldUnit::Known(*unit);
         }
         match format.field_unit(field) {
-            Some(unit) => FieldUnit::Known(expression_unit(unit)),
+            Some(unit) => FieldUnit::Known(unit),
             None if values_may_carry_units(format) => FieldUnit::PerRow,
             None => FieldUnit::Unitless,
         }
-    }
-}
-
-/// A log format's unit as the expression language names it.
-fn expression_unit(unit: crate::input::TimeUnit) -> TimeUnit {
-    match unit {
-        crate::input::TimeUnit::Microseconds => TimeUnit::Microseconds,
-        crate::input::TimeUnit::Milliseconds => TimeUnit::Milliseconds,
-        crate::input::TimeUnit::Seconds => TimeUnit::Seconds,
     }
 }
 

@@ -4,14 +4,8 @@
 
 use super::template::Span;
 
-/// The unit a format writes a duration field's bare numbers in.
-// Becomes the expression language's unit once durations compare there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeUnit {
-    Microseconds,
-    Milliseconds,
-    Seconds,
-}
+/// The unit a format writes a duration field's bare numbers in: the expression language's.
+pub use crate::expr::TimeUnit;
 
 /// One field of a line format.
 #[derive(Debug, Clone, PartialEq, Eq)]

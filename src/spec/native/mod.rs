@@ -379,6 +379,30 @@ slos:
         for format in ["auto", "jsonl", "json"] {
             assert!(errors(&spec(format, "")).is_empty(), "{format}");
         }
+        // Access-log formats know their duration fields; their other fields are plain numbers.
+        let nginx = |source: &str, good: &str| {
+            errors(&format!("version: 1\nsource: {{{source}}}\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: {good}\n"))
+        };
+        assert!(nginx(
+            "format: nginx, log_format: upstreaminfo",
+            "request_time <= 300ms"
+        )
+        .is_empty());
+        assert!(nginx(
+            "format: nginx, log_format: upstreaminfo",
+            "sum(upstream_response_time) <= 1s"
+        )
+        .is_empty());
+        let errs = nginx("format: nginx", "body_bytes_sent <= 300ms");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with(
+                "specs/test.yaml:7:11: in `good`: `body_bytes_sent` has no known unit"
+            ),
+            "{errs:?}"
+        );
+        // logfmt values carry their unit (`service=126ms`): checked row by row.
+        assert!(nginx("format: logfmt", "service <= 300ms").is_empty());
         // Other mixes of kinds are errors whatever the format.
         let errs = errors("version: 1\nsource: {units: {a: s, b: s}}\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: a + b <= 0.5\n");
         assert_eq!(errs.len(), 1, "{errs:?}");
