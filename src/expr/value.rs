@@ -461,7 +461,9 @@ impl Value {
 }
 
 impl Comparison {
-    /// Whether the comparison holds for `row`.
+    /// Whether the comparison holds for `row`. Kept out of line, so that the plain comparisons
+    /// of [`super::program`] stay small enough to inline into the counting loop.
+    #[inline(never)]
     pub(super) fn eval(&self, row: &impl Row) -> Result<bool, Invalid> {
         let (a, b) = self.pair.eval(row)?;
         if a.duration != b.duration {
