@@ -993,7 +993,7 @@ fn a_50000_deep_expression_is_refused_with_its_position() {
         format!("version: 1\nslos: {}\n", "[".repeat(50_000)),
     );
     for (name, message) in [
-        ("parens.yaml", "parens.yaml:6:111: in `good`: expression nests too deeply (more than 100 levels of parentheses and 'not')"),
+        ("parens.yaml", "parens.yaml:6:111: in `good`: expression nests too deeply (more than 100 levels of parentheses, 'not' and '-')"),
         ("nots.yaml", "nots.yaml:6:112: in `good`: expression nests too deeply"),
         ("words.yaml", "words.yaml:6:11: in `good`"),
         ("yaml-deep.yaml", "yaml-deep.yaml:2:"),
