@@ -48,6 +48,7 @@ fn plan(max_groups: usize) -> Plan {
         &refs,
         &needs,
         &TimestampSpec::default(),
+        &InputFormat::Csv,
         at(),
         max_groups,
         false,
