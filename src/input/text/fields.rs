@@ -175,16 +175,21 @@ pub(super) fn target_part(target: &[u8], part: RequestPart) -> Option<&[u8]> {
 }
 
 /// The value `source` names in `line`, whose fields lie at `spans`, before unescaping.
+/// `request` keeps the request line split for the line's other values (a spec reading `uri`
+/// and `request_method` splits it once).
 pub(super) fn raw_value<'a>(
     line: &'a [u8],
     spans: &[Span],
     source: ValueSource,
+    request: &mut Option<Option<RequestLine<'a>>>,
 ) -> Option<&'a [u8]> {
     let field = |index: usize| spans.get(index).and_then(|span| span.get(line));
     match source {
         ValueSource::Field(index) => field(index),
         ValueSource::FromRequestLine(index, part) => {
-            let request = split_request_line(field(index)?)?;
+            // A format has one request line, so one split serves every part of it.
+            let request =
+                (*request.get_or_insert_with(|| field(index).and_then(split_request_line)))?;
             match part {
                 RequestPart::Method => Some(request.method),
                 RequestPart::Protocol => request.protocol,

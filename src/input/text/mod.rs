@@ -390,9 +390,11 @@ impl TextRows {
                 if let Err(mismatch) = template.split(text, &mut self.spans) {
                     return sink.malformed(line, &mismatch.describe(text));
                 }
+                let mut request = None;
                 for binding in &self.bindings {
                     let info = &template.fields[binding.source.field()];
-                    let Some(value) = raw_value(text, &self.spans, binding.source) else {
+                    let Some(value) = raw_value(text, &self.spans, binding.source, &mut request)
+                    else {
                         continue;
                     };
                     set_value(
@@ -564,7 +566,7 @@ pub(super) fn detect(head: &[u8]) -> Result<TextFormat, String> {
             let split = template.split(line, &mut spans).and_then(|()| {
                 // A line fits only if its time reads as one: many layouts split any line.
                 let time = resolve(format.kind, template, "timestamp")
-                    .and_then(|source| raw_value(line, &spans, source));
+                    .and_then(|source| raw_value(line, &spans, source, &mut None));
                 match time.map(|time| parser.parse(time)) {
                     Some(Ok(_)) => Ok(()),
                     _ => Err(template::Mismatch {
