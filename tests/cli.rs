@@ -1700,3 +1700,102 @@ fn at_latest_reads_a_pipe_named_by_a_path_once() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+/// `--at latest` counts once at the latest time of a log's last megabyte, and again at the
+/// newest row's time when a row elsewhere is newer: either way the report is the one at that
+/// row's time. Logs of more than a megabyte, in order, out of order, and a W3C log whose
+/// columns change in the last megabyte (so that its newest lines read differently alone).
+#[test]
+fn at_latest_is_the_newest_row_wherever_it_is() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1h, 1d]\n    good: status < 500\n    alerts: []\n",
+    );
+    // 40 000 rows a second apart from 2026-03-10T00:00:00Z, every 7th one a 503: 1.3 MB.
+    let row = |i: u32| {
+        let status = if i % 7 == 0 { 503 } else { 200 };
+        format!(
+            "2026-03-10T{:02}:{:02}:{:02}Z,{status},padding-to-make-the-log-longer\n",
+            i / 3600,
+            i / 60 % 60,
+            i % 60
+        )
+    };
+    let in_order: String = (0..40_000).map(row).collect();
+    // The newest row first: the last megabyte's latest time is older.
+    let out_of_order: String = std::iter::once(row(40_000))
+        .chain((0..40_000).map(row))
+        .collect();
+    for (name, rows, newest) in [
+        ("in-order.csv", &in_order, "2026-03-10T11:06:39Z"),
+        ("out-of-order.csv", &out_of_order, "2026-03-10T11:06:40Z"),
+    ] {
+        dir.write(name, format!("timestamp,status,note\n{rows}"));
+        let latest = dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            name,
+            "--at",
+            "latest",
+            "-f",
+            "json",
+        ]);
+        let fixed = dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            name,
+            "--at",
+            newest,
+            "-f",
+            "json",
+        ]);
+        let (latest, fixed) = (latest.expect_code(0).json(), fixed.expect_code(0).json());
+        assert_eq!(latest["evaluated_at"], newest, "{name}");
+        assert_eq!(latest["results"], fixed["results"], "{name}");
+        assert_eq!(latest["inputs"], fixed["inputs"], "{name}");
+    }
+    // W3C: the last megabyte is under a `#Fields:` line with the columns in another order, so
+    // that read with the first `#Fields:` line its times are not times at all.
+    let w3c_row = |i: u32, swapped: bool| {
+        let (date, time) = (
+            "2026-03-10",
+            format!("{:02}:{:02}:{:02}", i / 3600, i / 60 % 60, i % 60),
+        );
+        let status = if i % 7 == 0 { 503 } else { 200 };
+        match swapped {
+            false => format!("{date} {time} {status} /padding/to/make/the/log/longer\n"),
+            true => format!("{status} /padding/to/make/the/log/longer {date} {time}\n"),
+        }
+    };
+    let mut w3c = String::from("#Software: Microsoft Internet Information Services 10.0\n#Fields: date time sc-status cs-uri-stem\n");
+    w3c.extend((0..20_000).map(|i| w3c_row(i, false)));
+    w3c.push_str("#Fields: sc-status cs-uri-stem date time\n");
+    w3c.extend((20_000..40_000).map(|i| w3c_row(i, true)));
+    dir.write("u_ex260310.log", &w3c);
+    let latest = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "u_ex260310.log",
+        "--at",
+        "latest",
+        "-f",
+        "json",
+    ]);
+    let fixed = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "u_ex260310.log",
+        "--at",
+        "2026-03-10T11:06:39Z",
+        "-f",
+        "json",
+    ]);
+    let (latest, fixed) = (latest.expect_code(0).json(), fixed.expect_code(0).json());
+    assert_eq!(latest["evaluated_at"], "2026-03-10T11:06:39Z");
+    assert_eq!(latest["results"], fixed["results"]);
+}

@@ -73,6 +73,34 @@ pub struct LatestScan {
     pub problems: Vec<String>,
 }
 
+/// A guess at the latest timestamp of `inputs` from their newest lines alone (see
+/// [`input::newest_lines`]): `None` when some log's newest lines cannot be had cheaply or hold
+/// no valid timestamp. Only a guess: the caller checks it against a whole read.
+pub fn latest_in_newest_lines(
+    inputs: &[LogInput],
+    format: &InputFormat,
+    timestamp: &TimestampSpec,
+) -> Option<UnixNanos> {
+    let mut fields = FieldSlots::default();
+    let slot = fields.slot(&timestamp.field);
+    let field = &fields.paths()[slot];
+    let parser = TimestampParser::new(timestamp.format.clone(), timestamp.zone);
+    let mut latest = None;
+    for log in inputs {
+        let (sample, format) = input::newest_lines(log, format)?;
+        let mut sink = Latest {
+            slot,
+            field,
+            parser: parser.clone(),
+            latest: None,
+            problems: Vec::new(),
+        };
+        input::read_bytes(&sample, &format, &fields, &mut sink).ok()?;
+        latest = latest.max(Some(sink.latest?));
+    }
+    latest
+}
+
 /// Finds the latest parseable timestamp in `inputs`, read with `threads` threads per log.
 ///
 /// # Errors

@@ -38,7 +38,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-pub use latest::{latest_timestamp, LatestScan};
+pub use latest::{latest_in_newest_lines, latest_timestamp, LatestScan};
 use sketch::CountMinSketch;
 
 use crate::expr::{FieldPath, FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row};

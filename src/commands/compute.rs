@@ -10,8 +10,8 @@ use anyhow::bail;
 use super::interrupt::TempFile;
 use super::progress::Progress;
 use crate::aggregate::{
-    latest_timestamp, Folded, InputCounts, Plan, RowProblem, Tally, GROUPS_IN_MEMORY,
-    MAX_GROUP_BYTES,
+    latest_in_newest_lines, latest_timestamp, Folded, InputCounts, Plan, RowProblem, Tally,
+    GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
 };
 use crate::config::{At, Pass, RunConfig};
 use crate::evaluate::{evaluate_slo, needs};
@@ -47,14 +47,42 @@ pub(super) fn compute(config: &RunConfig) -> anyhow::Result<ComputedReport> {
         At::Latest => hold_logs(&config.passes, &mut copies)?,
         At::Instant(_) => config.passes.clone(),
     };
-    let at = evaluation_instant(config, &passes)?;
     let files = passes.iter().map(|p| p.inputs.len()).sum();
     let mut progress = Progress::new(!config.quiet, files);
-    let counted = passes
-        .iter()
-        .map(|pass| count_pass(config, pass, at, &mut progress))
-        .collect::<anyhow::Result<Vec<CountedPass>>>()?;
+    let count_all = |at: UnixNanos, progress: &mut Progress| {
+        passes
+            .iter()
+            .map(|pass| count_pass(config, pass, at, progress))
+            .collect::<anyhow::Result<Vec<CountedPass>>>()
+    };
+    // `--at latest` on plain files: count once at the latest time of the logs' newest lines,
+    // which is exact when no row is newer (the count finds the newest row whatever the guess);
+    // should one be, count again at its time. Other logs are read for their latest time first.
+    if let (At::Latest, Some(guess)) = (config.at, newest_lines_guess(&passes)) {
+        let counted = count_all(guess, &mut progress)?;
+        let newest = counted.iter().filter_map(|pass| pass.inputs.latest).max();
+        let at = match newest {
+            Some(newest) if newest == guess => return assemble(config, &passes, counted, guess),
+            Some(newest) => newest,
+            None => evaluation_instant(config, &passes)?,
+        };
+        let counted = count_all(at, &mut Progress::new(!config.quiet, files))?;
+        return assemble(config, &passes, counted, at);
+    }
+    let at = evaluation_instant(config, &passes)?;
+    let counted = count_all(at, &mut progress)?;
     assemble(config, &passes, counted, at)
+}
+
+/// The latest time in the newest lines of every log of every pass; `None` unless every log
+/// offers its newest lines cheaply (see [`input::newest_lines`]).
+fn newest_lines_guess(passes: &[Pass]) -> Option<UnixNanos> {
+    passes
+        .iter()
+        .map(|pass| latest_in_newest_lines(&pass.inputs, &pass.format, &pass.timestamp))
+        .collect::<Option<Vec<UnixNanos>>>()?
+        .into_iter()
+        .max()
 }
 
 /// `passes` with every log held for the second read of `--at latest` (see

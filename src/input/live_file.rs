@@ -135,6 +135,14 @@ impl HeldLog {
     }
 }
 
+impl HeldLog {
+    /// The open file itself (sharing its offset with every other clone), for a look at its
+    /// bytes outside a whole read: see [`super::tail`].
+    pub(super) fn file(&self) -> io::Result<File> {
+        self.file.try_clone()
+    }
+}
+
 /// Two held logs are the same when they hold the same open file.
 impl PartialEq for HeldLog {
     fn eq(&self, other: &HeldLog) -> bool {

@@ -13,12 +13,14 @@ mod live_file;
 mod parallel;
 mod scan;
 mod sniff;
+mod tail;
 mod text;
 
 use live_file::Truncation;
 pub use live_file::{allow_open_files, ChangedWhileRead, HeldLog};
 pub use parallel::{read_log_parallel, LogRead, CHUNK_BYTES};
 pub use sniff::looks_like;
+pub use tail::newest_lines;
 pub use text::{TextFormat, TextKind, TimeUnit};
 
 use std::fmt;
