@@ -1714,7 +1714,7 @@ fn at_latest_is_the_newest_row_wherever_it_is() {
     );
     // 40 000 rows a second apart from 2026-03-10T00:00:00Z, every 7th one a 503: 1.3 MB.
     let row = |i: u32| {
-        let status = if i % 7 == 0 { 503 } else { 200 };
+        let status = if i.is_multiple_of(7) { 503 } else { 200 };
         format!(
             "2026-03-10T{:02}:{:02}:{:02}Z,{status},padding-to-make-the-log-longer\n",
             i / 3600,
@@ -1764,7 +1764,7 @@ fn at_latest_is_the_newest_row_wherever_it_is() {
             "2026-03-10",
             format!("{:02}:{:02}:{:02}", i / 3600, i / 60 % 60, i % 60),
         );
-        let status = if i % 7 == 0 { 503 } else { 200 };
+        let status = if i.is_multiple_of(7) { 503 } else { 200 };
         match swapped {
             false => format!("{date} {time} {status} /padding/to/make/the/log/longer\n"),
             true => format!("{status} /padding/to/make/the/log/longer {date} {time}\n"),
