@@ -162,7 +162,7 @@ pub struct Cli {
 pub enum Command {
     /// SLIs, error budgets and status per SLO × group × window, as a table or another format.
     #[command(after_help = after_help("report"))]
-    Report(RunArgs),
+    Report(ReportArgs),
     /// The same computation with terse output; exit status 1 when a result fails the policy.
     #[command(after_help = after_help("check"))]
     Check(CheckArgs),
@@ -236,6 +236,25 @@ pub struct RunArgs {
     /// nothing on standard output either when the check passes
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Options of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    /// A history: the report at every --every from this instant to --to (RFC 3339)
+    #[arg(long, value_name = "TIME", requires_all = ["to", "every"], conflicts_with = "at")]
+    pub from: Option<String>,
+
+    /// The last instant of a history: RFC 3339, or `latest` (the latest timestamp in the input)
+    #[arg(long, value_name = "TIME", requires = "from")]
+    pub to: Option<String>,
+
+    /// The step between the instants of a history: `1h`, `15m`, `1d`
+    #[arg(long, value_name = "STEP", requires = "from")]
+    pub every: Option<String>,
 }
 
 /// Options of `check`.

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
-use crate::cli::RunArgs;
+use crate::cli::{ReportArgs, RunArgs};
 use crate::input::{self, InputFormat, LogInput};
 use crate::policy::MalformedLimit;
 use crate::spec::{self, Slo, SpecSet, TimestampSpec};
-use crate::time::{parse_instant, UnixNanos};
+use crate::time::{parse_instant, SpanDuration, UnixNanos};
 
 /// Everything a `report` or `check` run needs, checked.
 #[derive(Debug)]
@@ -46,6 +46,76 @@ pub struct Pass {
     pub timestamp: TimestampSpec,
     /// The SLOs counted, as indices into the spec set's SLOs.
     pub slos: Vec<usize>,
+}
+
+/// The instants of a history (`report --from T1 --to T2 --every STEP`): `T1`, `T1 + STEP`, …,
+/// up to `T2`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Series {
+    /// The first instant.
+    pub from: UnixNanos,
+    /// The last instant, or `latest`: the latest timestamp in the logs.
+    pub to: At,
+    /// The step, in nanoseconds (positive).
+    pub every: i64,
+}
+
+/// Most instants in one history: its tallies hold a band per instant and window.
+pub const MAX_INSTANTS: usize = 10_000;
+
+impl Series {
+    /// The history `args` asks for, if any.
+    ///
+    /// # Errors
+    ///
+    /// Times or a step that do not parse, a step that is not positive.
+    pub fn resolve(args: &ReportArgs) -> anyhow::Result<Option<Series>> {
+        let (Some(from), Some(to), Some(every)) = (&args.from, &args.to, &args.every) else {
+            return Ok(None);
+        };
+        let from_instant =
+            parse_instant(from).map_err(|e| anyhow::anyhow!("--from {from}: {e}"))?;
+        let to = match to.as_str() {
+            "latest" => At::Latest,
+            text => {
+                At::Instant(parse_instant(text).map_err(|e| anyhow::anyhow!("--to {text}: {e}"))?)
+            }
+        };
+        let step = SpanDuration::parse(every)
+            .map_err(|e| anyhow::anyhow!("--every {every}: {e}"))?
+            .nanos();
+        if step <= 0 {
+            bail!("--every {every}: the step must be longer than nothing");
+        }
+        Ok(Some(Series {
+            from: from_instant,
+            to,
+            every: step,
+        }))
+    }
+
+    /// The instants from `from` up to `to`, in order.
+    ///
+    /// # Errors
+    ///
+    /// `to` before `from`, or more than [`MAX_INSTANTS`] instants.
+    pub fn instants(&self, to: UnixNanos) -> anyhow::Result<Vec<UnixNanos>> {
+        if to < self.from {
+            bail!(
+                "--to {} is before --from {}: give the first instant with --from",
+                crate::time::format_rfc3339(to),
+                crate::time::format_rfc3339(self.from)
+            );
+        }
+        let count = (to - self.from) / self.every + 1;
+        if usize::try_from(count).map_or(true, |count| count > MAX_INSTANTS) {
+            bail!(
+                "--from, --to and --every give {count} instants, more than the {MAX_INSTANTS} a \
+                 history holds: take a longer step or a shorter span"
+            );
+        }
+        Ok((0..count).map(|k| self.from + k * self.every).collect())
+    }
 }
 
 /// The evaluation instant `A`.

@@ -11,6 +11,7 @@ mod workdir;
 mod access_logs;
 mod alerts;
 mod cli;
+mod history;
 mod hostile;
 mod inputs;
 mod openslo;

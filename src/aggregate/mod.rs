@@ -30,6 +30,7 @@
 //! least that many events is then counted exactly and ranked with the others; see
 //! [`HeavyGroups`] for the threshold and [`Folded::passed_over`] for what is guaranteed.
 
+mod history;
 mod latest;
 mod sketch;
 

@@ -13,8 +13,8 @@ use crate::aggregate::{
     latest_in_newest_lines, latest_timestamp, Folded, InputCounts, Plan, RowProblem, Tally,
     GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
 };
-use crate::config::{At, Pass, RunConfig};
-use crate::evaluate::{evaluate_slo, needs};
+use crate::config::{At, Pass, RunConfig, Series};
+use crate::evaluate::{evaluate_slo, history_needs, needs};
 use crate::input::{self, LogInput};
 use crate::policy::MalformedLimit;
 use crate::report::{InputSummary, Report, SloResult, Status};
@@ -64,14 +64,98 @@ pub(super) fn compute(config: &RunConfig) -> anyhow::Result<ComputedReport> {
         let at = match newest {
             Some(newest) if newest == guess => return assemble(config, &passes, counted, guess),
             Some(newest) => newest,
-            None => evaluation_instant(config, &passes)?,
+            None => evaluation_instant(config, config.at, &passes)?,
         };
         let counted = count_all(at, &mut Progress::new(!config.quiet, files))?;
         return assemble(config, &passes, counted, at);
     }
-    let at = evaluation_instant(config, &passes)?;
+    let at = evaluation_instant(config, config.at, &passes)?;
     let counted = count_all(at, &mut progress)?;
     assemble(config, &passes, counted, at)
+}
+
+/// Computes the report at every instant of `series`, from one count of each pass at the last
+/// instant (see [`SloTally::at_instant`]).
+pub(super) fn compute_history(
+    config: &RunConfig,
+    series: &Series,
+) -> anyhow::Result<Vec<ComputedReport>> {
+    let mut copies = Vec::new();
+    let passes = match series.to {
+        At::Latest => hold_logs(&config.passes, &mut copies)?,
+        At::Instant(_) => config.passes.clone(),
+    };
+    let to = evaluation_instant(config, series.to, &passes)?;
+    let instants = series.instants(to)?;
+    let files = passes.iter().map(|p| p.inputs.len()).sum();
+    let mut progress = Progress::new(!config.quiet, files);
+    let mut per_pass = passes
+        .iter()
+        .map(|pass| count_history_pass(config, pass, &instants, &mut progress))
+        .collect::<anyhow::Result<Vec<Vec<CountedPass>>>>()?;
+    // From one list per pass (of one count per instant) to one list per instant.
+    let mut reports = Vec::with_capacity(instants.len());
+    for &at in instants.iter().rev() {
+        let counted = per_pass
+            .iter_mut()
+            .map(|counts| counts.pop().expect("a count per instant"))
+            .collect();
+        reports.push(assemble(config, &passes, counted, at)?);
+    }
+    reports.reverse();
+    Ok(reports)
+}
+
+/// Counts a pass's logs once for every instant of a history, and evaluates each instant.
+fn count_history_pass(
+    config: &RunConfig,
+    pass: &Pass,
+    instants: &[UnixNanos],
+    progress: &mut Progress,
+) -> anyhow::Result<Vec<CountedPass>> {
+    let slos: Vec<&Slo> = config.slos_of(pass).collect();
+    let counted_needs: Vec<_> = slos
+        .iter()
+        .map(|slo| history_needs(slo, instants))
+        .collect();
+    let last = *instants.last().expect("a history has an instant");
+    let plan = Plan::new(
+        &slos,
+        &counted_needs,
+        &pass.timestamp,
+        &pass.format,
+        last,
+        config.max_groups as usize,
+        config.strict,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let (tally, formats) = count_logs(config, pass, &plan, progress)?;
+    let files: Vec<String> = pass.inputs.iter().map(LogInput::name).collect();
+    let unit_warning = epoch_unit_warning(&pass.timestamp, &tally.inputs);
+    let wrong_unit = unit_warning.is_some();
+    let mut counted = Vec::with_capacity(instants.len());
+    for &at in instants {
+        let mut warnings = Vec::new();
+        let mut results = Vec::with_capacity(slos.len());
+        for ((&index, slo), slo_tally) in pass.slos.iter().zip(&slos).zip(&tally.slos) {
+            let mut at_instant = slo_tally.at_instant(last - at, &needs(slo, at));
+            if let Some(folded) = at_instant.fold_groups() {
+                warnings.push(folded_warning(slo, folded, config.max_groups, false));
+            }
+            results.push((index, evaluate_slo(slo, &at_instant, at)));
+        }
+        warnings.extend(row_warnings(&slos, &tally));
+        warnings.extend(unit_warning.clone());
+        counted.push(CountedPass {
+            inputs: tally.inputs.clone(),
+            files: files.clone(),
+            formats: formats.clone(),
+            warnings,
+            wrong_unit,
+            results,
+        });
+    }
+    Ok(counted)
 }
 
 /// The latest time in the newest lines of every log of every pass; `None` unless every log
@@ -118,8 +202,8 @@ fn hold_logs(passes: &[Pass], copies: &mut Vec<TempFile>) -> anyhow::Result<Vec<
 }
 
 /// The evaluation instant: as given, or the latest valid timestamp of every pass's logs.
-fn evaluation_instant(config: &RunConfig, passes: &[Pass]) -> anyhow::Result<UnixNanos> {
-    if let At::Instant(at) = config.at {
+fn evaluation_instant(config: &RunConfig, at: At, passes: &[Pass]) -> anyhow::Result<UnixNanos> {
+    if let At::Instant(at) = at {
         return Ok(at);
     }
     let mut latest = None;

@@ -1,25 +1,59 @@
-//! `slo report`: the full report in the chosen format.
+//! `slo report`: the full report in the chosen format; with `--from`, `--to` and `--every`, the
+//! report at every instant of a history.
 
-use crate::cli::{ColorWhen, RunArgs};
-use crate::config::RunConfig;
+use anyhow::bail;
+
+use crate::cli::{ColorWhen, ReportArgs};
+use crate::config::{RunConfig, Series};
 use crate::exit::ExitStatus;
 use crate::policy::{FailOn, Verdict};
 use crate::render::{self, OutputFormat, RenderOptions};
 
-pub(super) fn run(args: &RunArgs, color: ColorWhen) -> anyhow::Result<ExitStatus> {
-    let config = RunConfig::resolve(args)?;
-    let computed = super::compute::compute(&config)?;
-    if !args.quiet {
-        computed.print_warnings();
+pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitStatus> {
+    let run = &args.run;
+    let format = run.format.map_or(OutputFormat::Table, OutputFormat::from);
+    let series = Series::resolve(args)?;
+    let history_format = matches!(
+        format,
+        OutputFormat::Table | OutputFormat::Json | OutputFormat::Csv
+    );
+    if series.is_some() && !history_format {
+        bail!(
+            "a history (--from) is written as a table, json or csv; the other formats describe \
+             one instant (use --at)"
+        );
     }
-    let options = RenderOptions {
-        color: super::use_color(color, args.output.as_deref()),
-        // junit marks failures by the default policy of `check`.
-        verdict: Verdict::of(&computed.report, &[FailOn::Exhausted]),
-    };
-    let format = args.format.map_or(OutputFormat::Table, OutputFormat::from);
+    let config = RunConfig::resolve(run)?;
     let mut out = Vec::new();
-    render::renderer(format, &options).render(&computed.report, &mut out)?;
-    super::write_output(&out, args.output.as_deref())?;
+    let color = super::use_color(color, run.output.as_deref());
+    if let Some(series) = series {
+        let computed = super::compute::compute_history(&config, &series)?;
+        // Every instant's warnings cover the same rows: the last instant's say it once.
+        if let (false, Some(last)) = (run.quiet, computed.last()) {
+            last.print_warnings();
+        }
+        let reports: Vec<_> = computed.into_iter().map(|c| c.report).collect();
+        let Some(last) = reports.last() else {
+            bail!("the history has no instant");
+        };
+        // Only Markdown and JUnit read the verdict, and they write no history.
+        let options = RenderOptions {
+            color,
+            verdict: Verdict::of(last, &[FailOn::Exhausted]),
+        };
+        render::renderer(format, &options).render_history(&reports, &mut out)?;
+    } else {
+        let computed = super::compute::compute(&config)?;
+        if !run.quiet {
+            computed.print_warnings();
+        }
+        let options = RenderOptions {
+            color,
+            // junit marks failures by the default policy of `check`.
+            verdict: Verdict::of(&computed.report, &[FailOn::Exhausted]),
+        };
+        render::renderer(format, &options).render(&computed.report, &mut out)?;
+    }
+    super::write_output(&out, run.output.as_deref())?;
     Ok(ExitStatus::Success)
 }

@@ -63,6 +63,44 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
     }
 }
 
+/// What must be counted once, at the last of `instants` (in ascending order), for `slo` to be
+/// evaluated at each of them (see [`SloTally::at_instant`]): every age limit of every instant,
+/// moved to the last one, and the boundary of each instant itself; or every slice of any.
+pub fn history_needs(slo: &Slo, instants: &[UnixNanos]) -> Needs {
+    let Some(&last) = instants.last() else {
+        return needs(slo, 0);
+    };
+    let mut union = needs(slo, last);
+    for &at in instants {
+        let offset = last - at;
+        match (&mut union, needs(slo, at)) {
+            (Needs::Ages { limits, .. }, Needs::Ages { limits: more, .. }) => {
+                if offset > 0 {
+                    limits.push(offset);
+                }
+                limits.extend(more.iter().map(|limit| offset + limit));
+            }
+            (
+                Needs::Slices { first, end, .. },
+                Needs::Slices {
+                    first: more_first,
+                    end: more_end,
+                    ..
+                },
+            ) => {
+                if more_first < more_end && first < end {
+                    *first = (*first).min(more_first);
+                    *end = (*end).max(more_end);
+                } else if more_first < more_end {
+                    (*first, *end) = (more_first, more_end);
+                }
+            }
+            _ => {}
+        }
+    }
+    union
+}
+
 /// A window or lookback counted in the SLO's budgeting unit: events, or slices.
 #[derive(Debug, Default)]
 struct Counted<'a> {

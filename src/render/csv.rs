@@ -45,16 +45,32 @@ const FIGURES: [&str; 19] = [
 
 impl Renderer for CsvRenderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let groups: BTreeSet<&str> = report
-            .results
-            .iter()
+        write_reports(std::slice::from_ref(report), false, out)
+    }
+
+    /// One header for every instant, with an `evaluated_at` column first.
+    fn render_history(&self, reports: &[Report], out: &mut dyn Write) -> io::Result<()> {
+        write_reports(reports, true, out)
+    }
+}
+
+/// The rows of `reports` under one header: the unions of their group fields and lookbacks;
+/// with `instants`, each row starts with its report's instant.
+fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io::Result<()> {
+    let results = || reports.iter().flat_map(|r| r.results.iter());
+    {
+        let groups: BTreeSet<&str> = results()
             .flat_map(|r| r.group.iter().map(|(field, _)| field.as_str()))
             .collect();
-        let lookbacks = lookbacks(report);
+        let lookbacks = lookbacks(reports);
         // The `(other)` group's size, only in a report that has one.
-        let folded = report.results.iter().any(|r| r.folded.is_some());
+        let folded = results().any(|r| r.folded.is_some());
         let mut writer = ::csv::Writer::from_writer(out);
-        let mut header: Vec<String> = LEADING.iter().map(|c| c.to_string()).collect();
+        let mut header: Vec<String> = Vec::new();
+        if instants {
+            header.push("evaluated_at".to_string());
+        }
+        header.extend(LEADING.iter().map(|c| c.to_string()));
         header.extend(groups.iter().map(|g| format!("group.{g}")));
         header.extend(FIGURES.iter().map(|c| c.to_string()));
         header.extend(lookbacks.iter().map(|l| format!("burn_rates.{l}")));
@@ -63,15 +79,21 @@ impl Renderer for CsvRenderer {
             header.extend(["folded.groups".to_string(), "folded.estimated".to_string()]);
         }
         writer.write_record(&header)?;
-        for result in &report.results {
-            let mut row = row(result, &groups, &lookbacks);
-            if folded {
-                row.extend(match result.folded {
-                    Some(f) => [f.groups.to_string(), f.estimated.to_string()],
-                    None => [String::new(), String::new()],
-                });
+        for report in reports {
+            for result in &report.results {
+                let mut row = Vec::new();
+                if instants {
+                    row.push(report.evaluated_at.to_string());
+                }
+                row.extend(self::row(result, &groups, &lookbacks));
+                if folded {
+                    row.extend(match result.folded {
+                        Some(f) => [f.groups.to_string(), f.estimated.to_string()],
+                        None => [String::new(), String::new()],
+                    });
+                }
+                writer.write_record(row)?;
             }
-            writer.write_record(row)?;
         }
         writer.flush()
     }
@@ -129,11 +151,11 @@ fn group_value<'a>(result: &'a SloResult, field: &str) -> Option<&'a str> {
         .and_then(|(_, value)| value.as_deref())
 }
 
-/// Every lookback of the report as written, shortest first.
-fn lookbacks(report: &Report) -> Vec<&str> {
-    let lookbacks: BTreeSet<(i64, &str)> = report
-        .results
+/// Every lookback of the reports as written, shortest first.
+fn lookbacks(reports: &[Report]) -> Vec<&str> {
+    let lookbacks: BTreeSet<(i64, &str)> = reports
         .iter()
+        .flat_map(|report| report.results.iter())
         .flat_map(|r| r.burn_rates.iter())
         .map(|(lookback, _)| (lookback.nanos(), lookback.as_written()))
         .collect();

@@ -14,4 +14,14 @@ impl Renderer for JsonRenderer {
         serde_json::to_writer_pretty(&mut *out, report)?;
         writeln!(out)
     }
+
+    /// `{"history": [report, …]}`, one report per instant, in order.
+    fn render_history(&self, reports: &[Report], out: &mut dyn Write) -> io::Result<()> {
+        #[derive(serde::Serialize)]
+        struct History<'a> {
+            history: &'a [Report],
+        }
+        serde_json::to_writer_pretty(&mut *out, &History { history: reports })?;
+        writeln!(out)
+    }
 }

@@ -55,6 +55,22 @@ pub trait Renderer {
     ///
     /// A failed write to `out`.
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Writes the reports of a history (`report --from --to --every`), one per instant in
+    /// order: by default one after another, each as [`Renderer::render`] writes it.
+    ///
+    /// # Errors
+    ///
+    /// A failed write to `out`.
+    fn render_history(&self, reports: &[Report], out: &mut dyn Write) -> io::Result<()> {
+        for (index, report) in reports.iter().enumerate() {
+            if index > 0 {
+                writeln!(out)?;
+            }
+            self.render(report, out)?;
+        }
+        Ok(())
+    }
 }
 
 /// What some renderers need besides the report.
