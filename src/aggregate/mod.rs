@@ -154,10 +154,16 @@ impl SloPlan {
         if age < 0 {
             return None;
         }
-        self.age_limits
-            .iter()
-            .position(|&limit| age < limit)
-            .map(Slot::Band)
+        // A history's count has a band per instant and window: search those by halves.
+        let band = if self.age_limits.len() > 16 {
+            self.age_limits.partition_point(|&limit| limit <= age)
+        } else {
+            self.age_limits
+                .iter()
+                .position(|&limit| age < limit)
+                .unwrap_or(self.age_limits.len())
+        };
+        (band < self.age_limits.len()).then_some(Slot::Band(band))
     }
 }
 
