@@ -7,7 +7,8 @@ fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every instant of a history gives the results that `report --at` gives at that instant:
+/// Every instant of a history gives the results and row accounting that `report --at` gives
+/// at that instant:
 /// rolling windows and lookbacks, groups, a calendar month in Europe/Berlin whose start the
 /// history crosses, and timeslices; at an odd step, so that instants fall between minutes.
 #[test]
@@ -41,6 +42,7 @@ fn every_instant_is_the_report_at_that_instant() {
         let single = single.expect_code(0).json();
         assert_eq!(report["evaluated_at"], single["evaluated_at"]);
         assert_eq!(report["results"], single["results"], "at {at}");
+        assert_eq!(report["inputs"], single["inputs"], "at {at}");
     }
 }
 

@@ -6,7 +6,100 @@
 //! band of `A` is then a run of consecutive bands of the count, so adding them up gives exactly
 //! what counting at `A` would have; time slices are absolute and are taken as they are.
 
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
 use super::{Counts, FirstWindow, GroupTally, Needs, SloTally};
+use crate::time::UnixNanos;
+
+/// Most SLOs whose selections a history's row accounting tells apart (a bit each).
+pub const MAX_TRACKED_SLOS: usize = 64;
+
+/// The rows of a history's count that lie in some SLO's windows, by where they lie in time and
+/// which SLOs selected them: enough to account for the rows at each instant as a count at that
+/// instant would (`outside_windows`, `unselected`, `matched`).
+#[derive(Debug, Clone, Default)]
+pub struct RowsByTime {
+    /// Sorted instants that cut time into buckets: bucket `b` holds the times with `b` cuts at
+    /// or before them.
+    cuts: Arc<[UnixNanos]>,
+    /// Rows per bucket and set of SLOs (bit `i`: the `i`-th SLO of the plan selected the row).
+    classes: FxHashMap<(u32, u64), u64>,
+}
+
+impl RowsByTime {
+    /// Rows to be told apart by every span of `spans` (`[first, last]` instants, both
+    /// included), that is, by their starts and the instants after their ends.
+    pub fn new(spans: impl IntoIterator<Item = (UnixNanos, UnixNanos)>) -> RowsByTime {
+        let mut cuts: Vec<UnixNanos> = spans
+            .into_iter()
+            .flat_map(|(first, last)| [first, last.saturating_add(1)])
+            .collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        RowsByTime {
+            cuts: cuts.into(),
+            classes: FxHashMap::default(),
+        }
+    }
+
+    fn bucket(&self, time: UnixNanos) -> u32 {
+        u32::try_from(self.cuts.partition_point(|&cut| cut <= time)).unwrap_or(u32::MAX)
+    }
+
+    /// Counts a row at `time` that the SLOs of `selected` selected.
+    pub(super) fn add(&mut self, time: UnixNanos, selected: u64) {
+        let bucket = self.bucket(time);
+        *self.classes.entry((bucket, selected)).or_default() += 1;
+    }
+
+    pub(super) fn merge(&mut self, other: RowsByTime) {
+        for (class, rows) in other.classes {
+            *self.classes.entry(class).or_default() += rows;
+        }
+    }
+
+    /// At an instant where the `i`-th SLO's windows span `spans[i]` (each one of the spans this
+    /// was made with, or `None`): the rows in some window, and those an SLO selected in its own.
+    pub fn at_instant(&self, spans: &[Option<(UnixNanos, UnixNanos)>]) -> (u64, u64) {
+        let buckets: Vec<Option<(u32, u32)>> = spans
+            .iter()
+            .map(|span| span.map(|(first, last)| (self.bucket(first), self.bucket(last))))
+            .collect();
+        let inside = |bucket: u32, span: &Option<(u32, u32)>| {
+            span.is_some_and(|(first, last)| (first..=last).contains(&bucket))
+        };
+        let (mut in_window, mut matched) = (0, 0);
+        for (&(bucket, selected), &rows) in &self.classes {
+            if buckets.iter().any(|span| inside(bucket, span)) {
+                in_window += rows;
+            }
+            let selected_inside = buckets
+                .iter()
+                .enumerate()
+                .any(|(i, span)| selected >> i & 1 == 1 && inside(bucket, span));
+            if selected_inside {
+                matched += rows;
+            }
+        }
+        (in_window, matched)
+    }
+}
+
+/// The instants `[first, last]` in which an SLO's windows and lookbacks, counted with `needs`
+/// at `at`, hold rows; `None` when they hold none.
+pub fn window_span(needs: &Needs, at: UnixNanos) -> Option<(UnixNanos, UnixNanos)> {
+    match needs {
+        Needs::Ages { limits, .. } => {
+            let longest = limits.iter().copied().max().filter(|&limit| limit > 0)?;
+            Some((at - longest + 1, at))
+        }
+        Needs::Slices {
+            length, first, end, ..
+        } => (first < end).then(|| (first * length, end * length - 1)),
+    }
+}
 
 impl SloTally {
     /// This tally, counted at an instant `offset` nanoseconds after `A` with band limits that

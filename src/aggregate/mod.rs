@@ -39,6 +39,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+pub use history::{window_span, RowsByTime, MAX_TRACKED_SLOS};
 pub use latest::{latest_in_newest_lines, latest_timestamp, LatestScan};
 use sketch::CountMinSketch;
 
@@ -77,6 +78,8 @@ pub struct Plan {
     slos: Vec<SloPlan>,
     max_groups: usize,
     strict: bool,
+    /// For a history: how to tell rows apart by time (see [`Plan::track_rows_by_time`]).
+    rows_by_time: Option<RowsByTime>,
 }
 
 /// What an SLO needs counted.
@@ -246,7 +249,17 @@ impl Plan {
             slos: plans,
             max_groups,
             strict,
+            rows_by_time: None,
         })
+    }
+
+    /// Makes the tallies of this plan keep the rows in some window by time and by the SLOs
+    /// that selected them, for a history's accounting at each instant; with more SLOs than
+    /// [`MAX_TRACKED_SLOS`] they do not.
+    pub fn track_rows_by_time(&mut self, rows: RowsByTime) {
+        if self.slos.len() <= MAX_TRACKED_SLOS {
+            self.rows_by_time = Some(rows);
+        }
     }
 
     /// The fields to read from each row.
@@ -290,6 +303,7 @@ impl Plan {
                     first_invalid: None,
                 })
                 .collect(),
+            rows_by_time: self.rows_by_time.clone(),
         }
     }
 
@@ -885,6 +899,8 @@ pub struct Tally {
     pub inputs: InputCounts,
     /// Per SLO of the plan, in plan order.
     pub slos: Vec<SloTally>,
+    /// For a history: the rows in some window, by time and selection (see [`RowsByTime`]).
+    pub rows_by_time: Option<RowsByTime>,
 }
 
 impl Tally {
@@ -905,6 +921,9 @@ impl Tally {
 
     /// Adds the counts of another tally of the same plan.
     pub fn merge(&mut self, other: Tally) {
+        if let (Some(mine), Some(theirs)) = (&mut self.rows_by_time, other.rows_by_time) {
+            mine.merge(theirs);
+        }
         let inputs = &mut self.inputs;
         inputs.rows += other.inputs.rows;
         inputs.malformed += other.inputs.malformed;
@@ -1069,6 +1088,8 @@ impl RowSink for Counter<'_> {
         let age = plan.at.saturating_sub(time);
         let mut in_window = false;
         let mut selected = false;
+        // The SLOs that selected the row, for a history's accounting (at most 64 are tracked).
+        let mut selected_by = 0u64;
         for (index, slo) in plan.slos.iter().enumerate() {
             let Some(slot) = slo.slot_for(time, age) else {
                 continue;
@@ -1085,6 +1106,9 @@ impl RowSink for Counter<'_> {
                 Err(invalid) => RowJudgement::Invalid(invalid),
             };
             selected = true;
+            selected_by |= 1u64
+                .checked_shl(u32::try_from(index).unwrap_or(u32::MAX))
+                .unwrap_or(0);
             // A row without a group_by field falls in the group where that field is null, as
             // SQL's GROUP BY does: its event still counts, in a group of its own.
             self.group_key.clear();
@@ -1135,6 +1159,9 @@ impl RowSink for Counter<'_> {
             } else {
                 tally.count_new(&self.group_key, &slot, &outcome);
             }
+        }
+        if let (true, Some(rows)) = (in_window, &mut self.tally.rows_by_time) {
+            rows.add(time, selected_by);
         }
         let inputs = &mut self.tally.inputs;
         if !in_window {

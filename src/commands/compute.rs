@@ -10,8 +10,8 @@ use anyhow::bail;
 use super::interrupt::TempFile;
 use super::progress::Progress;
 use crate::aggregate::{
-    latest_in_newest_lines, latest_timestamp, Folded, InputCounts, Plan, RowProblem, Tally,
-    GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
+    latest_in_newest_lines, latest_timestamp, window_span, Folded, InputCounts, Plan, RowProblem,
+    RowsByTime, Tally, GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
 };
 use crate::config::{At, Pass, RunConfig, Series};
 use crate::evaluate::{evaluate_slo, history_needs, needs};
@@ -119,7 +119,7 @@ fn count_history_pass(
         .map(|slo| history_needs(slo, instants))
         .collect();
     let last = *instants.last().expect("a history has an instant");
-    let plan = Plan::new(
+    let mut plan = Plan::new(
         &slos,
         &counted_needs,
         &pass.timestamp,
@@ -129,12 +129,32 @@ fn count_history_pass(
         config.strict,
     )
     .map_err(anyhow::Error::msg)?;
+    // Where each SLO's windows lie at each instant, for the row accounting of each.
+    let spans: Vec<Vec<_>> = instants
+        .iter()
+        .map(|&at| {
+            slos.iter()
+                .map(|slo| window_span(&needs(slo, at), at))
+                .collect()
+        })
+        .collect();
+    plan.track_rows_by_time(RowsByTime::new(spans.iter().flatten().flatten().copied()));
     let (tally, formats) = count_logs(config, pass, &plan, progress)?;
     let files: Vec<String> = pass.inputs.iter().map(LogInput::name).collect();
     let unit_warning = epoch_unit_warning(&pass.timestamp, &tally.inputs);
     let wrong_unit = unit_warning.is_some();
     let mut counted = Vec::with_capacity(instants.len());
-    for &at in instants {
+    for (&at, spans) in instants.iter().zip(&spans) {
+        let mut inputs = tally.inputs.clone();
+        if let Some(rows) = &tally.rows_by_time {
+            // The count put a row outside when it lay in no window of any instant; of the
+            // others, those in no window of this instant are outside too.
+            let (in_window, matched) = rows.at_instant(spans);
+            let in_some_window = tally.inputs.unselected + tally.inputs.matched;
+            inputs.outside_windows = tally.inputs.outside_windows + (in_some_window - in_window);
+            inputs.unselected = in_window - matched;
+            inputs.matched = matched;
+        }
         let mut warnings = Vec::new();
         let mut results = Vec::with_capacity(slos.len());
         for ((&index, slo), slo_tally) in pass.slos.iter().zip(&slos).zip(&tally.slos) {
@@ -147,7 +167,7 @@ fn count_history_pass(
         warnings.extend(row_warnings(&slos, &tally));
         warnings.extend(unit_warning.clone());
         counted.push(CountedPass {
-            inputs: tally.inputs.clone(),
+            inputs,
             files: files.clone(),
             formats: formats.clone(),
             warnings,
