@@ -102,10 +102,28 @@ pub fn window_span(needs: &Needs, at: UnixNanos) -> Option<(UnixNanos, UnixNanos
 }
 
 impl SloTally {
+    /// Turns every group's age bands into running totals (band `i` then holds the events of
+    /// bands `0..=i`), which [`SloTally::at_instant`] reads: done once after a history's count,
+    /// so that each instant costs a few lookups whatever the number of bands.
+    pub fn accumulate_bands(&mut self) {
+        let groups = self
+            .groups
+            .values_mut()
+            .chain(self.ungrouped.iter_mut())
+            .chain(self.other.iter_mut());
+        for group in groups {
+            let mut running = Counts::default();
+            for band in &mut group.bands {
+                running.add(band);
+                *band = running;
+            }
+        }
+    }
+
     /// This tally, counted at an instant `offset` nanoseconds after `A` with band limits that
-    /// include `offset` and `offset + limit` for every limit of `needs`, as counting at `A`
-    /// with `needs` would have made it. Groups keep their keys; fold them with
-    /// [`SloTally::fold_groups`] as after any count.
+    /// include `offset` and `offset + limit` for every limit of `needs`, and accumulated (see
+    /// [`SloTally::accumulate_bands`]), as counting at `A` with `needs` would have made it.
+    /// Groups keep their keys; fold them with [`SloTally::fold_groups`] as after any count.
     pub fn at_instant(&self, offset: i64, needs: &Needs) -> SloTally {
         let (limits, first_window, slices) = match needs {
             Needs::Ages {
@@ -129,22 +147,26 @@ impl SloTally {
                 Some(*first..*end),
             ),
         };
+        // The running total of the counted bands below age `age` (a limit of the count, or 0).
+        let below = |group: &GroupTally, age: i64| {
+            let bands = self.limits.partition_point(|&limit| limit <= age);
+            bands
+                .checked_sub(1)
+                .and_then(|last| group.bands.get(last))
+                .copied()
+                .unwrap_or_default()
+        };
         let regroup = |group: &GroupTally| {
-            let mut bands = vec![Counts::default(); limits.len()];
-            let mut lower = 0;
-            for (counts, &upper) in group.bands.iter().zip(&self.limits) {
-                // This band of the count holds the ages `lower..upper`, which lie in one band
-                // of the instant's or in none.
-                let (band_lower, band_upper) = (lower, upper);
-                lower = upper;
-                if band_lower < offset {
-                    continue;
-                }
-                let band = limits.partition_point(|&limit| offset + limit < band_upper);
-                if let Some(instant_band) = bands.get_mut(band) {
-                    instant_band.add(counts);
-                }
-            }
+            let mut lower = below(group, offset);
+            let bands = limits
+                .iter()
+                .map(|&limit| {
+                    let upper = below(group, offset + limit);
+                    let band = upper.since(&lower);
+                    lower = upper;
+                    band
+                })
+                .collect();
             GroupTally {
                 values: group.values.clone(),
                 folded: group.folded,

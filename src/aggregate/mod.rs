@@ -348,6 +348,15 @@ impl Counts {
         self.good += other.good;
         self.invalid += other.invalid;
     }
+
+    /// The counts of `self` not in `earlier`, which they include.
+    pub fn since(&self, earlier: &Counts) -> Counts {
+        Counts {
+            total: self.total - earlier.total,
+            good: self.good - earlier.good,
+            invalid: self.invalid - earlier.invalid,
+        }
+    }
 }
 
 /// How the rows of all inputs were accounted for:

@@ -139,7 +139,10 @@ fn count_history_pass(
         })
         .collect();
     plan.track_rows_by_time(RowsByTime::new(spans.iter().flatten().flatten().copied()));
-    let (tally, formats) = count_logs(config, pass, &plan, progress)?;
+    let (mut tally, formats) = count_logs(config, pass, &plan, progress)?;
+    for slo_tally in &mut tally.slos {
+        slo_tally.accumulate_bands();
+    }
     let files: Vec<String> = pass.inputs.iter().map(LogInput::name).collect();
     let unit_warning = epoch_unit_warning(&pass.timestamp, &tally.inputs);
     let wrong_unit = unit_warning.is_some();
