@@ -105,7 +105,7 @@ const INSTALL_MAN: Section = Section {
 fn sections(command: &str) -> &'static [&'static Section] {
     match command {
         "slo" => &[&EXAMPLES, &EXIT_STATUS],
-        "report" | "check" | "validate" | "convert" => &[&EXIT_STATUS],
+        "report" | "check" | "backtest" | "validate" | "convert" => &[&EXIT_STATUS],
         "completions" => &[&INSTALL_COMPLETIONS],
         "man" => &[&INSTALL_MAN],
         _ => &[],
@@ -166,6 +166,9 @@ pub enum Command {
     /// The same computation with terse output; exit status 1 when a result fails the policy.
     #[command(after_help = after_help("check"))]
     Check(CheckArgs),
+    /// Replay each SLO's alert policy over a past period: when each alert would have fired.
+    #[command(after_help = after_help("backtest"))]
+    Backtest(BacktestArgs),
     /// Check spec files without reading any log.
     #[command(after_help = after_help("validate"))]
     Validate(ValidateArgs),
@@ -255,6 +258,25 @@ pub struct ReportArgs {
     /// The step between the instants of a history: `1h`, `15m`, `1d`
     #[arg(long, value_name = "STEP", requires = "from")]
     pub every: Option<String>,
+}
+
+/// Options of `backtest`.
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+
+    /// The first instant replayed (RFC 3339)
+    #[arg(long, value_name = "TIME")]
+    pub from: String,
+
+    /// The last instant replayed: RFC 3339, or `latest` (the latest timestamp in the input)
+    #[arg(long, value_name = "TIME", default_value = "latest")]
+    pub to: String,
+
+    /// The step between the instants replayed
+    #[arg(long, value_name = "STEP", default_value = "1m")]
+    pub every: String,
 }
 
 /// Options of `check`.

@@ -60,8 +60,9 @@ pub struct Series {
     pub every: i64,
 }
 
-/// Most instants in one history: its tallies hold a band per instant and window.
-pub const MAX_INSTANTS: usize = 10_000;
+/// Most instants in one history (two weeks of minutes): its tallies hold a band per instant
+/// and window.
+pub const MAX_INSTANTS: usize = 20_160;
 
 impl Series {
     /// The history `args` asks for, if any.
@@ -73,9 +74,18 @@ impl Series {
         let (Some(from), Some(to), Some(every)) = (&args.from, &args.to, &args.every) else {
             return Ok(None);
         };
+        Series::parse(from, to, every).map(Some)
+    }
+
+    /// The history from `from` to `to` (or `latest`) every `every`, as the flags give them.
+    ///
+    /// # Errors
+    ///
+    /// Times or a step that do not parse, a step that is not positive.
+    pub fn parse(from: &str, to: &str, every: &str) -> anyhow::Result<Series> {
         let from_instant =
             parse_instant(from).map_err(|e| anyhow::anyhow!("--from {from}: {e}"))?;
-        let to = match to.as_str() {
+        let to = match to {
             "latest" => At::Latest,
             text => {
                 At::Instant(parse_instant(text).map_err(|e| anyhow::anyhow!("--to {text}: {e}"))?)
@@ -87,11 +97,11 @@ impl Series {
         if step <= 0 {
             bail!("--every {every}: the step must be longer than nothing");
         }
-        Ok(Some(Series {
+        Ok(Series {
             from: from_instant,
             to,
             every: step,
-        }))
+        })
     }
 
     /// The instants from `from` up to `to`, in order.

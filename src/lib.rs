@@ -5,6 +5,7 @@
 //! → [`render`] → [`policy`] / [`exit`]. [`commands`] wires the stages together per subcommand.
 
 pub mod aggregate;
+pub mod backtest;
 pub mod cli;
 pub mod commands;
 pub mod config;

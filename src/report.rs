@@ -203,7 +203,7 @@ impl Status {
 }
 
 /// The `group_by` fields and values of one result, in `group_by` order; serialised as an object.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct GroupLabels(pub Vec<(String, Option<String>)>);
 
 impl GroupLabels {

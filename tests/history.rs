@@ -110,7 +110,7 @@ fn history_flags_are_checked() {
                 "--every",
                 "1m",
             ],
-            "more than the 10000 a history holds",
+            "more than the 20160 a history holds",
         ),
         (
             &[
@@ -141,5 +141,78 @@ fn history_flags_are_checked() {
         let mut all = vec!["report"];
         all.extend_from_slice(args);
         run_in(&dir, &all).expect_code(2).stderr_has(message);
+    }
+}
+
+/// `backtest` on a log worked out by hand: ten requests a minute from 00:00 to 02:59, all of
+/// them failing from 01:00 to 01:19. The page (2 % of a 30-day budget over 1h/5m: 14.4×)
+/// fires once the last hour holds 9 failing minutes (15×) and the last 5 minutes are failing:
+/// at 01:08; it stops once the last 5 minutes hold none: at 01:24. Before it fires, the
+/// budget already burns faster than 1× over 5 minutes, from 01:00 (whose requests the window
+/// `(00:55, 01:00]` holds), with no alert.
+#[test]
+fn backtest_finds_the_alert_episode_worked_out_by_hand() {
+    let dir = crate::workdir::Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [30d]\n    good: status < 500\n    alerts: [{severity: page, budget: 2%, long: 1h, short: 5m}]\n",
+    );
+    let mut log = String::from("timestamp,status\n");
+    for minute in 0..180 {
+        let status = if (60..80).contains(&minute) { 503 } else { 200 };
+        for _ in 0..10 {
+            log.push_str(&format!(
+                "2026-03-10T{:02}:{:02}:00Z,{status}\n",
+                minute / 60,
+                minute % 60
+            ));
+        }
+    }
+    dir.write("log.csv", log);
+    let run = dir.run(&[
+        "backtest",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--from",
+        "2026-03-10T00:30:00Z",
+        "--to",
+        "2026-03-10T02:00:00Z",
+        "-f",
+        "json",
+    ]);
+    let backtest = run.expect_code(0).json();
+    let result = &backtest["results"][0];
+    assert_eq!(result["slo"], "api", "{run}");
+    assert_eq!(result["pages"], 1, "{run}");
+    assert_eq!(result["tickets"], 0, "{run}");
+    // 01:08 to 01:23 fire: 16 instants a minute apart.
+    assert_eq!(result["minutes_firing"], 16.0, "{run}");
+    let episode = &result["episodes"][0];
+    assert_eq!(episode["severity"], "page");
+    assert_eq!(episode["start"], "2026-03-10T01:08:00Z");
+    assert_eq!(episode["end"], "2026-03-10T01:24:00Z");
+    // 20 failing minutes of 60 over the hour: a third, over a 1 % budget.
+    let peak = episode["peak_burn_rate"].as_f64().expect("a number");
+    assert!((peak - 100.0 / 3.0).abs() < 1e-9, "{peak}");
+    let burns = result["unalerted_burns"].as_array().expect("burns");
+    assert_eq!(burns.len(), 1, "{run}");
+    assert_eq!(burns[0]["start"], "2026-03-10T01:00:00Z");
+    assert_eq!(burns[0]["end"], "2026-03-10T01:08:00Z");
+    assert_eq!(burns[0]["lookback"], "5m");
+    for format in ["table", "csv", "markdown"] {
+        let run = dir.run(&[
+            "backtest",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--from",
+            "2026-03-10T00:30:00Z",
+            "--to",
+            "2026-03-10T02:00:00Z",
+            "-f",
+            format,
+        ]);
+        run.expect_code(0).stdout_has("2026-03-10T01:08:00Z");
     }
 }

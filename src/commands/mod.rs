@@ -1,6 +1,7 @@
 //! One entry point per subcommand. This layer resolves flags into real objects, runs the
 //! pipeline, prints diagnostics to stderr and results to stdout, and returns the exit status.
 
+mod backtest;
 mod check;
 mod compute;
 mod convert;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Report(args) => report::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
+        Command::Backtest(args) => backtest::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Convert(args) => convert::run(&args),
         Command::Completions(args) => {

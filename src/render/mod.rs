@@ -4,6 +4,7 @@
 //! junit messages) share the cell texts of [`summary`], so that a figure reads the same in a
 //! terminal, a job summary and a test report.
 
+mod backtest;
 mod csv;
 mod human;
 mod json;
@@ -17,6 +18,7 @@ mod verdict;
 use std::io::{self, Write};
 
 pub use self::csv::CsvRenderer;
+pub use backtest::render_backtest;
 pub use human::{budget_percent, count, percent, points};
 pub use json::JsonRenderer;
 pub use junit::JunitRenderer;

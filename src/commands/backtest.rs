@@ -1,0 +1,32 @@
+//! `slo backtest`: each SLO's alert policy replayed over a past period.
+
+use anyhow::bail;
+
+use crate::backtest;
+use crate::cli::BacktestArgs;
+use crate::config::{RunConfig, Series};
+use crate::exit::ExitStatus;
+use crate::render::{self, OutputFormat};
+
+pub(super) fn run(args: &BacktestArgs) -> anyhow::Result<ExitStatus> {
+    let run = &args.run;
+    let format = run.format.map_or(OutputFormat::Table, OutputFormat::from);
+    if !matches!(
+        format,
+        OutputFormat::Table | OutputFormat::Json | OutputFormat::Csv | OutputFormat::Markdown
+    ) {
+        bail!("a backtest is written as a table, json, csv or markdown");
+    }
+    let series = Series::parse(&args.from, &args.to, &args.every)?;
+    let config = RunConfig::resolve(run)?;
+    let computed = super::compute::compute_history(&config, &series)?;
+    if let (false, Some(last)) = (run.quiet, computed.last()) {
+        last.print_warnings();
+    }
+    let reports: Vec<_> = computed.into_iter().map(|c| c.report).collect();
+    let replayed = backtest::replay(&reports, series.every);
+    let mut out = Vec::new();
+    render::render_backtest(format, &replayed, &mut out)?;
+    super::write_output(&out, run.output.as_deref())?;
+    Ok(ExitStatus::Success)
+}
