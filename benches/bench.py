@@ -56,7 +56,7 @@ NGINX_CSV_TIMED_SPEC = ROOT / "benches" / "nginx" / "csv-timed.yaml"
 # The nginx specs' window, (A - 8d, A]: the whole week of data (nginx.yaml says why).
 NGINX_FROM = "2026-08-31 00:00:00+00"
 NGINX_TO = "2026-09-08 00:00:00+00"
-CASES = ("csv", "jsonl", "gzip", "memory", "nginx", "nginx-timed", "nginx-duckdb")
+CASES = ("csv", "jsonl", "gzip", "memory", "nginx", "nginx-timed", "nginx-duckdb", "latest", "history")
 
 DUCKDB = r"""
 import sys, time, json, duckdb
@@ -290,7 +290,7 @@ def main():
         parser.error(f"unknown cases {sorted(unknown)}; use {', '.join(CASES)}")
 
     python = ensure_venv()
-    formats = {f for f in ("csv", "jsonl") if f in cases or {"gzip", "memory"} & set(cases)}
+    formats = {f for f in ("csv", "jsonl") if f in cases or {"gzip", "memory", "latest", "history"} & set(cases)}
     if {"nginx", "nginx-duckdb"} & set(cases):
         formats |= {"csv", "nginx"}
     if "nginx-timed" in cases:
@@ -362,10 +362,35 @@ def main():
     if "nginx-timed" in cases:
         nginx_case(slo, python, base, args.runs, timed=True)
 
+    if "latest" in cases:
+        paired_case(slo, base, args.runs, "latest", ["--at", "latest"], 1.15,
+                    "--at latest against a fixed --at (issue 19: at most 1.15x)")
+    if "history" in cases:
+        paired_case(slo, base, args.runs, "history",
+                    ["--from", "2026-09-01T01:00:00Z", "--to", AT, "--every", "1h"], 1.5,
+                    "a 168-instant history against one report (issue 16: at most 1.5x)")
     if "gzip" in cases:
         gzip_case(slo, base, args.runs)
     if "memory" in cases:
         memory_case(slo, base, small, args.rows, "nginx" in cases)
+
+
+def paired_case(slo, base, runs, name, args, goal, title):
+    """slo with `args` against slo at a fixed --at, on the CSV, alternating; the ratio of
+    medians and per round."""
+    csv = f"{base}.csv"
+    fixed = [slo, "report", "-s", str(SPEC), csv, "--at", AT, "-f", "json", "--quiet"]
+    other = [slo, "report", "-s", str(SPEC), csv, *args, "-f", "json", "--quiet"]
+    run(other)  # warm the page cache
+    walls = {"fixed": [], name: []}
+    for _ in range(runs):
+        walls["fixed"].append(run(fixed)[0])
+        walls[name].append(run(other)[0])
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    paired = sorted(o / f for o, f in zip(walls[name], walls["fixed"]))
+    print(f"\n{title}: {med[name]:.2f} s against {med['fixed']:.2f} s, {med[name] / med['fixed']:.2f}x "
+          f"(goal ≤ {goal}x); per round: median {statistics.median(paired):.2f}x, from {paired[0]:.2f}x "
+          f"to {paired[-1]:.2f}x")
 
 
 def gzip_case(slo, base, runs):
