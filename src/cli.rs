@@ -427,6 +427,8 @@ pub enum FormatArg {
     Prometheus,
     /// JUnit XML: one test case per SLO × group × window; failures per --fail-on
     Junit,
+    /// One self-contained HTML page (inline CSS and SVG, no script): tiles and charts over time
+    Html,
 }
 
 impl From<FormatArg> for OutputFormat {
@@ -438,6 +440,7 @@ impl From<FormatArg> for OutputFormat {
             FormatArg::Markdown => OutputFormat::Markdown,
             FormatArg::Prometheus => OutputFormat::Prometheus,
             FormatArg::Junit => OutputFormat::Junit,
+            FormatArg::Html => OutputFormat::Html,
         }
     }
 }

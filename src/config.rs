@@ -13,7 +13,7 @@ use crate::spec::{self, Slo, SpecSet, TimestampSpec};
 use crate::time::{parse_instant, SpanDuration, UnixNanos};
 
 /// Everything a `report` or `check` run needs, checked.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RunConfig {
     /// The specs loaded.
     pub specs: SpecSet,

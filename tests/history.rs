@@ -123,7 +123,7 @@ fn history_flags_are_checked() {
                 "-f",
                 "prometheus",
             ],
-            "a history (--from) is written as a table, json or csv",
+            "a history (--from) is written as a table, json, csv or html",
         ),
         (
             &[

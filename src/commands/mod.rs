@@ -5,6 +5,7 @@ mod backtest;
 mod check;
 mod compute;
 mod convert;
+mod html;
 mod interrupt;
 mod output;
 mod progress;

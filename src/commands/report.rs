@@ -15,18 +15,26 @@ pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitSta
     let series = Series::resolve(args)?;
     let history_format = matches!(
         format,
-        OutputFormat::Table | OutputFormat::Json | OutputFormat::Csv
+        OutputFormat::Table | OutputFormat::Json | OutputFormat::Csv | OutputFormat::Html
     );
     if series.is_some() && !history_format {
         bail!(
-            "a history (--from) is written as a table, json or csv; the other formats describe \
-             one instant (use --at)"
+            "a history (--from) is written as a table, json, csv or html; the other formats \
+             describe one instant (use --at)"
         );
     }
     let config = RunConfig::resolve(run)?;
     let mut out = Vec::new();
     let color = super::use_color(color, run.output.as_deref());
-    if let Some(series) = series {
+    if format == OutputFormat::Html {
+        let (facts, warnings) = super::html::report_over_time(&config, series)?;
+        if !run.quiet {
+            for warning in &warnings {
+                crate::visible::eprint_lines(format_args!("warning: {warning}"));
+            }
+        }
+        render::render_html(&facts, &mut out)?;
+    } else if let Some(series) = series {
         let computed = super::compute::compute_history(&config, &series)?;
         // Every instant's warnings cover the same rows: the last instant's say it once.
         if let (false, Some(last)) = (run.quiet, computed.last()) {

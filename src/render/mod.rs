@@ -6,6 +6,7 @@
 
 mod backtest;
 mod csv;
+mod html;
 mod human;
 mod json;
 mod junit;
@@ -19,6 +20,7 @@ use std::io::{self, Write};
 
 pub use self::csv::CsvRenderer;
 pub use backtest::render_backtest;
+pub use html::{render_html, HtmlRenderer, ReportOverTime};
 pub use human::{budget_percent, count, percent, points};
 pub use json::JsonRenderer;
 pub use junit::JunitRenderer;
@@ -45,6 +47,8 @@ pub enum OutputFormat {
     Prometheus,
     /// JUnit XML: one test case per SLO × group × window; failures per --fail-on.
     Junit,
+    /// One self-contained HTML page: tiles and charts per SLO × group × window.
+    Html,
     /// The terse lines of `check`: the results that fail the policy, and a summary.
     Verdict,
 }
@@ -100,6 +104,7 @@ pub fn renderer(format: OutputFormat, options: &RenderOptions) -> Box<dyn Render
         OutputFormat::Junit => Box::new(JunitRenderer {
             verdict: options.verdict.clone(),
         }),
+        OutputFormat::Html => Box::new(HtmlRenderer),
         OutputFormat::Verdict => Box::new(VerdictRenderer {
             verdict: options.verdict.clone(),
         }),

@@ -1,0 +1,778 @@
+//! `-f html`: one self-contained page (inline CSS and SVG, no script, no network) with, per
+//! SLO × group × window, the tiles of the table and four charts over time.
+//!
+//! The page formats a [`ReportOverTime`] computed by the pipeline: every point of every chart
+//! is a figure of some report of its history. Nothing here counts or evaluates; the drawing
+//! only maps figures to coordinates. Every text from the specs or the logs is escaped, so a
+//! group value cannot inject markup; numbers are written with fixed precision so that the same
+//! input gives the same bytes.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::summary::{status_label, Cells};
+use super::Renderer;
+use crate::report::{Report, SloResult, Status};
+use crate::time::{format_rfc3339, SpanDuration, UnixNanos};
+
+/// What the HTML page draws: the report at steps across the windows (or across the history
+/// asked for with `--from/--to/--every`), and the events in each step.
+#[derive(Debug, Clone)]
+pub struct ReportOverTime {
+    /// The report at each instant, oldest first; the last is the report the tiles show.
+    pub history: Vec<Report>,
+    /// At the same instants, each SLO evaluated over one rolling window of `step`: its good and
+    /// bad events in the bucket `(t − step, t]`.
+    pub buckets: Vec<Report>,
+    /// The step between instants.
+    pub step: SpanDuration,
+}
+
+/// The page of one report without a history (`check -f html`): tiles, and charts of one
+/// point. `report -f html` computes a [`ReportOverTime`] and calls [`render_html`].
+#[derive(Debug, Clone, Copy)]
+pub struct HtmlRenderer;
+
+impl Renderer for HtmlRenderer {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let facts = ReportOverTime {
+            history: vec![report.clone()],
+            buckets: Vec::new(),
+            step: SpanDuration::from_seconds(60),
+        };
+        render_html(&facts, out)
+    }
+}
+
+/// Writes the page of `facts` to `out`.
+///
+/// # Errors
+///
+/// A failed write to `out`.
+pub fn render_html(facts: &ReportOverTime, out: &mut dyn Write) -> io::Result<()> {
+    let mut page = String::new();
+    page_into(&mut page, facts);
+    out.write_all(page.as_bytes())
+}
+
+const STYLE: &str = "\
+:root{--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#fff;--tile:#f6f8fa;\
+--ok:#1a7f37;--risk:#9a6700;--bad:#cf222e;--nodata:#6e7781;--blue:#0969da;--good:#8fb8e8}\n\
+*{box-sizing:border-box}\n\
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);\
+background:var(--bg);margin:0 auto;max-width:1120px;padding:16px 24px}\n\
+h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:0 0 4px}\n\
+.meta{color:var(--muted);margin:0 0 12px}\n\
+table.index{border-collapse:collapse;width:100%;margin:8px 0 24px}\n\
+.index th,.index td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left}\n\
+.index td.num{text-align:right;font-variant-numeric:tabular-nums}\n\
+section.result{border-top:2px solid var(--line);padding:16px 0 8px}\n\
+.tiles{display:grid;grid-template-columns:repeat(5,1fr);gap:8px;margin:8px 0 12px}\n\
+.tile{background:var(--tile);border-radius:6px;padding:8px 12px}\n\
+.tile .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}\n\
+.tile .value{font-size:20px;font-weight:600;font-variant-numeric:tabular-nums}\n\
+.status{font-weight:700;border-radius:4px;padding:1px 6px;white-space:nowrap}\n\
+.status-ok{color:var(--ok)}.status-at_risk{color:var(--risk)}\
+.status-exhausted{color:var(--bad)}.status-no_data{color:var(--nodata)}\n\
+.charts{display:grid;grid-template-columns:1fr 1fr;gap:12px}\n\
+figure{margin:0}figcaption{font-weight:600;margin:0 0 2px}\n\
+svg.chart{width:100%;height:auto;display:block}\n\
+.axis{stroke:var(--muted);stroke-width:1}.grid{stroke:var(--line);stroke-width:1}\n\
+.tick,.axis-label,.legend{fill:var(--muted);font-size:11px}\n\
+.series{fill:none;stroke:var(--blue);stroke-width:2}\n\
+.series.short{stroke:#8250df;stroke-width:1.5}\n\
+.target{stroke:var(--fg);stroke-width:1;stroke-dasharray:5 4}\n\
+.zero{stroke:var(--fg);stroke-width:1}\n\
+.area-above{fill:#1a7f3733}.area-below{fill:#cf222e55}\n\
+.bar-good{fill:var(--good)}.bar-bad{fill:var(--bad)}\n\
+.firing{fill:#cf222e22}.below-target{fill:#cf222e22}\n\
+.empty{fill:var(--muted);font-size:13px}\n\
+@media (max-width:800px){.charts{grid-template-columns:1fr}.tiles{grid-template-columns:repeat(2,1fr)}}\n\
+@media print{section.result{break-inside:avoid}}\n";
+
+fn page_into(page: &mut String, facts: &ReportOverTime) {
+    let Some(now) = facts.history.last() else {
+        return;
+    };
+    let first = facts.history.first().map_or(0, |r| r.evaluated_at.0);
+    let evaluated = now.evaluated_at.to_string();
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>SLO report at {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n\
+         <header>\n<h1>SLO report</h1>\n<p class=\"meta\">Evaluated at {}. {} results. \
+         Charts from {} to {}, a point every {}. Rows read: {}; malformed: {}; outside every \
+         window: {}.</p>\n</header>\n",
+        esc(&evaluated),
+        esc(&evaluated),
+        now.results.len(),
+        esc(&format_rfc3339(first)),
+        esc(&evaluated),
+        esc(facts.step.as_written()),
+        now.inputs.rows,
+        now.inputs.malformed,
+        now.inputs.outside_windows,
+    );
+    index_into(page, now);
+    for (index, result) in now.results.iter().enumerate() {
+        result_into(page, facts, index, result);
+    }
+    page.push_str("</body>\n</html>\n");
+}
+
+/// The table of every result with links to its section.
+fn index_into(page: &mut String, now: &Report) {
+    page.push_str(
+        "<table class=\"index\">\n<thead><tr><th scope=\"col\">SLO</th><th scope=\"col\">Window\
+         </th><th scope=\"col\">Status</th><th scope=\"col\">SLI</th><th scope=\"col\">Objective\
+         </th><th scope=\"col\">Budget left</th><th scope=\"col\">Empty in</th></tr></thead>\n\
+         <tbody>\n",
+    );
+    for (index, result) in now.results.iter().enumerate() {
+        let cells = Cells::of(result);
+        let _ = writeln!(
+            page,
+            "<tr><td><a href=\"#r{index}\">{}</a></td><td>{}</td><td>{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td></tr>",
+            esc(&cells.name),
+            esc(&cells.window),
+            status_badge(result.status),
+            esc(&cells.sli),
+            esc(&cells.objective),
+            esc(&cells.budget_left),
+            esc(&cells.empty_in),
+        );
+    }
+    page.push_str("</tbody>\n</table>\n");
+}
+
+/// The status as a word and a sign, never by colour alone.
+fn status_badge(status: Status) -> String {
+    let sign = match status {
+        Status::Exhausted => "✖",
+        Status::AtRisk => "▲",
+        Status::NoData => "○",
+        Status::Ok => "✔",
+    };
+    format!(
+        "<span class=\"status status-{}\">{sign} {}</span>",
+        status.as_str(),
+        status_label(status)
+    )
+}
+
+/// The figures of one result at one instant of the history.
+struct Point<'a> {
+    at: UnixNanos,
+    result: &'a SloResult,
+}
+
+fn same_result(a: &SloResult, b: &SloResult) -> bool {
+    a.slo == b.slo && a.group == b.group && a.window == b.window && a.folded == b.folded
+}
+
+fn result_into(page: &mut String, facts: &ReportOverTime, index: usize, result: &SloResult) {
+    let cells = Cells::of(result);
+    let first = facts.history.first().map_or(0, |r| r.evaluated_at.0);
+    // Across the window of the last instant, or across the whole history when it starts later.
+    let x0 = result.start.0.max(first);
+    let x1 = result.end.0.max(x0 + 1);
+    let points: Vec<Point> = facts
+        .history
+        .iter()
+        .filter(|r| r.evaluated_at.0 >= x0)
+        .filter_map(|r| {
+            r.results
+                .iter()
+                .find(|other| same_result(other, result))
+                .map(|other| Point {
+                    at: r.evaluated_at.0,
+                    result: other,
+                })
+        })
+        .collect();
+    let buckets: Vec<Point> = facts
+        .buckets
+        .iter()
+        .filter(|r| r.evaluated_at.0 >= x0)
+        .filter_map(|r| {
+            r.results
+                .iter()
+                .find(|b| b.slo == result.slo && b.group == result.group && b.folded == result.folded)
+                .map(|b| Point {
+                    at: r.evaluated_at.0,
+                    result: b,
+                })
+        })
+        .collect();
+    let mut group = String::new();
+    if !cells.group.is_empty() {
+        let _ = write!(group, " · {}", esc(&cells.group));
+    }
+    let _ = write!(
+        page,
+        "<section class=\"result\" id=\"r{index}\" aria-labelledby=\"h{index}\">\n\
+         <h2 id=\"h{index}\">{}{group} · {}</h2>\n<p class=\"meta\">{}Window {} to {}; \
+         budgeting: {}; {} good and {} bad of {} events; {} invalid.</p>\n",
+        esc(&cells.slo),
+        esc(&cells.window),
+        result
+            .service
+            .as_deref()
+            .map(|s| format!("Service {}. ", esc(&crate::visible::visible(s))))
+            .unwrap_or_default(),
+        esc(&result.start.to_string()),
+        esc(&result.end.to_string()),
+        esc(result.budgeting),
+        result.good,
+        result.bad,
+        result.total,
+        result.invalid,
+    );
+    let _ = write!(
+        page,
+        "<div class=\"tiles\">\n{}{}{}{}\
+         <div class=\"tile\"><div class=\"label\">Status</div><div class=\"value\">{}</div></div>\n\
+         </div>\n<div class=\"charts\">\n",
+        tile("SLI", &cells.sli),
+        tile("Objective", &cells.objective),
+        tile("Budget left", &cells.budget_left),
+        tile("Budget empty in", &cells.empty_in),
+        status_badge(result.status),
+    );
+    let frame = Frame { x0, x1, index };
+    budget_chart(page, &frame, &points);
+    sli_chart(page, &frame, result, &points);
+    events_chart(page, &frame, &facts.step, &buckets);
+    for (rule, alert) in result.alerts.iter().enumerate() {
+        burn_chart(page, &frame, rule, alert, &points);
+    }
+    page.push_str("</div>\n</section>\n");
+}
+
+fn tile(label: &str, value: &str) -> String {
+    format!(
+        "<div class=\"tile\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>\n",
+        esc(label),
+        esc(value)
+    )
+}
+
+/// The time span of a result's charts and its index (for unique element ids).
+struct Frame {
+    x0: UnixNanos,
+    x1: UnixNanos,
+    index: usize,
+}
+
+const WIDTH: f64 = 520.0;
+const HEIGHT: f64 = 200.0;
+const LEFT: f64 = 60.0;
+const RIGHT: f64 = 12.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 40.0;
+
+/// A chart's coordinates: time across, `y0..y1` up.
+struct Plot<'a> {
+    frame: &'a Frame,
+    y0: f64,
+    y1: f64,
+}
+
+impl Plot<'_> {
+    fn x(&self, at: UnixNanos) -> f64 {
+        let span = (self.frame.x1 - self.frame.x0) as f64;
+        LEFT + (at - self.frame.x0) as f64 / span * (WIDTH - LEFT - RIGHT)
+    }
+
+    fn y(&self, value: f64) -> f64 {
+        let value = value.clamp(self.y0, self.y1);
+        let span = (self.y1 - self.y0).max(f64::MIN_POSITIVE);
+        HEIGHT - BOTTOM - (value - self.y0) / span * (HEIGHT - TOP - BOTTOM)
+    }
+
+    /// The opening of the chart: the svg element with its text alternative, the grid, the axes
+    /// and their labels.
+    fn open(&self, page: &mut String, id: &str, title: &str, desc: &str, y_label: &str) {
+        let _ = write!(
+            page,
+            "<figure>\n<figcaption id=\"{id}-c\">{}</figcaption>\n\
+             <svg class=\"chart\" data-chart=\"{}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" \
+             aria-labelledby=\"{id}-t\" aria-describedby=\"{id}-d\" \
+             xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"{id}-t\">{}</title>\n\
+             <desc id=\"{id}-d\">{}</desc>\n",
+            esc(title),
+            id.split('-').next().unwrap_or(id),
+            esc(title),
+            esc(desc),
+        );
+        for k in 0..=4 {
+            let value = self.y0 + (self.y1 - self.y0) * f64::from(k) / 4.0;
+            let y = self.y(value);
+            let _ = writeln!(
+                page,
+                "<line class=\"grid\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
+                 <text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+                WIDTH - RIGHT,
+                LEFT - 4.0,
+                y + 4.0,
+                esc(&tick_value(value, self.y1 - self.y0)),
+            );
+        }
+        for k in 0..=3 {
+            let at = self.frame.x0 + (self.frame.x1 - self.frame.x0) / 3 * k;
+            let x = self.x(at);
+            let anchor = match k {
+                0 => "start",
+                3 => "end",
+                _ => "middle",
+            };
+            let _ = writeln!(
+                page,
+                "<text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
+                HEIGHT - BOTTOM + 14.0,
+                esc(&short_time(at)),
+            );
+        }
+        let _ = writeln!(
+            page,
+            "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>\
+             <line class=\"axis\" x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{:.1}\"/>\n\
+             <text class=\"axis-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">time (UTC)</text>\n\
+             <text class=\"axis-label\" transform=\"translate(12 {:.1}) rotate(-90)\" \
+             text-anchor=\"middle\">{}</text>",
+            HEIGHT - BOTTOM,
+            WIDTH - RIGHT,
+            HEIGHT - BOTTOM,
+            HEIGHT - BOTTOM,
+            LEFT + (WIDTH - LEFT - RIGHT) / 2.0,
+            HEIGHT - 6.0,
+            TOP + (HEIGHT - TOP - BOTTOM) / 2.0,
+            esc(y_label),
+        );
+    }
+
+    /// A line through the points with a value; a gap where a point has none.
+    fn line(&self, points: impl Iterator<Item = (UnixNanos, Option<f64>)>) -> String {
+        let mut path = String::new();
+        let mut pen_down = false;
+        for (at, value) in points {
+            match value {
+                Some(v) => {
+                    let _ = write!(
+                        path,
+                        "{}{:.1},{:.1}",
+                        if pen_down { " L" } else { " M" },
+                        self.x(at),
+                        self.y(v)
+                    );
+                    pen_down = true;
+                }
+                None => pen_down = false,
+            }
+        }
+        path.trim_start().to_string()
+    }
+
+    fn empty(&self, page: &mut String, text: &str) {
+        let _ = writeln!(
+            page,
+            "<text class=\"empty\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            LEFT + (WIDTH - LEFT - RIGHT) / 2.0,
+            TOP + (HEIGHT - TOP - BOTTOM) / 2.0,
+            esc(text)
+        );
+    }
+}
+
+fn close(page: &mut String) {
+    page.push_str("</svg>\n</figure>\n");
+}
+
+/// Budget left (percent) over the window: an area above zero, another below it.
+fn budget_chart(page: &mut String, frame: &Frame, points: &[Point]) {
+    let values: Vec<(UnixNanos, Option<f64>)> = points
+        .iter()
+        .map(|p| (p.at, p.result.error_budget.remaining.map(|r| r * 100.0)))
+        .collect();
+    let known: Vec<f64> = values.iter().filter_map(|(_, v)| *v).collect();
+    // Overspending by more than a whole budget is drawn at the bottom edge; the text says how far.
+    let lowest = known.iter().copied().fold(0.0, f64::min).max(-100.0);
+    let plot = Plot {
+        frame,
+        y0: if lowest < 0.0 { lowest.floor() } else { 0.0 },
+        y1: 100.0,
+    };
+    let desc = match (known.first(), known.last()) {
+        (Some(first), Some(last)) => format!(
+            "Budget left went from {first:.1} % to {last:.1} % (lowest {:.1} %), over {} points.",
+            known.iter().copied().fold(f64::INFINITY, f64::min),
+            known.len()
+        ),
+        _ => "No events in the window: no budget to show.".to_string(),
+    };
+    let id = format!("budget-{}", frame.index);
+    plot.open(page, &id, "Error budget left over the window", &desc, "budget left (%)");
+    if known.is_empty() {
+        plot.empty(page, "no data");
+    } else {
+        let zero = plot.y(0.0);
+        let line = plot.line(values.iter().copied());
+        // The area between the line and zero, coloured by side of zero through two clips.
+        let _ = writeln!(
+            page,
+            "<clipPath id=\"{id}-up\"><rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{zero:.1}\"/></clipPath>\
+             <clipPath id=\"{id}-down\"><rect x=\"0\" y=\"{zero:.1}\" width=\"{WIDTH}\" height=\"{:.1}\"/></clipPath>",
+            HEIGHT - zero
+        );
+        for area in areas(&plot, &values, zero) {
+            let _ = writeln!(
+                page,
+                "<path class=\"area-above\" clip-path=\"url(#{id}-up)\" d=\"{area}\"/>\
+                 <path class=\"area-below\" clip-path=\"url(#{id}-down)\" d=\"{area}\"/>"
+            );
+        }
+        let _ = writeln!(
+            page,
+            "<line class=\"zero\" x1=\"{LEFT}\" y1=\"{zero:.1}\" x2=\"{:.1}\" y2=\"{zero:.1}\"/>\
+             <path class=\"series\" d=\"{line}\"/>",
+            WIDTH - RIGHT
+        );
+    }
+    close(page);
+}
+
+/// Closed paths between each run of known values and the `zero` line.
+fn areas(plot: &Plot, values: &[(UnixNanos, Option<f64>)], zero: f64) -> Vec<String> {
+    let mut areas = Vec::new();
+    for run in values.split(|(_, v)| v.is_none()) {
+        let (Some(first), Some(last)) = (run.first(), run.last()) else {
+            continue;
+        };
+        let mut path = format!("M{:.1},{zero:.1}", plot.x(first.0));
+        for (at, value) in run {
+            let _ = write!(path, " L{:.1},{:.1}", plot.x(*at), plot.y(value.unwrap_or(0.0)));
+        }
+        let _ = write!(path, " L{:.1},{zero:.1} Z", plot.x(last.0));
+        areas.push(path);
+    }
+    areas
+}
+
+/// SLI over time against the objective, the instants below it shaded.
+fn sli_chart(page: &mut String, frame: &Frame, result: &SloResult, points: &[Point]) {
+    let objective = result.objective;
+    let values: Vec<(UnixNanos, Option<f64>)> = points
+        .iter()
+        .map(|p| (p.at, p.result.sli.map(|s| s * 100.0)))
+        .collect();
+    let known: Vec<f64> = values.iter().filter_map(|(_, v)| *v).collect();
+    let lowest = known.iter().copied().fold(f64::INFINITY, f64::min);
+    // Show the objective with as much room below it as above it, or down to the lowest SLI.
+    let y0 = (objective - (100.0 - objective)).min(lowest).max(0.0);
+    let plot = Plot {
+        frame,
+        y0,
+        y1: 100.0,
+    };
+    let below = known.iter().filter(|v| **v < objective).count();
+    let desc = if known.is_empty() {
+        "No events in the window: no SLI to show.".to_string()
+    } else {
+        format!(
+            "SLI between {lowest:.3} % and {:.3} % against an objective of {objective} %; \
+             below the objective at {below} of {} points.",
+            known.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            known.len()
+        )
+    };
+    let id = format!("sli-{}", frame.index);
+    plot.open(page, &id, "SLI over time against the objective", &desc, "SLI (%)");
+    if known.is_empty() {
+        plot.empty(page, "no data");
+    } else {
+        shade_steps(page, &plot, &values, |v| v < objective, "below-target");
+        let y = plot.y(objective);
+        let _ = writeln!(
+            page,
+            "<line class=\"target\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
+             <text class=\"legend\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">objective {} %</text>\n\
+             <path class=\"series\" d=\"{}\"/>",
+            WIDTH - RIGHT,
+            WIDTH - RIGHT - 2.0,
+            y - 4.0,
+            esc(&objective.to_string()),
+            plot.line(values.iter().copied()),
+        );
+    }
+    close(page);
+}
+
+/// Shades the step ending at each instant whose value passes `shaded`.
+fn shade_steps(
+    page: &mut String,
+    plot: &Plot,
+    values: &[(UnixNanos, Option<f64>)],
+    shaded: impl Fn(f64) -> bool,
+    class: &str,
+) {
+    let mut previous = plot.frame.x0;
+    for &(at, value) in values {
+        if value.is_some_and(&shaded) {
+            let x = plot.x(previous);
+            let _ = writeln!(
+                page,
+                "<rect class=\"{class}\" x=\"{x:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+                (plot.x(at) - x).max(1.0),
+                HEIGHT - TOP - BOTTOM
+            );
+        }
+        previous = at;
+    }
+}
+
+/// Good and bad events in each step, stacked.
+fn events_chart(page: &mut String, frame: &Frame, step: &SpanDuration, buckets: &[Point]) {
+    let highest = buckets.iter().map(|b| b.result.total).max().unwrap_or(0);
+    #[allow(clippy::cast_precision_loss, reason = "a chart's scale")]
+    let plot = Plot {
+        frame,
+        y0: 0.0,
+        y1: (highest as f64).max(1.0),
+    };
+    let (good, bad): (u64, u64) = buckets
+        .iter()
+        .fold((0, 0), |(g, b), p| (g + p.result.good, b + p.result.bad));
+    let unit = if buckets.first().is_some_and(|b| b.result.budgeting != "occurrences") {
+        "time slices"
+    } else {
+        "events"
+    };
+    let desc = format!(
+        "Good and bad {unit} in each {} step: {good} good and {bad} bad in {} steps; at most \
+         {highest} in one step.",
+        step.as_written(),
+        buckets.len()
+    );
+    let id = format!("events-{}", frame.index);
+    let title = format!("Good and bad {unit} per {}", step.as_written());
+    plot.open(page, &id, &title, &desc, &format!("{unit} per step"));
+    let step_nanos = step.nanos();
+    for bucket in buckets {
+        let x = plot.x((bucket.at - step_nanos).max(frame.x0));
+        let width = (plot.x(bucket.at) - x - 1.0).max(1.0);
+        #[allow(clippy::cast_precision_loss, reason = "a chart's scale")]
+        let (good_top, bad_top) = (
+            plot.y(bucket.result.good as f64),
+            plot.y(bucket.result.total as f64),
+        );
+        let base = plot.y(0.0);
+        if bucket.result.good > 0 {
+            let _ = writeln!(
+                page,
+                "<rect class=\"bar-good\" x=\"{x:.1}\" y=\"{good_top:.1}\" width=\"{width:.1}\" height=\"{:.1}\"/>",
+                base - good_top
+            );
+        }
+        if bucket.result.bad > 0 {
+            let _ = writeln!(
+                page,
+                "<rect class=\"bar-bad\" x=\"{x:.1}\" y=\"{bad_top:.1}\" width=\"{width:.1}\" height=\"{:.1}\"/>",
+                (good_top - bad_top).max(1.0)
+            );
+        }
+    }
+    legend(page, &[("bar-good", "good"), ("bar-bad", "bad")]);
+    close(page);
+}
+
+/// Colour keys in the top-left corner of a chart.
+fn legend(page: &mut String, keys: &[(&str, &str)]) {
+    let mut x = LEFT + 8.0;
+    for (class, text) in keys {
+        let _ = writeln!(
+            page,
+            "<rect class=\"{class}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\"/>\
+             <text class=\"legend\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            TOP + 4.0,
+            x + 14.0,
+            TOP + 13.0,
+            esc(text)
+        );
+        x += 24.0 + 7.0 * text.chars().count() as f64;
+    }
+}
+
+/// The burn rates over an alert's two lookbacks against its threshold, firing instants shaded.
+fn burn_chart(
+    page: &mut String,
+    frame: &Frame,
+    rule: usize,
+    alert: &crate::report::AlertState,
+    points: &[Point],
+) {
+    let series = |lookback: &str| -> Vec<(UnixNanos, Option<f64>)> {
+        points
+            .iter()
+            .map(|p| (p.at, p.result.burn_rates.get(lookback)))
+            .collect()
+    };
+    let long = series(&alert.long);
+    let short = series(&alert.short);
+    let firing: Vec<(UnixNanos, Option<f64>)> = points
+        .iter()
+        .map(|p| {
+            let fires = p
+                .result
+                .alerts
+                .iter()
+                .find(|a| a.severity == alert.severity && a.long == alert.long && a.short == alert.short)
+                .is_some_and(|a| a.firing);
+            (p.at, Some(if fires { 1.0 } else { 0.0 }))
+        })
+        .collect();
+    let highest = long
+        .iter()
+        .chain(&short)
+        .filter_map(|(_, v)| *v)
+        .fold(alert.threshold * 1.5, f64::max);
+    let plot = Plot {
+        frame,
+        y0: 0.0,
+        y1: highest,
+    };
+    let fired = firing.iter().filter(|(_, v)| *v == Some(1.0)).count();
+    let peak = |values: &[(UnixNanos, Option<f64>)]| {
+        values
+            .iter()
+            .filter_map(|(_, v)| *v)
+            .fold(0.0, f64::max)
+    };
+    let title = format!(
+        "Burn rate for the {} alert ({} and {}) against {}×",
+        alert.severity,
+        alert.long,
+        alert.short,
+        tick_value(alert.threshold, alert.threshold)
+    );
+    let desc = format!(
+        "Burn rate over {} peaked at {:.2}× and over {} at {:.2}×, against a threshold of \
+         {:.2}×; the alert fired at {fired} of {} points.",
+        alert.long,
+        peak(&long),
+        alert.short,
+        peak(&short),
+        alert.threshold,
+        points.len()
+    );
+    let id = format!("burn-{}-{rule}", frame.index);
+    plot.open(page, &id, &title, &desc, "burn rate (×)");
+    shade_steps(page, &plot, &firing, |v| v > 0.0, "firing");
+    let y = plot.y(alert.threshold);
+    let _ = writeln!(
+        page,
+        "<line class=\"target\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\n\
+         <path class=\"series\" d=\"{}\"/>\n<path class=\"series short\" d=\"{}\"/>",
+        WIDTH - RIGHT,
+        plot.line(long.iter().copied()),
+        plot.line(short.iter().copied()),
+    );
+    let long_key = format!("{} (long)", alert.long);
+    let short_key = format!("{} (short)", alert.short);
+    legend_lines(page, &[("series", &long_key), ("series short", &short_key), ("target", "threshold"), ("firing", "firing")]);
+    close(page);
+}
+
+/// Keys of line series (and one shaded key) in the top-left corner of a chart.
+fn legend_lines(page: &mut String, keys: &[(&str, &str)]) {
+    let mut x = LEFT + 8.0;
+    for (class, text) in keys {
+        let y = TOP + 9.0;
+        if *class == "firing" {
+            let _ = write!(
+                page,
+                "<rect class=\"firing\" x=\"{x:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\"/>",
+                y - 5.0
+            );
+        } else {
+            let _ = write!(
+                page,
+                "<line class=\"{class}\" x1=\"{x:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>",
+                x + 14.0
+            );
+        }
+        let _ = writeln!(
+            page,
+            "<text class=\"legend\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            x + 18.0,
+            y + 4.0,
+            esc(text)
+        );
+        x += 28.0 + 6.0 * text.chars().count() as f64;
+    }
+}
+
+/// A tick's value with as few digits as its chart's span needs.
+fn tick_value(value: f64, span: f64) -> String {
+    let decimals = if span >= 20.0 {
+        0
+    } else if span >= 2.0 {
+        1
+    } else if span >= 0.2 {
+        2
+    } else {
+        3
+    };
+    let text = format!("{value:.decimals$}");
+    if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+        "0".to_string()
+    } else {
+        text
+    }
+}
+
+/// `10-02 18:00`: month, day, hour and minute in UTC.
+fn short_time(at: UnixNanos) -> String {
+    let text = format_rfc3339(at);
+    text.get(5..16).map_or(text.clone(), |t| t.replace('T', " "))
+}
+
+/// `text` with the characters that mean something in HTML replaced by references, and control
+/// characters shown as visible escapes.
+fn esc(text: &str) -> String {
+    let visible = crate::visible::visible(text);
+    let mut escaped = String::with_capacity(visible.len());
+    for c in visible.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_characters_are_escaped() {
+        assert_eq!(
+            esc("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+        );
+    }
+
+    #[test]
+    fn ticks_take_the_digits_their_span_needs() {
+        assert_eq!(tick_value(99.85, 0.2), "99.85");
+        assert_eq!(tick_value(50.0, 100.0), "50");
+        assert_eq!(tick_value(-0.0001, 1.0), "0");
+    }
+}
