@@ -12,6 +12,7 @@ mod access_logs;
 mod alerts;
 mod cli;
 mod history;
+mod html;
 mod hostile;
 mod inputs;
 mod openslo;

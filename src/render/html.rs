@@ -536,11 +536,12 @@ fn shade_steps(
 /// Good and bad events in each step, stacked.
 fn events_chart(page: &mut String, frame: &Frame, step: &SpanDuration, buckets: &[Point]) {
     let highest = buckets.iter().map(|b| b.result.total).max().unwrap_or(0);
+    // A multiple of the four grid steps, so that every tick is a whole count.
     #[allow(clippy::cast_precision_loss, reason = "a chart's scale")]
     let plot = Plot {
         frame,
         y0: 0.0,
-        y1: (highest as f64).max(1.0),
+        y1: (highest.max(1).div_ceil(4) * 4) as f64,
     };
     let (good, bad): (u64, u64) = buckets
         .iter()

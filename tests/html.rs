@@ -1,0 +1,297 @@
+//! `report -f html`: the markup (snapshot), escaping of hostile values, identical bytes on every
+//! run, and the page as a browser shows it — headless Chromium reads the DOM and takes a
+//! screenshot that must not be blank.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::workdir::{run_in, Workdir};
+
+const AT: &str = "2026-10-15T23:59:02.383Z";
+
+/// A day of a small grouped service: route `/a` fails at noon, route `/b` has one invalid row.
+fn small_shop(dir: &Workdir) {
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: shop\n    service: shop\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n",
+    );
+    dir.write(
+        "log.csv",
+        "timestamp,route,status\n\
+         2026-03-09T01:00:00Z,/a,200\n2026-03-09T07:00:00Z,/a,200\n2026-03-09T12:00:00Z,/a,503\n\
+         2026-03-09T12:05:00Z,/a,503\n2026-03-09T18:00:00Z,/a,200\n2026-03-09T03:00:00Z,/b,200\n\
+         2026-03-09T09:00:00Z,/b,oops\n2026-03-09T20:00:00Z,/b,200\n",
+    );
+}
+
+#[test]
+fn markup_of_a_small_history() {
+    let dir = Workdir::new();
+    small_shop(&dir);
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--from",
+        "2026-03-09T00:00:00Z",
+        "--to",
+        "2026-03-10T00:00:00Z",
+        "--every",
+        "6h",
+        "-f",
+        "html",
+    ]);
+    run.expect_code(0);
+    insta::assert_snapshot!(run.stdout());
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes_on_any_thread_count() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let page = |threads: &str| {
+        let run = run_in(
+            repo,
+            &["report", "--at", AT, "-f", "html", "--threads", threads],
+        );
+        run.expect_code(0);
+        run.output.stdout
+    };
+    let one = page("1");
+    assert!(one.starts_with(b"<!DOCTYPE html>"));
+    assert_eq!(one, page("1"));
+    assert_eq!(one, page("2"));
+}
+
+#[test]
+fn hostile_group_values_cannot_inject_markup() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: shop\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n",
+    );
+    dir.write(
+        "log.csv",
+        "timestamp,route,status\n\
+         2026-03-09T01:00:00Z,\"</title><script>alert(1)</script><img src=x onerror=alert(2)>\",200\n\
+         2026-03-09T02:00:00Z,\"\"\"'><svg onload=alert(3)>&amp;\",503\n",
+    );
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        "2026-03-09T12:00:00Z",
+        "-f",
+        "html",
+    ]);
+    run.expect_code(0);
+    let page = run.stdout();
+    for injected in ["<script", "<img", "<svg onload", "onerror=alert(2)>", "&amp;\""] {
+        assert!(!page.contains(injected), "{injected} reached the page");
+    }
+    assert!(page.contains("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains("&quot;&#39;&gt;&lt;svg onload=alert(3)&gt;&amp;amp;"));
+    if let Some(browser) = chromium() {
+        let file = dir.path().join("page.html");
+        std::fs::write(&file, &page).expect("write the page");
+        let dom = dump_dom(&browser, &file);
+        assert!(!dom.contains("<script"), "the browser built a script element");
+        assert!(!dom.contains("<img"), "the browser built an img element");
+    }
+}
+
+/// The page of the bundled examples in a browser: one section and one budget, SLI and events
+/// chart per result, axis labels, no console message, and a screenshot that shows something.
+#[test]
+fn a_browser_shows_the_examples() {
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let results = run_in(repo, &["report", "--at", AT, "-f", "json"])
+        .json()
+        .get("results")
+        .and_then(serde_json::Value::as_array)
+        .map(Vec::len)
+        .expect("results");
+    let dir = Workdir::new();
+    let file = dir.path().join("slo.html");
+    let file_text = file.to_str().expect("UTF-8 path");
+    run_in(
+        repo,
+        &["report", "--at", AT, "-f", "html", "-o", file_text],
+    )
+    .expect_code(0);
+
+    let dom = dump_dom(&browser, &file);
+    assert_eq!(dom.matches("<section class=\"result\"").count(), results);
+    for chart in ["budget", "sli", "events"] {
+        let drawn = dom.matches(&format!("data-chart=\"{chart}\"")).count();
+        assert_eq!(drawn, results, "{chart} charts");
+    }
+    assert!(dom.matches("data-chart=\"burn\"").count() >= results);
+    let svgs = dom.matches("<svg class=\"chart\"").count();
+    assert_eq!(dom.matches(">time (UTC)</text>").count(), svgs);
+    assert_eq!(dom.matches("<title id=").count(), svgs);
+    assert!(dom.contains(">budget left (%)</text>"));
+    assert!(dom.contains(">SLI (%)</text>"));
+
+    let shot = dir.path().join("slo.png");
+    let output = browser_command(&browser, &file)
+        .arg("--enable-logging=stderr")
+        .arg("--v=0")
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg("--window-size=1200,1600")
+        .arg(url(&file))
+        .output()
+        .expect("run chromium");
+    let log = String::from_utf8_lossy(&output.stderr);
+    let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
+    assert!(console.is_empty(), "console messages: {console:#?}");
+    let (width, height, pixels) = decode_png(&std::fs::read(&shot).expect("a screenshot"));
+    assert_eq!((width, height), (1200, 1600));
+    let colours: HashSet<&[u8]> = pixels.iter().map(Vec::as_slice).collect();
+    assert!(colours.len() > 16, "{} colours: a blank page", colours.len());
+    let inked = pixels
+        .iter()
+        .filter(|p| p.iter().take(3).any(|&c| c < 200))
+        .count();
+    assert!(
+        inked * 50 > pixels.len(),
+        "{inked} dark pixels of {}: hardly anything drawn",
+        pixels.len()
+    );
+}
+
+/// Debian's chromium, or `None` (with the reason printed) when it is not installed; CI sets
+/// `SLO_REQUIRE_CHROMIUM` so that a missing browser fails there instead.
+fn chromium() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser"].iter().find_map(|name| {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(name))
+                .find(|path| path.is_file())
+        })
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("SLO_REQUIRE_CHROMIUM").is_none(),
+            "SLO_REQUIRE_CHROMIUM is set but chromium is not installed (apt-get install chromium)"
+        );
+        eprintln!(
+            "SKIPPED: the page is not checked in a browser: chromium is not installed \
+             (apt-get install chromium; .ci/run installs it)"
+        );
+    }
+    found
+}
+
+/// Chromium headless with nothing from the network and a profile beside `file` (in the test's
+/// scratch folder).
+fn browser_command(browser: &Path, file: &Path) -> Command {
+    let profile = file.with_extension("profile");
+    let mut command = Command::new(browser);
+    command.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+    ]);
+    command.arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
+
+fn url(file: &Path) -> String {
+    format!("file://{}", file.display())
+}
+
+fn dump_dom(browser: &Path, file: &Path) -> String {
+    let output = browser_command(browser, file)
+        .arg("--dump-dom")
+        .arg(url(file))
+        .output()
+        .expect("run chromium");
+    assert!(output.status.success(), "chromium --dump-dom failed");
+    String::from_utf8(output.stdout).expect("UTF-8 DOM")
+}
+
+/// Width, height and the pixels of an 8-bit RGB or RGBA PNG, as chromium writes them.
+fn decode_png(bytes: &[u8]) -> (usize, usize, Vec<Vec<u8>>) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    let mut at = 8;
+    let (mut width, mut height, mut channels) = (0, 0, 0);
+    let mut data = Vec::new();
+    while at + 8 <= bytes.len() {
+        let length = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+        let kind = &bytes[at + 4..at + 8];
+        let body = &bytes[at + 8..at + 8 + length];
+        match kind {
+            b"IHDR" => {
+                width = u32::from_be_bytes(body[0..4].try_into().expect("4 bytes")) as usize;
+                height = u32::from_be_bytes(body[4..8].try_into().expect("4 bytes")) as usize;
+                assert_eq!(body[8], 8, "bit depth");
+                channels = match body[9] {
+                    2 => 3,
+                    6 => 4,
+                    other => panic!("colour type {other}"),
+                };
+                assert_eq!(body[12], 0, "interlaced");
+            }
+            b"IDAT" => data.extend_from_slice(body),
+            _ => {}
+        }
+        at += 12 + length;
+    }
+    let mut raw = Vec::new();
+    flate2::read::ZlibDecoder::new(&data[..])
+        .read_to_end(&mut raw)
+        .expect("inflate");
+    let stride = width * channels;
+    let mut previous = vec![0u8; stride];
+    let mut pixels = Vec::with_capacity(width * height);
+    for row in raw.chunks(stride + 1).take(height) {
+        let (filter, line) = (row[0], &row[1..]);
+        let mut current = vec![0u8; stride];
+        for i in 0..stride {
+            let a = if i >= channels { current[i - channels] } else { 0 };
+            let b = previous[i];
+            let c = if i >= channels { previous[i - channels] } else { 0 };
+            let predicted = match filter {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                4 => paeth(a, b, c),
+                other => panic!("filter {other}"),
+            };
+            current[i] = line[i].wrapping_add(predicted);
+        }
+        pixels.extend(current.chunks(channels).map(<[u8]>::to_vec));
+        previous = current;
+    }
+    (width, height, pixels)
+}
+
+fn paeth(a: u8, b: u8, c: u8) -> u8 {
+    let p = i16::from(a) + i16::from(b) - i16::from(c);
+    let (pa, pb, pc) = (
+        (p - i16::from(a)).abs(),
+        (p - i16::from(b)).abs(),
+        (p - i16::from(c)).abs(),
+    );
+    if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
+    }
+}
