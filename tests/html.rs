@@ -90,7 +90,13 @@ fn hostile_group_values_cannot_inject_markup() {
     ]);
     run.expect_code(0);
     let page = run.stdout();
-    for injected in ["<script", "<img", "<svg onload", "onerror=alert(2)>", "&amp;\""] {
+    for injected in [
+        "<script",
+        "<img",
+        "<svg onload",
+        "onerror=alert(2)>",
+        "&amp;\"",
+    ] {
         assert!(!page.contains(injected), "{injected} reached the page");
     }
     assert!(page.contains("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
@@ -99,7 +105,10 @@ fn hostile_group_values_cannot_inject_markup() {
         let file = dir.path().join("page.html");
         std::fs::write(&file, &page).expect("write the page");
         let dom = dump_dom(&browser, &file);
-        assert!(!dom.contains("<script"), "the browser built a script element");
+        assert!(
+            !dom.contains("<script"),
+            "the browser built a script element"
+        );
         assert!(!dom.contains("<img"), "the browser built an img element");
     }
 }
@@ -121,11 +130,7 @@ fn a_browser_shows_the_examples() {
     let dir = Workdir::new();
     let file = dir.path().join("slo.html");
     let file_text = file.to_str().expect("UTF-8 path");
-    run_in(
-        repo,
-        &["report", "--at", AT, "-f", "html", "-o", file_text],
-    )
-    .expect_code(0);
+    run_in(repo, &["report", "--at", AT, "-f", "html", "-o", file_text]).expect_code(0);
 
     let dom = dump_dom(&browser, &file);
     assert_eq!(dom.matches("<section class=\"result\"").count(), results);
@@ -155,7 +160,11 @@ fn a_browser_shows_the_examples() {
     let (width, height, pixels) = decode_png(&std::fs::read(&shot).expect("a screenshot"));
     assert_eq!((width, height), (1200, 1600));
     let colours: HashSet<&[u8]> = pixels.iter().map(Vec::as_slice).collect();
-    assert!(colours.len() > 16, "{} colours: a blank page", colours.len());
+    assert!(
+        colours.len() > 16,
+        "{} colours: a blank page",
+        colours.len()
+    );
     let inked = pixels
         .iter()
         .filter(|p| p.iter().take(3).any(|&c| c < 200))
@@ -261,14 +270,22 @@ fn decode_png(bytes: &[u8]) -> (usize, usize, Vec<Vec<u8>>) {
         let (filter, line) = (row[0], &row[1..]);
         let mut current = vec![0u8; stride];
         for i in 0..stride {
-            let a = if i >= channels { current[i - channels] } else { 0 };
+            let a = if i >= channels {
+                current[i - channels]
+            } else {
+                0
+            };
             let b = previous[i];
-            let c = if i >= channels { previous[i - channels] } else { 0 };
+            let c = if i >= channels {
+                previous[i - channels]
+            } else {
+                0
+            };
             let predicted = match filter {
                 0 => 0,
                 1 => a,
                 2 => b,
-                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                3 => u8::try_from((u16::from(a) + u16::from(b)) / 2).expect("a mean of bytes"),
                 4 => paeth(a, b, c),
                 other => panic!("filter {other}"),
             };

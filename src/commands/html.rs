@@ -52,7 +52,10 @@ pub(super) fn report_over_time(
         }
     };
     let history = compute_history(config, &series)?;
-    let warnings = history.last().map(|c| c.warnings.clone()).unwrap_or_default();
+    let warnings = history
+        .last()
+        .map(|c| c.warnings.clone())
+        .unwrap_or_default();
     let step = SpanDuration::from_seconds(
         u64::try_from(series.every / NANOS_PER_SECOND).unwrap_or(u64::MAX),
     );

@@ -200,7 +200,9 @@ fn result_into(page: &mut String, facts: &ReportOverTime, index: usize, result: 
         .filter_map(|r| {
             r.results
                 .iter()
-                .find(|b| b.slo == result.slo && b.group == result.group && b.folded == result.folded)
+                .find(|b| {
+                    b.slo == result.slo && b.group == result.group && b.folded == result.folded
+                })
                 .map(|b| Point {
                     at: r.evaluated_at.0,
                     result: b,
@@ -268,10 +270,12 @@ struct Frame {
 }
 
 const WIDTH: f64 = 520.0;
-const HEIGHT: f64 = 200.0;
+const HEIGHT: f64 = 214.0;
 const LEFT: f64 = 60.0;
 const RIGHT: f64 = 12.0;
-const TOP: f64 = 12.0;
+/// Room above the plot for the legend.
+const TOP: f64 = 26.0;
+const LEGEND_Y: f64 = 12.0;
 const BOTTOM: f64 = 40.0;
 
 /// A chart's coordinates: time across, `y0..y1` up.
@@ -414,7 +418,13 @@ fn budget_chart(page: &mut String, frame: &Frame, points: &[Point]) {
         _ => "No events in the window: no budget to show.".to_string(),
     };
     let id = format!("budget-{}", frame.index);
-    plot.open(page, &id, "Error budget left over the window", &desc, "budget left (%)");
+    plot.open(
+        page,
+        &id,
+        "Error budget left over the window",
+        &desc,
+        "budget left (%)",
+    );
     if known.is_empty() {
         plot.empty(page, "no data");
     } else {
@@ -453,7 +463,12 @@ fn areas(plot: &Plot, values: &[(UnixNanos, Option<f64>)], zero: f64) -> Vec<Str
         };
         let mut path = format!("M{:.1},{zero:.1}", plot.x(first.0));
         for (at, value) in run {
-            let _ = write!(path, " L{:.1},{:.1}", plot.x(*at), plot.y(value.unwrap_or(0.0)));
+            let _ = write!(
+                path,
+                " L{:.1},{:.1}",
+                plot.x(*at),
+                plot.y(value.unwrap_or(0.0))
+            );
         }
         let _ = write!(path, " L{:.1},{zero:.1} Z", plot.x(last.0));
         areas.push(path);
@@ -489,7 +504,13 @@ fn sli_chart(page: &mut String, frame: &Frame, result: &SloResult, points: &[Poi
         )
     };
     let id = format!("sli-{}", frame.index);
-    plot.open(page, &id, "SLI over time against the objective", &desc, "SLI (%)");
+    plot.open(
+        page,
+        &id,
+        "SLI over time against the objective",
+        &desc,
+        "SLI (%)",
+    );
     if known.is_empty() {
         plot.empty(page, "no data");
     } else {
@@ -546,7 +567,10 @@ fn events_chart(page: &mut String, frame: &Frame, step: &SpanDuration, buckets: 
     let (good, bad): (u64, u64) = buckets
         .iter()
         .fold((0, 0), |(g, b), p| (g + p.result.good, b + p.result.bad));
-    let unit = if buckets.first().is_some_and(|b| b.result.budgeting != "occurrences") {
+    let unit = if buckets
+        .first()
+        .is_some_and(|b| b.result.budgeting != "occurrences")
+    {
         "time slices"
     } else {
         "events"
@@ -597,9 +621,9 @@ fn legend(page: &mut String, keys: &[(&str, &str)]) {
             page,
             "<rect class=\"{class}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\"/>\
              <text class=\"legend\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            TOP + 4.0,
+            LEGEND_Y - 7.0,
             x + 14.0,
-            TOP + 13.0,
+            LEGEND_Y + 2.0,
             esc(text)
         );
         x += 24.0 + 7.0 * text.chars().count() as f64;
@@ -629,7 +653,9 @@ fn burn_chart(
                 .result
                 .alerts
                 .iter()
-                .find(|a| a.severity == alert.severity && a.long == alert.long && a.short == alert.short)
+                .find(|a| {
+                    a.severity == alert.severity && a.long == alert.long && a.short == alert.short
+                })
                 .is_some_and(|a| a.firing);
             (p.at, Some(if fires { 1.0 } else { 0.0 }))
         })
@@ -646,10 +672,7 @@ fn burn_chart(
     };
     let fired = firing.iter().filter(|(_, v)| *v == Some(1.0)).count();
     let peak = |values: &[(UnixNanos, Option<f64>)]| {
-        values
-            .iter()
-            .filter_map(|(_, v)| *v)
-            .fold(0.0, f64::max)
+        values.iter().filter_map(|(_, v)| *v).fold(0.0, f64::max)
     };
     let title = format!(
         "Burn rate for the {} alert ({} and {}) against {}×",
@@ -682,7 +705,15 @@ fn burn_chart(
     );
     let long_key = format!("{} (long)", alert.long);
     let short_key = format!("{} (short)", alert.short);
-    legend_lines(page, &[("series", &long_key), ("series short", &short_key), ("target", "threshold"), ("firing", "firing")]);
+    legend_lines(
+        page,
+        &[
+            ("series", &long_key),
+            ("series short", &short_key),
+            ("target", "threshold"),
+            ("firing", "firing"),
+        ],
+    );
     close(page);
 }
 
@@ -690,7 +721,7 @@ fn burn_chart(
 fn legend_lines(page: &mut String, keys: &[(&str, &str)]) {
     let mut x = LEFT + 8.0;
     for (class, text) in keys {
-        let y = TOP + 9.0;
+        let y = LEGEND_Y - 2.0;
         if *class == "firing" {
             let _ = write!(
                 page,
@@ -727,7 +758,11 @@ fn tick_value(value: f64, span: f64) -> String {
         3
     };
     let text = format!("{value:.decimals$}");
-    if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         "0".to_string()
     } else {
         text
@@ -737,7 +772,8 @@ fn tick_value(value: f64, span: f64) -> String {
 /// `10-02 18:00`: month, day, hour and minute in UTC.
 fn short_time(at: UnixNanos) -> String {
     let text = format_rfc3339(at);
-    text.get(5..16).map_or(text.clone(), |t| t.replace('T', " "))
+    text.get(5..16)
+        .map_or(text.clone(), |t| t.replace('T', " "))
 }
 
 /// `text` with the characters that mean something in HTML replaced by references, and control
