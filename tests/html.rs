@@ -66,6 +66,31 @@ fn the_same_input_gives_the_same_bytes_on_any_thread_count() {
 }
 
 #[test]
+fn standard_input_is_read_for_every_chart() {
+    let dir = Workdir::new();
+    small_shop(&dir);
+    let args = |log: &'static str| {
+        [
+            "report",
+            "-s",
+            "spec.yaml",
+            "--at",
+            "2026-03-09T22:00:00Z",
+            "-f",
+            "html",
+            log,
+        ]
+    };
+    let from_file = dir.run(&args("log.csv"));
+    from_file.expect_code(0);
+    let log = std::fs::read(dir.path().join("log.csv")).expect("the log");
+    let from_stdin = dir.run_with_stdin(&args("-"), Some(&log));
+    from_stdin.expect_code(0);
+    assert!(from_file.stdout().contains("class=\"bar-bad\" x="));
+    assert_eq!(from_stdin.stdout(), from_file.stdout());
+}
+
+#[test]
 fn hostile_group_values_cannot_inject_markup() {
     let dir = Workdir::new();
     dir.write(

@@ -196,7 +196,7 @@ fn newest_lines_guess(passes: &[Pass]) -> Option<UnixNanos> {
 /// [`input::HeldLog`]), so that both reads see the same bytes: a regular file stays open, so a
 /// rotation in between changes nothing; standard input, a FIFO or a pipe (`<(zcat …)`) is
 /// copied into a temporary file, pushed onto `copies`. A log named twice is held once.
-fn hold_logs(passes: &[Pass], copies: &mut Vec<TempFile>) -> anyhow::Result<Vec<Pass>> {
+pub(super) fn hold_logs(passes: &[Pass], copies: &mut Vec<TempFile>) -> anyhow::Result<Vec<Pass>> {
     input::allow_open_files();
     // By path (`None`: standard input), which tells the logs of a run apart before they are
     // held.

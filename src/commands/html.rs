@@ -8,7 +8,7 @@ use crate::render::ReportOverTime;
 use crate::spec::Window;
 use crate::time::{SpanDuration, UnixNanos};
 
-use super::compute::{compute, compute_history, ComputedReport};
+use super::compute::{compute, compute_history, hold_logs, ComputedReport};
 
 /// At most this many steps across the longest window when no `--every` is given.
 const STEPS_ACROSS: i64 = 96;
@@ -44,6 +44,12 @@ pub(super) fn report_over_time(
     config: &RunConfig,
     series: Option<Series>,
 ) -> anyhow::Result<(ReportOverTime, Vec<String>)> {
+    // The logs are read up to three times (the instant, the history, the buckets): standard
+    // input and pipes are held in temporary copies, removed when this returns.
+    let mut copies = Vec::new();
+    let mut config = config.clone();
+    config.passes = hold_logs(&config.passes, &mut copies)?;
+    let config = &config;
     let series = match series {
         Some(series) => series,
         None => {
