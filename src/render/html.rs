@@ -65,7 +65,8 @@ h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:0 0 4px}\n\
 .meta{color:var(--muted);margin:0 0 12px}\n\
 table.index{border-collapse:collapse;width:100%;margin:8px 0 24px}\n\
 .index th,.index td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left}\n\
-.index td.num{text-align:right;font-variant-numeric:tabular-nums}\n\
+.index .num{text-align:right;font-variant-numeric:tabular-nums}\n\
+.index caption{text-align:left;font-weight:600;padding:4px 0}\n\
 section.result{border-top:2px solid var(--line);padding:16px 0 8px}\n\
 .tiles{display:grid;grid-template-columns:repeat(5,1fr);gap:8px;margin:8px 0 12px}\n\
 .tile{background:var(--tile);border-radius:6px;padding:8px 12px}\n\
@@ -115,6 +116,7 @@ fn page_into(page: &mut String, facts: &ReportOverTime) {
         now.inputs.outside_windows,
     );
     index_into(page, now);
+    spenders_into(page, now);
     for (index, result) in now.results.iter().enumerate() {
         result_into(page, facts, index, result);
     }
@@ -125,8 +127,9 @@ fn page_into(page: &mut String, facts: &ReportOverTime) {
 fn index_into(page: &mut String, now: &Report) {
     page.push_str(
         "<table class=\"index\">\n<thead><tr><th scope=\"col\">SLO</th><th scope=\"col\">Window\
-         </th><th scope=\"col\">Status</th><th scope=\"col\">SLI</th><th scope=\"col\">Objective\
-         </th><th scope=\"col\">Budget left</th><th scope=\"col\">Empty in</th></tr></thead>\n\
+         </th><th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">SLI</th>\
+         <th scope=\"col\" class=\"num\">Objective</th><th scope=\"col\" class=\"num\">Budget \
+         left</th><th scope=\"col\" class=\"num\">Empty in</th></tr></thead>\n\
          <tbody>\n",
     );
     for (index, result) in now.results.iter().enumerate() {
@@ -146,6 +149,60 @@ fn index_into(page: &mut String, now: &Report) {
         );
     }
     page.push_str("</tbody>\n</table>\n");
+}
+
+/// Most groups listed per SLO × window under "where the budget went".
+const SPENDERS: usize = 10;
+
+/// Per grouped SLO × window, the groups with the most bad events first: where the budget went.
+fn spenders_into(page: &mut String, now: &Report) {
+    let mut keys: Vec<(&str, &str)> = now
+        .results
+        .iter()
+        .filter(|r| !r.group.is_empty() || r.folded.is_some())
+        .map(|r| (r.slo.as_str(), r.window.as_str()))
+        .collect();
+    keys.dedup();
+    if keys.is_empty() {
+        return;
+    }
+    page.push_str("<h2>Where the budget went</h2>\n");
+    for (slo, window) in keys {
+        let mut groups: Vec<(usize, &SloResult)> = now
+            .results
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.slo == slo && r.window == window)
+            .collect();
+        // The most bad events first; the report's order (by group) breaks ties.
+        groups.sort_by(|a, b| b.1.bad.cmp(&a.1.bad).then(a.0.cmp(&b.0)));
+        let _ = write!(
+            page,
+            "<table class=\"index\">\n<caption>{} · {}: the groups with the most bad events \
+             ({} of {})</caption>\n<thead><tr><th scope=\"col\">Group</th><th scope=\"col\" \
+             class=\"num\">Bad events</th><th scope=\"col\" class=\"num\">Events</th><th \
+             scope=\"col\" class=\"num\">Budget left</th>\
+             <th scope=\"col\">Status</th></tr></thead>\n<tbody>\n",
+            esc(&crate::visible::visible(slo)),
+            esc(window),
+            groups.len().min(SPENDERS),
+            groups.len(),
+        );
+        for (index, result) in groups.into_iter().take(SPENDERS) {
+            let cells = Cells::of(result);
+            let _ = writeln!(
+                page,
+                "<tr><td><a href=\"#r{index}\">{}</a></td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                esc(&cells.group),
+                result.bad,
+                result.total,
+                esc(&cells.budget_left),
+                status_badge(result.status),
+            );
+        }
+        page.push_str("</tbody>\n</table>\n");
+    }
 }
 
 /// The status as a word and a sign, never by colour alone.
