@@ -736,7 +736,7 @@ fn burn_chart(
         alert.severity,
         alert.long,
         alert.short,
-        tick_value(alert.threshold, alert.threshold)
+        times(alert.threshold)
     );
     let desc = format!(
         "Burn rate over {} peaked at {:.2}× and over {} at {:.2}×, against a threshold of \
@@ -801,6 +801,12 @@ fn legend_lines(page: &mut String, keys: &[(&str, &str)]) {
         );
         x += 28.0 + 6.0 * text.chars().count() as f64;
     }
+}
+
+/// A burn rate with at most two decimals and no trailing zeros: `14.4`, `1`, `0.48`.
+fn times(rate: f64) -> String {
+    let text = format!("{rate:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// A tick's value with as few digits as its chart's span needs.
@@ -868,5 +874,8 @@ mod tests {
         assert_eq!(tick_value(99.85, 0.2), "99.85");
         assert_eq!(tick_value(50.0, 100.0), "50");
         assert_eq!(tick_value(-0.0001, 1.0), "0");
+        assert_eq!(times(1.0), "1");
+        assert_eq!(times(14.4), "14.4");
+        assert_eq!(times(0.4833), "0.48");
     }
 }
