@@ -90,6 +90,36 @@ fn standard_input_is_read_for_every_chart() {
     assert_eq!(from_stdin.stdout(), from_file.stdout());
 }
 
+/// Five-minute slices in a one-hour window: each step holds whole slices (a one-minute step
+/// would hold none), and the bars add up to the window's slices.
+#[test]
+fn time_slices_are_counted_whole_in_each_step() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: minutes\n    objective: 99\n    windows: [1h]\n    good: status < 500\n    budgeting: timeslices\n    timeslice: {length: 5m, objective: 95}\n    alerts: []\n",
+    );
+    dir.write(
+        "log.csv",
+        "timestamp,status\n2026-03-09T12:01:00Z,503\n2026-03-09T12:31:00Z,200\n",
+    );
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        "2026-03-09T13:00:00Z",
+        "-f",
+        "html",
+    ]);
+    run.expect_code(0);
+    assert!(run.stdout().contains(
+        "Good and bad time slices in each 5m step: 11 good and 1 bad in 12 steps; at most 1 in \
+         one step."
+    ));
+}
+
 #[test]
 fn hostile_group_values_cannot_inject_markup() {
     let dir = Workdir::new();

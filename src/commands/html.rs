@@ -5,7 +5,7 @@
 
 use crate::config::{At, RunConfig, Series};
 use crate::render::ReportOverTime;
-use crate::spec::Window;
+use crate::spec::{Budgeting, Window};
 use crate::time::{SpanDuration, UnixNanos};
 
 use super::compute::{compute, compute_history, hold_logs, ComputedReport};
@@ -54,7 +54,7 @@ pub(super) fn report_over_time(
         Some(series) => series,
         None => {
             let now = compute(config)?;
-            across_windows(&now)
+            across_windows(&now, &slice_lengths(config))
         }
     };
     let history = compute_history(config, &series)?;
@@ -77,8 +77,24 @@ pub(super) fn report_over_time(
     ))
 }
 
-/// The instants across the longest window of `now`, ending at its evaluation instant.
-fn across_windows(now: &ComputedReport) -> Series {
+/// The slice lengths of the selected SLOs that budget time slices, in seconds.
+fn slice_lengths(config: &RunConfig) -> Vec<u64> {
+    config
+        .selected
+        .iter()
+        .filter_map(|&i| match &config.specs.slos[i].budgeting {
+            Budgeting::Timeslices(slice) | Budgeting::RatioTimeslices(slice) => {
+                Some(slice.length.seconds())
+            }
+            Budgeting::Occurrences => None,
+        })
+        .collect()
+}
+
+/// The instants across the longest window of `now`, ending at its evaluation instant, at a
+/// step that holds whole time slices of every length in `slices` (each divides an hour), so
+/// that each step's bucket counts whole slices.
+fn across_windows(now: &ComputedReport, slices: &[u64]) -> Series {
     let at: UnixNanos = now.report.evaluated_at.0;
     let span = now
         .report
@@ -91,6 +107,7 @@ fn across_windows(now: &ComputedReport) -> Series {
     let step_seconds = NICE_STEPS
         .iter()
         .copied()
+        .filter(|&s| slices.iter().all(|&slice| s % slice == 0))
         .find(|&s| span <= STEPS_ACROSS * NANOS_PER_SECOND * i64::try_from(s).unwrap_or(i64::MAX))
         .unwrap_or(NICE_STEPS[NICE_STEPS.len() - 1]);
     let every = i64::try_from(step_seconds).unwrap_or(i64::MAX) * NANOS_PER_SECOND;

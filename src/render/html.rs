@@ -250,10 +250,11 @@ fn result_into(page: &mut String, facts: &ReportOverTime, index: usize, result: 
                 })
         })
         .collect();
+    // A bucket `(t − step, t]` with `t` at the window's start lies before the window.
     let buckets: Vec<Point> = facts
         .buckets
         .iter()
-        .filter(|r| r.evaluated_at.0 >= x0)
+        .filter(|r| r.evaluated_at.0 > x0)
         .filter_map(|r| {
             r.results
                 .iter()
