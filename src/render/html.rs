@@ -330,7 +330,8 @@ struct Frame {
 const WIDTH: f64 = 520.0;
 const HEIGHT: f64 = 214.0;
 const LEFT: f64 = 60.0;
-const RIGHT: f64 = 12.0;
+/// Room for half a time label right of the last tick.
+const RIGHT: f64 = 36.0;
 /// Room above the plot for the legend.
 const TOP: f64 = 26.0;
 const LEGEND_Y: f64 = 12.0;
@@ -383,19 +384,22 @@ impl Plot<'_> {
                 esc(&tick_value(value, self.y1 - self.y0)),
             );
         }
-        for k in 0..=3 {
-            let at = self.frame.x0 + (self.frame.x1 - self.frame.x0) / 3 * k;
+        let (ticks, whole_days) = time_ticks(self.frame.x0, self.frame.x1);
+        for at in ticks {
             let x = self.x(at);
-            let anchor = match k {
-                0 => "start",
-                3 => "end",
-                _ => "middle",
+            let label = if whole_days {
+                format_rfc3339(at).get(5..10).map(str::to_string)
+            } else {
+                None
             };
             let _ = writeln!(
                 page,
-                "<text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
+                "<line class=\"axis\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>\
+                 <text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                HEIGHT - BOTTOM,
+                HEIGHT - BOTTOM + 3.0,
                 HEIGHT - BOTTOM + 14.0,
-                esc(&short_time(at)),
+                esc(&label.unwrap_or_else(|| short_time(at))),
             );
         }
         let _ = writeln!(
@@ -833,6 +837,46 @@ fn tick_value(value: f64, span: f64) -> String {
     }
 }
 
+/// Tick spacings for the time axis, in seconds: the first that gives at most five ticks is used.
+const TICK_SPACINGS: [i64; 13] = [
+    60,
+    5 * 60,
+    15 * 60,
+    30 * 60,
+    3600,
+    3 * 3600,
+    6 * 3600,
+    12 * 3600,
+    86_400,
+    2 * 86_400,
+    7 * 86_400,
+    14 * 86_400,
+    28 * 86_400,
+];
+
+/// Round instants (multiples of a spacing, in UTC) between `x0` and `x1`, at most five, and
+/// whether they are all midnights (then the date alone labels them).
+fn time_ticks(x0: UnixNanos, x1: UnixNanos) -> (Vec<UnixNanos>, bool) {
+    const NANOS: i64 = 1_000_000_000;
+    let span = x1 - x0;
+    let spacing = TICK_SPACINGS
+        .iter()
+        .map(|s| s * NANOS)
+        .find(|s| span / s <= 4)
+        .unwrap_or(TICK_SPACINGS[TICK_SPACINGS.len() - 1] * NANOS);
+    let first = x0.div_euclid(spacing) * spacing
+        + if x0.rem_euclid(spacing) == 0 {
+            0
+        } else {
+            spacing
+        };
+    let ticks = (0..)
+        .map(|k| first + k * spacing)
+        .take_while(|&at| at <= x1)
+        .collect();
+    (ticks, spacing % (86_400 * NANOS) == 0)
+}
+
 /// `10-02 18:00`: month, day, hour and minute in UTC.
 fn short_time(at: UnixNanos) -> String {
     let text = format_rfc3339(at);
@@ -868,6 +912,18 @@ mod tests {
             esc("<script>alert('x') & \"y\"</script>"),
             "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
         );
+    }
+
+    #[test]
+    fn time_ticks_fall_on_round_instants() {
+        let hour = 3_600_000_000_000;
+        // 2026-10-02T17:30Z to 2026-10-03T17:30Z: 18:00, 00:00, 06:00 and 12:00.
+        let x0 = 1_790_962_200_000_000_000;
+        let (ticks, whole_days) = time_ticks(x0, x0 + 24 * hour);
+        assert_eq!(ticks.len(), 4);
+        assert!(!whole_days);
+        assert!(ticks.iter().all(|t| t % (6 * hour) == 0));
+        assert!(ticks.iter().all(|&t| t >= x0 && t <= x0 + 24 * hour));
     }
 
     #[test]
