@@ -507,6 +507,8 @@ pub enum FailOnArg {
     AtRisk,
     /// The window holds no events
     NoData,
+    /// The SLI is below the SLO's `sla`, whatever the error budget says
+    Sla,
 }
 
 impl From<FailOnArg> for FailOn {
@@ -515,6 +517,7 @@ impl From<FailOnArg> for FailOn {
             FailOnArg::Exhausted => FailOn::Exhausted,
             FailOnArg::AtRisk => FailOn::AtRisk,
             FailOnArg::NoData => FailOn::NoData,
+            FailOnArg::Sla => FailOn::Sla,
         }
     }
 }

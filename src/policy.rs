@@ -13,34 +13,40 @@ pub enum FailOn {
     AtRisk,
     /// The window holds no events.
     NoData,
+    /// The SLI is below the SLO's SLA, whatever the status.
+    Sla,
 }
 
 impl FailOn {
-    /// The name used in `--fail-on`: `exhausted`, `at-risk`, `no-data`.
+    /// The name used in `--fail-on`: `exhausted`, `at-risk`, `no-data`, `sla`.
     pub fn as_str(self) -> &'static str {
         match self {
             FailOn::Exhausted => "exhausted",
             FailOn::AtRisk => "at-risk",
             FailOn::NoData => "no-data",
+            FailOn::Sla => "sla",
         }
     }
 
-    fn matches(self, status: Status) -> bool {
-        matches!(
-            (self, status),
-            (FailOn::Exhausted, Status::Exhausted)
-                | (FailOn::AtRisk, Status::AtRisk)
-                | (FailOn::NoData, Status::NoData)
-        )
+    /// Whether `result` fails this part of a policy. An exhausted budget also fails `at-risk`:
+    /// it is worse than at risk.
+    fn matches(self, result: &SloResult) -> bool {
+        match self {
+            FailOn::Exhausted => result.status == Status::Exhausted,
+            FailOn::AtRisk => matches!(result.status, Status::AtRisk | Status::Exhausted),
+            FailOn::NoData => result.status == Status::NoData,
+            FailOn::Sla => result.sla.and_then(|sla| sla.met) == Some(false),
+        }
     }
 }
 
-/// Whether `result` fails a check with policy `fail_on`. An exhausted budget also fails an
-/// `at-risk` policy: it is worse than at risk.
-fn fails(result: &SloResult, fail_on: &[FailOn]) -> bool {
-    fail_on.iter().any(|f| {
-        f.matches(result.status) || (*f == FailOn::AtRisk && result.status == Status::Exhausted)
-    })
+/// The parts of the policy `fail_on` that `result` fails, in policy order.
+fn failed_by(result: &SloResult, fail_on: &[FailOn]) -> Vec<FailOn> {
+    fail_on
+        .iter()
+        .copied()
+        .filter(|f| f.matches(result))
+        .collect()
 }
 
 /// What a check with a policy decides about a report.
@@ -50,6 +56,9 @@ pub struct Verdict {
     pub fail_on: Vec<FailOn>,
     /// For each result of the report, in its order: whether it fails the policy.
     pub fails: Vec<bool>,
+    /// For each result of the report, in its order: the parts of the policy it fails (none
+    /// when it passes).
+    pub failed_by: Vec<Vec<FailOn>>,
     /// Why no result has a single event, when none has ([`no_events`]): that fails the check
     /// too, whatever the policy — a check that read nothing it could use must not pass.
     pub no_events: Option<String>,
@@ -58,9 +67,15 @@ pub struct Verdict {
 impl Verdict {
     /// The verdict on `report` under `fail_on`.
     pub fn of(report: &Report, fail_on: &[FailOn]) -> Verdict {
+        let failed_by: Vec<Vec<FailOn>> = report
+            .results
+            .iter()
+            .map(|r| failed_by(r, fail_on))
+            .collect();
         Verdict {
             fail_on: fail_on.to_vec(),
-            fails: report.results.iter().map(|r| fails(r, fail_on)).collect(),
+            fails: failed_by.iter().map(|f| !f.is_empty()).collect(),
+            failed_by,
             no_events: no_events(report),
         }
     }

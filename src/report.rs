@@ -81,6 +81,8 @@ pub struct SloResult {
     pub sli: Option<f64>,
     /// `sli − objective`, as a fraction (0.0005 is 0.05 percentage points); `null` without events.
     pub sli_margin: Option<f64>,
+    /// How the SLI stands against the SLO's SLA; `null` for an SLO without `sla`.
+    pub sla: Option<SlaResult>,
     /// The error budget.
     pub error_budget: ErrorBudget,
     /// Burn rates keyed by lookback as written (`1h`); `null` where the lookback holds no events.
@@ -159,6 +161,18 @@ pub struct ErrorBudget {
     pub allowed_s: Option<f64>,
     /// For `timeslices`: bad time left, in seconds (negative once overspent); otherwise `null`.
     pub remaining_s: Option<f64>,
+}
+
+/// The service level agreement of one result: the SLI against what customers are promised.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SlaResult {
+    /// The SLA in percent, as written (99.5).
+    pub objective: f64,
+    /// `sli − sla`, as a fraction; `null` without events.
+    pub sli_margin: Option<f64>,
+    /// Whether `sli ≥ sla`, decided exactly (an SLI equal to the SLA meets it); `null` without
+    /// events.
+    pub met: Option<bool>,
 }
 
 /// One burn-rate alert rule evaluated for one result.
@@ -281,6 +295,7 @@ mod tests {
             invalid: 0,
             sli: None,
             sli_margin: None,
+            sla: None,
             error_budget: ErrorBudget {
                 allowed: 0.0,
                 consumed: None,

@@ -199,6 +199,8 @@ pub struct SloResult {
     pub invalid: u64,
     pub sli: Option<f64>,
     pub sli_margin: Option<f64>,
+    /// `null` for an SLO without `sla`.
+    pub sla: Option<Sla>,
     pub error_budget: ErrorBudget,
     /// Lookback as written → burn rate (`None` where the lookback holds no events).
     pub burn_rates: BTreeMap<String, Option<f64>>,
@@ -215,6 +217,14 @@ impl SloResult {
     pub fn group_value(&self, field: &str) -> Option<&str> {
         self.group.get(field)?.as_deref()
     }
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+pub struct Sla {
+    /// In percent, as written.
+    pub objective: f64,
+    pub sli_margin: Option<f64>,
+    pub met: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

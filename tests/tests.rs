@@ -18,6 +18,7 @@ mod inputs;
 mod openslo;
 mod parallel;
 mod row_accounting;
+mod sla;
 mod snapshots;
 mod timeslices;
 mod units;

@@ -61,6 +61,19 @@ pub fn budget(total: u64, good: u64, objective: &Objective) -> BudgetFigures {
     }
 }
 
+/// How `good` good units out of `total` stand against the SLA `sla`: `sli − sla` and whether
+/// `sli ≥ sla`, decided exactly (`good × d ≥ n × total`); both `None` without events.
+pub fn sla_standing(total: u64, good: u64, sla: &Objective) -> (Option<f64>, Option<bool>) {
+    if total == 0 {
+        return (None, None);
+    }
+    let good = u128::from(good.min(total));
+    let total = u128::from(total);
+    let (d, n) = (sla.denominator(), sla.numerator());
+    let margin = signed_difference(good * d, n * total) / (d as f64 * total as f64);
+    (Some(margin), Some(good * d >= n * total))
+}
+
 fn signed_difference(a: u128, b: u128) -> f64 {
     if a >= b {
         (a - b) as f64
@@ -134,6 +147,21 @@ mod tests {
         assert_eq!(f.consumed, Some(0.0));
         assert_eq!(f.remaining, Some(1.0));
         assert!(!f.exhausted);
+    }
+
+    #[test]
+    fn an_sli_equal_to_the_sla_meets_it() {
+        let sla = objective("99.5");
+        // 995 good of 1000 is exactly 99.5 %: met, with a margin of exactly 0.
+        assert_eq!(sla_standing(1000, 995, &sla), (Some(0.0), Some(true)));
+        // One good event fewer breaches it.
+        let (margin, met) = sla_standing(1000, 994, &sla);
+        assert_eq!(met, Some(false));
+        assert!((margin.unwrap() + 0.001).abs() < 1e-15);
+        assert_eq!(sla_standing(0, 0, &sla), (None, None));
+        // 99.7 % of 1000 is 997, not 996.99…: exact where floats are not.
+        assert_eq!(sla_standing(1000, 997, &objective("99.7")).1, Some(true));
+        assert_eq!(sla_standing(1000, 996, &objective("99.7")).1, Some(false));
     }
 
     #[test]

@@ -145,6 +145,11 @@ impl<'a> MeanRatio<'a> {
         self.minus_objective(objective).sign != Ordering::Greater
     }
 
+    /// Whether the mean is at or above `level` (an SLA): met at exactly the level.
+    pub fn reaches(&self, level: &Objective) -> bool {
+        self.minus_objective(level).sign != Ordering::Less
+    }
+
     /// Whether the burn rate `(1 − mean) / (1 − T)` exceeds `budget × window / long`
     /// (DESIGN.md §4), decided exactly:
     /// `mean < (bd · long · d − bn · window · (d − n)) / (bd · long · d)`.
@@ -296,6 +301,8 @@ mod tests {
         assert_eq!(mean.margin(&o), 0.0);
         assert_eq!(mean.remaining(&o), 0.0);
         assert_eq!(mean.consumed(&o), 1.0);
+        assert!(mean.reaches(&o));
+        assert!(!mean.reaches(&objective("70.0001")));
         assert!(!mean.exhausted(&objective("69.9999")));
         assert!(mean.exhausted(&objective("70.0001")));
     }

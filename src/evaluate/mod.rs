@@ -7,7 +7,7 @@ mod mean_ratio;
 mod natural;
 mod slices;
 
-pub use budget::{budget, BudgetFigures};
+pub use budget::{budget, sla_standing, BudgetFigures};
 pub use burn::{burn_rate, exceeds, lookbacks};
 pub use mean_ratio::MeanRatio;
 pub use slices::{rolling_slices, summarize, window_slices, SliceSummary};
@@ -15,7 +15,7 @@ pub use slices::{rolling_slices, summarize, window_slices, SliceSummary};
 use crate::aggregate::OTHER_GROUP;
 use crate::aggregate::{Counts, GroupTally, Needs, SloTally};
 use crate::report::{
-    AlertState, BurnRates, ErrorBudget, FoldedGroups, GroupLabels, SloResult, Status,
+    AlertState, BurnRates, ErrorBudget, FoldedGroups, GroupLabels, SlaResult, SloResult, Status,
 };
 use crate::spec::{Budgeting, Slo, Window};
 use crate::time::{SpanDuration, Timestamp, UnixNanos};
@@ -178,6 +178,25 @@ fn figures(slo: &Slo, counted: &Counted) -> BudgetFigures {
         figures.exhausted = mean.is_some_and(|m| m.exhausted(objective));
     }
     figures
+}
+
+/// How a counted window stands against the SLO's SLA, decided exactly as the objective is.
+fn sla(slo: &Slo, counted: &Counted) -> Option<SlaResult> {
+    let sla = slo.sla.as_ref()?;
+    // A window without events has nothing to judge, even when it counts (empty, good) slices.
+    let (sli_margin, met) = match slo.budgeting {
+        _ if counted.events.total == 0 => (None, None),
+        Budgeting::RatioTimeslices(_) => match &counted.mean_ratio {
+            Some(mean) => (Some(mean.margin(sla)), Some(mean.reaches(sla))),
+            None => (None, None),
+        },
+        _ => sla_standing(counted.units.total, counted.units.good, sla),
+    };
+    Some(SlaResult {
+        objective: sla.percent(),
+        sli_margin,
+        met,
+    })
 }
 
 /// The burn rate of a counted lookback (§4), in the SLO's budgeting unit; `None` when the
@@ -344,6 +363,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 invalid: counted.events.invalid,
                 sli: figures.sli,
                 sli_margin: figures.sli_margin,
+                sla: sla(slo, &counted),
                 error_budget: ErrorBudget {
                     allowed: figures.allowed,
                     consumed: figures.consumed,

@@ -63,8 +63,10 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
             .flat_map(|r| r.group.iter().map(|(field, _)| field.as_str()))
             .collect();
         let lookbacks = lookbacks(reports);
-        // The `(other)` group's size, only in a report that has one.
+        // The `(other)` group's size, only in a report that has one; the SLA, only in a report
+        // with an SLO that has one.
         let folded = results().any(|r| r.folded.is_some());
+        let sla = results().any(|r| r.sla.is_some());
         let mut writer = ::csv::Writer::from_writer(out);
         let mut header: Vec<String> = Vec::new();
         if instants {
@@ -75,6 +77,9 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
         header.extend(FIGURES.iter().map(|c| c.to_string()));
         header.extend(lookbacks.iter().map(|l| format!("burn_rates.{l}")));
         header.push("alerts.firing".to_string());
+        if sla {
+            header.extend(SLA.iter().map(|c| c.to_string()));
+        }
         if folded {
             header.extend(["folded.groups".to_string(), "folded.estimated".to_string()]);
         }
@@ -86,6 +91,16 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
                     row.push(report.evaluated_at.to_string());
                 }
                 row.extend(self::row(result, &groups, &lookbacks));
+                if sla {
+                    row.extend(match result.sla {
+                        Some(sla) => [
+                            sla.objective.to_string(),
+                            number(sla.sli_margin),
+                            sla.met.map_or_else(String::new, |met| met.to_string()),
+                        ],
+                        None => Default::default(),
+                    });
+                }
                 if folded {
                     row.extend(match result.folded {
                         Some(f) => [f.groups.to_string(), f.estimated.to_string()],
@@ -99,8 +114,15 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
     }
 }
 
+/// The SLA columns, after `alerts.firing`, in a report with an SLA.
+const SLA: [&str; 3] = ["sla.objective", "sla.sli_margin", "sla.met"];
+
+/// A figure in full precision; `null` is empty.
+fn number(value: Option<f64>) -> String {
+    value.map_or_else(String::new, |v| v.to_string())
+}
+
 fn row(result: &SloResult, groups: &BTreeSet<&str>, lookbacks: &[&str]) -> Vec<String> {
-    let number = |value: Option<f64>| value.map_or_else(String::new, |v| v.to_string());
     let mut row = vec![
         result.slo.clone(),
         result.service.clone().unwrap_or_default(),

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use super::summary::{self, Cells};
 use super::{points, Renderer};
-use crate::policy::Verdict;
+use crate::policy::{FailOn, Verdict};
 use crate::report::{Report, SloResult, Status};
 use crate::time::humanize_seconds;
 
@@ -23,7 +23,8 @@ pub struct JunitRenderer {
 
 /// How one result shows in the test report.
 enum CaseResult {
-    Failed,
+    /// A failure; `true` when only its SLA fails the policy (its status passes).
+    Failed(bool),
     Skipped,
     Passed,
 }
@@ -31,8 +32,13 @@ enum CaseResult {
 impl JunitRenderer {
     /// How the `index`-th result of the report shows.
     fn outcome(&self, index: usize, result: &SloResult) -> CaseResult {
-        if self.verdict.fails.get(index).copied().unwrap_or(false) {
-            CaseResult::Failed
+        let failed_by = self
+            .verdict
+            .failed_by
+            .get(index)
+            .map_or(&[][..], Vec::as_slice);
+        if !failed_by.is_empty() {
+            CaseResult::Failed(failed_by.iter().all(|f| *f == FailOn::Sla))
         } else if result.status == Status::NoData {
             CaseResult::Skipped
         } else {
@@ -56,7 +62,7 @@ impl Renderer for JunitRenderer {
             let mut counts = (0, 0);
             for (_, outcome) in cases {
                 match outcome {
-                    CaseResult::Failed => counts.0 += 1,
+                    CaseResult::Failed(_) => counts.0 += 1,
                     CaseResult::Skipped => counts.1 += 1,
                     CaseResult::Passed => {}
                 }
@@ -128,11 +134,15 @@ fn testcase(result: &SloResult, outcome: &CaseResult, out: &mut dyn Write) -> io
     )?;
     let details = details(result, &cells);
     match outcome {
-        CaseResult::Failed => writeln!(
+        CaseResult::Failed(sla_only) => writeln!(
             out,
             r#"      <failure message="{}" type="{}">{}</failure>"#,
-            attribute(&message(result, &cells)),
-            result.status.as_str(),
+            attribute(&message(result, &cells, *sla_only)),
+            if *sla_only {
+                "sla_breached"
+            } else {
+                result.status.as_str()
+            },
             text(&details)
         )?,
         CaseResult::Skipped => {
@@ -148,12 +158,18 @@ fn testcase(result: &SloResult, outcome: &CaseResult, out: &mut dyn Write) -> io
     writeln!(out, "    </testcase>")
 }
 
-/// Why a result fails, in one sentence.
-fn message(result: &SloResult, cells: &Cells) -> String {
+/// Why a result fails, in one sentence: by its SLA when `sla_only`, else by its status.
+fn message(result: &SloResult, cells: &Cells, sla_only: bool) -> String {
     let figures = format!(
         "SLI {} against an objective of {}, {} of the error budget left",
         cells.sli, cells.objective, cells.budget_left
     );
+    if let (true, Some(sla)) = (sla_only, result.sla) {
+        return format!(
+            "SLA breached over {}: SLI {} against an SLA of {} %",
+            result.window, cells.sli, sla.objective
+        );
+    }
     match result.status {
         Status::Exhausted => format!("error budget exhausted over {}: {figures}", result.window),
         Status::AtRisk => {
@@ -188,6 +204,19 @@ fn details(result: &SloResult, cells: &Cells) -> String {
         "SLI: {} (objective {}{margin})",
         cells.sli, cells.objective
     ));
+    if let Some(sla) = result.sla {
+        let standing = match (sla.met, sla.sli_margin) {
+            (Some(met), Some(margin)) => {
+                format!(
+                    " ({}, {})",
+                    if met { "met" } else { "breached" },
+                    points(margin)
+                )
+            }
+            _ => String::new(),
+        };
+        lines.push(format!("SLA: {} %{standing}", sla.objective));
+    }
     lines.push(format!(
         "events: {} ({} good, {} bad, {} invalid)",
         result.total, result.good, result.bad, result.invalid

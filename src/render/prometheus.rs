@@ -64,6 +64,21 @@ const FAMILIES: &[Family] = &[
         samples: |r| one(r.sli_margin),
     },
     Family {
+        name: "slo_sla_ratio",
+        help: "The SLO's SLA, what customers are promised, as a ratio (0.995 for 99.5 %).",
+        samples: |r| r.sla.map(|sla| (Vec::new(), objective_ratio(sla.objective))).into_iter().collect(),
+    },
+    Family {
+        name: "slo_sla_margin_ratio",
+        help: "The SLI minus the SLA (negative when the SLA is breached).",
+        samples: |r| one(r.sla.and_then(|sla| sla.sli_margin)),
+    },
+    Family {
+        name: "slo_sla_met",
+        help: "1 when the SLI is at or above the SLA, 0 when the SLA is breached; absent without events.",
+        samples: |r| r.sla.and_then(|sla| sla.met).map(|met| (Vec::new(), flag(met))).into_iter().collect(),
+    },
+    Family {
         name: "slo_error_budget_consumed_ratio",
         help: "Bad events divided by the bad events the objective allows in the window; above 1 once overspent.",
         samples: |r| one(r.error_budget.consumed),

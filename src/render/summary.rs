@@ -1,7 +1,7 @@
 //! The figures of a result as people read them, shared by the formats for people (table,
 //! markdown, the messages of junit): one skeleton, so a figure reads the same everywhere.
 
-use super::{budget_percent, count, percent};
+use super::{budget_percent, count, percent, points};
 use crate::report::{Report, SloResult, Status};
 use crate::time::humanize_seconds;
 
@@ -15,8 +15,9 @@ pub(super) struct Column {
 }
 
 /// The columns of [`Cells::texts`], in order; `GROUP` only when a result has a group,
-/// `INVALID` only when a result has invalid rows (see [`Layout`]).
-const COLUMNS: [Column; 11] = [
+/// `SLA` only when an SLO has one, `INVALID` only when a result has invalid rows (see
+/// [`Layout`]).
+const COLUMNS: [Column; 12] = [
     Column {
         upper: "SLO",
         title: "SLO",
@@ -36,6 +37,10 @@ const COLUMNS: [Column; 11] = [
     Column {
         upper: "OBJECTIVE",
         title: "Objective",
+    },
+    Column {
+        upper: "SLA",
+        title: "SLA",
     },
     Column {
         upper: "BAD/TOTAL",
@@ -68,6 +73,8 @@ const COLUMNS: [Column; 11] = [
 pub(super) struct Layout {
     /// `GROUP`: some SLO has `group_by`.
     pub group: bool,
+    /// `SLA`: some SLO has an SLA.
+    pub sla: bool,
     /// `INVALID`: some result has invalid rows.
     pub invalid: bool,
 }
@@ -77,6 +84,7 @@ impl Layout {
     pub fn of(report: &Report) -> Layout {
         Layout {
             group: report.results.iter().any(|r| !r.group.is_empty()),
+            sla: report.results.iter().any(|r| r.sla.is_some()),
             invalid: report.results.iter().any(|r| r.invalid > 0),
         }
     }
@@ -97,6 +105,9 @@ pub(super) struct Cells {
     pub sli: String,
     /// `99.9 %`.
     pub objective: String,
+    /// The SLA and whether it is met: `99.5 % met`, `99.5 % breached`, `99.5 %` without events;
+    /// empty without an SLA.
+    pub sla: String,
     /// `2/3337`, shortened past ten thousand.
     pub events: String,
     /// Invalid rows.
@@ -142,6 +153,11 @@ impl Cells {
             window,
             sli: result.sli.map_or_else(|| "–".to_string(), percent),
             objective: format!("{} %", result.objective),
+            sla: result.sla.map_or_else(String::new, |sla| match sla.met {
+                Some(true) => format!("{} % met", sla.objective),
+                Some(false) => format!("{} % breached", sla.objective),
+                None => format!("{} %", sla.objective),
+            }),
             events: format!("{}/{}", count(result.bad), count(result.total)),
             invalid: count(result.invalid),
             budget_left,
@@ -161,8 +177,11 @@ impl Cells {
             self.window.clone(),
             self.sli.clone(),
             self.objective.clone(),
-            self.events.clone(),
         ]);
+        if layout.sla {
+            texts.push(self.sla.clone());
+        }
+        texts.push(self.events.clone());
         if layout.invalid {
             texts.push(self.invalid.clone());
         }
@@ -183,6 +202,7 @@ pub(super) fn columns(layout: Layout) -> Vec<Column> {
         .copied()
         .filter(|c| match c.upper {
             "GROUP" => layout.group,
+            "SLA" => layout.sla,
             "INVALID" => layout.invalid,
             _ => true,
         })
@@ -236,6 +256,33 @@ pub(super) fn firing_alerts(result: &SloResult) -> Vec<String> {
                 alert.short,
                 times(alert.threshold)
             )
+        })
+        .collect()
+}
+
+/// One line per result of an SLO with an SLA, for the table, which has no room for a column:
+/// `SLA checkout-monthly [month]: 98.882 % against 99.5 %: BREACHED (-0.618 pts)`.
+pub(super) fn sla_lines(report: &Report) -> Vec<String> {
+    report
+        .results
+        .iter()
+        .filter_map(|result| {
+            let sla = result.sla?;
+            let standing = match (sla.met, sla.sli_margin) {
+                (Some(met), Some(margin)) => format!(
+                    "{}: {} against {} % ({})",
+                    if met { "met" } else { "BREACHED" },
+                    result.sli.map_or_else(|| "–".to_string(), percent),
+                    sla.objective,
+                    points(margin)
+                ),
+                _ => format!("no events to judge against {} %", sla.objective),
+            };
+            Some(format!(
+                "SLA {} [{}]: {standing}",
+                name(result),
+                result.window
+            ))
         })
         .collect()
 }

@@ -32,8 +32,11 @@ impl Renderer for TableRenderer {
             .max()
             .unwrap_or(0);
         writeln!(out, "SLO report at {}", report.evaluated_at)?;
+        // Groups head their lines and SLAs get lines of their own below, so that the table
+        // stays within 100 columns.
         let layout = Layout {
             group: false,
+            sla: false,
             ..Layout::of(report)
         };
         let mut text = self.table(&lines, layout, usize::MAX);
@@ -49,6 +52,9 @@ impl Renderer for TableRenderer {
             text = self.table(&lines, layout, limit);
         }
         writeln!(out, "{text}")?;
+        for line in summary::sla_lines(report) {
+            writeln!(out, "{line}")?;
+        }
         for line in summary::report_firing_alerts(report) {
             writeln!(out, "{line}")?;
         }

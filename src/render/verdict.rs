@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 
 use super::summary;
-use super::{percent, Renderer};
-use crate::policy::Verdict;
+use super::{percent, points, Renderer};
+use crate::policy::{FailOn, Verdict};
 use crate::report::Report;
 
 /// Renders the [`Verdict`] of `check` on a [`Report`].
@@ -18,13 +18,13 @@ pub struct VerdictRenderer {
 impl Renderer for VerdictRenderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let verdict = &self.verdict;
-        for (result, _) in report
+        for (result, failed_by) in report
             .results
             .iter()
-            .zip(&verdict.fails)
-            .filter(|(_, fails)| **fails)
+            .zip(&verdict.failed_by)
+            .filter(|(_, failed_by)| !failed_by.is_empty())
         {
-            let detail = match result.error_budget.remaining {
+            let mut detail = match result.error_budget.remaining {
                 Some(remaining) => format!(
                     "SLI {} against {} %, {:.1} % of the error budget left",
                     percent(result.sli.unwrap_or(0.0)),
@@ -33,12 +33,25 @@ impl Renderer for VerdictRenderer {
                 ),
                 None => "no events in the window".to_string(),
             };
+            // Why it fails: its status, the SLA, or both.
+            let mut why = Vec::new();
+            if failed_by.iter().any(|f| *f != FailOn::Sla) {
+                why.push(result.status.as_str());
+            }
+            if let (true, Some(sla)) = (failed_by.contains(&FailOn::Sla), result.sla) {
+                why.push("sla breached");
+                detail.push_str(&format!(
+                    "; below its SLA of {} % ({})",
+                    sla.objective,
+                    sla.sli_margin.map_or_else(String::new, points)
+                ));
+            }
             writeln!(
                 out,
                 "FAIL {} [{}]: {}: {}",
                 summary::name(result),
                 result.window,
-                result.status.as_str(),
+                why.join(", "),
                 detail
             )?;
         }

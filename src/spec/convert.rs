@@ -101,6 +101,9 @@ fn native_slo(slo: &Slo) -> Yaml {
         entries.push(("service", Yaml::str(service)));
     }
     entries.push(("objective", Yaml::raw(slo.objective.as_written())));
+    if let Some(sla) = &slo.sla {
+        entries.push(("sla", Yaml::raw(sla.as_written())));
+    }
     entries.push((
         "windows",
         Yaml::Seq(slo.windows.iter().map(native_window).collect()),

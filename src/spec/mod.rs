@@ -66,6 +66,9 @@ pub struct Slo {
     pub service: Option<String>,
     /// Target share of good events, in percent.
     pub objective: Objective,
+    /// The service level agreement: the share of good events promised to customers, in
+    /// percent; at most `objective` (the SLO is the stricter target the team holds itself to).
+    pub sla: Option<Objective>,
     /// The windows to report; the first one sets alert thresholds.
     pub windows: Vec<Window>,
     /// Which rows are events of this SLO; `None` means every row.

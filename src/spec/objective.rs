@@ -66,17 +66,36 @@ impl Objective {
     ///
     /// Text that is not a number, a value outside (0, 100), or one below 1 (with a hint).
     pub fn parse(text: &str) -> Result<Objective, String> {
-        let percentage = Percentage::parse(text, "objective")?;
+        Objective::parse_as(text, "objective")
+    }
+
+    /// As [`Objective::parse`], for a key other than `objective` (`sla`), named `what` in
+    /// errors.
+    ///
+    /// # Errors
+    ///
+    /// As [`Objective::parse`].
+    pub fn parse_as(text: &str, what: &str) -> Result<Objective, String> {
+        let percentage = Percentage::parse(text, what)?;
         if percentage.scaled_percent == 0 || percentage.whole() >= 100 {
-            return Err(out_of_range(text));
+            return Err(out_of_range_as(text, what));
         }
         if percentage.whole() < 1 {
+            let rule = match what {
+                "objective" => "objectives are percentages".to_string(),
+                _ => format!("`{what}` is a percentage"),
+            };
             return Err(format!(
-                "objective '{text}' is below 1 %; objectives are percentages: did you mean {}?",
+                "{what} '{text}' is below 1 %; {rule}: did you mean {}?",
                 percentage.times_hundred()
             ));
         }
         Ok(Objective(percentage))
+    }
+
+    /// Whether this objective is above `other`, exactly (`99.95` is above `99.9`).
+    pub fn is_above(&self, other: &Objective) -> bool {
+        self.numerator() * other.denominator() > other.numerator() * self.denominator()
     }
 }
 
@@ -90,9 +109,7 @@ impl Percentage {
         let trimmed = text.trim();
         let number = trimmed.strip_suffix('%').unwrap_or(trimmed).trim_end();
         let not_a_number = || {
-            format!(
-                "objective '{text}' is not a number; write a percentage such as 99.9 or \"99.9%\""
-            )
+            format!("{what} '{text}' is not a number; write a percentage such as 99.9 or \"99.9%\"")
         };
         let (whole, fraction) = match number.split_once('.') {
             Some((whole, fraction)) => (whole, fraction),
@@ -253,7 +270,11 @@ pub(crate) fn shift_decimal_point(text: &str, places: i32) -> Option<String> {
 }
 
 fn out_of_range(text: &str) -> String {
-    format!("objective '{text}' is out of range: it must be above 0 and below 100 (percent)")
+    out_of_range_as(text, "objective")
+}
+
+fn out_of_range_as(text: &str, what: &str) -> String {
+    format!("{what} '{text}' is out of range: it must be above 0 and below 100 (percent)")
 }
 
 impl fmt::Display for Percentage {

@@ -14,10 +14,10 @@ use std::sync::Arc;
 
 use super::reader::Checker;
 use super::yaml::{Node, Position};
-use super::{AlertRule, Slo, Source, Timeslice, Window};
+use super::{AlertRule, Objective, Slo, Source, Timeslice, Window};
 
 const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
-const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting", "timeslice", "alerts"];
+const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting", "timeslice", "alerts", "sla"];
 
 /// Values in `defaults:` that SLOs inherit.
 #[derive(Default)]
@@ -27,6 +27,8 @@ struct Defaults {
     /// The slices, with where they are written.
     timeslice: Option<(Timeslice, Position)>,
     alerts: Option<Vec<AlertRule>>,
+    /// The SLA, with where it is written.
+    sla: Option<(Objective, Position)>,
 }
 
 impl Checker<'_> {
@@ -93,6 +95,11 @@ impl Checker<'_> {
                     defaults.timeslice = self.timeslice(value).map(|t| (t, value.position))
                 }
                 "alerts" => defaults.alerts = self.alerts(value),
+                "sla" => {
+                    defaults.sla = self
+                        .percentage_key(value, "sla")
+                        .map(|sla| (sla, value.position))
+                }
                 _ => {}
             }
         }
@@ -305,6 +312,39 @@ slos:
                 "specs/test.yaml:9:16: `budgeting: timeslices` needs the slice objective"
             ) && errs[0].contains("`defaults`"),
             "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn an_sla_is_a_percentage_at_most_the_objective() {
+        let (slos, errs) = check("version: 1\ndefaults:\n  windows: [30d]\n  sla: 99\nslos:\n  - name: own\n    objective: 99.9\n    sla: \"99.5%\"\n    good: ok\n  - name: inherited\n    objective: 99.5\n    good: ok\n  - name: equal\n    objective: 99.9\n    sla: 99.90\n    good: ok\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        let slas: Vec<Option<&str>> = slos
+            .iter()
+            .map(|s| s.sla.as_ref().map(|sla| sla.as_written()))
+            .collect();
+        assert_eq!(slas, [Some("99.5"), Some("99"), Some("99.90")]);
+        // Above the objective, written on the SLO: at the sla, with a hint.
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99.9\n    sla: 99.95\n    windows: [7d]\n    good: ok\n");
+        assert_eq!(
+            errs,
+            ["specs/test.yaml:5:10: sla 99.95 is above this SLO's objective 99.9: the SLA, what customers are promised, must be at most the objective the team holds itself to; did you swap them? (objective: 99.95, sla: 99.9)"]
+        );
+        // Inherited from `defaults`: at the SLO's objective, naming the line of the default.
+        let errs = errors("version: 1\ndefaults:\n  sla: 99.5\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: ok\n");
+        assert_eq!(
+            errs,
+            ["specs/test.yaml:6:16: this SLO's objective 99 is below the sla 99.5 it takes from `defaults` (line 3): the SLA must be at most the objective; raise the objective, or give this SLO an `sla` of its own"]
+        );
+        // A fraction gets the hint objectives get; other values are not percentages.
+        let errs = errors("version: 1\nslos:\n  - name: a\n    objective: 99.9\n    sla: 0.995\n    windows: [7d]\n    good: ok\n  - name: b\n    objective: 99.9\n    sla: [99]\n    windows: [7d]\n    good: ok\n  - name: c\n    objective: 99.9\n    sla: high\n    windows: [7d]\n    good: ok\n");
+        assert_eq!(
+            errs,
+            [
+                "specs/test.yaml:5:10: sla '0.995' is below 1 %; `sla` is a percentage: did you mean 99.5?",
+                "specs/test.yaml:10:10: `sla` must be a percentage such as 99.9, not a list",
+                "specs/test.yaml:15:10: sla 'high' is not a number; write a percentage such as 99.9 or \"99.9%\"",
+            ]
         );
     }
 

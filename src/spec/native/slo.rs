@@ -23,6 +23,7 @@ const SLO_KEYS: &[&str] = &[
     "budgeting",
     "timeslice",
     "alerts",
+    "sla",
 ];
 
 impl Checker<'_> {
@@ -57,25 +58,7 @@ impl Checker<'_> {
         let description = get("description").and_then(|v| self.string(v, "`description`"));
         let service = get("service").and_then(|v| self.string(v, "`service`"));
         let objective = match get("objective") {
-            Some(value) => match value.as_scalar() {
-                Some(text) => match Objective::parse(text) {
-                    Ok(objective) => Some(objective),
-                    Err(message) => {
-                        self.error(value.position, message);
-                        None
-                    }
-                },
-                None => {
-                    self.error(
-                        value.position,
-                        format!(
-                            "`objective` must be a percentage such as 99.9, not {}",
-                            value.kind()
-                        ),
-                    );
-                    None
-                }
-            },
+            Some(value) => self.percentage_key(value, "objective"),
             None => {
                 self.error(
                     node.position,
@@ -83,6 +66,50 @@ impl Checker<'_> {
                 );
                 None
             }
+        };
+        let sla = match get("sla") {
+            Some(value) => self
+                .percentage_key(value, "sla")
+                .map(|sla| Some((sla, value))),
+            None => Some(None),
+        };
+        let sla = match (sla, &objective) {
+            (Some(Some((sla, at))), Some(objective)) if sla.is_above(objective) => {
+                self.error(
+                    at.position,
+                    format!(
+                        "sla {} is above this SLO's objective {}: the SLA, what customers are \
+                         promised, must be at most the objective the team holds itself to; \
+                         did you swap them? (objective: {}, sla: {})",
+                        sla.as_written(),
+                        objective.as_written(),
+                        sla.as_written(),
+                        objective.as_written()
+                    ),
+                );
+                None
+            }
+            (Some(Some((sla, _))), _) => Some(Some(sla)),
+            (Some(None), Some(objective)) => match &defaults.sla {
+                Some((sla, at)) if sla.is_above(objective) => {
+                    let objective_at = get("objective").map_or(node.position, |n| n.position);
+                    self.error(
+                        objective_at,
+                        format!(
+                            "this SLO's objective {} is below the sla {} it takes from \
+                             `defaults` (line {}): the SLA must be at most the objective; raise \
+                             the objective, or give this SLO an `sla` of its own",
+                            objective.as_written(),
+                            sla.as_written(),
+                            at.line
+                        ),
+                    );
+                    None
+                }
+                inherited => Some(inherited.as_ref().map(|(sla, _)| sla.clone())),
+            },
+            (Some(None), None) => Some(None),
+            (None, _) => None,
         };
         let windows = match get("windows") {
             Some(value) => self.windows(value),
@@ -170,6 +197,7 @@ impl Checker<'_> {
             description,
             service,
             objective: objective?,
+            sla: sla?,
             windows: windows?,
             filter,
             judgement: judgement?,
@@ -179,6 +207,30 @@ impl Checker<'_> {
             source: Arc::clone(source),
             defined_at: self.location(node.position),
         })
+    }
+
+    /// A percentage key, `objective` or `sla`: a single value between 0 and 100 (not a
+    /// fraction).
+    pub(in crate::spec) fn percentage_key(&mut self, value: &Node, key: &str) -> Option<Objective> {
+        match value.as_scalar() {
+            Some(text) => match Objective::parse_as(text, key) {
+                Ok(objective) => Some(objective),
+                Err(message) => {
+                    self.error(value.position, message);
+                    None
+                }
+            },
+            None => {
+                self.error(
+                    value.position,
+                    format!(
+                        "`{key}` must be a percentage such as 99.9, not {}",
+                        value.kind()
+                    ),
+                );
+                None
+            }
+        }
     }
 
     /// `group_by`: one field or a list of them, none twice.

@@ -155,6 +155,22 @@ fn build_one(
             )
         }
     };
+    if let Some((sla, sla_at)) = model
+        .native
+        .sla
+        .as_ref()
+        .filter(|(sla, _)| sla.is_above(&target))
+    {
+        checker.error(
+            *sla_at,
+            format!(
+                "SLO {name}: its slo/sla {} is above its objective {}: the SLA must be at most the objective",
+                sla.as_written(),
+                target.as_written()
+            ),
+        );
+        return Conversion::Invalid;
+    }
     let mut windows = vec![window];
     for extra in &model.extra_windows {
         if !windows.iter().any(|w| w.label() == extra.label()) {
@@ -183,6 +199,7 @@ fn build_one(
         description: model.description.clone(),
         service: model.service.clone(),
         objective: target,
+        sla: model.native.sla.as_ref().map(|(sla, _)| sla.clone()),
         windows,
         filter: logs.filter.clone(),
         judgement,

@@ -146,6 +146,7 @@ fn slo_documents(
     if slo.service.is_none() {
         annotations.push(("slo/no-service", Yaml::str("true")));
     }
+    annotations.extend(native_annotations(slo));
     let mut metadata = vec![("name", Yaml::str(&slo.name))];
     if !annotations.is_empty() {
         metadata.push(("annotations", Yaml::map(annotations)));
@@ -230,6 +231,16 @@ fn slo_documents(
     }
     documents.insert(0, object("SLO", Yaml::map(metadata), Yaml::map(spec)));
     Ok(documents)
+}
+
+/// The keys of `slo` that OpenSLO has no place for, as `slo/` annotations that `slo` reads
+/// back (and other tools ignore): each the native value, written inline.
+fn native_annotations(slo: &Slo) -> Vec<(&'static str, Yaml)> {
+    let mut annotations = Vec::new();
+    if let Some(sla) = &slo.sla {
+        annotations.push(("slo/sla", Yaml::str(sla.as_written())));
+    }
+    annotations
 }
 
 /// A duration as OpenSLO shorthand: as written when it already is, else in its largest whole

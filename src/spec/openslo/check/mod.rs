@@ -153,10 +153,20 @@ pub(super) struct SloModel {
     pub window: Option<Result<Window, String>>,
     /// More windows to report, from the `slo/extra-windows` annotation.
     pub extra_windows: Vec<Window>,
+    /// What only `slo` says, from `slo/` annotations.
+    pub native: NativeKeys,
     pub method: Method,
     pub objectives: Vec<ObjectiveModel>,
     /// The alert policies; `None` when the SLO names none (the default policy applies).
     pub policies: Option<Vec<PolicyModel>>,
+}
+
+/// The keys of a native SLO that OpenSLO has no place for, read back from the `slo/`
+/// annotations `slo convert` writes them in.
+#[derive(Debug, Clone, Default)]
+pub(super) struct NativeKeys {
+    /// `slo/sla`, with where the annotation is written.
+    pub sla: Option<(Objective, Position)>,
 }
 
 /// Every object checked, by kind and name. A `None` model is an object with errors: references

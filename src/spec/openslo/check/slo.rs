@@ -87,6 +87,7 @@ impl Check<'_, '_, '_, '_> {
             None => None,
         };
         let extra_windows = self.extra_windows(&object.metadata);
+        let native = self.native_keys(&object.metadata);
         let service = match object.metadata.annotation("no-service") {
             Some(("true", _)) => None,
             _ => service,
@@ -102,6 +103,7 @@ impl Check<'_, '_, '_, '_> {
             service,
             window,
             extra_windows,
+            native,
             method: method?,
             objectives: objectives?,
             policies,
@@ -608,27 +610,56 @@ impl Check<'_, '_, '_, '_> {
 
     /// The `slo/extra-windows` annotation: more windows to report, written as native windows.
     pub(super) fn extra_windows(&mut self, metadata: &Metadata) -> Vec<Window> {
-        let Some((text, at)) = metadata.annotation("extra-windows") else {
-            return Vec::new();
-        };
-        let nodes = match crate::spec::yaml::parse_documents(text) {
+        self.native_annotation(
+            metadata,
+            "extra-windows",
+            "a list of windows such as [7d, {calendar: month}]",
+            |checker, node| checker.windows(node),
+        )
+        .flatten()
+        .unwrap_or_default()
+    }
+
+    /// The keys of a native SLO written as `slo/` annotations.
+    pub(super) fn native_keys(&mut self, metadata: &Metadata) -> NativeKeys {
+        let sla = self
+            .native_annotation(metadata, "sla", "a percentage such as 99.5", |c, n| {
+                c.percentage_key(n, "sla")
+            })
+            .flatten()
+            .zip(metadata.annotation("sla").map(|(_, at)| at));
+        NativeKeys { sla }
+    }
+
+    /// The `slo/KEY` annotation, whose text is a value of a native spec (`shape` says which,
+    /// for errors), read by `read` as a native spec reads it. `None` without the annotation;
+    /// `Some(None)` when it is wrong (reported at the annotation: positions inside its text are
+    /// meaningless in the file).
+    pub(super) fn native_annotation<T>(
+        &mut self,
+        metadata: &Metadata,
+        key: &str,
+        shape: &str,
+        read: impl FnOnce(&mut Checker, &Node) -> Option<T>,
+    ) -> Option<Option<T>> {
+        let (text, at) = metadata.annotation(key)?;
+        let node = match crate::spec::yaml::parse_documents(text) {
             Ok(mut documents) if documents.len() == 1 => documents.remove(0),
             _ => {
-                self.error(at, "annotation slo/extra-windows must be a list of windows such as [7d, {calendar: month}]");
-                return Vec::new();
+                self.error(at, format!("annotation slo/{key} must be {shape}"));
+                return Some(None);
             }
         };
-        // Positions inside the annotation's text are meaningless in the file; report at it.
         let before = self.reader.checker.errors.len();
-        let windows = self.reader.checker.windows(&nodes);
-        // The window reader is shared with native specs and names no object.
+        let value = read(self.reader.checker, &node);
+        // The native readers name no object.
         let object = &self.reader.ctx;
         for error in &mut self.reader.checker.errors[before..] {
             error.line = at.line;
             error.column = at.column;
-            error.message = format!("{object}: annotation slo/extra-windows: {}", error.message);
+            error.message = format!("{object}: annotation slo/{key}: {}", error.message);
         }
-        windows.unwrap_or_default()
+        Some(value)
     }
 }
 
@@ -1247,6 +1278,31 @@ spec:
         assert_eq!(
             errors(&[&annotated("[7d")]),
             ["a.yaml:6:24: SLO checkout: annotation slo/extra-windows must be a list of windows such as [7d, {calendar: month}]"]
+        );
+    }
+
+    #[test]
+    fn the_sla_annotation_gives_an_sla_at_most_the_objective() {
+        let annotated = |value: &str| {
+            edit(
+                SLO,
+                "  name: checkout\n",
+                &format!("  name: checkout\n  annotations:\n    slo/sla: '{value}'\n"),
+            )
+        };
+        let set = valid(&[&annotated("99.5")]);
+        assert_eq!(
+            set.slos[0].sla.as_ref().map(|s| s.as_written()),
+            Some("99.5")
+        );
+        assert_eq!(
+            errors(&[&annotated("0.995")]),
+            ["a.yaml:6:14: SLO checkout: annotation slo/sla: sla '0.995' is below 1 %; `sla` is a percentage: did you mean 99.5?"]
+        );
+        // The objective is 99.9 (target: 0.999).
+        assert_eq!(
+            errors(&[&annotated("99.95")]),
+            ["a.yaml:6:14: SLO checkout: its slo/sla 99.95 is above its objective 99.9: the SLA must be at most the objective"]
         );
     }
 

@@ -150,6 +150,7 @@ impl Check<'_, '_, '_, '_> {
             service,
             window,
             extra_windows: Vec::new(),
+            native: NativeKeys::default(),
             method: method?,
             objectives: objectives?,
             policies: None,
