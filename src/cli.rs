@@ -507,6 +507,8 @@ pub enum FailOnArg {
     AtRisk,
     /// The window holds no events
     NoData,
+    /// The window holds fewer events than the SLO's min_events
+    LowTraffic,
     /// The SLI is below the SLO's `sla`, whatever the error budget says
     Sla,
 }
@@ -517,6 +519,7 @@ impl From<FailOnArg> for FailOn {
             FailOnArg::Exhausted => FailOn::Exhausted,
             FailOnArg::AtRisk => FailOn::AtRisk,
             FailOnArg::NoData => FailOn::NoData,
+            FailOnArg::LowTraffic => FailOn::LowTraffic,
             FailOnArg::Sla => FailOn::Sla,
         }
     }

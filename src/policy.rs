@@ -13,17 +13,20 @@ pub enum FailOn {
     AtRisk,
     /// The window holds no events.
     NoData,
+    /// The window holds fewer events than the SLO's `min_events`.
+    LowTraffic,
     /// The SLI is below the SLO's SLA, whatever the status.
     Sla,
 }
 
 impl FailOn {
-    /// The name used in `--fail-on`: `exhausted`, `at-risk`, `no-data`, `sla`.
+    /// The name used in `--fail-on`: `exhausted`, `at-risk`, `no-data`, `low-traffic`, `sla`.
     pub fn as_str(self) -> &'static str {
         match self {
             FailOn::Exhausted => "exhausted",
             FailOn::AtRisk => "at-risk",
             FailOn::NoData => "no-data",
+            FailOn::LowTraffic => "low-traffic",
             FailOn::Sla => "sla",
         }
     }
@@ -35,6 +38,7 @@ impl FailOn {
             FailOn::Exhausted => result.status == Status::Exhausted,
             FailOn::AtRisk => matches!(result.status, Status::AtRisk | Status::Exhausted),
             FailOn::NoData => result.status == Status::NoData,
+            FailOn::LowTraffic => result.status == Status::LowTraffic,
             FailOn::Sla => result.sla.and_then(|sla| sla.met) == Some(false),
         }
     }

@@ -77,6 +77,10 @@ pub struct SloResult {
     pub bad: u64,
     /// Rows the SLO selected (or could not rule out) that were invalid for it.
     pub invalid: u64,
+    /// Valid events in the window: `total`, but under `timeslices`, where `total` counts slices.
+    pub events: u64,
+    /// The SLO's `min_events`; `null` without one.
+    pub min_events: Option<u64>,
     /// `good / total`, a fraction; `null` without events.
     pub sli: Option<f64>,
     /// `sli − objective`, as a fraction (0.0005 is 0.05 percentage points); `null` without events.
@@ -91,7 +95,7 @@ pub struct SloResult {
     pub alerts: Vec<AlertState>,
     /// Seconds until the budget is spent at the 1h burn rate; `null` unless both are positive.
     pub time_to_exhaustion_s: Option<f64>,
-    /// `no_data`, `exhausted`, `at_risk` or `ok`.
+    /// `no_data`, `low_traffic`, `exhausted`, `at_risk` or `ok`.
     pub status: Status,
     /// Only on the `(other)` result of an SLO with more groups than `--max-groups`: how many
     /// groups it holds. Absent on every other result.
@@ -200,6 +204,9 @@ pub enum Status {
     AtRisk,
     /// No events in the window.
     NoData,
+    /// Fewer events in the window than the SLO's `min_events`: too few for a verdict that one
+    /// bad event would not flip. The figures are still reported.
+    LowTraffic,
     /// None of the above.
     Ok,
 }
@@ -211,6 +218,7 @@ impl Status {
             Status::Exhausted => "exhausted",
             Status::AtRisk => "at_risk",
             Status::NoData => "no_data",
+            Status::LowTraffic => "low_traffic",
             Status::Ok => "ok",
         }
     }
@@ -293,6 +301,8 @@ mod tests {
             good: 0,
             bad: 0,
             invalid: 0,
+            events: 0,
+            min_events: None,
             sli: None,
             sli_margin: None,
             sla: None,

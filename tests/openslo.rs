@@ -392,6 +392,7 @@ fn converting_a_spec_that_uses_what_openslo_cannot_say_keeps_it() {
         "slo/extra-windows: '[1d]'",
         "slo/no-service: 'true'",
         "slo/sla: '99'",
+        "slo/min-events: '50'",
         "slo/short-window: 10m",
         "threshold: 14.4",
         "timeSliceWindow: 0.5",

@@ -197,6 +197,9 @@ pub struct SloResult {
     pub good: u64,
     pub bad: u64,
     pub invalid: u64,
+    /// Valid events (`total`, but under `timeslices`).
+    pub events: u64,
+    pub min_events: Option<u64>,
     pub sli: Option<f64>,
     pub sli_margin: Option<f64>,
     /// `null` for an SLO without `sla`.

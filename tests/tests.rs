@@ -15,6 +15,7 @@ mod history;
 mod hostile;
 mod html;
 mod inputs;
+mod low_traffic;
 mod openslo;
 mod parallel;
 mod row_accounting;

@@ -277,12 +277,14 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                         ),
                     }
                 };
+                // Too few events over the long lookback, and one bad event would page.
+                let enough = counted_lookback(&rule.long).events.total >= slo.min_events;
                 AlertState {
                     severity: rule.severity.as_str().to_string(),
                     long: rule.long.as_written().to_string(),
                     short: rule.short.as_written().to_string(),
                     threshold,
-                    firing: fires(&rule.long) && fires(&rule.short),
+                    firing: enough && fires(&rule.long) && fires(&rule.short),
                 }
             })
             .collect();
@@ -315,6 +317,8 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
             // time slices.
             let status = if counted.events.total == 0 || figures.sli.is_none() {
                 Status::NoData
+            } else if counted.events.total < slo.min_events {
+                Status::LowTraffic
             } else if figures.exhausted {
                 Status::Exhausted
             } else if firing {
@@ -361,6 +365,8 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 good: units.good,
                 bad,
                 invalid: counted.events.invalid,
+                events: counted.events.total,
+                min_events: (slo.min_events > 0).then_some(slo.min_events),
                 sli: figures.sli,
                 sli_margin: figures.sli_margin,
                 sla: sla(slo, &counted),

@@ -21,7 +21,7 @@ pub struct CsvRenderer;
 const LEADING: [&str; 2] = ["slo", "service"];
 
 /// The columns between the group and the burn-rate columns.
-const FIGURES: [&str; 19] = [
+const FIGURES: [&str; 21] = [
     "window",
     "start",
     "end",
@@ -32,6 +32,8 @@ const FIGURES: [&str; 19] = [
     "good",
     "bad",
     "invalid",
+    "events",
+    "min_events",
     "sli",
     "sli_margin",
     "error_budget.allowed",
@@ -143,6 +145,10 @@ fn row(result: &SloResult, groups: &BTreeSet<&str>, lookbacks: &[&str]) -> Vec<S
         result.good.to_string(),
         result.bad.to_string(),
         result.invalid.to_string(),
+        result.events.to_string(),
+        result
+            .min_events
+            .map_or_else(String::new, |n| n.to_string()),
         number(result.sli),
         number(result.sli_margin),
         result.error_budget.allowed.to_string(),

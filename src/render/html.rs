@@ -74,7 +74,7 @@ section.result{border-top:2px solid var(--line);padding:16px 0 8px}\n\
 .tile .value{font-size:20px;font-weight:600;font-variant-numeric:tabular-nums}\n\
 .status{font-weight:700;border-radius:4px;padding:1px 6px;white-space:nowrap}\n\
 .status-ok{color:var(--ok)}.status-at_risk{color:var(--risk)}\
-.status-exhausted{color:var(--bad)}.status-no_data{color:var(--nodata)}\n\
+.status-exhausted{color:var(--bad)}.status-no_data,.status-low_traffic{color:var(--nodata)}\n\
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:12px}\n\
 figure{margin:0}figcaption{font-weight:600;margin:0 0 2px}\n\
 svg.chart{width:100%;height:auto;display:block}\n\
@@ -211,6 +211,7 @@ fn status_badge(status: Status) -> String {
         Status::Exhausted => "✖",
         Status::AtRisk => "▲",
         Status::NoData => "○",
+        Status::LowTraffic => "◔",
         Status::Ok => "✔",
     };
     format!(

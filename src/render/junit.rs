@@ -39,7 +39,7 @@ impl JunitRenderer {
             .map_or(&[][..], Vec::as_slice);
         if !failed_by.is_empty() {
             CaseResult::Failed(failed_by.iter().all(|f| *f == FailOn::Sla))
-        } else if result.status == Status::NoData {
+        } else if matches!(result.status, Status::NoData | Status::LowTraffic) {
             CaseResult::Skipped
         } else {
             CaseResult::Passed
@@ -148,8 +148,8 @@ fn testcase(result: &SloResult, outcome: &CaseResult, out: &mut dyn Write) -> io
         CaseResult::Skipped => {
             writeln!(
                 out,
-                r#"      <skipped message="no events in the window {}"/>"#,
-                attribute(&result.window)
+                r#"      <skipped message="{}"/>"#,
+                attribute(&no_verdict(result))
             )?;
             writeln!(out, "      <system-out>{}</system-out>", text(&details))?;
         }
@@ -180,8 +180,19 @@ fn message(result: &SloResult, cells: &Cells, sla_only: bool) -> String {
                 if alerts == 1 { "" } else { "s" }
             )
         }
-        Status::NoData => format!("no events in the window {}", result.window),
+        Status::NoData | Status::LowTraffic => no_verdict(result),
         Status::Ok => figures,
+    }
+}
+
+/// Why a result without enough events has no verdict.
+fn no_verdict(result: &SloResult) -> String {
+    match (result.status, result.min_events) {
+        (Status::LowTraffic, Some(min_events)) => format!(
+            "too few events for a verdict over {}: {} of the {min_events} min_events",
+            result.window, result.events
+        ),
+        _ => format!("no events in the window {}", result.window),
     }
 }
 
@@ -216,6 +227,9 @@ fn details(result: &SloResult, cells: &Cells) -> String {
             _ => String::new(),
         };
         lines.push(format!("SLA: {} %{standing}", sla.objective));
+    }
+    if let Some(min_events) = result.min_events {
+        lines.push(format!("min_events: {min_events}"));
     }
     lines.push(format!(
         "events: {} ({} good, {} bad, {} invalid)",

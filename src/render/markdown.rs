@@ -68,6 +68,7 @@ fn status_text(status: Status) -> &'static str {
         Status::Exhausted => "❌ exhausted",
         Status::AtRisk => "⚠️ at risk",
         Status::NoData => "⚪ no data",
+        Status::LowTraffic => "🔹 low traffic",
         Status::Ok => "✅ ok",
     }
 }

@@ -160,9 +160,9 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         name: "slo_status",
-        help: "1 for the result's status (ok, at_risk, exhausted, no_data), 0 for the others.",
+        help: "1 for the result's status (ok, at_risk, exhausted, no_data, low_traffic), 0 for the others.",
         samples: |r| {
-            [Status::Ok, Status::AtRisk, Status::Exhausted, Status::NoData]
+            [Status::Ok, Status::AtRisk, Status::Exhausted, Status::NoData, Status::LowTraffic]
                 .iter()
                 .map(|s| (vec![("status", s.as_str().to_string())], flag(*s == r.status)))
                 .collect()

@@ -215,6 +215,7 @@ pub(super) fn status_label(status: Status) -> &'static str {
         Status::Exhausted => "EXHAUSTED",
         Status::AtRisk => "AT RISK",
         Status::NoData => "NO DATA",
+        Status::LowTraffic => "LOW TRAFFIC",
         Status::Ok => "OK",
     }
 }

@@ -162,6 +162,7 @@ impl TableRenderer {
                 Status::Exhausted => Color::Red,
                 Status::AtRisk => Color::Yellow,
                 Status::NoData => Color::DarkGrey,
+                Status::LowTraffic => Color::Blue,
                 Status::Ok => Color::Green,
             };
             if let Some(status) = row.pop() {

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use super::summary;
 use super::{percent, points, Renderer};
 use crate::policy::{FailOn, Verdict};
-use crate::report::Report;
+use crate::report::{Report, Status};
 
 /// Renders the [`Verdict`] of `check` on a [`Report`].
 #[derive(Debug, Clone)]
@@ -24,9 +24,16 @@ impl Renderer for VerdictRenderer {
             .zip(&verdict.failed_by)
             .filter(|(_, failed_by)| !failed_by.is_empty())
         {
+            let few = match (result.status, result.min_events) {
+                (Status::LowTraffic, Some(min_events)) => format!(
+                    "{} events, fewer than its min_events {min_events}; ",
+                    result.events
+                ),
+                _ => String::new(),
+            };
             let mut detail = match result.error_budget.remaining {
                 Some(remaining) => format!(
-                    "SLI {} against {} %, {:.1} % of the error budget left",
+                    "{few}SLI {} against {} %, {:.1} % of the error budget left",
                     percent(result.sli.unwrap_or(0.0)),
                     result.objective,
                     remaining * 100.0

@@ -134,6 +134,9 @@ fn native_slo(slo: &Slo) -> Yaml {
         }
         entries.push(("timeslice", Yaml::map(timeslice)));
     }
+    if slo.min_events > 0 {
+        entries.push(("min_events", Yaml::raw(slo.min_events.to_string())));
+    }
     if slo.alerts != default_alerts() {
         entries.push((
             "alerts",

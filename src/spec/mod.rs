@@ -81,6 +81,9 @@ pub struct Slo {
     pub budgeting: Budgeting,
     /// Multiwindow burn-rate alert rules.
     pub alerts: Vec<AlertRule>,
+    /// `min_events`: the fewest events a window needs for a verdict (below, its status is
+    /// `low_traffic`), and an alert's long lookback to fire; 0 for no minimum.
+    pub min_events: u64,
     /// Where and how to read this SLO's logs.
     pub source: Arc<Source>,
     /// Where the SLO was defined.

@@ -17,7 +17,14 @@ use super::yaml::{Node, Position};
 use super::{AlertRule, Objective, Slo, Source, Timeslice, Window};
 
 const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
-const DEFAULTS_KEYS: &[&str] = &["windows", "budgeting", "timeslice", "alerts", "sla"];
+const DEFAULTS_KEYS: &[&str] = &[
+    "windows",
+    "budgeting",
+    "timeslice",
+    "alerts",
+    "sla",
+    "min_events",
+];
 
 /// Values in `defaults:` that SLOs inherit.
 #[derive(Default)]
@@ -29,6 +36,7 @@ struct Defaults {
     alerts: Option<Vec<AlertRule>>,
     /// The SLA, with where it is written.
     sla: Option<(Objective, Position)>,
+    min_events: Option<u64>,
 }
 
 impl Checker<'_> {
@@ -95,6 +103,7 @@ impl Checker<'_> {
                     defaults.timeslice = self.timeslice(value).map(|t| (t, value.position))
                 }
                 "alerts" => defaults.alerts = self.alerts(value),
+                "min_events" => defaults.min_events = self.min_events(value),
                 "sla" => {
                     defaults.sla = self
                         .percentage_key(value, "sla")
@@ -345,6 +354,30 @@ slos:
                 "specs/test.yaml:10:10: `sla` must be a percentage such as 99.9, not a list",
                 "specs/test.yaml:15:10: sla 'high' is not a number; write a percentage such as 99.9 or \"99.9%\"",
             ]
+        );
+    }
+
+    #[test]
+    fn min_events_is_a_whole_number_inherited_from_defaults() {
+        let (slos, errs) = check("version: 1\ndefaults:\n  windows: [1d]\n  min_events: 100\nslos:\n  - name: inherited\n    objective: 99\n    good: ok\n  - name: own\n    objective: 99\n    min_events: 5\n    good: ok\n  - name: none\n    objective: 99\n    min_events: 0\n    good: ok\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        let minimums: Vec<u64> = slos.iter().map(|s| s.min_events).collect();
+        assert_eq!(minimums, [100, 5, 0]);
+        let (slos, _) = check(
+            "version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [1d]\n    good: ok\n",
+        );
+        assert_eq!(slos[0].min_events, 0);
+        for value in ["-1", "ten", "1.5", "1e3", "[3]"] {
+            let errs = errors(&format!("version: 1\nslos:\n  - name: a\n    objective: 99\n    min_events: {value}\n    windows: [1d]\n    good: ok\n"));
+            assert_eq!(errs.len(), 1, "{value}: {errs:?}");
+            assert!(
+                errs[0].starts_with("specs/test.yaml:5:17: "),
+                "{value}: {errs:?}"
+            );
+        }
+        assert_eq!(
+            errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    min_events: ten\n    windows: [1d]\n    good: ok\n"),
+            ["specs/test.yaml:5:17: min_events 'ten' is not a whole number of events; write one such as 100 (0 for no minimum)"]
         );
     }
 

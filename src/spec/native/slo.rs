@@ -24,6 +24,7 @@ const SLO_KEYS: &[&str] = &[
     "timeslice",
     "alerts",
     "sla",
+    "min_events",
 ];
 
 impl Checker<'_> {
@@ -171,6 +172,10 @@ impl Checker<'_> {
             (Some((name, at)), Some(timeslice)) => self.budgeting(&name, at, timeslice),
             _ => None,
         };
+        let min_events = match get("min_events") {
+            Some(value) => self.min_events(value),
+            None => Some(defaults.min_events.unwrap_or(0)),
+        };
         let alerts = match get("alerts") {
             Some(value) => self.alerts(value),
             None => Some(defaults.alerts.clone().unwrap_or_else(default_alerts)),
@@ -204,6 +209,7 @@ impl Checker<'_> {
             group_by: group_by?,
             budgeting: budgeting?,
             alerts: alerts?,
+            min_events: min_events?,
             source: Arc::clone(source),
             defined_at: self.location(node.position),
         })
@@ -226,6 +232,24 @@ impl Checker<'_> {
                     format!(
                         "`{key}` must be a percentage such as 99.9, not {}",
                         value.kind()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// `min_events`: a whole number of events (0: no minimum).
+    pub(in crate::spec) fn min_events(&mut self, value: &Node) -> Option<u64> {
+        let text = self.string(value, "`min_events`")?;
+        let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+        match text.parse::<u64>() {
+            Ok(n) if digits => Some(n),
+            _ => {
+                self.error(
+                    value.position,
+                    format!(
+                        "min_events '{text}' is not a whole number of events; write one such as 100 (0 for no minimum)"
                     ),
                 );
                 None

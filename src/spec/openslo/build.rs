@@ -206,6 +206,7 @@ fn build_one(
         group_by: logs.group_by.clone(),
         budgeting,
         alerts,
+        min_events: model.native.min_events,
         source: Arc::clone(&logs.source),
         defined_at: at.clone(),
     }))

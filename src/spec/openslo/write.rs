@@ -240,6 +240,9 @@ fn native_annotations(slo: &Slo) -> Vec<(&'static str, Yaml)> {
     if let Some(sla) = &slo.sla {
         annotations.push(("slo/sla", Yaml::str(sla.as_written())));
     }
+    if slo.min_events > 0 {
+        annotations.push(("slo/min-events", Yaml::str(slo.min_events.to_string())));
+    }
     annotations
 }
 

@@ -167,6 +167,8 @@ pub(super) struct SloModel {
 pub(super) struct NativeKeys {
     /// `slo/sla`, with where the annotation is written.
     pub sla: Option<(Objective, Position)>,
+    /// `slo/min-events`.
+    pub min_events: u64,
 }
 
 /// Every object checked, by kind and name. A `None` model is an object with errors: references

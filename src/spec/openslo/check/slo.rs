@@ -628,7 +628,16 @@ impl Check<'_, '_, '_, '_> {
             })
             .flatten()
             .zip(metadata.annotation("sla").map(|(_, at)| at));
-        NativeKeys { sla }
+        let min_events = self
+            .native_annotation(
+                metadata,
+                "min-events",
+                "a number of events such as 100",
+                |c, n| c.min_events(n),
+            )
+            .flatten()
+            .unwrap_or(0);
+        NativeKeys { sla, min_events }
     }
 
     /// The `slo/KEY` annotation, whose text is a value of a native spec (`shape` says which,
