@@ -97,6 +97,9 @@ pub struct SloResult {
     pub time_to_exhaustion_s: Option<f64>,
     /// `no_data`, `low_traffic`, `exhausted`, `at_risk` or `ok`.
     pub status: Status,
+    /// The SLO's error-budget policy for this result: the team's words for the state it is in;
+    /// `null` when the SLO has no policy or the policy says nothing of that state.
+    pub policy: Option<PolicyLine>,
     /// Only on the `(other)` result of an SLO with more groups than `--max-groups`: how many
     /// groups it holds. Absent on every other result.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,6 +180,16 @@ pub struct SlaResult {
     /// Whether `sli ≥ sla`, decided exactly (an SLI equal to the SLA meets it); `null` without
     /// events.
     pub met: Option<bool>,
+}
+
+/// The words of an error-budget policy that a result reaches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyLine {
+    /// The rule of the policy: a state (`exhausted`, `sla_breached`, …) or a band of the budget
+    /// left as written (`remaining_above 0.8`).
+    pub rule: String,
+    /// The team's words.
+    pub text: String,
 }
 
 /// One burn-rate alert rule evaluated for one result.
@@ -317,6 +330,7 @@ mod tests {
             alerts: Vec::new(),
             time_to_exhaustion_s: None,
             status: Status::NoData,
+            policy: None,
             folded: None,
         }
     }

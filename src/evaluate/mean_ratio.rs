@@ -150,6 +150,13 @@ impl<'a> MeanRatio<'a> {
         self.minus_objective(level).sign != Ordering::Less
     }
 
+    /// Whether the mean is above `p / q` (`q > 0`), exactly.
+    pub fn above(&self, p: u128, q: u128) -> bool {
+        self.difference(&Natural::from_u128(p), &Natural::from_u128(q))
+            .sign
+            == Ordering::Greater
+    }
+
     /// Whether the burn rate `(1 − mean) / (1 − T)` exceeds `budget × window / long`
     /// (DESIGN.md §4), decided exactly:
     /// `mean < (bd · long · d − bn · window · (d − n)) / (bd · long · d)`.

@@ -5,6 +5,7 @@ mod budget;
 mod burn;
 mod mean_ratio;
 mod natural;
+mod policy;
 mod slices;
 
 pub use budget::{budget, sla_standing, BudgetFigures};
@@ -326,6 +327,8 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
             } else {
                 Status::Ok
             };
+            let sla = sla(slo, &counted);
+            let policy = policy::policy_line(slo, status, sla.and_then(|s| s.met), &counted);
             let time_to_exhaustion_s = match (figures.remaining, one_hour_burn) {
                 (Some(remaining), Some(burn)) if remaining > 0.0 && burn > 0.0 => {
                     Some(remaining * window.length_seconds(at) / burn)
@@ -369,7 +372,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 min_events: (slo.min_events > 0).then_some(slo.min_events),
                 sli: figures.sli,
                 sli_margin: figures.sli_margin,
-                sla: sla(slo, &counted),
+                sla,
                 error_budget: ErrorBudget {
                     allowed: figures.allowed,
                     consumed: figures.consumed,
@@ -381,6 +384,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 alerts: alerts.clone(),
                 time_to_exhaustion_s,
                 status,
+                policy,
                 folded: group.folded.map(|f| FoldedGroups {
                     groups: f.groups,
                     estimated: f.estimated,

@@ -69,6 +69,7 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
         // with an SLO that has one.
         let folded = results().any(|r| r.folded.is_some());
         let sla = results().any(|r| r.sla.is_some());
+        let policy = results().any(|r| r.policy.is_some());
         let mut writer = ::csv::Writer::from_writer(out);
         let mut header: Vec<String> = Vec::new();
         if instants {
@@ -81,6 +82,9 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
         header.push("alerts.firing".to_string());
         if sla {
             header.extend(SLA.iter().map(|c| c.to_string()));
+        }
+        if policy {
+            header.extend(["policy.rule".to_string(), "policy.text".to_string()]);
         }
         if folded {
             header.extend(["folded.groups".to_string(), "folded.estimated".to_string()]);
@@ -100,6 +104,12 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
                             number(sla.sli_margin),
                             sla.met.map_or_else(String::new, |met| met.to_string()),
                         ],
+                        None => Default::default(),
+                    });
+                }
+                if policy {
+                    row.extend(match &result.policy {
+                        Some(line) => [line.rule.clone(), line.text.clone()],
                         None => Default::default(),
                     });
                 }

@@ -57,6 +57,15 @@ impl Renderer for MarkdownRenderer {
                 writeln!(out, "- 🔥 {}", escape(&line))?;
             }
         }
+        let policy = summary::policy_lines(report);
+        if !policy.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "**Error-budget policy**")?;
+            writeln!(out)?;
+            for line in policy {
+                writeln!(out, "- 📋 {}", escape(&line))?;
+            }
+        }
         writeln!(out)?;
         writeln!(out, "{}", escape(&summary::inputs_line(report)))
     }

@@ -288,6 +288,25 @@ pub(super) fn sla_lines(report: &Report) -> Vec<String> {
         .collect()
 }
 
+/// One line per result that reaches words of its SLO's error-budget policy:
+/// `POLICY checkout-availability [7d] (exhausted): Freeze feature releases`.
+pub(super) fn policy_lines(report: &Report) -> Vec<String> {
+    report
+        .results
+        .iter()
+        .filter_map(|result| {
+            let policy = result.policy.as_ref()?;
+            Some(format!(
+                "POLICY {} [{}] ({}): {}",
+                name(result),
+                result.window,
+                policy.rule,
+                crate::visible::visible(&policy.text)
+            ))
+        })
+        .collect()
+}
+
 /// The firing alerts of the whole report, each once (the windows of one SLO × group share
 /// their alerts).
 pub(super) fn report_firing_alerts(report: &Report) -> Vec<String> {

@@ -58,6 +58,9 @@ impl Renderer for TableRenderer {
         for line in summary::report_firing_alerts(report) {
             writeln!(out, "{line}")?;
         }
+        for line in summary::policy_lines(report) {
+            writeln!(out, "{line}")?;
+        }
         writeln!(out, "{}", summary::inputs_line(report))
     }
 }

@@ -62,6 +62,9 @@ impl Renderer for VerdictRenderer {
                 detail
             )?;
         }
+        for line in summary::policy_lines(report) {
+            writeln!(out, "{line}")?;
+        }
         if let Some(reason) = &verdict.no_events {
             writeln!(out, "FAIL no result has any event: {reason}")?;
         }

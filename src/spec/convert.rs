@@ -4,7 +4,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::yaml_out::Yaml;
-use super::{default_alerts, Judgement, Slo, Source, SpecSet, TimestampSpec, Window};
+use super::{default_alerts, BudgetPolicy, Judgement, Slo, Source, SpecSet, TimestampSpec, Window};
 use crate::input::InputFormat;
 use crate::time::{TimestampFormat, Zone};
 
@@ -137,6 +137,9 @@ fn native_slo(slo: &Slo) -> Yaml {
     if slo.min_events > 0 {
         entries.push(("min_events", Yaml::raw(slo.min_events.to_string())));
     }
+    if let Some(policy) = &slo.policy {
+        entries.push(("policy", policy_yaml(policy)));
+    }
     if slo.alerts != default_alerts() {
         entries.push((
             "alerts",
@@ -159,6 +162,23 @@ fn native_slo(slo: &Slo) -> Yaml {
         ));
     }
     Yaml::map(entries)
+}
+
+/// An error-budget policy as a native spec writes it.
+pub(crate) fn policy_yaml(policy: &BudgetPolicy) -> Yaml {
+    let mut entries: Vec<(String, Yaml)> = policy
+        .states
+        .iter()
+        .map(|(state, text)| (state.key().to_string(), Yaml::str(text)))
+        .collect();
+    if !policy.remaining_above.is_empty() {
+        let bands = policy
+            .remaining_above
+            .iter()
+            .map(|(_, written, text)| (written.clone(), Yaml::str(text)));
+        entries.push(("remaining_above".to_string(), Yaml::map(bands)));
+    }
+    Yaml::Map(entries)
 }
 
 /// A window as a native spec writes it: `30d`, or `{calendar: month, timezone: …}`.

@@ -81,6 +81,9 @@ pub struct Slo {
     pub budgeting: Budgeting,
     /// Multiwindow burn-rate alert rules.
     pub alerts: Vec<AlertRule>,
+    /// `policy`: the team's words for each state of the error budget, printed by `check` and
+    /// the table for the results that reach them.
+    pub policy: Option<BudgetPolicy>,
     /// `min_events`: the fewest events a window needs for a verdict (below, its status is
     /// `low_traffic`), and an alert's long lookback to fire; 0 for no minimum.
     pub min_events: u64,
@@ -88,6 +91,68 @@ pub struct Slo {
     pub source: Arc<Source>,
     /// Where the SLO was defined.
     pub defined_at: Location,
+}
+
+/// An error-budget policy: what the team does in each state of an SLO's budget, in its own
+/// words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetPolicy {
+    /// The words for each state given, in the order written.
+    pub states: Vec<(PolicyState, String)>,
+    /// `remaining_above`: words for an `ok` result whose remaining budget is above a share,
+    /// highest share first; each share with its text as written (`0.8`, `80%`).
+    pub remaining_above: Vec<(Percentage, String, String)>,
+}
+
+/// A state of a result that an error-budget policy can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyState {
+    /// The SLI is below the SLA.
+    SlaBreached,
+    /// Status `exhausted`.
+    Exhausted,
+    /// Status `at_risk`.
+    AtRisk,
+    /// Status `low_traffic`.
+    LowTraffic,
+    /// Status `no_data`.
+    NoData,
+    /// Status `ok` (unless a `remaining_above` band says more).
+    Ok,
+}
+
+impl PolicyState {
+    /// Every state, as the policy keys name them.
+    pub const ALL: [PolicyState; 6] = [
+        PolicyState::SlaBreached,
+        PolicyState::Exhausted,
+        PolicyState::AtRisk,
+        PolicyState::LowTraffic,
+        PolicyState::NoData,
+        PolicyState::Ok,
+    ];
+
+    /// The key under `policy:`: `exhausted`, `at_risk`, …
+    pub fn key(self) -> &'static str {
+        match self {
+            PolicyState::SlaBreached => "sla_breached",
+            PolicyState::Exhausted => "exhausted",
+            PolicyState::AtRisk => "at_risk",
+            PolicyState::LowTraffic => "low_traffic",
+            PolicyState::NoData => "no_data",
+            PolicyState::Ok => "ok",
+        }
+    }
+}
+
+impl BudgetPolicy {
+    /// The words for `state`, if the policy has them.
+    pub fn says(&self, state: PolicyState) -> Option<&str> {
+        self.states
+            .iter()
+            .find(|(s, _)| *s == state)
+            .map(|(_, text)| text.as_str())
+    }
 }
 
 /// A place in a spec file.

@@ -8,13 +8,14 @@
 
 mod alerts;
 mod budgeting;
+mod policy;
 mod slo;
 
 use std::sync::Arc;
 
 use super::reader::Checker;
 use super::yaml::{Node, Position};
-use super::{AlertRule, Objective, Slo, Source, Timeslice, Window};
+use super::{AlertRule, BudgetPolicy, Objective, Slo, Source, Timeslice, Window};
 
 const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
 const DEFAULTS_KEYS: &[&str] = &[
@@ -24,6 +25,7 @@ const DEFAULTS_KEYS: &[&str] = &[
     "alerts",
     "sla",
     "min_events",
+    "policy",
 ];
 
 /// Values in `defaults:` that SLOs inherit.
@@ -37,6 +39,7 @@ struct Defaults {
     /// The SLA, with where it is written.
     sla: Option<(Objective, Position)>,
     min_events: Option<u64>,
+    policy: Option<BudgetPolicy>,
 }
 
 impl Checker<'_> {
@@ -104,6 +107,7 @@ impl Checker<'_> {
                 }
                 "alerts" => defaults.alerts = self.alerts(value),
                 "min_events" => defaults.min_events = self.min_events(value),
+                "policy" => defaults.policy = self.policy(value),
                 "sla" => {
                     defaults.sla = self
                         .percentage_key(value, "sla")
@@ -123,7 +127,9 @@ mod tests {
     use crate::expr::TimeUnit;
     use crate::spec::load::load_sources;
     use crate::spec::reader::lexically_normal;
-    use crate::spec::{Budgeting, Judgement, Percentage, Slo, SpecError, Timeslice, Window};
+    use crate::spec::{
+        Budgeting, Judgement, Percentage, PolicyState, Slo, SpecError, Timeslice, Window,
+    };
     use crate::time::SpanDuration;
 
     fn check(text: &str) -> (Vec<Slo>, Vec<SpecError>) {
@@ -379,6 +385,35 @@ slos:
             errors("version: 1\nslos:\n  - name: a\n    objective: 99\n    min_events: ten\n    windows: [1d]\n    good: ok\n"),
             ["specs/test.yaml:5:17: min_events 'ten' is not a whole number of events; write one such as 100 (0 for no minimum)"]
         );
+    }
+
+    #[test]
+    fn a_policy_of_its_own_replaces_the_default_one() {
+        let (slos, errs) = check("version: 1\ndefaults:\n  windows: [1d]\n  policy: {exhausted: Freeze, remaining_above: {0.5: Half, 90%: Most, 0: Some}}\nslos:\n  - name: inherited\n    objective: 99\n    good: ok\n  - name: own\n    objective: 99\n    policy: {ok: Fine}\n    good: ok\n  - name: none\n    objective: 99\n    good: ok\n    policy: {}\n");
+        // An empty policy is a mistake, at its position.
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0]
+                .to_string()
+                .starts_with("specs/test.yaml:16:13: `policy` is empty"),
+            "{errs:?}"
+        );
+        let inherited = slos[0].policy.as_ref().expect("the default policy");
+        assert_eq!(inherited.says(PolicyState::Exhausted), Some("Freeze"));
+        assert_eq!(inherited.says(PolicyState::Ok), None);
+        // Bands highest first, each as written.
+        let bands: Vec<&str> = inherited
+            .remaining_above
+            .iter()
+            .map(|(_, written, _)| written.as_str())
+            .collect();
+        assert_eq!(bands, ["90%", "0.5", "0"]);
+        let own = slos[1].policy.as_ref().expect("its own policy");
+        assert_eq!(
+            (own.says(PolicyState::Ok), own.says(PolicyState::Exhausted)),
+            (Some("Fine"), None)
+        );
+        assert!(own.remaining_above.is_empty());
     }
 
     #[test]

@@ -25,6 +25,7 @@ const SLO_KEYS: &[&str] = &[
     "alerts",
     "sla",
     "min_events",
+    "policy",
 ];
 
 impl Checker<'_> {
@@ -176,6 +177,10 @@ impl Checker<'_> {
             Some(value) => self.min_events(value),
             None => Some(defaults.min_events.unwrap_or(0)),
         };
+        let policy = match get("policy") {
+            Some(value) => self.policy(value).map(Some),
+            None => Some(defaults.policy.clone()),
+        };
         let alerts = match get("alerts") {
             Some(value) => self.alerts(value),
             None => Some(defaults.alerts.clone().unwrap_or_else(default_alerts)),
@@ -210,6 +215,7 @@ impl Checker<'_> {
             budgeting: budgeting?,
             alerts: alerts?,
             min_events: min_events?,
+            policy: policy?,
             source: Arc::clone(source),
             defined_at: self.location(node.position),
         })

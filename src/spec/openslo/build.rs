@@ -207,6 +207,7 @@ fn build_one(
         budgeting,
         alerts,
         min_events: model.native.min_events,
+        policy: model.native.policy.clone(),
         source: Arc::clone(&logs.source),
         defined_at: at.clone(),
     }))

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::super::convert::{native_window, source_yaml};
+use super::super::convert::{native_window, policy_yaml, source_yaml};
 use super::super::yaml_out::Yaml;
 use super::super::{default_alerts, AlertRule, Budgeting, Judgement, Slo, Source, SpecSet, Window};
 use super::build::{burn_threshold, nominal_seconds};
@@ -242,6 +242,9 @@ fn native_annotations(slo: &Slo) -> Vec<(&'static str, Yaml)> {
     }
     if slo.min_events > 0 {
         annotations.push(("slo/min-events", Yaml::str(slo.min_events.to_string())));
+    }
+    if let Some(policy) = &slo.policy {
+        annotations.push(("slo/policy", Yaml::str(policy_yaml(policy).to_flow())));
     }
     annotations
 }

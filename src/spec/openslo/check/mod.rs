@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use super::super::reader::Checker;
 use super::super::yaml::{Node, Position};
-use super::super::{Condition, Judgement, Location, Objective, Percentage, Source, Window};
+use super::super::{
+    BudgetPolicy, Condition, Judgement, Location, Objective, Percentage, Source, Window,
+};
 use super::{join, Api, Kind, Map, Metadata, Object, ObjectReader, Shorthand, LOGS_TYPE};
 use crate::expr::FieldPath;
 use crate::suggest::closest;
@@ -169,6 +171,8 @@ pub(super) struct NativeKeys {
     pub sla: Option<(Objective, Position)>,
     /// `slo/min-events`.
     pub min_events: u64,
+    /// `slo/policy`.
+    pub policy: Option<BudgetPolicy>,
 }
 
 /// Every object checked, by kind and name. A `None` model is an object with errors: references

@@ -637,7 +637,19 @@ impl Check<'_, '_, '_, '_> {
             )
             .flatten()
             .unwrap_or(0);
-        NativeKeys { sla, min_events }
+        let policy = self
+            .native_annotation(
+                metadata,
+                "policy",
+                "a policy such as {exhausted: Freeze feature releases}",
+                |c, n| c.policy(n),
+            )
+            .flatten();
+        NativeKeys {
+            sla,
+            min_events,
+            policy,
+        }
     }
 
     /// The `slo/KEY` annotation, whose text is a value of a native spec (`shape` says which,
