@@ -195,6 +195,11 @@ pub struct RunArgs {
     #[arg(value_name = "LOG")]
     pub logs: Vec<PathBuf>,
 
+    /// A file of exclusions (`exclude: [{from, to, reason}]`) whose events count for no SLO
+    /// (repeatable)
+    #[arg(long = "exclude", value_name = "FILE")]
+    pub exclude: Vec<PathBuf>,
+
     /// Evaluation instant: RFC 3339, `now`, or `latest` (the latest timestamp in the input)
     #[arg(long, value_name = "TIME", default_value = "now")]
     pub at: String,
@@ -302,6 +307,10 @@ pub struct ValidateArgs {
     /// Spec files or folders [default: slo-specs/]
     #[arg(value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
+
+    /// A file of exclusions to check with the specs, as report --exclude reads it (repeatable)
+    #[arg(long = "exclude", value_name = "FILE")]
+    pub exclude: Vec<PathBuf>,
 }
 
 /// Options of `convert`.

@@ -147,9 +147,15 @@ impl RunConfig {
     /// that is not an instant.
     pub fn resolve(args: &RunArgs) -> anyhow::Result<RunConfig> {
         let spec_paths = spec_paths(&args.specs)?;
-        let specs = spec::discover_spec_files(&spec_paths)
+        let mut specs = spec::discover_spec_files(&spec_paths)
             .and_then(|files| spec::load_files(&files))
             .context("invalid spec (run `slo validate` to list every problem)")?;
+        for file in &args.exclude {
+            let exclusions = spec::load_exclusions(file).context(
+                "invalid exclusions file (run `slo validate --exclude FILE` to list every problem)",
+            )?;
+            specs.add_exclusions(&exclusions);
+        }
         refuse_uncomputable(&specs, &args.slo_names)?;
         let selected = select_slos(&specs, &args.slo_names)?;
         let cli_logs = input::expand_inputs(&args.logs)?;

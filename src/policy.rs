@@ -120,6 +120,11 @@ pub fn no_events(report: &Report) -> Option<String> {
             "every one of the {} rows the SLOs select is invalid for them (see the warnings)",
             inputs.matched
         )
+    } else if inputs.excluded > 0 {
+        format!(
+            "every one of the {} rows the SLOs select in their windows lies in one of their exclusions",
+            inputs.excluded
+        )
     } else if inputs.unselected > 0 {
         format!(
             "no SLO's filter selects any of the {} rows inside its windows",

@@ -20,7 +20,7 @@ pub struct Report {
     pub results: Vec<SloResult>,
 }
 
-/// Row accounting: `rows = malformed + outside_windows + unselected + matched`.
+/// Row accounting: `rows = malformed + outside_windows + unselected + excluded + matched`.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct InputSummary {
     /// The logs read, as named on the command line or in the spec.
@@ -36,6 +36,9 @@ pub struct InputSummary {
     pub outside_windows: u64,
     /// Rows inside some window that no SLO's filter selects.
     pub unselected: u64,
+    /// Rows that some SLO selects inside its windows but whose time lies in one of its
+    /// exclusions, and that are no other SLO's event (nor invalid for one).
+    pub excluded: u64,
     /// Rows that are an event of at least one SLO, or invalid for one.
     pub matched: u64,
     /// The newest valid timestamp read, RFC 3339 UTC; `null` when no row had one.
@@ -77,6 +80,9 @@ pub struct SloResult {
     pub bad: u64,
     /// Rows the SLO selected (or could not rule out) that were invalid for it.
     pub invalid: u64,
+    /// Rows the SLO selected (or could not rule out) in the window whose time lies in one of
+    /// its exclusions: not events, not invalid, not in `total`.
+    pub excluded: u64,
     /// Valid events in the window: `total`, but under `timeslices`, where `total` counts slices.
     pub events: u64,
     /// The SLO's `min_events`; `null` without one.
@@ -314,6 +320,7 @@ mod tests {
             good: 0,
             bad: 0,
             invalid: 0,
+            excluded: 0,
             events: 0,
             min_events: None,
             sli: None,

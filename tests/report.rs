@@ -162,6 +162,7 @@ pub struct Inputs {
     pub malformed: u64,
     pub outside_windows: u64,
     pub unselected: u64,
+    pub excluded: u64,
     pub matched: u64,
     pub latest: Option<String>,
 }
@@ -197,6 +198,7 @@ pub struct SloResult {
     pub good: u64,
     pub bad: u64,
     pub invalid: u64,
+    pub excluded: u64,
     /// Valid events (`total`, but under `timeslices`).
     pub events: u64,
     pub min_events: Option<u64>,

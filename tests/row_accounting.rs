@@ -1,7 +1,7 @@
 //! Every row accounted for (DESIGN.md §7), as a property: random logs with random damage give
 //! exactly the counts a simple model predicts, `rows = malformed + outside_windows +
-//! unselected + matched` always holds, and splitting the log into several files (some empty,
-//! some compressed) gives the same report.
+//! unselected + excluded + matched` always holds, and splitting the log into several files
+//! (some empty, some compressed) gives the same report.
 
 use std::io::Write;
 
@@ -24,6 +24,7 @@ slos:
     filter: route.startsWith(\"/api\")
     good: status < 500
     alerts: []
+    exclude: [{from: 2026-03-10T11:00:00Z, to: 2026-03-10T11:59:01Z}]
   - name: all
     objective: 90
     windows: [1h]
@@ -158,12 +159,13 @@ fn json_line(line: &Line) -> String {
     text
 }
 
-/// The counts the model predicts: inputs (rows, malformed, outside, unselected, matched),
-/// then total, good, invalid for `api` and for `all`.
-fn model(lines: &[Line]) -> ([u64; 5], [u64; 3], [u64; 3]) {
-    let mut inputs = [0u64; 5];
-    let mut api = [0u64; 3];
-    let mut all = [0u64; 3];
+/// The counts the model predicts: inputs (rows, malformed, outside, unselected, matched,
+/// excluded), then total, good, invalid, excluded for `api` and for `all`. `api` excludes
+/// `[A − 3600 s, A − 59 s)`: ages above 59 s and up to 3600 s.
+fn model(lines: &[Line]) -> ([u64; 6], [u64; 4], [u64; 4]) {
+    let mut inputs = [0u64; 6];
+    let mut api = [0u64; 4];
+    let mut all = [0u64; 4];
     let number = |text: &str| text.trim().parse::<f64>().ok().filter(|x| !x.is_nan());
     for line in lines {
         inputs[0] += 1;
@@ -173,13 +175,19 @@ fn model(lines: &[Line]) -> ([u64; 5], [u64; 3], [u64; 3]) {
         }
         let in_day = (0..86_400).contains(&line.age);
         let in_hour = (0..3600).contains(&line.age);
-        let api_selects = in_day && line.api_route;
+        let api_excludes = in_day && line.api_route && line.age > 59 && line.age <= 3600;
+        let api_selects = in_day && line.api_route && !api_excludes;
         if !in_day {
             inputs[2] += 1;
         } else if api_selects || in_hour {
             inputs[4] += 1;
+        } else if api_excludes {
+            inputs[5] += 1;
         } else {
             inputs[3] += 1;
+        }
+        if api_excludes {
+            api[3] += 1;
         }
         if api_selects {
             // A missing status is an empty field in CSV and an absent key in JSON: invalid
@@ -215,9 +223,9 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().expect("gzip")
 }
 
-fn counts(report: &Report, slo: &str, window: &str) -> [u64; 3] {
+fn counts(report: &Report, slo: &str, window: &str) -> [u64; 4] {
     let r = report.result(slo, window);
-    [r.total, r.good, r.invalid]
+    [r.total, r.good, r.invalid, r.excluded]
 }
 
 /// The whole JSON report, but for the names of its inputs.
@@ -268,11 +276,13 @@ fn every_row_is_accounted_for_and_splitting_changes_nothing() {
             let report_whole = run_whole.expect_code(0).report();
 
             let (inputs, api, all) = model(&lines);
-            let got_inputs = report_whole.inputs.counts();
+            let [rows, malformed, outside, unselected, matched] = report_whole.inputs.counts();
+            let excluded = report_whole.inputs.excluded;
+            let got_inputs = [rows, malformed, outside, unselected, matched, excluded];
             prop_assert_eq!(got_inputs, inputs, "inputs of {:#?}", lines);
             prop_assert_eq!(
-                got_inputs[0],
-                got_inputs[1..].iter().sum::<u64>(),
+                rows,
+                malformed + outside + unselected + excluded + matched,
                 "rows do not add up"
             );
             prop_assert_eq!(

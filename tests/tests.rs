@@ -12,6 +12,7 @@ mod access_logs;
 mod alerts;
 mod budget_policy;
 mod cli;
+mod exclusions;
 mod history;
 mod hostile;
 mod html;

@@ -16,16 +16,18 @@ use crate::time::UnixNanos;
 /// Most SLOs whose selections a history's row accounting tells apart (a bit each).
 pub const MAX_TRACKED_SLOS: usize = 64;
 
-/// The rows of a history's count that lie in some SLO's windows, by where they lie in time and
-/// which SLOs selected them: enough to account for the rows at each instant as a count at that
-/// instant would (`outside_windows`, `unselected`, `matched`).
+/// The rows of a history's count that lie in some SLO's windows, by where they lie in time,
+/// which SLOs selected them and in which SLOs' exclusions they lie: enough to account for the
+/// rows at each instant as a count at that instant would (`outside_windows`, `unselected`,
+/// `excluded`, `matched`).
 #[derive(Debug, Clone, Default)]
 pub struct RowsByTime {
     /// Sorted instants that cut time into buckets: bucket `b` holds the times with `b` cuts at
     /// or before them.
     cuts: Arc<[UnixNanos]>,
-    /// Rows per bucket and set of SLOs (bit `i`: the `i`-th SLO of the plan selected the row).
-    classes: FxHashMap<(u32, u64), u64>,
+    /// Rows per bucket, set of SLOs that selected them (bit `i`: the `i`-th SLO of the plan)
+    /// and set of SLOs that would have, but for one of their exclusions.
+    classes: FxHashMap<(u32, u64, u64), u64>,
 }
 
 impl RowsByTime {
@@ -48,10 +50,14 @@ impl RowsByTime {
         u32::try_from(self.cuts.partition_point(|&cut| cut <= time)).unwrap_or(u32::MAX)
     }
 
-    /// Counts a row at `time` that the SLOs of `selected` selected.
-    pub(super) fn add(&mut self, time: UnixNanos, selected: u64) {
+    /// Counts a row at `time` that the SLOs of `selected` selected, and that those of
+    /// `excluded` would have but for one of their exclusions.
+    pub(super) fn add(&mut self, time: UnixNanos, selected: u64, excluded: u64) {
         let bucket = self.bucket(time);
-        *self.classes.entry((bucket, selected)).or_default() += 1;
+        *self
+            .classes
+            .entry((bucket, selected, excluded))
+            .or_default() += 1;
     }
 
     pub(super) fn merge(&mut self, other: RowsByTime) {
@@ -61,8 +67,9 @@ impl RowsByTime {
     }
 
     /// At an instant where the `i`-th SLO's windows span `spans[i]` (each one of the spans this
-    /// was made with, or `None`): the rows in some window, and those an SLO selected in its own.
-    pub fn at_instant(&self, spans: &[Option<(UnixNanos, UnixNanos)>]) -> (u64, u64) {
+    /// was made with, or `None`): the rows in some window, those an SLO selected in its own,
+    /// and of the others those in an exclusion of an SLO whose window holds them.
+    pub fn at_instant(&self, spans: &[Option<(UnixNanos, UnixNanos)>]) -> (u64, u64, u64) {
         let buckets: Vec<Option<(u32, u32)>> = spans
             .iter()
             .map(|span| span.map(|(first, last)| (self.bucket(first), self.bucket(last))))
@@ -70,20 +77,24 @@ impl RowsByTime {
         let inside = |bucket: u32, span: &Option<(u32, u32)>| {
             span.is_some_and(|(first, last)| (first..=last).contains(&bucket))
         };
-        let (mut in_window, mut matched) = (0, 0);
-        for (&(bucket, selected), &rows) in &self.classes {
+        let (mut in_window, mut matched, mut excluded) = (0, 0, 0);
+        for (&(bucket, selected, excluded_by), &rows) in &self.classes {
             if buckets.iter().any(|span| inside(bucket, span)) {
                 in_window += rows;
             }
-            let selected_inside = buckets
-                .iter()
-                .enumerate()
-                .any(|(i, span)| selected >> i & 1 == 1 && inside(bucket, span));
-            if selected_inside {
+            let inside_one_of = |set: u64| {
+                buckets
+                    .iter()
+                    .enumerate()
+                    .any(|(i, span)| set >> i & 1 == 1 && inside(bucket, span))
+            };
+            if inside_one_of(selected) {
                 matched += rows;
+            } else if inside_one_of(excluded_by) {
+                excluded += rows;
             }
         }
-        (in_window, matched)
+        (in_window, matched, excluded)
     }
 }
 

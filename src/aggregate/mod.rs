@@ -45,7 +45,7 @@ use sketch::CountMinSketch;
 
 use crate::expr::{FieldPath, FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row};
 use crate::input::{InputError, InputFormat, LogInput, RowSink, RowView};
-use crate::spec::{Judgement, Slo, TimestampSpec};
+use crate::spec::{excluded_intervals, Judgement, Slo, TimestampSpec};
 use crate::time::{MinuteCache, TimeSlices, TimestampParser, UnixNanos};
 use crate::visible::Visible;
 
@@ -146,9 +146,18 @@ struct SloPlan {
     first_window: FirstWindow,
     /// In a second pass, the groups to keep beyond the hash sample.
     heavy: Option<Arc<HeavyGroups>>,
+    /// The instants whose events count nowhere (`exclude`), as sorted, disjoint `[from, to)`.
+    excluded: Vec<(UnixNanos, UnixNanos)>,
 }
 
 impl SloPlan {
+    /// Whether an event at `time` lies in one of the SLO's exclusions.
+    fn is_excluded(&self, time: UnixNanos) -> bool {
+        // The last interval starting at or before `time` is the only one that can hold it.
+        let after = self.excluded.partition_point(|(from, _)| *from <= time);
+        after > 0 && time < self.excluded[after - 1].1
+    }
+
     fn slot_for(&self, time: UnixNanos, age: i64) -> Option<Slot> {
         if let Some((slices, first, end)) = self.slices {
             let index = slices.containing(time);
@@ -239,6 +248,7 @@ impl Plan {
                 slices,
                 first_window,
                 heavy: None,
+                excluded: excluded_intervals(&slo.exclude),
             });
         }
         Ok(Plan {
@@ -339,6 +349,9 @@ pub struct Counts {
     pub good: u64,
     /// Rows selected (or not ruled out) by the filter but invalid for the SLO.
     pub invalid: u64,
+    /// Rows selected (or not ruled out) by the filter whose time lies in one of the SLO's
+    /// exclusions: neither events nor invalid.
+    pub excluded: u64,
 }
 
 impl Counts {
@@ -347,6 +360,7 @@ impl Counts {
         self.total += other.total;
         self.good += other.good;
         self.invalid += other.invalid;
+        self.excluded += other.excluded;
     }
 
     /// The counts of `self` not in `earlier`, which they include.
@@ -355,12 +369,13 @@ impl Counts {
             total: self.total - earlier.total,
             good: self.good - earlier.good,
             invalid: self.invalid - earlier.invalid,
+            excluded: self.excluded - earlier.excluded,
         }
     }
 }
 
 /// How the rows of all inputs were accounted for:
-/// `rows = malformed + outside_windows + unselected + matched`.
+/// `rows = malformed + outside_windows + unselected + excluded + matched`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InputCounts {
     /// Data rows read (header rows and blank lines excluded).
@@ -371,6 +386,9 @@ pub struct InputCounts {
     pub outside_windows: u64,
     /// Rows inside some window that no SLO's filter selects.
     pub unselected: u64,
+    /// Rows that some SLO selects inside its windows but whose time lies in one of its
+    /// exclusions, and that are no other SLO's event (nor invalid for one).
+    pub excluded: u64,
     /// Rows that are an event of at least one SLO, or invalid for one.
     pub matched: u64,
     /// The first few malformed rows: where and why.
@@ -564,6 +582,7 @@ impl GroupTally {
                 counts.good += u64::from(*good);
             }
             RowJudgement::Invalid(_) => counts.invalid += 1,
+            RowJudgement::Excluded => counts.excluded += 1,
         }
     }
 
@@ -938,6 +957,7 @@ impl Tally {
         inputs.malformed += other.inputs.malformed;
         inputs.outside_windows += other.inputs.outside_windows;
         inputs.unselected += other.inputs.unselected;
+        inputs.excluded += other.inputs.excluded;
         inputs.matched += other.inputs.matched;
         inputs.latest = inputs.latest.max(other.inputs.latest);
         inputs.earliest = match (inputs.earliest, other.inputs.earliest) {
@@ -1018,8 +1038,12 @@ pub struct Counter<'a> {
 }
 
 enum RowJudgement {
-    Event { good: bool },
+    Event {
+        good: bool,
+    },
     Invalid(Invalid),
+    /// Selected (or not ruled out) by the filter, in one of the SLO's exclusions.
+    Excluded,
 }
 
 impl Counter<'_> {
@@ -1099,13 +1123,18 @@ impl RowSink for Counter<'_> {
         let mut selected = false;
         // The SLOs that selected the row, for a history's accounting (at most 64 are tracked).
         let mut selected_by = 0u64;
+        // The SLOs in one of whose exclusions the row lies, likewise.
+        let mut excluded_by = 0u64;
         for (index, slo) in plan.slos.iter().enumerate() {
             let Some(slot) = slo.slot_for(time, age) else {
                 continue;
             };
             in_window = true;
+            // An excluded row is neither judged nor invalid: its fields may be what broke.
+            let in_exclusion = !slo.excluded.is_empty() && slo.is_excluded(time);
             let outcome = match slo.filter.eval(&row) {
                 Ok(false) => continue,
+                _ if in_exclusion => RowJudgement::Excluded,
                 Ok(true) => match slo.judge.eval(&row) {
                     Ok(verdict) => RowJudgement::Event {
                         good: verdict == slo.good_when,
@@ -1114,10 +1143,15 @@ impl RowSink for Counter<'_> {
                 },
                 Err(invalid) => RowJudgement::Invalid(invalid),
             };
-            selected = true;
-            selected_by |= 1u64
+            let bit = 1u64
                 .checked_shl(u32::try_from(index).unwrap_or(u32::MAX))
                 .unwrap_or(0);
+            if in_exclusion {
+                excluded_by |= bit;
+            } else {
+                selected = true;
+                selected_by |= bit;
+            }
             // A row without a group_by field falls in the group where that field is null, as
             // SQL's GROUP BY does: its event still counts, in a group of its own.
             self.group_key.clear();
@@ -1170,13 +1204,15 @@ impl RowSink for Counter<'_> {
             }
         }
         if let (true, Some(rows)) = (in_window, &mut self.tally.rows_by_time) {
-            rows.add(time, selected_by);
+            rows.add(time, selected_by, excluded_by);
         }
         let inputs = &mut self.tally.inputs;
         if !in_window {
             inputs.outside_windows += 1;
         } else if selected {
             inputs.matched += 1;
+        } else if excluded_by != 0 {
+            inputs.excluded += 1;
         } else {
             inputs.unselected += 1;
         }

@@ -152,10 +152,12 @@ fn count_history_pass(
         if let Some(rows) = &tally.rows_by_time {
             // The count put a row outside when it lay in no window of any instant; of the
             // others, those in no window of this instant are outside too.
-            let (in_window, matched) = rows.at_instant(spans);
-            let in_some_window = tally.inputs.unselected + tally.inputs.matched;
+            let (in_window, matched, excluded) = rows.at_instant(spans);
+            let in_some_window =
+                tally.inputs.unselected + tally.inputs.excluded + tally.inputs.matched;
             inputs.outside_windows = tally.inputs.outside_windows + (in_some_window - in_window);
-            inputs.unselected = in_window - matched;
+            inputs.unselected = in_window - matched - excluded;
+            inputs.excluded = excluded;
             inputs.matched = matched;
         }
         let mut warnings = Vec::new();
@@ -380,6 +382,7 @@ fn assemble(
         summary.malformed += counts.malformed;
         summary.outside_windows += counts.outside_windows;
         summary.unselected += counts.unselected;
+        summary.excluded += counts.excluded;
         summary.matched += counts.matched;
         latest = latest.max(counts.latest);
         first_malformed.extend(

@@ -6,7 +6,22 @@ use crate::spec;
 
 pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
     let paths = crate::config::spec_paths(&args.specs)?;
-    let loaded = spec::discover_spec_files(&paths).and_then(|files| spec::load_files(&files));
+    let loaded = spec::discover_spec_files(&paths)
+        .and_then(|files| spec::load_files(&files))
+        .and_then(|mut set| {
+            let mut errors = Vec::new();
+            for file in &args.exclude {
+                match spec::load_exclusions(file) {
+                    Ok(exclusions) => set.add_exclusions(&exclusions),
+                    Err(more) => errors.extend(more.0),
+                }
+            }
+            if errors.is_empty() {
+                Ok(set)
+            } else {
+                Err(spec::SpecErrors(errors))
+            }
+        });
     match loaded {
         Ok(set) => {
             for note in &set.notes {

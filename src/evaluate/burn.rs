@@ -95,7 +95,7 @@ mod tests {
         Counts {
             total,
             good: total - bad,
-            invalid: 0,
+            ..Counts::default()
         }
     }
 

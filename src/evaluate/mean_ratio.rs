@@ -283,7 +283,7 @@ mod tests {
                     Counts {
                         total,
                         good,
-                        invalid: 0,
+                        ..Counts::default()
                     },
                 )
             })

@@ -11,14 +11,14 @@ mod slices;
 pub use budget::{budget, sla_standing, BudgetFigures};
 pub use burn::{burn_rate, exceeds, lookbacks};
 pub use mean_ratio::MeanRatio;
-pub use slices::{rolling_slices, summarize, window_slices, SliceSummary};
+pub use slices::{excluded_slices, rolling_slices, summarize, window_slices, SliceSummary};
 
 use crate::aggregate::OTHER_GROUP;
 use crate::aggregate::{Counts, GroupTally, Needs, SloTally};
 use crate::report::{
     AlertState, BurnRates, ErrorBudget, FoldedGroups, GroupLabels, SlaResult, SloResult, Status,
 };
-use crate::spec::{Budgeting, Slo, Window};
+use crate::spec::{excluded_intervals, Budgeting, Slo, Window};
 use crate::time::{SpanDuration, Timestamp, UnixNanos};
 
 /// What must be counted for `slo` evaluated at `at`: age bands, or the time slices that its
@@ -137,7 +137,12 @@ fn count<'a>(
         Span::Window(window) => window_slices(window, at, length),
         Span::Lookback(lookback) => rolling_slices(lookback.nanos(), at, length),
     };
-    let summary = summarize(group.slices(), range, slice.objective.as_ref());
+    let excluded = if slo.exclude.is_empty() {
+        0
+    } else {
+        excluded_slices(&excluded_intervals(&slo.exclude), range, length)
+    };
+    let summary = summarize(group.slices(), range, slice.objective.as_ref(), excluded);
     match slo.budgeting {
         Budgeting::RatioTimeslices(_) => Counted {
             units: Counts {
@@ -152,6 +157,7 @@ fn count<'a>(
                 total: summary.slices,
                 good: summary.good_slices,
                 invalid: summary.events.invalid,
+                excluded: summary.events.excluded,
             },
             events: summary.events,
             mean_ratio: None,
@@ -368,6 +374,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 good: units.good,
                 bad,
                 invalid: counted.events.invalid,
+                excluded: counted.events.excluded,
                 events: counted.events.total,
                 min_events: (slo.min_events > 0).then_some(slo.min_events),
                 sli: figures.sli,

@@ -23,6 +23,26 @@ pub fn window_slices(window: &Window, at: UnixNanos, length: i64) -> (i64, i64) 
     }
 }
 
+/// How many of the slices `first..end` lie wholly inside `excluded` (sorted, disjoint intervals
+/// `[from, to)` as [`crate::spec::excluded_intervals`] gives them, those that touch merged):
+/// slices that are no slice at all, taken out of the window's total. A slice an exclusion only
+/// partly covers stays, with the events outside the exclusion.
+pub fn excluded_slices(
+    excluded: &[(UnixNanos, UnixNanos)],
+    (first, end): (i64, i64),
+    length: i64,
+) -> u64 {
+    let slices = TimeSlices::new(length);
+    excluded
+        .iter()
+        .map(|&(from, to)| {
+            // Wholly inside [from, to) is wholly inside [from, to − 1 ns].
+            let (a, b) = slices.inside(from, to - 1);
+            u64::try_from(b.min(end) - a.max(first)).unwrap_or(0)
+        })
+        .sum()
+}
+
 /// What the slices `first..end` add up to.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SliceSummary {
@@ -36,12 +56,14 @@ pub struct SliceSummary {
     pub events: Counts,
 }
 
-/// Sums the slices `first..end` of one group; `objective` decides good slices. (The mean of
+/// Sums the slices `first..end` of one group, `excluded` of which are wholly excluded (see
+/// [`excluded_slices`]) and no slices at all; `objective` decides good slices. (The mean of
 /// their ratios, for `ratio_timeslices`, is [`super::MeanRatio`].)
 pub fn summarize(
     slices: &HashMap<i64, Counts>,
     (first, end): (i64, i64),
     objective: Option<&Percentage>,
+    excluded: u64,
 ) -> SliceSummary {
     let mut events = Counts::default();
     let mut bad_slices = 0u64;
@@ -62,7 +84,9 @@ pub fn summarize(
             bad_slices += u64::from(!reaches);
         }
     }
-    let slices = u64::try_from(end - first).unwrap_or(0);
+    let slices = u64::try_from(end - first)
+        .unwrap_or(0)
+        .saturating_sub(excluded);
     SliceSummary {
         slices,
         good_slices: slices.saturating_sub(bad_slices),
@@ -121,12 +145,52 @@ mod tests {
     }
 
     #[test]
+    fn excluded_slices_are_those_wholly_inside_an_exclusion() {
+        let m = |minutes: i64| minutes * MINUTE;
+        // [10:00, 10:30) covers the 30 slices from 10:00 to 10:29 exactly.
+        let ten = at("2026-03-10T10:00:00Z");
+        let range = (ten / MINUTE - 60, ten / MINUTE + 60);
+        assert_eq!(excluded_slices(&[(ten, ten + m(30))], range, MINUTE), 30);
+        // One nanosecond short at either end leaves the slice at that end in.
+        assert_eq!(
+            excluded_slices(&[(ten + 1, ten + m(30))], range, MINUTE),
+            29
+        );
+        assert_eq!(
+            excluded_slices(&[(ten, ten + m(30) - 1)], range, MINUTE),
+            29
+        );
+        // Shorter than a slice, or inside one: no slice is excluded.
+        assert_eq!(
+            excluded_slices(&[(ten + 1, ten + m(1) - 1)], range, MINUTE),
+            0
+        );
+        assert_eq!(
+            excluded_slices(&[(ten + m(1) / 2, ten + m(3) / 2)], range, MINUTE),
+            0
+        );
+        // Only the part inside the range counts: the range ends at 11:00.
+        assert_eq!(
+            excluded_slices(&[(ten + m(50), ten + m(90))], range, MINUTE),
+            10
+        );
+        assert_eq!(
+            excluded_slices(&[(ten - m(90), ten - m(70))], range, MINUTE),
+            0
+        );
+        // Disjoint intervals add up.
+        let two = [(ten, ten + m(2)), (ten + m(5), ten + m(6))];
+        assert_eq!(excluded_slices(&two, range, MINUTE), 3);
+    }
+
+    #[test]
     fn slices_by_hand() {
         let objective = Percentage::parse("90", "slice objective").unwrap();
         let counts = |total, good| Counts {
             total,
             good,
             invalid: 0,
+            excluded: 0,
         };
         let mut slices = HashMap::new();
         slices.insert(0, counts(10, 9)); // 90 %: exactly the slice objective → good
@@ -134,13 +198,13 @@ mod tests {
         slices.insert(3, counts(4, 4)); // 100 % → good
         slices.insert(7, counts(1, 0)); // outside the range
                                         // Slice 2 and 4 are empty → good.
-        let summary = summarize(&slices, (0, 5), Some(&objective));
+        let summary = summarize(&slices, (0, 5), Some(&objective), 0);
         assert_eq!(
             (summary.slices, summary.good_slices, summary.with_events),
             (5, 4, 3)
         );
         assert_eq!((summary.events.total, summary.events.good), (24, 21));
-        let outside = summarize(&slices, (4, 7), Some(&objective));
+        let outside = summarize(&slices, (4, 7), Some(&objective), 0);
         assert_eq!((outside.slices, outside.with_events), (3, 0));
     }
 }

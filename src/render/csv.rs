@@ -21,7 +21,7 @@ pub struct CsvRenderer;
 const LEADING: [&str; 2] = ["slo", "service"];
 
 /// The columns between the group and the burn-rate columns.
-const FIGURES: [&str; 21] = [
+const FIGURES: [&str; 22] = [
     "window",
     "start",
     "end",
@@ -32,6 +32,7 @@ const FIGURES: [&str; 21] = [
     "good",
     "bad",
     "invalid",
+    "excluded",
     "events",
     "min_events",
     "sli",
@@ -155,6 +156,7 @@ fn row(result: &SloResult, groups: &BTreeSet<&str>, lookbacks: &[&str]) -> Vec<S
         result.good.to_string(),
         result.bad.to_string(),
         result.invalid.to_string(),
+        result.excluded.to_string(),
         result.events.to_string(),
         result
             .min_events

@@ -228,6 +228,12 @@ fn details(result: &SloResult, cells: &Cells) -> String {
         };
         lines.push(format!("SLA: {} %{standing}", sla.objective));
     }
+    if result.excluded > 0 {
+        lines.push(format!(
+            "excluded: {} rows in the SLO's exclusions",
+            result.excluded
+        ));
+    }
     if let Some(min_events) = result.min_events {
         lines.push(format!("min_events: {min_events}"));
     }

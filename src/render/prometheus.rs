@@ -124,6 +124,11 @@ const FAMILIES: &[Family] = &[
         samples: |r| count(r.invalid),
     },
     Family {
+        name: "slo_excluded_events",
+        help: "Rows of the SLO in the window whose time lies in one of its exclusions (not in the SLI).",
+        samples: |r| count(r.excluded),
+    },
+    Family {
         name: "slo_burn_rate",
         help: "Bad event ratio over the lookback divided by the error budget ratio (1 spends the budget in exactly the window).",
         samples: |r| {

@@ -15,9 +15,9 @@ pub(super) struct Column {
 }
 
 /// The columns of [`Cells::texts`], in order; `GROUP` only when a result has a group,
-/// `SLA` only when an SLO has one, `INVALID` only when a result has invalid rows (see
-/// [`Layout`]).
-const COLUMNS: [Column; 12] = [
+/// `SLA` only when an SLO has one, `INVALID` and `EXCLUDED` only when a result has invalid or
+/// excluded rows (see [`Layout`]).
+const COLUMNS: [Column; 13] = [
     Column {
         upper: "SLO",
         title: "SLO",
@@ -51,6 +51,10 @@ const COLUMNS: [Column; 12] = [
         title: "Invalid",
     },
     Column {
+        upper: "EXCLUDED",
+        title: "Excluded",
+    },
+    Column {
         upper: "BUDGET LEFT",
         title: "Budget left",
     },
@@ -77,6 +81,8 @@ pub(super) struct Layout {
     pub sla: bool,
     /// `INVALID`: some result has invalid rows.
     pub invalid: bool,
+    /// `EXCLUDED`: some result has rows in exclusions.
+    pub excluded: bool,
 }
 
 impl Layout {
@@ -86,6 +92,7 @@ impl Layout {
             group: report.results.iter().any(|r| !r.group.is_empty()),
             sla: report.results.iter().any(|r| r.sla.is_some()),
             invalid: report.results.iter().any(|r| r.invalid > 0),
+            excluded: report.results.iter().any(|r| r.excluded > 0),
         }
     }
 }
@@ -112,6 +119,8 @@ pub(super) struct Cells {
     pub events: String,
     /// Invalid rows.
     pub invalid: String,
+    /// Rows in exclusions.
+    pub excluded: String,
     /// The share of the budget left (`40.1 %`); for time slices, the bad time left (`43m 12s`).
     pub budget_left: String,
     /// When the budget runs out at the 1h burn rate, if within the window (`34m 37s`), or `–`.
@@ -160,6 +169,7 @@ impl Cells {
             }),
             events: format!("{}/{}", count(result.bad), count(result.total)),
             invalid: count(result.invalid),
+            excluded: count(result.excluded),
             budget_left,
             empty_in,
             burn_1h: burn_rate(result, "1h"),
@@ -185,6 +195,9 @@ impl Cells {
         if layout.invalid {
             texts.push(self.invalid.clone());
         }
+        if layout.excluded {
+            texts.push(self.excluded.clone());
+        }
         texts.extend([
             self.budget_left.clone(),
             self.empty_in.clone(),
@@ -204,6 +217,7 @@ pub(super) fn columns(layout: Layout) -> Vec<Column> {
             "GROUP" => layout.group,
             "SLA" => layout.sla,
             "INVALID" => layout.invalid,
+            "EXCLUDED" => layout.excluded,
             _ => true,
         })
         .collect()
@@ -333,8 +347,13 @@ pub(super) fn inputs_line(report: &Report) -> String {
         [] => String::new(),
         formats => format!(" as {}", formats.join(", ")),
     };
+    // Exclusions are rare: their count shows when they took rows.
+    let excluded = match inputs.excluded {
+        0 => String::new(),
+        n => format!(", {n} excluded"),
+    };
     format!(
-        "{} rows read{read_as}: {} matched, {} outside every window, {} selected by no SLO, {} malformed",
+        "{} rows read{read_as}: {} matched, {} outside every window, {} selected by no SLO{excluded}, {} malformed",
         inputs.rows, inputs.matched, inputs.outside_windows, inputs.unselected, inputs.malformed
     )
 }

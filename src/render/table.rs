@@ -32,11 +32,12 @@ impl Renderer for TableRenderer {
             .max()
             .unwrap_or(0);
         writeln!(out, "SLO report at {}", report.evaluated_at)?;
-        // Groups head their lines and SLAs get lines of their own below, so that the table
-        // stays within 100 columns.
+        // Groups head their lines and SLAs get lines of their own below, and excluded rows
+        // are counted in the line under it, so that the table stays within 100 columns.
         let layout = Layout {
             group: false,
             sla: false,
+            excluded: false,
             ..Layout::of(report)
         };
         let mut text = self.table(&lines, layout, usize::MAX);

@@ -4,9 +4,11 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::yaml_out::Yaml;
-use super::{default_alerts, BudgetPolicy, Judgement, Slo, Source, SpecSet, TimestampSpec, Window};
+use super::{
+    default_alerts, BudgetPolicy, Exclusion, Judgement, Slo, Source, SpecSet, TimestampSpec, Window,
+};
 use crate::input::InputFormat;
-use crate::time::{TimestampFormat, Zone};
+use crate::time::{format_rfc3339, TimestampFormat, Zone};
 
 /// The form to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +142,9 @@ fn native_slo(slo: &Slo) -> Yaml {
     if let Some(policy) = &slo.policy {
         entries.push(("policy", policy_yaml(policy)));
     }
+    if !slo.exclude.is_empty() {
+        entries.push(("exclude", exclude_yaml(&slo.exclude)));
+    }
     if slo.alerts != default_alerts() {
         entries.push((
             "alerts",
@@ -162,6 +167,25 @@ fn native_slo(slo: &Slo) -> Yaml {
         ));
     }
     Yaml::map(entries)
+}
+
+/// Exclusions as a native spec writes them: `{from, to, reason}`, instants in UTC.
+pub(crate) fn exclude_yaml(exclude: &[Exclusion]) -> Yaml {
+    Yaml::Seq(
+        exclude
+            .iter()
+            .map(|exclusion| {
+                let mut entries = vec![
+                    ("from", Yaml::str(format_rfc3339(exclusion.from))),
+                    ("to", Yaml::str(format_rfc3339(exclusion.to))),
+                ];
+                if let Some(reason) = &exclusion.reason {
+                    entries.push(("reason", Yaml::str(reason)));
+                }
+                Yaml::map(entries)
+            })
+            .collect(),
+    )
 }
 
 /// An error-budget policy as a native spec writes it.

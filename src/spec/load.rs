@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::foreign::foreign_format;
+use super::native::exclusion_notes;
 use super::openslo;
 use super::reader::Checker;
 use super::yaml::{self, Node, Position, Value};
-use super::{Location, Slo, SpecError, SpecErrors, SpecSet};
+use super::{Exclusion, Location, Slo, SpecError, SpecErrors, SpecSet};
 
 /// Largest spec file read; specs are small, and this bounds memory on a wrong path.
 const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
@@ -170,8 +171,63 @@ pub(super) fn load_sources(sources: &[(PathBuf, String)], errors: &mut Vec<SpecE
     }
     errors.extend(duplicates);
     set.slos = slos.into_iter().map(|(_, slo)| slo).collect();
+    set.note_exclusions();
     set.uncomputable = uncomputable.into_iter().map(|(_, u)| u).collect();
     set
+}
+
+/// Reads a file of exclusions (`--exclude FILE`): a YAML mapping whose `exclude` key lists
+/// intervals as a spec's `exclude` does.
+///
+/// # Errors
+///
+/// A file that cannot be read, and every problem in it, each with `file:line:column`.
+pub fn load_exclusions(file: &Path) -> Result<Vec<Exclusion>, SpecErrors> {
+    let text = read_spec(file).map_err(|message| SpecErrors(vec![file_error(file, &message)]))?;
+    let mut checker = Checker::new(file, &text);
+    let documents = checker.parse(&text);
+    let mut exclusions = Vec::new();
+    for document in &documents {
+        let Some(entries) = checker.mapping(document, "an exclusions file", &["exclude"]) else {
+            continue;
+        };
+        match entries.iter().find(|(k, _)| *k == "exclude") {
+            Some((_, node)) => exclusions.extend(checker.exclusions(node).unwrap_or_default()),
+            None => checker.error(
+                document.position,
+                "an exclusions file lists its intervals under `exclude:`, e.g. exclude: [{from: 2026-10-02T17:00:00Z, to: 2026-10-02T18:00:00Z, reason: database migration}]",
+            ),
+        }
+    }
+    if checker.errors.is_empty() {
+        Ok(exclusions)
+    } else {
+        checker.errors.sort_by_key(|e| (e.line, e.column));
+        Err(SpecErrors(checker.errors))
+    }
+}
+
+impl SpecSet {
+    /// Adds `exclusions` (from an `--exclude` file) to every SLO, and notes what is worth
+    /// knowing about the exclusions that result.
+    pub fn add_exclusions(&mut self, exclusions: &[Exclusion]) {
+        for slo in &mut self.slos {
+            slo.exclude.extend(exclusions.iter().cloned());
+        }
+        self.note_exclusions();
+    }
+
+    /// Notes, once each, exclusions that overlap or outlast a window (see
+    /// [`exclusion_notes`]).
+    fn note_exclusions(&mut self) {
+        for slo in &self.slos {
+            for note in exclusion_notes(slo) {
+                if !self.notes.contains(&note) {
+                    self.notes.push(note);
+                }
+            }
+        }
+    }
 }
 
 /// What a YAML document holds.

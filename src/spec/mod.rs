@@ -22,7 +22,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use load::{discover_spec_files, load_files, load_str};
+pub use load::{discover_spec_files, load_exclusions, load_files, load_str};
 pub use objective::{Objective, Percentage};
 
 use crate::expr::{Expr, FieldPath, FieldUnit, TimeUnit};
@@ -81,6 +81,9 @@ pub struct Slo {
     pub budgeting: Budgeting,
     /// Multiwindow burn-rate alert rules.
     pub alerts: Vec<AlertRule>,
+    /// `exclude`: intervals whose events count toward no window, lookback or slice (planned
+    /// maintenance, a load test), those of `defaults` and of an `--exclude` file included.
+    pub exclude: Vec<Exclusion>,
     /// `policy`: the team's words for each state of the error budget, printed by `check` and
     /// the table for the results that reach them.
     pub policy: Option<BudgetPolicy>,
@@ -91,6 +94,51 @@ pub struct Slo {
     pub source: Arc<Source>,
     /// Where the SLO was defined.
     pub defined_at: Location,
+}
+
+/// An interval whose events count nowhere: `[from, to)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    /// The first instant excluded.
+    pub from: UnixNanos,
+    /// The first instant no longer excluded.
+    pub to: UnixNanos,
+    /// Why, as written.
+    pub reason: Option<String>,
+    /// Where it is written.
+    pub defined_at: Location,
+}
+
+impl Exclusion {
+    /// `[from, to)` as people read it, with the reason: `[2026-10-02T17:00:00Z, 2026-10-02T18:00:00Z)
+    /// (database migration)`.
+    pub fn label(&self) -> String {
+        let reason = self
+            .reason
+            .as_ref()
+            .map_or_else(String::new, |r| format!(" ({r})"));
+        format!(
+            "[{}, {}){reason}",
+            crate::time::format_rfc3339(self.from),
+            crate::time::format_rfc3339(self.to)
+        )
+    }
+}
+
+/// The union of `exclusions` as disjoint intervals `[from, to)`, sorted, those that overlap or
+/// touch merged: the instants excluded, whatever overlaps the list has.
+pub fn excluded_intervals(exclusions: &[Exclusion]) -> Vec<(UnixNanos, UnixNanos)> {
+    let mut intervals: Vec<(UnixNanos, UnixNanos)> =
+        exclusions.iter().map(|e| (e.from, e.to)).collect();
+    intervals.sort_unstable();
+    let mut merged: Vec<(UnixNanos, UnixNanos)> = Vec::with_capacity(intervals.len());
+    for (from, to) in intervals {
+        match merged.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    merged
 }
 
 /// An error-budget policy: what the team does in each state of an SLO's budget, in its own
@@ -214,6 +262,24 @@ pub struct WindowSpan {
 }
 
 impl Window {
+    /// The window's usual length in nanoseconds, without an evaluation instant: a rolling
+    /// window's `D`, a calendar period's nominal length (a day, 7, 30, 91 or 365 days).
+    pub fn nominal_nanos(&self) -> i64 {
+        const DAY: i64 = 86_400 * 1_000_000_000;
+        match self {
+            Window::Rolling(duration) => duration.nanos(),
+            Window::Calendar { unit, .. } => {
+                DAY * match unit {
+                    CalendarUnit::Day => 1,
+                    CalendarUnit::Week => 7,
+                    CalendarUnit::Month => 30,
+                    CalendarUnit::Quarter => 91,
+                    CalendarUnit::Year => 365,
+                }
+            }
+        }
+    }
+
     /// Where the window lies when evaluated at `at`.
     pub fn span(&self, at: UnixNanos) -> WindowSpan {
         match self {

@@ -8,6 +8,7 @@
 
 mod alerts;
 mod budgeting;
+mod exclude;
 mod policy;
 mod slo;
 
@@ -15,7 +16,9 @@ use std::sync::Arc;
 
 use super::reader::Checker;
 use super::yaml::{Node, Position};
-use super::{AlertRule, BudgetPolicy, Objective, Slo, Source, Timeslice, Window};
+use super::{AlertRule, BudgetPolicy, Exclusion, Objective, Slo, Source, Timeslice, Window};
+
+pub(super) use exclude::exclusion_notes;
 
 const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
 const DEFAULTS_KEYS: &[&str] = &[
@@ -26,6 +29,7 @@ const DEFAULTS_KEYS: &[&str] = &[
     "sla",
     "min_events",
     "policy",
+    "exclude",
 ];
 
 /// Values in `defaults:` that SLOs inherit.
@@ -40,6 +44,7 @@ struct Defaults {
     sla: Option<(Objective, Position)>,
     min_events: Option<u64>,
     policy: Option<BudgetPolicy>,
+    exclude: Vec<Exclusion>,
 }
 
 impl Checker<'_> {
@@ -108,6 +113,7 @@ impl Checker<'_> {
                 "alerts" => defaults.alerts = self.alerts(value),
                 "min_events" => defaults.min_events = self.min_events(value),
                 "policy" => defaults.policy = self.policy(value),
+                "exclude" => defaults.exclude = self.exclusions(value).unwrap_or_default(),
                 "sla" => {
                     defaults.sla = self
                         .percentage_key(value, "sla")

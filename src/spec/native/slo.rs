@@ -26,6 +26,7 @@ const SLO_KEYS: &[&str] = &[
     "sla",
     "min_events",
     "policy",
+    "exclude",
 ];
 
 impl Checker<'_> {
@@ -177,6 +178,14 @@ impl Checker<'_> {
             Some(value) => self.min_events(value),
             None => Some(defaults.min_events.unwrap_or(0)),
         };
+        // An SLO's own exclusions add to those of `defaults`: each is an interval whose events
+        // cannot be trusted, whoever wrote it.
+        let exclude = match get("exclude") {
+            Some(value) => self
+                .exclusions(value)
+                .map(|own| defaults.exclude.iter().cloned().chain(own).collect()),
+            None => Some(defaults.exclude.clone()),
+        };
         let policy = match get("policy") {
             Some(value) => self.policy(value).map(Some),
             None => Some(defaults.policy.clone()),
@@ -216,6 +225,7 @@ impl Checker<'_> {
             alerts: alerts?,
             min_events: min_events?,
             policy: policy?,
+            exclude: exclude?,
             source: Arc::clone(source),
             defined_at: self.location(node.position),
         })

@@ -208,6 +208,7 @@ fn build_one(
         alerts,
         min_events: model.native.min_events,
         policy: model.native.policy.clone(),
+        exclude: model.native.exclude.clone(),
         source: Arc::clone(&logs.source),
         defined_at: at.clone(),
     }))

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::super::convert::{native_window, policy_yaml, source_yaml};
+use super::super::convert::{exclude_yaml, native_window, policy_yaml, source_yaml};
 use super::super::yaml_out::Yaml;
 use super::super::{default_alerts, AlertRule, Budgeting, Judgement, Slo, Source, SpecSet, Window};
 use super::build::{burn_threshold, nominal_seconds};
@@ -245,6 +245,12 @@ fn native_annotations(slo: &Slo) -> Vec<(&'static str, Yaml)> {
     }
     if let Some(policy) = &slo.policy {
         annotations.push(("slo/policy", Yaml::str(policy_yaml(policy).to_flow())));
+    }
+    if !slo.exclude.is_empty() {
+        annotations.push((
+            "slo/exclude",
+            Yaml::str(exclude_yaml(&slo.exclude).to_flow()),
+        ));
     }
     annotations
 }

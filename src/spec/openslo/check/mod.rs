@@ -13,7 +13,7 @@ use std::sync::Arc;
 use super::super::reader::Checker;
 use super::super::yaml::{Node, Position};
 use super::super::{
-    BudgetPolicy, Condition, Judgement, Location, Objective, Percentage, Source, Window,
+    BudgetPolicy, Condition, Exclusion, Judgement, Location, Objective, Percentage, Source, Window,
 };
 use super::{join, Api, Kind, Map, Metadata, Object, ObjectReader, Shorthand, LOGS_TYPE};
 use crate::expr::FieldPath;
@@ -173,6 +173,8 @@ pub(super) struct NativeKeys {
     pub min_events: u64,
     /// `slo/policy`.
     pub policy: Option<BudgetPolicy>,
+    /// `slo/exclude`.
+    pub exclude: Vec<Exclusion>,
 }
 
 /// Every object checked, by kind and name. A `None` model is an object with errors: references

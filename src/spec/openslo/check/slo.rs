@@ -645,10 +645,27 @@ impl Check<'_, '_, '_, '_> {
                 |c, n| c.policy(n),
             )
             .flatten();
+        let mut exclude = self
+            .native_annotation(
+                metadata,
+                "exclude",
+                "a list of exclusions such as [{from: 2026-10-02T17:00:00Z, to: 2026-10-02T18:00:00Z}]",
+                |c, n| c.exclusions(n),
+            )
+            .flatten()
+            .unwrap_or_default();
+        // Inside the annotation's text, positions mean nothing in the file: each exclusion is
+        // where the annotation is.
+        if let Some((_, at)) = metadata.annotation("exclude") {
+            for exclusion in &mut exclude {
+                exclusion.defined_at = self.reader.location(at);
+            }
+        }
         NativeKeys {
             sla,
             min_events,
             policy,
+            exclude,
         }
     }
 
