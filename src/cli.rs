@@ -204,6 +204,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "TIME", default_value = "now")]
     pub at: String,
 
+    /// Evaluate every SLO over exactly [T1, T2] (RFC 3339, both included) instead of its
+    /// windows: a chaos experiment, a canary, an incident
+    #[arg(long, value_name = "T1..T2", conflicts_with = "at")]
+    pub between: Option<String>,
+
     /// Only SLOs with these names (repeatable; `*` and `?` globs allowed)
     #[arg(long = "slo", value_name = "NAME")]
     pub slo_names: Vec<String>,
@@ -253,7 +258,7 @@ pub struct ReportArgs {
     pub run: RunArgs,
 
     /// A history: the report at every --every from this instant to --to (RFC 3339)
-    #[arg(long, value_name = "TIME", requires_all = ["to", "every"], conflicts_with = "at")]
+    #[arg(long, value_name = "TIME", requires_all = ["to", "every"], conflicts_with_all = ["at", "between"])]
     pub from: Option<String>,
 
     /// The last instant of a history: RFC 3339, or `latest` (the latest timestamp in the input)

@@ -9,8 +9,8 @@ use anyhow::{bail, Context};
 use crate::cli::{ReportArgs, RunArgs};
 use crate::input::{self, InputFormat, LogInput};
 use crate::policy::MalformedLimit;
-use crate::spec::{self, Slo, SpecSet, TimestampSpec};
-use crate::time::{parse_instant, SpanDuration, UnixNanos};
+use crate::spec::{self, Slo, SpecSet, TimestampSpec, Window};
+use crate::time::{format_rfc3339, parse_instant, SpanDuration, UnixNanos};
 
 /// Everything a `report` or `check` run needs, checked.
 #[derive(Debug, Clone)]
@@ -23,6 +23,8 @@ pub struct RunConfig {
     pub passes: Vec<Pass>,
     /// When to evaluate.
     pub at: At,
+    /// `--between T1..T2`: the one interval every SLO is evaluated over, at `T2`.
+    pub between: Option<(UnixNanos, UnixNanos)>,
     /// Threads parsing each log (`--threads`, or one per CPU).
     pub threads: usize,
     /// Stop at the first malformed or invalid row (`--strict`).
@@ -170,18 +172,33 @@ impl RunConfig {
         if stdin_passes > 1 {
             bail!("the specs read their logs in different ways (source.timestamp or source.format differ), so standard input would have to be read twice; give the SLOs one source, or pass files instead of -");
         }
-        let at = match args.at.as_str() {
-            "now" => At::Instant(now()?),
-            "latest" => At::Latest,
-            text => {
+        let between = args.between.as_deref().map(parse_between).transpose()?;
+        let at = match (between, args.at.as_str()) {
+            (Some((_, to)), _) => At::Instant(to),
+            (None, "now") => At::Instant(now()?),
+            (None, "latest") => At::Latest,
+            (None, text) => {
                 At::Instant(parse_instant(text).map_err(|e| anyhow::anyhow!("--at {text}: {e}"))?)
             }
         };
+        // The interval replaces every window, for this run only.
+        if let Some((from, to)) = between {
+            for &index in &selected {
+                let slo = &mut specs.slos[index];
+                let alert_scale_ns = slo.windows.first().map_or(0, |w| w.length_nanos(to));
+                slo.windows = vec![Window::Between {
+                    from,
+                    to,
+                    alert_scale_ns,
+                }];
+            }
+        }
         Ok(RunConfig {
             specs,
             selected,
             passes,
             at,
+            between,
             threads: threads(args.threads),
             strict: args.strict,
             max_groups: args.max_groups,
@@ -210,6 +227,28 @@ impl RunConfig {
             self.threads
         }
     }
+}
+
+/// `--between T1..T2`: two RFC 3339 instants, the first before the second.
+///
+/// # Errors
+///
+/// Text without `..`, an instant that does not parse, or an empty or reversed interval.
+pub fn parse_between(text: &str) -> anyhow::Result<(UnixNanos, UnixNanos)> {
+    let Some((from, to)) = text.split_once("..") else {
+        bail!("--between {text}: write the interval as T1..T2, such as 2026-10-02T17:24:00Z..2026-10-02T18:09:00Z");
+    };
+    let instant =
+        |part: &str| parse_instant(part).map_err(|e| anyhow::anyhow!("--between {text}: {e}"));
+    let (from, to) = (instant(from)?, instant(to)?);
+    if to <= from {
+        bail!(
+            "--between {text}: the interval ends at {} but starts at {}: T2 must come after T1",
+            format_rfc3339(to),
+            format_rfc3339(from)
+        );
+    }
+    Ok((from, to))
 }
 
 /// The current time from the system clock.

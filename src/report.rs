@@ -14,10 +14,35 @@ use crate::visible::visible;
 pub struct Report {
     /// The evaluation instant `A`, RFC 3339 UTC.
     pub evaluated_at: Timestamp,
+    /// `--between T1..T2`: the one interval every result covers, `A` being its end; absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub between: Option<Interval>,
     /// How the input rows were accounted for.
     pub inputs: InputSummary,
     /// One result per SLO × group × window, sorted by SLO (spec order), group, window (spec order).
     pub results: Vec<SloResult>,
+}
+
+/// An interval `[from, to]`, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Interval {
+    /// Its first instant, RFC 3339 UTC.
+    pub from: Timestamp,
+    /// Its last instant, RFC 3339 UTC.
+    pub to: Timestamp,
+}
+
+impl Interval {
+    /// `2026-10-02T17:24:00Z .. 2026-10-02T18:09:00Z (45m)`, for titles.
+    pub fn label(&self) -> String {
+        format!(
+            "{} .. {} ({})",
+            self.from,
+            self.to,
+            crate::time::humanize_seconds((self.to.0 - self.from.0) as f64 / 1e9)
+        )
+    }
 }
 
 /// Row accounting: `rows = malformed + outside_windows + unselected + excluded + matched`.
@@ -61,7 +86,12 @@ pub struct SloResult {
     /// serialised: `window` says it in JSON.
     #[serde(skip)]
     pub calendar_unit: Option<CalendarUnit>,
-    /// Start of the window, RFC 3339 UTC (exclusive for rolling windows, inclusive for calendar ones).
+    /// Whether the window is the interval of `--between`. Not serialised: `window` says it in
+    /// JSON.
+    #[serde(skip)]
+    pub between: bool,
+    /// Start of the window, RFC 3339 UTC (exclusive for rolling windows, inclusive for calendar
+    /// windows and `--between` intervals).
     pub start: Timestamp,
     /// End of the window: the evaluation instant, inclusive.
     pub end: Timestamp,
@@ -311,6 +341,7 @@ mod tests {
             ),
             window: "1d".into(),
             calendar_unit: None,
+            between: false,
             start: Timestamp(0),
             end: Timestamp(0),
             elapsed: None,

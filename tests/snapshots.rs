@@ -161,3 +161,14 @@ fn every_format_escapes_awkward_values() {
         .collect();
     insta::assert_snapshot!(outputs.join("\n"));
 }
+
+#[test]
+fn table_over_the_checkout_outage_interval() {
+    insta::assert_snapshot!(run_in_repo(&[
+        "report",
+        "--between",
+        "2026-10-02T17:24:00Z..2026-10-02T18:09:00Z",
+        "--color",
+        "never"
+    ]));
+}

@@ -10,6 +10,7 @@ mod workdir;
 
 mod access_logs;
 mod alerts;
+mod between;
 mod budget_policy;
 mod cli;
 mod exclusions;

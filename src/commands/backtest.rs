@@ -17,6 +17,9 @@ pub(super) fn run(args: &BacktestArgs) -> anyhow::Result<ExitStatus> {
     ) {
         bail!("a backtest is written as a table, json, csv or markdown");
     }
+    if run.between.is_some() {
+        bail!("--between evaluates one interval; a backtest replays instants from --from to --to");
+    }
     let series = Series::parse(&args.from, &args.to, &args.every)?;
     let config = RunConfig::resolve(run)?;
     let computed = super::compute::compute_history(&config, &series)?;

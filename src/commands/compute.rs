@@ -17,7 +17,7 @@ use crate::config::{At, Pass, RunConfig, Series};
 use crate::evaluate::{evaluate_slo, history_needs, needs};
 use crate::input::{self, LogInput};
 use crate::policy::MalformedLimit;
-use crate::report::{InputSummary, Report, SloResult, Status};
+use crate::report::{InputSummary, Interval, Report, SloResult, Status};
 use crate::spec::{Slo, TimestampSpec};
 use crate::time::{check_epoch_unit, format_rfc3339, Timestamp, TimestampFormat, UnixNanos};
 
@@ -408,16 +408,28 @@ fn assemble(
     let results: Vec<SloResult> = results.into_iter().flat_map(|(_, r)| r).collect();
     if let Some(latest) = latest.filter(|_| !wrong_unit) {
         if results.iter().all(|r| r.status == Status::NoData) {
-            warnings.push(format!(
-                "every window is empty at {}: the newest row is from {}; evaluate there with --at latest",
-                format_rfc3339(at),
-                format_rfc3339(latest)
-            ));
+            warnings.push(match config.between {
+                Some((from, to)) => format!(
+                    "no event lies in the interval {}..{}: the newest row is from {}",
+                    format_rfc3339(from),
+                    format_rfc3339(to),
+                    format_rfc3339(latest)
+                ),
+                None => format!(
+                    "every window is empty at {}: the newest row is from {}; evaluate there with --at latest",
+                    format_rfc3339(at),
+                    format_rfc3339(latest)
+                ),
+            });
         }
     }
     Ok(ComputedReport {
         report: Report {
             evaluated_at: Timestamp(at),
+            between: config.between.map(|(from, to)| Interval {
+                from: Timestamp(from),
+                to: Timestamp(to),
+            }),
             inputs: summary,
             results,
         },

@@ -31,7 +31,7 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
             let windows = slo.windows.iter().map(|w| w.span(at).age_limit);
             Needs::Ages {
                 limits: windows
-                    .chain(lookbacks.iter().map(SpanDuration::nanos))
+                    .chain(lookbacks.iter().map(|l| lookback_limit(slo, l, at)))
                     .collect(),
                 first_window: first_window.map_or(0, |w| w.span(at).age_limit),
             }
@@ -45,7 +45,7 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
                 .chain(
                     lookbacks
                         .iter()
-                        .map(|l| rolling_slices(l.nanos(), at, length)),
+                        .map(|l| lookback_slices(slo, l, at, length)),
                 );
             // Every range ends at the last whole slice before `A` (or one later), so their union
             // is one range. An empty one — a calendar window that holds no whole slice yet —
@@ -102,6 +102,28 @@ pub fn history_needs(slo: &Slo, instants: &[UnixNanos]) -> Needs {
     union
 }
 
+/// The age limit of `lookback` for `slo` evaluated at `at`: the lookback, or within an
+/// interval (`--between`) the part of it inside the interval, which holds every event counted.
+fn lookback_limit(slo: &Slo, lookback: &SpanDuration, at: UnixNanos) -> i64 {
+    slo.windows
+        .first()
+        .map_or(lookback.nanos(), |w| w.lookback_limit(lookback.nanos(), at))
+}
+
+/// The slice indices of `lookback` for `slo` evaluated at `at`: its most recent whole slices,
+/// or within an interval (`--between`) those of them inside the interval.
+fn lookback_slices(slo: &Slo, lookback: &SpanDuration, at: UnixNanos, length: i64) -> (i64, i64) {
+    let (first, end) = rolling_slices(lookback.nanos(), at, length);
+    match slo.windows.first() {
+        Some(window @ Window::Between { .. }) => {
+            let (inside, _) = window_slices(window, at, length);
+            let first = first.max(inside);
+            (first, end.max(first))
+        }
+        _ => (first, end),
+    }
+}
+
 /// A window or lookback counted in the SLO's budgeting unit: events, or slices.
 #[derive(Debug, Default)]
 struct Counted<'a> {
@@ -123,7 +145,7 @@ fn count<'a>(
     let Some(slice) = slo.budgeting.timeslice() else {
         let limit = match span {
             Span::Window(window) => window.span(at).age_limit,
-            Span::Lookback(lookback) => lookback.nanos(),
+            Span::Lookback(lookback) => lookback_limit(slo, lookback, at),
         };
         let counts = tally.counts_within(group, limit);
         return Counted {
@@ -135,7 +157,7 @@ fn count<'a>(
     let length = slice.length.nanos();
     let range = match span {
         Span::Window(window) => window_slices(window, at, length),
-        Span::Lookback(lookback) => rolling_slices(lookback.nanos(), at, length),
+        Span::Lookback(lookback) => lookback_slices(slo, lookback, at, length),
     };
     let excluded = if slo.exclude.is_empty() {
         0
@@ -236,7 +258,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
     }
     let lookbacks = lookbacks(slo);
     // Alert thresholds scale with the SLO's first window (§4).
-    let first_window_ns = slo.windows.first().map_or(0, |w| w.length_nanos(at));
+    let first_window_ns = slo.windows.first().map_or(0, |w| w.alert_scale_nanos(at));
     let slice_seconds = slo.budgeting.timeslice().map(|s| s.length.seconds() as f64);
     let mut results = Vec::new();
     for group in groups {
@@ -350,7 +372,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 _ => (None, None),
             };
             let elapsed = match window {
-                Window::Rolling(_) => None,
+                Window::Rolling(_) | Window::Between { .. } => None,
                 Window::Calendar { .. } => {
                     let length = window.length_seconds(at);
                     Some(((at - span.start) as f64 / 1e9 / length).clamp(0.0, 1.0))
@@ -362,9 +384,10 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 group: labels.clone(),
                 window: window.label(),
                 calendar_unit: match window {
-                    Window::Rolling(_) => None,
+                    Window::Rolling(_) | Window::Between { .. } => None,
                     Window::Calendar { unit, .. } => Some(*unit),
                 },
+                between: matches!(window, Window::Between { .. }),
                 start: Timestamp(span.start),
                 end: Timestamp(at),
                 elapsed,

@@ -19,7 +19,9 @@ pub fn rolling_slices(duration_ns: i64, at: UnixNanos, length: i64) -> (i64, i64
 pub fn window_slices(window: &Window, at: UnixNanos, length: i64) -> (i64, i64) {
     match window {
         Window::Rolling(duration) => rolling_slices(duration.nanos(), at, length),
-        Window::Calendar { .. } => TimeSlices::new(length).inside(window.span(at).start, at),
+        Window::Calendar { .. } | Window::Between { .. } => {
+            TimeSlices::new(length).inside(window.span(at).start, at)
+        }
     }
 }
 

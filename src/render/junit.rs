@@ -113,6 +113,14 @@ impl Renderer for JunitRenderer {
                 r#"      <property name="evaluated_at" value="{}"/>"#,
                 attribute(&report.evaluated_at.to_string())
             )?;
+            if let Some(interval) = &report.between {
+                writeln!(
+                    out,
+                    r#"      <property name="between" value="{}..{}"/>"#,
+                    attribute(&interval.from.to_string()),
+                    attribute(&interval.to.to_string())
+                )?;
+            }
             writeln!(out, "    </properties>")?;
             for (result, outcome) in cases {
                 testcase(result, outcome, out)?;

@@ -23,7 +23,7 @@ impl Renderer for MarkdownRenderer {
         let Some((status, figures)) = columns.split_last() else {
             return Ok(());
         };
-        writeln!(out, "### SLO report at {}", report.evaluated_at)?;
+        writeln!(out, "### {}", summary::title(report))?;
         writeln!(out)?;
         if let Some(reason) = &self.no_events {
             writeln!(out, "**❌ No result has any event:** {}", escape(reason))?;

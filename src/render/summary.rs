@@ -151,8 +151,10 @@ impl Cells {
             .map_or_else(|| "–".to_string(), humanize_seconds);
         // Calendar windows by their unit and how much of the period has passed; the zone is in
         // the JSON and in the spec.
+        // An interval by its length: its bounds are in the title.
         let window = match (result.calendar_unit, result.elapsed) {
             (Some(unit), Some(elapsed)) => format!("{} {:.0}%", unit.as_str(), elapsed * 100.0),
+            _ if result.between => humanize_seconds(window_seconds(result)),
             _ => result.window.clone(),
         };
         Cells {
@@ -331,6 +333,14 @@ pub(super) fn report_firing_alerts(report: &Report) -> Vec<String> {
         }
     }
     lines
+}
+
+/// `SLO report at 2026-10-02T18:00:00Z`, or over the interval of `--between`.
+pub(super) fn title(report: &Report) -> String {
+    match &report.between {
+        Some(interval) => format!("SLO report over {}", interval.label()),
+        None => format!("SLO report at {}", report.evaluated_at),
+    }
 }
 
 /// `40000 rows read: 26902 matched, …`: how every row was accounted for.

@@ -31,7 +31,7 @@ impl Renderer for TableRenderer {
             .map(|line| line.first.chars().count())
             .max()
             .unwrap_or(0);
-        writeln!(out, "SLO report at {}", report.evaluated_at)?;
+        writeln!(out, "{}", summary::title(report))?;
         // Groups head their lines and SLAs get lines of their own below, and excluded rows
         // are counted in the line under it, so that the table stays within 100 columns.
         let layout = Layout {

@@ -69,9 +69,13 @@ impl Renderer for VerdictRenderer {
             writeln!(out, "FAIL no result has any event: {reason}")?;
         }
         let policy: Vec<&str> = verdict.fail_on.iter().map(|f| f.as_str()).collect();
+        let when = match &report.between {
+            Some(interval) => format!("over {}", interval.label()),
+            None => format!("at {}", report.evaluated_at),
+        };
         writeln!(
             out,
-            "{}: {} of {} results fail the policy (--fail-on {}) at {}",
+            "{}: {} of {} results fail the policy (--fail-on {}) {}",
             if verdict.status() == crate::exit::ExitStatus::Success {
                 "ok"
             } else {
@@ -80,7 +84,7 @@ impl Renderer for VerdictRenderer {
             verdict.failed(),
             report.results.len(),
             policy.join(","),
-            report.evaluated_at
+            when
         )
     }
 }

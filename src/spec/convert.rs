@@ -209,6 +209,8 @@ pub(crate) fn policy_yaml(policy: &BudgetPolicy) -> Yaml {
 pub(crate) fn native_window(window: &Window) -> Yaml {
     match window {
         Window::Rolling(duration) => Yaml::str(duration.as_written()),
+        // Only `--between` makes one, and `convert` has no such flag.
+        Window::Between { .. } => Yaml::str(window.label()),
         Window::Calendar { unit, zone } => {
             let mut entries = vec![("calendar", Yaml::str(unit.as_str()))];
             if *zone != Zone::Utc {

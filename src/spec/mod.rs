@@ -250,6 +250,17 @@ pub enum Window {
         /// The zone whose local midnight starts each period.
         zone: Zone,
     },
+    /// One fixed interval `[from, to]`, both included (`--between T1..T2`), evaluated at `to`.
+    /// It replaces an SLO's windows for one run; no spec writes it.
+    Between {
+        /// The first instant of the interval.
+        from: UnixNanos,
+        /// The last instant of the interval: the evaluation instant.
+        to: UnixNanos,
+        /// The length of the SLO's own first window at `to`, which still scales its alert
+        /// thresholds: its alert policy is written for that window, not for the interval.
+        alert_scale_ns: i64,
+    },
 }
 
 /// Where a window lies for one evaluation instant.
@@ -268,6 +279,7 @@ impl Window {
         const DAY: i64 = 86_400 * 1_000_000_000;
         match self {
             Window::Rolling(duration) => duration.nanos(),
+            Window::Between { from, to, .. } => to - from,
             Window::Calendar { unit, .. } => {
                 DAY * match unit {
                     CalendarUnit::Day => 1,
@@ -294,6 +306,10 @@ impl Window {
                     age_limit: at.saturating_sub(start).saturating_add(1),
                 }
             }
+            Window::Between { from, .. } => WindowSpan {
+                start: *from,
+                age_limit: at.saturating_sub(*from).saturating_add(1),
+            },
         }
     }
 
@@ -306,6 +322,20 @@ impl Window {
                 zone: Zone::Utc,
             } => unit.as_str().to_string(),
             Window::Calendar { unit, zone } => format!("{} {}", unit.as_str(), zone.name()),
+            Window::Between { from, to, .. } => format!(
+                "{}..{}",
+                crate::time::format_rfc3339(*from),
+                crate::time::format_rfc3339(*to)
+            ),
+        }
+    }
+
+    /// The age limit of a lookback of `lookback_ns` when evaluated at `at`: the lookback itself,
+    /// or, within an interval (`--between`), the part of it inside the interval.
+    pub fn lookback_limit(&self, lookback_ns: i64, at: UnixNanos) -> i64 {
+        match self {
+            Window::Between { .. } => lookback_ns.min(self.span(at).age_limit),
+            _ => lookback_ns,
         }
     }
 }
@@ -384,6 +414,16 @@ impl Window {
                 let (start, end) = crate::time::period_containing(at, *unit, zone);
                 end - start
             }
+            Window::Between { from, to, .. } => to - from,
+        }
+    }
+
+    /// The length `D` that scales alert thresholds (`budget × D / long`) when this is the first
+    /// window: its own length, but for an interval the length of the window it replaced.
+    pub fn alert_scale_nanos(&self, at: UnixNanos) -> i64 {
+        match self {
+            Window::Between { alert_scale_ns, .. } => *alert_scale_ns,
+            _ => self.length_nanos(at),
         }
     }
 }
@@ -426,7 +466,7 @@ impl Timeslice {
         let length = self.length.seconds();
         let rolling = windows.iter().filter_map(|w| match w {
             Window::Rolling(d) => Some(("window", d)),
-            Window::Calendar { .. } => None,
+            Window::Calendar { .. } | Window::Between { .. } => None,
         });
         let lookbacks = alerts
             .iter()

@@ -116,6 +116,7 @@ impl Checker<'_> {
     ) {
         let (window, window_ns) = match windows.first() {
             Some(Window::Rolling(duration)) => (duration.to_string(), duration.nanos()),
+            Some(first @ Window::Between { .. }) => (first.label(), first.nominal_nanos()),
             Some(first @ Window::Calendar { unit, .. }) => {
                 const DAY: i64 = 86_400 * 1_000_000_000;
                 let days = match unit {

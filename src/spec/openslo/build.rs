@@ -247,6 +247,9 @@ fn budgeting(model: &SloModel, objective: &ObjectiveModel) -> Result<Budgeting, 
 pub(crate) fn nominal_seconds(window: &Window) -> u64 {
     match window {
         Window::Rolling(duration) => duration.seconds(),
+        Window::Between { .. } => {
+            u64::try_from(window.nominal_nanos() / 1_000_000_000).unwrap_or(0)
+        }
         Window::Calendar { unit, .. } => match unit {
             CalendarUnit::Day => 86_400,
             CalendarUnit::Week => 7 * 86_400,

@@ -299,6 +299,10 @@ fn exact_minutes(seconds: u64) -> Option<String> {
 
 fn time_window(window: &Window) -> Result<Yaml, String> {
     Ok(match window {
+        Window::Between { .. } => return Err(format!(
+            "its window {} is an interval of one run (--between), not a window OpenSLO can hold",
+            window.label()
+        )),
         Window::Rolling(duration) => Yaml::map([
             ("duration", Yaml::str(shorthand(duration)?)),
             ("isRolling", Yaml::raw("true")),
