@@ -133,6 +133,9 @@ pub struct SloResult {
     pub time_to_exhaustion_s: Option<f64>,
     /// `no_data`, `low_traffic`, `exhausted`, `at_risk` or `ok`.
     pub status: Status,
+    /// Traffic, errors and latency over the window (the golden signals), for an SLO with
+    /// `latency`; `null` otherwise.
+    pub golden_signals: Option<GoldenSignals>,
     /// The SLO's error-budget policy for this result: the team's words for the state it is in;
     /// `null` when the SLO has no policy or the policy says nothing of that state.
     pub policy: Option<PolicyLine>,
@@ -216,6 +219,40 @@ pub struct SlaResult {
     /// Whether `sli ≥ sla`, decided exactly (an SLI equal to the SLA meets it); `null` without
     /// events.
     pub met: Option<bool>,
+}
+
+/// The golden signals of one result (SRE book, "Monitoring Distributed Systems"): traffic,
+/// errors and latency, from the SLO's events. Saturation is not in request logs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GoldenSignals {
+    /// Valid events per second over the window's time outside exclusions; `null` when none of
+    /// its time is.
+    pub traffic_per_s: Option<f64>,
+    /// Bad events over valid events, whatever the budgeting (events, never slices); `null`
+    /// without events.
+    pub error_ratio: Option<f64>,
+    /// The latency of the valid events; `null` at the instants of a history before its last,
+    /// whose windows the latencies counted cannot be told apart by.
+    pub latency: Option<LatencySummary>,
+}
+
+/// Latency percentiles by nearest rank, in seconds, each within 1 % of the exact value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LatencySummary {
+    /// The field read, as written in `latency`.
+    pub field: String,
+    /// Valid events whose field holds a duration (the others have no latency).
+    pub count: u64,
+    /// The median.
+    pub p50_s: Option<f64>,
+    /// The 90th percentile.
+    pub p90_s: Option<f64>,
+    /// The 95th percentile.
+    pub p95_s: Option<f64>,
+    /// The 99th percentile.
+    pub p99_s: Option<f64>,
+    /// The largest, exactly.
+    pub max_s: Option<f64>,
 }
 
 /// The words of an error-budget policy that a result reaches.
@@ -368,6 +405,7 @@ mod tests {
             alerts: Vec::new(),
             time_to_exhaustion_s: None,
             status: Status::NoData,
+            golden_signals: None,
             policy: None,
             folded: None,
         }

@@ -393,6 +393,7 @@ fn converting_a_spec_that_uses_what_openslo_cannot_say_keeps_it() {
         "slo/no-service: 'true'",
         "slo/sla: '99'",
         "slo/min-events: '50'",
+        "slo/latency: '{field: latency_ms, unit: ms}'",
         "slo/exclude: '[{from: ''2026-03-09T12:30:00Z'', to: ''2026-03-09T13:00:00Z'', reason: ''load test: ignore''}]'",
         "slo/policy: '{exhausted: ''Freeze releases: reliability work only'', remaining_above: {''0.8'': Budget to spare, 50%: Half left}}'",
         "slo/short-window: 10m",

@@ -14,6 +14,7 @@ mod between;
 mod budget_policy;
 mod cli;
 mod exclusions;
+mod golden_signals;
 mod history;
 mod hostile;
 mod html;

@@ -140,6 +140,7 @@ impl SloTally {
             Needs::Ages {
                 limits,
                 first_window,
+                ..
             } => {
                 let mut limits = limits.clone();
                 limits.sort_unstable();
@@ -191,6 +192,13 @@ impl SloTally {
                         .collect(),
                     None => Default::default(),
                 },
+                // Latencies are kept by the windows of the count's own instant, the last: an
+                // earlier instant's windows cannot be told apart in them.
+                latency: if offset == 0 {
+                    group.latency.clone()
+                } else {
+                    Vec::new()
+                },
             }
         };
         SloTally {
@@ -212,6 +220,7 @@ impl SloTally {
             first_window,
             invalid_rows: self.invalid_rows,
             first_invalid: self.first_invalid.clone(),
+            latency_known: offset == 0,
         }
     }
 }

@@ -31,6 +31,7 @@
 //! [`HeavyGroups`] for the threshold and [`Folded::passed_over`] for what is guaranteed.
 
 mod history;
+mod latency;
 mod latest;
 mod sketch;
 
@@ -40,10 +41,14 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 pub use history::{window_span, RowsByTime, MAX_TRACKED_SLOS};
+pub use latency::LatencySketch;
 pub use latest::{latest_in_newest_lines, latest_timestamp, LatestScan};
 use sketch::CountMinSketch;
 
-use crate::expr::{FieldPath, FieldSlots, FieldValue, Invalid, InvalidReason, Program, Row};
+use crate::expr::{
+    duration_nanos, FieldPath, FieldSlots, FieldUnit, FieldValue, Invalid, InvalidReason, Program,
+    Row,
+};
 use crate::input::{InputError, InputFormat, LogInput, RowSink, RowView};
 use crate::spec::{excluded_intervals, Judgement, Slo, TimestampSpec};
 use crate::time::{MinuteCache, TimeSlices, TimestampParser, UnixNanos};
@@ -91,6 +96,8 @@ pub enum Needs {
         limits: Vec<i64>,
         /// The age limit of its first window, whose events rank its groups.
         first_window: i64,
+        /// The age limit of each of its windows, in window order: where latencies are kept.
+        windows: Vec<i64>,
     },
     /// Events per time slice of `length` nanoseconds, for slice indices `first..end`.
     Slices {
@@ -102,7 +109,51 @@ pub enum Needs {
         end: i64,
         /// The slice indices of its first window, whose events rank its groups.
         first_window: (i64, i64),
+        /// The slice indices of each of its windows, in window order: where latencies are kept.
+        windows: Vec<(i64, i64)>,
     },
+}
+
+/// Which of an SLO's windows hold an event, by where it is counted: one test per window, in
+/// window order. An event's latency is kept in the sketch of the set of windows that hold it,
+/// so that a window's percentiles merge exactly the sketches of its events, however the
+/// windows overlap.
+#[derive(Debug, Clone)]
+enum WindowTests {
+    /// The event's age is below each window's age limit.
+    Ages(Vec<i64>),
+    /// The event's slice is among each window's slices.
+    Slices(Vec<(i64, i64)>),
+}
+
+impl WindowTests {
+    /// The windows that hold an event of `age` counted in `slot`, as a bit set (bit `w` for
+    /// window `w`; windows past the 64th are not told apart).
+    fn holding(&self, slot: &Slot, age: i64) -> u64 {
+        let bits = |tests: &mut dyn Iterator<Item = bool>| {
+            tests
+                .take(64)
+                .enumerate()
+                .fold(0u64, |mask, (w, holds)| mask | (u64::from(holds) << w))
+        };
+        match (self, slot) {
+            (WindowTests::Ages(limits), _) => bits(&mut limits.iter().map(|&limit| age < limit)),
+            (WindowTests::Slices(ranges), Slot::Slice(index)) => bits(
+                &mut ranges
+                    .iter()
+                    .map(|(first, end)| (first..end).contains(&index)),
+            ),
+            (WindowTests::Slices(_), Slot::Band(_)) => 0,
+        }
+    }
+}
+
+/// How an SLO reads its latencies: the field, what is known of its unit, and its windows.
+#[derive(Debug, Clone)]
+struct LatencyPlan {
+    slot: usize,
+    unit: FieldUnit,
+    windows: WindowTests,
 }
 
 /// The events that rank an SLO's groups: those of its first window.
@@ -148,6 +199,8 @@ struct SloPlan {
     heavy: Option<Arc<HeavyGroups>>,
     /// The instants whose events count nowhere (`exclude`), as sorted, disjoint `[from, to)`.
     excluded: Vec<(UnixNanos, UnixNanos)>,
+    /// Where latencies are read and kept, for an SLO with `latency`.
+    latency: Option<LatencyPlan>,
 }
 
 impl SloPlan {
@@ -216,28 +269,41 @@ impl Plan {
                 Judgement::Bad(c) => (compile(&mut fields, "bad", &c.text, &c.expr)?, false),
             };
             let group_slots = slo.group_by.iter().map(|path| fields.slot(path)).collect();
-            let (age_limits, slices, first_window) = match needs {
+            let (age_limits, slices, first_window, window_tests) = match needs {
                 Needs::Ages {
                     limits,
                     first_window,
+                    windows,
                 } => {
                     let mut limits = limits.clone();
                     limits.sort_unstable();
                     limits.dedup();
                     let bands = limits.partition_point(|limit| limit <= first_window);
-                    (limits, None, FirstWindow::Bands(bands))
+                    (
+                        limits,
+                        None,
+                        FirstWindow::Bands(bands),
+                        WindowTests::Ages(windows.clone()),
+                    )
                 }
                 Needs::Slices {
                     length,
                     first,
                     end,
                     first_window: (from, to),
+                    windows,
                 } => (
                     Vec::new(),
                     Some((TimeSlices::new(*length), *first, *end)),
                     FirstWindow::Slices(*from, *to),
+                    WindowTests::Slices(windows.clone()),
                 ),
             };
+            let latency = slo.latency.as_ref().map(|latency| LatencyPlan {
+                slot: fields.slot(&latency.field),
+                unit: latency.field_unit(&slo.source, format),
+                windows: window_tests,
+            });
             plans.push(SloPlan {
                 name: slo.name.clone(),
                 filter,
@@ -249,6 +315,7 @@ impl Plan {
                 first_window,
                 heavy: None,
                 excluded: excluded_intervals(&slo.exclude),
+                latency,
             });
         }
         Ok(Plan {
@@ -311,6 +378,7 @@ impl Plan {
                     first_window: slo.first_window,
                     invalid_rows: 0,
                     first_invalid: None,
+                    latency_known: true,
                 })
                 .collect(),
             rows_by_time: self.rows_by_time.clone(),
@@ -439,6 +507,9 @@ pub struct SloTally {
     first_window: FirstWindow,
     /// Rows invalid for this SLO (in any window).
     pub invalid_rows: u64,
+    /// Whether its groups' latencies are those of its windows: not at an earlier instant of a
+    /// history, which counts at its last one (see [`SloTally::at_instant`]).
+    pub latency_known: bool,
     /// The first such row.
     pub first_invalid: Option<RowProblem>,
 }
@@ -454,6 +525,9 @@ pub struct GroupTally {
     pub folded: Option<Folded>,
     bands: Vec<Counts>,
     slices: HashMap<i64, Counts>,
+    /// Latencies of the group's events, by the set of windows that hold them (a bit per
+    /// window, see [`WindowTests`]); empty for an SLO without `latency`.
+    latency: Vec<(u64, LatencySketch)>,
 }
 
 /// How many distinct groups the `(other)` group of an SLO holds.
@@ -567,11 +641,44 @@ impl GroupTally {
             folded: None,
             bands: vec![Counts::default(); bands],
             slices: HashMap::new(),
+            latency: Vec::new(),
         }
     }
 
+    /// Keeps the latency of an event held by the windows `windows` (a bit set).
+    fn record_latency(&mut self, windows: u64, nanos: f64) {
+        if windows == 0 {
+            return;
+        }
+        match self.latency.iter_mut().find(|(set, _)| *set == windows) {
+            Some((_, sketch)) => sketch.add(nanos),
+            None => {
+                let mut sketch = LatencySketch::default();
+                sketch.add(nanos);
+                self.latency.push((windows, sketch));
+            }
+        }
+    }
+
+    /// The latencies of the group's events in window `window` (its index among the SLO's
+    /// windows).
+    pub fn latency_in(&self, window: usize) -> LatencySketch {
+        let mut merged = LatencySketch::default();
+        for (windows, sketch) in &self.latency {
+            if window < 64 && windows & (1 << window) != 0 {
+                merged.merge(sketch);
+            }
+        }
+        merged
+    }
+
     /// Counts one row in the band or slice `slot`.
-    fn count(&mut self, slot: &Slot, outcome: &RowJudgement) {
+    /// Counts one row in the band or slice `slot`, and keeps the latency of an event, held by
+    /// the windows of a bit set, when its SLO reads one.
+    fn count(&mut self, slot: &Slot, outcome: &RowJudgement, latency: Option<(u64, f64)>) {
+        if let Some((windows, nanos)) = latency {
+            self.record_latency(windows, nanos);
+        }
         let counts = match *slot {
             Slot::Band(band) => &mut self.bands[band],
             Slot::Slice(index) => self.slices.entry(index).or_default(),
@@ -592,6 +699,12 @@ impl GroupTally {
         }
         for (index, counts) in &other.slices {
             self.slices.entry(*index).or_default().add(counts);
+        }
+        for (windows, sketch) in &other.latency {
+            match self.latency.iter_mut().find(|(set, _)| set == windows) {
+                Some((_, mine)) => mine.merge(sketch),
+                None => self.latency.push((*windows, sketch.clone())),
+            }
         }
     }
 
@@ -658,7 +771,13 @@ impl SloTally {
     /// Counts a row of the group with the new key `key` in the band or slice `slot`: in a group
     /// of its own when the group is kept and keeping it leaves the kept groups within bounds,
     /// else in `(other)`.
-    fn count_new(&mut self, key: &[u8], slot: &Slot, outcome: &RowJudgement) {
+    fn count_new(
+        &mut self,
+        key: &[u8],
+        slot: &Slot,
+        outcome: &RowJudgement,
+        latency: Option<(u64, f64)>,
+    ) {
         // Before sampling begins every group is kept: no hashing.
         let hash = (self.sample_level > 0).then(|| key_hash(key));
         let keep = hash.map_or(Keep::Sampled, |hash| self.keep(hash));
@@ -667,14 +786,14 @@ impl SloTally {
             self.insert(key.into(), GroupTally::new(Vec::new(), bands), keep);
             self.shrink();
             if let Some(group) = self.groups.get_mut(key) {
-                group.count(slot, outcome);
+                group.count(slot, outcome, latency);
                 return;
             }
         }
         if self.first_window.holds(slot) {
             self.left_out(hash.unwrap_or_else(|| key_hash(key)), 1);
         }
-        self.other().count(slot, outcome);
+        self.other().count(slot, outcome, latency);
     }
 
     /// Keeps `group` under `key`, as `keep` says (not [`Keep::No`]).
@@ -1152,6 +1271,14 @@ impl RowSink for Counter<'_> {
                 selected = true;
                 selected_by |= bit;
             }
+            // The latency of a valid event, with the windows that hold it.
+            let latency = match (&outcome, &slo.latency) {
+                (RowJudgement::Event { .. }, Some(plan)) => {
+                    duration_nanos(&row, plan.slot, plan.unit)
+                        .map(|nanos| (plan.windows.holding(&slot, age), nanos))
+                }
+                _ => None,
+            };
             // A row without a group_by field falls in the group where that field is null, as
             // SQL's GROUP BY does: its event still counts, in a group of its own.
             self.group_key.clear();
@@ -1196,11 +1323,11 @@ impl RowSink for Counter<'_> {
                 let group = tally
                     .ungrouped
                     .get_or_insert_with(|| GroupTally::new(Vec::new(), bands));
-                group.count(&slot, &outcome);
+                group.count(&slot, &outcome, latency);
             } else if let Some(group) = tally.groups.get_mut(self.group_key.as_slice()) {
-                group.count(&slot, &outcome);
+                group.count(&slot, &outcome, latency);
             } else {
-                tally.count_new(&self.group_key, &slot, &outcome);
+                tally.count_new(&self.group_key, &slot, &outcome, latency);
             }
         }
         if let (true, Some(rows)) = (in_window, &mut self.tally.rows_by_time) {

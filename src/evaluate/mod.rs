@@ -16,7 +16,8 @@ pub use slices::{excluded_slices, rolling_slices, summarize, window_slices, Slic
 use crate::aggregate::OTHER_GROUP;
 use crate::aggregate::{Counts, GroupTally, Needs, SloTally};
 use crate::report::{
-    AlertState, BurnRates, ErrorBudget, FoldedGroups, GroupLabels, SlaResult, SloResult, Status,
+    AlertState, BurnRates, ErrorBudget, FoldedGroups, GoldenSignals, GroupLabels, LatencySummary,
+    SlaResult, SloResult, Status,
 };
 use crate::spec::{excluded_intervals, Budgeting, Slo, Window};
 use crate::time::{SpanDuration, Timestamp, UnixNanos};
@@ -28,12 +29,15 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
     let first_window = slo.windows.first();
     match slo.budgeting.timeslice() {
         None => {
-            let windows = slo.windows.iter().map(|w| w.span(at).age_limit);
+            let windows: Vec<i64> = slo.windows.iter().map(|w| w.span(at).age_limit).collect();
             Needs::Ages {
                 limits: windows
+                    .iter()
+                    .copied()
                     .chain(lookbacks.iter().map(|l| lookback_limit(slo, l, at)))
                     .collect(),
                 first_window: first_window.map_or(0, |w| w.span(at).age_limit),
+                windows,
             }
         }
         Some(slice) => {
@@ -59,6 +63,11 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
                 first,
                 end,
                 first_window: first_window.map_or((0, 0), |w| window_slices(w, at, length)),
+                windows: slo
+                    .windows
+                    .iter()
+                    .map(|w| window_slices(w, at, length))
+                    .collect(),
             }
         }
     }
@@ -209,6 +218,69 @@ fn figures(slo: &Slo, counted: &Counted) -> BudgetFigures {
     figures
 }
 
+/// The golden signals of `window` (the `index`-th of `slo`) for `group`, counted as
+/// `counted`: traffic, error ratio and latency percentiles; `None` without `latency`.
+fn golden_signals(
+    slo: &Slo,
+    tally: &SloTally,
+    group: &GroupTally,
+    index: usize,
+    window: &Window,
+    at: UnixNanos,
+    counted: &Counted,
+) -> Option<GoldenSignals> {
+    let latency = slo.latency.as_ref()?;
+    let events = &counted.events;
+    let seconds = covered_nanos(slo, window, at) as f64 / 1e9;
+    let sketch = group.latency_in(index);
+    let seconds_of = |nanos: Option<f64>| nanos.map(|n| n / 1e9);
+    Some(GoldenSignals {
+        traffic_per_s: (seconds > 0.0).then(|| events.total as f64 / seconds),
+        error_ratio: (events.total > 0)
+            .then(|| (events.total - events.good.min(events.total)) as f64 / events.total as f64),
+        latency: tally.latency_known.then(|| LatencySummary {
+            field: latency.field.to_string(),
+            count: sketch.count(),
+            p50_s: seconds_of(sketch.quantile(0.50)),
+            p90_s: seconds_of(sketch.quantile(0.90)),
+            p95_s: seconds_of(sketch.quantile(0.95)),
+            p99_s: seconds_of(sketch.quantile(0.99)),
+            max_s: seconds_of(sketch.max()),
+        }),
+    })
+}
+
+/// The time `window` covers at `at` outside the SLO's exclusions, in nanoseconds: its
+/// instants, or under time-slice budgeting its whole slices.
+fn covered_nanos(slo: &Slo, window: &Window, at: UnixNanos) -> i64 {
+    // As a half-open range of instants [lo, hi).
+    let (lo, hi) = match slo.budgeting.timeslice() {
+        Some(slice) => {
+            let length = slice.length.nanos();
+            let (first, end) = window_slices(window, at, length);
+            (
+                first.saturating_mul(length),
+                end.max(first).saturating_mul(length),
+            )
+        }
+        None => {
+            let span = window.span(at);
+            let lo = match window {
+                // (A − D, A]
+                Window::Rolling(_) => span.start.saturating_add(1),
+                // [start, A]
+                Window::Calendar { .. } | Window::Between { .. } => span.start,
+            };
+            (lo, at.saturating_add(1))
+        }
+    };
+    let excluded: i64 = excluded_intervals(&slo.exclude)
+        .iter()
+        .map(|&(from, to)| (to.min(hi) - from.max(lo)).max(0))
+        .sum();
+    (hi - lo - excluded).max(0)
+}
+
 /// How a counted window stands against the SLO's SLA, decided exactly as the objective is.
 fn sla(slo: &Slo, counted: &Counted) -> Option<SlaResult> {
     let sla = slo.sla.as_ref()?;
@@ -337,9 +409,10 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                     .collect(),
             )
         };
-        for window in &slo.windows {
+        for (index, window) in slo.windows.iter().enumerate() {
             let span = window.span(at);
             let counted = count(slo, tally, group, at, Span::Window(window));
+            let golden_signals = golden_signals(slo, tally, group, index, window, at, &counted);
             let figures = figures(slo, &counted);
             let units = counted.units;
             // A window without a single event has no data, even when it counts (empty, good)
@@ -414,6 +487,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                 alerts: alerts.clone(),
                 time_to_exhaustion_s,
                 status,
+                golden_signals,
                 policy,
                 folded: group.folded.map(|f| FoldedGroups {
                     groups: f.groups,

@@ -210,6 +210,11 @@ impl Exact {
         Exact { num: value, den: 1 }
     }
 
+    /// The nearest `f64`, for statistics (exact for whole numbers below 2⁵³).
+    pub(crate) fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+
     /// Whether this is zero.
     pub(crate) fn is_zero(self) -> bool {
         self.num == 0

@@ -38,4 +38,6 @@ mod value;
 pub use ast::{Decimal, Expr, FieldPath, Span};
 pub use parser::{parse, ParseError};
 pub use program::{CompileError, Program};
-pub use row::{FieldSlots, FieldUnit, FieldValue, Invalid, InvalidReason, Row, TimeUnit};
+pub use row::{
+    duration_nanos, FieldSlots, FieldUnit, FieldValue, Invalid, InvalidReason, Row, TimeUnit,
+};

@@ -351,6 +351,15 @@ pub(super) enum Pick {
     Sum,
 }
 
+/// The duration in `slot` in nanoseconds, for statistics such as latency percentiles: a value
+/// written with its unit, or a bare number in the unit known for its field (`unit`, or the one
+/// the row says); `None` when the field is missing, holds no number, holds several, or holds a
+/// bare number of no known unit.
+pub fn duration_nanos(row: &impl Row, slot: usize, unit: FieldUnit) -> Option<f64> {
+    let quantity = measure(row, MeasureRead { slot, unit }, Pick::Only).ok()?;
+    quantity.duration.then(|| quantity.value.to_f64())
+}
+
 /// The text in `slot` as a number or a duration: a value written with a unit is a duration; a
 /// bare number is one when its field has a unit (known before reading, or told by the row).
 pub(super) fn measure(row: &impl Row, read: MeasureRead, pick: Pick) -> Result<Quantity, Invalid> {

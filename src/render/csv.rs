@@ -71,6 +71,7 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
         let folded = results().any(|r| r.folded.is_some());
         let sla = results().any(|r| r.sla.is_some());
         let policy = results().any(|r| r.policy.is_some());
+        let signals = results().any(|r| r.golden_signals.is_some());
         let mut writer = ::csv::Writer::from_writer(out);
         let mut header: Vec<String> = Vec::new();
         if instants {
@@ -83,6 +84,9 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
         header.push("alerts.firing".to_string());
         if sla {
             header.extend(SLA.iter().map(|c| c.to_string()));
+        }
+        if signals {
+            header.extend(SIGNALS.iter().map(|c| c.to_string()));
         }
         if policy {
             header.extend(["policy.rule".to_string(), "policy.text".to_string()]);
@@ -108,6 +112,27 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
                         None => Default::default(),
                     });
                 }
+                if signals {
+                    row.extend(match &result.golden_signals {
+                        Some(g) => {
+                            let mut cells = vec![number(g.traffic_per_s), number(g.error_ratio)];
+                            cells.extend(match &g.latency {
+                                Some(l) => vec![
+                                    l.field.clone(),
+                                    l.count.to_string(),
+                                    number(l.p50_s),
+                                    number(l.p90_s),
+                                    number(l.p95_s),
+                                    number(l.p99_s),
+                                    number(l.max_s),
+                                ],
+                                None => vec![String::new(); SIGNALS.len() - 2],
+                            });
+                            cells
+                        }
+                        None => vec![String::new(); SIGNALS.len()],
+                    });
+                }
                 if policy {
                     row.extend(match &result.policy {
                         Some(line) => [line.rule.clone(), line.text.clone()],
@@ -126,6 +151,19 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
         writer.flush()
     }
 }
+
+/// The golden-signal columns, in a report with an SLO that has `latency`.
+const SIGNALS: [&str; 9] = [
+    "golden_signals.traffic_per_s",
+    "golden_signals.error_ratio",
+    "golden_signals.latency.field",
+    "golden_signals.latency.count",
+    "golden_signals.latency.p50_s",
+    "golden_signals.latency.p90_s",
+    "golden_signals.latency.p95_s",
+    "golden_signals.latency.p99_s",
+    "golden_signals.latency.max_s",
+];
 
 /// The SLA columns, after `alerts.firing`, in a report with an SLA.
 const SLA: [&str; 3] = ["sla.objective", "sla.sli_margin", "sla.met"];

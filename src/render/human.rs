@@ -40,6 +40,48 @@ pub fn points(fraction: f64) -> String {
     format!("{text} pts")
 }
 
+/// A duration of a second or less as people read latencies, with three significant digits:
+/// `850µs`, `12.3ms`, `120ms`, `1.23s`, `30.1s`.
+pub fn latency(seconds: f64) -> String {
+    let (value, unit) = match seconds.abs() {
+        s if s >= 1.0 || s == 0.0 => (seconds, "s"),
+        s if s >= 1e-3 => (seconds * 1e3, "ms"),
+        s if s >= 1e-6 => (seconds * 1e6, "µs"),
+        _ => (seconds * 1e9, "ns"),
+    };
+    format!("{}{unit}", significant(value))
+}
+
+/// A rate of events per second with three significant digits, per minute or per hour when it
+/// is slow: `12.3/s`, `4.2/min`, `3.47/h`.
+pub fn rate(per_second: f64) -> String {
+    match per_second {
+        r if r >= 0.1 || r == 0.0 => format!("{}/s", significant(r)),
+        r if r * 60.0 >= 0.1 => format!("{}/min", significant(r * 60.0)),
+        r => format!("{}/h", significant(r * 3600.0)),
+    }
+}
+
+/// `value` with three significant digits (all of its whole digits when it has more), without
+/// trailing zeros.
+fn significant(value: f64) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return format!("{value}");
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "the decimals for three significant digits of a finite, non-zero value"
+    )]
+    let decimals = (2 - value.abs().log10().floor() as i32).max(0) as usize;
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
 /// An event count, shortened past ten thousand: `9 876`, `12.3 k`, `1.2 M`.
 pub fn count(n: u64) -> String {
     match n {
@@ -75,5 +117,16 @@ mod tests {
         assert_eq!(count(12_345), "12.3 k");
         assert_eq!(count(1_200_000), "1.2 M");
         assert_eq!(count(10_000), "10 k");
+        assert_eq!(latency(0.120), "120ms");
+        assert_eq!(latency(0.0123), "12.3ms");
+        assert_eq!(latency(0.00085), "850µs");
+        assert_eq!(latency(1.234), "1.23s");
+        assert_eq!(latency(30.05), "30.1s");
+        assert_eq!(latency(3600.0), "3600s");
+        assert_eq!(latency(0.0), "0s");
+        assert_eq!(rate(0.000_965), "3.47/h");
+        assert_eq!(rate(0.07), "4.2/min");
+        assert_eq!(rate(12.34), "12.3/s");
+        assert_eq!(rate(0.0), "0/s");
     }
 }

@@ -258,6 +258,9 @@ fn details(result: &SloResult, cells: &Cells) -> String {
     }
     lines.push(format!("burn rate 1h: {}", cells.burn_1h));
     lines.extend(summary::firing_alerts(result));
+    if let Some(signals) = summary::signals_text(result) {
+        lines.push(format!("golden signals: {signals}"));
+    }
     if let Some(policy) = &result.policy {
         lines.push(format!("policy ({}): {}", policy.rule, policy.text));
     }

@@ -57,6 +57,15 @@ impl Renderer for MarkdownRenderer {
                 writeln!(out, "- 🔥 {}", escape(&line))?;
             }
         }
+        let signals = summary::signal_lines(report);
+        if !signals.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "**Golden signals**")?;
+            writeln!(out)?;
+            for line in signals {
+                writeln!(out, "- 📈 {}", escape(&line))?;
+            }
+        }
         let policy = summary::policy_lines(report);
         if !policy.is_empty() {
             writeln!(out)?;

@@ -159,6 +159,42 @@ const FAMILIES: &[Family] = &[
         },
     },
     Family {
+        name: "slo_traffic_events_per_second",
+        help: "For SLOs with latency: valid events per second over the window's time outside exclusions.",
+        samples: |r| one(r.golden_signals.as_ref().and_then(|g| g.traffic_per_s)),
+    },
+    Family {
+        name: "slo_error_ratio",
+        help: "For SLOs with latency: bad events divided by valid events in the window (events, whatever the budgeting).",
+        samples: |r| one(r.golden_signals.as_ref().and_then(|g| g.error_ratio)),
+    },
+    // Gauges with a `percentile` label: a `quantile` label is for summaries, whose `_sum` and
+    // `_count` a window that moves cannot give.
+    Family {
+        name: "slo_latency_seconds",
+        help: "For SLOs with latency: the latency of the window's valid events at a percentile (nearest rank, within 1 %).",
+        samples: |r| {
+            let Some(l) = r.golden_signals.as_ref().and_then(|g| g.latency.as_ref()) else {
+                return Vec::new();
+            };
+            [("50", l.p50_s), ("90", l.p90_s), ("95", l.p95_s), ("99", l.p99_s)]
+                .into_iter()
+                .filter_map(|(p, v)| v.map(|v| (vec![("percentile", p.to_string())], number(v))))
+                .collect()
+        },
+    },
+    Family {
+        name: "slo_latency_max_seconds",
+        help: "For SLOs with latency: the largest latency of the window's valid events, exactly.",
+        samples: |r| {
+            one(r
+                .golden_signals
+                .as_ref()
+                .and_then(|g| g.latency.as_ref())
+                .and_then(|l| l.max_s))
+        },
+    },
+    Family {
         name: "slo_time_to_exhaustion_seconds",
         help: "Seconds until the error budget is spent at the 1h burn rate; absent unless both are positive.",
         samples: |r| one(r.time_to_exhaustion_s),
@@ -186,9 +222,19 @@ fn alert_labels(alert: &crate::report::AlertState) -> Vec<(&'static str, String)
 /// Label names the metrics use themselves, and names Prometheus gives a meaning to; a group
 /// field with one of these names is labelled `group_<name>`. (`service` is not here: a group
 /// field `service` of an SLO without a `service:` key is the service label.)
-const RESERVED: [&str; 11] = [
-    "slo", "window", "lookback", "severity", "long", "short", "status", "le", "quantile",
-    "missing", "folded",
+const RESERVED: [&str; 12] = [
+    "slo",
+    "window",
+    "lookback",
+    "severity",
+    "long",
+    "short",
+    "status",
+    "le",
+    "quantile",
+    "missing",
+    "folded",
+    "percentile",
 ];
 
 impl Renderer for PrometheusRenderer {

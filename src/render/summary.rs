@@ -1,9 +1,10 @@
 //! The figures of a result as people read them, shared by the formats for people (table,
 //! markdown, the messages of junit): one skeleton, so a figure reads the same everywhere.
 
-use super::{budget_percent, count, percent, points};
+use super::{budget_percent, count, latency, percent, points, rate};
 use crate::report::{Report, SloResult, Status};
 use crate::time::humanize_seconds;
+use crate::visible::visible;
 
 /// A column of the formats for people.
 #[derive(Debug, Clone, Copy)]
@@ -297,6 +298,47 @@ pub(super) fn sla_lines(report: &Report) -> Vec<String> {
             };
             Some(format!(
                 "SLA {} [{}]: {standing}",
+                name(result),
+                result.window
+            ))
+        })
+        .collect()
+}
+
+/// The golden signals of a result as people read them:
+/// `3.47/h, 0.89 % errors, p50 120ms p90 250ms p95 300ms p99 1.2s max 30s`;
+/// `None` for an SLO without `latency`.
+pub(super) fn signals_text(result: &SloResult) -> Option<String> {
+    let signals = result.golden_signals.as_ref()?;
+    let traffic = signals.traffic_per_s.map_or_else(|| "–".to_string(), rate);
+    let errors = signals.error_ratio.map_or_else(|| "–".to_string(), percent);
+    let Some(l) = &signals.latency else {
+        return Some(format!("{traffic}, {errors} errors"));
+    };
+    let latencies = match (l.p50_s, l.p90_s, l.p95_s, l.p99_s, l.max_s) {
+        (Some(p50), Some(p90), Some(p95), Some(p99), Some(max)) => format!(
+            "p50 {} p90 {} p95 {} p99 {} max {}",
+            latency(p50),
+            latency(p90),
+            latency(p95),
+            latency(p99),
+            latency(max)
+        ),
+        _ => format!("no latency in `{}`", visible(&l.field)),
+    };
+    Some(format!("{traffic}, {errors} errors, {latencies}"))
+}
+
+/// One line per result of an SLO with `latency`, under the table:
+/// `SIGNALS cart-latency [30d]: 3.47/h, 0.89 % errors, p50 120ms … max 30s`.
+pub(super) fn signal_lines(report: &Report) -> Vec<String> {
+    report
+        .results
+        .iter()
+        .filter_map(|result| {
+            let text = signals_text(result)?;
+            Some(format!(
+                "SIGNALS {} [{}]: {text}",
                 name(result),
                 result.window
             ))

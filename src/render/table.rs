@@ -56,6 +56,9 @@ impl Renderer for TableRenderer {
         for line in summary::sla_lines(report) {
             writeln!(out, "{line}")?;
         }
+        for line in summary::signal_lines(report) {
+            writeln!(out, "{line}")?;
+        }
         for line in summary::report_firing_alerts(report) {
             writeln!(out, "{line}")?;
         }

@@ -4,6 +4,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use super::yaml_out::Yaml;
+use super::Latency;
 use super::{
     default_alerts, BudgetPolicy, Exclusion, Judgement, Slo, Source, SpecSet, TimestampSpec, Window,
 };
@@ -145,6 +146,9 @@ fn native_slo(slo: &Slo) -> Yaml {
     if !slo.exclude.is_empty() {
         entries.push(("exclude", exclude_yaml(&slo.exclude)));
     }
+    if let Some(latency) = &slo.latency {
+        entries.push(("latency", latency_yaml(latency)));
+    }
     if slo.alerts != default_alerts() {
         entries.push((
             "alerts",
@@ -186,6 +190,15 @@ pub(crate) fn exclude_yaml(exclude: &[Exclusion]) -> Yaml {
             })
             .collect(),
     )
+}
+
+/// A latency field as a native spec writes it: the field, with its unit when one is written.
+pub(crate) fn latency_yaml(latency: &Latency) -> Yaml {
+    let field = Yaml::str(latency.field.to_string());
+    match latency.unit {
+        Some(unit) => Yaml::map([("field", field), ("unit", Yaml::str(unit.symbol()))]),
+        None => field,
+    }
 }
 
 /// An error-budget policy as a native spec writes it.

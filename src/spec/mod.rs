@@ -87,6 +87,8 @@ pub struct Slo {
     /// `policy`: the team's words for each state of the error budget, printed by `check` and
     /// the table for the results that reach them.
     pub policy: Option<BudgetPolicy>,
+    /// `latency`: the field whose percentiles each result reports, with the golden signals.
+    pub latency: Option<Latency>,
     /// `min_events`: the fewest events a window needs for a verdict (below, its status is
     /// `low_traffic`), and an alert's long lookback to fire; 0 for no minimum.
     pub min_events: u64,
@@ -94,6 +96,27 @@ pub struct Slo {
     pub source: Arc<Source>,
     /// Where the SLO was defined.
     pub defined_at: Location,
+}
+
+/// The latency field of an SLO: each result reports its percentiles (the golden signals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Latency {
+    /// The field.
+    pub field: FieldPath,
+    /// The unit of its bare numbers, as written in `latency: {field, unit}`; `None` when the
+    /// spec leaves it to `source.units` or the log format.
+    pub unit: Option<TimeUnit>,
+}
+
+impl Latency {
+    /// What is known of the unit of the field's bare numbers in a log of `format`: the unit
+    /// written with it, else what `source.units` and the format say.
+    pub fn field_unit(&self, source: &Source, format: &InputFormat) -> FieldUnit {
+        match self.unit {
+            Some(unit) => FieldUnit::Known(unit),
+            None => source.field_unit(format, &self.field),
+        }
+    }
 }
 
 /// An interval whose events count nowhere: `[from, to)`.

@@ -9,6 +9,7 @@
 mod alerts;
 mod budgeting;
 mod exclude;
+mod latency;
 mod policy;
 mod slo;
 
@@ -16,9 +17,12 @@ use std::sync::Arc;
 
 use super::reader::Checker;
 use super::yaml::{Node, Position};
-use super::{AlertRule, BudgetPolicy, Exclusion, Objective, Slo, Source, Timeslice, Window};
+use super::{
+    AlertRule, BudgetPolicy, Exclusion, Latency, Objective, Slo, Source, Timeslice, Window,
+};
 
 pub(super) use exclude::exclusion_notes;
+pub(super) use latency::unknown_unit;
 
 const TOP_KEYS: &[&str] = &["version", "source", "defaults", "slos"];
 const DEFAULTS_KEYS: &[&str] = &[
@@ -30,6 +34,7 @@ const DEFAULTS_KEYS: &[&str] = &[
     "min_events",
     "policy",
     "exclude",
+    "latency",
 ];
 
 /// Values in `defaults:` that SLOs inherit.
@@ -45,6 +50,7 @@ struct Defaults {
     min_events: Option<u64>,
     policy: Option<BudgetPolicy>,
     exclude: Vec<Exclusion>,
+    latency: Option<Latency>,
 }
 
 impl Checker<'_> {
@@ -70,7 +76,7 @@ impl Checker<'_> {
         };
         let source = Arc::new(source);
         let defaults = match entries.iter().find(|(k, _)| *k == "defaults") {
-            Some((_, node)) => self.defaults(node),
+            Some((_, node)) => self.defaults(node, &source),
             None => Defaults::default(),
         };
         let Some((_, slos_node)) = entries.iter().find(|(k, _)| *k == "slos") else {
@@ -96,7 +102,7 @@ impl Checker<'_> {
     }
 
     /// The `defaults` that SLOs inherit.
-    fn defaults(&mut self, node: &Node) -> Defaults {
+    fn defaults(&mut self, node: &Node, source: &Source) -> Defaults {
         let mut defaults = Defaults::default();
         let Some(entries) = self.mapping(node, "`defaults`", DEFAULTS_KEYS) else {
             return defaults;
@@ -114,6 +120,7 @@ impl Checker<'_> {
                 "min_events" => defaults.min_events = self.min_events(value),
                 "policy" => defaults.policy = self.policy(value),
                 "exclude" => defaults.exclude = self.exclusions(value).unwrap_or_default(),
+                "latency" => defaults.latency = self.latency(value, source),
                 "sla" => {
                     defaults.sla = self
                         .percentage_key(value, "sla")

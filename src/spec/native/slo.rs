@@ -27,6 +27,7 @@ const SLO_KEYS: &[&str] = &[
     "min_events",
     "policy",
     "exclude",
+    "latency",
 ];
 
 impl Checker<'_> {
@@ -186,6 +187,10 @@ impl Checker<'_> {
                 .map(|own| defaults.exclude.iter().cloned().chain(own).collect()),
             None => Some(defaults.exclude.clone()),
         };
+        let latency = match get("latency") {
+            Some(value) => self.latency(value, source).map(Some),
+            None => Some(defaults.latency.clone()),
+        };
         let policy = match get("policy") {
             Some(value) => self.policy(value).map(Some),
             None => Some(defaults.policy.clone()),
@@ -226,6 +231,7 @@ impl Checker<'_> {
             min_events: min_events?,
             policy: policy?,
             exclude: exclude?,
+            latency: latency?,
             source: Arc::clone(source),
             defined_at: self.location(node.position),
         })

@@ -171,6 +171,15 @@ fn build_one(
         );
         return Conversion::Invalid;
     }
+    if let Some((latency, latency_at)) = &model.native.latency {
+        if let Some(problem) = crate::spec::native::unknown_unit(latency, &logs.source) {
+            checker.error(
+                *latency_at,
+                format!("SLO {name}: annotation slo/latency: {problem}"),
+            );
+            return Conversion::Invalid;
+        }
+    }
     let mut windows = vec![window];
     for extra in &model.extra_windows {
         if !windows.iter().any(|w| w.label() == extra.label()) {
@@ -209,6 +218,7 @@ fn build_one(
         min_events: model.native.min_events,
         policy: model.native.policy.clone(),
         exclude: model.native.exclude.clone(),
+        latency: model.native.latency.as_ref().map(|(l, _)| l.clone()),
         source: Arc::clone(&logs.source),
         defined_at: at.clone(),
     }))

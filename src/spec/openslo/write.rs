@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::super::convert::{exclude_yaml, native_window, policy_yaml, source_yaml};
+use super::super::convert::{exclude_yaml, latency_yaml, native_window, policy_yaml, source_yaml};
 use super::super::yaml_out::Yaml;
 use super::super::{default_alerts, AlertRule, Budgeting, Judgement, Slo, Source, SpecSet, Window};
 use super::build::{burn_threshold, nominal_seconds};
@@ -252,6 +252,9 @@ fn native_annotations(slo: &Slo) -> Vec<(&'static str, Yaml)> {
             Yaml::str(exclude_yaml(&slo.exclude).to_flow()),
         ));
     }
+    if let Some(latency) = &slo.latency {
+        annotations.push(("slo/latency", Yaml::str(latency_yaml(latency).to_flow())));
+    }
     annotations
 }
 
@@ -299,10 +302,12 @@ fn exact_minutes(seconds: u64) -> Option<String> {
 
 fn time_window(window: &Window) -> Result<Yaml, String> {
     Ok(match window {
-        Window::Between { .. } => return Err(format!(
+        Window::Between { .. } => {
+            return Err(format!(
             "its window {} is an interval of one run (--between), not a window OpenSLO can hold",
             window.label()
-        )),
+        ))
+        }
         Window::Rolling(duration) => Yaml::map([
             ("duration", Yaml::str(shorthand(duration)?)),
             ("isRolling", Yaml::raw("true")),

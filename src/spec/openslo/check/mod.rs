@@ -13,7 +13,8 @@ use std::sync::Arc;
 use super::super::reader::Checker;
 use super::super::yaml::{Node, Position};
 use super::super::{
-    BudgetPolicy, Condition, Exclusion, Judgement, Location, Objective, Percentage, Source, Window,
+    BudgetPolicy, Condition, Exclusion, Judgement, Latency, Location, Objective, Percentage,
+    Source, Window,
 };
 use super::{join, Api, Kind, Map, Metadata, Object, ObjectReader, Shorthand, LOGS_TYPE};
 use crate::expr::FieldPath;
@@ -175,6 +176,9 @@ pub(super) struct NativeKeys {
     pub policy: Option<BudgetPolicy>,
     /// `slo/exclude`.
     pub exclude: Vec<Exclusion>,
+    /// `slo/latency`, with where the annotation is written: its unit is checked against the
+    /// SLO's logs when the SLO is built.
+    pub latency: Option<(Latency, Position)>,
 }
 
 /// Every object checked, by kind and name. A `None` model is an object with errors: references

@@ -661,11 +661,21 @@ impl Check<'_, '_, '_, '_> {
                 exclusion.defined_at = self.reader.location(at);
             }
         }
+        let latency = self
+            .native_annotation(
+                metadata,
+                "latency",
+                "a field, or {field: latency_ms, unit: ms}",
+                |c, n| c.latency_value(n),
+            )
+            .flatten()
+            .zip(metadata.annotation("latency").map(|(_, at)| at));
         NativeKeys {
             sla,
             min_events,
             policy,
             exclude,
+            latency,
         }
     }
 
