@@ -231,9 +231,8 @@ pub struct GoldenSignals {
     /// Bad events over valid events, whatever the budgeting (events, never slices); `null`
     /// without events.
     pub error_ratio: Option<f64>,
-    /// The latency of the valid events; `null` at the instants of a history before its last,
-    /// whose windows the latencies counted cannot be told apart by.
-    pub latency: Option<LatencySummary>,
+    /// The latency of the valid events.
+    pub latency: LatencySummary,
 }
 
 /// Latency percentiles by nearest rank, in seconds, each within 1 % of the exact value.

@@ -288,3 +288,27 @@ fn under_timeslices_a_window_holds_the_latencies_of_its_whole_slices() {
         "{signals}"
     );
 }
+
+#[test]
+fn the_html_page_shows_sla_golden_signals_and_policy_of_the_bundled_specs() {
+    let repository = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = crate::workdir::run_in(
+        repository,
+        &[
+            "report",
+            "--at",
+            "2026-10-15T23:59:02.383Z",
+            "-f",
+            "html",
+            "-q",
+        ],
+    );
+    let page = run.expect_code(0).stdout();
+    for text in [
+        "<p><strong>SLA:</strong> 99 % met</p>",
+        "<p><strong>Golden signals:</strong> ",
+        "<p><strong>Policy:</strong> Ship as usual (ok)</p>",
+    ] {
+        assert!(page.contains(text), "no {text:?} in the page");
+    }
+}

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::{Counts, FirstWindow, GroupTally, Needs, SloTally};
+use super::{Counts, FirstWindow, GroupTally, LatencySketch, Needs, SloTally};
 use crate::time::UnixNanos;
 
 /// Most SLOs whose selections a history's row accounting tells apart (a bit each).
@@ -159,6 +159,41 @@ impl SloTally {
                 Some(*first..*end),
             ),
         };
+        // A history's count keeps latencies by band or slice (see `Plan::keep_latency_by_slot`):
+        // each window of this instant merges those it is made of, as the count at this instant
+        // would have kept them by window (bit `w` for window `w`).
+        let latency_by_window = |group: &GroupTally| {
+            let mut by_window: FxHashMap<u64, LatencySketch> = FxHashMap::default();
+            if group.latency.is_empty() {
+                return by_window;
+            }
+            let ranges: Vec<(i64, i64)> = match needs {
+                Needs::Ages { windows, .. } => windows
+                    .iter()
+                    .map(|&limit| {
+                        let band = |age: i64| {
+                            i64::try_from(self.limits.partition_point(|&l| l <= age))
+                                .unwrap_or(i64::MAX)
+                        };
+                        (band(offset), band(offset + limit))
+                    })
+                    .collect(),
+                Needs::Slices { windows, .. } => windows.clone(),
+            };
+            for (w, (first, end)) in ranges.into_iter().enumerate().take(64) {
+                let mut sketch = LatencySketch::default();
+                for (&key, part) in &group.latency {
+                    // The key is a band or a slice index (see `LatencyPlan::key`).
+                    #[allow(clippy::cast_possible_wrap, reason = "a key made from an index")]
+                    let index = key as i64;
+                    if (first..end).contains(&index) {
+                        sketch.merge(part);
+                    }
+                }
+                by_window.insert(1 << w, sketch);
+            }
+            by_window
+        };
         // The running total of the counted bands below age `age` (a limit of the count, or 0).
         let below = |group: &GroupTally, age: i64| {
             let bands = self.limits.partition_point(|&limit| limit <= age);
@@ -192,13 +227,7 @@ impl SloTally {
                         .collect(),
                     None => Default::default(),
                 },
-                // Latencies are kept by the windows of the count's own instant, the last: an
-                // earlier instant's windows cannot be told apart in them.
-                latency: if offset == 0 {
-                    group.latency.clone()
-                } else {
-                    Vec::new()
-                },
+                latency: latency_by_window(group),
             }
         };
         SloTally {
@@ -220,7 +249,6 @@ impl SloTally {
             first_window,
             invalid_rows: self.invalid_rows,
             first_invalid: self.first_invalid.clone(),
-            latency_known: offset == 0,
         }
     }
 }

@@ -154,6 +154,23 @@ struct LatencyPlan {
     slot: usize,
     unit: FieldUnit,
     windows: WindowTests,
+    /// For a history: latencies are kept by age band or slice, which the instants' windows are
+    /// made of (see [`SloTally::at_instant`]), rather than by the windows of the count's instant.
+    by_slot: bool,
+}
+
+impl LatencyPlan {
+    /// Where the latency of an event of `age` counted in `slot` is kept: the set of windows
+    /// that hold it, or for a history its band or slice.
+    fn key(&self, slot: &Slot, age: i64) -> u64 {
+        match (self.by_slot, slot) {
+            (false, _) => self.windows.holding(slot, age),
+            (true, Slot::Band(band)) => *band as u64,
+            // A slice index as its two's complement bits: a key, not a number.
+            #[allow(clippy::cast_sign_loss, reason = "a key")]
+            (true, Slot::Slice(index)) => *index as u64,
+        }
+    }
 }
 
 /// The events that rank an SLO's groups: those of its first window.
@@ -303,6 +320,7 @@ impl Plan {
                 slot: fields.slot(&latency.field),
                 unit: latency.field_unit(&slo.source, format),
                 windows: window_tests,
+                by_slot: false,
             });
             plans.push(SloPlan {
                 name: slo.name.clone(),
@@ -336,6 +354,14 @@ impl Plan {
     pub fn track_rows_by_time(&mut self, rows: RowsByTime) {
         if self.slos.len() <= MAX_TRACKED_SLOS {
             self.rows_by_time = Some(rows);
+        }
+    }
+
+    /// Makes the tallies of this plan keep latencies by age band or slice, for a history,
+    /// whose instants' windows are runs of them (see [`SloTally::at_instant`]).
+    pub fn keep_latency_by_slot(&mut self) {
+        for latency in self.slos.iter_mut().filter_map(|slo| slo.latency.as_mut()) {
+            latency.by_slot = true;
         }
     }
 
@@ -378,7 +404,6 @@ impl Plan {
                     first_window: slo.first_window,
                     invalid_rows: 0,
                     first_invalid: None,
-                    latency_known: true,
                 })
                 .collect(),
             rows_by_time: self.rows_by_time.clone(),
@@ -507,9 +532,6 @@ pub struct SloTally {
     first_window: FirstWindow,
     /// Rows invalid for this SLO (in any window).
     pub invalid_rows: u64,
-    /// Whether its groups' latencies are those of its windows: not at an earlier instant of a
-    /// history, which counts at its last one (see [`SloTally::at_instant`]).
-    pub latency_known: bool,
     /// The first such row.
     pub first_invalid: Option<RowProblem>,
 }
@@ -526,8 +548,9 @@ pub struct GroupTally {
     bands: Vec<Counts>,
     slices: HashMap<i64, Counts>,
     /// Latencies of the group's events, by the set of windows that hold them (a bit per
-    /// window, see [`WindowTests`]); empty for an SLO without `latency`.
-    latency: Vec<(u64, LatencySketch)>,
+    /// window, see [`WindowTests`]), or in a history's count by band or slice; empty for an SLO
+    /// without `latency`.
+    latency: FxHashMap<u64, LatencySketch>,
 }
 
 /// How many distinct groups the `(other)` group of an SLO holds.
@@ -641,29 +664,20 @@ impl GroupTally {
             folded: None,
             bands: vec![Counts::default(); bands],
             slices: HashMap::new(),
-            latency: Vec::new(),
+            latency: FxHashMap::default(),
         }
     }
 
-    /// Keeps the latency of an event held by the windows `windows` (a bit set).
-    fn record_latency(&mut self, windows: u64, nanos: f64) {
-        if windows == 0 {
-            return;
-        }
-        match self.latency.iter_mut().find(|(set, _)| *set == windows) {
-            Some((_, sketch)) => sketch.add(nanos),
-            None => {
-                let mut sketch = LatencySketch::default();
-                sketch.add(nanos);
-                self.latency.push((windows, sketch));
-            }
-        }
+    /// Keeps the latency of an event under `key` (see [`LatencyPlan::key`]).
+    fn record_latency(&mut self, key: u64, nanos: f64) {
+        self.latency.entry(key).or_default().add(nanos);
     }
 
     /// The latencies of the group's events in window `window` (its index among the SLO's
     /// windows).
     pub fn latency_in(&self, window: usize) -> LatencySketch {
         let mut merged = LatencySketch::default();
+        // Merging adds integer counts: the same whatever the order of the map.
         for (windows, sketch) in &self.latency {
             if window < 64 && windows & (1 << window) != 0 {
                 merged.merge(sketch);
@@ -676,8 +690,8 @@ impl GroupTally {
     /// Counts one row in the band or slice `slot`, and keeps the latency of an event, held by
     /// the windows of a bit set, when its SLO reads one.
     fn count(&mut self, slot: &Slot, outcome: &RowJudgement, latency: Option<(u64, f64)>) {
-        if let Some((windows, nanos)) = latency {
-            self.record_latency(windows, nanos);
+        if let Some((key, nanos)) = latency {
+            self.record_latency(key, nanos);
         }
         let counts = match *slot {
             Slot::Band(band) => &mut self.bands[band],
@@ -700,11 +714,8 @@ impl GroupTally {
         for (index, counts) in &other.slices {
             self.slices.entry(*index).or_default().add(counts);
         }
-        for (windows, sketch) in &other.latency {
-            match self.latency.iter_mut().find(|(set, _)| set == windows) {
-                Some((_, mine)) => mine.merge(sketch),
-                None => self.latency.push((*windows, sketch.clone())),
-            }
+        for (key, sketch) in &other.latency {
+            self.latency.entry(*key).or_default().merge(sketch);
         }
     }
 
@@ -1271,11 +1282,11 @@ impl RowSink for Counter<'_> {
                 selected = true;
                 selected_by |= bit;
             }
-            // The latency of a valid event, with the windows that hold it.
+            // The latency of a valid event, with where it is kept.
             let latency = match (&outcome, &slo.latency) {
                 (RowJudgement::Event { .. }, Some(plan)) => {
                     duration_nanos(&row, plan.slot, plan.unit)
-                        .map(|nanos| (plan.windows.holding(&slot, age), nanos))
+                        .map(|nanos| (plan.key(&slot, age), nanos))
                 }
                 _ => None,
             };

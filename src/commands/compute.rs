@@ -139,6 +139,7 @@ fn count_history_pass(
         })
         .collect();
     plan.track_rows_by_time(RowsByTime::new(spans.iter().flatten().flatten().copied()));
+    plan.keep_latency_by_slot();
     let (mut tally, formats) = count_logs(config, pass, &plan, progress)?;
     for slo_tally in &mut tally.slos {
         slo_tally.accumulate_bands();

@@ -222,7 +222,6 @@ fn figures(slo: &Slo, counted: &Counted) -> BudgetFigures {
 /// `counted`: traffic, error ratio and latency percentiles; `None` without `latency`.
 fn golden_signals(
     slo: &Slo,
-    tally: &SloTally,
     group: &GroupTally,
     index: usize,
     window: &Window,
@@ -238,7 +237,7 @@ fn golden_signals(
         traffic_per_s: (seconds > 0.0).then(|| events.total as f64 / seconds),
         error_ratio: (events.total > 0)
             .then(|| (events.total - events.good.min(events.total)) as f64 / events.total as f64),
-        latency: tally.latency_known.then(|| LatencySummary {
+        latency: LatencySummary {
             field: latency.field.to_string(),
             count: sketch.count(),
             p50_s: seconds_of(sketch.quantile(0.50)),
@@ -246,7 +245,7 @@ fn golden_signals(
             p95_s: seconds_of(sketch.quantile(0.95)),
             p99_s: seconds_of(sketch.quantile(0.99)),
             max_s: seconds_of(sketch.max()),
-        }),
+        },
     })
 }
 
@@ -412,7 +411,7 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
         for (index, window) in slo.windows.iter().enumerate() {
             let span = window.span(at);
             let counted = count(slo, tally, group, at, Span::Window(window));
-            let golden_signals = golden_signals(slo, tally, group, index, window, at, &counted);
+            let golden_signals = golden_signals(slo, group, index, window, at, &counted);
             let figures = figures(slo, &counted);
             let units = counted.units;
             // A window without a single event has no data, even when it counts (empty, good)

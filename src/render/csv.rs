@@ -115,20 +115,18 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
                 if signals {
                     row.extend(match &result.golden_signals {
                         Some(g) => {
-                            let mut cells = vec![number(g.traffic_per_s), number(g.error_ratio)];
-                            cells.extend(match &g.latency {
-                                Some(l) => vec![
-                                    l.field.clone(),
-                                    l.count.to_string(),
-                                    number(l.p50_s),
-                                    number(l.p90_s),
-                                    number(l.p95_s),
-                                    number(l.p99_s),
-                                    number(l.max_s),
-                                ],
-                                None => vec![String::new(); SIGNALS.len() - 2],
-                            });
-                            cells
+                            let l = &g.latency;
+                            vec![
+                                number(g.traffic_per_s),
+                                number(g.error_ratio),
+                                l.field.clone(),
+                                l.count.to_string(),
+                                number(l.p50_s),
+                                number(l.p90_s),
+                                number(l.p95_s),
+                                number(l.p99_s),
+                                number(l.max_s),
+                            ]
                         }
                         None => vec![String::new(); SIGNALS.len()],
                     });

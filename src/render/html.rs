@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::summary::{status_label, Cells};
+use super::summary::{signals_text, status_label, Cells};
 use super::Renderer;
 use crate::report::{Report, SloResult, Status};
 use crate::time::{format_rfc3339, SpanDuration, UnixNanos};
@@ -296,13 +296,34 @@ fn result_into(page: &mut String, facts: &ReportOverTime, index: usize, result: 
         page,
         "<div class=\"tiles\">\n{}{}{}{}\
          <div class=\"tile\"><div class=\"label\">Status</div><div class=\"value\">{}</div></div>\n\
-         </div>\n<div class=\"charts\">\n",
+         </div>\n",
         tile("SLI", &cells.sli),
         tile("Objective", &cells.objective),
         tile("Budget left", &cells.budget_left),
         tile("Budget empty in", &cells.empty_in),
         status_badge(result.status),
     );
+    // The SLA, the golden signals and the words of the error-budget policy, when the SLO has
+    // them.
+    let extras: [Option<(&str, String)>; 3] = [
+        (!cells.sla.is_empty()).then(|| ("SLA", cells.sla.clone())),
+        signals_text(result).map(|text| ("Golden signals", text)),
+        result.policy.as_ref().map(|p| {
+            (
+                "Policy",
+                format!("{} ({})", crate::visible::visible(&p.text), p.rule),
+            )
+        }),
+    ];
+    for (label, text) in extras.into_iter().flatten() {
+        let _ = writeln!(
+            page,
+            "<p><strong>{}:</strong> {}</p>",
+            esc(label),
+            esc(&text)
+        );
+    }
+    page.push_str("<div class=\"charts\">\n");
     let frame = Frame { x0, x1, index };
     budget_chart(page, &frame, &points);
     sli_chart(page, &frame, result, &points);

@@ -174,9 +174,10 @@ const FAMILIES: &[Family] = &[
         name: "slo_latency_seconds",
         help: "For SLOs with latency: the latency of the window's valid events at a percentile (nearest rank, within 1 %).",
         samples: |r| {
-            let Some(l) = r.golden_signals.as_ref().and_then(|g| g.latency.as_ref()) else {
+            let Some(g) = &r.golden_signals else {
                 return Vec::new();
             };
+            let l = &g.latency;
             [("50", l.p50_s), ("90", l.p90_s), ("95", l.p95_s), ("99", l.p99_s)]
                 .into_iter()
                 .filter_map(|(p, v)| v.map(|v| (vec![("percentile", p.to_string())], number(v))))
@@ -186,13 +187,7 @@ const FAMILIES: &[Family] = &[
     Family {
         name: "slo_latency_max_seconds",
         help: "For SLOs with latency: the largest latency of the window's valid events, exactly.",
-        samples: |r| {
-            one(r
-                .golden_signals
-                .as_ref()
-                .and_then(|g| g.latency.as_ref())
-                .and_then(|l| l.max_s))
-        },
+        samples: |r| one(r.golden_signals.as_ref().and_then(|g| g.latency.max_s)),
     },
     Family {
         name: "slo_time_to_exhaustion_seconds",

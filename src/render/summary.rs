@@ -312,9 +312,7 @@ pub(super) fn signals_text(result: &SloResult) -> Option<String> {
     let signals = result.golden_signals.as_ref()?;
     let traffic = signals.traffic_per_s.map_or_else(|| "–".to_string(), rate);
     let errors = signals.error_ratio.map_or_else(|| "–".to_string(), percent);
-    let Some(l) = &signals.latency else {
-        return Some(format!("{traffic}, {errors} errors"));
-    };
+    let l = &signals.latency;
     let latencies = match (l.p50_s, l.p90_s, l.p95_s, l.p99_s, l.max_s) {
         (Some(p50), Some(p90), Some(p95), Some(p99), Some(max)) => format!(
             "p50 {} p90 {} p95 {} p99 {} max {}",
