@@ -265,3 +265,42 @@ fn the_bundled_maintenance_file_takes_the_payments_blip_out_of_the_budget() {
     let by_group: u64 = after.results.iter().map(|r| r.excluded).sum();
     assert_eq!(after.inputs.excluded, by_group);
 }
+
+/// A history across the bundled maintenance: every instant's results and row accounting
+/// (`excluded` among them) are those `report --at` gives at that instant.
+#[test]
+fn every_instant_of_a_history_excludes_as_at_does() {
+    let repository = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |args: &[&str]| {
+        let mut all = vec![
+            "report",
+            "-f",
+            "json",
+            "-q",
+            "--exclude",
+            "examples/maintenance.yaml",
+        ];
+        all.extend_from_slice(args);
+        let run = crate::workdir::run_in(repository, &all);
+        run.expect_code(0).json()
+    };
+    let history = run(&[
+        "--from",
+        "2026-09-19T20:03:00Z",
+        "--to",
+        "2026-09-20T01:00:00Z",
+        "--every",
+        "37m",
+    ]);
+    let reports = history["history"].as_array().expect("a history");
+    assert!(reports.len() > 5);
+    let mut excluded_somewhere = false;
+    for report in reports {
+        let at = report["evaluated_at"].as_str().expect("an instant");
+        let single = run(&["--at", at]);
+        assert_eq!(report["results"], single["results"], "at {at}");
+        assert_eq!(report["inputs"], single["inputs"], "at {at}");
+        excluded_somewhere |= single["inputs"]["excluded"].as_u64() > Some(0);
+    }
+    assert!(excluded_somewhere, "no instant excluded a row");
+}
