@@ -163,10 +163,10 @@ impl SloTally {
         // each window of this instant merges those it is made of, as the count at this instant
         // would have kept them by window (bit `w` for window `w`).
         let latency_by_window = |group: &GroupTally| {
+            let Some(latency) = &group.latency else {
+                return None;
+            };
             let mut by_window: FxHashMap<u64, LatencySketch> = FxHashMap::default();
-            if group.latency.is_empty() {
-                return by_window;
-            }
             let ranges: Vec<(i64, i64)> = match needs {
                 Needs::Ages { windows, .. } => windows
                     .iter()
@@ -182,7 +182,7 @@ impl SloTally {
             };
             for (w, (first, end)) in ranges.into_iter().enumerate().take(64) {
                 let mut sketch = LatencySketch::default();
-                for (&key, part) in &group.latency {
+                for (&key, part) in latency.iter() {
                     // The key is a band or a slice index (see `LatencyPlan::key`).
                     #[allow(clippy::cast_possible_wrap, reason = "a key made from an index")]
                     let index = key as i64;
@@ -192,7 +192,7 @@ impl SloTally {
                 }
                 by_window.insert(1 << w, sketch);
             }
-            by_window
+            Some(Box::new(by_window))
         };
         // The running total of the counted bands below age `age` (a limit of the count, or 0).
         let below = |group: &GroupTally, age: i64| {

@@ -549,8 +549,8 @@ pub struct GroupTally {
     slices: HashMap<i64, Counts>,
     /// Latencies of the group's events, by the set of windows that hold them (a bit per
     /// window, see [`WindowTests`]), or in a history's count by band or slice; empty for an SLO
-    /// without `latency`.
-    latency: FxHashMap<u64, LatencySketch>,
+    /// without `latency`. Boxed, so that a group of an SLO without `latency` pays a pointer.
+    latency: Option<Box<FxHashMap<u64, LatencySketch>>>,
 }
 
 /// How many distinct groups the `(other)` group of an SLO holds.
@@ -664,13 +664,17 @@ impl GroupTally {
             folded: None,
             bands: vec![Counts::default(); bands],
             slices: HashMap::new(),
-            latency: FxHashMap::default(),
+            latency: None,
         }
     }
 
     /// Keeps the latency of an event under `key` (see [`LatencyPlan::key`]).
     fn record_latency(&mut self, key: u64, nanos: f64) {
-        self.latency.entry(key).or_default().add(nanos);
+        self.latency
+            .get_or_insert_with(Box::default)
+            .entry(key)
+            .or_default()
+            .add(nanos);
     }
 
     /// The latencies of the group's events in window `window` (its index among the SLO's
@@ -678,7 +682,7 @@ impl GroupTally {
     pub fn latency_in(&self, window: usize) -> LatencySketch {
         let mut merged = LatencySketch::default();
         // Merging adds integer counts: the same whatever the order of the map.
-        for (windows, sketch) in &self.latency {
+        for (windows, sketch) in self.latency.iter().flat_map(|map| map.iter()) {
             if window < 64 && windows & (1 << window) != 0 {
                 merged.merge(sketch);
             }
@@ -714,8 +718,11 @@ impl GroupTally {
         for (index, counts) in &other.slices {
             self.slices.entry(*index).or_default().add(counts);
         }
-        for (key, sketch) in &other.latency {
-            self.latency.entry(*key).or_default().merge(sketch);
+        if let Some(theirs) = &other.latency {
+            let mine = self.latency.get_or_insert_with(Box::default);
+            for (key, sketch) in theirs.iter() {
+                mine.entry(*key).or_default().merge(sketch);
+            }
         }
     }
 
