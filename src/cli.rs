@@ -146,7 +146,8 @@ fn after_help(command: &str) -> String {
 /// slo reads SLO definitions (YAML) and request logs (CSV, TSV, JSON Lines, JSON; gzip and
 /// zstd are read transparently) and reports each SLO's SLI and error budget per window.
 #[derive(Debug, Parser)]
-#[command(name = "slo", version, about, long_about, after_help = after_help("slo"))]
+// The version names the commit when built from git (build.rs): `slo 0.2.0 (1a2b3c4 2026-12-06)`.
+#[command(name = "slo", version = env!("SLO_VERSION"), about, long_about, after_help = after_help("slo"))]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -23,6 +23,7 @@ mod low_traffic;
 mod openslo;
 mod parallel;
 mod row_accounting;
+mod ship;
 mod sla;
 mod snapshots;
 mod timeslices;
