@@ -366,6 +366,20 @@ pub fn write_completions(shell: Shell, out: &mut dyn Write) {
     clap_complete::generate(shell, &mut Cli::command(), "slo", out);
 }
 
+/// The man pages of `slo`: its own, `slo.1`, then one per subcommand (`slo-report.1`, …), each
+/// as the file name it is installed under and the subcommand to give [`write_man_page`].
+/// Packagers write them all (`cargo xtask assets`), so a new subcommand gets its page.
+pub fn man_pages() -> Vec<(String, Option<String>)> {
+    let slo = Cli::command();
+    let subcommands = slo
+        .get_subcommands()
+        .filter(|command| !command.is_hide_set())
+        .map(|command| command.get_name().to_string());
+    std::iter::once(("slo.1".to_string(), None))
+        .chain(subcommands.map(|name| (format!("slo-{name}.1"), Some(name))))
+        .collect()
+}
+
 /// Writes the man page of `slo`, or of one of its subcommands, generated from the
 /// command-line definition.
 ///
@@ -542,4 +556,34 @@ impl From<FailOnArg> for FailOn {
 
 fn text(kind: TextKind) -> InputFormat {
     InputFormat::Text(TextFormat::new(kind))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_man_page_for_slo_and_each_subcommand() {
+        let pages = man_pages();
+        let names: Vec<&str> = pages.iter().map(|(file, _)| file.as_str()).collect();
+        assert_eq!(names[0], "slo.1");
+        for command in Cli::command().get_subcommands() {
+            let file = format!("slo-{}.1", command.get_name());
+            assert!(
+                names.contains(&file.as_str()),
+                "{file} missing from {names:?}"
+            );
+        }
+        assert_eq!(pages.len(), Cli::command().get_subcommands().count() + 1);
+        for (file, subcommand) in &pages {
+            let mut page = Vec::new();
+            write_man_page(subcommand.as_deref(), &mut page).expect("a page");
+            let page = String::from_utf8(page).expect("UTF-8 roff");
+            let title = file.trim_end_matches(".1");
+            assert!(
+                page.contains(&format!(".TH {title} 1")),
+                "{file}: {page:.200}"
+            );
+        }
+    }
 }
