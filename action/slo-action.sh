@@ -30,6 +30,18 @@ annotate_error() {
   printf '::error title=slo check::%s\n' "$1"
 }
 
+# The check step cannot run slo (a bad input): says why in the log and the job summary, gives
+# the outputs of an error, and exits 2 as slo does for a usage error.
+check_cannot_run() {
+  annotate_error "$1"
+  if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then
+    printf '### slo check could not run\n\n%s\n' "$1" >>"$GITHUB_STEP_SUMMARY"
+  fi
+  output status error
+  output exit-code 2
+  exit 2
+}
+
 # The cache key: the runner's system, and either the crates.io version asked for or a digest of
 # the sources the binary is built from (the action's ref may be a branch that moves).
 cmd_key() {
@@ -98,8 +110,7 @@ split_paths() {
         found=1
       done < <(compgen -G "$entry" | LC_ALL=C sort)
       if [[ -z $found ]]; then
-        annotate_error "no file matches $entry"
-        exit 2
+        check_cannot_run "no file matches $entry"
       fi
     else
       split+=("$entry")
@@ -137,8 +148,7 @@ cmd_check() {
     prometheus) extension=prom ;;
     junit) extension=xml ;;
     *)
-      annotate_error "format must be table, json, csv, markdown, prometheus or junit (or empty: check's verdict lines), not $format"
-      exit 2
+      check_cannot_run "format must be table, json, csv, markdown, prometheus or junit (or empty: check's verdict lines), not $format"
       ;;
   esac
   if [[ -n $format ]]; then format_flag=(--format "$format"); fi
