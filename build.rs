@@ -54,10 +54,16 @@ fn from_git(dir: &Path) -> Option<(String, Vec<PathBuf>)> {
             "--date=format-local:%Y-%m-%d",
         ],
     )?;
-    // HEAD (per work tree), the ref it points to and packed-refs (shared by all work trees).
+    // HEAD and its reflog (per work tree: a commit, checkout or reset here appends to it, even
+    // when the branch's ref is packed, or not yet written loose), the ref HEAD points to, and
+    // packed-refs. Not the folders of refs: other work trees' commits would rebuild this one.
     let git_dir = PathBuf::from(git(dir, &["rev-parse", "--absolute-git-dir"])?);
     let common = dir.join(git(dir, &["rev-parse", "--git-common-dir"])?);
-    let mut watched = vec![git_dir.join("HEAD"), common.join("packed-refs")];
+    let mut watched = vec![
+        git_dir.join("HEAD"),
+        git_dir.join("logs").join("HEAD"),
+        common.join("packed-refs"),
+    ];
     if let Some(branch) = git(dir, &["symbolic-ref", "-q", "HEAD"]) {
         watched.push(common.join(branch));
     }
