@@ -468,9 +468,14 @@ fn set_value(
         values.set_with(slot, |out| unescape_into(value, out));
         return;
     }
-    // `value` is a subslice of `line`.
-    let start = value.as_ptr() as usize - line.as_ptr() as usize;
-    values.set_in_text(slot, start, start + value.len());
+    // `value` is a subslice of `line`, except the `/` that stands for the path of a URL
+    // written without one (`https://host:443`).
+    match (value.as_ptr() as usize).checked_sub(line.as_ptr() as usize) {
+        Some(start) if start + value.len() <= line.len() => {
+            values.set_in_text(slot, start, start + value.len());
+        }
+        _ => values.set_with(slot, |out| out.extend_from_slice(value)),
+    }
 }
 
 /// Reads a text log line by line on the calling thread.
@@ -689,6 +694,27 @@ mod tests {
             error.contains("expected the end of the line after"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_url_without_a_path_reads_as_the_path_slash() {
+        // Found by fuzzing: the `/` of a URL with no path is not in the line.
+        let alb = concat!(
+            r#"https 2026-10-01T11:20:00.000000Z app/shop/5 203.0.113.7:5 10.0.1.21:80 0.001 0.002 0.000 200 200 3 18 "#,
+            r#""GET https://shop.example.com:443 HTTP/1.1" "curl/8""#,
+        );
+        let sink = read(
+            &TextFormat::new(TextKind::Alb),
+            &["uri", "request_uri", "args", "request_url"],
+            alb,
+        );
+        assert_eq!(
+            sink.rows[0].1,
+            ["/", "/", "Missing", "https://shop.example.com:443"]
+        );
+        let proxy = r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET http://example.com HTTP/1.1" 400 150 "-" "-""#;
+        let sink = read(&TextFormat::new(TextKind::Nginx), &["uri"], proxy);
+        assert_eq!(sink.rows[0].1, ["/"]);
     }
 
     #[test]
