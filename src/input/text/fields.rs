@@ -18,6 +18,9 @@ pub(super) struct FieldInfo {
     pub(super) minus_one_missing: bool,
     /// Whether it may hold an nginx list of values (`0.000, 0.854`), spaces included.
     pub(super) multi_value: bool,
+    /// Whether it ends at the last occurrence, within its word, of the text after it rather
+    /// than the first: HAProxy's `client_ip:client_port`, where an IPv6 address holds colons.
+    pub(super) ends_at_last_in_word: bool,
 }
 
 impl FieldInfo {
@@ -27,6 +30,7 @@ impl FieldInfo {
             unit: None,
             minus_one_missing: false,
             multi_value: false,
+            ends_at_last_in_word: false,
         }
     }
 
@@ -42,6 +46,11 @@ impl FieldInfo {
 
     pub(super) fn multi_value(mut self) -> FieldInfo {
         self.multi_value = true;
+        self
+    }
+
+    pub(super) fn ends_at_last_in_word(mut self) -> FieldInfo {
+        self.ends_at_last_in_word = true;
         self
     }
 }

@@ -209,6 +209,18 @@ impl Template {
                             let end = find_byte(b' ', &line[at..]).map_or(line.len(), |i| at + i);
                             (end, end)
                         }
+                        Until::LastInWord(text) => {
+                            let word_end =
+                                find_byte(b' ', &line[at..]).map_or(line.len(), |i| at + i);
+                            match memchr::memmem::rfind(&line[at..word_end], text) {
+                                Some(i) => (at + i, at + i + text.len()),
+                                None => {
+                                    let name = &self.fields[*field].name;
+                                    let what = format!("`{}` after the {name} field", shown(text));
+                                    return Err(mismatch(at, what, found));
+                                }
+                            }
+                        }
                         Until::Literal {
                             text,
                             quoted,
@@ -283,6 +295,9 @@ enum Until {
         /// Whether the text ends the line.
         ends_line: bool,
     },
+    /// The last occurrence of this text before the next space (see
+    /// [`FieldInfo::ends_at_last_in_word`]), which the step consumes too.
+    LastInWord(Box<[u8]>),
     /// The last field: the first space (more text is then a mismatch, or ignored).
     Space,
     /// The last field, which may hold spaces: the end of the line.
@@ -299,6 +314,10 @@ fn steps(pieces: &[Piece], fields: &[FieldInfo], trailing_ignored: bool) -> Vec<
             Piece::OptionalBraced(field) => steps.push(Step::OptionalBraced(*field)),
             Piece::Field(field) => {
                 let until = match pieces.get(index + 1) {
+                    Some(Piece::Literal(text)) if fields[*field].ends_at_last_in_word => {
+                        index += 1;
+                        Until::LastInWord(text.clone())
+                    }
                     Some(Piece::Literal(text)) => {
                         index += 1;
                         let after_quote = matches!(
