@@ -114,12 +114,9 @@ impl fmt::Display for TextFormat {
 #[derive(Debug)]
 enum Layout {
     Template(Template),
-    /// Columns named by `#Fields:` lines, split by `separator`; `time-taken` in seconds
-    /// (CloudFront) or milliseconds (IIS).
-    W3c {
-        separator: u8,
-        seconds: bool,
-    },
+    /// Columns named by `#Fields:` lines (see [`w3c::Columns::row`] for how a line is
+    /// split); `time-taken` in seconds (CloudFront) or milliseconds (IIS).
+    W3c { seconds: bool },
     Logfmt,
 }
 
@@ -144,17 +141,11 @@ impl TextFormat {
             TextKind::Haproxy => (None, Layout::Template(fixed::haproxy())),
             TextKind::Cloudfront => (
                 None,
-                Layout::W3c {
-                    separator: b'\t',
-                    seconds: true,
-                },
+                Layout::W3c { seconds: true },
             ),
             TextKind::W3c => (
                 None,
-                Layout::W3c {
-                    separator: b' ',
-                    seconds: false,
-                },
+                Layout::W3c { seconds: false },
             ),
             TextKind::Logfmt => (None, Layout::Logfmt),
         };
@@ -408,12 +399,12 @@ impl TextRows {
                 }
                 sink.row(self.values.view(text), line)
             }
-            Layout::W3c { separator, .. } => {
+            Layout::W3c { .. } => {
                 if text.starts_with(b"#") {
                     self.directive(text);
                     return Ok(());
                 }
-                match self.w3c.row(text, *separator, &mut self.values) {
+                match self.w3c.row(text, &mut self.values) {
                     Ok(()) => sink.row(self.values.view(text), line),
                     Err(reason) => sink.malformed(line, &reason),
                 }
