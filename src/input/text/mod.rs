@@ -116,7 +116,9 @@ enum Layout {
     Template(Template),
     /// Columns named by `#Fields:` lines (see [`w3c::Columns::row`] for how a line is
     /// split); `time-taken` in seconds (CloudFront) or milliseconds (IIS).
-    W3c { seconds: bool },
+    W3c {
+        seconds: bool,
+    },
     Logfmt,
 }
 
@@ -139,14 +141,8 @@ impl TextFormat {
             TextKind::Alb => (None, Layout::Template(fixed::alb())),
             TextKind::Envoy => (None, Layout::Template(fixed::envoy())),
             TextKind::Haproxy => (None, Layout::Template(fixed::haproxy())),
-            TextKind::Cloudfront => (
-                None,
-                Layout::W3c { seconds: true },
-            ),
-            TextKind::W3c => (
-                None,
-                Layout::W3c { seconds: false },
-            ),
+            TextKind::Cloudfront => (None, Layout::W3c { seconds: true }),
+            TextKind::W3c => (None, Layout::W3c { seconds: false }),
             TextKind::Logfmt => (None, Layout::Logfmt),
         };
         TextFormat {
@@ -512,15 +508,28 @@ pub(super) fn fields_line_after(chunk: &[u8], before: Option<Arc<[u8]>>) -> Opti
     }
 }
 
+/// How many lines (blank ones aside) of a log's head [`detect`] looks at.
+const DETECT_LINES: usize = 10;
+
 /// Which text format the first lines of a log are in, or, when none fits, the closest one
 /// and what differed.
+///
+/// A format is chosen when it fits at least half of the first [`DETECT_LINES`] lines (all of
+/// them when there is one), the format that fits most winning, so that an odd line near the
+/// top (a request cut short, HAProxy's `Proxy … started.`, a platform message among Heroku's
+/// router lines, the head's last line cut at its end) leaves a malformed row rather than an
+/// unreadable log.
 pub(super) fn detect(head: &[u8]) -> Result<TextFormat, String> {
-    let lines: Vec<&[u8]> = head
+    // The lines with their numbers in the log.
+    let numbered: Vec<(usize, &[u8])> = head
         .split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .filter(|l| !l.trim_ascii().is_empty())
-        .take(5)
+        .enumerate()
+        .filter(|(_, l)| !l.trim_ascii().is_empty())
+        .take(DETECT_LINES)
+        .map(|(index, l)| (index + 1, l))
         .collect();
+    let lines: Vec<&[u8]> = numbered.iter().map(|(_, l)| *l).collect();
     let Some(first) = lines.first() else {
         return Err("the log has no line to recognise".to_string());
     };
@@ -536,7 +545,7 @@ pub(super) fn detect(head: &[u8]) -> Result<TextFormat, String> {
             TextKind::W3c
         }));
     }
-    let data: Vec<&[u8]> = lines.iter().copied().take(3).collect();
+    let enough = |fits: usize| fits > 0 && fits * 2 >= lines.len();
     let mut candidates: Vec<TextFormat> = [TextKind::Alb, TextKind::Envoy, TextKind::Haproxy]
         .into_iter()
         .map(TextFormat::new)
@@ -548,17 +557,20 @@ pub(super) fn detect(head: &[u8]) -> Result<TextFormat, String> {
         candidates.extend(TextFormat::with_log_format(TextKind::Nginx, preset));
     }
     let parser = TimestampParser::new(TimestampFormat::Auto, Zone::Utc);
-    // The format the line followed furthest: in thousandths of the format's fields found,
-    // plus thousandths of the line read.
-    let mut closest: Option<(usize, String, String)> = None;
-    let mut fitting = Vec::new();
+    // The format that fits most lines, the first in `candidates` among equals.
+    let mut best: Option<(usize, &TextFormat)> = None;
+    // The format the lines followed furthest: lines that fit, then (on the first line that
+    // does not) thousandths of the format's fields found plus thousandths of the line read;
+    // with the format's name, that line's number and what differed there.
+    let mut closest: Option<((usize, usize), String, usize, String)> = None;
     for format in &candidates {
         let Layout::Template(template) = &*format.layout else {
             continue;
         };
         let mut spans = vec![Span::NONE; template.fields.len()];
-        let mut fits = true;
-        for line in &data {
+        let mut fits = 0;
+        let mut first_mismatch = None;
+        for (index, line) in lines.iter().enumerate() {
             let split = template.split(line, &mut spans).and_then(|()| {
                 // A line fits only if its time reads as one: many layouts split any line.
                 let time = resolve(format.kind, template, "timestamp")
@@ -572,30 +584,43 @@ pub(super) fn detect(head: &[u8]) -> Result<TextFormat, String> {
                     }),
                 }
             });
-            if let Err(mismatch) = split {
-                fits = false;
-                let share = mismatch.fields_found * 1000 / template.fields.len()
-                    + mismatch.at * 1000 / line.len().max(1);
-                if closest.as_ref().is_none_or(|(best, ..)| share > *best) {
-                    closest = Some((share, format.to_string(), mismatch.describe(line)));
+            match split {
+                Ok(()) => fits += 1,
+                Err(mismatch) if first_mismatch.is_none() => {
+                    let share = mismatch.fields_found * 1000 / template.fields.len()
+                        + mismatch.at * 1000 / line.len().max(1);
+                    first_mismatch = Some((share, numbered[index].0, mismatch.describe(line)));
                 }
-                break;
+                Err(_) => {}
             }
         }
-        if fits {
-            fitting.push(format.clone());
+        if best.is_none_or(|(most, _)| fits > most) {
+            best = Some((fits, format));
+        }
+        if let Some((share, line, why)) = first_mismatch {
+            if closest
+                .as_ref()
+                .is_none_or(|(rank, ..)| (fits, share) > *rank)
+            {
+                closest = Some(((fits, share), format.to_string(), line, why));
+            }
         }
     }
-    if let Some(best) = fitting.into_iter().next() {
-        return Ok(best);
+    if let Some((_, format)) = best.filter(|(fits, _)| enough(*fits)) {
+        return Ok(format.clone());
     }
-    if logfmt::looks_like(first) {
+    let logfmt_lines = lines.iter().filter(|l| logfmt::looks_like(l)).count();
+    if enough(logfmt_lines) {
         return Ok(TextFormat::new(TextKind::Logfmt));
     }
     match closest {
-        Some((share, name, why)) if share >= 1000 => {
+        Some(((0, share), name, _, why)) if share >= 1000 => {
             Err(format!("its first line comes closest to {name} but {why}"))
         }
+        Some(((fits @ 1.., _), name, line, why)) => Err(format!(
+            "only {fits} of its first {} lines fit {name}; line {line} {why}",
+            lines.len()
+        )),
         _ => Err("its first line matches none of the text formats slo reads".to_string()),
     }
 }
@@ -677,6 +702,32 @@ mod tests {
             let format = detect(head.as_bytes()).unwrap_or_else(|e| panic!("{head}: {e}"));
             assert_eq!(format.to_string(), name, "{head}");
         }
+        // An odd line near the top, and the head's last line cut at its end, leave a
+        // malformed row, not an unreadable log.
+        let combined =
+            r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8""#;
+        let cut = &combined[..60];
+        let haproxy = r#"Oct  1 12:00:00 lb haproxy[1]: 10.0.0.1:5000 [01/Oct/2026:12:00:00.000] fe be/s1 0/0/1/2/3 200 100 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1""#;
+        let started = "Oct  1 12:00:00 lb haproxy[1]: Proxy fe started.";
+        let router = "2026-10-01T12:00:00+00:00 heroku[router]: at=info method=GET path=\"/\" status=200 service=12ms";
+        let platform = "2026-10-01T12:00:00+00:00 heroku[web.1]: State changed from up to crashed";
+        for (lines, name) in [
+            (vec![combined, cut, combined], "nginx (combined)"),
+            (vec![combined, cut], "nginx (combined)"),
+            (vec![combined, combined, combined, cut], "nginx (combined)"),
+            (vec![started, started, haproxy, haproxy, haproxy], "haproxy"),
+            (vec![platform, router, router], "logfmt"),
+        ] {
+            let head = lines.join("\n");
+            let format = detect(head.as_bytes()).unwrap_or_else(|e| panic!("{head}: {e}"));
+            assert_eq!(format.to_string(), name, "{head}");
+        }
+        let head = [combined, "", cut, cut].join("\n");
+        let error = detect(head.as_bytes()).unwrap_err();
+        assert!(
+            error.starts_with("only 1 of its first 3 lines fit nginx (combined); line 3 does not match the log format at column"),
+            "{error}"
+        );
         let custom = r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8" 0.003 upstream"#;
         let error = detect(custom.as_bytes()).unwrap_err();
         assert!(error.contains("closest to nginx ("), "{error}");
