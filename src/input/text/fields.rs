@@ -140,7 +140,7 @@ pub(super) fn split_request_line(line: &[u8]) -> Option<RequestLine<'_>> {
     let first = find_byte(b' ', line)?;
     let method = &line[..first];
     let rest = &line[first + 1..];
-    if method.is_empty() || !method.iter().all(u8::is_ascii_alphabetic) || rest.is_empty() {
+    if method.is_empty() || !method.iter().copied().all(is_token_byte) || rest.is_empty() {
         return None;
     }
     match memchr::memrchr(b' ', rest) {
@@ -155,6 +155,12 @@ pub(super) fn split_request_line(line: &[u8]) -> Option<RequestLine<'_>> {
             protocol: None,
         }),
     }
+}
+
+/// Whether `byte` may be in an HTTP method: a `tchar` of RFC 9110 (`M-SEARCH`, `BASELINE-CONTROL`),
+/// which the escaped bytes of a TLS handshake (`\x16\x03…`) are not.
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 /// A part of a request target: `/a?b`, or an absolute URL `https://host:443/a?b`.
@@ -275,6 +281,8 @@ mod tests {
             (&b"GET"[..], &b"/"[..], None)
         );
         assert_eq!(split_request_line(b"-"), None);
+        let ssdp = split_request_line(b"M-SEARCH * HTTP/1.1").unwrap();
+        assert_eq!((ssdp.method, ssdp.target), (&b"M-SEARCH"[..], &b"*"[..]));
         assert_eq!(split_request_line(b"\\x16\\x03\\x01\\x02"), None);
         let url = b"https://shop.example.com:443/api/cart?id=7";
         assert_eq!(
