@@ -11,8 +11,16 @@ pub(super) const COMMON: &str = r#"%h %l %u %t "%r" %>s %b"#;
 /// The Combined Log Format.
 pub(super) const COMBINED: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#;
 
+/// Debian's and Ubuntu's `vhost_combined`, the format of `other_vhosts_access.log`.
+pub(super) const VHOST_COMBINED: &str =
+    r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#;
+
 /// The named formats, for `log_format: common`.
-pub(super) const PRESETS: [(&str, &str); 2] = [("common", COMMON), ("combined", COMBINED)];
+pub(super) const PRESETS: [(&str, &str); 3] = [
+    ("common", COMMON),
+    ("combined", COMBINED),
+    ("vhost_combined", VHOST_COMBINED),
+];
 
 /// Parses an Apache `LogFormat` string into a template.
 pub(super) fn template(format: &str) -> Result<Template, String> {

@@ -552,7 +552,9 @@ pub(super) fn detect(head: &[u8]) -> Result<TextFormat, String> {
         .collect();
     // nginx and Apache write `combined` alike; nginx is the more common.
     candidates.push(TextFormat::new(TextKind::Nginx));
-    candidates.extend(TextFormat::with_log_format(TextKind::Apache, "common"));
+    for preset in ["common", "vhost_combined"] {
+        candidates.extend(TextFormat::with_log_format(TextKind::Apache, preset));
+    }
     for preset in ["upstreaminfo", "main"] {
         candidates.extend(TextFormat::with_log_format(TextKind::Nginx, preset));
     }
@@ -572,16 +574,24 @@ pub(super) fn detect(head: &[u8]) -> Result<TextFormat, String> {
         let mut first_mismatch = None;
         for (index, line) in lines.iter().enumerate() {
             let split = template.split(line, &mut spans).and_then(|()| {
-                // A line fits only if its time reads as one: many layouts split any line.
-                let time = resolve(format.kind, template, "timestamp")
-                    .and_then(|source| raw_value(line, &spans, source, &mut None));
-                match time.map(|time| parser.parse(time)) {
+                // A line fits only if its time reads as one and its client address is one
+                // word: many layouts split any line (`combined` splits a `vhost_combined` line,
+                // `host:port` and the address making one `remote_addr`).
+                let value = |name| {
+                    resolve(format.kind, template, name)
+                        .and_then(|source| raw_value(line, &spans, source, &mut None))
+                };
+                let unfit = |expected: &str| template::Mismatch {
+                    at: 0,
+                    expected: expected.to_string(),
+                    fields_found: 0,
+                };
+                if value("remote_addr").is_some_and(|addr| addr.contains(&b' ')) {
+                    return Err(unfit("a client address without spaces"));
+                }
+                match value("timestamp").map(|time| parser.parse(time)) {
                     Some(Ok(_)) => Ok(()),
-                    _ => Err(template::Mismatch {
-                        at: 0,
-                        expected: "a time it can read".to_string(),
-                        fields_found: 0,
-                    }),
+                    _ => Err(unfit("a time it can read")),
                 }
             });
             match split {
@@ -692,6 +702,7 @@ mod tests {
             (r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8""#, "nginx (combined)"),
             (r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612"#, "apache (common)"),
             (r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8" "-""#, "nginx (main)"),
+            (r#"www.example.com:443 203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8""#, "apache (vhost_combined)"),
             ("#Version: 1.0\n#Fields: date time x-edge-location sc-status\n2026-10-01\t12:00:00\tIAD\t200", "cloudfront"),
             ("#Software: Microsoft Internet Information Services 10.0\n#Fields: date time sc-status\n2026-10-01 12:00:00 200", "w3c"),
             ("at=info method=GET path=\"/\" status=200 service=12ms", "logfmt"),
