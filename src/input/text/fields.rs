@@ -159,8 +159,9 @@ pub(super) fn split_request_line(line: &[u8]) -> Option<RequestLine<'_>> {
 
 /// Whether `byte` may be in an HTTP method: a `tchar` of RFC 9110 (`M-SEARCH`, `BASELINE-CONTROL`),
 /// which the escaped bytes of a TLS handshake (`\x16\x03…`) are not.
+#[inline]
 fn is_token_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+    matches!(byte, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
 }
 
 /// A part of a request target: `/a?b`, or an absolute URL `https://host:443/a?b`.
@@ -281,6 +282,10 @@ mod tests {
             (&b"GET"[..], &b"/"[..], None)
         );
         assert_eq!(split_request_line(b"-"), None);
+        for byte in 0..=u8::MAX {
+            let tchar = byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
+            assert_eq!(is_token_byte(byte), tchar, "{byte}");
+        }
         let ssdp = split_request_line(b"M-SEARCH * HTTP/1.1").unwrap();
         assert_eq!((ssdp.method, ssdp.target), (&b"M-SEARCH"[..], &b"*"[..]));
         assert_eq!(split_request_line(b"\\x16\\x03\\x01\\x02"), None);
