@@ -534,11 +534,25 @@ pub(super) fn detect(head: &[u8]) -> Result<TextFormat, String> {
         return Err("the log has no line to recognise".to_string());
     };
     if first.starts_with(b"#") {
-        let cloudfront = lines.iter().any(|l| {
-            l.starts_with(b"#Fields:") && memchr::memmem::find(l, b"x-edge-location").is_some()
-        }) || lines
+        // CloudFront writes `#Version:` and `#Fields:` alone, with fields of its own, tabs in
+        // its legacy logs, and whichever fields were chosen in v2's W3C output; IIS starts
+        // every file with `#Software:` and `#Date:` too. Their `time-taken` units differ.
+        let iis = lines
+            .iter()
+            .any(|l| l.starts_with(b"#Software:") || l.starts_with(b"#Date:"));
+        let cloudfront_fields = lines.iter().any(|l| {
+            l.strip_prefix(b"#Fields:").is_some_and(|names| {
+                names.split(u8::is_ascii_whitespace).any(|name| {
+                    name.starts_with(b"x-edge-")
+                        || name.starts_with(b"fle-")
+                        || matches!(name, b"x-host-header" | b"time-to-first-byte")
+                })
+            })
+        });
+        let tabs = lines
             .iter()
             .any(|l| !l.starts_with(b"#") && l.contains(&b'\t'));
+        let cloudfront = cloudfront_fields || tabs || !iis;
         return Ok(TextFormat::new(if cloudfront {
             TextKind::Cloudfront
         } else {
@@ -705,6 +719,10 @@ mod tests {
             (r#"www.example.com:443 203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8""#, "apache (vhost_combined)"),
             ("#Version: 1.0\n#Fields: date time x-edge-location sc-status\n2026-10-01\t12:00:00\tIAD\t200", "cloudfront"),
             ("#Software: Microsoft Internet Information Services 10.0\n#Fields: date time sc-status\n2026-10-01 12:00:00 200", "w3c"),
+            ("#Version: 1.0\n#Date: 2026-10-01 12:00:00\n#Fields: date time sc-status time-taken\n2026-10-01 12:00:00 200 300", "w3c"),
+            // CloudFront v2's W3C output with a few fields chosen, separated by spaces.
+            ("#Version: 1.0\n#Fields: date time sc-status time-taken\n2026-10-01 12:00:00 200 0.3", "cloudfront"),
+            ("#Version: 1.0\n#Date: 2026-10-01 12:00:00\n#Fields: date time x-edge-result-type time-taken\n2026-10-01 12:00:00 Hit 0.3", "cloudfront"),
             ("at=info method=GET path=\"/\" status=200 service=12ms", "logfmt"),
             (r#"[2026-10-01T12:00:00.310Z] "GET /a HTTP/1.1" 200 - 0 10 3 2 "-" "curl" "id" "host" "10.0.0.1:80""#, "envoy"),
             (r#"Oct  1 12:00:00 lb haproxy[1]: 10.0.0.1:5000 [01/Oct/2026:12:00:00.000] fe be/s1 0/0/1/2/3 200 100 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1""#, "haproxy"),
