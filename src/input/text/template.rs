@@ -93,11 +93,12 @@ impl Mismatch {
         let found = match line.get(self.at) {
             None => "the line ends".to_string(),
             Some(_) => {
-                let shown: String = String::from_utf8_lossy(&line[self.at..])
+                let end = line.len().min(self.at + 48);
+                let found: String = String::from_utf8_lossy(&line[self.at..end])
                     .chars()
                     .take(12)
                     .collect();
-                format!("found `{}`", shown.escape_debug())
+                format!("found `{}`", shown(found.as_bytes()))
             }
         };
         format!(
@@ -422,9 +423,16 @@ fn start_before_bracketed_date(line: &[u8]) -> usize {
     0
 }
 
-/// Template text for messages, with control characters escaped.
+/// Text of a line or a template for messages: control characters escaped (`\t`, `\u{1b}`),
+/// the rest as written, quotes included, so that `expected `" `` reads as the line does.
 fn shown(text: &[u8]) -> String {
-    String::from_utf8_lossy(text).escape_debug().to_string()
+    String::from_utf8_lossy(text)
+        .chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_debug().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -494,8 +502,15 @@ mod tests {
         assert_eq!(mismatch.fields_found, 5);
         assert_eq!(
             mismatch.describe(line.as_bytes()),
-            "does not match the log format at column 67: expected ` \\\"` after the \
+            "does not match the log format at column 67: expected ` \"` after the \
              body_bytes_sent field, found `612`"
+        );
+        let tabbed = "10.0.0.1\t\"x\" \u{1b}[31m";
+        let mismatch = split(&template, tabbed).unwrap_err();
+        assert_eq!(
+            mismatch.describe(tabbed.as_bytes()),
+            "does not match the log format at column 1: expected ` - ` after the remote_addr \
+             field, found `10.0.0.1\\t\"x\"`"
         );
         let extra = format!("{line} \"-\" \"curl\" 0.003");
         let mismatch = split(&template, &extra).unwrap_err();
