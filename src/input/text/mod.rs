@@ -490,11 +490,20 @@ pub(super) fn read(
     }
 }
 
-/// The `#Fields:` line in effect after `chunk`, given the one in effect before it.
-pub(super) fn fields_line_after(chunk: &[u8], before: Option<Arc<[u8]>>) -> Option<Arc<[u8]>> {
+/// The `#Fields:` line in effect after `chunk`, given the one in effect before it; `first`
+/// when the chunk starts the log, where a byte order mark may come before its first line.
+pub(super) fn fields_line_after(
+    chunk: &[u8],
+    first: bool,
+    before: Option<Arc<[u8]>>,
+) -> Option<Arc<[u8]>> {
     let mut last = None;
-    if chunk.starts_with(b"#Fields:") {
-        last = Some(0);
+    let bom = match first && chunk.starts_with(b"\xef\xbb\xbf") {
+        true => 3,
+        false => 0,
+    };
+    if chunk[bom..].starts_with(b"#Fields:") {
+        last = Some(bom);
     }
     for found in memchr::memmem::find_iter(chunk, b"\n#Fields:") {
         last = Some(found + 1);
@@ -791,9 +800,14 @@ mod tests {
     #[test]
     fn field_lines_carry_across_chunks() {
         let chunk = b"#Fields: a b\n1 2\n#Fields: c\n3\n";
-        let after = fields_line_after(chunk, None);
+        let after = fields_line_after(chunk, false, None);
         assert_eq!(after.as_deref(), Some(&b"#Fields: c"[..]));
         let before: Option<Arc<[u8]>> = Some(Arc::from(&b"#Fields: x"[..]));
-        assert_eq!(fields_line_after(b"1 2\n", before.clone()), before);
+        assert_eq!(fields_line_after(b"1 2\n", false, before.clone()), before);
+        // A byte order mark is read only at the start of the log.
+        let chunk = b"\xef\xbb\xbf#Fields: a b\n1 2\n";
+        let after = fields_line_after(chunk, true, None);
+        assert_eq!(after.as_deref(), Some(&b"#Fields: a b"[..]));
+        assert_eq!(fields_line_after(chunk, false, None), None);
     }
 }
