@@ -20,6 +20,7 @@ use std::sync::LazyLock;
 use regex::bytes::Regex;
 
 use crate::report::{Report, ReportCommand};
+use crate::workdir::Workdir;
 
 /// The evaluation instant of every run: 11:30 UTC, half an hour before the fixtures end.
 const AT: &str = "2026-10-01T11:30:00Z";
@@ -1163,4 +1164,38 @@ fn the_nginx_example_gives_the_figures_its_readme_shows() {
         .at("latest")
         .json_report();
     assert_eq!(figures(&report, &slos), expected);
+}
+
+// ------------------------------------------------------------------------------------------
+// Real-world lines
+// ------------------------------------------------------------------------------------------
+
+/// A log read in a format it is not written in: the error names the format the log looks like
+/// and says to describe it, not that slo cannot read it.
+#[test]
+fn a_log_read_in_the_wrong_format_says_to_name_its_format() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - {name: all, objective: 99, windows: [1d], alerts: [], good: status < 500}\n",
+    );
+    dir.write(
+        "access.log",
+        "203.0.113.9 - - [01/Oct/2026:11:00:00 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" \"curl/8\"\n",
+    );
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "access.log",
+        "--input-format",
+        "haproxy",
+        "--at",
+        AT,
+    ]);
+    run.expect_code(2)
+        .stderr_has("access.log:1: does not match the log format")
+        .stderr_has("the log looks like an nginx or Apache access log")
+        .stderr_has("--input-format or source.format");
+    assert!(!run.stderr().contains("cannot read"), "{run}");
 }

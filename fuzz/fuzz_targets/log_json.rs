@@ -17,7 +17,8 @@ fuzz_target!(|data: &[u8]| {
         1 => InputFormat::Json,
         _ => InputFormat::Auto,
     };
-    common::count_and_check(log, &format);
-    common::split_and_check(log, &format, first / 3);
-    common::select_and_check(log, &format);
+    let fixture = common::fixture();
+    common::count_and_check(fixture, log, &format);
+    common::split_and_check(fixture, log, &format, first / 3);
+    common::select_and_check(fixture, log, &format);
 });

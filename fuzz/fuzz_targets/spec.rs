@@ -23,8 +23,15 @@ fuzz_target!(|data: &[u8]| {
             for at in INSTANTS {
                 for slo in &specs.slos {
                     let needs = [needs(slo, at)];
-                    let Ok(plan) = Plan::new(&[slo], &needs, &slo.source.timestamp, at, 100, false)
-                    else {
+                    let Ok(plan) = Plan::new(
+                        &[slo],
+                        &needs,
+                        &slo.source.timestamp,
+                        &slo.source.format,
+                        at,
+                        100,
+                        false,
+                    ) else {
                         continue;
                     };
                     let tally = plan.tally();

@@ -469,13 +469,12 @@ fn unreadable(
             let mut reader = input::open(log).ok()?;
             input::looks_like(reader.fill_buf().ok()?)
         });
+    let check = "check that --input-format or source.format (and source.log_format) and \
+                 source.timestamp describe the log as it is written; --max-malformed raises the \
+                 limit";
     message.push_str(&match looks_like {
-        Some(shape) => format!(
-            "\nthe log looks like {shape}, which slo cannot read yet: export it as CSV or JSON Lines"
-        ),
-        None => "\ncheck that --input-format or source.format and source.timestamp describe the log \
-                 as it is written; --max-malformed raises the limit"
-            .to_string(),
+        Some(shape) => format!("\nthe log looks like {shape}: {check}"),
+        None => format!("\n{check}"),
     });
     anyhow::anyhow!(message)
 }

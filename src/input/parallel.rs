@@ -510,7 +510,7 @@ impl Sender<'_> {
         let index = self.index;
         self.index += 1;
         let fields_line = if self.fields_lines {
-            let after = text::fields_line_after(&bytes, self.fields_line.clone());
+            let after = text::fields_line_after(&bytes, index == 0, self.fields_line.clone());
             std::mem::replace(&mut self.fields_line, after)
         } else {
             None
@@ -664,6 +664,28 @@ mod tests {
         std::fs::write(file.path(), text).unwrap();
         let input = LogInput::File(file.path().to_path_buf());
         read_both_ways(&input, &format, &fields(names), 2, chunk_bytes).unwrap()
+    }
+
+    /// A W3C log whose first line is its `#Fields:` line after a byte order mark: the chunks
+    /// after the first read with its columns too.
+    #[test]
+    fn a_fields_line_after_a_byte_order_mark_applies_to_every_chunk() {
+        let mut text = b"\xef\xbb\xbf#Fields: date time sc-status".to_vec();
+        for second in 0..20 {
+            text.extend_from_slice(format!("\n2026-10-01 12:00:{second:02} 200").as_bytes());
+        }
+        let format = InputFormat::Text(TextFormat::new(TextKind::W3c));
+        for chunk_bytes in [1, 7, 30, 100] {
+            let (whole, chunked) =
+                both_ways_reading(&text, format.clone(), &["status"], chunk_bytes);
+            assert_eq!(whole.rows.len(), 20);
+            assert!(whole.malformed.is_empty());
+            assert_eq!(whole.rows, chunked.rows, "chunks of {chunk_bytes} bytes");
+            assert_eq!(
+                whole.malformed, chunked.malformed,
+                "chunks of {chunk_bytes} bytes"
+            );
+        }
     }
 
     fn csv_piece() -> impl Strategy<Value = &'static str> {

@@ -11,8 +11,16 @@ pub(super) const COMMON: &str = r#"%h %l %u %t "%r" %>s %b"#;
 /// The Combined Log Format.
 pub(super) const COMBINED: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#;
 
+/// Debian's and Ubuntu's `vhost_combined`, the format of `other_vhosts_access.log`.
+pub(super) const VHOST_COMBINED: &str =
+    r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#;
+
 /// The named formats, for `log_format: common`.
-pub(super) const PRESETS: [(&str, &str); 2] = [("common", COMMON), ("combined", COMBINED)];
+pub(super) const PRESETS: [(&str, &str); 3] = [
+    ("common", COMMON),
+    ("combined", COMBINED),
+    ("vhost_combined", VHOST_COMBINED),
+];
 
 /// Parses an Apache `LogFormat` string into a template.
 pub(super) fn template(format: &str) -> Result<Template, String> {
@@ -64,6 +72,16 @@ pub(super) fn template(format: &str) -> Result<Template, String> {
         let Some((_, directive)) = chars.next() else {
             return Err(format!("`%` at character {} ends the format", at + 1));
         };
+        // `%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t` (the manual's time with milliseconds): time
+        // directives with only text between them are one `time` field, as written.
+        let last_is_time = matches!(
+            pieces.last(),
+            Some(Piece::Field(index)) if fields[*index].name == "time"
+        );
+        if directive == 't' && argument.is_some() && last_is_time {
+            literal.clear();
+            continue;
+        }
         if directive == 't' && argument.is_none() {
             // `%t` is written with its brackets: `[10/Oct/2000:13:55:36 -0700]`.
             literal.push(b'[');
@@ -204,6 +222,30 @@ mod tests {
         assert_eq!(t.fields[5].name, "http_x_request_id");
         assert_eq!(t.fields[6].name, "%k#1");
         assert_eq!(t.pieces.last(), Some(&Piece::Literal((*b" 100%").into())));
+    }
+
+    #[test]
+    fn time_directives_in_a_row_are_one_time() {
+        let format = r#"%h [%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t] "%r" %>s %{sec}t%{msec_frac}t"#;
+        assert!(template(format).is_err(), "two separate `time` fields");
+        let format = r#"%h [%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t] "%r" %>s"#;
+        assert_eq!(names(format), ["remote_addr", "time", "request", "status"]);
+        let slots = crate::input::test_sink::fields(&["time", "timestamp", "status"]);
+        let layout =
+            super::super::TextFormat::with_log_format(super::super::TextKind::Apache, format)
+                .unwrap();
+        let mut rows = super::super::TextRows::new(&layout, &slots);
+        let mut sink = crate::input::test_sink::Collect::default();
+        let line = br#"192.0.2.1 [01/Oct/2026 11:00:00.123 +0200] "GET / HTTP/1.1" 200"#;
+        rows.parse_lines_chunk(line, 1, &mut sink).unwrap();
+        assert_eq!(
+            sink.rows[0].1,
+            [
+                "01/Oct/2026 11:00:00.123 +0200",
+                "01/Oct/2026 11:00:00.123 +0200",
+                "200"
+            ]
+        );
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub(super) struct FieldInfo {
     pub(super) minus_one_missing: bool,
     /// Whether it may hold an nginx list of values (`0.000, 0.854`), spaces included.
     pub(super) multi_value: bool,
+    /// Whether it ends at the last occurrence, within its word, of the text after it rather
+    /// than the first: HAProxy's `client_ip:client_port`, where an IPv6 address holds colons.
+    pub(super) ends_at_last_in_word: bool,
 }
 
 impl FieldInfo {
@@ -27,6 +30,7 @@ impl FieldInfo {
             unit: None,
             minus_one_missing: false,
             multi_value: false,
+            ends_at_last_in_word: false,
         }
     }
 
@@ -42,6 +46,11 @@ impl FieldInfo {
 
     pub(super) fn multi_value(mut self) -> FieldInfo {
         self.multi_value = true;
+        self
+    }
+
+    pub(super) fn ends_at_last_in_word(mut self) -> FieldInfo {
+        self.ends_at_last_in_word = true;
         self
     }
 }
@@ -131,7 +140,7 @@ pub(super) fn split_request_line(line: &[u8]) -> Option<RequestLine<'_>> {
     let first = find_byte(b' ', line)?;
     let method = &line[..first];
     let rest = &line[first + 1..];
-    if method.is_empty() || !method.iter().all(u8::is_ascii_alphabetic) || rest.is_empty() {
+    if method.is_empty() || !method.iter().copied().all(is_token_byte) || rest.is_empty() {
         return None;
     }
     match memchr::memrchr(b' ', rest) {
@@ -146,6 +155,13 @@ pub(super) fn split_request_line(line: &[u8]) -> Option<RequestLine<'_>> {
             protocol: None,
         }),
     }
+}
+
+/// Whether `byte` may be in an HTTP method: a `tchar` of RFC 9110 (`M-SEARCH`, `BASELINE-CONTROL`),
+/// which the escaped bytes of a TLS handshake (`\x16\x03…`) are not.
+#[inline]
+fn is_token_byte(byte: u8) -> bool {
+    matches!(byte, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
 }
 
 /// A part of a request target: `/a?b`, or an absolute URL `https://host:443/a?b`.
@@ -266,6 +282,12 @@ mod tests {
             (&b"GET"[..], &b"/"[..], None)
         );
         assert_eq!(split_request_line(b"-"), None);
+        for byte in 0..=u8::MAX {
+            let tchar = byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
+            assert_eq!(is_token_byte(byte), tchar, "{byte}");
+        }
+        let ssdp = split_request_line(b"M-SEARCH * HTTP/1.1").unwrap();
+        assert_eq!((ssdp.method, ssdp.target), (&b"M-SEARCH"[..], &b"*"[..]));
         assert_eq!(split_request_line(b"\\x16\\x03\\x01\\x02"), None);
         let url = b"https://shop.example.com:443/api/cart?id=7";
         assert_eq!(

@@ -70,6 +70,8 @@ pub(super) fn haproxy() -> Template {
             "TR" | "Tw" | "Tc" | "Tr" | "Ta" => FieldInfo::new(field.name)
                 .unit(TimeUnit::Milliseconds)
                 .minus_one_missing(),
+            // HAProxy writes an IPv6 client without brackets: `2001:db8::1:54321`.
+            "client_ip" => FieldInfo::new(field.name).ends_at_last_in_word(),
             _ => FieldInfo::new(field.name),
         })
         .collect();
@@ -143,6 +145,35 @@ mod tests {
     }
 
     #[test]
+    fn haproxy_ipv6_clients_keep_their_colons() {
+        let t = haproxy();
+        for (line, ip, port) in [
+            (
+                r#"Oct  1 11:00:00 lb haproxy[1]: 2001:db8::1:54321 [01/Oct/2026:11:00:00.123] fe be/s1 0/0/1/12/+13 200 +1234 - - ---- 5/5/1/1/0 0/0 "GET / HTTP/1.1""#,
+                "2001:db8::1",
+                "54321",
+            ),
+            (
+                r#"::ffff:192.0.2.7:40000 [01/Oct/2026:11:00:01.000] fe be/s2 0/0/1/3/4 200 9 - - ---- 5/5/1/1/0 0/0 "GET / HTTP/1.1""#,
+                "::ffff:192.0.2.7",
+                "40000",
+            ),
+        ] {
+            let v = values(&t, line);
+            assert_eq!(value(&v, "client_ip").as_deref(), Some(ip), "{line}");
+            assert_eq!(value(&v, "client_port").as_deref(), Some(port), "{line}");
+        }
+        let mut spans = vec![Span::NONE; t.fields.len()];
+        let mismatch = t
+            .split(
+                b"Oct  1 11:00:04 lb haproxy[1]: Proxy fe started.",
+                &mut spans,
+            )
+            .unwrap_err();
+        assert_eq!(mismatch.fields_found, 0);
+    }
+
+    #[test]
     fn haproxy_lines_with_and_without_captures() {
         let t = haproxy();
         let with = r#"Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1""#;
@@ -161,6 +192,7 @@ mod tests {
         let without = r#"10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/<NOSRV> -1/-1/-1/-1/8002 408 212 - - cR-- 2/2/0/0/0 0/0 "<BADREQ>""#;
         let v = values(&t, without);
         assert_eq!(value(&v, "server_name").as_deref(), Some("<NOSRV>"));
+        assert_eq!(value(&v, "client_ip").as_deref(), Some("10.0.1.2"));
         assert_eq!(value(&v, "TR").as_deref(), Some("-1"));
         assert_eq!(value(&v, "captured_request_headers"), None);
         assert_eq!(value(&v, "http_request").as_deref(), Some("<BADREQ>"));

@@ -114,10 +114,9 @@ impl fmt::Display for TextFormat {
 #[derive(Debug)]
 enum Layout {
     Template(Template),
-    /// Columns named by `#Fields:` lines, split by `separator`; `time-taken` in seconds
-    /// (CloudFront) or milliseconds (IIS).
+    /// Columns named by `#Fields:` lines (see [`w3c::Columns::row`] for how a line is
+    /// split); `time-taken` in seconds (CloudFront) or milliseconds (IIS).
     W3c {
-        separator: u8,
         seconds: bool,
     },
     Logfmt,
@@ -142,20 +141,8 @@ impl TextFormat {
             TextKind::Alb => (None, Layout::Template(fixed::alb())),
             TextKind::Envoy => (None, Layout::Template(fixed::envoy())),
             TextKind::Haproxy => (None, Layout::Template(fixed::haproxy())),
-            TextKind::Cloudfront => (
-                None,
-                Layout::W3c {
-                    separator: b'\t',
-                    seconds: true,
-                },
-            ),
-            TextKind::W3c => (
-                None,
-                Layout::W3c {
-                    separator: b' ',
-                    seconds: false,
-                },
-            ),
+            TextKind::Cloudfront => (None, Layout::W3c { seconds: true }),
+            TextKind::W3c => (None, Layout::W3c { seconds: false }),
             TextKind::Logfmt => (None, Layout::Logfmt),
         };
         TextFormat {
@@ -408,12 +395,12 @@ impl TextRows {
                 }
                 sink.row(self.values.view(text), line)
             }
-            Layout::W3c { separator, .. } => {
+            Layout::W3c { .. } => {
                 if text.starts_with(b"#") {
                     self.directive(text);
                     return Ok(());
                 }
-                match self.w3c.row(text, *separator, &mut self.values) {
+                match self.w3c.row(text, &mut self.values) {
                     Ok(()) => sink.row(self.values.view(text), line),
                     Err(reason) => sink.malformed(line, &reason),
                 }
@@ -468,9 +455,14 @@ fn set_value(
         values.set_with(slot, |out| unescape_into(value, out));
         return;
     }
-    // `value` is a subslice of `line`.
-    let start = value.as_ptr() as usize - line.as_ptr() as usize;
-    values.set_in_text(slot, start, start + value.len());
+    // `value` is a subslice of `line`, except the `/` that stands for the path of a URL
+    // written without one (`https://host:443`).
+    match (value.as_ptr() as usize).checked_sub(line.as_ptr() as usize) {
+        Some(start) if start + value.len() <= line.len() => {
+            values.set_in_text(slot, start, start + value.len());
+        }
+        _ => values.set_with(slot, |out| out.extend_from_slice(value)),
+    }
 }
 
 /// Reads a text log line by line on the calling thread.
@@ -498,11 +490,20 @@ pub(super) fn read(
     }
 }
 
-/// The `#Fields:` line in effect after `chunk`, given the one in effect before it.
-pub(super) fn fields_line_after(chunk: &[u8], before: Option<Arc<[u8]>>) -> Option<Arc<[u8]>> {
+/// The `#Fields:` line in effect after `chunk`, given the one in effect before it; `first`
+/// when the chunk starts the log, where a byte order mark may come before its first line.
+pub(super) fn fields_line_after(
+    chunk: &[u8],
+    first: bool,
+    before: Option<Arc<[u8]>>,
+) -> Option<Arc<[u8]>> {
     let mut last = None;
-    if chunk.starts_with(b"#Fields:") {
-        last = Some(0);
+    let bom = match first && chunk.starts_with(b"\xef\xbb\xbf") {
+        true => 3,
+        false => 0,
+    };
+    if chunk[bom..].starts_with(b"#Fields:") {
+        last = Some(bom);
     }
     for found in memchr::memmem::find_iter(chunk, b"\n#Fields:") {
         last = Some(found + 1);
@@ -516,90 +517,143 @@ pub(super) fn fields_line_after(chunk: &[u8], before: Option<Arc<[u8]>>) -> Opti
     }
 }
 
+/// How many lines (blank ones aside) of a log's head [`detect`] looks at.
+const DETECT_LINES: usize = 10;
+
 /// Which text format the first lines of a log are in, or, when none fits, the closest one
 /// and what differed.
+///
+/// A format is chosen when it fits at least half of the first [`DETECT_LINES`] lines (all of
+/// them when there is one), the format that fits most winning, so that an odd line near the
+/// top (a request cut short, HAProxy's `Proxy … started.`, a platform message among Heroku's
+/// router lines, the head's last line cut at its end) leaves a malformed row rather than an
+/// unreadable log.
 pub(super) fn detect(head: &[u8]) -> Result<TextFormat, String> {
-    let lines: Vec<&[u8]> = head
+    // The lines with their numbers in the log.
+    let numbered: Vec<(usize, &[u8])> = head
         .split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .filter(|l| !l.trim_ascii().is_empty())
-        .take(5)
+        .enumerate()
+        .filter(|(_, l)| !l.trim_ascii().is_empty())
+        .take(DETECT_LINES)
+        .map(|(index, l)| (index + 1, l))
         .collect();
+    let lines: Vec<&[u8]> = numbered.iter().map(|(_, l)| *l).collect();
     let Some(first) = lines.first() else {
         return Err("the log has no line to recognise".to_string());
     };
     if first.starts_with(b"#") {
-        let cloudfront = lines.iter().any(|l| {
-            l.starts_with(b"#Fields:") && memchr::memmem::find(l, b"x-edge-location").is_some()
-        }) || lines
+        // CloudFront writes `#Version:` and `#Fields:` alone, with fields of its own, tabs in
+        // its legacy logs, and whichever fields were chosen in v2's W3C output; IIS starts
+        // every file with `#Software:` and `#Date:` too. Their `time-taken` units differ.
+        let iis = lines
+            .iter()
+            .any(|l| l.starts_with(b"#Software:") || l.starts_with(b"#Date:"));
+        let cloudfront_fields = lines.iter().any(|l| {
+            l.strip_prefix(b"#Fields:").is_some_and(|names| {
+                names.split(u8::is_ascii_whitespace).any(|name| {
+                    name.starts_with(b"x-edge-")
+                        || name.starts_with(b"fle-")
+                        || matches!(name, b"x-host-header" | b"time-to-first-byte")
+                })
+            })
+        });
+        let tabs = lines
             .iter()
             .any(|l| !l.starts_with(b"#") && l.contains(&b'\t'));
+        let cloudfront = cloudfront_fields || tabs || !iis;
         return Ok(TextFormat::new(if cloudfront {
             TextKind::Cloudfront
         } else {
             TextKind::W3c
         }));
     }
-    let data: Vec<&[u8]> = lines.iter().copied().take(3).collect();
+    let enough = |fits: usize| fits > 0 && fits * 2 >= lines.len();
     let mut candidates: Vec<TextFormat> = [TextKind::Alb, TextKind::Envoy, TextKind::Haproxy]
         .into_iter()
         .map(TextFormat::new)
         .collect();
     // nginx and Apache write `combined` alike; nginx is the more common.
     candidates.push(TextFormat::new(TextKind::Nginx));
-    candidates.extend(TextFormat::with_log_format(TextKind::Apache, "common"));
+    for preset in ["common", "vhost_combined"] {
+        candidates.extend(TextFormat::with_log_format(TextKind::Apache, preset));
+    }
     for preset in ["upstreaminfo", "main"] {
         candidates.extend(TextFormat::with_log_format(TextKind::Nginx, preset));
     }
     let parser = TimestampParser::new(TimestampFormat::Auto, Zone::Utc);
-    // The format the line followed furthest: in thousandths of the format's fields found,
-    // plus thousandths of the line read.
-    let mut closest: Option<(usize, String, String)> = None;
-    let mut fitting = Vec::new();
+    // The format that fits most lines, the first in `candidates` among equals.
+    let mut best: Option<(usize, &TextFormat)> = None;
+    // The format the lines followed furthest: lines that fit, then (on the first line that
+    // does not) thousandths of the format's fields found plus thousandths of the line read;
+    // with the format's name, that line's number and what differed there.
+    let mut closest: Option<((usize, usize), String, usize, String)> = None;
     for format in &candidates {
         let Layout::Template(template) = &*format.layout else {
             continue;
         };
         let mut spans = vec![Span::NONE; template.fields.len()];
-        let mut fits = true;
-        for line in &data {
+        let mut fits = 0;
+        let mut first_mismatch = None;
+        for (index, line) in lines.iter().enumerate() {
             let split = template.split(line, &mut spans).and_then(|()| {
-                // A line fits only if its time reads as one: many layouts split any line.
-                let time = resolve(format.kind, template, "timestamp")
-                    .and_then(|source| raw_value(line, &spans, source, &mut None));
-                match time.map(|time| parser.parse(time)) {
+                // A line fits only if its time reads as one and its client address is one
+                // word: many layouts split any line (`combined` splits a `vhost_combined` line,
+                // `host:port` and the address making one `remote_addr`).
+                let value = |name| {
+                    resolve(format.kind, template, name)
+                        .and_then(|source| raw_value(line, &spans, source, &mut None))
+                };
+                let unfit = |expected: &str| template::Mismatch {
+                    at: 0,
+                    expected: expected.to_string(),
+                    fields_found: 0,
+                };
+                if value("remote_addr").is_some_and(|addr| addr.contains(&b' ')) {
+                    return Err(unfit("a client address without spaces"));
+                }
+                match value("timestamp").map(|time| parser.parse(time)) {
                     Some(Ok(_)) => Ok(()),
-                    _ => Err(template::Mismatch {
-                        at: 0,
-                        expected: "a time it can read".to_string(),
-                        fields_found: 0,
-                    }),
+                    _ => Err(unfit("a time it can read")),
                 }
             });
-            if let Err(mismatch) = split {
-                fits = false;
-                let share = mismatch.fields_found * 1000 / template.fields.len()
-                    + mismatch.at * 1000 / line.len().max(1);
-                if closest.as_ref().is_none_or(|(best, ..)| share > *best) {
-                    closest = Some((share, format.to_string(), mismatch.describe(line)));
+            match split {
+                Ok(()) => fits += 1,
+                Err(mismatch) if first_mismatch.is_none() => {
+                    let share = mismatch.fields_found * 1000 / template.fields.len()
+                        + mismatch.at * 1000 / line.len().max(1);
+                    first_mismatch = Some((share, numbered[index].0, mismatch.describe(line)));
                 }
-                break;
+                Err(_) => {}
             }
         }
-        if fits {
-            fitting.push(format.clone());
+        if best.is_none_or(|(most, _)| fits > most) {
+            best = Some((fits, format));
+        }
+        if let Some((share, line, why)) = first_mismatch {
+            if closest
+                .as_ref()
+                .is_none_or(|(rank, ..)| (fits, share) > *rank)
+            {
+                closest = Some(((fits, share), format.to_string(), line, why));
+            }
         }
     }
-    if let Some(best) = fitting.into_iter().next() {
-        return Ok(best);
+    if let Some((_, format)) = best.filter(|(fits, _)| enough(*fits)) {
+        return Ok(format.clone());
     }
-    if logfmt::looks_like(first) {
+    let logfmt_lines = lines.iter().filter(|l| logfmt::looks_like(l)).count();
+    if enough(logfmt_lines) {
         return Ok(TextFormat::new(TextKind::Logfmt));
     }
     match closest {
-        Some((share, name, why)) if share >= 1000 => {
+        Some(((0, share), name, _, why)) if share >= 1000 => {
             Err(format!("its first line comes closest to {name} but {why}"))
         }
+        Some(((fits @ 1.., _), name, line, why)) => Err(format!(
+            "only {fits} of its first {} lines fit {name}; line {line} {why}",
+            lines.len()
+        )),
         _ => Err("its first line matches none of the text formats slo reads".to_string()),
     }
 }
@@ -671,8 +725,13 @@ mod tests {
             (r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8""#, "nginx (combined)"),
             (r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612"#, "apache (common)"),
             (r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8" "-""#, "nginx (main)"),
+            (r#"www.example.com:443 203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8""#, "apache (vhost_combined)"),
             ("#Version: 1.0\n#Fields: date time x-edge-location sc-status\n2026-10-01\t12:00:00\tIAD\t200", "cloudfront"),
             ("#Software: Microsoft Internet Information Services 10.0\n#Fields: date time sc-status\n2026-10-01 12:00:00 200", "w3c"),
+            ("#Version: 1.0\n#Date: 2026-10-01 12:00:00\n#Fields: date time sc-status time-taken\n2026-10-01 12:00:00 200 300", "w3c"),
+            // CloudFront v2's W3C output with a few fields chosen, separated by spaces.
+            ("#Version: 1.0\n#Fields: date time sc-status time-taken\n2026-10-01 12:00:00 200 0.3", "cloudfront"),
+            ("#Version: 1.0\n#Date: 2026-10-01 12:00:00\n#Fields: date time x-edge-result-type time-taken\n2026-10-01 12:00:00 Hit 0.3", "cloudfront"),
             ("at=info method=GET path=\"/\" status=200 service=12ms", "logfmt"),
             (r#"[2026-10-01T12:00:00.310Z] "GET /a HTTP/1.1" 200 - 0 10 3 2 "-" "curl" "id" "host" "10.0.0.1:80""#, "envoy"),
             (r#"Oct  1 12:00:00 lb haproxy[1]: 10.0.0.1:5000 [01/Oct/2026:12:00:00.000] fe be/s1 0/0/1/2/3 200 100 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1""#, "haproxy"),
@@ -681,6 +740,32 @@ mod tests {
             let format = detect(head.as_bytes()).unwrap_or_else(|e| panic!("{head}: {e}"));
             assert_eq!(format.to_string(), name, "{head}");
         }
+        // An odd line near the top, and the head's last line cut at its end, leave a
+        // malformed row, not an unreadable log.
+        let combined =
+            r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8""#;
+        let cut = &combined[..60];
+        let haproxy = r#"Oct  1 12:00:00 lb haproxy[1]: 10.0.0.1:5000 [01/Oct/2026:12:00:00.000] fe be/s1 0/0/1/2/3 200 100 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1""#;
+        let started = "Oct  1 12:00:00 lb haproxy[1]: Proxy fe started.";
+        let router = "2026-10-01T12:00:00+00:00 heroku[router]: at=info method=GET path=\"/\" status=200 service=12ms";
+        let platform = "2026-10-01T12:00:00+00:00 heroku[web.1]: State changed from up to crashed";
+        for (lines, name) in [
+            (vec![combined, cut, combined], "nginx (combined)"),
+            (vec![combined, cut], "nginx (combined)"),
+            (vec![combined, combined, combined, cut], "nginx (combined)"),
+            (vec![started, started, haproxy, haproxy, haproxy], "haproxy"),
+            (vec![platform, router, router], "logfmt"),
+        ] {
+            let head = lines.join("\n");
+            let format = detect(head.as_bytes()).unwrap_or_else(|e| panic!("{head}: {e}"));
+            assert_eq!(format.to_string(), name, "{head}");
+        }
+        let head = [combined, "", cut, cut].join("\n");
+        let error = detect(head.as_bytes()).unwrap_err();
+        assert!(
+            error.starts_with("only 1 of its first 3 lines fit nginx (combined); line 3 does not match the log format at column"),
+            "{error}"
+        );
         let custom = r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8" 0.003 upstream"#;
         let error = detect(custom.as_bytes()).unwrap_err();
         assert!(error.contains("closest to nginx ("), "{error}");
@@ -692,11 +777,37 @@ mod tests {
     }
 
     #[test]
+    fn a_url_without_a_path_reads_as_the_path_slash() {
+        // Found by fuzzing: the `/` of a URL with no path is not in the line.
+        let alb = concat!(
+            r#"https 2026-10-01T11:20:00.000000Z app/shop/5 203.0.113.7:5 10.0.1.21:80 0.001 0.002 0.000 200 200 3 18 "#,
+            r#""GET https://shop.example.com:443 HTTP/1.1" "curl/8""#,
+        );
+        let sink = read(
+            &TextFormat::new(TextKind::Alb),
+            &["uri", "request_uri", "args", "request_url"],
+            alb,
+        );
+        assert_eq!(
+            sink.rows[0].1,
+            ["/", "/", "Missing", "https://shop.example.com:443"]
+        );
+        let proxy = r#"203.0.113.9 - - [01/Oct/2026:12:00:00 +0000] "GET http://example.com HTTP/1.1" 400 150 "-" "-""#;
+        let sink = read(&TextFormat::new(TextKind::Nginx), &["uri"], proxy);
+        assert_eq!(sink.rows[0].1, ["/"]);
+    }
+
+    #[test]
     fn field_lines_carry_across_chunks() {
         let chunk = b"#Fields: a b\n1 2\n#Fields: c\n3\n";
-        let after = fields_line_after(chunk, None);
+        let after = fields_line_after(chunk, false, None);
         assert_eq!(after.as_deref(), Some(&b"#Fields: c"[..]));
         let before: Option<Arc<[u8]>> = Some(Arc::from(&b"#Fields: x"[..]));
-        assert_eq!(fields_line_after(b"1 2\n", before.clone()), before);
+        assert_eq!(fields_line_after(b"1 2\n", false, before.clone()), before);
+        // A byte order mark is read only at the start of the log.
+        let chunk = b"\xef\xbb\xbf#Fields: a b\n1 2\n";
+        let after = fields_line_after(chunk, true, None);
+        assert_eq!(after.as_deref(), Some(&b"#Fields: a b"[..]));
+        assert_eq!(fields_line_after(chunk, false, None), None);
     }
 }

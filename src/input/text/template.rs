@@ -93,11 +93,12 @@ impl Mismatch {
         let found = match line.get(self.at) {
             None => "the line ends".to_string(),
             Some(_) => {
-                let shown: String = String::from_utf8_lossy(&line[self.at..])
+                let end = line.len().min(self.at + 48);
+                let found: String = String::from_utf8_lossy(&line[self.at..end])
                     .chars()
                     .take(12)
                     .collect();
-                format!("found `{}`", shown.escape_debug())
+                format!("found `{}`", shown(found.as_bytes()))
             }
         };
         format!(
@@ -209,6 +210,18 @@ impl Template {
                             let end = find_byte(b' ', &line[at..]).map_or(line.len(), |i| at + i);
                             (end, end)
                         }
+                        Until::LastInWord(text) => {
+                            let word_end =
+                                find_byte(b' ', &line[at..]).map_or(line.len(), |i| at + i);
+                            match memchr::memmem::rfind(&line[at..word_end], text) {
+                                Some(i) => (at + i, at + i + text.len()),
+                                None => {
+                                    let name = &self.fields[*field].name;
+                                    let what = format!("`{}` after the {name} field", shown(text));
+                                    return Err(mismatch(at, what, found));
+                                }
+                            }
+                        }
                         Until::Literal {
                             text,
                             quoted,
@@ -283,6 +296,9 @@ enum Until {
         /// Whether the text ends the line.
         ends_line: bool,
     },
+    /// The last occurrence of this text before the next space (see
+    /// [`FieldInfo::ends_at_last_in_word`]), which the step consumes too.
+    LastInWord(Box<[u8]>),
     /// The last field: the first space (more text is then a mismatch, or ignored).
     Space,
     /// The last field, which may hold spaces: the end of the line.
@@ -299,6 +315,10 @@ fn steps(pieces: &[Piece], fields: &[FieldInfo], trailing_ignored: bool) -> Vec<
             Piece::OptionalBraced(field) => steps.push(Step::OptionalBraced(*field)),
             Piece::Field(field) => {
                 let until = match pieces.get(index + 1) {
+                    Some(Piece::Literal(text)) if fields[*field].ends_at_last_in_word => {
+                        index += 1;
+                        Until::LastInWord(text.clone())
+                    }
                     Some(Piece::Literal(text)) => {
                         index += 1;
                         let after_quote = matches!(
@@ -403,9 +423,16 @@ fn start_before_bracketed_date(line: &[u8]) -> usize {
     0
 }
 
-/// Template text for messages, with control characters escaped.
+/// Text of a line or a template for messages: control characters escaped (`\t`, `\u{1b}`),
+/// the rest as written, quotes included, so that `expected `" `` reads as the line does.
 fn shown(text: &[u8]) -> String {
-    String::from_utf8_lossy(text).escape_debug().to_string()
+    String::from_utf8_lossy(text)
+        .chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_debug().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -475,8 +502,15 @@ mod tests {
         assert_eq!(mismatch.fields_found, 5);
         assert_eq!(
             mismatch.describe(line.as_bytes()),
-            "does not match the log format at column 67: expected ` \\\"` after the \
+            "does not match the log format at column 67: expected ` \"` after the \
              body_bytes_sent field, found `612`"
+        );
+        let tabbed = "10.0.0.1\t\"x\" \u{1b}[31m";
+        let mismatch = split(&template, tabbed).unwrap_err();
+        assert_eq!(
+            mismatch.describe(tabbed.as_bytes()),
+            "does not match the log format at column 1: expected ` - ` after the remote_addr \
+             field, found `10.0.0.1\\t\"x\"`"
         );
         let extra = format!("{line} \"-\" \"curl\" 0.003");
         let mismatch = split(&template, &extra).unwrap_err();

@@ -1,5 +1,6 @@
 //! W3C extended logs (IIS) and CloudFront standard logs: columns named by the last
-//! `#Fields:` line, separated by spaces (W3C) or tabs (CloudFront), `-` for no value.
+//! `#Fields:` line, separated by tabs (CloudFront's legacy logs) or spaces (IIS; CloudFront's
+//! v2 W3C output may be), `-` for no value.
 
 use super::fields::TimeUnit;
 use super::RowValues;
@@ -79,13 +80,15 @@ impl Columns {
         }
     }
 
-    /// Reads one data line into `values`.
-    pub(super) fn row(
-        &mut self,
-        line: &[u8],
-        separator: u8,
-        values: &mut RowValues,
-    ) -> Result<(), String> {
+    /// Reads one data line into `values`. A line with a tab is split at tabs, any other at
+    /// spaces: neither writer leaves the other separator inside a value (CloudFront
+    /// URL-encodes values, IIS writes `+` for a space), and CloudFront's v2 W3C output may be
+    /// delimited either way.
+    pub(super) fn row(&mut self, line: &[u8], values: &mut RowValues) -> Result<(), String> {
+        let separator = match memchr::memchr(b'\t', line) {
+            Some(_) => b'\t',
+            None => b' ',
+        };
         if self.names.is_empty() {
             return Err(
                 "no `#Fields:` line comes before this line, so its columns have no names"
@@ -169,6 +172,42 @@ mod tests {
             [(
                 7,
                 "3 tab-separated fields where the `#Fields:` line names 4".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn cloudfront_lines_may_be_separated_by_spaces() {
+        // CloudFront's v2 logs in W3C format, with a space as the field delimiter.
+        let text = concat!(
+            "#Version: 1.0\n",
+            "#Fields: date time x-edge-location sc-status cs-uri-stem time-taken\n",
+            "2026-10-01 12:00:00 SEA19-C1 200 /a 0.003\n",
+            "2026-10-01\t12:00:01\tSEA19-C1\t502\t/b\t0.1\n",
+            "2026-10-01 12:00:02 SEA19-C1 200 /c\n",
+        );
+        let slots = fields(&["status", "uri", "timestamp", "request_time"]);
+        let mut rows = TextRows::new(&TextFormat::new(TextKind::Cloudfront), &slots);
+        let mut sink = Collect::default();
+        rows.parse_lines_chunk(text.as_bytes(), 1, &mut sink)
+            .unwrap();
+        let rows: Vec<Vec<&str>> = sink
+            .rows
+            .iter()
+            .map(|(_, v)| v.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ["200", "/a", "2026-10-01 12:00:00", "0.003"],
+                ["502", "/b", "2026-10-01 12:00:01", "0.1"],
+            ]
+        );
+        assert_eq!(
+            sink.malformed,
+            [(
+                5,
+                "5 space-separated fields where the `#Fields:` line names 6".to_string()
             )]
         );
     }

@@ -59,7 +59,8 @@ fn has_offset(text: &[u8]) -> bool {
 
 /// The Common Log Format time (nginx's `$time_local`, Apache's `%t`):
 /// `DD/Mon/YYYY:HH:MM:SS +HHMM`, optionally inside brackets, the seconds optionally with a
-/// fraction and the offset optional (HAProxy's `accept_date`); see
+/// fraction and the offset optional (HAProxy's `accept_date`), a space allowed for the colon
+/// after the year (Apache's `%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t`); see
 /// [`TimestampParser`](super::TimestampParser).
 fn parse_clf(text: &[u8], zone: &Zone) -> Result<UnixNanos, TimestampError> {
     let text = match text.strip_prefix(b"[") {
@@ -81,7 +82,9 @@ fn parse_clf(text: &[u8], zone: &Zone) -> Result<UnixNanos, TimestampError> {
         (Some(high), Some(low)) => i64::from(high * 100 + low),
         _ => return Err(NOT_CLF),
     };
-    clf_byte(11, b':')?;
+    if text.get(11) != Some(&b' ') {
+        clf_byte(11, b':')?;
+    }
     let hour = two_digits(text, 12).ok_or(NOT_CLF)?;
     clf_byte(14, b':')?;
     let minute = two_digits(text, 15).ok_or(NOT_CLF)?;
@@ -150,6 +153,9 @@ mod tests {
         assert_eq!(p("01/Oct/2026:12:00:00 -0000"), Ok(BASE));
         // HAProxy's accept_date: milliseconds, no offset (the zone applies).
         assert_eq!(p("01/Oct/2026:12:00:00.655"), Ok(BASE + 655_000_000));
+        // Apache's `%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t`, from its manual.
+        assert_eq!(p("01/Oct/2026 14:00:00.655 +0200"), Ok(BASE + 655_000_000));
+        assert!(p("01/Oct/2026-14:00:00 +0200").is_err());
         assert_eq!(p("01/Oct/2026:12:00:00.000000001 +0000"), Ok(BASE + 1));
         assert!(p("01/Oct/2026:12:00:00.").is_err());
         assert!(p("01/Oct/2026:12:00:00.1234567890").is_err());
@@ -232,7 +238,6 @@ mod tests {
             "[01/Oct/2026:12:00:00 +0000",
             "[]",
             "[",
-            "01/Oct/2026 12:00:00 +0000",
             "01/Oct/2026:12:00 +0000",
             "01/Oct/26:12:00:00 +0000",
             "01/Oct/2026:12:00:00+0000",
