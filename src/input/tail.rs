@@ -50,7 +50,7 @@ pub fn newest_lines(input: &LogInput, format: &InputFormat) -> Option<(Vec<u8>, 
             head[..header_end].to_vec()
         }
         InputFormat::Text(text) if text.has_field_lines() => {
-            let fields = text::fields_line_after(&head, None)?;
+            let fields = text::fields_line_after(&head, true, None)?;
             let mut line = fields.to_vec();
             line.push(b'\n');
             line
