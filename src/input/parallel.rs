@@ -210,9 +210,13 @@ where
             } else {
                 b','
             };
-            // The header must be whole in the block: read on until a line end (or the limit).
-            while !eof && memchr::memchr(b'\n', &first).is_none() && first.len() <= MAX_RECORD_BYTES
-            {
+            // The header must be whole in the block: read on until a line end after it (blank
+            // lines before it are skipped), or the limit.
+            let header_ends = |block: &[u8]| {
+                let start = block.iter().position(|&b| b != b'\n' && b != b'\r');
+                start.is_some_and(|start| memchr::memchr(b'\n', &block[start..]).is_some())
+            };
+            while !eof && !header_ends(&first) && first.len() <= MAX_RECORD_BYTES {
                 let want = first.len() + chunking.bytes;
                 eof = fill(&mut reader, &mut first, want).map_err(|e| read_failed(1, e))?;
             }
@@ -664,6 +668,26 @@ mod tests {
         std::fs::write(file.path(), text).unwrap();
         let input = LogInput::File(file.path().to_path_buf());
         read_both_ways(&input, &format, &fields(names), 2, chunk_bytes).unwrap()
+    }
+
+    /// Blank lines before a CSV header, more than a chunk of them: the header is still read
+    /// whole (found by fuzzing: it was cut at the block's end, its rest read as a row).
+    #[test]
+    fn blank_lines_before_a_header_longer_than_a_chunk() {
+        let text = format!(
+            "{}timestamp,status\n2026-10-01T12:00:00Z,200\n",
+            "\n".repeat(60)
+        );
+        for chunk_bytes in [1, 41, 59, 61, 100] {
+            let (whole, chunked) =
+                both_ways_reading(text.as_bytes(), InputFormat::Csv, &["status"], chunk_bytes);
+            assert_eq!(whole.rows, [(62, vec!["200".to_string()])]);
+            assert_eq!(whole.rows, chunked.rows, "chunks of {chunk_bytes} bytes");
+            assert_eq!(
+                whole.malformed, chunked.malformed,
+                "chunks of {chunk_bytes} bytes"
+            );
+        }
     }
 
     /// A W3C log whose first line is its `#Fields:` line after a byte order mark: the chunks
