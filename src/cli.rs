@@ -105,7 +105,7 @@ const INSTALL_MAN: Section = Section {
 fn sections(command: &str) -> &'static [&'static Section] {
     match command {
         "slo" => &[&EXAMPLES, &EXIT_STATUS],
-        "report" | "check" | "backtest" | "validate" | "convert" => &[&EXIT_STATUS],
+        "report" | "check" | "backtest" | "validate" | "convert" | "sql" => &[&EXIT_STATUS],
         "completions" => &[&INSTALL_COMPLETIONS],
         "man" => &[&INSTALL_MAN],
         _ => &[],
@@ -176,6 +176,10 @@ pub enum Command {
     /// Write specs in another form: OpenSLO documents, or slo's own specs.
     #[command(after_help = after_help("convert"))]
     Convert(ConvertArgs),
+    /// Print the counting of `report` as one SQL query for an engine where the logs live; read
+    /// its result back with `--input-format counts`.
+    #[command(after_help = after_help("sql"))]
+    Sql(SqlArgs),
     /// Print a shell completion script to standard output.
     #[command(after_help = after_help("completions"))]
     Completions(CompletionsArgs),
@@ -334,6 +338,74 @@ pub struct ConvertArgs {
     /// relative to FILE's folder (to the current folder on standard output)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Options of `sql`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The SQL engine to write for
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub dialect: DialectArg,
+
+    /// A spec file or a folder of *.yaml/*.yml specs (repeatable) [default: slo-specs/]
+    #[arg(short, long = "spec", value_name = "PATH")]
+    pub specs: Vec<PathBuf>,
+
+    /// Only SLOs with these names (repeatable; `*` and `?` globs allowed); they must read one
+    /// source
+    #[arg(long = "slo", value_name = "NAME")]
+    pub slo_names: Vec<String>,
+
+    /// The table (or view) that holds the log rows [default: the spec's source.paths, read by
+    /// the engine where it can: DuckDB, ClickHouse]
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+
+    /// The SQL that reads a field, where it is not the column of the same name (repeatable):
+    /// `--column status=elb_status_code`; written into the query as given
+    #[arg(long = "column", value_name = "FIELD=SQL")]
+    pub columns: Vec<String>,
+
+    /// Write the query to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The engines `sql` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    /// DuckDB
+    Duckdb,
+    /// ClickHouse (also chDB)
+    Clickhouse,
+    /// Apache Spark SQL (also Databricks)
+    Spark,
+    /// Apache DataFusion
+    Datafusion,
+    /// Trino (also Presto)
+    Trino,
+    /// Amazon Athena (engine version 3)
+    Athena,
+    /// Google BigQuery
+    Bigquery,
+    /// Snowflake
+    Snowflake,
+}
+
+impl From<DialectArg> for crate::sql::Dialect {
+    fn from(arg: DialectArg) -> Self {
+        use crate::sql::Dialect;
+        match arg {
+            DialectArg::Duckdb => Dialect::DuckDb,
+            DialectArg::Clickhouse => Dialect::ClickHouse,
+            DialectArg::Spark => Dialect::Spark,
+            DialectArg::Datafusion => Dialect::DataFusion,
+            DialectArg::Trino => Dialect::Trino,
+            DialectArg::Athena => Dialect::Athena,
+            DialectArg::Bigquery => Dialect::BigQuery,
+            DialectArg::Snowflake => Dialect::Snowflake,
+        }
+    }
 }
 
 /// The forms `convert` writes.
@@ -505,6 +577,8 @@ pub enum InputFormatArg {
     Envoy,
     /// HAProxy log with `option httplog`
     Haproxy,
+    /// Counts written by the query of `slo sql` (CSV or JSON Lines; see docs/sql.md)
+    Counts,
 }
 
 impl From<InputFormatArg> for InputFormat {
@@ -523,6 +597,8 @@ impl From<InputFormatArg> for InputFormat {
             InputFormatArg::Logfmt => text(TextKind::Logfmt),
             InputFormatArg::Envoy => text(TextKind::Envoy),
             InputFormatArg::Haproxy => text(TextKind::Haproxy),
+            // Counts are CSV or JSON Lines, told apart as logs are (see `config::Pass::counts`).
+            InputFormatArg::Counts => InputFormat::Auto,
         }
     }
 }

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
-use crate::cli::{ReportArgs, RunArgs};
+use crate::cli::{InputFormatArg, ReportArgs, RunArgs};
 use crate::input::{self, InputFormat, LogInput};
 use crate::policy::MalformedLimit;
 use crate::spec::{self, Slo, SpecSet, TimestampSpec, Window};
+use crate::sql::MINUTE_NS;
 use crate::time::{format_rfc3339, parse_instant, SpanDuration, UnixNanos};
 
 /// Everything a `report` or `check` run needs, checked.
@@ -48,6 +49,8 @@ pub struct Pass {
     pub timestamp: TimestampSpec,
     /// The SLOs counted, as indices into the spec set's SLOs.
     pub slos: Vec<usize>,
+    /// The logs are the counts of `slo sql`'s query (`--input-format counts`), not rows.
+    pub counts: bool,
 }
 
 /// The instants of a history (`report --from T1 --to T2 --every STEP`): `T1`, `T1 + STEP`, …,
@@ -164,7 +167,14 @@ impl RunConfig {
         if cli_logs.iter().filter(|i| **i == LogInput::Stdin).count() > 1 {
             bail!("standard input (-) can be given only once");
         }
-        let passes = plan_passes(&specs, &selected, &cli_logs, &args.input_format.into())?;
+        let counts = args.input_format == InputFormatArg::Counts;
+        let passes = plan_passes(
+            &specs,
+            &selected,
+            &cli_logs,
+            &args.input_format.into(),
+            counts,
+        )?;
         let stdin_passes = passes
             .iter()
             .filter(|p| p.inputs.contains(&LogInput::Stdin))
@@ -175,12 +185,20 @@ impl RunConfig {
         let between = args.between.as_deref().map(parse_between).transpose()?;
         let at = match (between, args.at.as_str()) {
             (Some((_, to)), _) => At::Instant(to),
+            // Counts end on whole minutes: now is the end of the last whole minute.
+            (None, "now") if counts => At::Instant(now()?.div_euclid(MINUTE_NS) * MINUTE_NS),
             (None, "now") => At::Instant(now()?),
             (None, "latest") => At::Latest,
             (None, text) => {
                 At::Instant(parse_instant(text).map_err(|e| anyhow::anyhow!("--at {text}: {e}"))?)
             }
         };
+        // Counts carry no latencies: their SLOs report none (docs/sql.md).
+        if counts {
+            for &index in &selected {
+                specs.slos[index].latency = None;
+            }
+        }
         // The interval replaces every window, for this run only.
         if let Some((from, to)) = between {
             for &index in &selected {
@@ -285,7 +303,7 @@ fn threads(requested: Option<usize>) -> usize {
 }
 
 /// Refuses to run SLOs (among those `--slo` picks) that cannot be computed from request logs.
-fn refuse_uncomputable(specs: &SpecSet, patterns: &[String]) -> anyhow::Result<()> {
+pub(crate) fn refuse_uncomputable(specs: &SpecSet, patterns: &[String]) -> anyhow::Result<()> {
     let blocked: Vec<String> = specs
         .uncomputable
         .iter()
@@ -303,7 +321,7 @@ fn refuse_uncomputable(specs: &SpecSet, patterns: &[String]) -> anyhow::Result<(
 }
 
 /// The SLOs that `--slo` patterns pick (all without patterns), as indices in spec order.
-fn select_slos(specs: &SpecSet, patterns: &[String]) -> anyhow::Result<Vec<usize>> {
+pub(crate) fn select_slos(specs: &SpecSet, patterns: &[String]) -> anyhow::Result<Vec<usize>> {
     if patterns.is_empty() {
         return Ok((0..specs.slos.len()).collect());
     }
@@ -371,6 +389,7 @@ fn plan_passes(
     selected: &[usize],
     cli_logs: &[LogInput],
     format_override: &InputFormat,
+    counts: bool,
 ) -> anyhow::Result<Vec<Pass>> {
     let mut passes: Vec<Pass> = Vec::new();
     for &index in selected {
@@ -396,16 +415,28 @@ fn plan_passes(
             }
             other => other.clone(),
         };
+        // Counts have their own columns, whatever the logs they were counted from.
+        let timestamp = if counts {
+            TimestampSpec {
+                field: crate::expr::FieldPath(vec!["time".to_string()]),
+                format: crate::time::TimestampFormat::Rfc3339,
+                zone: crate::time::Zone::Utc,
+            }
+        } else {
+            source.timestamp.clone()
+        };
+        let format = if counts { InputFormat::Auto } else { format };
         match passes
             .iter_mut()
-            .find(|p| p.inputs == inputs && p.format == format && p.timestamp == source.timestamp)
+            .find(|p| p.inputs == inputs && p.format == format && p.timestamp == timestamp)
         {
             Some(pass) => pass.slos.push(index),
             None => passes.push(Pass {
                 inputs,
                 format,
-                timestamp: source.timestamp.clone(),
+                timestamp,
                 slos: vec![index],
+                counts,
             }),
         }
     }

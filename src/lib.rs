@@ -17,6 +17,7 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod spec;
+pub mod sql;
 pub mod suggest;
 pub mod time;
 pub mod visible;

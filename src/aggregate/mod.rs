@@ -30,6 +30,7 @@
 //! least that many events is then counted exactly and ranked with the others; see
 //! [`HeavyGroups`] for the threshold and [`Folded::passed_over`] for what is guaranteed.
 
+mod counts;
 mod history;
 mod latency;
 mod latest;
@@ -85,6 +86,8 @@ pub struct Plan {
     strict: bool,
     /// For a history: how to tell rows apart by time (see [`Plan::track_rows_by_time`]).
     rows_by_time: Option<RowsByTime>,
+    /// Reading `slo sql`'s counts instead of log rows (see [`Plan::read_counts`]).
+    counts: Option<counts::CountsLayout>,
 }
 
 /// What an SLO needs counted.
@@ -345,6 +348,7 @@ impl Plan {
             max_groups,
             strict,
             rows_by_time: None,
+            counts: None,
         })
     }
 
@@ -711,6 +715,14 @@ impl GroupTally {
         }
     }
 
+    /// Adds `delta` to the band or slice `slot`: many events at once (read from counts).
+    fn count_many(&mut self, slot: &Slot, delta: &Counts) {
+        match *slot {
+            Slot::Band(band) => self.bands[band].add(delta),
+            Slot::Slice(index) => self.slices.entry(index).or_default().add(delta),
+        }
+    }
+
     fn add(&mut self, other: &GroupTally) {
         for (a, b) in self.bands.iter_mut().zip(&other.bands) {
             a.add(b);
@@ -796,6 +808,16 @@ impl SloTally {
         outcome: &RowJudgement,
         latency: Option<(u64, f64)>,
     ) {
+        self.group_for(key, slot, 1).count(slot, outcome, latency);
+    }
+
+    /// The group to count `events` events (valid or invalid) of the group with the key `key`
+    /// in, counted in the band or slice `slot`: the group's own when it is kept, or kept now
+    /// and keeping it leaves the kept groups within bounds; else `(other)`.
+    fn group_for(&mut self, key: &[u8], slot: &Slot, events: u64) -> &mut GroupTally {
+        if self.groups.contains_key(key) {
+            return self.groups.get_mut(key).expect("just found");
+        }
         // Before sampling begins every group is kept: no hashing.
         let hash = (self.sample_level > 0).then(|| key_hash(key));
         let keep = hash.map_or(Keep::Sampled, |hash| self.keep(hash));
@@ -803,15 +825,14 @@ impl SloTally {
             let bands = self.limits.len();
             self.insert(key.into(), GroupTally::new(Vec::new(), bands), keep);
             self.shrink();
-            if let Some(group) = self.groups.get_mut(key) {
-                group.count(slot, outcome, latency);
-                return;
+            if self.groups.contains_key(key) {
+                return self.groups.get_mut(key).expect("just found");
             }
         }
         if self.first_window.holds(slot) {
-            self.left_out(hash.unwrap_or_else(|| key_hash(key)), 1);
+            self.left_out(hash.unwrap_or_else(|| key_hash(key)), events);
         }
-        self.other().count(slot, outcome, latency);
+        self.other()
     }
 
     /// Keeps `group` under `key`, as `keep` says (not [`Keep::No`]).
@@ -1255,6 +1276,9 @@ impl RowSink for Counter<'_> {
         let inputs = &mut self.tally.inputs;
         inputs.latest = Some(inputs.latest.map_or(time, |latest| latest.max(time)));
         inputs.earliest = Some(inputs.earliest.map_or(time, |earliest| earliest.min(time)));
+        if let Some(layout) = &plan.counts {
+            return self.count_record(layout, &row, line, time);
+        }
         let age = plan.at.saturating_sub(time);
         let mut in_window = false;
         let mut selected = false;

@@ -129,6 +129,9 @@ fn count_history_pass(
         config.strict,
     )
     .map_err(anyhow::Error::msg)?;
+    if pass.counts {
+        plan.read_counts(&slos).map_err(anyhow::Error::msg)?;
+    }
     // Where each SLO's windows lie at each instant, for the row accounting of each.
     let spans: Vec<Vec<_>> = instants
         .iter()
@@ -292,6 +295,9 @@ fn count_pass(
         config.strict,
     )
     .map_err(anyhow::Error::msg)?;
+    if pass.counts {
+        plan.read_counts(&slos).map_err(anyhow::Error::msg)?;
+    }
     let (mut tally, mut formats) = count_logs(config, pass, &plan, progress)?;
     // Past the memory bound, groups were kept by a hash of their key: a second read keeps the
     // busy ones too, where the logs can be read again.

@@ -10,6 +10,7 @@ mod interrupt;
 mod output;
 mod progress;
 mod report;
+mod sql;
 mod validate;
 
 use std::io::{self, IsTerminal};
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Backtest(args) => backtest::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Convert(args) => convert::run(&args),
+        Command::Sql(args) => sql::run(&args),
         Command::Completions(args) => {
             let mut out = Vec::new();
             cli::write_completions(args.shell, &mut out);

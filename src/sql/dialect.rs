@@ -1,0 +1,337 @@
+//! What differs between the SQL engines `slo sql` writes for: one small table of functions.
+//!
+//! Everything else in the query is the SQL they share (`CASE`, `SUM`, `GROUP BY`, `UNION ALL`,
+//! three-valued `AND`/`OR`/`NOT`). Each entry here was chosen for the trap it avoids
+//! (`../docs/sql.md` lists them): a cast that raises instead of giving `NULL` (Spark's ANSI
+//! mode, Snowflake's `CAST`), integer division, a regex function anchored at both ends
+//! (Snowflake), timestamps that lose their fraction (ClickHouse's `CAST`).
+
+use std::fmt;
+
+/// An SQL engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// DuckDB.
+    DuckDb,
+    /// ClickHouse (and chDB).
+    ClickHouse,
+    /// Apache Spark SQL (and Databricks).
+    Spark,
+    /// Apache DataFusion.
+    DataFusion,
+    /// Trino (and Presto).
+    Trino,
+    /// Amazon Athena (engine version 3, which is Trino).
+    Athena,
+    /// Google BigQuery (GoogleSQL).
+    BigQuery,
+    /// Snowflake.
+    Snowflake,
+}
+
+impl Dialect {
+    /// Every dialect, in the order `--help` lists them.
+    pub const ALL: [Dialect; 8] = [
+        Dialect::DuckDb,
+        Dialect::ClickHouse,
+        Dialect::Spark,
+        Dialect::DataFusion,
+        Dialect::Trino,
+        Dialect::Athena,
+        Dialect::BigQuery,
+        Dialect::Snowflake,
+    ];
+
+    /// The dialect's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::DuckDb => "duckdb",
+            Dialect::ClickHouse => "clickhouse",
+            Dialect::Spark => "spark",
+            Dialect::DataFusion => "datafusion",
+            Dialect::Trino => "trino",
+            Dialect::Athena => "athena",
+            Dialect::BigQuery => "bigquery",
+            Dialect::Snowflake => "snowflake",
+        }
+    }
+
+    /// Trino's functions serve Athena too.
+    fn trino_like(self) -> bool {
+        matches!(self, Dialect::Trino | Dialect::Athena)
+    }
+
+    /// An identifier, quoted so that any name (`sc-status`, `group`) is a column.
+    pub fn identifier(self, name: &str) -> String {
+        match self {
+            Dialect::Spark | Dialect::BigQuery => format!("`{}`", name.replace('`', "``")),
+            _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// A string literal.
+    pub fn string(self, text: &str) -> String {
+        match self {
+            // Backslashes are escapes inside these engines' string literals.
+            Dialect::ClickHouse | Dialect::Spark | Dialect::BigQuery | Dialect::Snowflake => {
+                format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
+            _ => format!("'{}'", text.replace('\'', "''")),
+        }
+    }
+
+    /// A value as text (`NULL` stays `NULL`).
+    pub fn text(self, value: &str) -> String {
+        match self {
+            Dialect::ClickHouse => format!("toString({value})"),
+            Dialect::Spark | Dialect::BigQuery => format!("CAST({value} AS STRING)"),
+            _ => format!("CAST({value} AS VARCHAR)"),
+        }
+    }
+
+    /// A value as a double, or `NULL` when it is not a number: never an error.
+    pub fn number(self, value: &str) -> String {
+        match self {
+            Dialect::ClickHouse => format!("toFloat64OrNull(toString({value}))"),
+            Dialect::Spark => format!("try_cast({value} AS DOUBLE)"),
+            Dialect::BigQuery => format!("SAFE_CAST({value} AS FLOAT64)"),
+            // Snowflake's TRY_CAST reads only text.
+            Dialect::Snowflake => format!("TRY_CAST(CAST({value} AS VARCHAR) AS DOUBLE)"),
+            _ => format!("TRY_CAST({value} AS DOUBLE)"),
+        }
+    }
+
+    /// A value as an exact decimal with 9 digits after the point (for epoch timestamps), or
+    /// `NULL`.
+    pub fn decimal(self, value: &str) -> String {
+        match self {
+            Dialect::ClickHouse => format!("toDecimal128OrNull(toString({value}), 9)"),
+            Dialect::Spark => format!("try_cast({value} AS DECIMAL(38, 9))"),
+            Dialect::BigQuery => format!("SAFE_CAST({value} AS BIGNUMERIC)"),
+            Dialect::Snowflake => format!("TRY_CAST(CAST({value} AS VARCHAR) AS NUMBER(38, 9))"),
+            _ => format!("TRY_CAST({value} AS DECIMAL(38, 9))"),
+        }
+    }
+
+    /// A decimal rounded to a whole number, as a 64-bit integer.
+    pub fn integer(self, value: &str) -> String {
+        match self {
+            Dialect::ClickHouse => format!("toInt64(round({value}))"),
+            Dialect::BigQuery => format!("CAST(ROUND({value}) AS INT64)"),
+            _ => format!("CAST(ROUND({value}) AS BIGINT)"),
+        }
+    }
+
+    /// `a mod b` for non-negative integers.
+    pub fn modulo(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::BigQuery | Dialect::Snowflake => format!("MOD({a}, {b})"),
+            _ => format!("({a} % {b})"),
+        }
+    }
+
+    /// Whether `value` (text) has a match of `pattern` (Rust regex syntax) anywhere in it.
+    pub fn matches(self, value: &str, pattern: &str) -> String {
+        let p = self.string(pattern);
+        match self {
+            Dialect::DuckDb => format!("regexp_matches({value}, {p})"),
+            Dialect::ClickHouse => format!("match({value}, {p})"),
+            Dialect::Spark | Dialect::DataFusion | Dialect::Trino | Dialect::Athena => {
+                format!("regexp_like({value}, {p})")
+            }
+            Dialect::BigQuery => format!("REGEXP_CONTAINS({value}, {p})"),
+            // REGEXP_LIKE is anchored at both ends there; REGEXP_INSTR finds a match anywhere.
+            Dialect::Snowflake => format!("(REGEXP_INSTR({value}, {p}) > 0)"),
+        }
+    }
+
+    /// Whether `value` (text) starts with `prefix`.
+    pub fn starts_with(self, value: &str, prefix: &str) -> String {
+        let p = self.string(prefix);
+        match self {
+            Dialect::ClickHouse => format!("startsWith({value}, {p})"),
+            Dialect::BigQuery => format!("STARTS_WITH({value}, {p})"),
+            Dialect::Snowflake => format!("STARTSWITH({value}, {p})"),
+            Dialect::Spark => format!("startswith({value}, {p})"),
+            _ => format!("starts_with({value}, {p})"),
+        }
+    }
+
+    /// Whether `value` (text) ends with `suffix`.
+    pub fn ends_with(self, value: &str, suffix: &str) -> String {
+        let s = self.string(suffix);
+        match self {
+            Dialect::ClickHouse => format!("endsWith({value}, {s})"),
+            Dialect::BigQuery => format!("ENDS_WITH({value}, {s})"),
+            Dialect::Snowflake => format!("ENDSWITH({value}, {s})"),
+            Dialect::Spark => format!("endswith({value}, {s})"),
+            Dialect::DuckDb => format!("ends_with({value}, {s})"),
+            // No ends_with: compare the tail.
+            Dialect::DataFusion | Dialect::Trino | Dialect::Athena => format!(
+                "(substr({value}, length({value}) - {len} + 1) = {s})",
+                len = suffix.chars().count()
+            ),
+        }
+    }
+
+    /// Whether `value` (text) contains `needle`.
+    pub fn contains(self, value: &str, needle: &str) -> String {
+        let n = self.string(needle);
+        match self {
+            Dialect::ClickHouse => format!("(position({value}, {n}) > 0)"),
+            Dialect::BigQuery => format!("(STRPOS({value}, {n}) > 0)"),
+            Dialect::Snowflake => format!("CONTAINS({value}, {n})"),
+            Dialect::Spark => format!("contains({value}, {n})"),
+            Dialect::DuckDb => format!("contains({value}, {n})"),
+            Dialect::DataFusion | Dialect::Trino | Dialect::Athena => {
+                format!("(strpos({value}, {n}) > 0)")
+            }
+        }
+    }
+
+    /// Text `value` lower-cased and trimmed of spaces.
+    pub fn trimmed_lower(self, value: &str) -> String {
+        match self {
+            Dialect::ClickHouse => format!("lower(trimBoth({value}))"),
+            _ => format!("lower(trim({value}))"),
+        }
+    }
+
+    /// The instant written as RFC 3339 text in `value` (with an offset, or in UTC without one),
+    /// as nanoseconds since the Unix epoch; `NULL` when it does not parse.
+    pub fn rfc3339_nanos(self, value: &str) -> String {
+        match self {
+            // The session's TimeZone applies to text without an offset: docs/sql.md says to
+            // run with TimeZone UTC.
+            Dialect::DuckDb => format!("epoch_ns(TRY_CAST({value} AS TIMESTAMPTZ))"),
+            Dialect::ClickHouse => format!(
+                "toUnixTimestamp64Nano(parseDateTime64BestEffortOrNull(toString({value}), 9, 'UTC'))"
+            ),
+            Dialect::Spark => format!("unix_micros(try_to_timestamp({value})) * 1000"),
+            Dialect::DataFusion => format!(
+                "CAST(TRY_CAST({value} AS TIMESTAMP) AS BIGINT)"
+            ),
+            Dialect::Trino | Dialect::Athena => format!(
+                "date_diff('millisecond', from_unixtime(0), try(from_iso8601_timestamp({value}))) * 1000000"
+            ),
+            Dialect::BigQuery => format!("UNIX_MICROS(SAFE_CAST({value} AS TIMESTAMP)) * 1000"),
+            Dialect::Snowflake => format!(
+                "DATE_PART(epoch_nanosecond, TRY_TO_TIMESTAMP_TZ(CAST({value} AS VARCHAR)))"
+            ),
+        }
+    }
+
+    /// Whole seconds since the epoch as RFC 3339 text in UTC (`2026-10-01T12:01:00Z`).
+    pub fn format_seconds(self, seconds: &str) -> String {
+        match self {
+            Dialect::DuckDb => {
+                format!("strftime(make_timestamp({seconds} * 1000000), '%Y-%m-%dT%H:%M:%SZ')")
+            }
+            Dialect::ClickHouse => {
+                format!("formatDateTime(toDateTime({seconds}, 'UTC'), '%Y-%m-%dT%H:%i:%SZ', 'UTC')")
+            }
+            // The session time zone must be UTC (docs/sql.md).
+            Dialect::Spark => {
+                format!("date_format(timestamp_seconds({seconds}), \"yyyy-MM-dd'T'HH:mm:ss'Z'\")")
+            }
+            Dialect::DataFusion => {
+                format!("to_char(to_timestamp_seconds({seconds}), '%Y-%m-%dT%H:%M:%SZ')")
+            }
+            Dialect::Trino | Dialect::Athena => {
+                format!("to_iso8601(from_unixtime({seconds}) AT TIME ZONE 'UTC')")
+            }
+            Dialect::BigQuery => {
+                format!(
+                    "FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%SZ', TIMESTAMP_SECONDS({seconds}), 'UTC')"
+                )
+            }
+            Dialect::Snowflake => {
+                format!("TO_CHAR(TO_TIMESTAMP_NTZ({seconds}), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+            }
+        }
+    }
+
+    /// The integer division `a / b` of non-negative integers, truncated.
+    pub fn divide_integers(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!("({a} // {b})"),
+            Dialect::ClickHouse => format!("intDiv({a}, {b})"),
+            Dialect::Spark => format!("({a} DIV {b})"),
+            Dialect::BigQuery => format!("DIV({a}, {b})"),
+            Dialect::Snowflake => format!("TRUNC({a} / {b})"),
+            Dialect::DataFusion | Dialect::Trino | Dialect::Athena => format!("({a} / {b})"),
+        }
+    }
+
+    /// How log files are read as a table, where the engine can: `None` when it cannot.
+    pub fn read_files(self, paths: &[String], kind: FileKind) -> Option<String> {
+        if let Dialect::DuckDb = self {
+            let list = paths
+                .iter()
+                .map(|p| self.string(p))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Some(match kind {
+                FileKind::Csv => format!("read_csv([{list}], header = true, all_varchar = true)"),
+                FileKind::Tsv => {
+                    format!("read_csv([{list}], header = true, delim = '\\t', all_varchar = true)")
+                }
+                FileKind::Jsonl => format!("read_json([{list}], format = 'newline_delimited')"),
+            });
+        }
+        let [path] = paths else { return None };
+        let p = self.string(path);
+        match (self, kind) {
+            (Dialect::ClickHouse, FileKind::Csv) => Some(format!("file({p}, 'CSVWithNames')")),
+            (Dialect::ClickHouse, FileKind::Tsv) => Some(format!("file({p}, 'TSVWithNames')")),
+            (Dialect::ClickHouse, FileKind::Jsonl) => Some(format!("file({p}, 'JSONEachRow')")),
+            _ => None,
+        }
+    }
+
+    /// A field reached by a dotted path: struct members (`http.status`).
+    pub fn path(self, parts: &[String]) -> String {
+        parts
+            .iter()
+            .map(|part| self.identifier(part))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    /// Whether this engine can run here, so that the parity tests cover it.
+    pub fn runs_locally(self) -> bool {
+        matches!(
+            self,
+            Dialect::DuckDb | Dialect::ClickHouse | Dialect::Spark | Dialect::DataFusion
+        )
+    }
+
+    /// The settings the query needs, for its header comment.
+    pub fn session_note(self) -> Option<&'static str> {
+        match self {
+            Dialect::DuckDb => {
+                Some("run with SET TimeZone = 'UTC' (timestamps without an offset are read in it)")
+            }
+            Dialect::Spark => Some("run with spark.sql.session.timeZone=UTC"),
+            _ if self.trino_like() => Some("timestamps are read with millisecond precision"),
+            _ => None,
+        }
+    }
+}
+
+/// The kind of log file an engine reads directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Comma-separated values with a header.
+    Csv,
+    /// Tab-separated values with a header.
+    Tsv,
+    /// JSON Lines.
+    Jsonl,
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

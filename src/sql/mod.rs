@@ -1,0 +1,368 @@
+//! `slo sql`: the counting of `report`, as one query for the engine where the logs live.
+//!
+//! The query returns *counts*: per SLO, group and interval, how many events were good, bad and
+//! invalid. `--input-format counts` reads them back ([`crate::aggregate`] counts each record as
+//! that many events), so that every command gives on counts what it gives on the rows.
+//!
+//! An interval is a minute (for SLOs budgeted in time slices, the slice length) that ends at
+//! `time`; the events exactly at `time` get a record of their own (`exact = 1`). Read back,
+//! the events of a record stand at `time` when exact, else just before it, which puts every
+//! event on the right side of every boundary that falls on a whole interval: rolling windows
+//! `(A − D, A]`, calendar periods `[start, A]`, exclusions `[from, to)`, time slices
+//! `[s, s + length)`. The reader refuses boundaries that do not fall on one.
+//!
+//! The query reads the table once: the rows are paired with each SLO (a cross join with the
+//! list of SLOs), and one `GROUP BY` counts them all.
+
+mod dialect;
+mod expr;
+
+use std::fmt::Write as _;
+
+pub use dialect::{Dialect, FileKind};
+
+use crate::expr::FieldPath;
+use crate::input::InputFormat;
+use crate::spec::{Judgement, Slo, Source};
+use crate::time::timestamp::UnixUnit;
+use crate::time::{TimestampFormat, Zone};
+
+/// The interval of an SLO budgeted by occurrences: one minute.
+pub const MINUTE_NS: i64 = 60_000_000_000;
+
+/// Where the query reads the logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Table {
+    /// A table (or view) of the engine, by name as written (`logs`, `db.alb_logs`).
+    Named(String),
+    /// The spec's `source.paths`, read by the engine itself.
+    Files,
+}
+
+/// What `slo sql` was asked for.
+#[derive(Debug, Clone)]
+pub struct QueryOptions {
+    /// The engine.
+    pub dialect: Dialect,
+    /// Where the rows are.
+    pub table: Table,
+    /// `--column FIELD=SQL`: the SQL that reads a field, where it is not the column of the
+    /// same name.
+    pub columns: Vec<(FieldPath, String)>,
+}
+
+/// The length of the intervals an SLO is counted in, in nanoseconds: a minute, or the slice
+/// length of an SLO budgeted in time slices.
+pub fn interval_nanos(slo: &Slo) -> i64 {
+    slo.budgeting
+        .timeslice()
+        .map_or(MINUTE_NS, |slice| slice.length.nanos())
+}
+
+/// A short fingerprint of what decides an SLO's counts (filter, good or bad, group_by,
+/// timestamp, interval): the query writes it beside each count, and the reader refuses counts
+/// made from another definition. FNV-1a, so that it never changes between versions.
+pub fn definition_id(slo: &Slo) -> String {
+    let judgement = match &slo.judgement {
+        Judgement::Good(c) => format!("good:{}", c.text),
+        Judgement::Bad(c) => format!("bad:{}", c.text),
+    };
+    let groups: Vec<String> = slo.group_by.iter().map(ToString::to_string).collect();
+    let timestamp = &slo.source.timestamp;
+    let text = format!(
+        "{}\n{}\n{}\n{}\n{}\n{:?}\n{}\n{}",
+        slo.name,
+        slo.filter.as_ref().map_or("", |c| c.text.as_str()),
+        judgement,
+        groups.join(","),
+        timestamp.field,
+        timestamp.format,
+        timestamp.zone.name(),
+        interval_nanos(slo)
+    );
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", hash >> 32)
+}
+
+/// The name of the counts column that holds the values of `group_by` field `path`:
+/// `group_` and the path with every character but letters, digits and `_` as `_`
+/// (`http.status` → `group_http_status`), a name every engine accepts unquoted.
+pub fn group_column(path: &FieldPath) -> String {
+    let mut name = String::from("group_");
+    for c in path.to_string().chars() {
+        name.push(if c.is_ascii_alphanumeric() || c == '_' {
+            c
+        } else {
+            '_'
+        });
+    }
+    name
+}
+
+/// The query that counts `slos` (which share one `source`).
+///
+/// # Errors
+///
+/// Every reason the SLOs cannot be written as SQL for this dialect, one per line: a
+/// timestamp format the dialect cannot read, an expression with no SQL form, SLOs that read
+/// their logs in different ways.
+pub fn counts_query(slos: &[&Slo], options: &QueryOptions) -> Result<String, Vec<String>> {
+    let d = options.dialect;
+    let mut problems = Vec::new();
+    let Some(first) = slos.first() else {
+        return Err(vec!["no SLO to count".into()]);
+    };
+    let source: &Source = &first.source;
+    for slo in &slos[1..] {
+        if slo.source.timestamp != source.timestamp || slo.source.paths != source.paths {
+            problems.push(format!(
+                "SLO {} reads its logs differently from SLO {} (source.paths or source.timestamp): \
+                 one query reads one table; pick the SLOs of one source with --slo",
+                slo.name, first.name
+            ));
+        }
+    }
+    let column = |path: &FieldPath| -> String {
+        options
+            .columns
+            .iter()
+            .find(|(field, _)| field == path)
+            .map_or_else(|| d.path(&path.0), |(_, sql)| sql.clone())
+    };
+    let from = match &options.table {
+        Table::Named(name) => name.clone(),
+        Table::Files => match files_table(d, source) {
+            Ok(sql) => sql,
+            Err(problem) => {
+                problems.push(problem);
+                String::new()
+            }
+        },
+    };
+    let time = match timestamp_nanos(d, source, &column(&source.timestamp.field)) {
+        Ok(sql) => sql,
+        Err(problem) => {
+            problems.push(problem);
+            String::new()
+        }
+    };
+    // Every group_by field of every SLO, once, in order of first use.
+    let mut group_fields: Vec<&FieldPath> = Vec::new();
+    for slo in slos {
+        for path in &slo.group_by {
+            if !group_fields.contains(&path) {
+                group_fields.push(path);
+            }
+        }
+    }
+    for (i, a) in group_fields.iter().enumerate() {
+        for b in &group_fields[i + 1..] {
+            if group_column(a) == group_column(b) {
+                problems.push(format!(
+                    "group_by fields `{a}` and `{b}` would share the column {}; rename one",
+                    group_column(a)
+                ));
+            }
+        }
+    }
+    let mut selected = Vec::new();
+    let mut good = Vec::new();
+    for slo in slos {
+        let units = |path: &FieldPath| slo.source.field_unit(&slo.source.format, path);
+        let writer = expr::Writer {
+            dialect: d,
+            column: &column,
+            unit: &units,
+        };
+        let filter = match &slo.filter {
+            Some(condition) => writer
+                .condition(&condition.expr)
+                .map_err(|e| format!("SLO {}: in `filter` ({}): {e}", slo.name, condition.text)),
+            None => Ok("TRUE".to_string()),
+        };
+        let judged = match &slo.judgement {
+            Judgement::Good(c) => writer
+                .condition(&c.expr)
+                .map_err(|e| format!("SLO {}: in `good` ({}): {e}", slo.name, c.text)),
+            Judgement::Bad(c) => writer
+                .condition(&c.expr)
+                .map(|sql| format!("NOT ({sql})"))
+                .map_err(|e| format!("SLO {}: in `bad` ({}): {e}", slo.name, c.text)),
+        };
+        match (filter, judged) {
+            (Ok(f), Ok(g)) => {
+                selected.push(f);
+                good.push(g);
+            }
+            (f, g) => problems.extend(f.err().into_iter().chain(g.err())),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let name = |slo: &Slo| d.string(&slo.name);
+    let mut q = String::new();
+    let names: Vec<&str> = slos.iter().map(|s| s.name.as_str()).collect();
+    let _ = writeln!(
+        q,
+        "-- Counts of {} SLO{} ({}) per interval, written by `slo sql --dialect {}`.",
+        slos.len(),
+        if slos.len() == 1 { "" } else { "s" },
+        names.join(", "),
+        d.name()
+    );
+    q.push_str(
+        "-- Save the result as CSV or JSON Lines and read it with\n\
+         -- `slo report --input-format counts FILE`: every command then gives what it gives on\n\
+         -- the logs. Columns: slo, definition, time (the interval's end, UTC), exact (1: the\n\
+         -- events were at `time` itself; 0: before it, within the interval), group_*, total,\n\
+         -- good, bad, invalid. See docs/sql.md.\n",
+    );
+    if let Some(note) = d.session_note() {
+        let _ = writeln!(q, "-- Note: {note}.");
+    }
+    q.push_str("WITH\nslo_events AS (\n  SELECT\n    slos.slo,\n    slos.definition,\n    slos.interval_ns,\n");
+    let _ = writeln!(q, "    {time} AS time_ns,");
+    let case = |q: &mut String, values: &[String], alias: &str| {
+        q.push_str("    CASE slos.slo\n");
+        for (slo, value) in slos.iter().zip(values) {
+            let _ = writeln!(q, "      WHEN {} THEN ({value})", name(slo));
+        }
+        let _ = writeln!(q, "    END AS {alias},");
+    };
+    case(&mut q, &selected, "is_selected");
+    case(&mut q, &good, "is_good");
+    for path in &group_fields {
+        q.push_str("    CASE slos.slo\n");
+        for slo in slos.iter().filter(|s| s.group_by.contains(path)) {
+            let _ = writeln!(q, "      WHEN {} THEN {}", name(slo), d.text(&column(path)));
+        }
+        let _ = writeln!(q, "    END AS {},", group_column(path));
+    }
+    // The trailing comma of the last CASE.
+    q.truncate(q.trim_end_matches([',', '\n']).len());
+    q.push('\n');
+    let _ = writeln!(q, "  FROM {from}");
+    q.push_str("  CROSS JOIN (\n");
+    for (i, slo) in slos.iter().enumerate() {
+        let row = format!(
+            "{}, {}, {}",
+            name(slo),
+            d.string(&definition_id(slo)),
+            interval_nanos(slo)
+        );
+        if i == 0 {
+            let _ = writeln!(
+                q,
+                "    SELECT {} AS slo, {} AS definition, {} AS interval_ns",
+                name(slo),
+                d.string(&definition_id(slo)),
+                interval_nanos(slo)
+            );
+        } else {
+            let _ = writeln!(q, "    UNION ALL SELECT {row}");
+        }
+    }
+    q.push_str("  ) AS slos\n),\n");
+    // The rows an SLO selects, or whose filter cannot say (invalid), with their interval.
+    let rest = d.modulo("time_ns", "interval_ns");
+    let _ = write!(
+        q,
+        "slo_intervals AS (\n  SELECT\n    *,\n    \
+         CASE WHEN {rest} = 0 THEN time_ns ELSE time_ns - {rest} + interval_ns END AS end_ns,\n    \
+         CASE WHEN {rest} = 0 THEN 1 ELSE 0 END AS exact\n  \
+         FROM slo_events\n  WHERE is_selected OR is_selected IS NULL\n)\n"
+    );
+    q.push_str("SELECT\n  slo,\n  definition,\n");
+    let seconds = d.divide_integers("end_ns", "1000000000");
+    let _ = writeln!(q, "  {} AS time,", d.format_seconds(&seconds));
+    q.push_str("  exact,\n");
+    for path in &group_fields {
+        let _ = writeln!(q, "  {},", group_column(path));
+    }
+    q.push_str(
+        "  SUM(CASE WHEN is_selected AND is_good IS NOT NULL THEN 1 ELSE 0 END) AS total,\n  \
+         SUM(CASE WHEN is_selected AND is_good THEN 1 ELSE 0 END) AS good,\n  \
+         SUM(CASE WHEN is_selected AND NOT is_good THEN 1 ELSE 0 END) AS bad,\n  \
+         SUM(CASE WHEN is_selected AND is_good IS NOT NULL THEN 0 ELSE 1 END) AS invalid\n\
+         FROM slo_intervals\nGROUP BY slo, definition, end_ns, exact",
+    );
+    for path in &group_fields {
+        let _ = write!(q, ", {}", group_column(path));
+    }
+    q.push('\n');
+    Ok(q)
+}
+
+/// The SQL that reads the spec's log files, where the dialect can.
+fn files_table(d: Dialect, source: &Source) -> Result<String, String> {
+    let kind = match &source.format {
+        InputFormat::Csv => FileKind::Csv,
+        InputFormat::Tsv => FileKind::Tsv,
+        InputFormat::Jsonl => FileKind::Jsonl,
+        InputFormat::Auto => match source.paths.first().and_then(|p| p.extension()) {
+            Some(ext) if ext == "csv" => FileKind::Csv,
+            Some(ext) if ext == "tsv" => FileKind::Tsv,
+            Some(ext) if ext == "jsonl" || ext == "ndjson" => FileKind::Jsonl,
+            _ => {
+                return Err(
+                    "the spec's logs are not CSV, TSV or JSON Lines by their extension: \
+                     set source.format, or load them into a table and give --table"
+                        .into(),
+                )
+            }
+        },
+        other => {
+            return Err(format!(
+                "{} logs are read from a table (see docs/sql.md for the table definitions): give --table",
+                other
+            ))
+        }
+    };
+    let paths: Vec<String> = source
+        .paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    if paths.is_empty() {
+        return Err("the spec names no source.paths: give --table".into());
+    }
+    d.read_files(&paths, kind).ok_or_else(|| {
+        if paths.len() > 1 {
+            format!("{d} reads one log file in a query here, and the spec names {}: load them into a table and give --table", paths.len())
+        } else {
+            format!("{d} does not read log files in a query here: load them into a table and give --table")
+        }
+    })
+}
+
+/// The SQL of a row's time in nanoseconds since the epoch, `NULL` when it does not parse.
+fn timestamp_nanos(d: Dialect, source: &Source, value: &str) -> Result<String, String> {
+    let timestamp = &source.timestamp;
+    if !matches!(timestamp.zone, Zone::Utc) {
+        return Err(format!(
+            "source.timestamp.timezone {} is not written in SQL yet: give timestamps with an \
+             offset (or in UTC), or convert them in the table",
+            timestamp.zone.name()
+        ));
+    }
+    let epoch = |unit_ns: i64| d.integer(&format!("{} * {unit_ns}", d.decimal(value)));
+    match &timestamp.format {
+        TimestampFormat::Auto | TimestampFormat::Rfc3339 => Ok(d.rfc3339_nanos(value)),
+        TimestampFormat::Unix(unit) => Ok(epoch(match unit {
+            UnixUnit::Seconds => 1_000_000_000,
+            UnixUnit::Millis => 1_000_000,
+            UnixUnit::Micros => 1_000,
+            UnixUnit::Nanos => 1,
+        })),
+        TimestampFormat::Strftime(pattern) => Err(format!(
+            "source.timestamp.format '{pattern}' (a strftime pattern) is not written in SQL: \
+             convert the time to RFC 3339 in the table, or map the field with --column"
+        )),
+    }
+}
