@@ -77,7 +77,11 @@ impl Writer<'_> {
                     let (left_sql, left_kind) = self.value(left)?;
                     let (right_sql, right_kind) = self.value(right)?;
                     if left_kind != right_kind {
-                        return Err("a number compared with a duration has no meaning".into());
+                        return Err(
+                            "a number met by a duration: SQL needs the field's unit before \
+                             reading; declare it, e.g. source: {units: {latency: ms}}"
+                                .into(),
+                        );
                     }
                     format!("{left_sql} {} {right_sql}", sql_op(*op))
                 }
@@ -149,14 +153,9 @@ impl Writer<'_> {
                     format!("({} * {})", self.number(field), unit.nanoseconds()),
                     Kind::Duration,
                 ),
-                FieldUnit::Unitless => (self.number(field), Kind::Number),
-                FieldUnit::PerRow => {
-                    return Err(format!(
-                        "the unit of `{}` is not known before reading, which SQL needs: \
-                         declare it, e.g. source: {{units: {{{}: ms}}}}",
-                        field.path, field.path
-                    ))
-                }
+                // A value written with a unit ("300ms") is not a double: NULL, invalid, as slo
+                // finds a value with a unit met by a number.
+                FieldUnit::Unitless | FieldUnit::PerRow => (self.number(field), Kind::Number),
             },
             Operand::Literal { value, .. } => match value {
                 Literal::Number(n) => (double(d, *n), Kind::Number),
@@ -186,7 +185,13 @@ impl Writer<'_> {
                     (ArithOp::Mul, Kind::Number, k) | (ArithOp::Mul, k, Kind::Number) => k,
                     (ArithOp::Div, k, Kind::Number) => k,
                     (ArithOp::Div, Kind::Duration, Kind::Duration) => Kind::Number,
-                    _ => return Err("these kinds cannot be computed together".into()),
+                    _ => {
+                        return Err(
+                            "a number met by a duration: SQL needs the field's unit before \
+                             reading; declare it, e.g. source: {units: {latency: ms}}"
+                                .into(),
+                        )
+                    }
                 };
                 let sql = match op {
                     // Division by zero makes the row invalid, as in slo: NULL.

@@ -247,7 +247,7 @@ pub fn counts_query(slos: &[&Slo], options: &QueryOptions) -> Result<String, Vec
     // The trailing comma of the last CASE.
     q.truncate(q.trim_end_matches([',', '\n']).len());
     q.push('\n');
-    let _ = writeln!(q, "  FROM {from}");
+    let _ = writeln!(q, "  FROM {from} AS log_rows");
     q.push_str("  CROSS JOIN (\n");
     for (i, slo) in slos.iter().enumerate() {
         let row = format!(

@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Parity of `slo sql` across engines: the counts each engine computes with the query `slo sql`
+writes, read back with `--input-format counts`, must give the report `slo` gives on the log
+itself, figure for figure, at every instant tried.
+
+    python3 tests/sql/parity.py --slo target/debug/slo [--engines duckdb,chdb,datafusion,spark]
+
+Needs the Python packages of the engines it runs (duckdb, chdb, datafusion, pyarrow, pyspark;
+Spark also a Java runtime). The log is generated here, deterministically, with the edges that
+matter: events exactly on window and interval boundaries, a daylight-saving change and a month
+start in Europe/Berlin, offsets and fractions, invalid values, unreadable timestamps, empty
+values, groups, time slices and exclusions.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timedelta, timezone
+
+SPEC = """\
+version: 1
+source:
+  timestamp: {field: timestamp, format: rfc3339}
+slos:
+  - name: checkout-availability
+    objective: 99.5
+    windows: [7d, 1d]
+    filter: service == "checkout"
+    good: status < 500
+    group_by: [route]
+  - name: api-latency
+    objective: 99
+    windows: [{calendar: month, timezone: Europe/Berlin}, {calendar: day, timezone: Europe/Berlin}]
+    filter: route.startsWith("/api/") and method in ["GET", "POST"]
+    good: latency_ms <= 300
+  - name: errors
+    objective: 99
+    windows: [30d, {calendar: week}]
+    bad: status >= 500 or not ok or method == ""
+    group_by: [service, method]
+  - name: versioned
+    objective: 98
+    windows: [3d]
+    filter: route.matches("^/api/v[0-9]+/") or route.endsWith("/health") or route.contains("cart")
+    good: latency_ms / 2 < 150 and status not in [502, 503]
+    exclude:
+      - {from: "2026-10-27T10:00:00Z", to: "2026-10-27T12:30:00Z", reason: migration}
+  - name: search-minutes
+    objective: 95
+    windows: [1d, 6h]
+    budgeting: timeslices
+    timeslice: {length: 5m, objective: 90}
+    filter: service == "search"
+    good: latency_ms < 250
+    alerts: []
+  - name: search-ratio
+    objective: 95
+    windows: [1d]
+    budgeting: ratio_timeslices
+    timeslice: {length: 1m}
+    filter: service == "search"
+    good: status < 500 and ok == true
+    alerts: []
+"""
+
+START = datetime(2026, 10, 18, tzinfo=timezone.utc)
+END = datetime(2026, 11, 2, tzinfo=timezone.utc)
+# Whole minutes: on events, on a DST change (2026-10-25T01:00Z), on Berlin's month start
+# (2026-10-31T23:00Z), on an exclusion's edges, and ordinary ones.
+INSTANTS = [
+    "2026-10-25T01:00:00Z",
+    "2026-10-27T10:00:00Z",
+    "2026-10-27T12:30:00Z",
+    "2026-10-31T23:00:00Z",
+    "2026-11-01T00:00:00Z",
+    "2026-11-01T17:43:00Z",
+    "2026-11-02T00:00:00Z",
+]
+
+
+def generate(path, rows, seed=7):
+    rng = random.Random(seed)
+    services = ["checkout", "search", "catalog", ""]
+    routes = ["/api/v1/cart", "/api/v2/pay", "/api/users", "/health", "/static/app.js", "", "/cart/view"]
+    methods = ["GET", "POST", "PUT", "DELETE", ""]
+    statuses = ["200", "201", "204", "301", "404", "500", "502", "503", "-", "abc", ""]
+    edges = [START + timedelta(minutes=m) for m in range(0, int((END - START).total_seconds() // 60), 7)]
+    edges += [datetime.fromisoformat(t.replace("Z", "+00:00")) for t in INSTANTS]
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["timestamp", "service", "route", "method", "status", "latency_ms", "ok"])
+        for i in range(rows):
+            kind = rng.random()
+            if kind < 0.15:
+                t = rng.choice(edges)  # exactly on a whole minute
+                ts = t.strftime("%Y-%m-%dT%H:%M:%SZ")
+            elif kind < 0.2:
+                t = rng.choice(edges) + timedelta(microseconds=rng.choice([1, 250000, 999999]))
+                ts = t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            elif kind < 0.25:
+                t = START + timedelta(seconds=rng.randrange(int((END - START).total_seconds())))
+                ts = t.astimezone(timezone(timedelta(hours=2))).isoformat()
+            elif kind < 0.253:
+                ts = rng.choice(["not-a-time", "", "2026-13-01T00:00:00Z"])
+            else:
+                t = START + timedelta(microseconds=rng.randrange(int((END - START).total_seconds() * 1e6)))
+                ts = t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            latency = rng.choice([str(rng.randrange(1, 900)), f"{rng.random() * 600:.3f}", "300", "", "-", "150"])
+            ok = rng.choice(["true", "true", "true", "false", "TRUE", " False ", "", "yes"])
+            w.writerow([ts, rng.choice(services), rng.choice(routes), rng.choice(methods),
+                        rng.choice(statuses), latency, ok])
+
+
+def read_rows(path):
+    with open(path, newline="") as f:
+        r = csv.reader(f)
+        header = next(r)
+        return header, [row for row in r]
+
+
+def arrow_table(path):
+    import pyarrow as pa
+    header, rows = read_rows(path)
+    return pa.table({name: pa.array([row[i] for row in rows], pa.string()) for i, name in enumerate(header)})
+
+
+def run_duckdb(query, log):
+    import duckdb
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    logs = arrow_table(log)  # noqa: F841 (DuckDB reads the Python variable)
+    con.register("logs", logs)
+    cur = con.execute(query)
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
+def run_chdb(query, log):
+    import chdb
+    header, _ = read_rows(log)
+    structure = ", ".join(f"{name} Nullable(String)" for name in header)
+    table = f"file('{log}', 'CSVWithNames', '{structure}')"
+    sql = query.replace("FROM logs AS", f"FROM {table} AS") + " SETTINGS input_format_csv_empty_as_default = 0"
+    out = chdb.query(sql, "JSONCompact")
+    data = json.loads(out.bytes() if hasattr(out, "bytes") else str(out))
+    return [c["name"] for c in data["meta"]], [tuple(r) for r in data["data"]]
+
+
+def run_datafusion(query, log):
+    import datafusion
+    ctx = datafusion.SessionContext()
+    ctx.register_record_batches("logs", [arrow_table(log).to_batches()])
+    table = ctx.sql(query).to_arrow_table()
+    cols = table.column_names
+    return cols, list(zip(*[table.column(c).to_pylist() for c in cols]))
+
+
+SPARK = None
+
+
+def run_spark(query, log):
+    global SPARK
+    from pyspark.sql import SparkSession
+    from pyspark.sql.types import StringType, StructField, StructType
+    if SPARK is None:
+        SPARK = (SparkSession.builder.master("local[2]").appName("slo-parity")
+                 .config("spark.driver.bindAddress", "127.0.0.1")
+                 .config("spark.sql.session.timeZone", "UTC")
+                 .config("spark.ui.enabled", "false").getOrCreate())
+        SPARK.sparkContext.setLogLevel("ERROR")
+    header, rows = read_rows(log)
+    schema = StructType([StructField(h, StringType()) for h in header])
+    SPARK.createDataFrame(rows, schema).createOrReplaceTempView("logs")
+    result = SPARK.sql(query)
+    return result.columns, [tuple(r) for r in result.collect()]
+
+
+ENGINES = {"duckdb": ("duckdb", run_duckdb), "chdb": ("clickhouse", run_chdb),
+           "datafusion": ("datafusion", run_datafusion), "spark": ("spark", run_spark)}
+
+
+def write_counts(path, columns, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(columns)
+        for row in rows:
+            w.writerow(["" if v is None else (int(v) if isinstance(v, bool) else v) for v in row])
+
+
+def report(slo, spec, log, at, counts=False):
+    cmd = [slo, "report", "-s", spec, "-f", "json", "--at", at, "--max-malformed", "100%", "-q", log]
+    if counts:
+        cmd += ["--input-format", "counts"]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr}")
+    results = json.loads(out.stdout)["results"]
+    for r in results:
+        (r.get("golden_signals") or {}).pop("latency", None)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--slo", default="target/debug/slo")
+    parser.add_argument("--engines", default="duckdb,chdb,datafusion,spark")
+    parser.add_argument("--rows", type=int, default=20000)
+    args = parser.parse_args()
+    slo = os.path.abspath(args.slo)
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = os.path.join(tmp, "spec.yaml")
+        log = os.path.join(tmp, "log.csv")
+        with open(spec, "w") as f:
+            f.write(SPEC)
+        generate(log, args.rows)
+        direct = {at: report(slo, spec, log, at) for at in INSTANTS}
+        events = sum(r["total"] for rs in direct.values() for r in rs)
+        invalid = sum(r["invalid"] for rs in direct.values() for r in rs)
+        print(f"direct reports: {len(INSTANTS)} instants, {events} events, {invalid} invalid")
+        assert events > 0 and invalid > 0, "the generated log must exercise events and invalid rows"
+        for name in args.engines.split(","):
+            dialect, run = ENGINES[name]
+            query = subprocess.run([slo, "sql", "--dialect", dialect, "-s", spec, "--table", "logs"],
+                                   capture_output=True, text=True, check=True).stdout
+            columns, rows = run(query, log)
+            counts = os.path.join(tmp, f"counts-{name}.csv")
+            write_counts(counts, columns, rows)
+            differing = []
+            for at in INSTANTS:
+                if report(slo, spec, counts, at, counts=True) != direct[at]:
+                    differing.append(at)
+            if differing:
+                failures += 1
+                print(f"FAIL {name}: {len(rows)} count records; reports differ at {', '.join(differing)}")
+                at = differing[0]
+                mine = report(slo, spec, counts, at, counts=True)
+                for a, b in zip(direct[at], mine):
+                    if a != b:
+                        print("  direct:", json.dumps(a)[:600])
+                        print("  counts:", json.dumps(b)[:600])
+                        break
+            else:
+                print(f"ok {name}: {len(rows)} count records give the direct reports at all {len(INSTANTS)} instants")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
