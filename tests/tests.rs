@@ -26,5 +26,6 @@ mod row_accounting;
 mod ship;
 mod sla;
 mod snapshots;
+mod sql;
 mod timeslices;
 mod units;

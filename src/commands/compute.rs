@@ -323,6 +323,9 @@ fn count_pass(
     let unit_warning = epoch_unit_warning(&pass.timestamp, &tally.inputs);
     let wrong_unit = unit_warning.is_some();
     warnings.extend(unit_warning);
+    if pass.counts {
+        warnings.extend(counts_coverage(&slos, &tally.inputs, at));
+    }
     let results = pass
         .slos
         .iter()
@@ -338,6 +341,36 @@ fn count_pass(
         wrong_unit,
         results,
     })
+}
+
+/// Where `--at` or a window reaches past the counts read (`--input-format counts`): said
+/// plainly, since counts cannot show whether the logs they came from went further.
+fn counts_coverage(slos: &[&Slo], inputs: &InputCounts, at: UnixNanos) -> Vec<String> {
+    let (Some(earliest), Some(latest)) = (inputs.earliest, inputs.latest) else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    if at > latest {
+        notes.push(format!(
+            "the counts end at {}, before the instant {}: what happened after their end is not in these figures",
+            format_rfc3339(latest),
+            format_rfc3339(at)
+        ));
+    }
+    for slo in slos {
+        let interval = crate::sql::interval_nanos(slo);
+        let start = slo.windows.iter().map(|w| w.span(at).start).min();
+        if let Some(start) = start.filter(|&start| start < earliest - interval) {
+            notes.push(format!(
+                "SLO {}: its windows start at {}, before the oldest counts ({}, the end of their first interval): \
+                 the counts do not cover their beginning",
+                slo.name,
+                format_rfc3339(start),
+                format_rfc3339(earliest)
+            ));
+        }
+    }
+    notes
 }
 
 /// Counts the rows of a pass's logs by `plan`; also returns the format each log was read in.

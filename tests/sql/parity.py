@@ -22,51 +22,7 @@ import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
 
-SPEC = """\
-version: 1
-source:
-  timestamp: {field: timestamp, format: rfc3339}
-slos:
-  - name: checkout-availability
-    objective: 99.5
-    windows: [7d, 1d]
-    filter: service == "checkout"
-    good: status < 500
-    group_by: [route]
-  - name: api-latency
-    objective: 99
-    windows: [{calendar: month, timezone: Europe/Berlin}, {calendar: day, timezone: Europe/Berlin}]
-    filter: route.startsWith("/api/") and method in ["GET", "POST"]
-    good: latency_ms <= 300
-  - name: errors
-    objective: 99
-    windows: [30d, {calendar: week}]
-    bad: status >= 500 or not ok or method == ""
-    group_by: [service, method]
-  - name: versioned
-    objective: 98
-    windows: [3d]
-    filter: route.matches("^/api/v[0-9]+/") or route.endsWith("/health") or route.contains("cart")
-    good: latency_ms / 2 < 150 and status not in [502, 503]
-    exclude:
-      - {from: "2026-10-27T10:00:00Z", to: "2026-10-27T12:30:00Z", reason: migration}
-  - name: search-minutes
-    objective: 95
-    windows: [1d, 6h]
-    budgeting: timeslices
-    timeslice: {length: 5m, objective: 90}
-    filter: service == "search"
-    good: latency_ms < 250
-    alerts: []
-  - name: search-ratio
-    objective: 95
-    windows: [1d]
-    budgeting: ratio_timeslices
-    timeslice: {length: 1m}
-    filter: service == "search"
-    good: status < 500 and ok == true
-    alerts: []
-"""
+SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "spec.yaml")
 
 START = datetime(2026, 10, 18, tzinfo=timezone.utc)
 END = datetime(2026, 11, 2, tzinfo=timezone.utc)
@@ -167,8 +123,10 @@ def run_spark(query, log):
     from pyspark.sql import SparkSession
     from pyspark.sql.types import StringType, StructField, StructType
     if SPARK is None:
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         SPARK = (SparkSession.builder.master("local[2]").appName("slo-parity")
                  .config("spark.driver.bindAddress", "127.0.0.1")
+                 .config("spark.driver.host", "127.0.0.1")
                  .config("spark.sql.session.timeZone", "UTC")
                  .config("spark.ui.enabled", "false").getOrCreate())
         SPARK.sparkContext.setLogLevel("ERROR")
@@ -213,10 +171,8 @@ def main():
     slo = os.path.abspath(args.slo)
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
-        spec = os.path.join(tmp, "spec.yaml")
+        spec = SPEC
         log = os.path.join(tmp, "log.csv")
-        with open(spec, "w") as f:
-            f.write(SPEC)
         generate(log, args.rows)
         direct = {at: report(slo, spec, log, at) for at in INSTANTS}
         events = sum(r["total"] for rs in direct.values() for r in rs)
