@@ -272,10 +272,14 @@ impl Dialect {
                 .collect::<Vec<_>>()
                 .join(", ");
             return Some(match kind {
-                FileKind::Csv => format!("read_csv([{list}], header = true, all_varchar = true)"),
-                FileKind::Tsv => {
-                    format!("read_csv([{list}], header = true, delim = '\\t', all_varchar = true)")
-                }
+                // Every value as text, and empty values stay text, as slo reads them (only
+                // `\N` is NULL).
+                FileKind::Csv => format!(
+                    "read_csv([{list}], header = true, all_varchar = true, nullstr = '\\N')"
+                ),
+                FileKind::Tsv => format!(
+                    "read_csv([{list}], header = true, delim = '\\t', all_varchar = true, nullstr = '\\N')"
+                ),
                 FileKind::Jsonl => format!("read_json([{list}], format = 'newline_delimited')"),
             });
         }
@@ -285,6 +289,19 @@ impl Dialect {
             (Dialect::ClickHouse, FileKind::Csv) => Some(format!("file({p}, 'CSVWithNames')")),
             (Dialect::ClickHouse, FileKind::Tsv) => Some(format!("file({p}, 'TSVWithNames')")),
             (Dialect::ClickHouse, FileKind::Jsonl) => Some(format!("file({p}, 'JSONEachRow')")),
+            _ => None,
+        }
+    }
+
+    /// The settings a query that reads files ends with, where the engine takes them there:
+    /// ClickHouse infers every column as text and keeps empty values as text, as slo reads them.
+    pub fn file_settings(self) -> Option<&'static str> {
+        match self {
+            Dialect::ClickHouse => Some(
+                "SETTINGS input_format_csv_use_best_effort_in_schema_inference = 0, \
+                 input_format_tsv_use_best_effort_in_schema_inference = 0, \
+                 input_format_csv_empty_as_default = 0, input_format_tsv_empty_as_default = 0",
+            ),
             _ => None,
         }
     }

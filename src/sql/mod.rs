@@ -296,6 +296,9 @@ pub fn counts_query(slos: &[&Slo], options: &QueryOptions) -> Result<String, Vec
         let _ = write!(q, ", {}", group_column(path));
     }
     q.push('\n');
+    if let (Table::Files, Some(settings)) = (&options.table, d.file_settings()) {
+        let _ = writeln!(q, "{settings}");
+    }
     Ok(q)
 }
 

@@ -137,8 +137,25 @@ def run_spark(query, log):
     return result.columns, [tuple(r) for r in result.collect()]
 
 
+def run_duckdb_files(query, log):
+    import duckdb
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    cur = con.execute(query)
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
+def run_chdb_files(query, log):
+    import chdb
+    data = json.loads(chdb.query(query, "JSONCompact").bytes())
+    return [c["name"] for c in data["meta"]], [tuple(r) for r in data["data"]]
+
+
+# Each engine reads the log as a table of text columns (as slo reads a CSV), and DuckDB and
+# ClickHouse also read the file themselves, as the query writes it without --table.
 ENGINES = {"duckdb": ("duckdb", run_duckdb), "chdb": ("clickhouse", run_chdb),
-           "datafusion": ("datafusion", run_datafusion), "spark": ("spark", run_spark)}
+           "datafusion": ("datafusion", run_datafusion), "spark": ("spark", run_spark),
+           "duckdb-files": ("duckdb", run_duckdb_files), "chdb-files": ("clickhouse", run_chdb_files)}
 
 
 def write_counts(path, columns, rows):
@@ -165,7 +182,7 @@ def report(slo, spec, log, at, counts=False):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slo", default="target/debug/slo")
-    parser.add_argument("--engines", default="duckdb,chdb,datafusion,spark")
+    parser.add_argument("--engines", default="duckdb,duckdb-files,chdb,chdb-files,datafusion,spark")
     parser.add_argument("--rows", type=int, default=20000)
     args = parser.parse_args()
     slo = os.path.abspath(args.slo)
@@ -181,8 +198,14 @@ def main():
         assert events > 0 and invalid > 0, "the generated log must exercise events and invalid rows"
         for name in args.engines.split(","):
             dialect, run = ENGINES[name]
-            query = subprocess.run([slo, "sql", "--dialect", dialect, "-s", spec, "--table", "logs"],
-                                   capture_output=True, text=True, check=True).stdout
+            if name.endswith("-files"):
+                with_paths = os.path.join(tmp, "spec-with-paths.yaml")
+                with open(spec) as f, open(with_paths, "w") as out:
+                    out.write(f.read().replace("source:\n", f"source:\n  paths: [{log}]\n", 1))
+                command = [slo, "sql", "--dialect", dialect, "-s", with_paths]
+            else:
+                command = [slo, "sql", "--dialect", dialect, "-s", spec, "--table", "logs"]
+            query = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             columns, rows = run(query, log)
             counts = os.path.join(tmp, f"counts-{name}.csv")
             write_counts(counts, columns, rows)
