@@ -205,16 +205,62 @@ pub fn counts_query(slos: &[&Slo], options: &QueryOptions) -> Result<String, Vec
         return Err(problems);
     }
 
-    let name = |slo: &Slo| d.string(&slo.name);
+    Ok(write_query(
+        d,
+        slos,
+        &QueryParts {
+            from,
+            time,
+            selected,
+            good,
+            group_fields: &group_fields,
+            column: &column,
+            files: options.table == Table::Files,
+        },
+    ))
+}
+
+/// What [`write_query`] assembles: the SQL of each piece, checked.
+struct QueryParts<'a> {
+    from: String,
+    time: String,
+    /// Per SLO: whether a row is its event (`NULL`: invalid).
+    selected: Vec<String>,
+    /// Per SLO: whether an event is good (`NULL`: invalid).
+    good: Vec<String>,
+    group_fields: &'a [&'a FieldPath],
+    column: &'a dyn Fn(&FieldPath) -> String,
+    files: bool,
+}
+
+/// The query. Each row is read once and judged for every SLO in columns (`s1_selected`,
+/// `s1_good`, …); SLOs that count in the same intervals with the same `group_by` fields form a
+/// *set*, and the rows are counted once per set (most specs have one, so the rows are counted
+/// once). The counts, wide and small, are then turned into one record per SLO.
+fn write_query(d: Dialect, slos: &[&Slo], parts: &QueryParts<'_>) -> String {
+    // The sets: interval and group_by columns; each SLO's set, by index.
+    let mut sets: Vec<(i64, Vec<String>)> = Vec::new();
+    let mut set_of = Vec::with_capacity(slos.len());
+    for slo in slos {
+        let mut columns: Vec<String> = slo.group_by.iter().map(group_column).collect();
+        columns.sort();
+        columns.dedup();
+        let key = (interval_nanos(slo), columns);
+        let index = sets.iter().position(|s| *s == key).unwrap_or_else(|| {
+            sets.push(key);
+            sets.len() - 1
+        });
+        set_of.push(index + 1);
+    }
     let mut q = String::new();
     let names: Vec<&str> = slos.iter().map(|s| s.name.as_str()).collect();
     let _ = writeln!(
         q,
-        "-- Counts of {} SLO{} ({}) per interval, written by `slo sql --dialect {}`.",
+        "-- Counts of {} SLO{} per interval, written by `slo sql --dialect {}`: {}.",
         slos.len(),
         if slos.len() == 1 { "" } else { "s" },
-        names.join(", "),
-        d.name()
+        d.name(),
+        names.join(", ")
     );
     q.push_str(
         "-- Save the result as CSV or JSON Lines and read it with\n\
@@ -226,80 +272,141 @@ pub fn counts_query(slos: &[&Slo], options: &QueryOptions) -> Result<String, Vec
     if let Some(note) = d.session_note() {
         let _ = writeln!(q, "-- Note: {note}.");
     }
-    q.push_str("WITH\nslo_events AS (\n  SELECT\n    slos.slo,\n    slos.definition,\n    slos.interval_ns,\n");
-    let _ = writeln!(q, "    {time} AS time_ns,");
-    let case = |q: &mut String, values: &[String], alias: &str| {
-        q.push_str("    CASE slos.slo\n");
-        for (slo, value) in slos.iter().zip(values) {
-            let _ = writeln!(q, "      WHEN {} THEN ({value})", name(slo));
+    // Each row, judged for every SLO; once per set when there are several.
+    q.push_str("WITH\nslo_rows AS (\n  SELECT\n");
+    let _ = writeln!(q, "    {} AS time_ns,", parts.time);
+    let by_set = |values: &dyn Fn(usize) -> Option<String>| -> String {
+        if sets.len() == 1 {
+            return values(1).unwrap_or_else(|| "NULL".into());
         }
-        let _ = writeln!(q, "    END AS {alias},");
+        let mut case = String::from("CASE sets.set_id");
+        for set in 1..=sets.len() {
+            if let Some(value) = values(set) {
+                let _ = write!(case, " WHEN {set} THEN {value}");
+            }
+        }
+        case.push_str(" END");
+        case
     };
-    case(&mut q, &selected, "is_selected");
-    case(&mut q, &good, "is_good");
-    for path in &group_fields {
-        q.push_str("    CASE slos.slo\n");
-        for slo in slos.iter().filter(|s| s.group_by.contains(path)) {
-            let _ = writeln!(q, "      WHEN {} THEN {}", name(slo), d.text(&column(path)));
-        }
-        let _ = writeln!(q, "    END AS {},", group_column(path));
+    if sets.len() == 1 {
+        q.push_str("    1 AS set_id,\n");
+    } else {
+        q.push_str("    sets.set_id,\n");
     }
-    // The trailing comma of the last CASE.
-    q.truncate(q.trim_end_matches([',', '\n']).len());
-    q.push('\n');
-    let _ = writeln!(q, "  FROM {from} AS log_rows");
-    q.push_str("  CROSS JOIN (\n");
-    for (i, slo) in slos.iter().enumerate() {
-        let row = format!(
-            "{}, {}, {}",
-            name(slo),
-            d.string(&definition_id(slo)),
-            interval_nanos(slo)
+    let _ = writeln!(
+        q,
+        "    {} AS interval_ns,",
+        by_set(&|set| Some(sets[set - 1].0.to_string()))
+    );
+    for path in parts.group_fields {
+        let name = group_column(path);
+        let value = d.text(&(parts.column)(path));
+        let _ = writeln!(
+            q,
+            "    {} AS {name},",
+            by_set(&|set| sets[set - 1].1.contains(&name).then(|| value.clone()))
         );
-        if i == 0 {
-            let _ = writeln!(
-                q,
-                "    SELECT {} AS slo, {} AS definition, {} AS interval_ns",
-                name(slo),
-                d.string(&definition_id(slo)),
-                interval_nanos(slo)
-            );
-        } else {
-            let _ = writeln!(q, "    UNION ALL SELECT {row}");
-        }
     }
-    q.push_str("  ) AS slos\n),\n");
-    // The rows an SLO selects, or whose filter cannot say (invalid), with their interval.
+    for (i, (selected, good)) in parts.selected.iter().zip(&parts.good).enumerate() {
+        let n = i + 1;
+        let _ = writeln!(q, "    -- {}", slos[i].name.replace('\n', " "));
+        let _ = writeln!(q, "    ({selected}) AS s{n}_selected,");
+        let _ = writeln!(q, "    ({good}) AS s{n}_good,");
+    }
+    q.truncate(q.trim_end_matches([',', '\n']).len());
+    let _ = write!(q, "\n  FROM {} AS log_rows\n", parts.from);
+    if sets.len() > 1 {
+        let ids: Vec<String> = (1..=sets.len()).map(|s| s.to_string()).collect();
+        let _ = writeln!(
+            q,
+            "  CROSS JOIN (SELECT {} AS set_id) AS sets",
+            ids.join(" AS set_id UNION ALL SELECT ")
+        );
+    }
+    q.push_str("),\n");
+    // The interval each row falls in: the events exactly at its end apart.
     let rest = d.modulo("time_ns", "interval_ns");
     let _ = write!(
         q,
         "slo_intervals AS (\n  SELECT\n    *,\n    \
          CASE WHEN {rest} = 0 THEN time_ns ELSE time_ns - {rest} + interval_ns END AS end_ns,\n    \
          CASE WHEN {rest} = 0 THEN 1 ELSE 0 END AS exact\n  \
-         FROM slo_events\n  WHERE is_selected OR is_selected IS NULL\n)\n"
+         FROM slo_rows\n),\n"
     );
+    // Per set, interval and group: each SLO's counts, in columns. A row the filter rules out
+    // counts nowhere; one it cannot judge is invalid.
+    q.push_str("slo_counts AS (\n  SELECT\n    set_id,\n    end_ns,\n    exact,\n");
+    for path in parts.group_fields {
+        let _ = writeln!(q, "    {},", group_column(path));
+    }
+    for n in 1..=slos.len() {
+        let _ = write!(
+            q,
+            "    SUM(CASE WHEN s{n}_selected AND s{n}_good IS NOT NULL THEN 1 ELSE 0 END) AS s{n}_total,\n    \
+             SUM(CASE WHEN s{n}_selected AND s{n}_good THEN 1 ELSE 0 END) AS s{n}_good_events,\n    \
+             SUM(CASE WHEN s{n}_selected AND NOT s{n}_good THEN 1 ELSE 0 END) AS s{n}_bad_events,\n    \
+             SUM(CASE WHEN (s{n}_selected AND s{n}_good IS NULL) OR s{n}_selected IS NULL THEN 1 ELSE 0 END) AS s{n}_invalid,\n"
+        );
+    }
+    q.truncate(q.trim_end_matches([',', '\n']).len());
+    q.push_str("\n  FROM slo_intervals\n  GROUP BY set_id, end_ns, exact");
+    for path in parts.group_fields {
+        let _ = write!(q, ", {}", group_column(path));
+    }
+    q.push_str("\n),\n");
+    // One record per SLO: its own columns, where it has events.
+    q.push_str("slo_records AS (\n  SELECT\n    slos.slo,\n    slos.definition,\n    end_ns,\n    exact,\n");
+    for path in parts.group_fields {
+        let _ = writeln!(q, "    {},", group_column(path));
+    }
+    let pick = |column: &str| -> String {
+        let mut case = String::from("CASE slos.slo");
+        for (i, slo) in slos.iter().enumerate() {
+            let _ = write!(
+                case,
+                " WHEN {} THEN s{}_{column}",
+                d.string(&slo.name),
+                i + 1
+            );
+        }
+        case.push_str(" END");
+        case
+    };
+    let _ = writeln!(q, "    {} AS total,", pick("total"));
+    let _ = writeln!(q, "    {} AS good,", pick("good_events"));
+    let _ = writeln!(q, "    {} AS bad,", pick("bad_events"));
+    let _ = writeln!(q, "    {} AS invalid", pick("invalid"));
+    q.push_str("  FROM slo_counts\n  CROSS JOIN (\n");
+    for (i, slo) in slos.iter().enumerate() {
+        let (name, id, set) = (
+            d.string(&slo.name),
+            d.string(&definition_id(slo)),
+            set_of[i],
+        );
+        if i == 0 {
+            let _ = writeln!(
+                q,
+                "    SELECT {name} AS slo, {id} AS definition, {set} AS set_id"
+            );
+        } else {
+            let _ = writeln!(q, "    UNION ALL SELECT {name}, {id}, {set}");
+        }
+    }
+    q.push_str("  ) AS slos\n  WHERE slo_counts.set_id = slos.set_id\n)\n");
     q.push_str("SELECT\n  slo,\n  definition,\n");
     let seconds = d.divide_integers("end_ns", "1000000000");
     let _ = writeln!(q, "  {} AS time,", d.format_seconds(&seconds));
     q.push_str("  exact,\n");
-    for path in &group_fields {
+    for path in parts.group_fields {
         let _ = writeln!(q, "  {},", group_column(path));
     }
     q.push_str(
-        "  SUM(CASE WHEN is_selected AND is_good IS NOT NULL THEN 1 ELSE 0 END) AS total,\n  \
-         SUM(CASE WHEN is_selected AND is_good THEN 1 ELSE 0 END) AS good,\n  \
-         SUM(CASE WHEN is_selected AND NOT is_good THEN 1 ELSE 0 END) AS bad,\n  \
-         SUM(CASE WHEN is_selected AND is_good IS NOT NULL THEN 0 ELSE 1 END) AS invalid\n\
-         FROM slo_intervals\nGROUP BY slo, definition, end_ns, exact",
+        "  total,\n  good,\n  bad,\n  invalid\nFROM slo_records\nWHERE total + invalid > 0\n",
     );
-    for path in &group_fields {
-        let _ = write!(q, ", {}", group_column(path));
-    }
-    q.push('\n');
-    if let (Table::Files, Some(settings)) = (&options.table, d.file_settings()) {
+    if let (true, Some(settings)) = (parts.files, d.file_settings()) {
         let _ = writeln!(q, "{settings}");
     }
-    Ok(q)
+    q
 }
 
 /// The SQL that reads the spec's log files, where the dialect can.

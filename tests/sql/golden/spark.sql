@@ -1,4 +1,4 @@
--- Counts of 6 SLOs (checkout-availability, api-latency, errors, versioned, search-minutes, search-ratio) per interval, written by `slo sql --dialect spark`.
+-- Counts of 6 SLOs per interval, written by `slo sql --dialect spark`: checkout-availability, api-latency, errors, versioned, search-minutes, search-ratio.
 -- Save the result as CSV or JSON Lines and read it with
 -- `slo report --input-format counts FILE`: every command then gives what it gives on
 -- the logs. Columns: slo, definition, time (the interval's end, UTC), exact (1: the
@@ -6,54 +6,100 @@
 -- good, bad, invalid. See docs/sql.md.
 -- Note: run with spark.sql.session.timeZone=UTC.
 WITH
-slo_events AS (
+slo_rows AS (
   SELECT
-    slos.slo,
-    slos.definition,
-    slos.interval_ns,
     unix_micros(try_to_timestamp(`timestamp`)) * 1000 AS time_ns,
-    CASE slos.slo
-      WHEN 'checkout-availability' THEN (CAST(`service` AS STRING) = 'checkout')
-      WHEN 'api-latency' THEN ((startswith(CAST(`route` AS STRING), '/api/')) AND (CAST(`method` AS STRING) IN ('GET', 'POST')))
-      WHEN 'errors' THEN (TRUE)
-      WHEN 'versioned' THEN ((regexp_like(CAST(`route` AS STRING), '^/api/v[0-9]+/')) OR (endswith(CAST(`route` AS STRING), '/health')) OR (contains(CAST(`route` AS STRING), 'cart')))
-      WHEN 'search-minutes' THEN (CAST(`service` AS STRING) = 'search')
-      WHEN 'search-ratio' THEN (CAST(`service` AS STRING) = 'search')
-    END AS is_selected,
-    CASE slos.slo
-      WHEN 'checkout-availability' THEN (try_cast(`status` AS DOUBLE) < 500)
-      WHEN 'api-latency' THEN (try_cast(`latency_ms` AS DOUBLE) <= 300)
-      WHEN 'errors' THEN (NOT ((try_cast(`status` AS DOUBLE) >= 500) OR (NOT (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (CAST(`method` AS STRING) = '')))
-      WHEN 'versioned' THEN (((try_cast(`latency_ms` AS DOUBLE) / NULLIF(CAST(2 AS DOUBLE), 0)) < CAST(150 AS DOUBLE)) AND (try_cast(`status` AS DOUBLE) NOT IN (502, 503)))
-      WHEN 'search-minutes' THEN (try_cast(`latency_ms` AS DOUBLE) < 250)
-      WHEN 'search-ratio' THEN ((try_cast(`status` AS DOUBLE) < 500) AND (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE))
-    END AS is_good,
-    CASE slos.slo
-      WHEN 'checkout-availability' THEN CAST(`route` AS STRING)
-    END AS group_route,
-    CASE slos.slo
-      WHEN 'errors' THEN CAST(`service` AS STRING)
-    END AS group_service,
-    CASE slos.slo
-      WHEN 'errors' THEN CAST(`method` AS STRING)
-    END AS group_method
+    sets.set_id,
+    CASE sets.set_id WHEN 1 THEN 60000000000 WHEN 2 THEN 60000000000 WHEN 3 THEN 60000000000 WHEN 4 THEN 300000000000 END AS interval_ns,
+    CASE sets.set_id WHEN 1 THEN CAST(`route` AS STRING) END AS group_route,
+    CASE sets.set_id WHEN 3 THEN CAST(`service` AS STRING) END AS group_service,
+    CASE sets.set_id WHEN 3 THEN CAST(`method` AS STRING) END AS group_method,
+    -- checkout-availability
+    (CAST(`service` AS STRING) = 'checkout') AS s1_selected,
+    (try_cast(`status` AS DOUBLE) < 500) AS s1_good,
+    -- api-latency
+    ((startswith(CAST(`route` AS STRING), '/api/')) AND (CAST(`method` AS STRING) IN ('GET', 'POST'))) AS s2_selected,
+    (try_cast(`latency_ms` AS DOUBLE) <= 300) AS s2_good,
+    -- errors
+    (TRUE) AS s3_selected,
+    (NOT ((try_cast(`status` AS DOUBLE) >= 500) OR (NOT (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (CAST(`method` AS STRING) = ''))) AS s3_good,
+    -- versioned
+    ((regexp_like(CAST(`route` AS STRING), '^/api/v[0-9]+/')) OR (endswith(CAST(`route` AS STRING), '/health')) OR (contains(CAST(`route` AS STRING), 'cart'))) AS s4_selected,
+    (((try_cast(`latency_ms` AS DOUBLE) / NULLIF(CAST(2 AS DOUBLE), 0)) < CAST(150 AS DOUBLE)) AND (try_cast(`status` AS DOUBLE) NOT IN (502, 503))) AS s4_good,
+    -- search-minutes
+    (CAST(`service` AS STRING) = 'search') AS s5_selected,
+    (try_cast(`latency_ms` AS DOUBLE) < 250) AS s5_good,
+    -- search-ratio
+    (CAST(`service` AS STRING) = 'search') AS s6_selected,
+    ((try_cast(`status` AS DOUBLE) < 500) AND (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
   FROM logs AS log_rows
-  CROSS JOIN (
-    SELECT 'checkout-availability' AS slo, '4c2b482f' AS definition, 60000000000 AS interval_ns
-    UNION ALL SELECT 'api-latency', '10a7a555', 60000000000
-    UNION ALL SELECT 'errors', '0b22c6a2', 60000000000
-    UNION ALL SELECT 'versioned', '1e5a2b31', 60000000000
-    UNION ALL SELECT 'search-minutes', '16d7371f', 300000000000
-    UNION ALL SELECT 'search-ratio', 'ec2ad03f', 60000000000
-  ) AS slos
+  CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id UNION ALL SELECT 3 AS set_id UNION ALL SELECT 4 AS set_id) AS sets
 ),
 slo_intervals AS (
   SELECT
     *,
     CASE WHEN (time_ns % interval_ns) = 0 THEN time_ns ELSE time_ns - (time_ns % interval_ns) + interval_ns END AS end_ns,
     CASE WHEN (time_ns % interval_ns) = 0 THEN 1 ELSE 0 END AS exact
-  FROM slo_events
-  WHERE is_selected OR is_selected IS NULL
+  FROM slo_rows
+),
+slo_counts AS (
+  SELECT
+    set_id,
+    end_ns,
+    exact,
+    group_route,
+    group_service,
+    group_method,
+    SUM(CASE WHEN s1_selected AND s1_good IS NOT NULL THEN 1 ELSE 0 END) AS s1_total,
+    SUM(CASE WHEN s1_selected AND s1_good THEN 1 ELSE 0 END) AS s1_good_events,
+    SUM(CASE WHEN s1_selected AND NOT s1_good THEN 1 ELSE 0 END) AS s1_bad_events,
+    SUM(CASE WHEN (s1_selected AND s1_good IS NULL) OR s1_selected IS NULL THEN 1 ELSE 0 END) AS s1_invalid,
+    SUM(CASE WHEN s2_selected AND s2_good IS NOT NULL THEN 1 ELSE 0 END) AS s2_total,
+    SUM(CASE WHEN s2_selected AND s2_good THEN 1 ELSE 0 END) AS s2_good_events,
+    SUM(CASE WHEN s2_selected AND NOT s2_good THEN 1 ELSE 0 END) AS s2_bad_events,
+    SUM(CASE WHEN (s2_selected AND s2_good IS NULL) OR s2_selected IS NULL THEN 1 ELSE 0 END) AS s2_invalid,
+    SUM(CASE WHEN s3_selected AND s3_good IS NOT NULL THEN 1 ELSE 0 END) AS s3_total,
+    SUM(CASE WHEN s3_selected AND s3_good THEN 1 ELSE 0 END) AS s3_good_events,
+    SUM(CASE WHEN s3_selected AND NOT s3_good THEN 1 ELSE 0 END) AS s3_bad_events,
+    SUM(CASE WHEN (s3_selected AND s3_good IS NULL) OR s3_selected IS NULL THEN 1 ELSE 0 END) AS s3_invalid,
+    SUM(CASE WHEN s4_selected AND s4_good IS NOT NULL THEN 1 ELSE 0 END) AS s4_total,
+    SUM(CASE WHEN s4_selected AND s4_good THEN 1 ELSE 0 END) AS s4_good_events,
+    SUM(CASE WHEN s4_selected AND NOT s4_good THEN 1 ELSE 0 END) AS s4_bad_events,
+    SUM(CASE WHEN (s4_selected AND s4_good IS NULL) OR s4_selected IS NULL THEN 1 ELSE 0 END) AS s4_invalid,
+    SUM(CASE WHEN s5_selected AND s5_good IS NOT NULL THEN 1 ELSE 0 END) AS s5_total,
+    SUM(CASE WHEN s5_selected AND s5_good THEN 1 ELSE 0 END) AS s5_good_events,
+    SUM(CASE WHEN s5_selected AND NOT s5_good THEN 1 ELSE 0 END) AS s5_bad_events,
+    SUM(CASE WHEN (s5_selected AND s5_good IS NULL) OR s5_selected IS NULL THEN 1 ELSE 0 END) AS s5_invalid,
+    SUM(CASE WHEN s6_selected AND s6_good IS NOT NULL THEN 1 ELSE 0 END) AS s6_total,
+    SUM(CASE WHEN s6_selected AND s6_good THEN 1 ELSE 0 END) AS s6_good_events,
+    SUM(CASE WHEN s6_selected AND NOT s6_good THEN 1 ELSE 0 END) AS s6_bad_events,
+    SUM(CASE WHEN (s6_selected AND s6_good IS NULL) OR s6_selected IS NULL THEN 1 ELSE 0 END) AS s6_invalid
+  FROM slo_intervals
+  GROUP BY set_id, end_ns, exact, group_route, group_service, group_method
+),
+slo_records AS (
+  SELECT
+    slos.slo,
+    slos.definition,
+    end_ns,
+    exact,
+    group_route,
+    group_service,
+    group_method,
+    CASE slos.slo WHEN 'checkout-availability' THEN s1_total WHEN 'api-latency' THEN s2_total WHEN 'errors' THEN s3_total WHEN 'versioned' THEN s4_total WHEN 'search-minutes' THEN s5_total WHEN 'search-ratio' THEN s6_total END AS total,
+    CASE slos.slo WHEN 'checkout-availability' THEN s1_good_events WHEN 'api-latency' THEN s2_good_events WHEN 'errors' THEN s3_good_events WHEN 'versioned' THEN s4_good_events WHEN 'search-minutes' THEN s5_good_events WHEN 'search-ratio' THEN s6_good_events END AS good,
+    CASE slos.slo WHEN 'checkout-availability' THEN s1_bad_events WHEN 'api-latency' THEN s2_bad_events WHEN 'errors' THEN s3_bad_events WHEN 'versioned' THEN s4_bad_events WHEN 'search-minutes' THEN s5_bad_events WHEN 'search-ratio' THEN s6_bad_events END AS bad,
+    CASE slos.slo WHEN 'checkout-availability' THEN s1_invalid WHEN 'api-latency' THEN s2_invalid WHEN 'errors' THEN s3_invalid WHEN 'versioned' THEN s4_invalid WHEN 'search-minutes' THEN s5_invalid WHEN 'search-ratio' THEN s6_invalid END AS invalid
+  FROM slo_counts
+  CROSS JOIN (
+    SELECT 'checkout-availability' AS slo, '4c2b482f' AS definition, 1 AS set_id
+    UNION ALL SELECT 'api-latency', '10a7a555', 2
+    UNION ALL SELECT 'errors', '0b22c6a2', 3
+    UNION ALL SELECT 'versioned', '1e5a2b31', 2
+    UNION ALL SELECT 'search-minutes', '16d7371f', 4
+    UNION ALL SELECT 'search-ratio', 'ec2ad03f', 2
+  ) AS slos
+  WHERE slo_counts.set_id = slos.set_id
 )
 SELECT
   slo,
@@ -63,9 +109,9 @@ SELECT
   group_route,
   group_service,
   group_method,
-  SUM(CASE WHEN is_selected AND is_good IS NOT NULL THEN 1 ELSE 0 END) AS total,
-  SUM(CASE WHEN is_selected AND is_good THEN 1 ELSE 0 END) AS good,
-  SUM(CASE WHEN is_selected AND NOT is_good THEN 1 ELSE 0 END) AS bad,
-  SUM(CASE WHEN is_selected AND is_good IS NOT NULL THEN 0 ELSE 1 END) AS invalid
-FROM slo_intervals
-GROUP BY slo, definition, end_ns, exact, group_route, group_service, group_method
+  total,
+  good,
+  bad,
+  invalid
+FROM slo_records
+WHERE total + invalid > 0
