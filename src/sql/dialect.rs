@@ -221,6 +221,51 @@ impl Dialect {
         }
     }
 
+    /// The instant written in `value` by a strftime `pattern` (`%d/%b/%Y:%H:%M:%S %z`, nginx's
+    /// `$time_local`), as nanoseconds since the Unix epoch; `NULL` when it does not parse. Time
+    /// without `%z` is read in UTC (the session's zone in Spark, Trino and Snowflake: run them
+    /// in UTC).
+    ///
+    /// # Errors
+    ///
+    /// A specifier outside `%Y %m %d %H %M %S %b %z %%`, or a dialect with no parse that gives
+    /// `NULL` on failure (DataFusion).
+    pub fn pattern_nanos(self, value: &str, pattern: &str) -> Result<String, String> {
+        let items = pattern_items(pattern)?;
+        let text = self.text(value);
+        Ok(match self {
+            Dialect::DuckDb => {
+                format!("epoch_ns(try_strptime({text}, {}))", self.string(pattern))
+            }
+            Dialect::BigQuery => format!(
+                "UNIX_MICROS(SAFE.PARSE_TIMESTAMP({}, {text})) * 1000",
+                self.string(pattern)
+            ),
+            Dialect::ClickHouse => format!(
+                "toUnixTimestamp64Nano(toDateTime64(parseDateTimeOrNull({text}, {}, 'UTC'), 9, 'UTC'))",
+                self.string(&translate(&items, &MYSQL))
+            ),
+            Dialect::Spark => format!(
+                "unix_micros(try_to_timestamp({text}, {})) * 1000",
+                self.string(&translate(&items, &JAVA))
+            ),
+            Dialect::Trino | Dialect::Athena => format!(
+                "date_diff('millisecond', from_unixtime(0), try(parse_datetime({text}, {}))) * 1000000",
+                self.string(&translate(&items, &JAVA))
+            ),
+            Dialect::Snowflake => format!(
+                "DATE_PART(epoch_nanosecond, TRY_TO_TIMESTAMP_TZ({text}, {}))",
+                self.string(&translate(&items, &SNOWFLAKE))
+            ),
+            Dialect::DataFusion => {
+                return Err(format!(
+                    "{self} has no timestamp parse by pattern that gives NULL when a row does not \
+                     match: convert the time to RFC 3339 in the table, or map the field with --column"
+                ))
+            }
+        })
+    }
+
     /// Whole seconds since the epoch as RFC 3339 text in UTC (`2026-10-01T12:01:00Z`).
     pub fn format_seconds(self, seconds: &str) -> String {
         match self {
@@ -334,6 +379,102 @@ impl Dialect {
             _ => None,
         }
     }
+}
+
+/// A part of a strftime pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PatternItem {
+    /// Text written as is.
+    Literal(String),
+    /// A specifier: its letter (`Y` for `%Y`).
+    Field(char),
+}
+
+/// The specifiers the engines all read: `%Y %m %d %H %M %S %b %z`.
+const FIELDS: [char; 8] = ['Y', 'm', 'd', 'H', 'M', 'S', 'b', 'z'];
+
+/// How one family of engines writes each of [`FIELDS`], and its literal text.
+struct PatternSyntax {
+    fields: [&'static str; 8],
+    literal: fn(&str) -> String,
+}
+
+/// ClickHouse's `parseDateTime` (MySQL's letters: `%i` is the minute).
+const MYSQL: PatternSyntax = PatternSyntax {
+    fields: ["%Y", "%m", "%d", "%H", "%i", "%S", "%b", "%z"],
+    literal: |text| text.replace('%', "%%"),
+};
+
+/// Java's `DateTimeFormatter` (Spark) and Joda (Trino): letters are quoted.
+const JAVA: PatternSyntax = PatternSyntax {
+    fields: ["yyyy", "MM", "dd", "HH", "mm", "ss", "MMM", "Z"],
+    literal: |text| {
+        if text.chars().any(|c| c.is_ascii_alphabetic() || c == '\'') {
+            format!("'{}'", text.replace('\'', "''"))
+        } else {
+            text.to_string()
+        }
+    },
+};
+
+/// Snowflake's formats: letters in double quotes.
+const SNOWFLAKE: PatternSyntax = PatternSyntax {
+    fields: ["YYYY", "MM", "DD", "HH24", "MI", "SS", "MON", "TZHTZM"],
+    literal: |text| {
+        if text.chars().any(|c| c.is_ascii_alphabetic()) {
+            format!("\"{text}\"")
+        } else {
+            text.to_string()
+        }
+    },
+};
+
+/// The parts of a strftime pattern.
+fn pattern_items(pattern: &str) -> Result<Vec<PatternItem>, String> {
+    let mut items = Vec::new();
+    let mut literal = String::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            literal.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => literal.push('%'),
+            Some(field) if FIELDS.contains(&field) => {
+                if !literal.is_empty() {
+                    items.push(PatternItem::Literal(std::mem::take(&mut literal)));
+                }
+                items.push(PatternItem::Field(field));
+            }
+            other => {
+                return Err(format!(
+                    "the specifier %{} of source.timestamp.format '{pattern}' is not written in \
+                     SQL; the query reads %Y %m %d %H %M %S %b %z: convert the time in the table, \
+                     or map the field with --column",
+                    other.map(String::from).unwrap_or_default()
+                ))
+            }
+        }
+    }
+    if !literal.is_empty() {
+        items.push(PatternItem::Literal(literal));
+    }
+    Ok(items)
+}
+
+/// A pattern in another family's syntax.
+fn translate(items: &[PatternItem], syntax: &PatternSyntax) -> String {
+    items
+        .iter()
+        .map(|item| match item {
+            PatternItem::Literal(text) => (syntax.literal)(text),
+            PatternItem::Field(field) => {
+                let index = FIELDS.iter().position(|f| f == field).unwrap_or(0);
+                syntax.fields[index].to_string()
+            }
+        })
+        .collect()
 }
 
 /// The kind of log file an engine reads directly.

@@ -454,7 +454,9 @@ fn files_table(d: Dialect, source: &Source) -> Result<String, String> {
 /// The SQL of a row's time in nanoseconds since the epoch, `NULL` when it does not parse.
 fn timestamp_nanos(d: Dialect, source: &Source, value: &str) -> Result<String, String> {
     let timestamp = &source.timestamp;
-    if !matches!(timestamp.zone, Zone::Utc) {
+    let offset_written =
+        matches!(&timestamp.format, TimestampFormat::Strftime(p) if p.contains("%z"));
+    if !matches!(timestamp.zone, Zone::Utc) && !offset_written {
         return Err(format!(
             "source.timestamp.timezone {} is not written in SQL yet: give timestamps with an \
              offset (or in UTC), or convert them in the table",
@@ -470,9 +472,6 @@ fn timestamp_nanos(d: Dialect, source: &Source, value: &str) -> Result<String, S
             UnixUnit::Micros => 1_000,
             UnixUnit::Nanos => 1,
         })),
-        TimestampFormat::Strftime(pattern) => Err(format!(
-            "source.timestamp.format '{pattern}' (a strftime pattern) is not written in SQL: \
-             convert the time to RFC 3339 in the table, or map the field with --column"
-        )),
+        TimestampFormat::Strftime(pattern) => d.pattern_nanos(value, pattern),
     }
 }
