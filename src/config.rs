@@ -193,12 +193,6 @@ impl RunConfig {
                 At::Instant(parse_instant(text).map_err(|e| anyhow::anyhow!("--at {text}: {e}"))?)
             }
         };
-        // Counts carry no latencies: their SLOs report none (docs/sql.md).
-        if counts {
-            for &index in &selected {
-                specs.slos[index].latency = None;
-            }
-        }
         // The interval replaces every window, for this run only.
         if let Some((from, to)) = between {
             for &index in &selected {

@@ -274,6 +274,26 @@ def main():
             else:
                 print(f"ok {name}: {len(rows)} count records give the direct reports at all "
                       f"{len(INSTANTS)} instants, the history, the backtest and the HTML page")
+        # The bundled example logs with the bundled specs (slo-specs/), as the README runs them.
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        examples_spec = os.path.join(root, "slo-specs")
+        examples_log = os.path.join(root, "examples", "logs", "requests.csv")
+        example_instants = ["2026-10-02T18:00:00Z", "2026-10-15T23:59:00Z", "2026-10-01T00:00:00Z"]
+        direct = {at: report(slo, examples_spec, examples_log, at) for at in example_instants}
+        for name in [e for e in args.engines.split(",") if not e.endswith("-files")]:
+            dialect, run = ENGINES[name]
+            query = subprocess.run([slo, "sql", "--dialect", dialect, "-s", examples_spec, "--table", "logs"],
+                                   capture_output=True, text=True, check=True).stdout
+            columns, rows = run(query, examples_log)
+            counts = os.path.join(tmp, f"counts-examples-{name}.csv")
+            write_counts(counts, columns, rows)
+            differing = [at for at in example_instants
+                         if report(slo, examples_spec, counts, at, counts=True) != direct[at]]
+            if differing:
+                failures += 1
+                print(f"FAIL {name} (bundled examples): reports differ at {', '.join(differing)}")
+            else:
+                print(f"ok {name} (bundled examples): {len(rows)} count records give the direct reports")
         # The same rows with nginx's $time_local and the spec's strftime pattern, on the engines
         # that parse by pattern (DataFusion has no parse that gives NULL).
         clf_log = os.path.join(tmp, "log-clf.csv")
