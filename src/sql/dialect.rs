@@ -493,3 +493,45 @@ impl fmt::Display for Dialect {
         f.write_str(self.name())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nginx_time_in_each_pattern_language() {
+        let items = pattern_items("%d/%b/%Y:%H:%M:%S %z").unwrap();
+        assert_eq!(translate(&items, &MYSQL), "%d/%b/%Y:%H:%i:%S %z");
+        assert_eq!(translate(&items, &JAVA), "dd/MMM/yyyy:HH:mm:ss Z");
+        assert_eq!(
+            translate(&items, &SNOWFLAKE),
+            "DD/MON/YYYY:HH24:MI:SS TZHTZM"
+        );
+    }
+
+    #[test]
+    fn letters_between_fields_are_quoted_where_they_would_be_read() {
+        let items = pattern_items("%Y-%m-%dT%H:%M:%S%% at").unwrap();
+        assert_eq!(translate(&items, &JAVA), "yyyy-MM-dd'T'HH:mm:ss'% at'");
+        assert_eq!(
+            translate(&items, &SNOWFLAKE),
+            "YYYY-MM-DD\"T\"HH24:MI:SS\"% at\""
+        );
+        assert_eq!(translate(&items, &MYSQL), "%Y-%m-%dT%H:%i:%S%% at");
+    }
+
+    #[test]
+    fn other_specifiers_are_named() {
+        let error = pattern_items("%d %I:%M %p").unwrap_err();
+        assert!(error.contains("%I"), "{error}");
+        assert!(pattern_items("%").unwrap_err().contains("specifier %"));
+    }
+
+    #[test]
+    fn quotes_and_backslashes_in_strings_and_names() {
+        assert_eq!(Dialect::DuckDb.string("it's"), "'it''s'");
+        assert_eq!(Dialect::Spark.string("a\\b'c"), "'a\\\\b\\'c'");
+        assert_eq!(Dialect::BigQuery.identifier("a`b"), "`a``b`");
+        assert_eq!(Dialect::Trino.identifier("sc-status"), "\"sc-status\"");
+    }
+}

@@ -237,3 +237,56 @@ fn double(dialect: Dialect, n: Decimal) -> String {
     };
     format!("CAST({n} AS {ty})")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::parse;
+
+    fn sql(text: &str, unit: FieldUnit) -> Result<String, String> {
+        let column = |path: &FieldPath| path.to_string();
+        let units = move |_: &FieldPath| unit;
+        let writer = Writer {
+            dialect: Dialect::DuckDb,
+            column: &column,
+            unit: &units,
+        };
+        writer.condition(&parse(text).unwrap())
+    }
+
+    #[test]
+    fn comparisons_read_numbers_and_text_through_null_giving_casts() {
+        assert_eq!(
+            sql("status >= 500 and route == \"/a\"", FieldUnit::Unitless).unwrap(),
+            "(TRY_CAST(status AS DOUBLE) >= 500) AND (CAST(route AS VARCHAR) = '/a')"
+        );
+        assert_eq!(
+            sql("not (m in [\"GET\", \"HEAD\"]) or ok == true", FieldUnit::Unitless).unwrap(),
+            "(NOT (CAST(m AS VARCHAR) IN ('GET', 'HEAD'))) OR (CASE lower(trim(CAST(ok AS VARCHAR))) \
+             WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)"
+        );
+    }
+
+    #[test]
+    fn durations_meet_fields_of_known_units_in_nanoseconds() {
+        assert_eq!(
+            sql(
+                "t <= 300ms",
+                FieldUnit::Known(crate::expr::TimeUnit::Seconds)
+            )
+            .unwrap(),
+            "(TRY_CAST(t AS DOUBLE) * 1000000000) <= CAST(300000000 AS DOUBLE)"
+        );
+        assert!(sql("t <= 300ms", FieldUnit::PerRow)
+            .unwrap_err()
+            .contains("source: {units"));
+    }
+
+    #[test]
+    fn division_by_zero_is_null_and_literals_divide_as_doubles() {
+        assert_eq!(
+            sql("a / b < 2", FieldUnit::Unitless).unwrap(),
+            "(TRY_CAST(a AS DOUBLE) / NULLIF(TRY_CAST(b AS DOUBLE), 0)) < CAST(2 AS DOUBLE)"
+        );
+    }
+}

@@ -70,13 +70,21 @@ pub fn definition_id(slo: &Slo) -> String {
     let groups: Vec<String> = slo.group_by.iter().map(ToString::to_string).collect();
     let timestamp = &slo.source.timestamp;
     let text = format!(
-        "{}\n{}\n{}\n{}\n{}\n{:?}\n{}\n{}",
+        "{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
         slo.name,
         slo.filter.as_ref().map_or("", |c| c.text.as_str()),
         judgement,
         groups.join(","),
         timestamp.field,
-        timestamp.format,
+        match &timestamp.format {
+            TimestampFormat::Auto => "auto",
+            TimestampFormat::Rfc3339 => "rfc3339",
+            TimestampFormat::Unix(UnixUnit::Seconds) => "unix",
+            TimestampFormat::Unix(UnixUnit::Millis) => "unix_ms",
+            TimestampFormat::Unix(UnixUnit::Micros) => "unix_us",
+            TimestampFormat::Unix(UnixUnit::Nanos) => "unix_ns",
+            TimestampFormat::Strftime(pattern) => pattern,
+        },
         timestamp.zone.name(),
         interval_nanos(slo)
     );
@@ -473,5 +481,34 @@ fn timestamp_nanos(d: Dialect, source: &Source, value: &str) -> Result<String, S
             UnixUnit::Nanos => 1,
         })),
         TimestampFormat::Strftime(pattern) => d.pattern_nanos(value, pattern),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_columns_are_plain_names() {
+        let path = |s: &str| FieldPath(s.split('.').map(String::from).collect());
+        assert_eq!(group_column(&path("route")), "group_route");
+        assert_eq!(group_column(&path("http.status")), "group_http_status");
+        assert_eq!(
+            group_column(&FieldPath(vec!["sc-status".into()])),
+            "group_sc_status"
+        );
+    }
+
+    /// The fingerprint travels with counts saved by earlier versions: it must never change
+    /// for the same definition.
+    #[test]
+    fn the_definition_fingerprint_is_stable() {
+        let set = crate::spec::load_str(
+            std::path::Path::new("spec.yaml"),
+            "version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    \
+             filter: service == \"x\"\n    good: status < 500\n    group_by: [route]\n",
+        )
+        .unwrap();
+        assert_eq!(definition_id(&set.slos[0]), "3f62b7a8");
     }
 }

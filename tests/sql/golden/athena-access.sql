@@ -58,8 +58,8 @@ slo_records AS (
     CASE slos.slo WHEN 'shop-availability' THEN s1_invalid WHEN 'shop-latency' THEN s2_invalid END AS invalid
   FROM slo_counts
   CROSS JOIN (
-    SELECT 'shop-availability' AS slo, '5cdf8e1d' AS definition, 1 AS set_id
-    UNION ALL SELECT 'shop-latency', 'bea99313', 2
+    SELECT 'shop-availability' AS slo, '3cf4c3c4' AS definition, 1 AS set_id
+    UNION ALL SELECT 'shop-latency', '9dc66d40', 2
   ) AS slos
   WHERE slo_counts.set_id = slos.set_id
 )

@@ -92,12 +92,12 @@ slo_records AS (
     CASE slos.slo WHEN 'checkout-availability' THEN s1_invalid WHEN 'api-latency' THEN s2_invalid WHEN 'errors' THEN s3_invalid WHEN 'versioned' THEN s4_invalid WHEN 'search-minutes' THEN s5_invalid WHEN 'search-ratio' THEN s6_invalid END AS invalid
   FROM slo_counts
   CROSS JOIN (
-    SELECT 'checkout-availability' AS slo, '4c2b482f' AS definition, 1 AS set_id
-    UNION ALL SELECT 'api-latency', '10a7a555', 2
-    UNION ALL SELECT 'errors', '0b22c6a2', 3
-    UNION ALL SELECT 'versioned', '1e5a2b31', 2
-    UNION ALL SELECT 'search-minutes', '16d7371f', 4
-    UNION ALL SELECT 'search-ratio', 'ec2ad03f', 2
+    SELECT 'checkout-availability' AS slo, '6c55b13a' AS definition, 1 AS set_id
+    UNION ALL SELECT 'api-latency', 'ab56804c', 2
+    UNION ALL SELECT 'errors', '62eaf676', 3
+    UNION ALL SELECT 'versioned', 'bc92ee3d', 2
+    UNION ALL SELECT 'search-minutes', 'cafdabca', 4
+    UNION ALL SELECT 'search-ratio', 'b428c39d', 2
   ) AS slos
   WHERE slo_counts.set_id = slos.set_id
 )
