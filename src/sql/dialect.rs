@@ -334,6 +334,8 @@ impl Dialect {
             (Dialect::ClickHouse, FileKind::Csv) => Some(format!("file({p}, 'CSVWithNames')")),
             (Dialect::ClickHouse, FileKind::Tsv) => Some(format!("file({p}, 'TSVWithNames')")),
             (Dialect::ClickHouse, FileKind::Jsonl) => Some(format!("file({p}, 'JSONEachRow')")),
+            // Spark SQL reads a file in place without options: JSON Lines, not CSV with a header.
+            (Dialect::Spark, FileKind::Jsonl) => Some(format!("json.{}", self.identifier(path))),
             _ => None,
         }
     }

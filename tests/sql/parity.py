@@ -174,9 +174,16 @@ def run_chdb_files(query, log):
 
 # Each engine reads the log as a table of text columns (as slo reads a CSV), and DuckDB and
 # ClickHouse also read the file themselves, as the query writes it without --table.
+def run_spark_files(query, log):
+    run_spark("SELECT 1", log)  # starts the session
+    result = SPARK.sql(query)
+    return result.columns, [tuple(r) for r in result.collect()]
+
+
 ENGINES = {"duckdb": ("duckdb", run_duckdb), "chdb": ("clickhouse", run_chdb),
            "datafusion": ("datafusion", run_datafusion), "spark": ("spark", run_spark),
-           "duckdb-files": ("duckdb", run_duckdb_files), "chdb-files": ("clickhouse", run_chdb_files)}
+           "duckdb-files": ("duckdb", run_duckdb_files), "chdb-files": ("clickhouse", run_chdb_files),
+           "spark-files": ("spark", run_spark_files)}
 
 
 def write_counts(path, columns, rows):
@@ -225,7 +232,7 @@ def views(slo, spec, log, counts=False):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slo", default="target/debug/slo")
-    parser.add_argument("--engines", default="duckdb,duckdb-files,chdb,chdb-files,datafusion,spark")
+    parser.add_argument("--engines", default="duckdb,duckdb-files,chdb,chdb-files,datafusion,spark,spark-files")
     parser.add_argument("--rows", type=int, default=20000)
     args = parser.parse_args()
     slo = os.path.abspath(args.slo)
@@ -243,9 +250,17 @@ def main():
         for name in args.engines.split(","):
             dialect, run = ENGINES[name]
             if name.endswith("-files"):
+                # Spark reads JSON Lines in place (not CSV with a header): the same rows as JSON.
+                source = log
+                if name == "spark-files":
+                    source = os.path.join(tmp, "log.jsonl")
+                    header, rows_ = read_rows(log)
+                    with open(source, "w") as out:
+                        for row in rows_:
+                            out.write(json.dumps(dict(zip(header, row))) + "\n")
                 with_paths = os.path.join(tmp, "spec-with-paths.yaml")
                 with open(spec) as f, open(with_paths, "w") as out:
-                    out.write(f.read().replace("source:\n", f"source:\n  paths: [{log}]\n", 1))
+                    out.write(f.read().replace("source:\n", f"source:\n  paths: [{source}]\n", 1))
                 command = [slo, "sql", "--dialect", dialect, "-s", with_paths]
             else:
                 command = [slo, "sql", "--dialect", dialect, "-s", spec, "--table", "logs"]
