@@ -319,6 +319,23 @@ fn bad_count_records_are_malformed_with_their_line() {
         .stderr_has("`exact` is not 0 or 1");
     let report = run.json();
     assert_eq!(report["inputs"]["malformed"], 3);
+    // Counts without their fingerprint cannot be trusted: an error, not a guess.
+    dir.write(
+        "no-definition.csv",
+        "slo,time,exact,total,good,bad,invalid\napi,2026-10-02T00:00:00Z,0,5,4,1,0\n",
+    );
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "--at",
+        "2026-10-02T00:05:00Z",
+        "--input-format",
+        "counts",
+        "no-definition.csv",
+    ])
+    .expect_code(2)
+    .stderr_has("no-definition.csv:2: no `definition` column");
     let first = &report["results"][0];
     assert_eq!(
         (first["total"].as_u64(), first["bad"].as_u64()),

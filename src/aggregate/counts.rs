@@ -148,7 +148,16 @@ impl Counter<'_> {
         };
         let slo = &plan.slos[index];
         let expected = &layout.definitions[index];
-        if text(row, layout.definition) != Some(expected.as_bytes()) {
+        let Some(written) = text(row, layout.definition) else {
+            return Err(InputError::at(
+                self.input,
+                line,
+                "no `definition` column: read the result of the query `slo sql` writes, with all \
+                 its columns (slo, definition, time, exact, group_*, total, good, bad, invalid)"
+                    .to_string(),
+            ));
+        };
+        if written != expected.as_bytes() {
             return Err(InputError::at(
                 self.input,
                 line,
