@@ -6,6 +6,7 @@
 use std::io::BufRead;
 
 use super::json_fields::ObjectReader;
+use super::lines::{each_line, read_line_limited};
 use super::{InputError, LogInput, RowSink, RowValues, MAX_RECORD_BYTES};
 use crate::expr::FieldSlots;
 
@@ -137,18 +138,7 @@ impl JsonRows {
         first_line: u64,
         sink: &mut impl RowSink,
     ) -> Result<u64, InputError> {
-        let mut start = 0;
-        let mut next_line = first_line;
-        let ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
-        for (line, end) in (first_line..).zip(ends) {
-            next_line = line;
-            let raw = &chunk[start..end];
-            start = end + 1;
-            // Measured as the line-by-line reader measures it: blank space included.
-            if raw.len() > MAX_RECORD_BYTES {
-                sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
-                continue;
-            }
+        each_line(chunk, first_line, sink, |raw, line, sink| {
             // A byte order mark counts only at the very start of the file.
             let raw = match line {
                 1 => raw.strip_prefix(b"\xef\xbb\xbf").unwrap_or(raw),
@@ -156,46 +146,11 @@ impl JsonRows {
             };
             let text = raw.trim_ascii();
             if text.is_empty() {
-                continue;
+                return Ok(());
             }
             let skipped = raw.len() - raw.trim_ascii_start().len();
-            self.row(text, Start::Column(skipped), line, sink)?;
-        }
-        Ok(next_line)
-    }
-}
-
-/// Reads one line into `buffer` (without the newline). Returns `None` at the end of input and
-/// `Some(true)` when the line exceeded [`MAX_RECORD_BYTES`] (the rest of it is skipped).
-pub(super) fn read_line_limited(
-    reader: &mut dyn BufRead,
-    buffer: &mut Vec<u8>,
-) -> std::io::Result<Option<bool>> {
-    let mut read_any = false;
-    let mut too_long = false;
-    loop {
-        let available = reader.fill_buf()?;
-        if available.is_empty() {
-            return Ok(read_any.then_some(too_long));
-        }
-        read_any = true;
-        let (chunk, done) = match memchr::memchr(b'\n', available) {
-            Some(i) => (&available[..i], Some(i + 1)),
-            None => (available, None),
-        };
-        if !too_long {
-            if buffer.len() + chunk.len() > MAX_RECORD_BYTES {
-                too_long = true;
-                buffer.clear();
-            } else {
-                buffer.extend_from_slice(chunk);
-            }
-        }
-        let consumed = done.unwrap_or(chunk.len());
-        reader.consume(consumed);
-        if done.is_some() {
-            return Ok(Some(too_long));
-        }
+            self.row(text, Start::Column(skipped), line, sink)
+        })
     }
 }
 

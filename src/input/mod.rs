@@ -9,6 +9,7 @@
 mod csv;
 mod json;
 mod json_fields;
+mod lines;
 mod live_file;
 mod parallel;
 mod scan;

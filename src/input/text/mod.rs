@@ -25,7 +25,7 @@ use template::{Span, Template};
 
 use std::io::BufRead;
 
-use super::json::read_line_limited;
+use super::lines::{each_line, read_line_limited};
 use super::{InputError, LogInput, RowSink, RowValues, MAX_RECORD_BYTES};
 use crate::expr::{FieldPath, FieldSlots};
 use crate::time::{TimestampFormat, TimestampParser, Zone};
@@ -420,20 +420,9 @@ impl TextRows {
         first_line: u64,
         sink: &mut impl RowSink,
     ) -> Result<u64, InputError> {
-        let mut start = 0;
-        let mut next_line = first_line;
-        let ends = memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len()));
-        for (line, end) in (first_line..).zip(ends) {
-            next_line = line;
-            let raw = &chunk[start..end];
-            start = end + 1;
-            if raw.len() > MAX_RECORD_BYTES {
-                sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
-                continue;
-            }
-            self.line(raw, line, sink)?;
-        }
-        Ok(next_line)
+        each_line(chunk, first_line, sink, |raw, line, sink| {
+            self.line(raw, line, sink)
+        })
     }
 }
 
