@@ -292,7 +292,9 @@ fn bad_count_records_are_malformed_with_their_line() {
              api,{id},2026-10-02T00:00:00Z,0,/a,5,4,1,0\n\
              api,{id},2026-10-02T00:01:00Z,0,/a,5,4,2,0\n\
              api,{id},,0,/a,3,3,0,0\n\
-             api,{id},2026-10-02T00:02:00Z,maybe,/a,1,1,0,0\n"
+             api,{id},2026-10-02T00:02:00Z,maybe,/a,1,1,0,0\n\
+             api,{id},2026-10-02T00:03:00Z,0,/a,18446744073709551615,18446744073709551615,0,0\n\
+             api,{id},2026-10-02T00:04:00Z,0,/a,2199023255552,2199023255552,0,0\n"
         ),
     );
     let run = dir.run(&[
@@ -316,9 +318,11 @@ fn bad_count_records_are_malformed_with_their_line() {
         .stderr_has("`total` is not `good` + `bad`")
         .stderr_has("counts.csv:4")
         .stderr_has("counts.csv:5")
-        .stderr_has("`exact` is not 0 or 1");
+        .stderr_has("`exact` is not 0 or 1")
+        .stderr_has("counts.csv:7")
+        .stderr_has("more than 2^40 events in one record");
     let report = run.json();
-    assert_eq!(report["inputs"]["malformed"], 3);
+    assert_eq!(report["inputs"]["malformed"], 5);
     // Counts without their fingerprint cannot be trusted: an error, not a guess.
     dir.write(
         "no-definition.csv",

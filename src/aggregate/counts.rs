@@ -15,6 +15,10 @@ use crate::time::{format_rfc3339, UnixNanos};
 
 use super::{Counter, Counts, GroupTally, Plan, RowProblem};
 
+/// Most events (or invalid rows) one record may hold: a trillion requests in one interval is
+/// no log's, and with it no sum of counts comes near `u64::MAX`.
+const MAX_RECORD_EVENTS: u64 = 1 << 40;
+
 /// Where a counts record's columns are, and what each SLO's records must say.
 #[derive(Debug)]
 pub(super) struct CountsLayout {
@@ -187,6 +191,12 @@ impl Counter<'_> {
         };
         if good.checked_add(bad) != Some(total) {
             return self.bad_record(line, "`total` is not `good` + `bad`");
+        }
+        if total.max(invalid) > MAX_RECORD_EVENTS {
+            return self.bad_record(
+                line,
+                "more than 2^40 events in one record: these are not counts of requests in one interval",
+            );
         }
         let time = if exact { time } else { time - 1 };
         let age = plan.at.saturating_sub(time);

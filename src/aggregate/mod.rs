@@ -452,12 +452,14 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// Adds another count.
+    /// Adds another count. Rows cannot reach 2⁶⁴, but counts read from `slo sql`'s result
+    /// (`--input-format counts`) are numbers someone wrote: past `u64::MAX` they stop there
+    /// rather than wrap (each record is also capped, see `counts.rs`).
     pub fn add(&mut self, other: &Counts) {
-        self.total += other.total;
-        self.good += other.good;
-        self.invalid += other.invalid;
-        self.excluded += other.excluded;
+        self.total = self.total.saturating_add(other.total);
+        self.good = self.good.saturating_add(other.good);
+        self.invalid = self.invalid.saturating_add(other.invalid);
+        self.excluded = self.excluded.saturating_add(other.excluded);
     }
 
     /// The counts of `self` not in `earlier`, which they include.
