@@ -56,16 +56,33 @@ impl Dialect {
         }
     }
 
-    /// Trino's functions serve Athena too.
-    fn trino_like(self) -> bool {
-        matches!(self, Dialect::Trino | Dialect::Athena)
-    }
-
     /// An identifier, quoted so that any name (`sc-status`, `group`) is a column.
     pub fn identifier(self, name: &str) -> String {
         match self {
-            Dialect::Spark | Dialect::BigQuery => format!("`{}`", name.replace('`', "``")),
+            // GoogleSQL escapes in quoted identifiers as in strings.
+            Dialect::BigQuery => format!("`{}`", name.replace('\\', "\\\\").replace('`', "\\`")),
+            Dialect::Spark => format!("`{}`", name.replace('`', "``")),
+            // Snowflake stores names created without quotes in upper case: `"STATUS"` is the
+            // column `status` of `CREATE TABLE logs (status …)`; other names keep their case.
+            Dialect::Snowflake
+                if name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+                    && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') =>
+            {
+                format!("\"{}\"", name.to_ascii_uppercase())
+            }
             _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// A column of the result named `name`, computed by `sql`: Snowflake would return an
+    /// unquoted alias in upper case, which the counts reader does not know.
+    pub fn output(self, sql: &str, name: &str) -> String {
+        match self {
+            Dialect::Snowflake => format!("{sql} AS \"{name}\""),
+            _ if sql == name => name.to_string(),
+            _ => format!("{sql} AS {name}"),
         }
     }
 
@@ -73,9 +90,17 @@ impl Dialect {
     pub fn string(self, text: &str) -> String {
         match self {
             // Backslashes are escapes inside these engines' string literals.
-            Dialect::ClickHouse | Dialect::Spark | Dialect::BigQuery | Dialect::Snowflake => {
+            Dialect::ClickHouse | Dialect::Spark | Dialect::Snowflake => {
                 format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
             }
+            // GoogleSQL's quoted strings cannot hold a line break, even escaped by a backslash.
+            Dialect::BigQuery => format!(
+                "'{}'",
+                text.replace('\\', "\\\\")
+                    .replace('\'', "\\'")
+                    .replace('\n', "\\n")
+                    .replace('\r', "\\r")
+            ),
             _ => format!("'{}'", text.replace('\'', "''")),
         }
     }
@@ -214,9 +239,12 @@ impl Dialect {
             Dialect::Trino | Dialect::Athena => format!(
                 "date_diff('millisecond', from_unixtime(0), try(from_iso8601_timestamp({value}))) * 1000000"
             ),
-            Dialect::BigQuery => format!("UNIX_MICROS(SAFE_CAST({value} AS TIMESTAMP)) * 1000"),
+            // BigQuery keeps microseconds and refuses text with more digits: cut them.
+            Dialect::BigQuery => format!(
+                "UNIX_MICROS(SAFE_CAST(REGEXP_REPLACE(CAST({value} AS STRING), r'(\\.[0-9]{{6}})[0-9]+', r'\\1') AS TIMESTAMP)) * 1000"
+            ),
             Dialect::Snowflake => format!(
-                "DATE_PART(epoch_nanosecond, TRY_TO_TIMESTAMP_TZ(CAST({value} AS VARCHAR)))"
+                "DATE_PART(epoch_nanosecond, TRY_TO_TIMESTAMP_TZ(CAST({value} AS VARCHAR), 'AUTO'))"
             ),
         }
     }
@@ -370,14 +398,45 @@ impl Dialect {
         )
     }
 
+    /// `time_ns`, failing the query when the session's time zone is not UTC where the engine
+    /// reads (or writes) times in it: an offset-less time read in another zone would put every
+    /// event in the wrong interval, silently.
+    pub fn in_utc_session(self, time_ns: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!(
+                "CASE WHEN current_setting('TimeZone') = 'UTC' THEN {time_ns} \
+                 ELSE error('slo sql: run with SET TimeZone = ''UTC''') END"
+            ),
+            Dialect::Spark => format!(
+                "CASE WHEN current_timezone() = 'UTC' THEN {time_ns} \
+                 ELSE raise_error('slo sql: run with spark.sql.session.timeZone=UTC') END"
+            ),
+            _ => time_ns.to_string(),
+        }
+    }
+
     /// The settings the query needs, for its header comment.
     pub fn session_note(self) -> Option<&'static str> {
         match self {
-            Dialect::DuckDb => {
-                Some("run with SET TimeZone = 'UTC' (timestamps without an offset are read in it)")
+            Dialect::DuckDb => Some(
+                "run with SET TimeZone = 'UTC' (timestamps without an offset are read in it; \
+                 the query fails in another zone)",
+            ),
+            Dialect::Spark => {
+                Some("run with spark.sql.session.timeZone=UTC (the query fails in another zone)")
             }
-            Dialect::Spark => Some("run with spark.sql.session.timeZone=UTC"),
-            _ if self.trino_like() => Some("timestamps are read with millisecond precision"),
+            Dialect::Trino => Some(
+                "run with SET TIME ZONE 'UTC' (timestamps without an offset are read in the \
+                 session's zone); times are read to the millisecond",
+            ),
+            Dialect::Athena => Some(
+                "Athena reads timestamps without an offset in UTC; times are read to the millisecond",
+            ),
+            Dialect::Snowflake => Some(
+                "run with ALTER SESSION SET TIMEZONE = 'UTC' (timestamps without an offset are \
+                 read in the session's zone)",
+            ),
+            Dialect::BigQuery => Some("times are read to the microsecond"),
             _ => None,
         }
     }
@@ -533,7 +592,10 @@ mod tests {
     fn quotes_and_backslashes_in_strings_and_names() {
         assert_eq!(Dialect::DuckDb.string("it's"), "'it''s'");
         assert_eq!(Dialect::Spark.string("a\\b'c"), "'a\\\\b\\'c'");
-        assert_eq!(Dialect::BigQuery.identifier("a`b"), "`a``b`");
+        assert_eq!(Dialect::BigQuery.identifier("a`b"), "`a\\`b`");
+        assert_eq!(Dialect::Snowflake.identifier("status"), "\"STATUS\"");
+        assert_eq!(Dialect::Snowflake.identifier("sc-status"), "\"sc-status\"");
+        assert_eq!(Dialect::BigQuery.string("a\nb"), "'a\\nb'");
         assert_eq!(Dialect::Trino.identifier("sc-status"), "\"sc-status\"");
     }
 }

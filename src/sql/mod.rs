@@ -282,7 +282,7 @@ fn write_query(d: Dialect, slos: &[&Slo], parts: &QueryParts<'_>) -> String {
     }
     // Each row, judged for every SLO; once per set when there are several.
     q.push_str("WITH\nslo_rows AS (\n  SELECT\n");
-    let _ = writeln!(q, "    {} AS time_ns,", parts.time);
+    let _ = writeln!(q, "    {} AS time_ns,", d.in_utc_session(&parts.time));
     let by_set = |values: &dyn Fn(usize) -> Option<String>| -> String {
         if sets.len() == 1 {
             return values(1).unwrap_or_else(|| "NULL".into());
@@ -401,15 +401,22 @@ fn write_query(d: Dialect, slos: &[&Slo], parts: &QueryParts<'_>) -> String {
         }
     }
     q.push_str("  ) AS slos\n  WHERE slo_counts.set_id = slos.set_id\n)\n");
-    q.push_str("SELECT\n  slo,\n  definition,\n");
     let seconds = d.divide_integers("end_ns", "1000000000");
-    let _ = writeln!(q, "  {} AS time,", d.format_seconds(&seconds));
-    q.push_str("  exact,\n");
-    for path in parts.group_fields {
-        let _ = writeln!(q, "  {},", group_column(path));
-    }
-    q.push_str(
-        "  total,\n  good,\n  bad,\n  invalid\nFROM slo_records\nWHERE total + invalid > 0\n",
+    let mut columns = vec![
+        d.output("slo", "slo"),
+        d.output("definition", "definition"),
+        d.output(&d.format_seconds(&seconds), "time"),
+        d.output("exact", "exact"),
+    ];
+    columns.extend(parts.group_fields.iter().map(|path| {
+        let name = group_column(path);
+        d.output(&name, &name)
+    }));
+    columns.extend(["total", "good", "bad", "invalid"].map(|name| d.output(name, name)));
+    let _ = write!(
+        q,
+        "SELECT\n  {}\nFROM slo_records\nWHERE total + invalid > 0\n",
+        columns.join(",\n  ")
     );
     if let (true, Some(settings)) = (parts.files, d.file_settings()) {
         let _ = writeln!(q, "{settings}");

@@ -243,6 +243,22 @@ def main():
         generate(log, args.rows)
         direct = {at: report(slo, spec, log, at) for at in INSTANTS}
         direct_views = views(slo, spec, log)
+        if "duckdb" in args.engines.split(","):
+            # In another session zone, offset-less times would land in other intervals: the
+            # query refuses to run rather than count them there.
+            import duckdb
+            con = duckdb.connect()
+            con.execute("SET TimeZone = 'Europe/Berlin'")
+            con.register("logs", arrow_table(log))
+            query = subprocess.run([slo, "sql", "--dialect", "duckdb", "-s", spec, "--table", "logs"],
+                                   capture_output=True, text=True, check=True).stdout
+            try:
+                con.execute(query).fetchall()
+                failures += 1
+                print("FAIL duckdb: the query ran in the session zone Europe/Berlin")
+            except duckdb.Error as e:
+                assert "run with SET TimeZone" in str(e), e
+                print("ok duckdb: the query refuses a session zone other than UTC")
         events = sum(r["total"] for rs in direct.values() for r in rs)
         invalid = sum(r["invalid"] for rs in direct.values() for r in rs)
         print(f"direct reports: {len(INSTANTS)} instants, {events} events, {invalid} invalid")

@@ -4,10 +4,11 @@
 -- the logs. Columns: slo, definition, time (the interval's end, UTC), exact (1: the
 -- events were at `time` itself; 0: before it, within the interval), group_*, total,
 -- good, bad, invalid. See docs/sql.md.
+-- Note: times are read to the microsecond.
 WITH
 slo_rows AS (
   SELECT
-    UNIX_MICROS(SAFE_CAST(`timestamp` AS TIMESTAMP)) * 1000 AS time_ns,
+    UNIX_MICROS(SAFE_CAST(REGEXP_REPLACE(CAST(`timestamp` AS STRING), r'(\.[0-9]{6})[0-9]+', r'\1') AS TIMESTAMP)) * 1000 AS time_ns,
     sets.set_id,
     CASE sets.set_id WHEN 1 THEN 60000000000 WHEN 2 THEN 60000000000 WHEN 3 THEN 60000000000 WHEN 4 THEN 300000000000 END AS interval_ns,
     CASE sets.set_id WHEN 1 THEN CAST(`route` AS STRING) END AS group_route,

@@ -4,11 +4,11 @@
 -- the logs. Columns: slo, definition, time (the interval's end, UTC), exact (1: the
 -- events were at `time` itself; 0: before it, within the interval), group_*, total,
 -- good, bad, invalid. See docs/sql.md.
--- Note: run with SET TimeZone = 'UTC' (timestamps without an offset are read in it).
+-- Note: run with SET TimeZone = 'UTC' (timestamps without an offset are read in it; the query fails in another zone).
 WITH
 slo_rows AS (
   SELECT
-    epoch_ns(try_strptime(CAST("time_local" AS VARCHAR), '%d/%b/%Y:%H:%M:%S %z')) AS time_ns,
+    CASE WHEN current_setting('TimeZone') = 'UTC' THEN epoch_ns(try_strptime(CAST("time_local" AS VARCHAR), '%d/%b/%Y:%H:%M:%S %z')) ELSE error('slo sql: run with SET TimeZone = ''UTC''') END AS time_ns,
     sets.set_id,
     CASE sets.set_id WHEN 1 THEN 60000000000 WHEN 2 THEN 60000000000 END AS interval_ns,
     CASE sets.set_id WHEN 1 THEN CAST(http_host AS VARCHAR) END AS group_host,

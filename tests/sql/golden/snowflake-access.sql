@@ -4,19 +4,20 @@
 -- the logs. Columns: slo, definition, time (the interval's end, UTC), exact (1: the
 -- events were at `time` itself; 0: before it, within the interval), group_*, total,
 -- good, bad, invalid. See docs/sql.md.
+-- Note: run with ALTER SESSION SET TIMEZONE = 'UTC' (timestamps without an offset are read in the session's zone).
 WITH
 slo_rows AS (
   SELECT
-    DATE_PART(epoch_nanosecond, TRY_TO_TIMESTAMP_TZ(CAST("time_local" AS VARCHAR), 'DD/MON/YYYY:HH24:MI:SS TZHTZM')) AS time_ns,
+    DATE_PART(epoch_nanosecond, TRY_TO_TIMESTAMP_TZ(CAST("TIME_LOCAL" AS VARCHAR), 'DD/MON/YYYY:HH24:MI:SS TZHTZM')) AS time_ns,
     sets.set_id,
     CASE sets.set_id WHEN 1 THEN 60000000000 WHEN 2 THEN 60000000000 END AS interval_ns,
     CASE sets.set_id WHEN 1 THEN CAST(http_host AS VARCHAR) END AS group_host,
     -- shop-availability
-    ((STARTSWITH(CAST(url_path AS VARCHAR), '/api/')) AND (CAST("request_method" AS VARCHAR) <> 'OPTIONS')) AS s1_selected,
+    ((STARTSWITH(CAST(url_path AS VARCHAR), '/api/')) AND (CAST("REQUEST_METHOD" AS VARCHAR) <> 'OPTIONS')) AS s1_selected,
     (TRY_CAST(CAST(status_code AS VARCHAR) AS DOUBLE) < 500) AS s1_good,
     -- shop-latency
     (STARTSWITH(CAST(url_path AS VARCHAR), '/api/')) AS s2_selected,
-    ((TRY_CAST(CAST("request_time" AS VARCHAR) AS DOUBLE) * 1000000000) <= CAST(300000000 AS DOUBLE)) AS s2_good
+    ((TRY_CAST(CAST("REQUEST_TIME" AS VARCHAR) AS DOUBLE) * 1000000000) <= CAST(300000000 AS DOUBLE)) AS s2_good
   FROM logs AS log_rows
   CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id) AS sets
 ),
@@ -63,14 +64,14 @@ slo_records AS (
   WHERE slo_counts.set_id = slos.set_id
 )
 SELECT
-  slo,
-  definition,
-  TO_CHAR(TO_TIMESTAMP_NTZ(TRUNC(end_ns / 1000000000)), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS time,
-  exact,
-  group_host,
-  total,
-  good,
-  bad,
-  invalid
+  slo AS "slo",
+  definition AS "definition",
+  TO_CHAR(TO_TIMESTAMP_NTZ(TRUNC(end_ns / 1000000000)), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "time",
+  exact AS "exact",
+  group_host AS "group_host",
+  total AS "total",
+  good AS "good",
+  bad AS "bad",
+  invalid AS "invalid"
 FROM slo_records
 WHERE total + invalid > 0

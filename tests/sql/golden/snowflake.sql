@@ -4,33 +4,34 @@
 -- the logs. Columns: slo, definition, time (the interval's end, UTC), exact (1: the
 -- events were at `time` itself; 0: before it, within the interval), group_*, total,
 -- good, bad, invalid. See docs/sql.md.
+-- Note: run with ALTER SESSION SET TIMEZONE = 'UTC' (timestamps without an offset are read in the session's zone).
 WITH
 slo_rows AS (
   SELECT
-    DATE_PART(epoch_nanosecond, TRY_TO_TIMESTAMP_TZ(CAST("timestamp" AS VARCHAR))) AS time_ns,
+    DATE_PART(epoch_nanosecond, TRY_TO_TIMESTAMP_TZ(CAST("TIMESTAMP" AS VARCHAR), 'AUTO')) AS time_ns,
     sets.set_id,
     CASE sets.set_id WHEN 1 THEN 60000000000 WHEN 2 THEN 60000000000 WHEN 3 THEN 60000000000 WHEN 4 THEN 300000000000 END AS interval_ns,
-    CASE sets.set_id WHEN 1 THEN CAST("route" AS VARCHAR) END AS group_route,
-    CASE sets.set_id WHEN 3 THEN CAST("service" AS VARCHAR) END AS group_service,
-    CASE sets.set_id WHEN 3 THEN CAST("method" AS VARCHAR) END AS group_method,
+    CASE sets.set_id WHEN 1 THEN CAST("ROUTE" AS VARCHAR) END AS group_route,
+    CASE sets.set_id WHEN 3 THEN CAST("SERVICE" AS VARCHAR) END AS group_service,
+    CASE sets.set_id WHEN 3 THEN CAST("METHOD" AS VARCHAR) END AS group_method,
     -- checkout-availability
-    (CAST("service" AS VARCHAR) = 'checkout') AS s1_selected,
-    (TRY_CAST(CAST("status" AS VARCHAR) AS DOUBLE) < 500) AS s1_good,
+    (CAST("SERVICE" AS VARCHAR) = 'checkout') AS s1_selected,
+    (TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) < 500) AS s1_good,
     -- api-latency
-    ((STARTSWITH(CAST("route" AS VARCHAR), '/api/')) AND (CAST("method" AS VARCHAR) IN ('GET', 'POST'))) AS s2_selected,
-    (TRY_CAST(CAST("latency_ms" AS VARCHAR) AS DOUBLE) <= 300) AS s2_good,
+    ((STARTSWITH(CAST("ROUTE" AS VARCHAR), '/api/')) AND (CAST("METHOD" AS VARCHAR) IN ('GET', 'POST'))) AS s2_selected,
+    (TRY_CAST(CAST("LATENCY_MS" AS VARCHAR) AS DOUBLE) <= 300) AS s2_good,
     -- errors
     (TRUE) AS s3_selected,
-    (NOT ((TRY_CAST(CAST("status" AS VARCHAR) AS DOUBLE) >= 500) OR (NOT (CASE lower(trim(CAST("ok" AS VARCHAR))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (CAST("method" AS VARCHAR) = ''))) AS s3_good,
+    (NOT ((TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) >= 500) OR (NOT (CASE lower(trim(CAST("OK" AS VARCHAR))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (CAST("METHOD" AS VARCHAR) = ''))) AS s3_good,
     -- versioned
-    (((REGEXP_INSTR(CAST("route" AS VARCHAR), '^/api/v[0-9]+/') > 0)) OR (ENDSWITH(CAST("route" AS VARCHAR), '/health')) OR (CONTAINS(CAST("route" AS VARCHAR), 'cart'))) AS s4_selected,
-    (((TRY_CAST(CAST("latency_ms" AS VARCHAR) AS DOUBLE) / NULLIF(CAST(2 AS DOUBLE), 0)) < CAST(150 AS DOUBLE)) AND (TRY_CAST(CAST("status" AS VARCHAR) AS DOUBLE) NOT IN (502, 503))) AS s4_good,
+    (((REGEXP_INSTR(CAST("ROUTE" AS VARCHAR), '^/api/v[0-9]+/') > 0)) OR (ENDSWITH(CAST("ROUTE" AS VARCHAR), '/health')) OR (CONTAINS(CAST("ROUTE" AS VARCHAR), 'cart'))) AS s4_selected,
+    (((TRY_CAST(CAST("LATENCY_MS" AS VARCHAR) AS DOUBLE) / NULLIF(CAST(2 AS DOUBLE), 0)) < CAST(150 AS DOUBLE)) AND (TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) NOT IN (502, 503))) AS s4_good,
     -- search-minutes
-    (CAST("service" AS VARCHAR) = 'search') AS s5_selected,
-    (TRY_CAST(CAST("latency_ms" AS VARCHAR) AS DOUBLE) < 250) AS s5_good,
+    (CAST("SERVICE" AS VARCHAR) = 'search') AS s5_selected,
+    (TRY_CAST(CAST("LATENCY_MS" AS VARCHAR) AS DOUBLE) < 250) AS s5_good,
     -- search-ratio
-    (CAST("service" AS VARCHAR) = 'search') AS s6_selected,
-    ((TRY_CAST(CAST("status" AS VARCHAR) AS DOUBLE) < 500) AND (CASE lower(trim(CAST("ok" AS VARCHAR))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
+    (CAST("SERVICE" AS VARCHAR) = 'search') AS s6_selected,
+    ((TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) < 500) AND (CASE lower(trim(CAST("OK" AS VARCHAR))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
   FROM logs AS log_rows
   CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id UNION ALL SELECT 3 AS set_id UNION ALL SELECT 4 AS set_id) AS sets
 ),
@@ -101,16 +102,16 @@ slo_records AS (
   WHERE slo_counts.set_id = slos.set_id
 )
 SELECT
-  slo,
-  definition,
-  TO_CHAR(TO_TIMESTAMP_NTZ(TRUNC(end_ns / 1000000000)), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS time,
-  exact,
-  group_route,
-  group_service,
-  group_method,
-  total,
-  good,
-  bad,
-  invalid
+  slo AS "slo",
+  definition AS "definition",
+  TO_CHAR(TO_TIMESTAMP_NTZ(TRUNC(end_ns / 1000000000)), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "time",
+  exact AS "exact",
+  group_route AS "group_route",
+  group_service AS "group_service",
+  group_method AS "group_method",
+  total AS "total",
+  good AS "good",
+  bad AS "bad",
+  invalid AS "invalid"
 FROM slo_records
 WHERE total + invalid > 0

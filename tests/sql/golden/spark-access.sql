@@ -4,11 +4,11 @@
 -- the logs. Columns: slo, definition, time (the interval's end, UTC), exact (1: the
 -- events were at `time` itself; 0: before it, within the interval), group_*, total,
 -- good, bad, invalid. See docs/sql.md.
--- Note: run with spark.sql.session.timeZone=UTC.
+-- Note: run with spark.sql.session.timeZone=UTC (the query fails in another zone).
 WITH
 slo_rows AS (
   SELECT
-    unix_micros(try_to_timestamp(CAST(`time_local` AS STRING), 'dd/MMM/yyyy:HH:mm:ss Z')) * 1000 AS time_ns,
+    CASE WHEN current_timezone() = 'UTC' THEN unix_micros(try_to_timestamp(CAST(`time_local` AS STRING), 'dd/MMM/yyyy:HH:mm:ss Z')) * 1000 ELSE raise_error('slo sql: run with spark.sql.session.timeZone=UTC') END AS time_ns,
     sets.set_id,
     CASE sets.set_id WHEN 1 THEN 60000000000 WHEN 2 THEN 60000000000 END AS interval_ns,
     CASE sets.set_id WHEN 1 THEN CAST(http_host AS STRING) END AS group_host,

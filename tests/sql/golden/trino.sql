@@ -4,7 +4,7 @@
 -- the logs. Columns: slo, definition, time (the interval's end, UTC), exact (1: the
 -- events were at `time` itself; 0: before it, within the interval), group_*, total,
 -- good, bad, invalid. See docs/sql.md.
--- Note: timestamps are read with millisecond precision.
+-- Note: run with SET TIME ZONE 'UTC' (timestamps without an offset are read in the session's zone); times are read to the millisecond.
 WITH
 slo_rows AS (
   SELECT
