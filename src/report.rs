@@ -143,6 +143,11 @@ pub struct SloResult {
     /// groups it holds. Absent on every other result.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folded: Option<FoldedGroups>,
+    /// Whether the SLI reaches the objective (`sli ≥ objective`), decided exactly; `None`
+    /// without events. Not serialised (`sli_margin` says it in JSON): the HTML page's past
+    /// calendar periods say it in words.
+    #[serde(skip)]
+    pub objective_met: Option<bool>,
     /// The budget left over the window, for the table's sparkline: the figures at
     /// [`TREND_POINTS`](crate::evaluate::TREND_POINTS) instants evenly spaced across it, the
     /// last one the evaluation instant. Computed only for the table (`None` otherwise, and
@@ -427,6 +432,7 @@ mod tests {
             golden_signals: None,
             policy: None,
             folded: None,
+            objective_met: None,
             budget_trend: None,
         }
     }

@@ -117,6 +117,37 @@ pub enum Needs {
     },
 }
 
+impl Needs {
+    /// What counting for both `self` and `other` (another SLO read from the same rows, or the
+    /// same one at other instants) needs: the age limits of both, or the slices of both.
+    /// `self`'s windows stay the ones that rank groups and keep latencies.
+    #[must_use]
+    pub fn union(mut self, other: &Needs) -> Needs {
+        match (&mut self, other) {
+            (Needs::Ages { limits, .. }, Needs::Ages { limits: more, .. }) => {
+                limits.extend_from_slice(more);
+            }
+            (
+                Needs::Slices { first, end, .. },
+                Needs::Slices {
+                    first: more_first,
+                    end: more_end,
+                    ..
+                },
+            ) => {
+                if more_first < more_end && first < end {
+                    *first = (*first).min(*more_first);
+                    *end = (*end).max(*more_end);
+                } else if more_first < more_end {
+                    (*first, *end) = (*more_first, *more_end);
+                }
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
 /// Which of an SLO's windows hold an event, by where it is counted: one test per window, in
 /// window order. An event's latency is kept in the sketch of the set of windows that hold it,
 /// so that a window's percentiles merge exactly the sketches of its events, however the

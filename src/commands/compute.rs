@@ -18,8 +18,10 @@ use crate::evaluate::{evaluate_slo, evaluate_slo_with_trend, history_needs, need
 use crate::input::{self, LogInput};
 use crate::policy::MalformedLimit;
 use crate::report::{InputSummary, Interval, Report, SloResult, Status};
-use crate::spec::{Slo, TimestampSpec};
-use crate::time::{check_epoch_unit, format_rfc3339, Timestamp, TimestampFormat, UnixNanos};
+use crate::spec::{Slo, TimestampSpec, Window};
+use crate::time::{
+    check_epoch_unit, format_rfc3339, SpanDuration, Timestamp, TimestampFormat, UnixNanos,
+};
 
 /// A computed report and the diagnostics to show beside it.
 #[derive(Debug)]
@@ -104,36 +106,101 @@ pub(super) fn compute_history(
     };
     let to = evaluation_instant(config, series.to, &passes)?;
     let instants = series.instants(to)?;
+    Ok(history_at(config, &passes, &instants, None)?.reports)
+}
+
+/// The results of the SLOs of a pass, each SLO's by its index in the run's specs.
+type ResultsBySlo = Vec<(usize, Vec<SloResult>)>;
+
+/// The reports of a history, and with them, when asked for, the events of each SLO in the
+/// bucket `(t − step, t]` before each instant `t`.
+pub(super) struct History {
+    /// The report at each instant, in the order of the instants.
+    pub reports: Vec<ComputedReport>,
+    /// At each instant, the run evaluated with each SLO's windows replaced by one rolling
+    /// window of the bucket's length and no alerts (see [`bucketed`]); empty when no bucket
+    /// was asked for.
+    pub buckets: Vec<Report>,
+}
+
+/// `slo` with its windows replaced by one rolling window of `step` and no alerts: evaluated
+/// at `t`, its good and bad events in `(t − step, t]`.
+pub(super) fn bucketed(slo: &Slo, step: &SpanDuration) -> Slo {
+    let mut bucketed = slo.clone();
+    bucketed.windows = vec![Window::Rolling(step.clone())];
+    bucketed.alerts = Vec::new();
+    bucketed
+}
+
+/// The report at every one of `instants` (ascending) of the logs of `passes`, from one count
+/// of each pass at the last instant; with `bucket`, from the same count, each SLO's events in
+/// the bucket of that length before each instant (see [`History::buckets`]).
+pub(super) fn history_at(
+    config: &RunConfig,
+    passes: &[Pass],
+    instants: &[UnixNanos],
+    bucket: Option<&SpanDuration>,
+) -> anyhow::Result<History> {
     let files = passes.iter().map(|p| p.inputs.len()).sum();
     let mut progress = Progress::new(!config.quiet, files);
     let mut per_pass = passes
         .iter()
-        .map(|pass| count_history_pass(config, pass, &instants, &mut progress))
-        .collect::<anyhow::Result<Vec<Vec<CountedPass>>>>()?;
+        .map(|pass| count_history_pass(config, pass, instants, bucket, &mut progress))
+        .collect::<anyhow::Result<Vec<Vec<(CountedPass, ResultsBySlo)>>>>()?;
     // From one list per pass (of one count per instant) to one list per instant.
     let mut reports = Vec::with_capacity(instants.len());
+    let mut buckets = Vec::new();
     for &at in instants.iter().rev() {
-        let counted = per_pass
-            .iter_mut()
-            .map(|counts| counts.pop().expect("a count per instant"))
-            .collect();
-        reports.push(assemble(config, &passes, counted, at)?);
+        let mut counted = Vec::with_capacity(per_pass.len());
+        let mut bucket_results = Vec::new();
+        for counts in &mut per_pass {
+            let (pass, results) = counts.pop().expect("a count per instant");
+            counted.push(pass);
+            bucket_results.extend(results);
+        }
+        let computed = assemble(config, passes, counted, at)?;
+        if bucket.is_some() {
+            bucket_results.sort_by_key(|(index, _)| *index);
+            buckets.push(Report {
+                evaluated_at: Timestamp(at),
+                between: None,
+                inputs: computed.report.inputs.clone(),
+                results: bucket_results.into_iter().flat_map(|(_, r)| r).collect(),
+            });
+        }
+        reports.push(computed);
     }
     reports.reverse();
-    Ok(reports)
+    buckets.reverse();
+    Ok(History { reports, buckets })
 }
 
-/// Counts a pass's logs once for every instant of a history, and evaluates each instant.
+/// Counts a pass's logs once for every instant of a history, and evaluates each instant (and
+/// with `bucket`, each SLO's bucket before it: the results beside each count).
 fn count_history_pass(
     config: &RunConfig,
     pass: &Pass,
     instants: &[UnixNanos],
+    bucket: Option<&SpanDuration>,
     progress: &mut Progress,
-) -> anyhow::Result<Vec<CountedPass>> {
+) -> anyhow::Result<Vec<(CountedPass, ResultsBySlo)>> {
     let slos: Vec<&Slo> = config.slos_of(pass).collect();
+    let bucket_slos: Vec<Slo> = match bucket {
+        Some(step) => slos.iter().map(|slo| bucketed(slo, step)).collect(),
+        None => Vec::new(),
+    };
+    // The buckets' windows end at the instants too: their starts are more band boundaries
+    // (or slices) of the same count.
     let counted_needs: Vec<_> = slos
         .iter()
-        .map(|slo| history_needs(slo, instants))
+        .enumerate()
+        .map(|(i, slo)| {
+            let needs = history_needs(slo, instants);
+            match bucket_slos.get(i) {
+                Some(bucketed) => needs.union(&history_needs(bucketed, instants)),
+                None => needs,
+            }
+        })
         .collect();
     let last = *instants.last().expect("a history has an instant");
     let mut plan = Plan::new(
@@ -183,23 +250,34 @@ fn count_history_pass(
         }
         let mut warnings = Vec::new();
         let mut results = Vec::with_capacity(slos.len());
-        for ((&index, slo), slo_tally) in pass.slos.iter().zip(&slos).zip(&tally.slos) {
+        let mut bucket_results = Vec::with_capacity(bucket_slos.len());
+        for (i, ((&index, slo), slo_tally)) in
+            pass.slos.iter().zip(&slos).zip(&tally.slos).enumerate()
+        {
             let mut at_instant = slo_tally.at_instant(last - at, &needs(slo, at));
             if let Some(folded) = at_instant.fold_groups() {
                 warnings.push(folded_warning(slo, folded, config.max_groups, false));
             }
             results.push((index, evaluate_slo(slo, &at_instant, at)));
+            if let Some(bucketed) = bucket_slos.get(i) {
+                let mut in_bucket = slo_tally.at_instant(last - at, &needs(bucketed, at));
+                in_bucket.fold_groups();
+                bucket_results.push((index, evaluate_slo(bucketed, &in_bucket, at)));
+            }
         }
         warnings.extend(row_warnings(&slos, &tally));
         warnings.extend(unit_warning.clone());
-        counted.push(CountedPass {
-            inputs,
-            files: files.clone(),
-            formats: formats.clone(),
-            warnings,
-            wrong_unit,
-            results,
-        });
+        counted.push((
+            CountedPass {
+                inputs,
+                files: files.clone(),
+                formats: formats.clone(),
+                warnings,
+                wrong_unit,
+                results,
+            },
+            bucket_results,
+        ));
     }
     Ok(counted)
 }
@@ -248,7 +326,11 @@ pub(super) fn hold_logs(passes: &[Pass], copies: &mut Vec<TempFile>) -> anyhow::
 }
 
 /// The evaluation instant: as given, or the latest valid timestamp of every pass's logs.
-fn evaluation_instant(config: &RunConfig, at: At, passes: &[Pass]) -> anyhow::Result<UnixNanos> {
+pub(super) fn evaluation_instant(
+    config: &RunConfig,
+    at: At,
+    passes: &[Pass],
+) -> anyhow::Result<UnixNanos> {
     if let At::Instant(at) = at {
         return Ok(at);
     }

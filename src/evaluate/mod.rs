@@ -19,7 +19,7 @@ use crate::report::{
     AlertState, BudgetPoint, BurnRates, ErrorBudget, FoldedGroups, GoldenSignals, GroupLabels,
     LatencySummary, SlaResult, SloResult, Status,
 };
-use crate::spec::{excluded_intervals, Budgeting, Slo, Window};
+use crate::spec::{excluded_intervals, Budgeting, Objective, Slo, Window};
 use crate::time::{SpanDuration, Timestamp, UnixNanos};
 
 /// What must be counted for `slo` evaluated at `at`: age bands, or the time slices that its
@@ -356,18 +356,24 @@ fn covered_nanos(slo: &Slo, window: &Window, at: UnixNanos) -> i64 {
     (hi - lo - excluded).max(0)
 }
 
+/// How a counted window stands against `target` (the objective or the SLA): `sli − target`
+/// and whether `sli ≥ target`, decided exactly.
+fn standing(slo: &Slo, counted: &Counted, target: &Objective) -> (Option<f64>, Option<bool>) {
+    // A window without events has nothing to judge, even when it counts (empty, good) slices.
+    match slo.budgeting {
+        _ if counted.events.total == 0 => (None, None),
+        Budgeting::RatioTimeslices(_) => match &counted.mean_ratio {
+            Some(mean) => (Some(mean.margin(target)), Some(mean.reaches(target))),
+            None => (None, None),
+        },
+        _ => sla_standing(counted.units.total, counted.units.good, target),
+    }
+}
+
 /// How a counted window stands against the SLO's SLA, decided exactly as the objective is.
 fn sla(slo: &Slo, counted: &Counted) -> Option<SlaResult> {
     let sla = slo.sla.as_ref()?;
-    // A window without events has nothing to judge, even when it counts (empty, good) slices.
-    let (sli_margin, met) = match slo.budgeting {
-        _ if counted.events.total == 0 => (None, None),
-        Budgeting::RatioTimeslices(_) => match &counted.mean_ratio {
-            Some(mean) => (Some(mean.margin(sla)), Some(mean.reaches(sla))),
-            None => (None, None),
-        },
-        _ => sla_standing(counted.units.total, counted.units.good, sla),
-    };
+    let (sli_margin, met) = standing(slo, counted, sla);
     Some(SlaResult {
         objective: sla.percent(),
         sli_margin,
@@ -605,6 +611,7 @@ fn evaluate(slo: &Slo, tally: &SloTally, at: UnixNanos, trend: bool) -> Vec<SloR
                     groups: f.groups,
                     estimated: f.estimated,
                 }),
+                objective_met: standing(slo, &counted, &slo.objective).1,
                 budget_trend: if trend {
                     budget_trend(slo, tally, group, window, at)
                 } else {

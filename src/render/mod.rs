@@ -21,7 +21,7 @@ use std::io::{self, Write};
 
 pub use self::csv::CsvRenderer;
 pub use backtest::render_backtest;
-pub use html::{render_html, HtmlRenderer, ReportOverTime};
+pub use html::{render_html, HtmlRenderer, PastPeriod, ReportOverTime};
 pub use human::{budget_percent, count, latency, percent, points, rate};
 pub use json::JsonRenderer;
 pub use junit::JunitRenderer;
