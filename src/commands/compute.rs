@@ -254,7 +254,11 @@ fn count_history_pass(
         for (i, ((&index, slo), slo_tally)) in
             pass.slos.iter().zip(&slos).zip(&tally.slos).enumerate()
         {
-            let mut at_instant = slo_tally.at_instant(last - at, &needs(slo, at));
+            let at_needs = needs(slo, at);
+            let mut at_instant = slo_tally.at_instant(last - at, &at_needs);
+            // The count holds the groups of every instant: those with no row in this
+            // instant's windows are no result of the report at it.
+            at_instant.retain_reported(&at_needs);
             if let Some(folded) = at_instant.fold_groups() {
                 warnings.push(folded_warning(slo, folded, config.max_groups, false));
             }
