@@ -188,26 +188,35 @@ fn an_ascii_locale_gets_ascii_sparklines() {
     assert_eq!(table(&[("LC_ALL", ""), ("LANG", "de_DE.utf8")]), unicode);
 }
 
-/// Other formats and `check` carry no sparkline, and a table too wide for one leaves it out.
+/// Other formats carry no sparkline; a table with no room for them leaves out an `EMPTY IN`
+/// column of dashes first, then the sparklines.
 #[test]
 fn sparklines_are_drawn_only_where_they_fit() {
     let dir = shop();
-    // 21 characters: the table fits in 100 columns without the sparklines, not with them.
-    let wide = "availability-by-route";
-    dir.write(
-        "wide.yaml",
-        SPEC.replace("name: api\n", &format!("name: {wide}\n")),
-    );
-    let run = dir
-        .report()
-        .spec("wide.yaml")
-        .log("log.csv")
-        .at(AT)
-        .format("table")
-        .run();
-    let table = run.expect_code(0).stdout();
-    assert!(table.lines().all(|l| l.chars().count() <= 100), "{table}");
-    assert!(!table.lines().any(|l| sparkline_of(l).is_some()), "{table}");
+    let table = |name: &str| {
+        dir.write(
+            "named.yaml",
+            SPEC.replace("name: api\n", &format!("name: {name}\n")),
+        );
+        let run = dir
+            .report()
+            .spec("named.yaml")
+            .log("log.csv")
+            .at(AT)
+            .format("table")
+            .run();
+        run.expect_code(0).stdout()
+    };
+    // 21 characters: no budget runs out within its window (`EMPTY IN` is all dashes), and
+    // without that column the sparklines fit in 100 columns.
+    let fits = table("availability-by-route");
+    assert!(fits.lines().all(|l| l.chars().count() <= 100), "{fits}");
+    assert!(fits.lines().any(|l| sparkline_of(l).is_some()), "{fits}");
+    assert!(!fits.contains("EMPTY IN"), "{fits}");
+    // 30 characters: no room even then; the table is the one without sparklines.
+    let wide = table("availability-by-route-and-zone");
+    assert!(!wide.lines().any(|l| sparkline_of(l).is_some()), "{wide}");
+    assert!(wide.contains("EMPTY IN"), "{wide}");
     let markdown = dir.report().log("log.csv").at(AT).format("markdown").run();
     assert!(!markdown.expect_code(0).stdout().contains('█'));
 }

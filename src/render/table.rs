@@ -46,7 +46,7 @@ impl Renderer for TableRenderer {
         // The terminal's width, or 100 columns when the output is not a terminal.
         let width = usize::from(Table::new().width().unwrap_or(DEFAULT_WIDTH));
         let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-        let fitted = |trends: bool| {
+        let fitted = |layout: Layout, trends: bool| {
             let text = self.table(&lines, layout, usize::MAX, trends);
             let wide = widest(&text);
             if wide > width && longest_group > 0 {
@@ -59,10 +59,25 @@ impl Renderer for TableRenderer {
             }
             text
         };
-        // The sparklines are drawn when the table still fits with them.
-        let mut text = fitted(lines.iter().any(|line| line.trend.is_some()));
+        // The sparklines are drawn when the table still fits with them, if need be without an
+        // `EMPTY IN` column that says nothing (no budget runs out within its window).
+        let trends = lines.iter().any(|line| line.trend.is_some());
+        let mut text = fitted(layout, trends);
+        let nothing_empties = lines
+            .iter()
+            .filter_map(|line| line.cells.as_ref())
+            .all(|cells| cells.empty_in == "–");
+        if trends && widest(&text) > width && nothing_empties {
+            text = fitted(
+                Layout {
+                    empty_in: false,
+                    ..layout
+                },
+                true,
+            );
+        }
         if widest(&text) > width {
-            text = fitted(false);
+            text = fitted(layout, false);
         }
         writeln!(out, "{text}")?;
         for line in summary::sla_lines(report) {
