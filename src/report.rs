@@ -143,6 +143,31 @@ pub struct SloResult {
     /// groups it holds. Absent on every other result.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folded: Option<FoldedGroups>,
+    /// Whether the SLI reaches the objective (`sli ≥ objective`), decided exactly; `None`
+    /// without events. Not serialised (`sli_margin` says it in JSON): the HTML page's past
+    /// calendar periods say it in words.
+    #[serde(skip)]
+    pub objective_met: Option<bool>,
+    /// The budget left over the window, for the table's sparkline: the figures at
+    /// [`TREND_POINTS`](crate::evaluate::TREND_POINTS) instants evenly spaced across it, the
+    /// last one the evaluation instant. Computed only for the table (`None` otherwise, and
+    /// for `--between` intervals); not serialised: a history (`--from/--to/--every`) is the
+    /// machine-readable form.
+    #[serde(skip)]
+    pub budget_trend: Option<Vec<BudgetPoint>>,
+}
+
+/// The error budget of one result at one instant of its window, as `report --at` that instant
+/// gives it for the result's group and window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BudgetPoint {
+    /// The instant.
+    pub at: Timestamp,
+    /// `error_budget.remaining` there: a fraction, negative once overspent; `None` without
+    /// events.
+    pub remaining: Option<f64>,
+    /// Whether the budget is spent there (`remaining ≤ 0`, decided exactly).
+    pub exhausted: bool,
 }
 
 /// The groups folded into the `(other)` result of an SLO.
@@ -407,6 +432,8 @@ mod tests {
             golden_signals: None,
             policy: None,
             folded: None,
+            objective_met: None,
+            budget_trend: None,
         }
     }
 

@@ -216,3 +216,52 @@ fn backtest_finds_the_alert_episode_worked_out_by_hand() {
         run.expect_code(0).stdout_has("2026-03-10T01:08:00Z");
     }
 }
+
+/// A group is a result of a history's instant only when the report at that instant has it: a
+/// group whose rows all lie in other instants' windows is no `no_data` result there.
+#[test]
+fn groups_are_results_only_at_the_instants_whose_windows_hold_them() {
+    let dir = crate::workdir::Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1h]\n    \
+         good: status < 500\n    group_by: [route]\n    alerts: []\n",
+    );
+    dir.write(
+        "log.csv",
+        "timestamp,route,status\n2026-03-10T10:30:00Z,/old,200\n2026-03-10T11:30:00Z,/new,200\n",
+    );
+    let history = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--from",
+        "2026-03-10T11:00:00Z",
+        "--to",
+        "2026-03-10T12:00:00Z",
+        "--every",
+        "1h",
+        "-f",
+        "json",
+    ]);
+    let history = history.expect_code(0).json();
+    let reports = history["history"].as_array().expect("a history");
+    assert_eq!(reports.len(), 2);
+    for report in reports {
+        let at = report["evaluated_at"].as_str().expect("an instant");
+        let single = dir
+            .report()
+            .log("log.csv")
+            .at(at)
+            .run()
+            .expect_code(0)
+            .json();
+        assert_eq!(report["results"], single["results"], "at {at}");
+        assert_eq!(
+            report["results"].as_array().map(Vec::len),
+            Some(1),
+            "at {at}"
+        );
+    }
+}

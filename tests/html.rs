@@ -168,6 +168,72 @@ fn hostile_group_values_cannot_inject_markup() {
     }
 }
 
+/// A calendar window lists the periods before the current one with their SLI and whether it met
+/// the objective, decided exactly (an SLI equal to the objective meets it, though its budget is
+/// spent), as the report at each period's last instant gives them; from the same count of the
+/// logs as the charts.
+#[test]
+fn past_calendar_periods_are_met_or_missed() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: monthly\n    objective: 99\n    \
+         windows: [{calendar: month, timezone: UTC}]\n    good: status < 500\n    alerts: []\n",
+    );
+    // January: 1 bad in 100 (exactly 99 %, met); February: 2 bad in 100 (missed); March: none;
+    // April (current): all good.
+    let mut log = String::from("timestamp,status\n");
+    for (month, bad) in [(1, 1), (2, 2), (4, 0)] {
+        for i in 0..100 {
+            let status = if i < bad { 503 } else { 200 };
+            log.push_str(&format!(
+                "2026-{month:02}-{:02}T{:02}:00:00Z,{status}\n",
+                1 + i % 27,
+                i % 24
+            ));
+        }
+    }
+    dir.write("log.csv", &log);
+    let at = "2026-04-28T12:00:00Z";
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        at,
+        "-f",
+        "html",
+    ]);
+    let page = run.expect_code(0).stdout();
+    let row = |name: &str| {
+        let start = page
+            .find(&format!("<tr><td>{name}</td>"))
+            .unwrap_or_else(|| panic!("no row for {name}\n{page}"));
+        page[start..].lines().next().unwrap_or_default().to_string()
+    };
+    for (name, sli, events, verdict) in [
+        ("2026-01", "99 %", "1/100", "✔ met"),
+        ("2026-02", "98 %", "2/100", "✖ missed"),
+        ("2026-03", "–", "0/0", "○ no data"),
+    ] {
+        let line = row(name);
+        for text in [sli, events, verdict] {
+            assert!(line.contains(&format!(">{text}<")), "{text} in {line}");
+        }
+    }
+    assert!(page.contains("The 6 periods before this one: 1 met the objective, 1 missed it"));
+    // The same figures as the report at each period's last instant.
+    let january = dir
+        .report()
+        .log("log.csv")
+        .at("2026-01-31T23:59:59.999999999Z")
+        .json_report();
+    let result = january.result("monthly", "month");
+    assert_eq!((result.bad, result.total), (1, 100));
+    assert_eq!(result.status, "exhausted", "spent, yet met");
+}
+
 /// The page of the bundled examples in a browser: one section and one budget, SLI and events
 /// chart per result, axis labels, no console message, and a screenshot that shows something.
 #[test]
@@ -199,6 +265,13 @@ fn a_browser_shows_the_examples() {
     assert_eq!(dom.matches("<title id=").count(), svgs);
     assert!(dom.contains(">budget left (%)</text>"));
     assert!(dom.contains(">SLI (%)</text>"));
+    // Every budget chart with data has its ideal burn; the one calendar window (a month) lists
+    // the months before it, met or missed in words.
+    let budgets_with_data = dom.matches("<path class=\"series\"").count();
+    assert!(dom.matches("<line class=\"ideal\"").count() >= results - 1);
+    assert!(budgets_with_data > 0);
+    assert_eq!(dom.matches("<table class=\"index periods\">").count(), 1);
+    assert!(dom.contains("<td>2026-09</td>") && dom.contains("✔ met</span>"));
 
     let shot = dir.path().join("slo.png");
     let output = browser_command(&browser, &file)

@@ -28,4 +28,5 @@ mod sla;
 mod snapshots;
 mod sql;
 mod timeslices;
+mod trend;
 mod units;

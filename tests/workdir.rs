@@ -65,6 +65,7 @@ pub fn run_in_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run
 pub fn slo_command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_slo"));
     command.args(args).current_dir(dir).env_remove("NO_COLOR");
+    utf8_locale(&mut command);
     command
 }
 
@@ -79,7 +80,17 @@ pub fn shell_command(dir: &Path, setup: &str, args: &[&str]) -> Command {
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR");
+    utf8_locale(&mut command);
     command
+}
+
+/// Runs `command` in a UTF-8 locale whatever the test's own, so that tables draw their
+/// sparklines in the same characters everywhere (tests of other locales set `LC_ALL`).
+fn utf8_locale(command: &mut Command) {
+    command
+        .env("LC_ALL", "C.UTF-8")
+        .env_remove("LC_CTYPE")
+        .env_remove("LANG");
 }
 
 /// A run of `slo` that the test acts on while it runs: writes its standard input, signals it.

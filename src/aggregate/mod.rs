@@ -117,6 +117,37 @@ pub enum Needs {
     },
 }
 
+impl Needs {
+    /// What counting for both `self` and `other` (another SLO read from the same rows, or the
+    /// same one at other instants) needs: the age limits of both, or the slices of both.
+    /// `self`'s windows stay the ones that rank groups and keep latencies.
+    #[must_use]
+    pub fn union(mut self, other: &Needs) -> Needs {
+        match (&mut self, other) {
+            (Needs::Ages { limits, .. }, Needs::Ages { limits: more, .. }) => {
+                limits.extend_from_slice(more);
+            }
+            (
+                Needs::Slices { first, end, .. },
+                Needs::Slices {
+                    first: more_first,
+                    end: more_end,
+                    ..
+                },
+            ) => {
+                if more_first < more_end && first < end {
+                    *first = (*first).min(*more_first);
+                    *end = (*end).max(*more_end);
+                } else if more_first < more_end {
+                    (*first, *end) = (*more_first, *more_end);
+                }
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
 /// Which of an SLO's windows hold an event, by where it is counted: one test per window, in
 /// window order. An event's latency is kept in the sketch of the set of windows that hold it,
 /// so that a window's percentiles merge exactly the sketches of its events, however the
@@ -221,6 +252,32 @@ struct SloPlan {
     excluded: Vec<(UnixNanos, UnixNanos)>,
     /// Where latencies are read and kept, for an SLO with `latency`.
     latency: Option<LatencyPlan>,
+    /// Which of the counted events the row accounting, invalid rows and latencies are about
+    /// (see [`Plan::report_within`]).
+    reported: Reported,
+}
+
+/// The events of a count that the report at its instant is about: all of them, or, when the
+/// count also holds the earlier events of a budget trend, those its own windows would count.
+#[derive(Debug, Clone, Copy)]
+enum Reported {
+    /// Every event counted.
+    All,
+    /// Events younger than this age.
+    Younger(i64),
+    /// Events in the slices `first..end`.
+    Slices(i64, i64),
+}
+
+impl Reported {
+    fn holds(self, slot: &Slot, age: i64) -> bool {
+        match (self, slot) {
+            (Reported::All, _) => true,
+            (Reported::Younger(limit), _) => age < limit,
+            (Reported::Slices(first, end), Slot::Slice(index)) => (first..end).contains(index),
+            (Reported::Slices(..), Slot::Band(_)) => false,
+        }
+    }
 }
 
 impl SloPlan {
@@ -337,6 +394,7 @@ impl Plan {
                 heavy: None,
                 excluded: excluded_intervals(&slo.exclude),
                 latency,
+                reported: Reported::All,
             });
         }
         Ok(Plan {
@@ -358,6 +416,21 @@ impl Plan {
     pub fn track_rows_by_time(&mut self, rows: RowsByTime) {
         if self.slos.len() <= MAX_TRACKED_SLOS {
             self.rows_by_time = Some(rows);
+        }
+    }
+
+    /// For a plan made with more than the report needs (a budget trend's earlier events, see
+    /// [`trend_needs`](crate::evaluate::trend_needs)): accounts for rows, invalid rows and
+    /// latencies as a count with `report[i]` for SLO `i` would, so that only the counts per
+    /// band or slice hold the earlier events.
+    pub fn report_within(&mut self, report: &[Needs]) {
+        for (slo, needs) in self.slos.iter_mut().zip(report) {
+            slo.reported = match needs {
+                Needs::Ages { limits, .. } => {
+                    Reported::Younger(limits.iter().copied().max().unwrap_or(0))
+                }
+                Needs::Slices { first, end, .. } => Reported::Slices(*first, *end),
+            };
         }
     }
 
@@ -1066,6 +1139,39 @@ impl SloTally {
         Some(folded)
     }
 
+    /// Whether groups were sampled while counting (more than could be kept in memory): then
+    /// which groups were kept depends on every group counted.
+    pub fn sampled(&self) -> bool {
+        self.sample_level > 0
+    }
+
+    /// Forgets the groups that hold no row that a count with `report` would have counted, so
+    /// that a count that also holds a budget trend's earlier events (see
+    /// [`Plan::report_within`]) has the groups of one without them. Before
+    /// [`SloTally::fold_groups`].
+    pub fn retain_reported(&mut self, report: &Needs) {
+        let rows = |counts: &Counts| counts.total + counts.invalid + counts.excluded;
+        let reported = |group: &GroupTally| match report {
+            Needs::Ages { limits, .. } => {
+                let limit = limits.iter().copied().max().unwrap_or(0);
+                group
+                    .bands
+                    .iter()
+                    .zip(&self.limits)
+                    .take_while(|(_, &band_limit)| band_limit <= limit)
+                    .any(|(counts, _)| rows(counts) > 0)
+            }
+            Needs::Slices { first, end, .. } => group
+                .slices
+                .iter()
+                .any(|(index, counts)| (*first..*end).contains(index) && rows(counts) > 0),
+        };
+        self.groups.retain(|_, group| reported(group));
+        if !self.ungrouped.as_ref().is_some_and(reported) {
+            self.ungrouped = None;
+        }
+    }
+
     /// Counts of `group` for events whose age is below `limit` (which must be one of the
     /// limits this tally was planned with).
     pub fn counts_within(&self, group: &GroupTally, limit: i64) -> Counts {
@@ -1292,7 +1398,9 @@ impl RowSink for Counter<'_> {
             let Some(slot) = slo.slot_for(time, age) else {
                 continue;
             };
-            in_window = true;
+            // Only a budget trend's earlier events lie outside what the report is about.
+            let reported = slo.reported.holds(&slot, age);
+            in_window |= reported;
             // An excluded row is neither judged nor invalid: its fields may be what broke.
             let in_exclusion = !slo.excluded.is_empty() && slo.is_excluded(time);
             let outcome = match slo.filter.eval(&row) {
@@ -1309,15 +1417,15 @@ impl RowSink for Counter<'_> {
             let bit = 1u64
                 .checked_shl(u32::try_from(index).unwrap_or(u32::MAX))
                 .unwrap_or(0);
-            if in_exclusion {
+            if reported && in_exclusion {
                 excluded_by |= bit;
-            } else {
+            } else if reported {
                 selected = true;
                 selected_by |= bit;
             }
             // The latency of a valid event, with where it is kept.
             let latency = match (&outcome, &slo.latency) {
-                (RowJudgement::Event { .. }, Some(plan)) => {
+                (RowJudgement::Event { .. }, Some(plan)) if reported => {
                     duration_nanos(&row, plan.slot, plan.unit)
                         .map(|nanos| (plan.key(&slot, age), nanos))
                 }
@@ -1341,8 +1449,8 @@ impl RowSink for Counter<'_> {
                     _ => self.group_key.push(0),
                 }
             }
-            if let RowJudgement::Invalid(invalid) = outcome {
-                let reason = self.invalid_reason(invalid);
+            if let (true, RowJudgement::Invalid(invalid)) = (reported, &outcome) {
+                let reason = self.invalid_reason(*invalid);
                 if plan.strict {
                     return Err(InputError::at(
                         self.input,

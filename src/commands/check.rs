@@ -36,6 +36,7 @@ pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStat
     }
     let options = RenderOptions {
         color: super::use_color(color, args.run.output.as_deref()),
+        charset: super::charset(),
         verdict,
     };
     let mut out = Vec::new();

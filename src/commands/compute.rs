@@ -11,15 +11,17 @@ use super::interrupt::TempFile;
 use super::progress::Progress;
 use crate::aggregate::{
     latest_in_newest_lines, latest_timestamp, window_span, Folded, InputCounts, Plan, RowProblem,
-    RowsByTime, Tally, GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
+    RowsByTime, SloTally, Tally, GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
 };
 use crate::config::{At, Pass, RunConfig, Series};
-use crate::evaluate::{evaluate_slo, history_needs, needs};
+use crate::evaluate::{evaluate_slo, evaluate_slo_with_trend, history_needs, needs, trend_needs};
 use crate::input::{self, LogInput};
 use crate::policy::MalformedLimit;
 use crate::report::{InputSummary, Interval, Report, SloResult, Status};
-use crate::spec::{Slo, TimestampSpec};
-use crate::time::{check_epoch_unit, format_rfc3339, Timestamp, TimestampFormat, UnixNanos};
+use crate::spec::{Slo, TimestampSpec, Window};
+use crate::time::{
+    check_epoch_unit, format_rfc3339, SpanDuration, Timestamp, TimestampFormat, UnixNanos,
+};
 
 /// A computed report and the diagnostics to show beside it.
 #[derive(Debug)]
@@ -40,6 +42,23 @@ impl ComputedReport {
 /// Computes the report of a resolved run: the evaluation instant, one counting pass per
 /// source, then the figures.
 pub(super) fn compute(config: &RunConfig) -> anyhow::Result<ComputedReport> {
+    compute_report(config, Trend::Without)
+}
+
+/// [`compute`], with every result's budget trend (for the table's sparkline) from the same
+/// counting pass.
+pub(super) fn compute_with_trend(config: &RunConfig) -> anyhow::Result<ComputedReport> {
+    compute_report(config, Trend::With)
+}
+
+/// Whether a report carries its results' budget trends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trend {
+    With,
+    Without,
+}
+
+fn compute_report(config: &RunConfig, trend: Trend) -> anyhow::Result<ComputedReport> {
     // Copies of the logs that `--at latest` reads twice and that give their bytes once;
     // removed when this returns (or on an interrupt).
     let mut copies = Vec::new();
@@ -52,7 +71,7 @@ pub(super) fn compute(config: &RunConfig) -> anyhow::Result<ComputedReport> {
     let count_all = |at: UnixNanos, progress: &mut Progress| {
         passes
             .iter()
-            .map(|pass| count_pass(config, pass, at, progress))
+            .map(|pass| count_pass(config, pass, at, trend, progress))
             .collect::<anyhow::Result<Vec<CountedPass>>>()
     };
     // `--at latest` on plain files: count once at the latest time of the logs' newest lines,
@@ -87,36 +106,101 @@ pub(super) fn compute_history(
     };
     let to = evaluation_instant(config, series.to, &passes)?;
     let instants = series.instants(to)?;
+    Ok(history_at(config, &passes, &instants, None)?.reports)
+}
+
+/// The results of the SLOs of a pass, each SLO's by its index in the run's specs.
+type ResultsBySlo = Vec<(usize, Vec<SloResult>)>;
+
+/// The reports of a history, and with them, when asked for, the events of each SLO in the
+/// bucket `(t − step, t]` before each instant `t`.
+pub(super) struct History {
+    /// The report at each instant, in the order of the instants.
+    pub reports: Vec<ComputedReport>,
+    /// At each instant, the run evaluated with each SLO's windows replaced by one rolling
+    /// window of the bucket's length and no alerts (see [`bucketed`]); empty when no bucket
+    /// was asked for.
+    pub buckets: Vec<Report>,
+}
+
+/// `slo` with its windows replaced by one rolling window of `step` and no alerts: evaluated
+/// at `t`, its good and bad events in `(t − step, t]`.
+pub(super) fn bucketed(slo: &Slo, step: &SpanDuration) -> Slo {
+    let mut bucketed = slo.clone();
+    bucketed.windows = vec![Window::Rolling(step.clone())];
+    bucketed.alerts = Vec::new();
+    bucketed
+}
+
+/// The report at every one of `instants` (ascending) of the logs of `passes`, from one count
+/// of each pass at the last instant; with `bucket`, from the same count, each SLO's events in
+/// the bucket of that length before each instant (see [`History::buckets`]).
+pub(super) fn history_at(
+    config: &RunConfig,
+    passes: &[Pass],
+    instants: &[UnixNanos],
+    bucket: Option<&SpanDuration>,
+) -> anyhow::Result<History> {
     let files = passes.iter().map(|p| p.inputs.len()).sum();
     let mut progress = Progress::new(!config.quiet, files);
     let mut per_pass = passes
         .iter()
-        .map(|pass| count_history_pass(config, pass, &instants, &mut progress))
-        .collect::<anyhow::Result<Vec<Vec<CountedPass>>>>()?;
+        .map(|pass| count_history_pass(config, pass, instants, bucket, &mut progress))
+        .collect::<anyhow::Result<Vec<Vec<(CountedPass, ResultsBySlo)>>>>()?;
     // From one list per pass (of one count per instant) to one list per instant.
     let mut reports = Vec::with_capacity(instants.len());
+    let mut buckets = Vec::new();
     for &at in instants.iter().rev() {
-        let counted = per_pass
-            .iter_mut()
-            .map(|counts| counts.pop().expect("a count per instant"))
-            .collect();
-        reports.push(assemble(config, &passes, counted, at)?);
+        let mut counted = Vec::with_capacity(per_pass.len());
+        let mut bucket_results = Vec::new();
+        for counts in &mut per_pass {
+            let (pass, results) = counts.pop().expect("a count per instant");
+            counted.push(pass);
+            bucket_results.extend(results);
+        }
+        let computed = assemble(config, passes, counted, at)?;
+        if bucket.is_some() {
+            bucket_results.sort_by_key(|(index, _)| *index);
+            buckets.push(Report {
+                evaluated_at: Timestamp(at),
+                between: None,
+                inputs: computed.report.inputs.clone(),
+                results: bucket_results.into_iter().flat_map(|(_, r)| r).collect(),
+            });
+        }
+        reports.push(computed);
     }
     reports.reverse();
-    Ok(reports)
+    buckets.reverse();
+    Ok(History { reports, buckets })
 }
 
-/// Counts a pass's logs once for every instant of a history, and evaluates each instant.
+/// Counts a pass's logs once for every instant of a history, and evaluates each instant (and
+/// with `bucket`, each SLO's bucket before it: the results beside each count).
 fn count_history_pass(
     config: &RunConfig,
     pass: &Pass,
     instants: &[UnixNanos],
+    bucket: Option<&SpanDuration>,
     progress: &mut Progress,
-) -> anyhow::Result<Vec<CountedPass>> {
+) -> anyhow::Result<Vec<(CountedPass, ResultsBySlo)>> {
     let slos: Vec<&Slo> = config.slos_of(pass).collect();
+    let bucket_slos: Vec<Slo> = match bucket {
+        Some(step) => slos.iter().map(|slo| bucketed(slo, step)).collect(),
+        None => Vec::new(),
+    };
+    // The buckets' windows end at the instants too: their starts are more band boundaries
+    // (or slices) of the same count.
     let counted_needs: Vec<_> = slos
         .iter()
-        .map(|slo| history_needs(slo, instants))
+        .enumerate()
+        .map(|(i, slo)| {
+            let needs = history_needs(slo, instants);
+            match bucket_slos.get(i) {
+                Some(bucketed) => needs.union(&history_needs(bucketed, instants)),
+                None => needs,
+            }
+        })
         .collect();
     let last = *instants.last().expect("a history has an instant");
     let mut plan = Plan::new(
@@ -166,23 +250,38 @@ fn count_history_pass(
         }
         let mut warnings = Vec::new();
         let mut results = Vec::with_capacity(slos.len());
-        for ((&index, slo), slo_tally) in pass.slos.iter().zip(&slos).zip(&tally.slos) {
-            let mut at_instant = slo_tally.at_instant(last - at, &needs(slo, at));
+        let mut bucket_results = Vec::with_capacity(bucket_slos.len());
+        for (i, ((&index, slo), slo_tally)) in
+            pass.slos.iter().zip(&slos).zip(&tally.slos).enumerate()
+        {
+            let at_needs = needs(slo, at);
+            let mut at_instant = slo_tally.at_instant(last - at, &at_needs);
+            // The count holds the groups of every instant: those with no row in this
+            // instant's windows are no result of the report at it.
+            at_instant.retain_reported(&at_needs);
             if let Some(folded) = at_instant.fold_groups() {
                 warnings.push(folded_warning(slo, folded, config.max_groups, false));
             }
             results.push((index, evaluate_slo(slo, &at_instant, at)));
+            if let Some(bucketed) = bucket_slos.get(i) {
+                let mut in_bucket = slo_tally.at_instant(last - at, &needs(bucketed, at));
+                in_bucket.fold_groups();
+                bucket_results.push((index, evaluate_slo(bucketed, &in_bucket, at)));
+            }
         }
         warnings.extend(row_warnings(&slos, &tally));
         warnings.extend(unit_warning.clone());
-        counted.push(CountedPass {
-            inputs,
-            files: files.clone(),
-            formats: formats.clone(),
-            warnings,
-            wrong_unit,
-            results,
-        });
+        counted.push((
+            CountedPass {
+                inputs,
+                files: files.clone(),
+                formats: formats.clone(),
+                warnings,
+                wrong_unit,
+                results,
+            },
+            bucket_results,
+        ));
     }
     Ok(counted)
 }
@@ -231,7 +330,11 @@ pub(super) fn hold_logs(passes: &[Pass], copies: &mut Vec<TempFile>) -> anyhow::
 }
 
 /// The evaluation instant: as given, or the latest valid timestamp of every pass's logs.
-fn evaluation_instant(config: &RunConfig, at: At, passes: &[Pass]) -> anyhow::Result<UnixNanos> {
+pub(super) fn evaluation_instant(
+    config: &RunConfig,
+    at: At,
+    passes: &[Pass],
+) -> anyhow::Result<UnixNanos> {
     if let At::Instant(at) = at {
         return Ok(at);
     }
@@ -276,29 +379,78 @@ struct CountedPass {
     results: Vec<(usize, Vec<SloResult>)>,
 }
 
-/// Counts the rows of one pass's logs for its SLOs at `at`, and evaluates them.
+/// Counts the rows of one pass's logs for its SLOs at `at`, and evaluates them; with `trend`,
+/// the same count also holds each result's budget trend.
 fn count_pass(
     config: &RunConfig,
     pass: &Pass,
     at: UnixNanos,
+    trend: Trend,
     progress: &mut Progress,
 ) -> anyhow::Result<CountedPass> {
     let slos: Vec<&Slo> = config.slos_of(pass).collect();
     let needs: Vec<_> = slos.iter().map(|slo| needs(slo, at)).collect();
-    let mut plan = Plan::new(
-        &slos,
-        &needs,
-        &pass.timestamp,
-        &pass.format,
-        at,
-        config.max_groups as usize,
-        config.strict,
-    )
-    .map_err(anyhow::Error::msg)?;
-    if pass.counts {
-        plan.read_counts(&slos).map_err(anyhow::Error::msg)?;
-    }
+    let plan_for = |needs: &[_]| {
+        let mut plan = Plan::new(
+            &slos,
+            needs,
+            &pass.timestamp,
+            &pass.format,
+            at,
+            config.max_groups as usize,
+            config.strict,
+        )
+        .map_err(anyhow::Error::msg)?;
+        if pass.counts {
+            plan.read_counts(&slos).map_err(anyhow::Error::msg)?;
+        }
+        anyhow::Ok(plan)
+    };
+    // A trend counts the earlier events of the windows at its instants too. They may add
+    // groups that a count without them would not keep in memory, which changes what is
+    // sampled: then the logs are counted again without them, so grouped SLOs get a trend only
+    // when the logs can be read again. Counts (`--input-format counts`) have no trend: their
+    // intervals need not end at the trend's instants.
+    let rereadable = pass.inputs.iter().all(LogInput::rereadable);
+    let trended: Vec<bool> = slos
+        .iter()
+        .map(|slo| trend == Trend::With && !pass.counts && (slo.group_by.is_empty() || rereadable))
+        .collect();
+    let mut plan = if trended.contains(&true) {
+        let with_trend: Vec<_> = slos
+            .iter()
+            .zip(&trended)
+            .zip(&needs)
+            .map(|((slo, &trended), needs)| {
+                if trended {
+                    trend_needs(slo, at)
+                } else {
+                    needs.clone()
+                }
+            })
+            .collect();
+        let mut plan = plan_for(&with_trend)?;
+        plan.report_within(&needs);
+        plan
+    } else {
+        plan_for(&needs)?
+    };
     let (mut tally, mut formats) = count_logs(config, pass, &plan, progress)?;
+    let mut trended = trended;
+    if trended.contains(&true) {
+        if tally.slos.iter().any(SloTally::sampled) {
+            trended = vec![false; slos.len()];
+            plan = plan_for(&needs)?;
+            progress.read_again(pass.inputs.len());
+            (tally, formats) = count_logs(config, pass, &plan, progress)?;
+        } else {
+            for ((slo_tally, needs), &trended) in tally.slos.iter_mut().zip(&needs).zip(&trended) {
+                if trended {
+                    slo_tally.retain_reported(needs);
+                }
+            }
+        }
+    }
     // Past the memory bound, groups were kept by a hash of their key: a second read keeps the
     // busy ones too, where the logs can be read again.
     let mut read_once = None;
@@ -331,7 +483,15 @@ fn count_pass(
         .iter()
         .zip(&slos)
         .zip(&tally.slos)
-        .map(|((&index, slo), slo_tally)| (index, evaluate_slo(slo, slo_tally, at)))
+        .zip(&trended)
+        .map(|(((&index, slo), slo_tally), &trended)| {
+            let results = if trended {
+                evaluate_slo_with_trend(slo, slo_tally, at)
+            } else {
+                evaluate_slo(slo, slo_tally, at)
+            };
+            (index, results)
+        })
         .collect();
     Ok(CountedPass {
         inputs: tally.inputs,
@@ -631,4 +791,176 @@ fn row_warnings(slos: &[&Slo], tally: &Tally) -> Vec<String> {
         }
     }
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use crate::report::BudgetPoint;
+
+    /// The run of `slo report ARGS` on the bundled examples.
+    fn run_config(args: &[&str]) -> RunConfig {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let specs = format!("{root}/slo-specs");
+        let mut argv = vec!["-s", specs.as_str()];
+        argv.extend_from_slice(args);
+        resolve(&argv)
+    }
+
+    /// The run of `slo report -q ARGS`.
+    fn resolve(args: &[&str]) -> RunConfig {
+        let mut argv = vec!["slo", "report", "-q"];
+        argv.extend_from_slice(args);
+        let Command::Report(report) = Cli::parse_from(argv).command else {
+            unreachable!("a report")
+        };
+        RunConfig::resolve(&report.run).expect("the examples resolve")
+    }
+
+    /// Every point of every trend is exactly the budget left that the report at its instant
+    /// gives for the same SLO, group and window: rolling windows, groups, a Europe/Berlin month
+    /// (whose trend starts at the period's start) and timeslices; during the checkout outage,
+    /// so that the trends hold spent budgets, and with a limit that folds groups.
+    #[test]
+    fn each_trend_point_is_the_report_at_its_instant() {
+        for args in [
+            &["--at", "2026-10-02T18:00:00Z"][..],
+            &["--at", "2026-10-15T23:59:02.383Z", "--max-groups", "2"][..],
+        ] {
+            let trended = compute_with_trend(&run_config(args)).unwrap().report;
+            let mut spent = 0;
+            for result in &trended.results {
+                let points = result.budget_trend.as_ref().expect("a trend");
+                assert_eq!(points.len(), crate::evaluate::TREND_POINTS);
+                assert_eq!(points.last().unwrap().at, result.end, "ends at A");
+                for &BudgetPoint {
+                    at,
+                    remaining,
+                    exhausted,
+                } in points
+                {
+                    let instant = format_rfc3339(at.0);
+                    let mut at_args = args.to_vec();
+                    at_args[1] = &instant;
+                    let report = compute(&run_config(&at_args)).unwrap().report;
+                    let single = report
+                        .results
+                        .iter()
+                        .find(|r| {
+                            r.slo == result.slo
+                                && r.group == result.group
+                                && r.window == result.window
+                        })
+                        .unwrap_or_else(|| panic!("{} at {instant}", result.slo));
+                    assert_eq!(
+                        (remaining, exhausted),
+                        (
+                            single.error_budget.remaining,
+                            single.status == Status::Exhausted
+                                || (single.status == Status::LowTraffic
+                                    && single.error_budget.remaining.is_some_and(|r| r <= 0.0))
+                        ),
+                        "{} {:?} [{}] at {instant}",
+                        result.slo,
+                        result.group,
+                        result.window
+                    );
+                    spent += usize::from(exhausted);
+                }
+            }
+            assert!(spent > 0, "some trend holds a spent budget");
+        }
+    }
+
+    /// The instants are evenly spaced across the window: from its start for a rolling window,
+    /// from the period's start for a calendar one.
+    #[test]
+    fn trend_instants_divide_the_window_evenly() {
+        let report = compute_with_trend(&run_config(&["--at", "2026-10-15T23:59:02.383Z"]))
+            .unwrap()
+            .report;
+        for result in &report.results {
+            let points = result.budget_trend.as_ref().unwrap();
+            let span = i128::from(result.end.0 - result.start.0);
+            for (i, point) in points.iter().enumerate() {
+                let step = span * (i as i128 + 1) / 8;
+                assert_eq!(
+                    i128::from(point.at.0),
+                    i128::from(result.start.0) + step,
+                    "{} [{}]",
+                    result.slo,
+                    result.window
+                );
+            }
+        }
+    }
+
+    /// Counting the trend's earlier events changes nothing else: the report is the one
+    /// without trends, row accounting and warnings included.
+    #[test]
+    fn a_trend_leaves_the_report_as_it_is() {
+        for at in ["2026-10-02T18:00:00Z", "2026-10-15T23:59:02.383Z"] {
+            let config = run_config(&["--at", at, "--max-groups", "3"]);
+            let plain = compute(&config).unwrap();
+            let mut trended = compute_with_trend(&config).unwrap();
+            for result in &mut trended.report.results {
+                result.budget_trend = None;
+            }
+            assert_eq!(
+                serde_json::to_value(&plain.report).unwrap(),
+                serde_json::to_value(&trended.report).unwrap()
+            );
+            assert_eq!(plain.warnings, trended.warnings);
+        }
+    }
+
+    /// Rows that only the trend's earlier windows hold are counted for the trend alone: a
+    /// group seen only there is no result, an invalid row there is not reported (nor an
+    /// error under `--strict`), and the rows are outside every window.
+    #[test]
+    fn rows_only_the_trend_holds_stay_outside_the_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("spec.yaml");
+        let log = dir.path().join("log.csv");
+        std::fs::write(
+            &spec,
+            "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1h]\n    \
+             good: status < 500\n    group_by: [route]\n    alerts: []\n",
+        )
+        .unwrap();
+        // /old and the invalid row lie 90 minutes before A: in the window at the trend's
+        // first instants (A − 52.5m and later reach back to A − 1h52.5m), not in A's.
+        std::fs::write(
+            &log,
+            "timestamp,route,status\n2026-03-10T10:30:00Z,/old,503\n\
+             2026-03-10T10:30:00Z,/new,oops\n2026-03-10T11:30:00Z,/new,200\n",
+        )
+        .unwrap();
+        let (spec, log) = (spec.to_str().unwrap(), log.to_str().unwrap());
+        for strict in [false, true] {
+            let mut args = vec!["-s", spec, log, "--at", "2026-03-10T12:00:00Z"];
+            if strict {
+                args.push("--strict");
+            }
+            let config = resolve(&args);
+            let plain = compute(&config).unwrap();
+            let trended = compute_with_trend(&config).unwrap();
+            assert_eq!(trended.report.results.len(), 1, "only /new");
+            assert_eq!(trended.report.results[0].invalid, 0);
+            assert_eq!(
+                serde_json::to_value(&plain.report.inputs).unwrap(),
+                serde_json::to_value(&trended.report.inputs).unwrap()
+            );
+            assert_eq!(trended.report.inputs.outside_windows, 2);
+            assert_eq!(plain.warnings, trended.warnings);
+            // The first instant's window, (A − 1h52.5m, A − 52.5m], holds the invalid row:
+            // no event of /new, so no data.
+            let points = trended.report.results[0].budget_trend.as_ref().unwrap();
+            assert_eq!(points[0].remaining, None);
+            assert_eq!(points[7].remaining, Some(1.0));
+        }
+    }
 }

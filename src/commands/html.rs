@@ -1,17 +1,21 @@
 //! `slo report -f html`: the figures the page draws, computed here so that the renderer only
 //! formats. A chart over a window is the report at steps across it (a history, each instant
-//! exactly as `--at` gives it), and the events per bucket are a second history whose only
-//! window is one step long.
+//! exactly as `--at` gives it); the events per step and the past calendar periods come from the
+//! same count of the logs (see [`history_at`]).
 
 use crate::config::{At, RunConfig, Series};
-use crate::render::ReportOverTime;
+use crate::render::{PastPeriod, ReportOverTime};
 use crate::spec::{Budgeting, Window};
-use crate::time::{SpanDuration, UnixNanos};
+use crate::time::{period_name, SpanDuration, UnixNanos};
 
-use super::compute::{compute, compute_history, hold_logs, ComputedReport};
+use super::compute::{evaluation_instant, history_at, hold_logs};
 
 /// At most this many steps across the longest window when no `--every` is given.
 const STEPS_ACROSS: i64 = 96;
+
+/// How many past periods of a calendar window the page lists (the six months, weeks, … before
+/// the current one).
+pub const PAST_PERIODS: usize = 6;
 
 /// The steps a chart may take, shortest first: the first that covers the longest window in at
 /// most [`STEPS_ACROSS`] steps is taken, so buckets have lengths people read at a glance.
@@ -35,46 +39,129 @@ const NANOS_PER_SECOND: i64 = 1_000_000_000;
 /// The report over time that the HTML page draws, and the warnings of the run.
 ///
 /// With `series` (`--from/--to/--every`) the charts span its instants; otherwise they span the
-/// longest window of the report at the evaluation instant, at a step from [`NICE_STEPS`].
+/// longest window at the evaluation instant, at a step from [`NICE_STEPS`]. The logs are counted
+/// once for all of it: the history's instants, the buckets before each of them and the ends of
+/// the past calendar periods are all band boundaries of one count (read once more before it
+/// for `latest`).
 ///
 /// # Errors
 ///
-/// Whatever the report or the history can fail with.
+/// Whatever the history can fail with.
 pub(super) fn report_over_time(
     config: &RunConfig,
     series: Option<Series>,
 ) -> anyhow::Result<(ReportOverTime, Vec<String>)> {
-    // The logs are read up to three times (the instant, the history, the buckets): standard
-    // input and pipes are held in temporary copies, removed when this returns.
+    // `latest` reads the logs for their latest time before counting them: standard input and
+    // pipes are held in temporary copies, removed when this returns.
     let mut copies = Vec::new();
     let mut config = config.clone();
-    config.passes = hold_logs(&config.passes, &mut copies)?;
+    let latest = match &series {
+        Some(series) => series.to == At::Latest,
+        None => config.at == At::Latest,
+    };
+    if latest {
+        config.passes = hold_logs(&config.passes, &mut copies)?;
+    }
     let config = &config;
-    let series = match series {
-        Some(series) => series,
+    let (series, to) = match series {
+        Some(series) => {
+            let to = evaluation_instant(config, series.to, &config.passes)?;
+            (series, to)
+        }
         None => {
-            let now = compute(config)?;
-            across_windows(&now, &slice_lengths(config))
+            let at = evaluation_instant(config, config.at, &config.passes)?;
+            (across_windows(config, at, &slice_lengths(config)), at)
         }
     };
-    let history = compute_history(config, &series)?;
-    let warnings = history
-        .last()
-        .map(|c| c.warnings.clone())
-        .unwrap_or_default();
+    let instants = series.instants(to)?;
+    let periods = past_periods(config, to);
+    let mut all: Vec<UnixNanos> = instants
+        .iter()
+        .copied()
+        .chain(periods.iter().map(|p| p.at))
+        .collect();
+    all.sort_unstable();
+    all.dedup();
     let step = SpanDuration::from_seconds(
         u64::try_from(series.every / NANOS_PER_SECOND).unwrap_or(u64::MAX),
     );
-    let bucketed = one_window_of(config, &step);
-    let buckets = compute_history(&bucketed, &series)?;
+    let counted = history_at(config, &config.passes, &all, Some(&step))?;
+    let mut history = Vec::with_capacity(instants.len());
+    let mut past = Vec::with_capacity(periods.len());
+    let mut buckets = Vec::with_capacity(instants.len());
+    let mut warnings = Vec::new();
+    for ((&at, computed), bucket) in all.iter().zip(counted.reports).zip(counted.buckets) {
+        if instants.binary_search(&at).is_ok() {
+            if at == to {
+                warnings.clone_from(&computed.warnings);
+            }
+            history.push(computed.report.clone());
+            buckets.push(bucket);
+        }
+        for period in periods.iter().filter(|p| p.at == at) {
+            let slo = &config.specs.slos[period.slo].name;
+            let window = config.specs.slos[period.slo].windows[period.window].label();
+            past.push(PastPeriod {
+                name: period.name.clone(),
+                results: computed
+                    .report
+                    .results
+                    .iter()
+                    .filter(|r| &r.slo == slo && r.window == window)
+                    .cloned()
+                    .collect(),
+            });
+        }
+    }
     Ok((
         ReportOverTime {
-            history: history.into_iter().map(|c| c.report).collect(),
-            buckets: buckets.into_iter().map(|c| c.report).collect(),
+            history,
+            buckets,
             step,
+            past_periods: past,
         },
         warnings,
     ))
+}
+
+/// The end of one past period of a calendar window: its last instant, where the report gives
+/// the whole period's figures.
+struct PeriodEnd {
+    /// The SLO, as an index into the run's specs.
+    slo: usize,
+    /// The window, as an index into the SLO's windows.
+    window: usize,
+    /// The period as people name it (`2026-09`).
+    name: String,
+    /// The period's last instant.
+    at: UnixNanos,
+}
+
+/// The last instants of the [`PAST_PERIODS`] periods before the one holding `at`, of every
+/// calendar window of the selected SLOs, oldest first per window.
+fn past_periods(config: &RunConfig, at: UnixNanos) -> Vec<PeriodEnd> {
+    let mut ends = Vec::new();
+    for &slo in &config.selected {
+        for (index, window) in config.specs.slos[slo].windows.iter().enumerate() {
+            let Window::Calendar { unit, zone } = window else {
+                continue;
+            };
+            let mut start = window.span(at).start;
+            let mut periods = Vec::with_capacity(PAST_PERIODS);
+            for _ in 0..PAST_PERIODS {
+                let last = start.saturating_sub(1);
+                periods.push(PeriodEnd {
+                    slo,
+                    window: index,
+                    name: period_name(last, *unit, zone),
+                    at: last,
+                });
+                start = window.span(last).start;
+            }
+            ends.extend(periods.into_iter().rev());
+        }
+    }
+    ends
 }
 
 /// The slice lengths of the selected SLOs that budget time slices, in seconds.
@@ -91,16 +178,15 @@ fn slice_lengths(config: &RunConfig) -> Vec<u64> {
         .collect()
 }
 
-/// The instants across the longest window of `now`, ending at its evaluation instant, at a
+/// The instants across the longest window of the selected SLOs at `at`, ending at `at`, at a
 /// step that holds whole time slices of every length in `slices` (each divides an hour), so
 /// that each step's bucket counts whole slices.
-fn across_windows(now: &ComputedReport, slices: &[u64]) -> Series {
-    let at: UnixNanos = now.report.evaluated_at.0;
-    let span = now
-        .report
-        .results
+fn across_windows(config: &RunConfig, at: UnixNanos, slices: &[u64]) -> Series {
+    let span = config
+        .selected
         .iter()
-        .map(|r| r.end.0 - r.start.0)
+        .flat_map(|&slo| &config.specs.slos[slo].windows)
+        .map(|window| at - window.span(at).start)
         .max()
         .unwrap_or(0)
         .max(NANOS_PER_SECOND);
@@ -117,17 +203,6 @@ fn across_windows(now: &ComputedReport, slices: &[u64]) -> Series {
         to: At::Instant(at),
         every,
     }
-}
-
-/// The run with every SLO's windows replaced by one rolling window of `step`: its history
-/// gives each SLO's good and bad events in each bucket `(t − step, t]`.
-fn one_window_of(config: &RunConfig, step: &SpanDuration) -> RunConfig {
-    let mut bucketed = config.clone();
-    for slo in &mut bucketed.specs.slos {
-        slo.windows = vec![Window::Rolling(step.clone())];
-    }
-    bucketed.quiet = true;
-    bucketed
 }
 
 #[cfg(test)]

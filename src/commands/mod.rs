@@ -62,6 +62,17 @@ fn use_color(when: ColorWhen, file: Option<&Path>) -> bool {
     }
 }
 
+/// The characters the table may draw with, by the locale's encoding (see
+/// [`Charset::of_locale`](crate::render::Charset::of_locale)).
+fn charset() -> crate::render::Charset {
+    let var = |name| std::env::var(name).ok();
+    crate::render::Charset::of_locale(
+        var("LC_ALL").as_deref(),
+        var("LC_CTYPE").as_deref(),
+        var("LANG").as_deref(),
+    )
+}
+
 /// Prints every problem found in the specs, and how many there are, to stderr.
 fn print_spec_errors(errors: &crate::spec::SpecErrors) {
     for error in &errors.0 {

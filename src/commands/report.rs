@@ -47,16 +47,24 @@ pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitSta
         // Only Markdown and JUnit read the verdict, and they write no history.
         let options = RenderOptions {
             color,
+            charset: super::charset(),
             verdict: Verdict::of(last, &[FailOn::Exhausted]),
         };
         render::renderer(format, &options).render_history(&reports, &mut out)?;
     } else {
-        let computed = super::compute::compute(&config)?;
+        // Only the table draws the budget trends (as sparklines): the other formats need not
+        // count the earlier events they are made of.
+        let computed = if format == OutputFormat::Table {
+            super::compute::compute_with_trend(&config)?
+        } else {
+            super::compute::compute(&config)?
+        };
         if !run.quiet {
             computed.print_warnings();
         }
         let options = RenderOptions {
             color,
+            charset: super::charset(),
             // junit marks failures by the default policy of `check`.
             verdict: Verdict::of(&computed.report, &[FailOn::Exhausted]),
         };

@@ -16,10 +16,10 @@ pub use slices::{excluded_slices, rolling_slices, summarize, window_slices, Slic
 use crate::aggregate::OTHER_GROUP;
 use crate::aggregate::{Counts, GroupTally, Needs, SloTally};
 use crate::report::{
-    AlertState, BurnRates, ErrorBudget, FoldedGroups, GoldenSignals, GroupLabels, LatencySummary,
-    SlaResult, SloResult, Status,
+    AlertState, BudgetPoint, BurnRates, ErrorBudget, FoldedGroups, GoldenSignals, GroupLabels,
+    LatencySummary, SlaResult, SloResult, Status,
 };
-use crate::spec::{excluded_intervals, Budgeting, Slo, Window};
+use crate::spec::{excluded_intervals, Budgeting, Objective, Slo, Window};
 use crate::time::{SpanDuration, Timestamp, UnixNanos};
 
 /// What must be counted for `slo` evaluated at `at`: age bands, or the time slices that its
@@ -111,6 +111,63 @@ pub fn history_needs(slo: &Slo, instants: &[UnixNanos]) -> Needs {
     union
 }
 
+/// How many points the budget trend of a result has (see [`SloResult::budget_trend`]): few
+/// enough for the table's sparkline to stay within 100 columns, enough to show a burn.
+pub const TREND_POINTS: usize = 8;
+
+/// The instants of `window`'s budget trend at `at`: [`TREND_POINTS`] instants evenly spaced
+/// across it, the last one `at` (from the window's start for a rolling window, the period's
+/// start for a calendar one); `None` for a `--between` interval, which is one fixed span.
+pub fn trend_instants(window: &Window, at: UnixNanos) -> Option<Vec<UnixNanos>> {
+    let start = match window {
+        Window::Rolling(duration) => at.saturating_sub(duration.nanos()),
+        Window::Calendar { .. } => window.span(at).start,
+        Window::Between { .. } => return None,
+    };
+    let span = i128::from(at) - i128::from(start);
+    let points = TREND_POINTS as i128;
+    Some(
+        (1..=points)
+            .map(|i| {
+                let step = i64::try_from(span * i / points).unwrap_or(i64::MAX);
+                start.saturating_add(step)
+            })
+            .collect(),
+    )
+}
+
+/// What must be counted at `at` for `slo`'s results and for their budget trends (see
+/// [`trend_instants`]): [`needs`] at `at`, with an age band boundary at every trend instant
+/// and at its window's start, or every slice of every trend instant's window.
+pub fn trend_needs(slo: &Slo, at: UnixNanos) -> Needs {
+    let mut union = needs(slo, at);
+    for window in &slo.windows {
+        for t in trend_instants(window, at).unwrap_or_default() {
+            match &mut union {
+                Needs::Ages { limits, .. } => {
+                    let offset = at - t;
+                    if offset > 0 {
+                        limits.push(offset);
+                    }
+                    limits.push(offset + window.span(t).age_limit);
+                }
+                Needs::Slices {
+                    length, first, end, ..
+                } => {
+                    let (more_first, more_end) = window_slices(window, t, *length);
+                    if more_first < more_end && first < end {
+                        *first = (*first).min(more_first);
+                        *end = (*end).max(more_end);
+                    } else if more_first < more_end {
+                        (*first, *end) = (more_first, more_end);
+                    }
+                }
+            }
+        }
+    }
+    union
+}
+
 /// The age limit of `lookback` for `slo` evaluated at `at`: the lookback, or within an
 /// interval (`--between`) the part of it inside the interval, which holds every event counted.
 fn lookback_limit(slo: &Slo, lookback: &SpanDuration, at: UnixNanos) -> i64 {
@@ -151,12 +208,31 @@ fn count<'a>(
     at: UnixNanos,
     span: Span<'_>,
 ) -> Counted<'a> {
+    count_before(slo, tally, group, at, 0, span)
+}
+
+/// [`count`] at `at` from a tally counted `offset` nanoseconds later, whose age limits include
+/// `offset` and `offset + limit` for the limit of `span` at `at` (see [`trend_needs`]).
+fn count_before<'a>(
+    slo: &Slo,
+    tally: &SloTally,
+    group: &'a GroupTally,
+    at: UnixNanos,
+    offset: i64,
+    span: Span<'_>,
+) -> Counted<'a> {
     let Some(slice) = slo.budgeting.timeslice() else {
         let limit = match span {
             Span::Window(window) => window.span(at).age_limit,
             Span::Lookback(lookback) => lookback_limit(slo, lookback, at),
         };
-        let counts = tally.counts_within(group, limit);
+        let counts = if offset > 0 {
+            tally
+                .counts_within(group, offset + limit)
+                .since(&tally.counts_within(group, offset))
+        } else {
+            tally.counts_within(group, limit)
+        };
         return Counted {
             units: counts,
             events: counts,
@@ -280,18 +356,24 @@ fn covered_nanos(slo: &Slo, window: &Window, at: UnixNanos) -> i64 {
     (hi - lo - excluded).max(0)
 }
 
+/// How a counted window stands against `target` (the objective or the SLA): `sli − target`
+/// and whether `sli ≥ target`, decided exactly.
+fn standing(slo: &Slo, counted: &Counted, target: &Objective) -> (Option<f64>, Option<bool>) {
+    // A window without events has nothing to judge, even when it counts (empty, good) slices.
+    match slo.budgeting {
+        _ if counted.events.total == 0 => (None, None),
+        Budgeting::RatioTimeslices(_) => match &counted.mean_ratio {
+            Some(mean) => (Some(mean.margin(target)), Some(mean.reaches(target))),
+            None => (None, None),
+        },
+        _ => sla_standing(counted.units.total, counted.units.good, target),
+    }
+}
+
 /// How a counted window stands against the SLO's SLA, decided exactly as the objective is.
 fn sla(slo: &Slo, counted: &Counted) -> Option<SlaResult> {
     let sla = slo.sla.as_ref()?;
-    // A window without events has nothing to judge, even when it counts (empty, good) slices.
-    let (sli_margin, met) = match slo.budgeting {
-        _ if counted.events.total == 0 => (None, None),
-        Budgeting::RatioTimeslices(_) => match &counted.mean_ratio {
-            Some(mean) => (Some(mean.margin(sla)), Some(mean.reaches(sla))),
-            None => (None, None),
-        },
-        _ => sla_standing(counted.units.total, counted.units.good, sla),
-    };
+    let (sli_margin, met) = standing(slo, counted, sla);
     Some(SlaResult {
         objective: sla.percent(),
         sli_margin,
@@ -316,6 +398,43 @@ fn burn(slo: &Slo, counted: &Counted) -> Option<f64> {
 
 /// The results of one SLO, sorted by group (`(other)` last) and then by window in spec order.
 pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult> {
+    evaluate(slo, tally, at, false)
+}
+
+/// [`evaluate_slo`] with each result's budget trend, from a tally counted with
+/// [`trend_needs`]. A group's trend is its own events at each instant; `(other)` holds the
+/// groups folded at `at`.
+pub fn evaluate_slo_with_trend(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult> {
+    evaluate(slo, tally, at, true)
+}
+
+/// The budget left in `window` at each of its trend instants, for `group` of a tally counted
+/// at `at` with [`trend_needs`].
+fn budget_trend(
+    slo: &Slo,
+    tally: &SloTally,
+    group: &GroupTally,
+    window: &Window,
+    at: UnixNanos,
+) -> Option<Vec<BudgetPoint>> {
+    let instants = trend_instants(window, at)?;
+    Some(
+        instants
+            .into_iter()
+            .map(|t| {
+                let counted = count_before(slo, tally, group, t, at - t, Span::Window(window));
+                let figures = figures(slo, &counted);
+                BudgetPoint {
+                    at: Timestamp(t),
+                    remaining: figures.remaining,
+                    exhausted: figures.exhausted,
+                }
+            })
+            .collect(),
+    )
+}
+
+fn evaluate(slo: &Slo, tally: &SloTally, at: UnixNanos, trend: bool) -> Vec<SloResult> {
     let mut groups: Vec<_> = tally.groups().collect();
     // By value, and the groups folded into `(other)` after all of them.
     groups.sort_by(|a, b| (a.folded.is_some(), &a.values).cmp(&(b.folded.is_some(), &b.values)));
@@ -492,6 +611,12 @@ pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult
                     groups: f.groups,
                     estimated: f.estimated,
                 }),
+                objective_met: standing(slo, &counted, &slo.objective).1,
+                budget_trend: if trend {
+                    budget_trend(slo, tally, group, window, at)
+                } else {
+                    None
+                },
             });
         }
     }

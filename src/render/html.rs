@@ -26,6 +26,19 @@ pub struct ReportOverTime {
     pub buckets: Vec<Report>,
     /// The step between instants.
     pub step: SpanDuration,
+    /// For each calendar window, the periods before the current one, oldest first: how each
+    /// ended.
+    pub past_periods: Vec<PastPeriod>,
+}
+
+/// One past period of a calendar window: the results of its SLO × window (one per group) at
+/// its last instant, which cover the whole period.
+#[derive(Debug, Clone)]
+pub struct PastPeriod {
+    /// The period as people name it: `2026-09`, `week of 2026-09-28`, `2026 Q3`.
+    pub name: String,
+    /// The results of the SLO × window, one per group.
+    pub results: Vec<SloResult>,
 }
 
 /// The page of one report without a history (`check -f html`): tiles, and charts of one
@@ -39,6 +52,7 @@ impl Renderer for HtmlRenderer {
             history: vec![report.clone()],
             buckets: Vec::new(),
             step: SpanDuration::from_seconds(60),
+            past_periods: Vec::new(),
         };
         render_html(&facts, out)
     }
@@ -83,6 +97,7 @@ svg.chart{width:100%;height:auto;display:block}\n\
 .series{fill:none;stroke:var(--blue);stroke-width:2}\n\
 .series.short{stroke:#8250df;stroke-width:1.5}\n\
 .target{stroke:var(--fg);stroke-width:1;stroke-dasharray:5 4}\n\
+.ideal{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 3}\n\
 .zero{stroke:var(--fg);stroke-width:1}\n\
 .area-above{fill:#1a7f3733}.area-below{fill:#cf222e55}\n\
 .bar-good{fill:var(--good)}.bar-bad{fill:var(--bad)}\n\
@@ -323,15 +338,82 @@ fn result_into(page: &mut String, facts: &ReportOverTime, index: usize, result: 
             esc(&text)
         );
     }
+    past_periods_into(page, facts, result);
     page.push_str("<div class=\"charts\">\n");
     let frame = Frame { x0, x1, index };
-    budget_chart(page, &frame, &points);
+    budget_chart(page, &frame, result, &points);
     sli_chart(page, &frame, result, &points);
     events_chart(page, &frame, &facts.step, &buckets);
     for (rule, alert) in result.alerts.iter().enumerate() {
         burn_chart(page, &frame, rule, alert, &points);
     }
     page.push_str("</div>\n</section>\n");
+}
+
+/// For a calendar window, how its past periods ended: the SLI and whether it met the
+/// objective, in words and a sign.
+fn past_periods_into(page: &mut String, facts: &ReportOverTime, result: &SloResult) {
+    let periods: Vec<(&str, Option<&SloResult>)> = facts
+        .past_periods
+        .iter()
+        .filter(|p| {
+            p.results
+                .first()
+                .is_some_and(|r| r.slo == result.slo && r.window == result.window)
+        })
+        .map(|p| {
+            let same = p.results.iter().find(|r| same_result(r, result));
+            (p.name.as_str(), same)
+        })
+        .collect();
+    if periods.is_empty() {
+        return;
+    }
+    let met = periods
+        .iter()
+        .filter(|(_, r)| r.and_then(|r| r.objective_met) == Some(true))
+        .count();
+    let missed = periods
+        .iter()
+        .filter(|(_, r)| r.and_then(|r| r.objective_met) == Some(false))
+        .count();
+    let _ = write!(
+        page,
+        "<table class=\"index periods\">\n<caption>The {} periods before this one: {met} met \
+         the objective, {missed} missed it</caption>\n<thead><tr><th scope=\"col\">Period</th>\
+         <th scope=\"col\" class=\"num\">SLI</th><th scope=\"col\" class=\"num\">Objective\
+         </th><th scope=\"col\" class=\"num\">Bad/total</th><th scope=\"col\">Objective met\
+         </th></tr></thead>\n<tbody>\n",
+        periods.len(),
+    );
+    for (name, period) in periods {
+        let (sli, events, verdict) = match period {
+            Some(r) => {
+                let cells = Cells::of(r);
+                (cells.sli, cells.events, met_badge(r.objective_met))
+            }
+            None => ("–".to_string(), "–".to_string(), met_badge(None)),
+        };
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{} %</td>\
+             <td class=\"num\">{}</td><td>{verdict}</td></tr>",
+            esc(name),
+            esc(&sli),
+            esc(&result.objective.to_string()),
+            esc(&events),
+        );
+    }
+    page.push_str("</tbody>\n</table>\n");
+}
+
+/// Whether a period met its objective, as a word and a sign, never by colour alone.
+fn met_badge(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "<span class=\"status status-ok\">✔ met</span>",
+        Some(false) => "<span class=\"status status-exhausted\">✖ missed</span>",
+        None => "<span class=\"status status-no_data\">○ no data</span>",
+    }
 }
 
 fn tile(label: &str, value: &str) -> String {
@@ -479,8 +561,10 @@ fn close(page: &mut String) {
     page.push_str("</svg>\n</figure>\n");
 }
 
-/// Budget left (percent) over the window: an area above zero, another below it.
-fn budget_chart(page: &mut String, frame: &Frame, points: &[Point]) {
+/// Budget left (percent) over the window: an area above zero, another below it, and the ideal
+/// burn: a straight line from the whole budget at the window's start to none at its end (for a
+/// calendar window, the period's end: at `A` it stands at the share of the period left).
+fn budget_chart(page: &mut String, frame: &Frame, result: &SloResult, points: &[Point]) {
     let values: Vec<(UnixNanos, Option<f64>)> = points
         .iter()
         .map(|p| (p.at, p.result.error_budget.remaining.map(|r| r * 100.0)))
@@ -495,9 +579,12 @@ fn budget_chart(page: &mut String, frame: &Frame, points: &[Point]) {
     };
     let desc = match (known.first(), known.last()) {
         (Some(first), Some(last)) => format!(
-            "Budget left went from {first:.1} % to {last:.1} % (lowest {:.1} %), over {} points.",
+            "Budget left went from {first:.1} % to {last:.1} % (lowest {:.1} %), over {} points. \
+             The ideal burn, spending the budget evenly over the window, leaves {:.1} % at the \
+             end.",
             known.iter().copied().fold(f64::INFINITY, f64::min),
-            known.len()
+            known.len(),
+            100.0 * (1.0 - result.elapsed.unwrap_or(1.0)),
         ),
         _ => "No events in the window: no budget to show.".to_string(),
     };
@@ -528,12 +615,25 @@ fn budget_chart(page: &mut String, frame: &Frame, points: &[Point]) {
                  <path class=\"area-below\" clip-path=\"url(#{id}-down)\" d=\"{area}\"/>"
             );
         }
+        // From (start, 100 %) to (A, share left), cut to the chart's span.
+        let (start, end) = (result.start.0, result.end.0.max(result.start.0 + 1));
+        let left_at_end = 100.0 * (1.0 - result.elapsed.unwrap_or(1.0));
+        let ideal = |at: UnixNanos| {
+            let done = (at - start) as f64 / (end - start) as f64;
+            100.0 + (left_at_end - 100.0) * done
+        };
         let _ = writeln!(
             page,
             "<line class=\"zero\" x1=\"{LEFT}\" y1=\"{zero:.1}\" x2=\"{:.1}\" y2=\"{zero:.1}\"/>\
+             <line class=\"ideal\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>\
              <path class=\"series\" d=\"{line}\"/>",
-            WIDTH - RIGHT
+            WIDTH - RIGHT,
+            plot.x(frame.x0),
+            plot.y(ideal(frame.x0)),
+            plot.x(frame.x1),
+            plot.y(ideal(frame.x1)),
         );
+        legend_lines(page, &[("series", "budget left"), ("ideal", "ideal burn")]);
     }
     close(page);
 }

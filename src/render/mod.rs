@@ -12,6 +12,7 @@ mod json;
 mod junit;
 mod markdown;
 mod prometheus;
+mod sparkline;
 mod summary;
 mod table;
 mod verdict;
@@ -20,12 +21,13 @@ use std::io::{self, Write};
 
 pub use self::csv::CsvRenderer;
 pub use backtest::render_backtest;
-pub use html::{render_html, HtmlRenderer, ReportOverTime};
+pub use html::{render_html, HtmlRenderer, PastPeriod, ReportOverTime};
 pub use human::{budget_percent, count, latency, percent, points, rate};
 pub use json::JsonRenderer;
 pub use junit::JunitRenderer;
 pub use markdown::MarkdownRenderer;
 pub use prometheus::PrometheusRenderer;
+pub use sparkline::Charset;
 pub use table::TableRenderer;
 pub use verdict::VerdictRenderer;
 
@@ -84,6 +86,8 @@ pub trait Renderer {
 pub struct RenderOptions {
     /// Whether ANSI colour may be used.
     pub color: bool,
+    /// The characters of the table's sparklines.
+    pub charset: Charset,
     /// The verdict on the report under the policy (`check --fail-on`; `report` uses the
     /// default, `exhausted`).
     pub verdict: Verdict,
@@ -94,6 +98,7 @@ pub fn renderer(format: OutputFormat, options: &RenderOptions) -> Box<dyn Render
     match format {
         OutputFormat::Table => Box::new(TableRenderer {
             color: options.color,
+            charset: options.charset,
         }),
         OutputFormat::Json => Box::new(JsonRenderer),
         OutputFormat::Csv => Box::new(CsvRenderer),

@@ -84,6 +84,9 @@ pub(super) struct Layout {
     pub invalid: bool,
     /// `EXCLUDED`: some result has rows in exclusions.
     pub excluded: bool,
+    /// `EMPTY IN`: always, but in a terminal table that needs its room for the sparklines and
+    /// where no result's budget runs out within its window.
+    pub empty_in: bool,
 }
 
 impl Layout {
@@ -94,6 +97,7 @@ impl Layout {
             sla: report.results.iter().any(|r| r.sla.is_some()),
             invalid: report.results.iter().any(|r| r.invalid > 0),
             excluded: report.results.iter().any(|r| r.excluded > 0),
+            empty_in: true,
         }
     }
 }
@@ -201,12 +205,11 @@ impl Cells {
         if layout.excluded {
             texts.push(self.excluded.clone());
         }
-        texts.extend([
-            self.budget_left.clone(),
-            self.empty_in.clone(),
-            self.burn_1h.clone(),
-            status_label(self.status).to_string(),
-        ]);
+        texts.push(self.budget_left.clone());
+        if layout.empty_in {
+            texts.push(self.empty_in.clone());
+        }
+        texts.extend([self.burn_1h.clone(), status_label(self.status).to_string()]);
         texts
     }
 }
@@ -221,6 +224,7 @@ pub(super) fn columns(layout: Layout) -> Vec<Column> {
             "SLA" => layout.sla,
             "INVALID" => layout.invalid,
             "EXCLUDED" => layout.excluded,
+            "EMPTY IN" => layout.empty_in,
             _ => true,
         })
         .collect()

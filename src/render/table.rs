@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle};
 
+use super::sparkline::{sparkline, Charset};
 use super::summary::{self, Cells, Layout};
 use super::Renderer;
 use crate::report::{Report, Status};
@@ -20,11 +21,13 @@ const SHORTEST_GROUP: usize = 24;
 pub struct TableRenderer {
     /// Whether to colour the status column.
     pub color: bool,
+    /// The characters of the budget sparklines.
+    pub charset: Charset,
 }
 
 impl Renderer for TableRenderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let lines = lines(report);
+        let lines = lines(report, self.charset);
         let longest_group = lines
             .iter()
             .filter(|line| line.is_group)
@@ -40,17 +43,41 @@ impl Renderer for TableRenderer {
             excluded: false,
             ..Layout::of(report)
         };
-        let mut text = self.table(&lines, layout, usize::MAX);
         // The terminal's width, or 100 columns when the output is not a terminal.
         let width = usize::from(Table::new().width().unwrap_or(DEFAULT_WIDTH));
-        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
-        if widest > width && longest_group > 0 {
-            // Shorten the groups (never the names) until the table fits, keeping a readable
-            // part of each.
-            let limit = longest_group
-                .saturating_sub(widest - width)
-                .max(SHORTEST_GROUP);
-            text = self.table(&lines, layout, limit);
+        let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        let fitted = |layout: Layout, trends: bool| {
+            let text = self.table(&lines, layout, usize::MAX, trends);
+            let wide = widest(&text);
+            if wide > width && longest_group > 0 {
+                // Shorten the groups (never the names) until the table fits, keeping a
+                // readable part of each.
+                let limit = longest_group
+                    .saturating_sub(wide - width)
+                    .max(SHORTEST_GROUP);
+                return self.table(&lines, layout, limit, trends);
+            }
+            text
+        };
+        // The sparklines are drawn when the table still fits with them, if need be without an
+        // `EMPTY IN` column that says nothing (no budget runs out within its window).
+        let trends = lines.iter().any(|line| line.trend.is_some());
+        let mut text = fitted(layout, trends);
+        let nothing_empties = lines
+            .iter()
+            .filter_map(|line| line.cells.as_ref())
+            .all(|cells| cells.empty_in == "–");
+        if trends && widest(&text) > width && nothing_empties {
+            text = fitted(
+                Layout {
+                    empty_in: false,
+                    ..layout
+                },
+                true,
+            );
+        }
+        if widest(&text) > width {
+            text = fitted(layout, false);
         }
         writeln!(out, "{text}")?;
         for line in summary::sla_lines(report) {
@@ -81,19 +108,26 @@ struct Line {
     is_group: bool,
     /// The result; `None` for the heading line of a grouped SLO.
     cells: Option<Cells>,
+    /// The sparkline of the result's budget left over its window, when it has a trend.
+    trend: Option<String>,
 }
 
 /// The lines of the table for `report`, each grouped SLO preceded by its heading line.
-fn lines(report: &Report) -> Vec<Line> {
+fn lines(report: &Report, charset: Charset) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut previous: Option<&str> = None;
     for result in &report.results {
         let cells = Cells::of(result);
+        let trend = result
+            .budget_trend
+            .as_deref()
+            .map(|points| sparkline(points, charset));
         if result.group.is_empty() {
             lines.push(Line {
                 first: cells.slo.clone(),
                 is_group: false,
                 cells: Some(cells),
+                trend,
             });
         } else {
             if previous != Some(result.slo.as_str()) {
@@ -101,12 +135,14 @@ fn lines(report: &Report) -> Vec<Line> {
                     first: cells.slo.clone(),
                     is_group: false,
                     cells: None,
+                    trend: None,
                 });
             }
             lines.push(Line {
                 first: cells.group.clone(),
                 is_group: true,
                 cells: Some(cells),
+                trend,
             });
         }
         previous = Some(result.slo.as_str());
@@ -115,8 +151,9 @@ fn lines(report: &Report) -> Vec<Line> {
 }
 
 impl TableRenderer {
-    /// The table of `lines`, groups cut to `group_limit` characters.
-    fn table(&self, lines: &[Line], layout: Layout, group_limit: usize) -> String {
+    /// The table of `lines`, groups cut to `group_limit` characters, with the sparklines of
+    /// their trends when `trends`.
+    fn table(&self, lines: &[Line], layout: Layout, group_limit: usize, trends: bool) -> String {
         let mut table = Table::new();
         table.load_style(TableStyle::new().header_separator(LineStyle::none().fill('─')));
         if self.color {
@@ -124,6 +161,13 @@ impl TableRenderer {
         } else {
             table.force_no_tty();
         }
+        // Figures are right-aligned after their sparklines, so that the sparklines line up.
+        let budget_width = lines
+            .iter()
+            .filter_map(|line| line.cells.as_ref())
+            .map(|cells| cells.budget_left.chars().count())
+            .max()
+            .unwrap_or(0);
         let header: Vec<&str> = summary::columns(layout).iter().map(|c| c.upper).collect();
         let columns = header.len();
         table.set_header(header);
@@ -135,7 +179,8 @@ impl TableRenderer {
             };
             let mut row = vec![Cell::new(first)];
             if let Some(cells) = &line.cells {
-                row.extend(self.figures(cells, layout));
+                let trend = line.trend.as_deref().filter(|_| trends);
+                row.extend(self.figures(cells, layout, trend, budget_width));
             }
             table.add_row(row);
         }
@@ -156,13 +201,30 @@ impl TableRenderer {
         table.trim_fmt()
     }
 
-    /// The cells after the SLO column, the status coloured when allowed.
-    fn figures(&self, cells: &Cells, layout: Layout) -> Vec<Cell> {
+    /// The cells after the SLO column, the status coloured when allowed, and the budget left
+    /// (right-aligned in `budget_width` characters) led by the sparkline of `trend`, which ends
+    /// at it.
+    fn figures(
+        &self,
+        cells: &Cells,
+        layout: Layout,
+        trend: Option<&str>,
+        budget_width: usize,
+    ) -> Vec<Cell> {
+        let budget_column = summary::columns(layout)
+            .iter()
+            .position(|c| c.upper == "BUDGET LEFT");
         let mut row: Vec<Cell> = cells
             .texts(layout)
             .into_iter()
+            .enumerate()
             .skip(1)
-            .map(Cell::new)
+            .map(|(index, text)| match trend {
+                Some(trend) if Some(index) == budget_column => {
+                    Cell::new(format!("{trend} {text:>budget_width$}"))
+                }
+                _ => Cell::new(text),
+            })
             .collect();
         if self.color {
             let color = match cells.status {

@@ -100,6 +100,19 @@ pub fn period_containing(at: UnixNanos, unit: CalendarUnit, zone: &Zone) -> (Uni
     (start, end)
 }
 
+/// The period of `unit` in `zone` that contains `at`, named as people name it: `2026-10-02`
+/// (a day), `week of 2026-09-28` (its Monday), `2026-09` (a month), `2026 Q3`, `2026`.
+pub fn period_name(at: UnixNanos, unit: CalendarUnit, zone: &Zone) -> String {
+    let first = unit.first_day(zone.utc_to_local(at).date());
+    match unit {
+        CalendarUnit::Day => first.format("%Y-%m-%d").to_string(),
+        CalendarUnit::Week => format!("week of {}", first.format("%Y-%m-%d")),
+        CalendarUnit::Month => first.format("%Y-%m").to_string(),
+        CalendarUnit::Quarter => format!("{} Q{}", first.year(), first.month0() / 3 + 1),
+        CalendarUnit::Year => first.year().to_string(),
+    }
+}
+
 /// The first instant whose local date in `zone` is `date` or later.
 fn start_of_local_day(date: NaiveDate, zone: &Zone) -> UnixNanos {
     let midnight = date.and_time(NaiveTime::MIN);
@@ -150,6 +163,20 @@ mod tests {
 
     fn period(at: &str, unit: CalendarUnit, zone_name: &str) -> (UnixNanos, UnixNanos) {
         period_containing(ns(at), unit, &zone(zone_name))
+    }
+
+    #[test]
+    fn periods_are_named_by_their_local_first_day() {
+        // 22:30 UTC on 30 September is already 1 October in Berlin.
+        let at = ns("2026-09-30T22:30:00Z");
+        let berlin = zone("Europe/Berlin");
+        let name = |unit| period_name(at, unit, &berlin);
+        assert_eq!(name(CalendarUnit::Day), "2026-10-01");
+        assert_eq!(name(CalendarUnit::Week), "week of 2026-09-28");
+        assert_eq!(name(CalendarUnit::Month), "2026-10");
+        assert_eq!(name(CalendarUnit::Quarter), "2026 Q4");
+        assert_eq!(name(CalendarUnit::Year), "2026");
+        assert_eq!(period_name(at, CalendarUnit::Month, &Zone::Utc), "2026-09");
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub mod slices;
 pub mod timestamp;
 pub mod zone;
 
-pub use calendar::{period_containing, CalendarUnit};
+pub use calendar::{period_containing, period_name, CalendarUnit};
 pub use civil::LocalDateTime;
 pub use duration::{humanize_seconds, SpanDuration};
 pub use slices::TimeSlices;
