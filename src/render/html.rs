@@ -117,12 +117,13 @@ fn page_into(page: &mut String, facts: &ReportOverTime) {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>SLO report at {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n\
-         <header>\n<h1>SLO report</h1>\n<p class=\"meta\">Evaluated at {}. {} results. \
+         <header>\n<h1>SLO report</h1>\n<p class=\"meta\">Evaluated at {}. {} result{}. \
          Charts from {} to {}, a point every {}. Rows read: {}; malformed: {}; outside every \
          window: {}.</p>\n</header>\n",
         esc(&evaluated),
         esc(&evaluated),
         now.results.len(),
+        if now.results.len() == 1 { "" } else { "s" },
         esc(&format_rfc3339(first)),
         esc(&evaluated),
         esc(facts.step.as_written()),
