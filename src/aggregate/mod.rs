@@ -47,8 +47,8 @@ pub use latest::{latest_in_newest_lines, latest_timestamp, LatestScan};
 use sketch::CountMinSketch;
 
 use crate::expr::{
-    duration_nanos, FieldPath, FieldSlots, FieldUnit, FieldValue, Invalid, InvalidReason, Program,
-    Row,
+    duration_nanos, Candidate, Dispatch, FieldPath, FieldSlots, FieldUnit, FieldValue, Invalid,
+    InvalidReason, LeafMemo, Program, ProgramId, ProgramSet, Row,
 };
 use crate::input::{InputError, InputFormat, LogInput, RowSink, RowView};
 use crate::spec::{excluded_intervals, Judgement, Slo, TimestampSpec};
@@ -78,6 +78,14 @@ pub const OTHER_GROUP: &str = "(other)";
 #[derive(Debug)]
 pub struct Plan {
     fields: FieldSlots,
+    /// Every SLO's `filter` and `good`/`bad`, with the leaves they share evaluated once a row.
+    programs: ProgramSet,
+    /// Which SLOs' filters may select a row, by the value of the fields they test for equality:
+    /// a row costs what it selects, not what the pass holds (see [`crate::expr::set`]).
+    dispatch: Dispatch,
+    /// What puts a row in some window of some SLO, one test per distinct kind: whether a row
+    /// is outside every window is decided without going through the SLOs.
+    window_tests: Vec<WindowTest>,
     timestamp_slot: usize,
     timestamp: TimestampParser,
     at: UnixNanos,
@@ -236,8 +244,8 @@ enum Slot {
 #[derive(Debug)]
 struct SloPlan {
     name: String,
-    filter: Program,
-    judge: Program,
+    filter: ProgramId,
+    judge: ProgramId,
     /// What `judge` says of a good event: true for `good:`, false for `bad:`.
     good_when: bool,
     group_slots: Vec<usize>,
@@ -259,7 +267,7 @@ struct SloPlan {
 
 /// The events of a count that the report at its instant is about: all of them, or, when the
 /// count also holds the earlier events of a budget trend, those its own windows would count.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reported {
     /// Every event counted.
     All,
@@ -276,6 +284,69 @@ impl Reported {
             (Reported::Younger(limit), _) => age < limit,
             (Reported::Slices(first, end), Slot::Slice(index)) => (first..end).contains(index),
             (Reported::Slices(..), Slot::Band(_)) => false,
+        }
+    }
+}
+
+/// What puts a row in a window of an SLO that the report is about (see
+/// [`Plan::in_some_window`]): the same for every SLO with the same windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WindowTest {
+    /// Counted by age: younger than the largest of its age limits (none: never).
+    Ages {
+        limit: Option<i64>,
+        reported: Reported,
+    },
+    /// Counted by slice: in the slices `first..end`.
+    Slices {
+        slices: TimeSlices,
+        first: i64,
+        end: i64,
+        reported: Reported,
+    },
+}
+
+impl WindowTest {
+    /// The distinct tests of `slos`.
+    fn of(slos: &[SloPlan]) -> Vec<WindowTest> {
+        let mut tests = Vec::new();
+        for slo in slos {
+            let test = match slo.slices {
+                Some((slices, first, end)) => WindowTest::Slices {
+                    slices,
+                    first,
+                    end,
+                    reported: slo.reported,
+                },
+                None => WindowTest::Ages {
+                    limit: slo.age_limits.last().copied(),
+                    reported: slo.reported,
+                },
+            };
+            if !tests.contains(&test) {
+                tests.push(test);
+            }
+        }
+        tests
+    }
+
+    /// `slot_for(time, age)` is `Some(slot)` and `reported` holds it, as for an SLO of this
+    /// test.
+    fn holds(&self, time: UnixNanos, age: i64) -> bool {
+        match *self {
+            WindowTest::Ages { limit, reported } => {
+                limit.is_some_and(|limit| (0..limit).contains(&age))
+                    && reported.holds(&Slot::Band(0), age)
+            }
+            WindowTest::Slices {
+                slices,
+                first,
+                end,
+                reported,
+            } => {
+                let index = slices.containing(time);
+                (first..end).contains(&index) && reported.holds(&Slot::Slice(index), age)
+            }
         }
     }
 }
@@ -328,6 +399,7 @@ impl Plan {
     ) -> Result<Plan, String> {
         let mut fields = FieldSlots::default();
         let timestamp_slot = fields.slot(&timestamp.field);
+        let mut programs = ProgramSet::new();
         let mut plans = Vec::with_capacity(slos.len());
         for (slo, needs) in slos.iter().zip(needs) {
             let units = |field: &FieldPath| slo.source.field_unit(format, field);
@@ -345,6 +417,7 @@ impl Plan {
                 Judgement::Good(c) => (compile(&mut fields, "good", &c.text, &c.expr)?, true),
                 Judgement::Bad(c) => (compile(&mut fields, "bad", &c.text, &c.expr)?, false),
             };
+            let (filter, judge) = (programs.add(&filter), programs.add(&judge));
             let group_slots = slo.group_by.iter().map(|path| fields.slot(path)).collect();
             let (age_limits, slices, first_window, window_tests) = match needs {
                 Needs::Ages {
@@ -397,8 +470,14 @@ impl Plan {
                 reported: Reported::All,
             });
         }
+        let filters: Vec<ProgramId> = plans.iter().map(|slo| slo.filter).collect();
+        let dispatch = programs.dispatch(&filters);
+        let window_tests = WindowTest::of(&plans);
         Ok(Plan {
             fields,
+            programs,
+            dispatch,
+            window_tests,
             timestamp_slot,
             timestamp: TimestampParser::new(timestamp.format.clone(), timestamp.zone),
             at,
@@ -432,6 +511,7 @@ impl Plan {
                 Needs::Slices { first, end, .. } => Reported::Slices(*first, *end),
             };
         }
+        self.window_tests = WindowTest::of(&self.slos);
     }
 
     /// Makes the tallies of this plan keep latencies by age band or slice, for a history,
@@ -445,6 +525,13 @@ impl Plan {
     /// The fields to read from each row.
     pub fn fields(&self) -> &FieldSlots {
         &self.fields
+    }
+
+    /// Whether a row at `time`, of `age` at the evaluation instant, lies in some window (or
+    /// lookback) of some SLO that the report is about: [`SloPlan::slot_for`] is `Some` for one
+    /// of them, and its `reported` holds that slot.
+    fn in_some_window(&self, time: UnixNanos, age: i64) -> bool {
+        self.window_tests.iter().any(|test| test.holds(time, age))
     }
 
     /// An empty tally for this plan.
@@ -506,6 +593,8 @@ impl Plan {
             tally: self.tally(),
             group_key: Vec::with_capacity(64),
             minutes: MinuteCache::default(),
+            memo: self.programs.memo(),
+            candidates: Vec::with_capacity(self.slos.len()),
         }
     }
 }
@@ -1301,6 +1390,10 @@ pub struct Counter<'a> {
     tally: Tally,
     group_key: Vec<u8>,
     minutes: MinuteCache,
+    /// The results of the leaves that several SLOs share, for the row being counted.
+    memo: LeafMemo,
+    /// The SLOs whose filters may select the row being counted (see [`Dispatch`]).
+    candidates: Vec<Candidate>,
 }
 
 enum RowJudgement {
@@ -1388,25 +1481,33 @@ impl RowSink for Counter<'_> {
             return self.count_record(layout, &row, line, time);
         }
         let age = plan.at.saturating_sub(time);
-        let mut in_window = false;
+        let in_window = plan.in_some_window(time, age);
         let mut selected = false;
         // The SLOs that selected the row, for a history's accounting (at most 64 are tracked).
         let mut selected_by = 0u64;
         // The SLOs in one of whose exclusions the row lies, likewise.
         let mut excluded_by = 0u64;
-        for (index, slo) in plan.slos.iter().enumerate() {
+        self.memo.next_row();
+        // The SLOs left out have a filter that is false for the row: they would `continue`.
+        // Each SLO's counts are its own, so the order in which SLOs count a row changes
+        // nothing, except which SLO `--strict` names first: then they go in spec order.
+        plan.dispatch
+            .candidates(&row, &mut self.candidates, plan.strict);
+        for candidate in 0..self.candidates.len() {
+            let Candidate { position, filter } = self.candidates[candidate];
+            let index = position as usize;
+            let slo = &plan.slos[index];
             let Some(slot) = slo.slot_for(time, age) else {
                 continue;
             };
             // Only a budget trend's earlier events lie outside what the report is about.
             let reported = slo.reported.holds(&slot, age);
-            in_window |= reported;
             // An excluded row is neither judged nor invalid: its fields may be what broke.
             let in_exclusion = !slo.excluded.is_empty() && slo.is_excluded(time);
-            let outcome = match slo.filter.eval(&row) {
+            let outcome = match plan.programs.eval(filter, &row, &mut self.memo) {
                 Ok(false) => continue,
                 _ if in_exclusion => RowJudgement::Excluded,
-                Ok(true) => match slo.judge.eval(&row) {
+                Ok(true) => match plan.programs.eval(slo.judge, &row, &mut self.memo) {
                     Ok(verdict) => RowJudgement::Event {
                         good: verdict == slo.good_when,
                     },
@@ -1600,5 +1701,7 @@ fn decode_group_key(key: &[u8], fields: usize) -> Vec<Option<String>> {
     values
 }
 
+#[cfg(test)]
+mod set_tests;
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,8 @@
 //!   row then costs no allocation and no string lookups. Values that cannot
 //!   be used (a missing field, a non-numeric latency) make the result
 //!   [`Invalid`] rather than silently true or false, so they can be reported.
+//! * [`set`] evaluates the programs of many SLOs together: leaves shared by several programs
+//!   once per row, and filters that test a field for equality through a lookup of its value.
 //! * [`row`] is what a program reads: the [`Row`] trait that readers implement, one
 //!   [`FieldValue`] per slot, the [`FieldSlots`] that number the fields, and how a value's text
 //!   is read as a number or a boolean.
@@ -33,6 +35,7 @@ mod lexer;
 pub mod parser;
 pub mod program;
 pub mod row;
+pub mod set;
 mod value;
 
 pub use ast::{Decimal, Expr, FieldPath, Span};
@@ -41,3 +44,4 @@ pub use program::{CompileError, Program};
 pub use row::{
     duration_nanos, FieldSlots, FieldUnit, FieldValue, Invalid, InvalidReason, Row, TimeUnit,
 };
+pub use set::{Candidate, Dispatch, LeafMemo, ProgramId, ProgramSet};

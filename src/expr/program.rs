@@ -50,11 +50,13 @@ impl std::error::Error for CompileError {}
 /// A compiled expression, ready to evaluate rows.
 #[derive(Debug, Clone)]
 pub struct Program {
-    root: Op,
+    pub(super) root: Op,
 }
 
+/// One node of a compiled program: a leaf (a test of one field, a constant, or an exact
+/// comparison) or `not`/`and`/`or` over nodes.
 #[derive(Debug, Clone)]
-enum Op {
+pub(super) enum Op {
     Const(bool),
     /// A field alone: its text is `true`/`false`.
     Truthy {
@@ -354,7 +356,7 @@ fn apply<T: PartialOrd + ?Sized>(op: CmpOp, a: &T, b: &T) -> bool {
 /// One node. Leaves are evaluated here, inline where this is called — the commonest program is a
 /// single comparison; `not`, `and` and `or` go through [`eval_compound`].
 #[inline(always)]
-fn eval_node(node: &Op, row: &impl Row) -> Result<bool, Invalid> {
+pub(super) fn eval_node(node: &Op, row: &impl Row) -> Result<bool, Invalid> {
     Ok(match node {
         Op::Const(b) => *b,
         Op::Truthy { slot } => boolean(row, *slot)?,
