@@ -594,7 +594,7 @@ impl Plan {
             group_key: Vec::with_capacity(64),
             minutes: MinuteCache::default(),
             memo: self.programs.memo(),
-            candidates: Vec::with_capacity(self.slos.len()),
+            strict_error: None,
         }
     }
 }
@@ -858,9 +858,9 @@ impl GroupTally {
         merged
     }
 
-    /// Counts one row in the band or slice `slot`.
     /// Counts one row in the band or slice `slot`, and keeps the latency of an event, held by
     /// the windows of a bit set, when its SLO reads one.
+    #[inline(always)]
     fn count(&mut self, slot: &Slot, outcome: &RowJudgement, latency: Option<(u64, f64)>) {
         if let Some((key, nanos)) = latency {
             self.record_latency(key, nanos);
@@ -1392,8 +1392,9 @@ pub struct Counter<'a> {
     minutes: MinuteCache,
     /// The results of the leaves that several SLOs share, for the row being counted.
     memo: LeafMemo,
-    /// The SLOs whose filters may select the row being counted (see [`Dispatch`]).
-    candidates: Vec<Candidate>,
+    /// Under `--strict`, the first SLO in spec order for which the row being counted is
+    /// invalid, with the error that names it.
+    strict_error: Option<(u32, InputError)>,
 }
 
 enum RowJudgement {
@@ -1406,6 +1407,110 @@ enum RowJudgement {
 }
 
 impl Counter<'_> {
+    /// Counts the row for the SLO of `candidate` (see [`Dispatch`]): `None` when the SLO does
+    /// not count it (outside its windows, or not selected by its filter) or counts it only as
+    /// a budget trend's earlier event, otherwise whether the row lies in one of its
+    /// exclusions. Under `--strict`, an invalid row is kept in
+    /// `strict_error` rather than counted.
+    #[inline(always)]
+    fn count_slo(
+        &mut self,
+        row: &RowView<'_>,
+        line: u64,
+        time: UnixNanos,
+        age: i64,
+        candidate: Candidate,
+    ) -> Option<bool> {
+        let plan = self.plan;
+        let Candidate { position, filter } = candidate;
+        let index = position as usize;
+        let slo = &plan.slos[index];
+        let slot = slo.slot_for(time, age)?;
+        // Only a budget trend's earlier events lie outside what the report is about.
+        let reported = slo.reported.holds(&slot, age);
+        // An excluded row is neither judged nor invalid: its fields may be what broke.
+        let in_exclusion = !slo.excluded.is_empty() && slo.is_excluded(time);
+        let outcome = match plan.programs.eval(filter, row, &mut self.memo) {
+            Ok(false) => return None,
+            _ if in_exclusion => RowJudgement::Excluded,
+            Ok(true) => match plan.programs.eval(slo.judge, row, &mut self.memo) {
+                Ok(verdict) => RowJudgement::Event {
+                    good: verdict == slo.good_when,
+                },
+                Err(invalid) => RowJudgement::Invalid(invalid),
+            },
+            Err(invalid) => RowJudgement::Invalid(invalid),
+        };
+        // The latency of a valid event, with where it is kept.
+        let latency = match (&outcome, &slo.latency) {
+            (RowJudgement::Event { .. }, Some(plan)) if reported => {
+                duration_nanos(row, plan.slot, plan.unit).map(|nanos| (plan.key(&slot, age), nanos))
+            }
+            _ => None,
+        };
+        // A row without a group_by field falls in the group where that field is null, as
+        // SQL's GROUP BY does: its event still counts, in a group of its own.
+        self.group_key.clear();
+        for &slot in &slo.group_slots {
+            match row.value(slot) {
+                FieldValue::Scalar(value) => {
+                    // Groups are told apart by their labels as printed: values that are
+                    // not UTF-8 and print alike (with U+FFFD) are one group, not several
+                    // results with the same label in an arbitrary order.
+                    let value = String::from_utf8_lossy(value);
+                    self.group_key.push(1);
+                    self.group_key
+                        .extend_from_slice(&(value.len() as u64).to_le_bytes());
+                    self.group_key.extend_from_slice(value.as_bytes());
+                }
+                _ => self.group_key.push(0),
+            }
+        }
+        if let (true, RowJudgement::Invalid(invalid)) = (reported, &outcome) {
+            let reason = self.invalid_reason(*invalid);
+            if plan.strict {
+                // The SLOs count a row in no set order: the first of them in spec order is the
+                // one named, once all have counted it.
+                if self
+                    .strict_error
+                    .as_ref()
+                    .is_none_or(|(first, _)| *first > position)
+                {
+                    let error = InputError::at(
+                        self.input,
+                        line,
+                        format!("row is invalid for SLO {}: {reason} (--strict)", slo.name),
+                    );
+                    self.strict_error = Some((position, error));
+                }
+                return Some(false);
+            }
+            let earlier = self.tally.slos[index]
+                .first_invalid
+                .as_ref()
+                .is_none_or(|first| first.line > line);
+            let problem = earlier.then(|| self.problem(line, reason));
+            let tally = &mut self.tally.slos[index];
+            tally.invalid_rows += 1;
+            if problem.is_some() {
+                tally.first_invalid = problem;
+            }
+        }
+        let tally = &mut self.tally.slos[index];
+        let bands = slo.age_limits.len();
+        if slo.group_slots.is_empty() {
+            let group = tally
+                .ungrouped
+                .get_or_insert_with(|| GroupTally::new(Vec::new(), bands));
+            group.count(&slot, &outcome, latency);
+        } else if let Some(group) = tally.groups.get_mut(self.group_key.as_slice()) {
+            group.count(&slot, &outcome, latency);
+        } else {
+            tally.count_new(&self.group_key, &slot, &outcome, latency);
+        }
+        reported.then_some(in_exclusion)
+    }
+
     /// The counts so far.
     pub fn into_tally(self) -> Tally {
         self.tally
@@ -1488,100 +1593,25 @@ impl RowSink for Counter<'_> {
         // The SLOs in one of whose exclusions the row lies, likewise.
         let mut excluded_by = 0u64;
         self.memo.next_row();
-        // The SLOs left out have a filter that is false for the row: they would `continue`.
+        // The SLOs left out have a filter that is false for the row: they would not count it.
         // Each SLO's counts are its own, so the order in which SLOs count a row changes
-        // nothing, except which SLO `--strict` names first: then they go in spec order.
-        plan.dispatch
-            .candidates(&row, &mut self.candidates, plan.strict);
-        for candidate in 0..self.candidates.len() {
-            let Candidate { position, filter } = self.candidates[candidate];
-            let index = position as usize;
-            let slo = &plan.slos[index];
-            let Some(slot) = slo.slot_for(time, age) else {
-                continue;
-            };
-            // Only a budget trend's earlier events lie outside what the report is about.
-            let reported = slo.reported.holds(&slot, age);
-            // An excluded row is neither judged nor invalid: its fields may be what broke.
-            let in_exclusion = !slo.excluded.is_empty() && slo.is_excluded(time);
-            let outcome = match plan.programs.eval(filter, &row, &mut self.memo) {
-                Ok(false) => continue,
-                _ if in_exclusion => RowJudgement::Excluded,
-                Ok(true) => match plan.programs.eval(slo.judge, &row, &mut self.memo) {
-                    Ok(verdict) => RowJudgement::Event {
-                        good: verdict == slo.good_when,
-                    },
-                    Err(invalid) => RowJudgement::Invalid(invalid),
-                },
-                Err(invalid) => RowJudgement::Invalid(invalid),
-            };
-            let bit = 1u64
-                .checked_shl(u32::try_from(index).unwrap_or(u32::MAX))
-                .unwrap_or(0);
-            if reported && in_exclusion {
-                excluded_by |= bit;
-            } else if reported {
-                selected = true;
-                selected_by |= bit;
-            }
-            // The latency of a valid event, with where it is kept.
-            let latency = match (&outcome, &slo.latency) {
-                (RowJudgement::Event { .. }, Some(plan)) if reported => {
-                    duration_nanos(&row, plan.slot, plan.unit)
-                        .map(|nanos| (plan.key(&slot, age), nanos))
-                }
-                _ => None,
-            };
-            // A row without a group_by field falls in the group where that field is null, as
-            // SQL's GROUP BY does: its event still counts, in a group of its own.
-            self.group_key.clear();
-            for &slot in &slo.group_slots {
-                match row.value(slot) {
-                    FieldValue::Scalar(value) => {
-                        // Groups are told apart by their labels as printed: values that are
-                        // not UTF-8 and print alike (with U+FFFD) are one group, not several
-                        // results with the same label in an arbitrary order.
-                        let value = String::from_utf8_lossy(value);
-                        self.group_key.push(1);
-                        self.group_key
-                            .extend_from_slice(&(value.len() as u64).to_le_bytes());
-                        self.group_key.extend_from_slice(value.as_bytes());
-                    }
-                    _ => self.group_key.push(0),
+        // nothing (`--strict` names the first SLO in spec order, see `count_slo`).
+        plan.dispatch.for_each_list(&row, |list| {
+            for &candidate in list {
+                let Some(in_exclusion) = self.count_slo(&row, line, time, age, candidate) else {
+                    continue;
+                };
+                let bit = 1u64.checked_shl(candidate.position).unwrap_or(0);
+                if in_exclusion {
+                    excluded_by |= bit;
+                } else {
+                    selected = true;
+                    selected_by |= bit;
                 }
             }
-            if let (true, RowJudgement::Invalid(invalid)) = (reported, &outcome) {
-                let reason = self.invalid_reason(*invalid);
-                if plan.strict {
-                    return Err(InputError::at(
-                        self.input,
-                        line,
-                        format!("row is invalid for SLO {}: {reason} (--strict)", slo.name),
-                    ));
-                }
-                let earlier = self.tally.slos[index]
-                    .first_invalid
-                    .as_ref()
-                    .is_none_or(|first| first.line > line);
-                let problem = earlier.then(|| self.problem(line, reason));
-                let tally = &mut self.tally.slos[index];
-                tally.invalid_rows += 1;
-                if problem.is_some() {
-                    tally.first_invalid = problem;
-                }
-            }
-            let tally = &mut self.tally.slos[index];
-            let bands = slo.age_limits.len();
-            if slo.group_slots.is_empty() {
-                let group = tally
-                    .ungrouped
-                    .get_or_insert_with(|| GroupTally::new(Vec::new(), bands));
-                group.count(&slot, &outcome, latency);
-            } else if let Some(group) = tally.groups.get_mut(self.group_key.as_slice()) {
-                group.count(&slot, &outcome, latency);
-            } else {
-                tally.count_new(&self.group_key, &slot, &outcome, latency);
-            }
+        });
+        if let Some((_, error)) = self.strict_error.take() {
+            return Err(error);
         }
         if let (true, Some(rows)) = (in_window, &mut self.tally.rows_by_time) {
             rows.add(time, selected_by, excluded_by);

@@ -109,6 +109,10 @@ fn spec(slos: &[(Option<String>, bool, String, bool)]) -> String {
 }
 
 fn plan(slos: &[&Slo]) -> Plan {
+    strict_plan(slos, false)
+}
+
+fn strict_plan(slos: &[&Slo], strict: bool) -> Plan {
     let at = parse_instant(AT).unwrap();
     let needs: Vec<Needs> = slos.iter().map(|slo| needs(slo, at)).collect();
     Plan::new(
@@ -118,9 +122,50 @@ fn plan(slos: &[&Slo]) -> Plan {
         &InputFormat::Jsonl,
         at,
         100,
-        false,
+        strict,
     )
     .unwrap()
+}
+
+/// `--strict` names the first SLO in spec order for which a row is invalid, though dispatch
+/// hands the SLOs without an equality to the counter before those with one.
+#[test]
+fn strict_names_the_first_slo_in_spec_order() {
+    let text = r#"version: 1
+slos:
+  - name: checkout
+    objective: 99
+    windows: [1h]
+    filter: route == "/x"
+    good: status < 500
+  - name: everything
+    objective: 99
+    windows: [1h]
+    good: latency <= 300
+"#;
+    let slos = load_str(Path::new("spec.yaml"), text).unwrap().slos;
+    let all: Vec<&Slo> = slos.iter().collect();
+    let plan = strict_plan(&all, true);
+    let at = parse_instant(AT).unwrap();
+    let log = format!(
+        r#"{{"timestamp": "{}", "route": "/x", "status": "x", "latency": "y"}}
+"#,
+        format_rfc3339(at)
+    );
+    let input = LogInput::Stdin;
+    let mut counter = plan.counter(&input, 0);
+    let error = read_bytes(
+        log.as_bytes(),
+        &InputFormat::Jsonl,
+        plan.fields(),
+        &mut counter,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("invalid for SLO checkout: field `status`"),
+        "{error}"
+    );
 }
 
 /// What an SLO counted, in the terms of the report: the counts of each age band, the invalid

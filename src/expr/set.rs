@@ -379,27 +379,23 @@ struct Table {
 }
 
 impl Dispatch {
-    /// Writes into `out` the filters that are not false for `row` by their equality alone,
-    /// each with what to evaluate of it: every other filter is false for it. They are in the
-    /// order of their positions when `in_order` is set; otherwise in an order that depends
-    /// only on the row (sorting costs more than a small loop over them saves).
+    /// Calls `f` with the lists of filters that are not false for `row` by their equality
+    /// alone, each filter with what to evaluate of it: every filter left out is false for the
+    /// row. The lists come in an order that depends only on the row, and together hold each
+    /// filter at most once.
     #[inline]
-    pub fn candidates(&self, row: &impl Row, out: &mut Vec<Candidate>, in_order: bool) {
-        out.clear();
-        out.extend_from_slice(&self.always);
-        let mut lists = usize::from(!self.always.is_empty());
+    pub fn for_each_list(&self, row: &impl Row, mut f: impl FnMut(&[Candidate])) {
+        if !self.always.is_empty() {
+            f(&self.always);
+        }
         for table in &self.tables {
             let list = match row.value(table.slot) {
                 FieldValue::Scalar(text) => table.by_value.get(text).map_or(&[][..], Vec::as_slice),
                 _ => &table.all,
             };
             if !list.is_empty() {
-                out.extend_from_slice(list);
-                lists += 1;
+                f(list);
             }
-        }
-        if in_order && lists > 1 {
-            out.sort_unstable_by_key(|candidate| candidate.position);
         }
     }
 }
