@@ -28,6 +28,19 @@ CSV too (not timed): its nginx counts must equal its CSV counts and slo's. `--ca
 nginx-duckdb` runs only that check of the DuckDB side, without slo's nginx reader; `--cases
 nginx-timed` compares slo on the log with `$request_time` (and a latency SLO) with slo on the CSV.
 
+The `slos` case (issue 19) sweeps the number of SLOs over the CSV: N = 3, 30 and 100 SLOs,
+generated deterministically by `slo_sweep_spec` (filters on service, route, region and method;
+good on status or latency; two windows each, 7d and 1d), each against DuckDB doing the same 2N
+conditional counts (total and good per SLO over the 7d window), same run, alternating. It
+prints slo's time at each N over its time at N = 3 in the same round (goal: at most 2x at
+N = 100) and DuckDB's over slo's (goal: at least 5x).
+
+The `groups` case (issue 19) groups one SLO by a column of 100, 10 000 or 100 000 distinct
+values (`tenant`, `customer`, `client`, which `ensure_groups` appends to copies of the CSV and
+JSON Lines files) with `--max-groups 100000`, so that every group is reported, against the same
+SLO without group_by and against DuckDB's GROUP BY with the same counts, alternating; it prints
+the grouped time over the ungrouped one (goal: at most 1.3x at 100 000 groups).
+
 Usage:  python3 benches/bench.py [--rows 10000000] [--runs 5] [--data benches/data]
                                  [--cases csv,jsonl,gzip,memory,nginx]
 The data folder (several GB) is git-ignored. DuckDB and polars are installed into
@@ -56,7 +69,8 @@ NGINX_CSV_TIMED_SPEC = ROOT / "benches" / "nginx" / "csv-timed.yaml"
 # The nginx specs' window, (A - 8d, A]: the whole week of data (nginx.yaml says why).
 NGINX_FROM = "2026-08-31 00:00:00+00"
 NGINX_TO = "2026-09-08 00:00:00+00"
-CASES = ("csv", "jsonl", "gzip", "memory", "nginx", "nginx-timed", "nginx-duckdb", "latest", "history")
+CASES = ("csv", "jsonl", "gzip", "memory", "nginx", "nginx-timed", "nginx-duckdb", "latest", "history", "slos",
+         "groups")
 
 DUCKDB = r"""
 import sys, time, json, duckdb
@@ -195,6 +209,209 @@ def ensure_data(data, rows, formats, small_too):
     return base, small
 
 
+# The columns that the `groups` case groups by, with how many distinct values each holds: row
+# `i` (0-based, in file order) has value `(i * GROUP_MIX) % n`, which takes every one of the `n`
+# values (GROUP_MIX is prime to 10) in an order unrelated to time.
+GROUP_COLUMNS = {"tenant": 100, "customer": 10_000, "client": 100_000}
+GROUP_MIX = 2_654_435_761
+
+
+def group_values(i):
+    return [f"{name[0]}{(i * GROUP_MIX) % n}" for name, n in GROUP_COLUMNS.items()]
+
+
+def ensure_groups(base, formats):
+    """Writes `{base}.groups.csv` / `.groups.jsonl`: the rows of `{base}.csv` / `.jsonl` with
+    the GROUP_COLUMNS appended (the original files stay as they are)."""
+    for fmt in formats:
+        src, dst = Path(f"{base}.{fmt}"), Path(f"{base}.groups.{fmt}")
+        if dst.exists():
+            continue
+        print(f"writing {dst} …", file=sys.stderr)
+        tmp = dst.with_suffix(".tmp")
+        with open(src, "rb") as f, open(tmp, "wb", buffering=1 << 22) as out:
+            if fmt == "csv":
+                out.write(f.readline().rstrip(b"\n") + ("," + ",".join(GROUP_COLUMNS)).encode() + b"\n")
+            for i, line in enumerate(f):
+                values = group_values(i)
+                if fmt == "csv":
+                    out.write(line[:-1] + ("," + ",".join(values) + "\n").encode())
+                else:
+                    extra = ",".join(f'"{k}":"{v}"' for k, v in zip(GROUP_COLUMNS, values))
+                    out.write(line[:-2] + ("," + extra + "}\n").encode())
+        tmp.rename(dst)
+    return f"{base}.groups"
+
+
+SWEEP_SERVICES = ["catalog", "search", "cart", "checkout", "auth", "payments"]
+SWEEP_ROUTES = ["/api/search", "/api/catalog/items", "/api/catalog/items/{id}", "/api/cart", "/api/cart/items",
+                "/api/search/suggest", "/api/checkout", "/api/auth/refresh", "/api/auth/login",
+                "/api/payments/charge", "/api/catalog/categories", "/api/checkout/confirm",
+                "/api/payments/methods", "/api/checkout/shipping-options", "/api/auth/logout",
+                "/api/payments/refund"]
+SWEEP_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"]
+SWEEP_METHODS = ["GET", "POST"]
+
+
+def slo_sweep(n):
+    """The `n` SLOs of the sweep, as (name, [(field, value)], good), written alike in slo's
+    expressions and in SQL: a service, a route, a service in a region, or a route with a method;
+    good on status (even SLOs) or on latency (odd ones, four thresholds)."""
+    slos = []
+    for i in range(n):
+        service, route = SWEEP_SERVICES[i // 4 % 6], SWEEP_ROUTES[i // 4 % 16]
+        kind = i % 4
+        if kind == 0:
+            where = [("service", service)]
+        elif kind == 1:
+            where = [("route", route)]
+        elif kind == 2:
+            where = [("service", service), ("region", SWEEP_REGIONS[i // 24 % 3])]
+        else:
+            where = [("route", route), ("method", SWEEP_METHODS[i // 64 % 2])]
+        good = "status < 500" if i % 2 == 0 else f"latency_ms <= {(200, 300, 500, 1000)[i // 2 % 4]}"
+        slos.append((f"slo-{i:03}", where, good))
+    return slos
+
+
+def slo_sweep_spec(n, path):
+    """Writes the spec of the sweep's `n` SLOs to `path`."""
+    lines = [f"# {n} SLOs of the `slos` case of benches/bench.py, generated by slo_sweep_spec.", "version: 1",
+             "defaults:", "  windows: [7d, 1d]", "  alerts: []", "slos:"]
+    for name, where, good in slo_sweep(n):
+        lines += [f"  - name: {name}", "    objective: 99.5",
+                  "    filter: " + " and ".join(f"{field} == '{value}'" for field, value in where),
+                  f"    good: {good}"]
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+DUCKDB_SLOS = r"""
+import sys, time, json, duckdb
+path, spec = sys.argv[1], json.loads(sys.argv[2])
+con = duckdb.connect()
+con.execute("SET threads = 2")
+con.execute("SET enable_progress_bar = false")
+counts = []
+for where, good in spec:
+    cond = " AND ".join(f"{field} = '{value}'" for field, value in where)
+    counts += [f"count(*) FILTER (WHERE {cond})", f"count(*) FILTER (WHERE {cond} AND {good})"]
+t = time.perf_counter()
+row = con.execute(f'''
+  SELECT {", ".join(counts)}
+  FROM read_csv('{path}', header = true)
+  WHERE CAST("timestamp" AS TIMESTAMPTZ) > TIMESTAMPTZ '2026-09-01 00:00:00+00'
+    AND CAST("timestamp" AS TIMESTAMPTZ) <= TIMESTAMPTZ '2026-09-08 00:00:00+00'
+''').fetchone()
+print(json.dumps({"query_s": time.perf_counter() - t, "counts": list(row)}))
+"""
+
+DUCKDB_GROUPS = r"""
+import sys, time, json, duckdb
+path, fmt, column = sys.argv[1:4]
+con = duckdb.connect()
+con.execute("SET threads = 2")
+con.execute("SET enable_progress_bar = false")
+source = f"read_csv('{path}', header = true)" if fmt == "csv" else f"read_ndjson('{path}')"
+t = time.perf_counter()
+rows = con.execute(f'''
+  SELECT {column}, count(*), count(*) FILTER (WHERE status < 500)
+  FROM {source}
+  WHERE CAST("timestamp" AS TIMESTAMPTZ) > TIMESTAMPTZ '2026-09-01 00:00:00+00'
+    AND CAST("timestamp" AS TIMESTAMPTZ) <= TIMESTAMPTZ '2026-09-08 00:00:00+00'
+  GROUP BY {column}
+''').fetchall()
+total, good = sum(r[1] for r in rows), sum(r[2] for r in rows)
+print(json.dumps({"query_s": time.perf_counter() - t, "counts": [len(rows), total, good]}))
+"""
+
+
+def per_round(walls, numerator, denominator):
+    """The ratio of two tools' wall times in each round, sorted."""
+    return sorted(a / b for a, b in zip(walls[numerator], walls[denominator]))
+
+
+def ratio_text(ratios):
+    return f"median {statistics.median(ratios):.2f}x, from {ratios[0]:.2f}x to {ratios[-1]:.2f}x"
+
+
+def slos_case(slo, python, base, runs, data):
+    """The SLO-count sweep: slo at N = 3, 30, 100 against DuckDB with the same 2N counts."""
+    csv = f"{base}.csv"
+    sizes = (3, 30, 100)
+    tools, sweeps = {}, {}
+    for n in sizes:
+        spec = data / f"slos-{n}.yaml"
+        slo_sweep_spec(n, spec)
+        sweeps[n] = slo_sweep(n)
+        tools[f"slo-{n}"] = [slo, "report", "-s", str(spec), csv, "--at", AT, "-f", "json", "--quiet"]
+        sql = json.dumps([(where, good) for _, where, good in sweeps[n]])
+        tools[f"duckdb-{n}"] = [python, "-c", DUCKDB_SLOS, csv, sql]
+    counts = {}
+    for name, cmd in tools.items():
+        _, _, out = run(cmd)
+        n = int(name.split("-")[1])
+        if name.startswith("slo"):
+            by = {(r["slo"], r["window"]): r for r in json.loads(out)["results"]}
+            counts[name] = [c for s, _, _ in sweeps[n] for c in (by[s, "7d"]["total"], by[s, "7d"]["good"])]
+        else:
+            counts[name] = last_json(out)["counts"]
+    for n in sizes:
+        if counts[f"slo-{n}"] != counts[f"duckdb-{n}"]:
+            sys.exit(f"slo and DuckDB disagree at N = {n}: {counts[f'slo-{n}']} against {counts[f'duckdb-{n}']}")
+    walls, _, _ = timed_rounds(tools, runs)
+    print(f"\nslos: the SLO-count sweep on {csv}; counts agree with DuckDB at every N")
+    print(f"  {'N':>4} {'slo':>8} {'DuckDB':>8}   slo / slo at N = 3, per round{'':14}DuckDB / slo, per round")
+    for n in sizes:
+        own = per_round(walls, f"slo-{n}", "slo-3")
+        peer = per_round(walls, f"duckdb-{n}", f"slo-{n}")
+        print(f"  {n:>4} {statistics.median(walls[f'slo-{n}']):>6.2f} s {statistics.median(walls[f'duckdb-{n}']):>6.2f} s"
+              f"   {ratio_text(own):<42} {ratio_text(peer)}")
+    print("  goals at N = 100: at most 2x the time at N = 3; at least 5x faster than DuckDB")
+
+
+def groups_case(slo, python, base, runs, data):
+    """group_by with 100, 10 000 and 100 000 groups against the same SLO without group_by, and
+    against DuckDB's GROUP BY with the same counts, on CSV and JSON Lines."""
+    grouped = ensure_groups(base, ["csv", "jsonl"])
+    header = ["version: 1", "defaults: {windows: [7d], alerts: []}", "slos:", "  - name: availability",
+              "    objective: 99.5", "    good: status < 500"]
+    plain = data / "groups-none.yaml"
+    plain.write_text("\n".join(header) + "\n")
+    for fmt in ("csv", "jsonl"):
+        path = f"{grouped}.{fmt}"
+        tools = {"slo-ungrouped": [slo, "report", "-s", str(plain), path, "--at", AT, "-f", "json", "--quiet"]}
+        for column in GROUP_COLUMNS:
+            spec = data / f"groups-{column}.yaml"
+            spec.write_text("\n".join(header + [f"    group_by: [{column}]"]) + "\n")
+            tools[f"slo-{column}"] = [slo, "report", "-s", str(spec), path, "--at", AT, "--max-groups", "100000",
+                                      "-f", "json", "--quiet"]
+            tools[f"duckdb-{column}"] = [python, "-c", DUCKDB_GROUPS, path, fmt, column]
+        counts = {}
+        for name, cmd in tools.items():
+            _, _, out = run(cmd)
+            if name.startswith("slo"):
+                results = json.loads(out)["results"]
+                counts[name] = [len(results), sum(r["total"] for r in results), sum(r["good"] for r in results)]
+            else:
+                counts[name] = last_json(out)["counts"]
+        for column, n in GROUP_COLUMNS.items():
+            mine = counts[f"slo-{column}"]
+            if mine != counts[f"duckdb-{column}"] or mine[0] != n or mine[1:] != counts["slo-ungrouped"][1:]:
+                sys.exit(f"groups disagree on {fmt}, {column}: {counts}")
+        # No peak memory here: wait4 counts the forked child before its exec, and this script then
+        # holds the parsed reports of 100 000 groups.
+        walls, _, _ = timed_rounds(tools, runs)
+        print(f"\ngroups ({fmt}): {path}; groups, totals and good counts agree with DuckDB and the ungrouped SLO")
+        print(f"  ungrouped: {statistics.median(walls['slo-ungrouped']):.2f} s")
+        for column, n in GROUP_COLUMNS.items():
+            own = per_round(walls, f"slo-{column}", "slo-ungrouped")
+            peer = per_round(walls, f"duckdb-{column}", f"slo-{column}")
+            print(f"  {n:>7} groups: {statistics.median(walls[f'slo-{column}']):.2f} s; over ungrouped "
+                  f"{ratio_text(own)}; DuckDB "
+                  f"{statistics.median(walls[f'duckdb-{column}']):.2f} s, DuckDB / slo {ratio_text(peer)}")
+    print("  goal: 100 000 groups at most 1.3x the ungrouped SLO")
+
+
 def timed_rounds(tools, runs):
     """Runs every tool `runs` times, alternating; returns wall times, query times, peak RSS."""
     walls = {name: [] for name in tools}
@@ -290,7 +507,8 @@ def main():
         parser.error(f"unknown cases {sorted(unknown)}; use {', '.join(CASES)}")
 
     python = ensure_venv()
-    formats = {f for f in ("csv", "jsonl") if f in cases or {"gzip", "memory", "latest", "history"} & set(cases)}
+    formats = {f for f in ("csv", "jsonl")
+               if f in cases or {"gzip", "memory", "latest", "history", "slos", "groups"} & set(cases)}
     if {"nginx", "nginx-duckdb"} & set(cases):
         formats |= {"csv", "nginx"}
     if "nginx-timed" in cases:
@@ -369,6 +587,10 @@ def main():
         paired_case(slo, base, args.runs, "history",
                     ["--from", "2026-09-01T01:00:00Z", "--to", AT, "--every", "1h"], 1.5,
                     "a 168-instant history against one report (issue 16: at most 1.5x)")
+    if "slos" in cases:
+        slos_case(slo, python, base, args.runs, args.data)
+    if "groups" in cases:
+        groups_case(slo, python, base, args.runs, args.data)
     if "gzip" in cases:
         gzip_case(slo, base, args.runs)
     if "memory" in cases:
