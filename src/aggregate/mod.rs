@@ -86,6 +86,8 @@ pub struct Plan {
     /// What puts a row in some window of some SLO, one test per distinct kind: whether a row
     /// is outside every window is decided without going through the SLOs.
     window_tests: Vec<WindowTest>,
+    /// How many flat counts a counter keeps (see [`SloPlan`]'s `flat`).
+    flat_len: usize,
     timestamp_slot: usize,
     timestamp: TimestampParser,
     at: UnixNanos,
@@ -263,6 +265,9 @@ struct SloPlan {
     /// Which of the counted events the row accounting, invalid rows and latencies are about
     /// (see [`Plan::report_within`]).
     reported: Reported,
+    /// For an SLO without `group_by` or `latency` that counts by age: where its bands start
+    /// among the counter's flat counts (see [`Counter`]'s `flat`).
+    flat: Option<usize>,
 }
 
 /// The events of a count that the report at its instant is about: all of them, or, when the
@@ -468,7 +473,15 @@ impl Plan {
                 excluded: excluded_intervals(&slo.exclude),
                 latency,
                 reported: Reported::All,
+                flat: None,
             });
+        }
+        let mut flat_len = 0;
+        for slo in &mut plans {
+            if slo.group_slots.is_empty() && slo.latency.is_none() && slo.slices.is_none() {
+                slo.flat = Some(flat_len);
+                flat_len += slo.age_limits.len();
+            }
         }
         let filters: Vec<ProgramId> = plans.iter().map(|slo| slo.filter).collect();
         let dispatch = programs.dispatch(&filters);
@@ -478,6 +491,7 @@ impl Plan {
             programs,
             dispatch,
             window_tests,
+            flat_len,
             timestamp_slot,
             timestamp: TimestampParser::new(timestamp.format.clone(), timestamp.zone),
             at,
@@ -595,6 +609,7 @@ impl Plan {
             minutes: MinuteCache::default(),
             memo: self.programs.memo(),
             strict_error: None,
+            flat: vec![Counts::default(); self.flat_len],
         }
     }
 }
@@ -1395,6 +1410,10 @@ pub struct Counter<'a> {
     /// Under `--strict`, the first SLO in spec order for which the row being counted is
     /// invalid, with the error that names it.
     strict_error: Option<(u32, InputError)>,
+    /// The counts per age band of the SLOs without groups or latencies, side by side: a row
+    /// counted for one of them touches one small array rather than the SLO's tally. Added to
+    /// the tally by [`Counter::into_tally`].
+    flat: Vec<Counts>,
 }
 
 enum RowJudgement {
@@ -1496,6 +1515,18 @@ impl Counter<'_> {
                 tally.first_invalid = problem;
             }
         }
+        if let (Some(offset), Slot::Band(band)) = (slo.flat, &slot) {
+            let counts = &mut self.flat[offset + band];
+            match outcome {
+                RowJudgement::Event { good } => {
+                    counts.total += 1;
+                    counts.good += u64::from(good);
+                }
+                RowJudgement::Invalid(_) => counts.invalid += 1,
+                RowJudgement::Excluded => counts.excluded += 1,
+            }
+            return reported.then_some(in_exclusion);
+        }
         let tally = &mut self.tally.slos[index];
         let bands = slo.age_limits.len();
         if slo.group_slots.is_empty() {
@@ -1512,7 +1543,27 @@ impl Counter<'_> {
     }
 
     /// The counts so far.
-    pub fn into_tally(self) -> Tally {
+    pub fn into_tally(mut self) -> Tally {
+        for (slo, tally) in self.plan.slos.iter().zip(&mut self.tally.slos) {
+            let Some(offset) = slo.flat else {
+                continue;
+            };
+            let bands = slo.age_limits.len();
+            let counts = &self.flat[offset..offset + bands];
+            // As when counted in the tally: the group exists once a row counted in it.
+            if counts
+                .iter()
+                .all(|c| c.total == 0 && c.invalid == 0 && c.excluded == 0)
+            {
+                continue;
+            }
+            let group = tally
+                .ungrouped
+                .get_or_insert_with(|| GroupTally::new(Vec::new(), bands));
+            for (band, counted) in group.bands.iter_mut().zip(counts) {
+                band.add(counted);
+            }
+        }
         self.tally
     }
 
