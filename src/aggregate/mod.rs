@@ -88,6 +88,8 @@ pub struct Plan {
     window_tests: Vec<WindowTest>,
     /// How many flat counts a counter keeps (see [`SloPlan`]'s `flat`).
     flat_len: usize,
+    /// How many distinct sets of age limits the SLOs have (see [`SloPlan`]'s `band_class`).
+    band_classes: usize,
     timestamp_slot: usize,
     timestamp: TimestampParser,
     at: UnixNanos,
@@ -253,6 +255,10 @@ struct SloPlan {
     group_slots: Vec<usize>,
     /// Distinct age limits in nanoseconds, ascending (empty for slice counting).
     age_limits: Vec<i64>,
+    /// SLOs with the same age limits put a row in the same band: the index of this SLO's
+    /// limits among the distinct ones of the plan, under which a counter remembers the row's
+    /// band (see [`Counter`]'s `bands`); `None` for slice counting.
+    band_class: Option<usize>,
     /// The slices and the index range counted, for slice counting.
     slices: Option<(TimeSlices, i64, i64)>,
     first_window: FirstWindow,
@@ -467,6 +473,7 @@ impl Plan {
                 good_when,
                 group_slots,
                 age_limits,
+                band_class: None,
                 slices,
                 first_window,
                 heavy: None,
@@ -475,6 +482,26 @@ impl Plan {
                 reported: Reported::All,
                 flat: None,
             });
+        }
+        let mut band_classes: Vec<&[i64]> = Vec::new();
+        let classes: Vec<Option<usize>> = plans
+            .iter()
+            .map(|slo| {
+                slo.slices.is_none().then(|| {
+                    let limits = slo.age_limits.as_slice();
+                    band_classes
+                        .iter()
+                        .position(|c| *c == limits)
+                        .unwrap_or_else(|| {
+                            band_classes.push(limits);
+                            band_classes.len() - 1
+                        })
+                })
+            })
+            .collect();
+        let band_classes = band_classes.len();
+        for (slo, class) in plans.iter_mut().zip(classes) {
+            slo.band_class = class;
         }
         let mut flat_len = 0;
         for slo in &mut plans {
@@ -492,6 +519,7 @@ impl Plan {
             dispatch,
             window_tests,
             flat_len,
+            band_classes,
             timestamp_slot,
             timestamp: TimestampParser::new(timestamp.format.clone(), timestamp.zone),
             at,
@@ -610,6 +638,7 @@ impl Plan {
             memo: self.programs.memo(),
             strict_error: None,
             flat: vec![Counts::default(); self.flat_len],
+            bands: vec![BAND_UNKNOWN; self.band_classes],
         }
     }
 }
@@ -1414,7 +1443,16 @@ pub struct Counter<'a> {
     /// counted for one of them touches one small array rather than the SLO's tally. Added to
     /// the tally by [`Counter::into_tally`].
     flat: Vec<Counts>,
+    /// For the row being counted, its band under each distinct set of age limits, once an SLO
+    /// with those limits has found it: [`BAND_UNKNOWN`], [`BAND_NONE`] (in no band) or the
+    /// band. A hundred SLOs with the same windows search their limits once a row.
+    bands: Vec<u32>,
 }
+
+/// The row's band under a set of age limits is not known yet.
+const BAND_UNKNOWN: u32 = u32::MAX;
+/// The row lies in no band under a set of age limits.
+const BAND_NONE: u32 = u32::MAX - 1;
 
 enum RowJudgement {
     Event {
@@ -1444,7 +1482,26 @@ impl Counter<'_> {
         let Candidate { position, filter } = candidate;
         let index = position as usize;
         let slo = &plan.slos[index];
-        let slot = slo.slot_for(time, age)?;
+        let slot = match slo.band_class {
+            Some(class) => {
+                let band = match self.bands[class] {
+                    BAND_UNKNOWN => {
+                        let band = match slo.slot_for(time, age) {
+                            Some(Slot::Band(band)) => u32::try_from(band).unwrap_or(BAND_NONE),
+                            _ => BAND_NONE,
+                        };
+                        self.bands[class] = band;
+                        band
+                    }
+                    known => known,
+                };
+                if band == BAND_NONE {
+                    return None;
+                }
+                Slot::Band(band as usize)
+            }
+            None => slo.slot_for(time, age)?,
+        };
         // Only a budget trend's earlier events lie outside what the report is about.
         let reported = slo.reported.holds(&slot, age);
         // An excluded row is neither judged nor invalid: its fields may be what broke.
@@ -1644,6 +1701,7 @@ impl RowSink for Counter<'_> {
         // The SLOs in one of whose exclusions the row lies, likewise.
         let mut excluded_by = 0u64;
         self.memo.next_row();
+        self.bands.fill(BAND_UNKNOWN);
         // The SLOs left out have a filter that is false for the row: they would not count it.
         // Each SLO's counts are its own, so the order in which SLOs count a row changes
         // nothing (`--strict` names the first SLO in spec order, see `count_slo`).
