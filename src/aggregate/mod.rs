@@ -370,6 +370,7 @@ impl SloPlan {
         after > 0 && time < self.excluded[after - 1].1
     }
 
+    #[inline]
     fn slot_for(&self, time: UnixNanos, age: i64) -> Option<Slot> {
         if let Some((slices, first, end)) = self.slices {
             let index = slices.containing(time);
@@ -638,7 +639,8 @@ impl Plan {
             memo: self.programs.memo(),
             strict_error: None,
             flat: vec![Counts::default(); self.flat_len],
-            bands: vec![BAND_UNKNOWN; self.band_classes],
+            bands: vec![(0, BAND_NONE); self.band_classes],
+            band_row: 0,
         }
     }
 }
@@ -1444,15 +1446,16 @@ pub struct Counter<'a> {
     /// the tally by [`Counter::into_tally`].
     flat: Vec<Counts>,
     /// For the row being counted, its band under each distinct set of age limits, once an SLO
-    /// with those limits has found it: [`BAND_UNKNOWN`], [`BAND_NONE`] (in no band) or the
-    /// band. A hundred SLOs with the same windows search their limits once a row.
-    bands: Vec<u32>,
+    /// with those limits has found it: the number of the row it was found for (see
+    /// `band_row`), and the band or [`BAND_NONE`] (in no band). A hundred SLOs with the same
+    /// windows search their limits once a row.
+    bands: Vec<(u32, u32)>,
+    /// The number of the row being counted, for `bands`: an entry of another row is stale.
+    band_row: u32,
 }
 
-/// The row's band under a set of age limits is not known yet.
-const BAND_UNKNOWN: u32 = u32::MAX;
 /// The row lies in no band under a set of age limits.
-const BAND_NONE: u32 = u32::MAX - 1;
+const BAND_NONE: u32 = u32::MAX;
 
 enum RowJudgement {
     Event {
@@ -1485,15 +1488,15 @@ impl Counter<'_> {
         let slot = match slo.band_class {
             Some(class) => {
                 let band = match self.bands[class] {
-                    BAND_UNKNOWN => {
+                    (row, band) if row == self.band_row => band,
+                    _ => {
                         let band = match slo.slot_for(time, age) {
                             Some(Slot::Band(band)) => u32::try_from(band).unwrap_or(BAND_NONE),
                             _ => BAND_NONE,
                         };
-                        self.bands[class] = band;
+                        self.bands[class] = (self.band_row, band);
                         band
                     }
-                    known => known,
                 };
                 if band == BAND_NONE {
                     return None;
@@ -1701,7 +1704,12 @@ impl RowSink for Counter<'_> {
         // The SLOs in one of whose exclusions the row lies, likewise.
         let mut excluded_by = 0u64;
         self.memo.next_row();
-        self.bands.fill(BAND_UNKNOWN);
+        self.band_row = self.band_row.wrapping_add(1);
+        if self.band_row == 0 {
+            // Once every 2³² rows: no entry may carry the new row's number by chance.
+            self.bands.fill((0, BAND_NONE));
+            self.band_row = 1;
+        }
         // The SLOs left out have a filter that is false for the row: they would not count it.
         // Each SLO's counts are its own, so the order in which SLOs count a row changes
         // nothing (`--strict` names the first SLO in spec order, see `count_slo`).
