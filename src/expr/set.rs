@@ -332,6 +332,7 @@ impl ProgramSet {
                 dispatch.tables.push(Table {
                     slot,
                     by_value: FxHashMap::default(),
+                    few: Vec::new(),
                     all: Vec::new(),
                 });
                 dispatch.tables.len() - 1
@@ -340,6 +341,15 @@ impl ProgramSet {
             table.all.push(whole);
             for value in values {
                 table.by_value.entry(value).or_default().push(rest);
+            }
+        }
+        // A field tested for a few values is looked up by comparing them, cheaper than hashing
+        // the row's value (the commonest case: `service == "checkout"`).
+        for table in &mut dispatch.tables {
+            if table.by_value.len() <= FEW_VALUES {
+                let mut few: Vec<_> = std::mem::take(&mut table.by_value).into_iter().collect();
+                few.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                table.few = few;
             }
         }
         dispatch
@@ -355,6 +365,9 @@ pub struct Candidate {
     /// What to evaluate for the row: the same result as the filter.
     pub filter: ProgramId,
 }
+
+/// Most values of a field whose filters are looked up by comparing the row's value with each.
+const FEW_VALUES: usize = 8;
 
 /// Which filters of a list may select a row, found without evaluating the others: see
 /// [`ProgramSet::dispatch`].
@@ -373,6 +386,8 @@ struct Table {
     /// For each value, the filters whose equality it satisfies (with what is left of them),
     /// by position.
     by_value: FxHashMap<Box<[u8]>, Vec<Candidate>>,
+    /// The same, when there are at most [`FEW_VALUES`] values (`by_value` is then empty).
+    few: Vec<(Box<[u8]>, Vec<Candidate>)>,
     /// All its filters, whole, by position: for a row whose field is no text, where the
     /// equality is invalid and the filters must be evaluated to say what they are.
     all: Vec<Candidate>,
@@ -390,6 +405,11 @@ impl Dispatch {
         }
         for table in &self.tables {
             let list = match row.value(table.slot) {
+                FieldValue::Scalar(text) if !table.few.is_empty() => table
+                    .few
+                    .iter()
+                    .find(|(value, _)| value.len() == text.len() && **value == *text)
+                    .map_or(&[][..], |(_, list)| list.as_slice()),
                 FieldValue::Scalar(text) => table.by_value.get(text).map_or(&[][..], Vec::as_slice),
                 _ => &table.all,
             };
