@@ -13,7 +13,7 @@ use crate::spec::Slo;
 use crate::sql::{definition_id, group_column, interval_nanos};
 use crate::time::{format_rfc3339, UnixNanos};
 
-use super::{Counter, Counts, GroupTally, Plan, RowProblem};
+use super::{group_key_into, Counter, Counts, GroupTally, Plan, RowProblem};
 
 /// Most events (or invalid rows) one record may hold: a trillion requests in one interval is
 /// no log's, and with it no sum of counts comes near `u64::MAX`.
@@ -245,19 +245,7 @@ impl Counter<'_> {
                 });
             }
         }
-        self.group_key.clear();
-        for &group_slot in &slo.group_slots {
-            match row.value(group_slot) {
-                FieldValue::Scalar(value) => {
-                    let value = String::from_utf8_lossy(value);
-                    self.group_key.push(1);
-                    self.group_key
-                        .extend_from_slice(&(value.len() as u64).to_le_bytes());
-                    self.group_key.extend_from_slice(value.as_bytes());
-                }
-                _ => self.group_key.push(0),
-            }
-        }
+        group_key_into(&mut self.group_key, row, &slo.group_slots);
         let bands = slo.age_limits.len();
         let tally = &mut self.tally.slos[index];
         let group = if slo.group_slots.is_empty() {

@@ -1527,24 +1527,7 @@ impl Counter<'_> {
             }
             _ => None,
         };
-        // A row without a group_by field falls in the group where that field is null, as
-        // SQL's GROUP BY does: its event still counts, in a group of its own.
-        self.group_key.clear();
-        for &slot in &slo.group_slots {
-            match row.value(slot) {
-                FieldValue::Scalar(value) => {
-                    // Groups are told apart by their labels as printed: values that are
-                    // not UTF-8 and print alike (with U+FFFD) are one group, not several
-                    // results with the same label in an arbitrary order.
-                    let value = String::from_utf8_lossy(value);
-                    self.group_key.push(1);
-                    self.group_key
-                        .extend_from_slice(&(value.len() as u64).to_le_bytes());
-                    self.group_key.extend_from_slice(value.as_bytes());
-                }
-                _ => self.group_key.push(0),
-            }
-        }
+        group_key_into(&mut self.group_key, row, &slo.group_slots);
         if let (true, RowJudgement::Invalid(invalid)) = (reported, &outcome) {
             let reason = self.invalid_reason(*invalid);
             if plan.strict {
@@ -1782,6 +1765,27 @@ impl RowSink for Counter<'_> {
         );
         for problem in problems {
             problem.line = renumber(problem.line);
+        }
+    }
+}
+
+/// Writes into `key` the group of `row` by the values of `slots` (an SLO's `group_by`), as
+/// the groups' map keys them. A row without a group_by field falls in the group where that
+/// field is null, as SQL's GROUP BY does: its event still counts, in a group of its own.
+fn group_key_into(key: &mut Vec<u8>, row: &impl Row, slots: &[usize]) {
+    key.clear();
+    for &slot in slots {
+        match row.value(slot) {
+            FieldValue::Scalar(value) => {
+                // Groups are told apart by their labels as printed: values that are not UTF-8
+                // and print alike (with U+FFFD) are one group, not several results with the
+                // same label in an arbitrary order.
+                let value = String::from_utf8_lossy(value);
+                key.push(1);
+                key.extend_from_slice(&(value.len() as u64).to_le_bytes());
+                key.extend_from_slice(value.as_bytes());
+            }
+            _ => key.push(0),
         }
     }
 }
