@@ -176,8 +176,10 @@ pub enum Command {
     /// Write specs in another form: OpenSLO documents, or slo's own specs.
     #[command(after_help = after_help("convert"))]
     Convert(ConvertArgs),
-    /// Print the counting of `report` as one SQL query for an engine where the logs live; read
-    /// its result back with `--input-format counts`.
+    /// Print the counting as one SQL query for the engine that holds the logs.
+    ///
+    /// The query's result, saved as CSV or JSON Lines, is read back with `--input-format
+    /// counts`: every command then gives on it what it gives on the logs (docs/sql.md).
     #[command(after_help = after_help("sql"))]
     Sql(SqlArgs),
     /// Print a shell completion script to standard output.
