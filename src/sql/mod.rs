@@ -76,15 +76,8 @@ pub fn definition_id(slo: &Slo) -> String {
         judgement,
         groups.join(","),
         timestamp.field,
-        match &timestamp.format {
-            TimestampFormat::Auto => "auto",
-            TimestampFormat::Rfc3339 => "rfc3339",
-            TimestampFormat::Unix(UnixUnit::Seconds) => "unix",
-            TimestampFormat::Unix(UnixUnit::Millis) => "unix_ms",
-            TimestampFormat::Unix(UnixUnit::Micros) => "unix_us",
-            TimestampFormat::Unix(UnixUnit::Nanos) => "unix_ns",
-            TimestampFormat::Strftime(pattern) => pattern,
-        },
+        // As written in specs (`unix_ms`, a pattern): text that does not change between versions.
+        timestamp.format,
         timestamp.zone.name(),
         interval_nanos(slo)
     );
