@@ -198,14 +198,34 @@ fn results(dir: &Workdir, args: &[&str]) -> serde_json::Value {
     report["results"].take()
 }
 
-#[test]
-fn counts_give_what_rows_give_on_every_boundary() {
+/// A folder with SPEC, the edge log as `log.csv` and its counts, made by hand, as `counts.csv`.
+fn edge_workdir() -> Workdir {
     let dir = Workdir::new();
     dir.write("spec.yaml", SPEC);
     let (log, rows) = edge_log();
     dir.write("log.csv", log);
     let definitions = definitions(&dir);
     dir.write("counts.csv", counts_by_hand(&rows, &definitions));
+    dir
+}
+
+/// `slo report` on `file` read as counts, at `at`.
+fn counts_report(dir: &Workdir, at: &str, file: &str) -> crate::workdir::Run {
+    dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "--at",
+        at,
+        "--input-format",
+        "counts",
+        file,
+    ])
+}
+
+#[test]
+fn counts_give_what_rows_give_on_every_boundary() {
+    let dir = edge_workdir();
     // Instants on the rows' minutes: every window, lookback and slice edge meets rows.
     for at in [
         "2026-10-01T23:00:00Z",
@@ -234,49 +254,23 @@ fn counts_give_what_rows_give_on_every_boundary() {
 
 #[test]
 fn counts_of_another_definition_are_refused() {
-    let dir = Workdir::new();
-    dir.write("spec.yaml", SPEC);
-    let (_, rows) = edge_log();
-    let definitions = definitions(&dir);
-    dir.write("counts.csv", counts_by_hand(&rows, &definitions));
+    let dir = edge_workdir();
     dir.write(
         "spec.yaml",
         SPEC.replacen("status < 500", "status < 400", 1),
     );
-    dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "--at",
-        "2026-10-02T00:00:00Z",
-        "--input-format",
-        "counts",
-        "counts.csv",
-    ])
-    .expect_code(2)
-    .stderr_has("counts.csv:2")
-    .stderr_has("another definition");
+    counts_report(&dir, "2026-10-02T00:00:00Z", "counts.csv")
+        .expect_code(2)
+        .stderr_has("counts.csv:2")
+        .stderr_has("another definition");
 }
 
 #[test]
 fn an_instant_between_whole_minutes_is_refused() {
-    let dir = Workdir::new();
-    dir.write("spec.yaml", SPEC);
-    let (_, rows) = edge_log();
-    let definitions = definitions(&dir);
-    dir.write("counts.csv", counts_by_hand(&rows, &definitions));
-    dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "--at",
-        "2026-10-02T00:00:30Z",
-        "--input-format",
-        "counts",
-        "counts.csv",
-    ])
-    .expect_code(2)
-    .stderr_has("does not fall on a whole 1m interval");
+    let dir = edge_workdir();
+    counts_report(&dir, "2026-10-02T00:00:30Z", "counts.csv")
+        .expect_code(2)
+        .stderr_has("does not fall on a whole 1m interval");
 }
 
 #[test]
@@ -328,18 +322,9 @@ fn bad_count_records_are_malformed_with_their_line() {
         "no-definition.csv",
         "slo,time,exact,total,good,bad,invalid\napi,2026-10-02T00:00:00Z,0,5,4,1,0\n",
     );
-    dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "--at",
-        "2026-10-02T00:05:00Z",
-        "--input-format",
-        "counts",
-        "no-definition.csv",
-    ])
-    .expect_code(2)
-    .stderr_has("no-definition.csv:2: no `definition` column");
+    counts_report(&dir, "2026-10-02T00:05:00Z", "no-definition.csv")
+        .expect_code(2)
+        .stderr_has("no-definition.csv:2: no `definition` column");
     let first = &report["results"][0];
     assert_eq!(
         (first["total"].as_u64(), first["bad"].as_u64()),
