@@ -229,6 +229,27 @@ def views(slo, spec, log, counts=False):
     }
 
 
+def reports_agree(slo, tmp, label, spec, log, instants, engines):
+    """Runs `spec`'s query on each engine over `log` (as a table) and compares the reports from
+    the counts with the direct ones at `instants`; returns how many engines differ."""
+    direct = {at: report(slo, spec, log, at) for at in instants}
+    failures = 0
+    for name in engines:
+        dialect, run = ENGINES[name]
+        query = subprocess.run([slo, "sql", "--dialect", dialect, "-s", spec, "--table", "logs"],
+                               capture_output=True, text=True, check=True).stdout
+        columns, rows = run(query, log)
+        counts = os.path.join(tmp, f"counts-{label.split()[0]}-{name}.csv")
+        write_counts(counts, columns, rows)
+        differing = [at for at in instants if report(slo, spec, counts, at, counts=True) != direct[at]]
+        if differing:
+            failures += 1
+            print(f"FAIL {name} ({label}): reports differ at {', '.join(differing)}")
+        else:
+            print(f"ok {name} ({label}): {len(rows)} count records give the direct reports")
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slo", default="target/debug/slo")
@@ -307,24 +328,11 @@ def main():
                       f"{len(INSTANTS)} instants, the history, the backtest and the HTML page")
         # The bundled example logs with the bundled specs (slo-specs/), as the README runs them.
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        examples_spec = os.path.join(root, "slo-specs")
-        examples_log = os.path.join(root, "examples", "logs", "requests.csv")
-        example_instants = ["2026-10-02T18:00:00Z", "2026-10-15T23:59:00Z", "2026-10-01T00:00:00Z"]
-        direct = {at: report(slo, examples_spec, examples_log, at) for at in example_instants}
-        for name in [e for e in args.engines.split(",") if not e.endswith("-files")]:
-            dialect, run = ENGINES[name]
-            query = subprocess.run([slo, "sql", "--dialect", dialect, "-s", examples_spec, "--table", "logs"],
-                                   capture_output=True, text=True, check=True).stdout
-            columns, rows = run(query, examples_log)
-            counts = os.path.join(tmp, f"counts-examples-{name}.csv")
-            write_counts(counts, columns, rows)
-            differing = [at for at in example_instants
-                         if report(slo, examples_spec, counts, at, counts=True) != direct[at]]
-            if differing:
-                failures += 1
-                print(f"FAIL {name} (bundled examples): reports differ at {', '.join(differing)}")
-            else:
-                print(f"ok {name} (bundled examples): {len(rows)} count records give the direct reports")
+        failures += reports_agree(
+            slo, tmp, "bundled examples", os.path.join(root, "slo-specs"),
+            os.path.join(root, "examples", "logs", "requests.csv"),
+            ["2026-10-02T18:00:00Z", "2026-10-15T23:59:00Z", "2026-10-01T00:00:00Z"],
+            [e for e in args.engines.split(",") if not e.endswith("-files")])
         # The same rows with nginx's $time_local and the spec's strftime pattern, on the engines
         # that parse by pattern (DataFusion has no parse that gives NULL).
         clf_log = os.path.join(tmp, "log-clf.csv")
@@ -332,20 +340,9 @@ def main():
         to_clf(log, clf_log)
         with open(SPEC) as f, open(clf_spec, "w") as out:
             out.write(f.read().replace("format: rfc3339", f"format: '{CLF}'"))
-        direct = {at: report(slo, clf_spec, clf_log, at) for at in INSTANTS}
-        for name in [e for e in args.engines.split(",") if e in ("duckdb", "chdb", "spark")]:
-            dialect, run = ENGINES[name]
-            query = subprocess.run([slo, "sql", "--dialect", dialect, "-s", clf_spec, "--table", "logs"],
-                                   capture_output=True, text=True, check=True).stdout
-            columns, rows = run(query, clf_log)
-            counts = os.path.join(tmp, f"counts-clf-{name}.csv")
-            write_counts(counts, columns, rows)
-            differing = [at for at in INSTANTS if report(slo, clf_spec, counts, at, counts=True) != direct[at]]
-            if differing:
-                failures += 1
-                print(f"FAIL {name} (times as {CLF}): reports differ at {', '.join(differing)}")
-            else:
-                print(f"ok {name} (times as {CLF}): {len(rows)} count records give the direct reports")
+        failures += reports_agree(
+            slo, tmp, f"times as {CLF}", clf_spec, clf_log, INSTANTS,
+            [e for e in args.engines.split(",") if e in ("duckdb", "chdb", "spark")])
     sys.exit(1 if failures else 0)
 
 
