@@ -210,10 +210,13 @@ fn a_million_distinct_groups_fold_into_other_with_exact_counts_and_bounded_memor
             "SLO per-user: too many distinct groups of (user) to keep each in memory (more than 40000 or 16 MiB of values): about ",
         );
         // Memory: per SLO and reading thread (and for their merged counts), at most 4 ×
-        // --max-groups groups and, past them, a 2 MiB sketch of the groups left out; the
-        // allocator may keep as much again of the sketches.
+        // --max-groups groups and, past them, a 2 MiB sketch of the groups left out. Kept one
+        // by one, the million groups would take over 500 MiB. The peak varies by about 15 MiB
+        // from run to run with how the reading threads' allocator arenas interleave (63 to
+        // 78 MiB measured, 55 MiB of heap at the peak by heaptrack; as much with 250 000
+        // distinct values as with a million).
         assert!(
-            run.peak_rss_kib.unwrap_or(0) < MEMORY_LIMIT_KIB + 2 * 3 * 2 * 1024,
+            run.peak_rss_kib.unwrap_or(0) < MEMORY_LIMIT_KIB + 32 * 1024,
             "{run}"
         );
         let report = run.report();
@@ -222,9 +225,13 @@ fn a_million_distinct_groups_fold_into_other_with_exact_counts_and_bounded_memor
             .iter()
             .filter(|r| r.slo == "per-user")
             .collect();
-        // --max-groups groups and (other), last; every event counted once, exactly.
-        assert_eq!(per_user.len(), 10_001, "{run}");
-        let other = per_user[10_000];
+        // Every user tied with one event, and past the memory bound which of them have the
+        // lowest values is not known: none is shown, all are in (other), counted exactly.
+        run.stderr_has(
+            "0 groups shown, those with more than 22 events in the first window: a group in (other) may have up to 22, and past the memory bound such light groups cannot be ranked exactly; group by coarser fields to see them all",
+        );
+        assert_eq!(per_user.len(), 1, "{run}");
+        let other = per_user[0];
         assert_eq!(other.group_value("user"), Some("(other)"));
         assert!(other.folded.as_ref().is_some_and(|f| f.estimated));
         let total: u64 = per_user.iter().map(|r| r.total).sum();
@@ -368,7 +375,9 @@ fn busy_groups_past_the_memory_bound_are_shown_with_exact_counts() {
             "SLO per-path: too many distinct groups of (path) to keep each in memory (more than 400 or 16 MiB of values)",
         );
         let parsed = run.report();
-        assert_eq!(parsed.results.len(), 101, "{run}");
+        // The routes, and (other): the scanned paths tie with one event each, which cannot
+        // be ranked past the memory bound.
+        assert_eq!(parsed.results.len(), 7, "{run}");
         for (path, events, bad) in BUSY_ROUTES {
             let result = parsed
                 .results
@@ -377,13 +386,13 @@ fn busy_groups_past_the_memory_bound_are_shown_with_exact_counts() {
                 .unwrap_or_else(|| panic!("{path} is not shown\n{run}"));
             assert_eq!((result.total, result.bad), (events, bad), "{path}\n{run}");
         }
-        let other = &parsed.results[100];
+        let other = &parsed.results[6];
         assert_eq!(other.group_value("path"), Some("(other)"));
         assert!(other.folded.as_ref().is_some_and(|f| f.estimated), "{run}");
-        // Every event once: the routes, 94 scanned paths shown, and the rest in (other).
+        // Every event once: the routes, and the scanned paths in (other).
         let total: u64 = parsed.results.iter().map(|r| r.total).sum();
         assert_eq!(total, 205_100, "{run}");
-        assert_eq!(other.total, 200_000 - 94, "{run}");
+        assert_eq!(other.total, 200_000, "{run}");
         reports.push(run.json());
     }
     assert_eq!(reports[0]["results"], reports[1]["results"]);
@@ -402,7 +411,7 @@ fn busy_groups_past_the_memory_bound_are_shown_with_exact_counts() {
     };
     let once = piped(AT);
     once.expect_code(0).stderr_has(
-        "a log read from standard input or a pipe cannot be read a second time to find them all: give it as a file",
+        "a log read from standard input or a pipe cannot be read a second time to rank more: give it as a file",
     );
     let copied = piped("latest");
     copied.expect_code(0);

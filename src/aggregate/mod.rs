@@ -28,7 +28,13 @@
 //! shown, [`Tally::heavy_groups`] tells a second pass over the same logs which groups to keep
 //! beyond the sample: those whose sketched count reaches a threshold. Every group with at
 //! least that many events is then counted exactly and ranked with the others; see
-//! [`HeavyGroups`] for the threshold and [`Folded::passed_over`] for what is guaranteed.
+//! [`HeavyGroups`] for the threshold.
+//!
+//! Whatever happened while reading, the groups shown are the first ones of the exact order
+//! (events in the first window, then value), the same on every thread count: past the memory
+//! bound a group is shown only when it has more events than any group left out can have. When
+//! that leaves some of the `--max-groups` places empty, [`Folded::passed_over`] says how busy
+//! the groups folded instead can be.
 
 mod counts;
 mod history;
@@ -776,11 +782,13 @@ pub struct Folded {
     /// Whether `groups` is an estimate (distinct groups sampled out while reading are not
     /// counted one by one; their number is estimated from the share of hashes kept).
     pub estimated: bool,
-    /// `None` when the groups shown are the busiest of all (by events in the first window,
-    /// ties by value). Otherwise, past the memory bound, `(other)` may hold groups that rank
-    /// above a group shown (or that would have fitted among those shown), and this is the most
-    /// first-window events any of them has: every group with more is shown or ranks below
-    /// every group shown.
+    /// How many groups are shown beside `(other)`.
+    pub shown: u64,
+    /// The groups shown are always the busiest of all (by events in the first window, ties by
+    /// value). `None` when they fill the `--max-groups` places; otherwise, past the memory
+    /// bound, the rest of the places would go to groups that cannot be ranked exactly, and
+    /// this is the most first-window events any group in `(other)` has: every group shown has
+    /// more.
     pub passed_over: Option<u64>,
 }
 
@@ -1209,11 +1217,17 @@ impl SloTally {
     /// most events in the first window (ties broken by their values, so the choice is the same
     /// on every run), folds the others into `(other)`, and gives each group its values. Returns
     /// the `(other)` group's size, if there is one.
+    ///
+    /// Past the memory bound some groups were never counted one by one, and all that is known
+    /// of them is the most first-window events any of them can have (`left_out`). A group kept
+    /// with no more than that might be outranked by one of them, or tie with one of a lower
+    /// value, so it is not shown either: the groups shown are always the first ones of the
+    /// exact order (events, then value), and when that leaves places empty
+    /// [`Folded::passed_over`] says how busy the groups folded instead can be.
     pub fn fold_groups(&mut self) -> Option<Folded> {
         let kept = self.groups.len();
         let sampled = kept - self.admitted().0;
-        // The events of the last group shown, when --max-groups are shown.
-        let mut least_shown = None;
+        let left_out = self.left_out_bound();
         if kept > self.max_shown || self.sample_level > 0 {
             // (events, values, key) of every group kept.
             let mut ranked: Vec<_> = self
@@ -1228,14 +1242,14 @@ impl SloTally {
                 })
                 .collect();
             ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            least_shown = self
-                .max_shown
-                .checked_sub(1)
-                .and_then(|last| ranked.get(last))
-                .map(|(events, _, _)| *events);
+            let rankable = if self.sample_level > 0 {
+                ranked.partition_point(|(events, _, _)| *events > left_out)
+            } else {
+                ranked.len()
+            };
             let dropped: Vec<Box<[u8]>> = ranked
                 .iter()
-                .skip(self.max_shown)
+                .skip(self.max_shown.min(rankable))
                 .map(|(_, _, key)| (*key).clone())
                 .collect();
             self.fold_away(dropped);
@@ -1245,12 +1259,13 @@ impl SloTally {
         }
         let shown = self.groups.len();
         let sample_level = self.sample_level;
-        let left_out = self.left_out_bound();
+        let max_shown = self.max_shown;
         let other = self.other.as_mut()?;
         let folded = if sample_level == 0 {
             Folded {
                 groups: (kept - shown) as u64,
                 estimated: false,
+                shown: shown as u64,
                 passed_over: None,
             }
         } else {
@@ -1262,12 +1277,8 @@ impl SloTally {
             Folded {
                 groups: all - shown as u64,
                 estimated: true,
-                // A group left out has at most `left_out` events: it ranks below the last
-                // group shown when that one has more.
-                passed_over: match least_shown {
-                    Some(least) if least > left_out => None,
-                    _ => Some(left_out),
-                },
+                shown: shown as u64,
+                passed_over: (shown < max_shown).then_some(left_out),
             }
         };
         other.folded = Some(folded);

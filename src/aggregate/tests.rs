@@ -191,26 +191,31 @@ fn check_against_exact_counts(requests: &[Request], slo: usize, max_groups: usiz
     let mut ranked: Vec<(&str, u64)> = exact.iter().map(|(p, c)| (*p, c.0)).collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let own_paths: Vec<&str> = own.iter().map(|g| g.0.as_deref().unwrap()).collect();
+    // Always the first groups of the exact order, never one that a group folded outranks.
+    let mut head: Vec<&str> = ranked.iter().take(own.len()).map(|r| r.0).collect();
+    head.sort_unstable();
+    assert_eq!(own_paths, head, "the groups shown are the busiest");
     let folded = folded.expect("past --max-groups");
     match folded.passed_over {
-        None => {
-            let mut busiest: Vec<&str> = ranked.iter().take(max_groups).map(|r| r.0).collect();
-            busiest.sort_unstable();
-            assert_eq!(own_paths, busiest, "the busiest groups are shown");
-        }
+        None => assert_eq!(
+            own.len(),
+            max_groups.min(ranked.len()),
+            "every place filled"
+        ),
         Some(most) => {
-            // A group not shown that outranks one shown, or that would have fitted, has at most
-            // `most` events.
-            let last_shown = ranked
-                .iter()
-                .rposition(|r| own_paths.contains(&r.0))
-                .unwrap_or(0);
-            let room = own.len() < max_groups;
+            // Places are left empty only for groups of at most `most` events, which every
+            // group shown has more than.
+            assert!(folded.estimated && own.len() < max_groups);
             for (position, (path, events)) in ranked.iter().enumerate() {
-                if !own_paths.contains(path) && (position < last_shown || room) {
+                if position < own.len() {
+                    assert!(
+                        *events > most,
+                        "{path} ({events} events) shown, not over {most}"
+                    );
+                } else {
                     assert!(
                         *events <= most,
-                        "{path} ({events} events) passed over, over {most}"
+                        "{path} ({events} events) folded, over {most}"
                     );
                 }
             }
@@ -393,9 +398,10 @@ fn no_second_pass_while_every_group_fits() {
 }
 
 #[test]
-fn a_scan_alone_is_shown_by_value() {
-    // Past the bound with paths asked for once each: all tie, and whether or not the sketch
-    // calls for a second pass, the groups shown are 100 of them with their exact counts.
+fn a_scan_alone_past_the_memory_bound_is_folded_whole() {
+    // Past the bound with paths asked for once each: all tie, and the hash sample holds no
+    // group that outranks those left out, nor knows which of them have the lowest values. So
+    // none is shown: showing 100 sampled ones would pass over others of lower value.
     let scan: Vec<Request> = (0..5000)
         .map(|i| Request::new(format!("/scan/{i}"), 1, false))
         .collect();
@@ -403,7 +409,14 @@ fn a_scan_alone_is_shown_by_value() {
         let (_, mut tally, _) = both_passes(100, &scan, pieces);
         assert!(tally.slos[0].sample_level > 0);
         let shown = shown(&mut tally, 0);
-        assert_eq!(shown.0.len(), 101);
+        assert_eq!(shown.0.len(), 1, "(other) alone");
+        assert_eq!(shown.1.and_then(|f| f.passed_over), Some(1));
         check_against_exact_counts(&scan, 0, 100, &shown);
     }
+    // Within the bound, the first 100 by value are shown.
+    let (_, mut tally, second) = both_passes(100, &scan[..400], (2, 2));
+    assert!(!second && tally.slos[0].sample_level == 0);
+    let shown = shown(&mut tally, 0);
+    assert_eq!(shown.0.len(), 101);
+    check_against_exact_counts(&scan[..400], 0, 100, &shown);
 }

@@ -718,30 +718,34 @@ fn folded_warning(slo: &Slo, folded: Folded, max_groups: u32, read_once: bool) -
         .collect::<Vec<_>>()
         .join(", ");
     if folded.estimated {
+        let shown = match folded.shown {
+            1 => "1 group".to_string(),
+            n => format!("{n} groups"),
+        };
         let which = match folded.passed_over {
-            None => "the groups shown are the busiest in the first window".to_string(),
+            None => format!("the {shown} shown are the busiest in the first window"),
             Some(events) => {
-                let events = match events {
-                    0 => "no events".to_string(),
-                    1 => "1 event".to_string(),
-                    n => format!("up to {n} events"),
+                let (least, most) = match events {
+                    0 => ("at least 1 event".to_string(), "none".to_string()),
+                    1 => ("more than 1 event".to_string(), "1".to_string()),
+                    n => (format!("more than {n} events"), format!("up to {n}")),
                 };
                 let reason = if read_once {
                     "; a log read from standard input or a pipe cannot be read a second time to \
-                     find them all: give it as a file"
+                     rank more: give it as a file"
                 } else {
                     ""
                 };
                 format!(
-                    "it may hold groups with {events} in the first window that would \
-                     otherwise be shown{reason}; group by coarser fields to see them all"
+                    "{shown} shown, those with {least} in the first window: a group in (other) \
+                     may have {most}, and past the memory bound such light groups cannot be \
+                     ranked exactly{reason}; group by coarser fields to see them all"
                 )
             }
         };
         format!(
             "SLO {}: too many distinct groups of ({fields}) to keep each in memory (more than {} \
-             or {} MiB of values): about {} past the {max_groups} shown are counted, exactly, in \
-             one (other) group; {which}",
+             or {} MiB of values): about {} are counted, exactly, in one (other) group; {which}",
             slo.name,
             GROUPS_IN_MEMORY * max_groups as usize,
             MAX_GROUP_BYTES >> 20,
