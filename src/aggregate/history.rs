@@ -216,17 +216,18 @@ impl SloTally {
                 .collect();
             GroupTally {
                 values: group.values.clone(),
-                folded: group.folded,
+                folded: group.folded.clone(),
                 bands,
-                slices: match &slices {
-                    Some(range) => group
-                        .slices
-                        .iter()
-                        .filter(|(index, _)| range.contains(*index))
-                        .map(|(index, counts)| (*index, *counts))
-                        .collect(),
-                    None => Default::default(),
-                },
+                slices: slices.as_ref().map(|range| {
+                    Box::new(
+                        group
+                            .slices()
+                            .iter()
+                            .filter(|(index, _)| range.contains(*index))
+                            .map(|(index, counts)| (*index, *counts))
+                            .collect(),
+                    )
+                }),
                 latency: latency_by_window(group),
             }
         };

@@ -43,9 +43,10 @@ mod latest;
 mod sketch;
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
 
 pub use history::{window_span, RowsByTime, MAX_TRACKED_SLOS};
 pub use latency::LatencySketch;
@@ -756,6 +757,9 @@ pub struct SloTally {
     pub first_invalid: Option<RowProblem>,
 }
 
+/// Counts per time slice index (see [`TimeSlices`]).
+pub type SliceCounts = HashMap<i64, Counts, BuildHasherDefault<FxHasher>>;
+
 /// One group's values and its counts per age band or per time slice.
 #[derive(Debug, Clone)]
 pub struct GroupTally {
@@ -764,9 +768,13 @@ pub struct GroupTally {
     /// them, and keeping them twice would double the memory that labels take.
     pub values: Vec<Option<String>>,
     /// For the `(other)` group, how many groups it holds; `None` for a group of its own.
-    pub folded: Option<Folded>,
-    bands: Vec<Counts>,
-    slices: HashMap<i64, Counts>,
+    /// Boxed, like every field but the bands: a grouped SLO reads and writes the map entry of
+    /// a group for every row, and with many groups the entries must stay small to stay in
+    /// cache.
+    pub folded: Option<Box<Folded>>,
+    bands: Box<[Counts]>,
+    /// Counts per time slice; `None` until a slice is counted (an SLO counted by age).
+    slices: Option<Box<SliceCounts>>,
     /// Latencies of the group's events, by the set of windows that hold them (a bit per
     /// window, see [`WindowTests`]), or in a history's count by band or slice; empty for an SLO
     /// without `latency`. Boxed, so that a group of an SLO without `latency` pays a pointer.
@@ -884,8 +892,8 @@ impl GroupTally {
         GroupTally {
             values,
             folded: None,
-            bands: vec![Counts::default(); bands],
-            slices: HashMap::new(),
+            bands: vec![Counts::default(); bands].into_boxed_slice(),
+            slices: None,
             latency: None,
         }
     }
@@ -921,7 +929,7 @@ impl GroupTally {
         }
         let counts = match *slot {
             Slot::Band(band) => &mut self.bands[band],
-            Slot::Slice(index) => self.slices.entry(index).or_default(),
+            Slot::Slice(index) => self.slice_mut(index),
         };
         match outcome {
             RowJudgement::Event { good } => {
@@ -937,7 +945,7 @@ impl GroupTally {
     fn count_many(&mut self, slot: &Slot, delta: &Counts) {
         match *slot {
             Slot::Band(band) => self.bands[band].add(delta),
-            Slot::Slice(index) => self.slices.entry(index).or_default().add(delta),
+            Slot::Slice(index) => self.slice_mut(index).add(delta),
         }
     }
 
@@ -945,8 +953,8 @@ impl GroupTally {
         for (a, b) in self.bands.iter_mut().zip(&other.bands) {
             a.add(b);
         }
-        for (index, counts) in &other.slices {
-            self.slices.entry(*index).or_default().add(counts);
+        for (index, counts) in other.slices() {
+            self.slice_mut(*index).add(counts);
         }
         if let Some(theirs) = &other.latency {
             let mine = self.latency.get_or_insert_with(Box::default);
@@ -957,8 +965,17 @@ impl GroupTally {
     }
 
     /// Counts per time slice index, for slices that saw rows (slice counting only).
-    pub fn slices(&self) -> &HashMap<i64, Counts> {
-        &self.slices
+    pub fn slices(&self) -> &SliceCounts {
+        static NONE: SliceCounts = HashMap::with_hasher(BuildHasherDefault::new());
+        self.slices.as_deref().unwrap_or(&NONE)
+    }
+
+    /// The counts of slice `index`, made on first use.
+    fn slice_mut(&mut self, index: i64) -> &mut Counts {
+        self.slices
+            .get_or_insert_with(Box::default)
+            .entry(index)
+            .or_default()
     }
 }
 
@@ -982,7 +999,7 @@ impl SloTally {
         match self.first_window {
             FirstWindow::Bands(bands) => group.bands.iter().take(bands).map(sum).sum(),
             FirstWindow::Slices(first, end) => group
-                .slices
+                .slices()
                 .iter()
                 .filter(|(index, _)| (first..end).contains(*index))
                 .map(|(_, counts)| sum(counts))
@@ -1281,7 +1298,7 @@ impl SloTally {
                 passed_over: (shown < max_shown).then_some(left_out),
             }
         };
-        other.folded = Some(folded);
+        other.folded = Some(Box::new(folded));
         Some(folded)
     }
 
@@ -1308,7 +1325,7 @@ impl SloTally {
                     .any(|(counts, _)| rows(counts) > 0)
             }
             Needs::Slices { first, end, .. } => group
-                .slices
+                .slices()
                 .iter()
                 .any(|(index, counts)| (*first..*end).contains(index) && rows(counts) > 0),
         };

@@ -176,7 +176,7 @@ fn counted(plan: &Plan, tally: &SloTally, slo: usize) -> Counted {
     (
         tally.ungrouped.as_ref().map_or_else(
             || vec![Counts::default(); plan.slos[slo].age_limits.len()],
-            |group| group.bands.clone(),
+            |group| group.bands.to_vec(),
         ),
         tally.invalid_rows,
         tally

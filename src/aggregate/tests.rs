@@ -151,7 +151,7 @@ fn shown(tally: &mut Tally, slo: usize) -> Shown {
                 (None, None) => Some(String::new()),
             };
             let all = group.bands.iter().map(|c| c.total).sum::<u64>()
-                + group.slices.values().map(|c| c.total).sum::<u64>();
+                + group.slices().values().map(|c| c.total).sum::<u64>();
             (path, slo_tally.first_window_events(group), all)
         })
         .collect();

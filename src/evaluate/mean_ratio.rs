@@ -32,17 +32,17 @@
 
 use std::cell::OnceCell;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::natural::{gcd, ratio_to_f64, Natural};
-use crate::aggregate::Counts;
+use crate::aggregate::SliceCounts;
 use crate::spec::{Objective, Percentage};
 use crate::time::SpanDuration;
 
 /// The mean of `good / total` over the slices `first..end` of one group that hold events.
 #[derive(Debug)]
 pub struct MeanRatio<'a> {
-    slices: &'a HashMap<i64, Counts>,
+    slices: &'a SliceCounts,
     range: (i64, i64),
     /// Slices in the range that hold events: `n`.
     with_events: u64,
@@ -87,7 +87,7 @@ impl Difference {
 impl<'a> MeanRatio<'a> {
     /// The mean over the slices `first..end` of `slices`; `None` when none of them holds an
     /// event.
-    pub fn new(slices: &'a HashMap<i64, Counts>, (first, end): (i64, i64)) -> Option<Self> {
+    pub fn new(slices: &'a SliceCounts, (first, end): (i64, i64)) -> Option<Self> {
         let mut with_events = 0u64;
         let mut fixed = 0u128;
         let mut inexact = 0u64;
@@ -271,9 +271,10 @@ impl<'a> MeanRatio<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aggregate::Counts;
     use proptest::prelude::*;
 
-    fn slices(ratios: &[(u64, u64)]) -> HashMap<i64, Counts> {
+    fn slices(ratios: &[(u64, u64)]) -> SliceCounts {
         ratios
             .iter()
             .enumerate()

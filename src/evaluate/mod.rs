@@ -607,7 +607,7 @@ fn evaluate(slo: &Slo, tally: &SloTally, at: UnixNanos, trend: bool) -> Vec<SloR
                 status,
                 golden_signals,
                 policy,
-                folded: group.folded.map(|f| FoldedGroups {
+                folded: group.folded.as_deref().map(|f| FoldedGroups {
                     groups: f.groups,
                     estimated: f.estimated,
                 }),

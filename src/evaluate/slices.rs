@@ -4,9 +4,7 @@
 //! window of length `D` is the `D / len` most recent whole slices that end at or before `A`; a
 //! calendar window is the whole slices inside `[start, A]`.
 
-use std::collections::HashMap;
-
-use crate::aggregate::Counts;
+use crate::aggregate::{Counts, SliceCounts};
 use crate::spec::{Percentage, Window};
 use crate::time::{TimeSlices, UnixNanos};
 
@@ -62,7 +60,7 @@ pub struct SliceSummary {
 /// [`excluded_slices`]) and no slices at all; `objective` decides good slices. (The mean of
 /// their ratios, for `ratio_timeslices`, is [`super::MeanRatio`].)
 pub fn summarize(
-    slices: &HashMap<i64, Counts>,
+    slices: &SliceCounts,
     (first, end): (i64, i64),
     objective: Option<&Percentage>,
     excluded: u64,
@@ -194,7 +192,7 @@ mod tests {
             invalid: 0,
             excluded: 0,
         };
-        let mut slices = HashMap::new();
+        let mut slices = SliceCounts::default();
         slices.insert(0, counts(10, 9)); // 90 %: exactly the slice objective → good
         slices.insert(1, counts(10, 8)); // 80 % → bad
         slices.insert(3, counts(4, 4)); // 100 % → good
