@@ -247,6 +247,7 @@ impl FirstWindow {
 }
 
 /// Where one event of an SLO is counted.
+#[derive(Debug, Clone, Copy)]
 enum Slot {
     Band(usize),
     Slice(i64),
@@ -642,6 +643,8 @@ impl Plan {
             input_index,
             tally: self.tally(),
             group_key: Vec::with_capacity(64),
+            pending: Vec::with_capacity(PENDING),
+            pending_keys: Vec::with_capacity(PENDING_KEY_BYTES),
             minutes: MinuteCache::default(),
             memo: self.programs.memo(),
             strict_error: None,
@@ -1480,11 +1483,33 @@ pub struct Counter<'a> {
     bands: Vec<(u32, u32)>,
     /// The number of the row being counted, for `bands`: an entry of another row is stale.
     band_row: u32,
+    /// Grouped SLOs' counts of the last rows, not yet in their groups: see
+    /// [`Counter::count_pending`]. Their keys are `pending_keys[start..end]`.
+    pending: Vec<PendingCount>,
+    pending_keys: Vec<u8>,
+}
+
+/// How many counts of grouped SLOs wait before they are counted together.
+const PENDING: usize = 64;
+
+/// How many bytes of group keys may wait: a few very long values are counted at once, rather
+/// than held 64 times over.
+const PENDING_KEY_BYTES: usize = 16 * 1024;
+
+/// A grouped SLO's count of one row, waiting in [`Counter::pending`].
+#[derive(Debug)]
+struct PendingCount {
+    slo: usize,
+    key: (usize, usize),
+    slot: Slot,
+    outcome: RowJudgement,
+    latency: Option<(u64, f64)>,
 }
 
 /// The row lies in no band under a set of age limits.
 const BAND_NONE: u32 = u32::MAX;
 
+#[derive(Debug, Clone, Copy)]
 enum RowJudgement {
     Event {
         good: bool,
@@ -1605,16 +1630,46 @@ impl Counter<'_> {
                 .ungrouped
                 .get_or_insert_with(|| GroupTally::new(Vec::new(), bands));
             group.count(&slot, &outcome, latency);
-        } else if let Some(group) = tally.groups.get_mut(self.group_key.as_slice()) {
-            group.count(&slot, &outcome, latency);
         } else {
-            tally.count_new(&self.group_key, &slot, &outcome, latency);
+            let start = self.pending_keys.len();
+            self.pending_keys.extend_from_slice(&self.group_key);
+            self.pending.push(PendingCount {
+                slo: index,
+                key: (start, self.pending_keys.len()),
+                slot,
+                outcome,
+                latency,
+            });
+            if self.pending.len() == PENDING || self.pending_keys.len() >= PENDING_KEY_BYTES {
+                self.count_pending();
+            }
         }
         reported.then_some(in_exclusion)
     }
 
+    /// Counts the grouped SLOs' counts that wait. With many groups, finding a row's group in
+    /// the map waits for memory; counted one row at a time, between the reading of rows, each
+    /// such wait is paid in full. Counted together, the searches do not depend on each other,
+    /// and the processor overlaps their waits. Counts add up in any order, and which groups
+    /// are kept depends only on the set of keys (see the module docs), so the result is that
+    /// of counting each row at once.
+    fn count_pending(&mut self) {
+        for pending in &self.pending {
+            let key = &self.pending_keys[pending.key.0..pending.key.1];
+            let tally = &mut self.tally.slos[pending.slo];
+            if let Some(group) = tally.groups.get_mut(key) {
+                group.count(&pending.slot, &pending.outcome, pending.latency);
+            } else {
+                tally.count_new(key, &pending.slot, &pending.outcome, pending.latency);
+            }
+        }
+        self.pending.clear();
+        self.pending_keys.clear();
+    }
+
     /// The counts so far.
     pub fn into_tally(mut self) -> Tally {
+        self.count_pending();
         for (slo, tally) in self.plan.slos.iter().zip(&mut self.tally.slos) {
             let Some(offset) = slo.flat else {
                 continue;
