@@ -728,6 +728,56 @@ fn broken_pipe_is_quiet() {
 }
 
 #[test]
+fn a_pipe_closed_part_way_through_the_output_is_quiet() {
+    // Standard output is written as the report is rendered: with 3 000 groups every format is
+    // larger than a pipe holds, so the pipe closes while the renderer still writes.
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: per-user\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [user]\n",
+    );
+    let mut log = String::from("timestamp,user,status\n");
+    for i in 0..3000 {
+        log.push_str(&format!("2026-03-10T10:00:00Z,user-{i:05},200\n"));
+    }
+    dir.write("log.csv", &log);
+    for format in [
+        "json",
+        "table",
+        "csv",
+        "markdown",
+        "prometheus",
+        "junit",
+        "html",
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
+            .args([
+                "report",
+                "-s",
+                "spec.yaml",
+                "log.csv",
+                "--at",
+                AT,
+                "-f",
+                format,
+            ])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 16];
+        std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+        drop(stdout);
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{format}: {stderr}");
+        assert!(!stderr.contains("error"), "{format}: {stderr}");
+    }
+}
+
+#[test]
 fn no_color_is_honoured() {
     let dir = shop();
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_slo"));

@@ -28,8 +28,8 @@ pub(super) fn run(args: &BacktestArgs) -> anyhow::Result<ExitStatus> {
     }
     let reports: Vec<_> = computed.into_iter().map(|c| c.report).collect();
     let replayed = backtest::replay(&reports, series.every);
-    let mut out = Vec::new();
-    render::render_backtest(format, &replayed, &mut out)?;
-    super::write_output(&out, run.output.as_deref())?;
+    super::render_output(run.output.as_deref(), |out| {
+        render::render_backtest(format, &replayed, out)
+    })?;
     Ok(ExitStatus::Success)
 }

@@ -39,8 +39,8 @@ pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStat
         charset: super::charset(),
         verdict,
     };
-    let mut out = Vec::new();
-    render::renderer(format, &options).render(&computed.report, &mut out)?;
-    super::write_output(&out, args.run.output.as_deref())?;
+    super::render_output(args.run.output.as_deref(), |out| {
+        render::renderer(format, &options).render(&computed.report, out)
+    })?;
     Ok(status)
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use crate::cli::{self, Cli, ColorWhen, Command};
 use crate::exit::ExitStatus;
-use output::{write_output, write_stdout};
+use output::{render_output, write_output, write_stdout};
 
 /// Runs a parsed command line.
 ///

@@ -38,26 +38,56 @@ pub(super) fn write_output(text: &[u8], file: Option<&Path>) -> anyhow::Result<(
     }
 }
 
-/// Writes `text` to standard output. A closed pipe (`slo report | head -1`) is not an error.
-pub(super) fn write_stdout(text: &[u8]) -> anyhow::Result<()> {
-    let mut stdout = io::stdout().lock();
-    match stdout.write_all(text).and_then(|()| stdout.flush()) {
+/// Renders the output of a command with `render` and writes it: to standard output as it is
+/// rendered (a report of 100 000 groups is over 100 MB of JSON, not worth holding whole
+/// first), or to `file` (`-` is standard output) once rendered whole, so that a render that
+/// fails leaves the file as it was.
+pub(super) fn render_output(
+    file: Option<&Path>,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    match file {
+        Some(path) if path != Path::new("-") => {
+            let mut text = Vec::new();
+            render(&mut text)?;
+            write_file(&text, path)
+        }
+        _ => {
+            let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            quiet_on_closed_pipe(
+                render(&mut stdout).and_then(|()| stdout.flush()),
+                "standard output",
+            )
+        }
+    }
+}
+
+/// A write's result, but a closed pipe (`slo report | head -1`) is not an error.
+fn quiet_on_closed_pipe(written: io::Result<()>, to: &str) -> anyhow::Result<()> {
+    match written {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(anyhow!("cannot write to standard output: {e}"))
+            Err(anyhow!("cannot write to {to}: {e}"))
         }
         _ => Ok(()),
     }
 }
 
+/// Writes `text` to standard output. A closed pipe (`slo report | head -1`) is not an error.
+pub(super) fn write_stdout(text: &[u8]) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    quiet_on_closed_pipe(
+        stdout.write_all(text).and_then(|()| stdout.flush()),
+        "standard output",
+    )
+}
+
 /// Writes `text` to standard error, as [`write_stdout`] does to standard output.
 fn write_stderr(text: &[u8]) -> anyhow::Result<()> {
     let mut stderr = io::stderr().lock();
-    match stderr.write_all(text).and_then(|()| stderr.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(anyhow!("cannot write to standard error: {e}"))
-        }
-        _ => Ok(()),
-    }
+    quiet_on_closed_pipe(
+        stderr.write_all(text).and_then(|()| stderr.flush()),
+        "standard error",
+    )
 }
 
 /// How the file named with `-o` is written.

@@ -24,7 +24,7 @@ pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitSta
         );
     }
     let config = RunConfig::resolve(run)?;
-    let mut out = Vec::new();
+    let output = run.output.as_deref();
     let color = super::use_color(color, run.output.as_deref());
     if format == OutputFormat::Html {
         let (facts, warnings) = super::html::report_over_time(&config, series)?;
@@ -33,7 +33,7 @@ pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitSta
                 crate::visible::eprint_lines(format_args!("warning: {warning}"));
             }
         }
-        render::render_html(&facts, &mut out)?;
+        super::render_output(output, |out| render::render_html(&facts, out))?;
     } else if let Some(series) = series {
         let computed = super::compute::compute_history(&config, &series)?;
         // Every instant's warnings cover the same rows: the last instant's say it once.
@@ -50,7 +50,9 @@ pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitSta
             charset: super::charset(),
             verdict: Verdict::of(last, &[FailOn::Exhausted]),
         };
-        render::renderer(format, &options).render_history(&reports, &mut out)?;
+        super::render_output(output, |out| {
+            render::renderer(format, &options).render_history(&reports, out)
+        })?;
     } else {
         // Only the table draws the budget trends (as sparklines): the other formats need not
         // count the earlier events they are made of.
@@ -68,8 +70,9 @@ pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitSta
             // junit marks failures by the default policy of `check`.
             verdict: Verdict::of(&computed.report, &[FailOn::Exhausted]),
         };
-        render::renderer(format, &options).render(&computed.report, &mut out)?;
+        super::render_output(output, |out| {
+            render::renderer(format, &options).render(&computed.report, out)
+        })?;
     }
-    super::write_output(&out, run.output.as_deref())?;
     Ok(ExitStatus::Success)
 }

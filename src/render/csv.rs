@@ -94,7 +94,7 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
         if folded {
             header.extend(["folded.groups".to_string(), "folded.estimated".to_string()]);
         }
-        writer.write_record(&header)?;
+        writer.write_record(&header).map_err(into_io)?;
         for report in reports {
             for result in &report.results {
                 let mut row = Vec::new();
@@ -143,10 +143,19 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
                         None => [String::new(), String::new()],
                     });
                 }
-                writer.write_record(row)?;
+                writer.write_record(row).map_err(into_io)?;
             }
         }
         writer.flush()
+    }
+}
+
+/// The I/O error under a CSV writer's error, so that its kind still tells a closed pipe
+/// (`slo report -f csv | head`), which ends the output quietly, from a real failure.
+fn into_io(error: ::csv::Error) -> io::Error {
+    match error.into_kind() {
+        ::csv::ErrorKind::Io(error) => error,
+        kind => io::Error::other(format!("{kind:?}")),
     }
 }
 
