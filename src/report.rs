@@ -171,7 +171,7 @@ pub struct BudgetPoint {
 }
 
 /// The groups folded into the `(other)` result of an SLO.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct FoldedGroups {
     /// How many distinct groups `(other)` holds.
     pub groups: u64,

@@ -7,12 +7,13 @@
 //! group value cannot inject markup; numbers are written with fixed precision so that the same
 //! input gives the same bytes.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::summary::{signals_text, status_label, Cells};
 use super::Renderer;
-use crate::report::{Report, SloResult, Status};
+use crate::report::{FoldedGroups, GroupLabels, Report, SloResult, Status};
 use crate::time::{format_rfc3339, SpanDuration, UnixNanos};
 
 /// What the HTML page draws: the report at steps across the windows (or across the history
@@ -133,8 +134,16 @@ fn page_into(page: &mut String, facts: &ReportOverTime) {
     );
     index_into(page, now);
     spenders_into(page, now);
+    let indexes = Indexes {
+        history: ResultsByKey::of(&facts.history, true),
+        buckets: ResultsByKey::of(&facts.buckets, false),
+        past_periods: ResultsByKey::of_results(
+            facts.past_periods.iter().map(|p| (p, p.results.as_slice())),
+            true,
+        ),
+    };
     for (index, result) in now.results.iter().enumerate() {
-        result_into(page, facts, index, result);
+        result_into(page, facts, &indexes, index, result);
     }
     page.push_str("</body>\n</html>\n");
 }
@@ -243,47 +252,105 @@ struct Point<'a> {
     result: &'a SloResult,
 }
 
-fn same_result(a: &SloResult, b: &SloResult) -> bool {
-    a.slo == b.slo && a.group == b.group && a.window == b.window && a.folded == b.folded
+/// The results of a page's history, buckets and past periods, by [`ResultKey`].
+struct Indexes<'a> {
+    history: ResultsByKey<'a>,
+    buckets: ResultsByKey<'a>,
+    past_periods: ResultsByKey<'a, &'a PastPeriod>,
 }
 
-fn result_into(page: &mut String, facts: &ReportOverTime, index: usize, result: &SloResult) {
+/// What identifies a result across the reports of a history: SLO, group, window (`None` for the
+/// buckets, which have one window each) and whether it is `(other)`.
+type ResultKey<'a> = (
+    &'a str,
+    &'a GroupLabels,
+    Option<&'a str>,
+    Option<FoldedGroups>,
+);
+
+/// The results of each report of a history (or of each past period, `T` its name) by
+/// [`ResultKey`], so that a page of thousands of groups finds a result's point at each instant
+/// at once, not by a search of every result.
+struct ResultsByKey<'a, T = UnixNanos> {
+    reports: Vec<(T, HashMap<ResultKey<'a>, &'a SloResult>)>,
+    with_window: bool,
+}
+
+impl<'a> ResultsByKey<'a> {
+    fn of(reports: &'a [Report], with_window: bool) -> Self {
+        Self::of_results(
+            reports
+                .iter()
+                .map(|r| (r.evaluated_at.0, r.results.as_slice())),
+            with_window,
+        )
+    }
+
+    /// The points of `result` at the instants that `keep` keeps, oldest first.
+    fn points(&self, result: &SloResult, keep: impl Fn(UnixNanos) -> bool) -> Vec<Point<'a>> {
+        self.matches(result)
+            .filter(|(at, _)| keep(*at))
+            .filter_map(|(at, other)| other.map(|result| Point { at, result }))
+            .collect()
+    }
+}
+
+impl<'a, T: Copy> ResultsByKey<'a, T> {
+    fn of_results(reports: impl Iterator<Item = (T, &'a [SloResult])>, with_window: bool) -> Self {
+        let reports = reports
+            .map(|(tag, results)| {
+                let mut by_key = HashMap::with_capacity(results.len());
+                for result in results {
+                    // The first of equal keys, as a search from the start would find.
+                    by_key
+                        .entry(result_key(result, with_window))
+                        .or_insert(result);
+                }
+                (tag, by_key)
+            })
+            .collect();
+        ResultsByKey {
+            reports,
+            with_window,
+        }
+    }
+
+    /// Each report's tag, with its result that is `result`'s there if it has one.
+    fn matches<'s>(
+        &'s self,
+        result: &'s SloResult,
+    ) -> impl Iterator<Item = (T, Option<&'a SloResult>)> + 's {
+        let key = result_key(result, self.with_window);
+        self.reports
+            .iter()
+            .map(move |(tag, by_key)| (*tag, by_key.get(&key).copied()))
+    }
+}
+
+fn result_key(result: &SloResult, with_window: bool) -> ResultKey<'_> {
+    (
+        &result.slo,
+        &result.group,
+        with_window.then_some(result.window.as_str()),
+        result.folded,
+    )
+}
+
+fn result_into(
+    page: &mut String,
+    facts: &ReportOverTime,
+    indexes: &Indexes,
+    index: usize,
+    result: &SloResult,
+) {
     let cells = Cells::of(result);
     let first = facts.history.first().map_or(0, |r| r.evaluated_at.0);
     // Across the window of the last instant, or across the whole history when it starts later.
     let x0 = result.start.0.max(first);
     let x1 = result.end.0.max(x0 + 1);
-    let points: Vec<Point> = facts
-        .history
-        .iter()
-        .filter(|r| r.evaluated_at.0 >= x0)
-        .filter_map(|r| {
-            r.results
-                .iter()
-                .find(|other| same_result(other, result))
-                .map(|other| Point {
-                    at: r.evaluated_at.0,
-                    result: other,
-                })
-        })
-        .collect();
+    let points = indexes.history.points(result, |at| at >= x0);
     // A bucket `(t − step, t]` with `t` at the window's start lies before the window.
-    let buckets: Vec<Point> = facts
-        .buckets
-        .iter()
-        .filter(|r| r.evaluated_at.0 > x0)
-        .filter_map(|r| {
-            r.results
-                .iter()
-                .find(|b| {
-                    b.slo == result.slo && b.group == result.group && b.folded == result.folded
-                })
-                .map(|b| Point {
-                    at: r.evaluated_at.0,
-                    result: b,
-                })
-        })
-        .collect();
+    let buckets = indexes.buckets.points(result, |at| at > x0);
     let mut group = String::new();
     if !cells.group.is_empty() {
         let _ = write!(group, " · {}", esc(&cells.group));
@@ -339,7 +406,7 @@ fn result_into(page: &mut String, facts: &ReportOverTime, index: usize, result: 
             esc(&text)
         );
     }
-    past_periods_into(page, facts, result);
+    past_periods_into(page, &indexes.past_periods, result);
     page.push_str("<div class=\"charts\">\n");
     let frame = Frame { x0, x1, index };
     budget_chart(page, &frame, result, &points);
@@ -353,19 +420,19 @@ fn result_into(page: &mut String, facts: &ReportOverTime, index: usize, result: 
 
 /// For a calendar window, how its past periods ended: the SLI and whether it met the
 /// objective, in words and a sign.
-fn past_periods_into(page: &mut String, facts: &ReportOverTime, result: &SloResult) {
-    let periods: Vec<(&str, Option<&SloResult>)> = facts
-        .past_periods
-        .iter()
-        .filter(|p| {
+fn past_periods_into(
+    page: &mut String,
+    past_periods: &ResultsByKey<&PastPeriod>,
+    result: &SloResult,
+) {
+    let periods: Vec<(&str, Option<&SloResult>)> = past_periods
+        .matches(result)
+        .filter(|(p, _)| {
             p.results
                 .first()
                 .is_some_and(|r| r.slo == result.slo && r.window == result.window)
         })
-        .map(|p| {
-            let same = p.results.iter().find(|r| same_result(r, result));
-            (p.name.as_str(), same)
-        })
+        .map(|(p, same)| (p.name.as_str(), same))
         .collect();
     if periods.is_empty() {
         return;
