@@ -7,7 +7,7 @@
 //! `null` in JSON has no sample. No sample has a timestamp: the textfile collector refuses
 //! them. Metric list in docs/output-formats.md.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::io::{self, Write};
 
 use super::Renderer;
@@ -238,7 +238,7 @@ impl Renderer for PrometheusRenderer {
         for family in FAMILIES {
             let mut lines = Vec::new();
             // The textfile collector rejects a file with two samples of one series.
-            let mut seen = HashSet::new();
+            let mut seen = FxHashSet::default();
             for (result, labels) in report.results.iter().zip(&labels) {
                 for (own, value) in (family.samples)(result) {
                     let mut series = labels.clone();
