@@ -242,9 +242,10 @@ pub struct RunArgs {
     pub threads: Option<usize>,
 
     /// Most groups shown per SLO: the busiest in its first window; the others are counted,
-    /// exactly, in one (other) group
-    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_groups: u32,
+    /// exactly, in one (other) group [default: 10000; 50 with -f html, where each group is a
+    /// section of charts]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_groups: Option<u32>,
 
     /// Write the output to FILE instead of standard output: a file is replaced atomically (a
     /// collector never reads half of it; a failed write leaves it as it was), a symlink's

@@ -1267,3 +1267,108 @@ fn a_real_group_named_other_and_a_missing_value_stay_series_of_their_own() {
         "{text}"
     );
 }
+
+#[test]
+fn a_history_past_the_memory_bound_shows_the_busiest_groups_at_every_instant() {
+    // Over two days, six routes take turns being busy (route k from hour 8k, for eight hours,
+    // 200 requests) among 3 000 paths a scanner asked for once each. --max-groups 3 keeps 12
+    // groups in memory: the routes are found by a second read, and at every instant of the
+    // history the groups shown are the first of the exact order for the day before it.
+    let dir = corpus(&[]);
+    dir.write(
+        "groups.yaml",
+        "version: 1\nslos:\n  - name: per-path\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [path]\n    alerts: []\n",
+    );
+    let time = |seconds: u64| {
+        format!(
+            "2026-03-{:02}T{:02}:{:02}:{:02}Z",
+            9 + seconds / 86_400,
+            seconds / 3600 % 24,
+            seconds / 60 % 60,
+            seconds % 60
+        )
+    };
+    let mut rows: Vec<(u64, String)> = Vec::new();
+    for route in 0..6u64 {
+        for i in 0..200 {
+            let at = route * 8 * 3600 + 7 + i * 143;
+            rows.push((at, format!("/api/route-{route}")));
+        }
+    }
+    for i in 0..3000u64 {
+        rows.push((
+            13 + (i * 57_601) % (2 * 86_400 - 20),
+            format!("/scan/{i:04}"),
+        ));
+    }
+    let mut log = String::from("timestamp,path,status\n");
+    for (at, path) in &rows {
+        log.push_str(&format!("{},{path},200\n", time(*at)));
+    }
+    dir.write("scan.csv", &log);
+    let run = dir
+        .report()
+        .spec("groups.yaml")
+        .log("scan.csv")
+        .args(&[
+            "--from",
+            "2026-03-09T12:00:00Z",
+            "--to",
+            "2026-03-11T00:00:00Z",
+            "--every",
+            "6h",
+            "--max-groups",
+            "3",
+        ])
+        .run();
+    no_panic(&run);
+    run.expect_code(0);
+    let history = run.json();
+    let reports = history["history"].as_array().expect("a history");
+    assert_eq!(reports.len(), 7);
+    for report in reports {
+        let at = report["evaluated_at"]
+            .as_str()
+            .expect("an instant")
+            .to_string();
+        // The exact first-window events of every path at this instant: (at − 1d, at].
+        let mut exact: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+        for (seconds, path) in &rows {
+            let t = time(*seconds);
+            let end = at.trim_end_matches('Z').to_string() + "Z";
+            let start = {
+                let day: u64 = at[8..10].parse().expect("a day");
+                format!("2026-03-{:02}{}", day - 1, &at[10..])
+            };
+            if t.as_str() > start.as_str() && t.as_str() <= end.as_str() {
+                *exact.entry(path.as_str()).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(&str, u64)> = exact.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let results = report["results"].as_array().expect("results");
+        let shown: Vec<(&str, u64)> = results
+            .iter()
+            .filter(|r| r["folded"].is_null())
+            .map(|r| {
+                (
+                    r["group"]["path"].as_str().expect("a path"),
+                    r["total"].as_u64().expect("a total"),
+                )
+            })
+            .collect();
+        let mut head: Vec<(&str, u64)> = ranked.iter().take(shown.len()).copied().collect();
+        head.sort_unstable();
+        let mut sorted = shown.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, head, "at {at}");
+        // Every route with events that day is among the groups shown, up to three.
+        let busy = ranked.iter().filter(|r| r.1 > 10).count();
+        assert_eq!(shown.len(), busy.min(3), "at {at}: {shown:?}");
+        let total: u64 = results
+            .iter()
+            .map(|r| r["total"].as_u64().expect("a total"))
+            .sum();
+        assert_eq!(total, ranked.iter().map(|r| r.1).sum::<u64>(), "at {at}");
+    }
+}

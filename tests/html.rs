@@ -440,3 +440,94 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
         c
     }
 }
+
+/// The `(other)` section's events per step, and its events over the window: the good and bad
+/// of `text` (`… N good and M bad in S steps …` and `… N good and M bad of T events …`).
+fn other_section_counts(page: &str) -> ((u64, u64), (u64, u64)) {
+    let section = page
+        .split("<section class=\"result\"")
+        .skip(1)
+        .find(|s| s.contains("(other:"))
+        .expect("an (other) section");
+    let pair = |after: &str, until: &str| {
+        let start = section.find(after).expect(after) + after.len();
+        let text = &section[start..];
+        let text = &text[..text.find(until).expect(until)];
+        let mut numbers = text
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<u64>().expect("a count"));
+        (numbers.next().expect("good"), numbers.next().expect("bad"))
+    };
+    (
+        pair("step: ", " steps"),
+        pair("budgeting: occurrences; ", " events"),
+    )
+}
+
+#[test]
+fn a_page_of_many_groups_charts_the_busiest_fifty_and_other_at_every_step() {
+    // 70 routes: route i has 70 + i requests spread over the day, every 10th failing.
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: per-route\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n    alerts: []\n",
+    );
+    let mut log = String::from("timestamp,route,status\n");
+    for route in 0..70u32 {
+        for i in 0..70 + route {
+            // Never at 00:00:00, which lies outside the window ending a day later.
+            let second = 1 + (route * 7919 + i * 1237) % 86_399;
+            let status = if i % 10 == 0 { 503 } else { 200 };
+            log.push_str(&format!(
+                "2026-03-09T{:02}:{:02}:{:02}Z,/r{route:02},{status}\n",
+                second / 3600,
+                second / 60 % 60,
+                second % 60
+            ));
+        }
+    }
+    dir.write("log.csv", &log);
+    let page = |extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            "2026-03-10T00:00:00Z",
+            "-f",
+            "html",
+        ];
+        args.extend(extra);
+        let run = dir.run(&args);
+        run.expect_code(0);
+        run.stdout()
+    };
+    let html = page(&[]);
+    let charted: Vec<&str> = html
+        .split("<h2 id=\"h")
+        .skip(1)
+        .map(|s| &s[s.find('>').unwrap() + 1..s.find("</h2>").unwrap()])
+        .collect();
+    // The 50 busiest (routes 20 to 69) and (other), sorted by value.
+    let busiest: Vec<String> = (20..70)
+        .map(|r| format!("per-route · route=/r{r:02} · 1d"))
+        .collect();
+    assert_eq!(charted.len(), 51, "{charted:?}");
+    assert_eq!(&charted[..50], &busiest[..]);
+    assert!(
+        charted[50].contains("(other: 20 groups)"),
+        "{}",
+        charted[50]
+    );
+    // The (other) result is found at every step, though how many groups it holds changes from
+    // one instant to the next: its bars add up to its events over the window.
+    let (in_steps, in_window) = other_section_counts(&html);
+    assert_eq!(in_steps, in_window);
+    let other_events: u64 = (0..20).map(|r| 70 + r).sum();
+    assert_eq!(in_window.0 + in_window.1, other_events);
+    // --max-groups still decides when given.
+    let all = page(&["--max-groups", "100"]);
+    assert_eq!(all.matches("<section class=\"result\"").count(), 70);
+}

@@ -1305,6 +1305,28 @@ impl SloTally {
         Some(folded)
     }
 
+    /// Folds, as [`SloTally::fold_groups`] does, every group but those that `shown` (the same
+    /// count at another window, already folded) shows, so that figures of this window (a
+    /// chart's events per step) stand beside those of every group shown there, and only
+    /// those; `(other)` takes `shown`'s fold.
+    pub fn fold_like(&mut self, shown: &SloTally) {
+        let dropped: Vec<Box<[u8]>> = self
+            .groups
+            .keys()
+            .filter(|key| !shown.groups.contains_key(*key))
+            .cloned()
+            .collect();
+        self.fold_away(dropped);
+        for (key, group) in &mut self.groups {
+            group.values = decode_group_key(key, self.fields);
+        }
+        if let Some(other) = &mut self.other {
+            other
+                .folded
+                .clone_from(&shown.other.as_ref().and_then(|o| o.folded.clone()));
+        }
+    }
+
     /// Whether groups were sampled while counting (more than could be kept in memory): then
     /// which groups were kept depends on every group counted.
     pub fn sampled(&self) -> bool {
@@ -1333,6 +1355,18 @@ impl SloTally {
                 .any(|(index, counts)| (*first..*end).contains(index) && rows(counts) > 0),
         };
         self.groups.retain(|_, group| reported(group));
+        // What the map holds changed: so did the groups kept beyond the sample, and their keys.
+        self.group_bytes = self.groups.keys().map(|key| key.len()).sum();
+        let level = self.sample_level;
+        let (admitted, admitted_bytes) = self
+            .groups
+            .keys()
+            .filter(|key| !kept_at(key_hash(key), level))
+            .fold((0, 0), |(n, bytes), key| (n + 1, bytes + key.len()));
+        if let Outside::Admitted(state) = &mut self.outside {
+            state.groups = admitted;
+            state.bytes = admitted_bytes;
+        }
         if !self.ungrouped.as_ref().is_some_and(reported) {
             self.ungrouped = None;
         }

@@ -106,7 +106,24 @@ pub(super) fn compute_history(
     };
     let to = evaluation_instant(config, series.to, &passes)?;
     let instants = series.instants(to)?;
-    Ok(history_at(config, &passes, &instants, None)?.reports)
+    Ok(history_at(
+        config,
+        &passes,
+        &instants,
+        None,
+        GroupsOverTime::EachInstant,
+    )?
+    .reports)
+}
+
+/// Which groups of a grouped SLO a history shows at each instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum GroupsOverTime {
+    /// The busiest at that instant, as `--at` that instant gives them.
+    EachInstant,
+    /// Those the last instant shows, at every instant, the others in `(other)`: a chart over
+    /// time follows the same groups throughout, and `(other)` holds the same ones.
+    AsAtLast,
 }
 
 /// The results of the SLOs of a pass, each SLO's by its index in the run's specs.
@@ -140,12 +157,13 @@ pub(super) fn history_at(
     passes: &[Pass],
     instants: &[UnixNanos],
     bucket: Option<&SpanDuration>,
+    groups: GroupsOverTime,
 ) -> anyhow::Result<History> {
     let files = passes.iter().map(|p| p.inputs.len()).sum();
     let mut progress = Progress::new(!config.quiet, files);
     let mut per_pass = passes
         .iter()
-        .map(|pass| count_history_pass(config, pass, instants, bucket, &mut progress))
+        .map(|pass| count_history_pass(config, pass, instants, bucket, groups, &mut progress))
         .collect::<anyhow::Result<Vec<Vec<(CountedPass, ResultsBySlo)>>>>()?;
     // From one list per pass (of one count per instant) to one list per instant.
     let mut reports = Vec::with_capacity(instants.len());
@@ -182,6 +200,7 @@ fn count_history_pass(
     pass: &Pass,
     instants: &[UnixNanos],
     bucket: Option<&SpanDuration>,
+    groups: GroupsOverTime,
     progress: &mut Progress,
 ) -> anyhow::Result<Vec<(CountedPass, ResultsBySlo)>> {
     let slos: Vec<&Slo> = config.slos_of(pass).collect();
@@ -227,13 +246,40 @@ fn count_history_pass(
         .collect();
     plan.track_rows_by_time(RowsByTime::new(spans.iter().flatten().flatten().copied()));
     plan.keep_latency_by_slot();
-    let (mut tally, formats) = count_logs(config, pass, &plan, progress)?;
+    let (mut tally, mut formats) = count_logs(config, pass, &plan, progress)?;
+    // As for one instant (see `count_pass`): past the memory bound, a second read keeps the
+    // busy groups too. The first window of this count spans every instant's.
+    let mut read_once = None;
+    if let Some(heavy) = tally.heavy_groups() {
+        if pass.inputs.iter().all(LogInput::rereadable) {
+            plan.keep_heavy_groups(heavy);
+            progress.read_again(pass.inputs.len());
+            (tally, formats) = count_logs(config, pass, &plan, progress)?;
+        } else {
+            read_once = Some(heavy);
+        }
+    }
     for slo_tally in &mut tally.slos {
         slo_tally.accumulate_bands();
     }
     let files: Vec<String> = pass.inputs.iter().map(LogInput::name).collect();
     let unit_warning = epoch_unit_warning(&pass.timestamp, &tally.inputs);
     let wrong_unit = unit_warning.is_some();
+    // Each SLO's groups as the last instant shows them, for the others to show the same.
+    let shown_last: Vec<SloTally> = match groups {
+        GroupsOverTime::EachInstant => Vec::new(),
+        GroupsOverTime::AsAtLast => slos
+            .iter()
+            .zip(&tally.slos)
+            .map(|(slo, slo_tally)| {
+                let at_needs = needs(slo, last);
+                let mut shown = slo_tally.at_instant(0, &at_needs);
+                shown.retain_reported(&at_needs);
+                shown.fold_groups();
+                shown
+            })
+            .collect(),
+    };
     let mut counted = Vec::with_capacity(instants.len());
     for (&at, spans) in instants.iter().zip(&spans) {
         let mut inputs = tally.inputs.clone();
@@ -259,15 +305,23 @@ fn count_history_pass(
             // The count holds the groups of every instant: those with no row in this
             // instant's windows are no result of the report at it.
             at_instant.retain_reported(&at_needs);
-            if let Some(folded) = at_instant.fold_groups() {
-                warnings.push(folded_warning(slo, folded, config.max_groups, false));
+            let folded = match shown_last.get(i) {
+                Some(shown) if at < last => {
+                    at_instant.fold_like(shown);
+                    None
+                }
+                _ => at_instant.fold_groups(),
+            };
+            if let Some(folded) = folded {
+                let read_once = read_once.as_ref().is_some_and(|heavy| heavy.wanted(i));
+                warnings.push(folded_warning(slo, folded, config.max_groups, read_once));
             }
-            results.push((index, evaluate_slo(slo, &at_instant, at)));
             if let Some(bucketed) = bucket_slos.get(i) {
                 let mut in_bucket = slo_tally.at_instant(last - at, &needs(bucketed, at));
-                in_bucket.fold_groups();
+                in_bucket.fold_like(&at_instant);
                 bucket_results.push((index, evaluate_slo(bucketed, &in_bucket, at)));
             }
+            results.push((index, evaluate_slo(slo, &at_instant, at)));
         }
         warnings.extend(row_warnings(&slos, &tally));
         warnings.extend(unit_warning.clone());

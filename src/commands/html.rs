@@ -8,7 +8,7 @@ use crate::render::{PastPeriod, ReportOverTime};
 use crate::spec::{Budgeting, Window};
 use crate::time::{period_name, SpanDuration, UnixNanos};
 
-use super::compute::{evaluation_instant, history_at, hold_logs};
+use super::compute::{evaluation_instant, history_at, hold_logs, GroupsOverTime};
 
 /// At most this many steps across the longest window when no `--every` is given.
 const STEPS_ACROSS: i64 = 96;
@@ -85,7 +85,14 @@ pub(super) fn report_over_time(
     let step = SpanDuration::from_seconds(
         u64::try_from(series.every / NANOS_PER_SECOND).unwrap_or(u64::MAX),
     );
-    let counted = history_at(config, &config.passes, &all, Some(&step))?;
+    // The page follows the groups the last instant shows through every chart.
+    let counted = history_at(
+        config,
+        &config.passes,
+        &all,
+        Some(&step),
+        GroupsOverTime::AsAtLast,
+    )?;
     let mut history = Vec::with_capacity(instants.len());
     let mut past = Vec::with_capacity(periods.len());
     let mut buckets = Vec::with_capacity(instants.len());

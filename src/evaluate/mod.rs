@@ -76,6 +76,10 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
 /// What must be counted once, at the last of `instants` (in ascending order), for `slo` to be
 /// evaluated at each of them (see [`SloTally::at_instant`]): every age limit of every instant,
 /// moved to the last one, and the boundary of each instant itself; or every slice of any.
+///
+/// Its first window is the union of every instant's: past the memory bound, the count tallies
+/// the events of the groups it leaves out there, and so bounds their events in the first
+/// window at each instant (see [`SloTally::fold_groups`]).
 pub fn history_needs(slo: &Slo, instants: &[UnixNanos]) -> Needs {
     let Some(&last) = instants.last() else {
         return needs(slo, 0);
@@ -84,31 +88,60 @@ pub fn history_needs(slo: &Slo, instants: &[UnixNanos]) -> Needs {
     for &at in instants {
         let offset = last - at;
         match (&mut union, needs(slo, at)) {
-            (Needs::Ages { limits, .. }, Needs::Ages { limits: more, .. }) => {
+            (
+                Needs::Ages {
+                    limits,
+                    first_window,
+                    ..
+                },
+                Needs::Ages {
+                    limits: more,
+                    first_window: more_first_window,
+                    ..
+                },
+            ) => {
                 if offset > 0 {
                     limits.push(offset);
                 }
                 limits.extend(more.iter().map(|limit| offset + limit));
+                // The first window at `at` ends `offset` before the last instant.
+                let reach = offset.saturating_add(more_first_window);
+                if reach > *first_window {
+                    limits.push(reach);
+                    *first_window = reach;
+                }
             }
             (
-                Needs::Slices { first, end, .. },
+                Needs::Slices {
+                    first,
+                    end,
+                    first_window,
+                    ..
+                },
                 Needs::Slices {
                     first: more_first,
                     end: more_end,
+                    first_window: more_first_window,
                     ..
                 },
             ) => {
-                if more_first < more_end && first < end {
-                    *first = (*first).min(more_first);
-                    *end = (*end).max(more_end);
-                } else if more_first < more_end {
-                    (*first, *end) = (more_first, more_end);
-                }
+                *first_window = slice_union(*first_window, more_first_window);
+                (*first, *end) = slice_union((*first, *end), (more_first, more_end));
             }
             _ => {}
         }
     }
     union
+}
+
+/// The smallest range of slices that holds both `a` and `b`; an empty range (`first ≥ end`)
+/// holds nothing, and does not stretch the other.
+fn slice_union(a: (i64, i64), b: (i64, i64)) -> (i64, i64) {
+    match (a.0 < a.1, b.0 < b.1) {
+        (true, true) => (a.0.min(b.0), a.1.max(b.1)),
+        (false, true) => b,
+        _ => a,
+    }
 }
 
 /// How many points the budget trend of a result has (see [`SloResult::budget_trend`]): few

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use super::summary::{signals_text, status_label, Cells};
 use super::Renderer;
-use crate::report::{FoldedGroups, GroupLabels, Report, SloResult, Status};
+use crate::report::{GroupLabels, Report, SloResult, Status};
 use crate::time::{format_rfc3339, SpanDuration, UnixNanos};
 
 /// What the HTML page draws: the report at steps across the windows (or across the history
@@ -260,13 +260,9 @@ struct Indexes<'a> {
 }
 
 /// What identifies a result across the reports of a history: SLO, group, window (`None` for the
-/// buckets, which have one window each) and whether it is `(other)`.
-type ResultKey<'a> = (
-    &'a str,
-    &'a GroupLabels,
-    Option<&'a str>,
-    Option<FoldedGroups>,
-);
+/// buckets, which have one window each) and whether it is `(other)` — not how many groups it
+/// holds, which changes from one instant to the next.
+type ResultKey<'a> = (&'a str, &'a GroupLabels, Option<&'a str>, bool);
 
 /// The results of each report of a history (or of each past period, `T` its name) by
 /// [`ResultKey`], so that a page of thousands of groups finds a result's point at each instant
@@ -332,7 +328,7 @@ fn result_key(result: &SloResult, with_window: bool) -> ResultKey<'_> {
         &result.slo,
         &result.group,
         with_window.then_some(result.window.as_str()),
-        result.folded,
+        result.folded.is_some(),
     )
 }
 
