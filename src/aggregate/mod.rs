@@ -1316,14 +1316,27 @@ impl SloTally {
             .filter(|key| !shown.groups.contains_key(*key))
             .cloned()
             .collect();
+        let folded_here = dropped.len() as u64;
         self.fold_away(dropped);
         for (key, group) in &mut self.groups {
             group.values = decode_group_key(key, self.fields);
         }
+        let shown_here = self.groups.len() as u64;
+        let sampled = self.sample_level > 0;
         if let Some(other) = &mut self.other {
-            other
-                .folded
-                .clone_from(&shown.other.as_ref().and_then(|o| o.folded.clone()));
+            // Groups with no row in `shown`'s windows are not in it, but may be here.
+            other.folded = shown
+                .other
+                .as_ref()
+                .and_then(|o| o.folded.clone())
+                .or_else(|| {
+                    Some(Box::new(Folded {
+                        groups: folded_here,
+                        estimated: sampled,
+                        shown: shown_here,
+                        passed_over: None,
+                    }))
+                });
         }
     }
 

@@ -420,3 +420,37 @@ fn a_scan_alone_past_the_memory_bound_is_folded_whole() {
     assert_eq!(shown.0.len(), 101);
     check_against_exact_counts(&scan[..400], 0, 100, &shown);
 }
+
+#[test]
+fn folding_like_another_window_keeps_its_groups_and_folds_the_rest_exactly() {
+    let requests: Vec<Request> = ["/a", "/a", "/b", "/c", "/c", "/c"]
+        .iter()
+        .map(|path| Request::new(*path, 5, false))
+        .collect();
+    let mut tally = count(&plan(100), &requests, 1);
+    let slo = &mut tally.slos[0];
+    // Another window of the same count showed /a and /c, and folded nothing: /b had no row
+    // there.
+    let mut shown = slo.clone();
+    shown
+        .groups
+        .retain(|group_key, _| **group_key != *key("/b"));
+    shown.fold_groups();
+    assert!(shown.other.is_none());
+    slo.fold_like(&shown);
+    let mut kept: Vec<_> = slo.groups.keys().cloned().collect();
+    kept.sort();
+    assert_eq!(kept, vec![key("/a").into(), key("/c").into()]);
+    let other = slo.other.as_ref().expect("/b in (other)");
+    assert_eq!(slo.first_window_events(other), 1);
+    // An (other) of its own: one group, counted one by one.
+    let folded = other.folded.as_deref().expect("marked as (other)");
+    assert_eq!(
+        (folded.groups, folded.estimated, folded.shown),
+        (1, false, 2)
+    );
+    assert_eq!(
+        slo.groups[key("/a").as_slice()].values,
+        vec![Some("/a".to_string())]
+    );
+}
