@@ -228,7 +228,7 @@ fn a_million_distinct_groups_fold_into_other_with_exact_counts_and_bounded_memor
         // Every user tied with one event, and past the memory bound which of them have the
         // lowest values is not known: none is shown, all are in (other), counted exactly.
         run.stderr_has(
-            "0 groups shown, those with more than 22 events in the first window: a group in (other) may have up to 22, and past the memory bound such light groups cannot be ranked exactly; group by coarser fields to see them all",
+            "0 groups shown: past the memory bound a group is shown only when it has more events in the first window than any group in (other) may have (22); group by coarser fields to see them all",
         );
         assert_eq!(per_user.len(), 1, "{run}");
         let other = per_user[0];

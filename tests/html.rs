@@ -531,3 +531,74 @@ fn a_page_of_many_groups_charts_the_busiest_fifty_and_other_at_every_step() {
     let all = page(&["--max-groups", "100"]);
     assert_eq!(all.matches("<section class=\"result\"").count(), 70);
 }
+
+#[test]
+fn past_the_memory_bound_the_page_charts_the_groups_that_at_shows() {
+    // 1 040 paths, past the 200 an HTML page keeps in memory: 40 routes with 3 requests each on
+    // the last day, and 1 000 older paths with 10 each over the month before. The page ranks
+    // groups at its last instant, as `--at` does: the 40 routes, though each older path had
+    // more requests across the 30 days the charts span.
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: per-path\n    objective: 99\n    windows: [1d, 30d]\n    good: status < 500\n    group_by: [path]\n    alerts: []\n",
+    );
+    let mut log = String::from("timestamp,path,status\n");
+    for route in 0..40 {
+        for hour in [3, 9, 15] {
+            log.push_str(&format!(
+                "2026-03-30T{hour:02}:{route:02}:00Z,/route/{route:02},200\n"
+            ));
+        }
+    }
+    for path in 0..1000 {
+        for i in 0..10 {
+            let day = 2 + (path + i * 3) % 26;
+            log.push_str(&format!("2026-03-{day:02}T12:00:00Z,/old/{path:04},200\n"));
+        }
+    }
+    dir.write("log.csv", &log);
+    let at = "2026-03-31T00:00:00Z";
+    let run = |format: &str, extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            at,
+            "-f",
+            format,
+        ];
+        args.extend(extra);
+        let run = dir.run(&args);
+        run.expect_code(0);
+        run.stdout()
+    };
+    let report: serde_json::Value =
+        serde_json::from_str(&run("json", &["--max-groups", "50"])).expect("json");
+    let mut at_shows: Vec<String> = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["folded"].is_null() && r["window"] == "1d")
+        .map(|r| r["group"]["path"].as_str().expect("a path").to_string())
+        .collect();
+    at_shows.sort();
+    let routes: Vec<String> = (0..40).map(|r| format!("/route/{r:02}")).collect();
+    assert_eq!(at_shows, routes);
+    let page = run("html", &[]);
+    let mut charted: Vec<String> = page
+        .split("<h2 id=\"h")
+        .skip(1)
+        .map(|s| &s[s.find('>').expect("a heading") + 1..s.find("</h2>").expect("its end")])
+        .filter(|h| h.ends_with(" · 1d") && !h.contains("(other"))
+        .map(|h| {
+            h.trim_start_matches("per-path · path=")
+                .trim_end_matches(" · 1d")
+                .to_string()
+        })
+        .collect();
+    charted.sort();
+    assert_eq!(charted, routes);
+}

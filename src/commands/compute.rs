@@ -214,9 +214,12 @@ fn count_history_pass(
         .iter()
         .enumerate()
         .map(|(i, slo)| {
-            let needs = history_needs(slo, instants);
+            let each_instant_ranks = groups == GroupsOverTime::EachInstant;
+            let needs = history_needs(slo, instants, each_instant_ranks);
             match bucket_slos.get(i) {
-                Some(bucketed) => needs.union(&history_needs(bucketed, instants)),
+                Some(bucketed) => {
+                    needs.union(&history_needs(bucketed, instants, each_instant_ranks))
+                }
                 None => needs,
             }
         })
@@ -779,11 +782,6 @@ fn folded_warning(slo: &Slo, folded: Folded, max_groups: u32, read_once: bool) -
         let which = match folded.passed_over {
             None => format!("the {shown} shown are the busiest in the first window"),
             Some(events) => {
-                let (least, most) = match events {
-                    0 => ("at least 1 event".to_string(), "none".to_string()),
-                    1 => ("more than 1 event".to_string(), "1".to_string()),
-                    n => (format!("more than {n} events"), format!("up to {n}")),
-                };
                 let reason = if read_once {
                     "; a log read from standard input or a pipe cannot be read a second time to \
                      rank more: give it as a file"
@@ -791,9 +789,9 @@ fn folded_warning(slo: &Slo, folded: Folded, max_groups: u32, read_once: bool) -
                     ""
                 };
                 format!(
-                    "{shown} shown, those with {least} in the first window: a group in (other) \
-                     may have {most}, and past the memory bound such light groups cannot be \
-                     ranked exactly{reason}; group by coarser fields to see them all"
+                    "{shown} shown: past the memory bound a group is shown only when it has \
+                     more events in the first window than any group in (other) may have \
+                     ({events}){reason}; group by coarser fields to see them all"
                 )
             }
         };

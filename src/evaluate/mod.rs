@@ -77,10 +77,12 @@ pub fn needs(slo: &Slo, at: UnixNanos) -> Needs {
 /// evaluated at each of them (see [`SloTally::at_instant`]): every age limit of every instant,
 /// moved to the last one, and the boundary of each instant itself; or every slice of any.
 ///
-/// Its first window is the union of every instant's: past the memory bound, the count tallies
-/// the events of the groups it leaves out there, and so bounds their events in the first
-/// window at each instant (see [`SloTally::fold_groups`]).
-pub fn history_needs(slo: &Slo, instants: &[UnixNanos]) -> Needs {
+/// Its first window, where the count tallies the events of the groups it leaves out past the
+/// memory bound (see [`SloTally::fold_groups`]), is the last instant's when only that instant
+/// ranks groups (the others show the same ones); with `each_instant_ranks`, the union of every
+/// instant's, so that the tally bounds the events of those groups at each instant — more
+/// events than any one first window holds, so fewer groups can be told apart.
+pub fn history_needs(slo: &Slo, instants: &[UnixNanos], each_instant_ranks: bool) -> Needs {
     let Some(&last) = instants.last() else {
         return needs(slo, 0);
     };
@@ -106,7 +108,7 @@ pub fn history_needs(slo: &Slo, instants: &[UnixNanos]) -> Needs {
                 limits.extend(more.iter().map(|limit| offset + limit));
                 // The first window at `at` ends `offset` before the last instant.
                 let reach = offset.saturating_add(more_first_window);
-                if reach > *first_window {
+                if each_instant_ranks && reach > *first_window {
                     limits.push(reach);
                     *first_window = reach;
                 }
@@ -125,7 +127,9 @@ pub fn history_needs(slo: &Slo, instants: &[UnixNanos]) -> Needs {
                     ..
                 },
             ) => {
-                *first_window = slice_union(*first_window, more_first_window);
+                if each_instant_ranks {
+                    *first_window = slice_union(*first_window, more_first_window);
+                }
                 (*first, *end) = slice_union((*first, *end), (more_first, more_end));
             }
             _ => {}
