@@ -695,35 +695,42 @@ fn groups_are_reported_separately_and_capped() {
     );
 }
 
+/// Runs `slo report -s spec.yaml log.csv --at AT -f FORMAT` in `dir` with its standard output
+/// a pipe closed after reading `read` bytes of it, and checks that it exits 0 saying nothing
+/// of it.
+#[track_caller]
+fn report_into_a_closed_pipe(dir: &Workdir, format: &str, read: usize) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
+        .args([
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--at",
+            AT,
+            "-f",
+            format,
+        ])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("slo runs");
+    let mut stdout = child.stdout.take().expect("a pipe");
+    let mut first = vec![0u8; read];
+    std::io::Read::read_exact(&mut stdout, &mut first).expect("the first bytes");
+    drop(stdout);
+    let output = child.wait_with_output().expect("slo ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{format}: {stderr}");
+    assert!(!stderr.contains("error"), "{format}: {stderr}");
+}
+
 #[test]
 fn broken_pipe_is_quiet() {
     let dir = shop();
     for format in ["json", "table", "csv", "markdown", "prometheus", "junit"] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
-            .args([
-                "report",
-                "-s",
-                "spec.yaml",
-                "log.csv",
-                "--at",
-                AT,
-                "-f",
-                format,
-            ])
-            .current_dir(dir.path())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        drop(child.stdout.take());
-        let output = child.wait_with_output().unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{format}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert!(!String::from_utf8_lossy(&output.stderr).contains("error"));
+        report_into_a_closed_pipe(&dir, format, 0);
     }
 }
 
@@ -750,30 +757,7 @@ fn a_pipe_closed_part_way_through_the_output_is_quiet() {
         "junit",
         "html",
     ] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
-            .args([
-                "report",
-                "-s",
-                "spec.yaml",
-                "log.csv",
-                "--at",
-                AT,
-                "-f",
-                format,
-            ])
-            .current_dir(dir.path())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = child.stdout.take().unwrap();
-        let mut first = [0u8; 16];
-        std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
-        drop(stdout);
-        let output = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(0), "{format}: {stderr}");
-        assert!(!stderr.contains("error"), "{format}: {stderr}");
+        report_into_a_closed_pipe(&dir, format, 16);
     }
 }
 

@@ -441,6 +441,34 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
     }
 }
 
+/// `slo report -s spec.yaml log.csv --at AT -f FORMAT EXTRA…` in `dir`: its standard output,
+/// once it exits 0.
+#[track_caller]
+fn report_stdout(dir: &Workdir, at: &str, format: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        at,
+        "-f",
+        format,
+    ];
+    args.extend(extra);
+    let run = dir.run(&args);
+    run.expect_code(0);
+    run.stdout()
+}
+
+/// The headings of a page's result sections (`SLO · group · window`), in page order.
+fn section_headings(page: &str) -> Vec<&str> {
+    page.split("<h2 id=\"h")
+        .skip(1)
+        .map(|s| &s[s.find('>').expect("a heading") + 1..s.find("</h2>").expect("its end")])
+        .collect()
+}
+
 /// The `(other)` section's events per step, and its events over the window: the good and bad
 /// of `text` (`… N good and M bad in S steps …` and `… N good and M bad of T events …`).
 fn other_section_counts(page: &str) -> ((u64, u64), (u64, u64)) {
@@ -488,28 +516,9 @@ fn a_page_of_many_groups_charts_the_busiest_fifty_and_other_at_every_step() {
         }
     }
     dir.write("log.csv", &log);
-    let page = |extra: &[&str]| {
-        let mut args = vec![
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--at",
-            "2026-03-10T00:00:00Z",
-            "-f",
-            "html",
-        ];
-        args.extend(extra);
-        let run = dir.run(&args);
-        run.expect_code(0);
-        run.stdout()
-    };
+    let page = |extra: &[&str]| report_stdout(&dir, "2026-03-10T00:00:00Z", "html", extra);
     let html = page(&[]);
-    let charted: Vec<&str> = html
-        .split("<h2 id=\"h")
-        .skip(1)
-        .map(|s| &s[s.find('>').unwrap() + 1..s.find("</h2>").unwrap()])
-        .collect();
+    let charted = section_headings(&html);
     // The 50 busiest (routes 20 to 69) and (other), sorted by value.
     let busiest: Vec<String> = (20..70)
         .map(|r| format!("per-route · route=/r{r:02} · 1d"))
@@ -559,22 +568,7 @@ fn past_the_memory_bound_the_page_charts_the_groups_that_at_shows() {
     }
     dir.write("log.csv", &log);
     let at = "2026-03-31T00:00:00Z";
-    let run = |format: &str, extra: &[&str]| {
-        let mut args = vec![
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--at",
-            at,
-            "-f",
-            format,
-        ];
-        args.extend(extra);
-        let run = dir.run(&args);
-        run.expect_code(0);
-        run.stdout()
-    };
+    let run = |format: &str, extra: &[&str]| report_stdout(&dir, at, format, extra);
     let report: serde_json::Value =
         serde_json::from_str(&run("json", &["--max-groups", "50"])).expect("json");
     let mut at_shows: Vec<String> = report["results"]
@@ -588,10 +582,8 @@ fn past_the_memory_bound_the_page_charts_the_groups_that_at_shows() {
     let routes: Vec<String> = (0..40).map(|r| format!("/route/{r:02}")).collect();
     assert_eq!(at_shows, routes);
     let page = run("html", &[]);
-    let mut charted: Vec<String> = page
-        .split("<h2 id=\"h")
-        .skip(1)
-        .map(|s| &s[s.find('>').expect("a heading") + 1..s.find("</h2>").expect("its end")])
+    let mut charted: Vec<String> = section_headings(&page)
+        .into_iter()
         .filter(|h| h.ends_with(" · 1d") && !h.contains("(other"))
         .map(|h| {
             h.trim_start_matches("per-path · path=")

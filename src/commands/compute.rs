@@ -10,8 +10,8 @@ use anyhow::bail;
 use super::interrupt::TempFile;
 use super::progress::Progress;
 use crate::aggregate::{
-    latest_in_newest_lines, latest_timestamp, window_span, Folded, InputCounts, Plan, RowProblem,
-    RowsByTime, SloTally, Tally, GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
+    latest_in_newest_lines, latest_timestamp, window_span, Folded, HeavyGroupsPerSlo, InputCounts,
+    Plan, RowProblem, RowsByTime, SloTally, Tally, GROUPS_IN_MEMORY, MAX_GROUP_BYTES,
 };
 use crate::config::{At, Pass, RunConfig, Series};
 use crate::evaluate::{evaluate_slo, evaluate_slo_with_trend, history_needs, needs, trend_needs};
@@ -250,18 +250,7 @@ fn count_history_pass(
     plan.track_rows_by_time(RowsByTime::new(spans.iter().flatten().flatten().copied()));
     plan.keep_latency_by_slot();
     let (mut tally, mut formats) = count_logs(config, pass, &plan, progress)?;
-    // As for one instant (see `count_pass`): past the memory bound, a second read keeps the
-    // busy groups too. The first window of this count spans every instant's.
-    let mut read_once = None;
-    if let Some(heavy) = tally.heavy_groups() {
-        if pass.inputs.iter().all(LogInput::rereadable) {
-            plan.keep_heavy_groups(heavy);
-            progress.read_again(pass.inputs.len());
-            (tally, formats) = count_logs(config, pass, &plan, progress)?;
-        } else {
-            read_once = Some(heavy);
-        }
-    }
+    let read_once = count_busy_groups(config, pass, &mut plan, &mut tally, &mut formats, progress)?;
     for slo_tally in &mut tally.slos {
         slo_tally.accumulate_bands();
     }
@@ -508,18 +497,7 @@ fn count_pass(
             }
         }
     }
-    // Past the memory bound, groups were kept by a hash of their key: a second read keeps the
-    // busy ones too, where the logs can be read again.
-    let mut read_once = None;
-    if let Some(heavy) = tally.heavy_groups() {
-        if pass.inputs.iter().all(LogInput::rereadable) {
-            plan.keep_heavy_groups(heavy);
-            progress.read_again(pass.inputs.len());
-            (tally, formats) = count_logs(config, pass, &plan, progress)?;
-        } else {
-            read_once = Some(heavy);
-        }
-    }
+    let read_once = count_busy_groups(config, pass, &mut plan, &mut tally, &mut formats, progress)?;
     let files = pass.inputs.iter().map(LogInput::name).collect();
     let mut warnings = Vec::new();
     for (index, (slo, slo_tally)) in slos.iter().zip(&mut tally.slos).enumerate() {
@@ -588,6 +566,30 @@ fn counts_coverage(slos: &[&Slo], inputs: &InputCounts, at: UnixNanos) -> Vec<St
         }
     }
     notes
+}
+
+/// Past the memory bound, groups were kept by a hash of their key: counts the logs again by
+/// `plan` keeping the busy ones too (see [`Tally::heavy_groups`]), where the logs can be read
+/// again, and replaces `tally` and `formats`. Returns, when they cannot, the busy groups that
+/// went unread, for the warning to say so.
+fn count_busy_groups(
+    config: &RunConfig,
+    pass: &Pass,
+    plan: &mut Plan,
+    tally: &mut Tally,
+    formats: &mut Vec<String>,
+    progress: &mut Progress,
+) -> anyhow::Result<Option<HeavyGroupsPerSlo>> {
+    let Some(heavy) = tally.heavy_groups() else {
+        return Ok(None);
+    };
+    if !pass.inputs.iter().all(LogInput::rereadable) {
+        return Ok(Some(heavy));
+    }
+    plan.keep_heavy_groups(heavy);
+    progress.read_again(pass.inputs.len());
+    (*tally, *formats) = count_logs(config, pass, plan, progress)?;
+    Ok(None)
 }
 
 /// Counts the rows of a pass's logs by `plan`; also returns the format each log was read in.
