@@ -13,7 +13,7 @@ use crate::spec::Slo;
 use crate::sql::{definition_id, group_column, interval_nanos};
 use crate::time::{format_rfc3339, UnixNanos};
 
-use super::{group_key_into, Counter, Counts, GroupTally, Plan, RowProblem};
+use super::{push_group_key, Counter, Counts, GroupTally, Plan, RowProblem};
 
 /// Most events (or invalid rows) one record may hold: a trillion requests in one interval is
 /// no log's, and with it no sum of counts comes near `u64::MAX`.
@@ -245,7 +245,8 @@ impl Counter<'_> {
                 });
             }
         }
-        group_key_into(&mut self.group_key, row, &slo.group_slots);
+        self.group_key.clear();
+        push_group_key(&mut self.group_key, row, &slo.group_slots);
         let bands = slo.age_limits.len();
         let tally = &mut self.tally.slos[index];
         let group = if slo.group_slots.is_empty() {

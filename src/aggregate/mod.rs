@@ -1627,7 +1627,6 @@ impl Counter<'_> {
             }
             _ => None,
         };
-        group_key_into(&mut self.group_key, row, &slo.group_slots);
         if let (true, RowJudgement::Invalid(invalid)) = (reported, &outcome) {
             let reason = self.invalid_reason(*invalid);
             if plan.strict {
@@ -1679,7 +1678,7 @@ impl Counter<'_> {
             group.count(&slot, &outcome, latency);
         } else {
             let start = self.pending_keys.len();
-            self.pending_keys.extend_from_slice(&self.group_key);
+            push_group_key(&mut self.pending_keys, row, &slo.group_slots);
             self.pending.push(PendingCount {
                 slo: index,
                 key: (start, self.pending_keys.len()),
@@ -1899,11 +1898,10 @@ impl RowSink for Counter<'_> {
     }
 }
 
-/// Writes into `key` the group of `row` by the values of `slots` (an SLO's `group_by`), as
+/// Appends to `key` the group of `row` by the values of `slots` (an SLO's `group_by`), as
 /// the groups' map keys them. A row without a group_by field falls in the group where that
 /// field is null, as SQL's GROUP BY does: its event still counts, in a group of its own.
-fn group_key_into(key: &mut Vec<u8>, row: &impl Row, slots: &[usize]) {
-    key.clear();
+fn push_group_key(key: &mut Vec<u8>, row: &impl Row, slots: &[usize]) {
     for &slot in slots {
         match row.value(slot) {
             FieldValue::Scalar(value) => {

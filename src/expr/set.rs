@@ -223,33 +223,32 @@ impl ProgramSet {
             Node::Const(value) => Ok(*value),
             Node::Leaf(index) => self.leaf(*index, row, memo),
             Node::Not(inner) => Ok(!self.eval_node(inner, row, memo)?),
-            Node::And(operands) => {
-                let mut first_invalid = None;
-                for operand in operands.iter() {
-                    match self.eval_node(operand, row, memo) {
-                        Ok(false) => return Ok(false),
-                        Ok(true) => {}
-                        Err(e) => {
-                            first_invalid.get_or_insert(e);
-                        }
-                    }
+            Node::And(operands) => self.eval_junction(operands, false, row, memo),
+            Node::Or(operands) => self.eval_junction(operands, true, row, memo),
+        }
+    }
+
+    /// `and` (`decisive` false) or `or` (`decisive` true) of `operands` in three-valued logic:
+    /// the first operand that is `decisive` decides; otherwise an invalid operand makes the
+    /// whole invalid (the first one is reported), and without one the result is `!decisive`.
+    fn eval_junction(
+        &self,
+        operands: &[Node],
+        decisive: bool,
+        row: &impl Row,
+        memo: &mut LeafMemo,
+    ) -> Result<bool, Invalid> {
+        let mut first_invalid = None;
+        for operand in operands {
+            match self.eval_node(operand, row, memo) {
+                Ok(value) if value == decisive => return Ok(decisive),
+                Ok(_) => {}
+                Err(e) => {
+                    first_invalid.get_or_insert(e);
                 }
-                first_invalid.map_or(Ok(true), Err)
-            }
-            Node::Or(operands) => {
-                let mut first_invalid = None;
-                for operand in operands.iter() {
-                    match self.eval_node(operand, row, memo) {
-                        Ok(true) => return Ok(true),
-                        Ok(false) => {}
-                        Err(e) => {
-                            first_invalid.get_or_insert(e);
-                        }
-                    }
-                }
-                first_invalid.map_or(Ok(false), Err)
             }
         }
+        first_invalid.map_or(Ok(!decisive), Err)
     }
 
     /// The equality of a field with strings that decides program `id` when false: the
