@@ -17,8 +17,8 @@ pub use civil::LocalDateTime;
 pub use duration::{humanize_seconds, SpanDuration};
 pub use slices::TimeSlices;
 pub use timestamp::{
-    check_epoch_unit, format_rfc3339, parse_instant, MinuteCache, TimestampError, TimestampFormat,
-    TimestampParser, UnitMismatch, UnixUnit, PLAUSIBLE_EPOCH_TIMES,
+    check_epoch_unit, format_rfc3339, parse_instant, MinuteCache, Rfc3339Text, TimestampError,
+    TimestampFormat, TimestampParser, UnitMismatch, UnixUnit, PLAUSIBLE_EPOCH_TIMES,
 };
 pub use zone::Zone;
 
@@ -32,13 +32,13 @@ pub struct Timestamp(pub UnixNanos);
 
 impl std::fmt::Display for Timestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&format_rfc3339(self.0))
+        f.write_str(Rfc3339Text::new(self.0).as_str())
     }
 }
 
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&format_rfc3339(self.0))
+        serializer.serialize_str(Rfc3339Text::new(self.0).as_str())
     }
 }
 

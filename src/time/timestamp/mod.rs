@@ -23,7 +23,7 @@ mod strftime;
 
 pub use epoch::{check_epoch_unit, UnitMismatch, UnixUnit, PLAUSIBLE_EPOCH_TIMES};
 pub use minute_cache::MinuteCache;
-pub use rfc3339::{format_rfc3339, parse_instant};
+pub use rfc3339::{format_rfc3339, parse_instant, Rfc3339Text};
 
 use std::fmt;
 
