@@ -235,7 +235,7 @@ impl SloTally {
             groups: self
                 .groups
                 .iter()
-                .map(|(key, group)| (key.clone(), regroup(group)))
+                .map(|(key, group)| (Box::from(key), regroup(group)))
                 .collect(),
             ungrouped: self.ungrouped.as_ref().map(regroup),
             other: self.other.as_ref().map(regroup),

@@ -37,6 +37,7 @@
 //! the groups folded instead can be.
 
 mod counts;
+mod group_map;
 mod history;
 mod latency;
 mod latest;
@@ -48,6 +49,7 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHasher};
 
+use group_map::GroupMap;
 pub use history::{window_span, RowsByTime, MAX_TRACKED_SLOS};
 pub use latency::LatencySketch;
 pub use latest::{latest_in_newest_lines, latest_timestamp, LatestScan};
@@ -593,7 +595,7 @@ impl Plan {
                 .slos
                 .iter()
                 .map(|slo| SloTally {
-                    groups: FxHashMap::default(),
+                    groups: GroupMap::default(),
                     ungrouped: None,
                     other: None,
                     sample_level: slo.heavy.as_ref().map_or(0, |heavy| heavy.sample_level),
@@ -732,7 +734,7 @@ pub struct RowProblem {
 /// Counts for one SLO, per group.
 #[derive(Debug, Clone)]
 pub struct SloTally {
-    groups: FxHashMap<Box<[u8]>, GroupTally>,
+    groups: GroupMap,
     /// The one group of an SLO without `group_by`, kept out of the map: no hashing per row.
     ungrouped: Option<GroupTally>,
     /// The events of groups not kept: sampled out while reading, or folded afterwards.
@@ -967,6 +969,11 @@ impl GroupTally {
         }
     }
 
+    /// The events of the first age band (none for an SLO counted by time slice).
+    fn first_band_total(&self) -> u64 {
+        self.bands.first().map_or(0, |counts| counts.total)
+    }
+
     /// Counts per time slice index, for slices that saw rows (slice counting only).
     pub fn slices(&self) -> &SliceCounts {
         static NONE: SliceCounts = HashMap::with_hasher(BuildHasherDefault::new());
@@ -1080,7 +1087,7 @@ impl SloTally {
             admitted.groups += 1;
             admitted.bytes += key.len();
         }
-        self.groups.insert(key, group);
+        self.groups.insert_new(key, group);
     }
 
     /// Notes `events` first-window events of the group whose key has `hash`, left out of
@@ -1171,7 +1178,7 @@ impl SloTally {
                     admitted += 1;
                     admitted_bytes += key.len();
                 }
-                Keep::No => dropped.push((key.clone(), hash)),
+                Keep::No => dropped.push((Box::<[u8]>::from(key), hash)),
             }
         }
         if let Outside::Admitted(state) = &mut self.outside {
@@ -1270,11 +1277,11 @@ impl SloTally {
             let dropped: Vec<Box<[u8]>> = ranked
                 .iter()
                 .skip(self.max_shown.min(rankable))
-                .map(|(_, _, key)| (*key).clone())
+                .map(|(_, _, key)| Box::from(*key))
                 .collect();
             self.fold_away(dropped);
         }
-        for (key, group) in &mut self.groups {
+        for (key, group) in self.groups.iter_mut() {
             group.values = decode_group_key(key, self.fields);
         }
         let shown = self.groups.len();
@@ -1313,12 +1320,12 @@ impl SloTally {
         let dropped: Vec<Box<[u8]>> = self
             .groups
             .keys()
-            .filter(|key| !shown.groups.contains_key(*key))
-            .cloned()
+            .filter(|key| !shown.groups.contains_key(key))
+            .map(Box::from)
             .collect();
         let folded_here = dropped.len() as u64;
         self.fold_away(dropped);
-        for (key, group) in &mut self.groups {
+        for (key, group) in self.groups.iter_mut() {
             group.values = decode_group_key(key, self.fields);
         }
         let shown_here = self.groups.len() as u64;
@@ -1367,7 +1374,7 @@ impl SloTally {
                 .iter()
                 .any(|(index, counts)| (*first..*end).contains(index) && rows(counts) > 0),
         };
-        self.groups.retain(|_, group| reported(group));
+        self.groups.retain(reported);
         // What the map holds changed: so did the groups kept beyond the sample, and their keys.
         self.group_bytes = self.groups.keys().map(|key| key.len()).sum();
         let level = self.sample_level;
@@ -1489,7 +1496,7 @@ impl Tally {
             if let Some(other) = &theirs.other {
                 mine.fold(other);
             }
-            for (key, group) in theirs.groups {
+            for (key, group) in theirs.groups.into_groups() {
                 if let Some(existing) = mine.groups.get_mut(&key) {
                     existing.add(&group);
                     continue;
@@ -1551,6 +1558,8 @@ struct PendingCount {
     slot: Slot,
     outcome: RowJudgement,
     latency: Option<(u64, f64)>,
+    /// The group it may be counted in, found by [`Counter::count_pending`].
+    candidate: Option<u32>,
 }
 
 /// The row lies in no band under a set of age limits.
@@ -1685,6 +1694,7 @@ impl Counter<'_> {
                 slot,
                 outcome,
                 latency,
+                candidate: None,
             });
             if self.pending.len() == PENDING || self.pending_keys.len() >= PENDING_KEY_BYTES {
                 self.count_pending();
@@ -1700,10 +1710,32 @@ impl Counter<'_> {
     /// are kept depends only on the set of keys (see the module docs), so the result is that
     /// of counting each row at once.
     fn count_pending(&mut self) {
+        // In three steps, so that the reads of memory each search waits for overlap: find
+        // each key's candidate in its map's table (small, in cache) and read the candidate's
+        // group; then its key and counts; then check and count. A candidate that is not the
+        // group (another key's tag, or moved since by a new group) is searched in full.
+        let mut touched = 0;
+        for pending in &mut self.pending {
+            let key = &self.pending_keys[pending.key.0..pending.key.1];
+            let groups = &self.tally.slos[pending.slo].groups;
+            pending.candidate = groups.candidate(key_hash(key));
+            if let Some(at) = pending.candidate {
+                touched ^= groups.touch_entry(at);
+            }
+        }
+        for pending in &self.pending {
+            if let Some(at) = pending.candidate {
+                touched ^= self.tally.slos[pending.slo].groups.touch_contents(at);
+            }
+        }
+        std::hint::black_box(touched);
         for pending in &self.pending {
             let key = &self.pending_keys[pending.key.0..pending.key.1];
             let tally = &mut self.tally.slos[pending.slo];
-            if let Some(group) = tally.groups.get_mut(key) {
+            let found = pending
+                .candidate
+                .and_then(|at| tally.groups.get_at(at, key));
+            if let Some(group) = found {
                 group.count(&pending.slot, &pending.outcome, pending.latency);
             } else {
                 tally.count_new(key, &pending.slot, &pending.outcome, pending.latency);
