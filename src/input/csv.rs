@@ -574,6 +574,7 @@ mod tests {
     use super::*;
     use std::io::Cursor;
 
+    use crate::expr::row::{FieldValue, Row};
     use crate::input::test_sink::{fields as table, Collect};
 
     /// The header `a,b`, resolved against `table`.
@@ -688,6 +689,100 @@ mod tests {
                 assert_eq!(find_byte(&text, from, b','), Some(length));
             }
             assert_eq!(find_byte(&text[..length], 0, b','), None);
+        }
+    }
+
+    /// The fields of `line` as csv-core reads them, or `None` where it reads more than a line
+    /// (a quote left open).
+    fn csv_core_fields(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(line);
+        let mut record = csv::ByteRecord::new();
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => Some(record.iter().map(<[u8]>::to_vec).collect()),
+            _ => None,
+        }
+    }
+
+    /// Checks that `split_line` gives csv-core's fields wherever it splits `line`, with the
+    /// columns of `mapped` filled.
+    fn check_split_line(
+        line: &[u8],
+        mapped: &[bool],
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let columns = mapped.len();
+        let mut slot_of_column = vec![None; columns];
+        let mut column_of_slot = Vec::new();
+        for (column, _) in mapped.iter().enumerate().filter(|(_, m)| **m) {
+            slot_of_column[column] = Some(column_of_slot.len());
+            column_of_slot.push(Some(column));
+        }
+        let header = Header {
+            columns,
+            slot_of_column,
+            column_of_slot,
+        };
+        // The parser skips empty lines before it splits one.
+        if line.is_empty() {
+            return Ok(());
+        }
+        let mut values = RowValues::new(header.column_of_slot.len());
+        let Some(fields) = split_line(line, b',', true, &header, &mut values) else {
+            return Ok(());
+        };
+        let expected = csv_core_fields(line).expect("a line the fast path splits is a record");
+        proptest::prop_assert_eq!(fields, expected.len());
+        let row = values.view(line);
+        for (slot, column) in header.column_of_slot.iter().enumerate() {
+            let column = column.expect("mapped");
+            let got = match row.value(slot) {
+                FieldValue::Scalar(text) => Some(text.to_vec()),
+                _ => None,
+            };
+            proptest::prop_assert_eq!(got, expected.get(column).cloned(), "column {}", column);
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        /// Any bytes of a few kinds: wherever the fast path splits them, it agrees with
+        /// csv-core.
+        #[test]
+        fn split_line_agrees_with_csv_core_on_any_line(
+            line in proptest::collection::vec(proptest::sample::select(b"ab,\" x".to_vec()), 1..70),
+            mapped in proptest::collection::vec(proptest::bool::ANY, 12),
+        ) {
+            check_split_line(&line, &mapped)?;
+        }
+
+        /// Lines of plain and quoted fields (quotes doubled inside, delimiters too), as a CSV
+        /// writer writes them: the fast path splits every one, as csv-core does.
+        #[test]
+        fn split_line_agrees_with_csv_core_on_written_fields(
+            fields in proptest::collection::vec(
+                (proptest::bool::ANY, proptest::collection::vec(proptest::sample::select(b"ab,\" x".to_vec()), 0..12)),
+                1..10,
+            ),
+            mapped in proptest::collection::vec(proptest::bool::ANY, 12),
+        ) {
+            let mut line = Vec::new();
+            for (i, (quoted, text)) in fields.iter().enumerate() {
+                if i > 0 {
+                    line.push(b',');
+                }
+                if *quoted || text.starts_with(b"\"") || text.contains(&b',') {
+                    line.push(b'"');
+                    for &byte in text {
+                        line.extend_from_slice(if byte == b'"' { b"\"\"" } else { std::slice::from_ref(&byte) });
+                    }
+                    line.push(b'"');
+                } else {
+                    line.extend_from_slice(text);
+                }
+            }
+            check_split_line(&line, &mapped)?;
         }
     }
 
