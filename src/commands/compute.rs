@@ -664,7 +664,12 @@ fn assemble(
     summary.latest = latest.map(Timestamp);
     // Results in spec order, whatever pass computed them.
     results.sort_by_key(|(index, _)| *index);
-    let results: Vec<SloResult> = results.into_iter().flat_map(|(_, r)| r).collect();
+    // Appended to the first SLO's results: a report of 100 000 groups is not copied whole.
+    let mut parts = results.into_iter().map(|(_, r)| r);
+    let mut results: Vec<SloResult> = parts.next().unwrap_or_default();
+    for part in parts {
+        results.extend(part);
+    }
     if let Some(latest) = latest.filter(|_| !wrong_unit) {
         if results.iter().all(|r| r.status == Status::NoData) {
             warnings.push(match config.between {

@@ -487,7 +487,7 @@ fn evaluate(slo: &Slo, tally: &SloTally, at: UnixNanos, trend: bool) -> Vec<SloR
     // Alert thresholds scale with the SLO's first window (§4).
     let first_window_ns = slo.windows.first().map_or(0, |w| w.alert_scale_nanos(at));
     let slice_seconds = slo.budgeting.timeslice().map(|s| s.length.seconds() as f64);
-    let mut results = Vec::new();
+    let mut results = Vec::with_capacity(groups.len() * slo.windows.len());
     for group in groups {
         let counted_lookbacks: Vec<Counted> = lookbacks
             .iter()
