@@ -386,10 +386,12 @@ impl SloResult {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn grouped(values: Vec<Option<&str>>) -> SloResult {
+    /// A result of SLO `s` over `1d` with no events, for the group of `values` (fields `f0`,
+    /// `f1`, …).
+    pub(crate) fn grouped(values: Vec<Option<&str>>) -> SloResult {
         SloResult {
             slo: "s".into(),
             service: None,

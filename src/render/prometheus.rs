@@ -9,6 +9,7 @@
 
 use rustc_hash::FxHashSet;
 use std::io::{self, Write};
+use std::ops::Range;
 
 use super::Renderer;
 use crate::report::{Report, SloResult, Status};
@@ -235,19 +236,46 @@ const RESERVED: [&str; 12] = [
 impl Renderer for PrometheusRenderer {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let labels: Vec<String> = report.results.iter().map(result_labels).collect();
+        // The textfile collector rejects a file with two samples of one series. Two results
+        // with the same labels (two windows written alike) could give one in every family: then
+        // each family remembers all its series. Otherwise only the samples of one result can
+        // repeat (two alerts alike), and each is checked against that result's others.
+        let results_alike = {
+            let mut distinct = FxHashSet::default();
+            !labels.iter().all(|l| distinct.insert(l.as_str()))
+        };
+        // A family's lines, written only once it has one: a family without samples has no
+        // HELP and TYPE either.
+        let mut lines = Vec::new();
+        let mut series_of_result: Vec<Range<usize>> = Vec::new();
         for family in FAMILIES {
-            let mut lines = Vec::new();
-            // The textfile collector rejects a file with two samples of one series.
-            let mut seen = FxHashSet::default();
+            lines.clear();
+            let mut seen: FxHashSet<Vec<u8>> = FxHashSet::default();
             for (result, labels) in report.results.iter().zip(&labels) {
+                series_of_result.clear();
                 for (own, value) in (family.samples)(result) {
-                    let mut series = labels.clone();
+                    let line_start = lines.len();
+                    lines.extend_from_slice(family.name.as_bytes());
+                    lines.push(b'{');
+                    let series_start = lines.len();
+                    lines.extend_from_slice(labels.as_bytes());
                     for (name, text) in own {
-                        series.push_str(&format!(",{name}=\"{}\"", escape(&text)));
+                        write!(lines, ",{name}=\"{}\"", escape(&text))?;
                     }
-                    if seen.insert(series.clone()) {
-                        lines.push(format!("{}{{{series}}} {value}", family.name));
+                    let series = series_start..lines.len();
+                    let repeated = if results_alike {
+                        !seen.insert(lines[series.clone()].to_vec())
+                    } else {
+                        series_of_result
+                            .iter()
+                            .any(|earlier| lines[earlier.clone()] == lines[series.clone()])
+                    };
+                    if repeated {
+                        lines.truncate(line_start);
+                        continue;
                     }
+                    series_of_result.push(series);
+                    writeln!(lines, "}} {value}")?;
                 }
             }
             if lines.is_empty() {
@@ -255,9 +283,7 @@ impl Renderer for PrometheusRenderer {
             }
             writeln!(out, "# HELP {} {}", family.name, family.help)?;
             writeln!(out, "# TYPE {} gauge", family.name)?;
-            for line in lines {
-                writeln!(out, "{line}")?;
-            }
+            out.write_all(&lines)?;
         }
         Ok(())
     }
@@ -411,6 +437,57 @@ mod tests {
         assert_eq!(escape(r#"a\b"c"#), r#"a\\b\"c"#);
         assert_eq!(escape("line\nbreak"), "line\\nbreak");
         assert_eq!(escape("/api/cart"), "/api/cart");
+    }
+
+    /// The report of `results`, in the Prometheus format.
+    fn rendered(results: Vec<SloResult>) -> String {
+        let report = Report {
+            evaluated_at: crate::time::Timestamp(0),
+            between: None,
+            inputs: crate::report::InputSummary::default(),
+            results,
+        };
+        let mut out = Vec::new();
+        PrometheusRenderer
+            .render(&report, &mut out)
+            .expect("written to memory");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// Every sample's series (what is before its value), each once.
+    fn assert_series_once(text: &str) {
+        let mut seen = std::collections::HashSet::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let (series, _) = line.rsplit_once(' ').expect("a series and a value");
+            assert!(seen.insert(series), "{series} twice in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_series_is_written_once() {
+        use crate::report::tests::grouped;
+        use crate::report::AlertState;
+        let alert = |threshold| AlertState {
+            severity: "page".into(),
+            long: "1h".into(),
+            short: "5m".into(),
+            threshold,
+            firing: false,
+        };
+        // Two alerts alike in one result: the first one's samples.
+        let mut one = grouped(vec![Some("a")]);
+        one.alerts = vec![alert(14.4), alert(6.0)];
+        let text = rendered(vec![one, grouped(vec![Some("b")])]);
+        assert_series_once(&text);
+        assert!(text.contains("slo_alert_threshold_burn_rate{slo=\"s\",window=\"1d\",f0=\"a\",severity=\"page\",long=\"1h\",short=\"5m\"} 14.4\n"));
+        assert_eq!(text.matches("slo_events{").count(), 2);
+        // Two results alike: the first one's samples.
+        let mut first = grouped(vec![Some("a")]);
+        first.total = 3;
+        let text = rendered(vec![first, grouped(vec![Some("a")]), grouped(vec![None])]);
+        assert_series_once(&text);
+        assert!(text.contains("slo_events{slo=\"s\",window=\"1d\",f0=\"a\"} 3\n"));
+        assert_eq!(text.matches("slo_events{").count(), 2);
     }
 
     #[test]
