@@ -35,9 +35,18 @@ struct Entry {
     group: GroupTally,
 }
 
-/// The high half of `hash`, which the table's own probing uses least.
+/// The high half of a table hash, which the table's own probing uses least.
 fn tag(hash: u64) -> u32 {
     (hash >> 32) as u32
+}
+
+/// The table's hash of a key whose [`key_hash`] is `hash`. The top bits of `key_hash` decide
+/// which groups the hash sample keeps (they are all zero in every group kept at a high sample
+/// level), and the table tells slots apart by its hash's top seven bits: remixed, the keys of
+/// a sample spread over those as any keys do. The low bits of `key_hash` are free of the
+/// sample, and a multiplication carries them up into every bit above.
+fn table_hash(hash: u64) -> u64 {
+    hash.wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// `at`, a position in `entries`, as a slot holds it.
@@ -51,7 +60,7 @@ impl GroupMap {
         self.entries.len()
     }
 
-    /// The position in `entries` of the group with `key`, whose hash is `hash`.
+    /// The position in `entries` of the group with `key`, whose table hash is `hash`.
     fn position(&self, key: &[u8], hash: u64) -> Option<usize> {
         let entries = &self.entries;
         self.slots
@@ -63,24 +72,24 @@ impl GroupMap {
 
     /// Whether a group has `key`.
     pub fn contains_key(&self, key: &[u8]) -> bool {
-        self.position(key, key_hash(key)).is_some()
+        self.position(key, table_hash(key_hash(key))).is_some()
     }
 
     /// The group with `key`.
     pub fn get(&self, key: &[u8]) -> Option<&GroupTally> {
-        let at = self.position(key, key_hash(key))?;
+        let at = self.position(key, table_hash(key_hash(key)))?;
         Some(&self.entries[at].group)
     }
 
     /// The group with `key`, to count in.
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut GroupTally> {
-        let at = self.position(key, key_hash(key))?;
+        let at = self.position(key, table_hash(key_hash(key)))?;
         Some(&mut self.entries[at].group)
     }
 
     /// Keeps `group` under `key`, which no group has yet.
     pub fn insert_new(&mut self, key: Box<[u8]>, group: GroupTally) {
-        let hash = key_hash(&key);
+        let hash = table_hash(key_hash(&key));
         debug_assert!(self.position(&key, hash).is_none(), "a key is kept once");
         let entry =
             u32::try_from(self.entries.len()).expect("groups in memory are bounded far below 2^32");
@@ -98,7 +107,7 @@ impl GroupMap {
 
     /// Takes the group with `key` out of the map.
     pub fn remove(&mut self, key: &[u8]) -> Option<GroupTally> {
-        let hash = key_hash(key);
+        let hash = table_hash(key_hash(key));
         let entries = &self.entries;
         let found = self
             .slots
@@ -170,10 +179,11 @@ impl GroupMap {
             .map(|entry| (entry.key, entry.group))
     }
 
-    /// The first step of a search for the group whose key has `hash`: the group it may be,
+    /// The first step of a search for the group whose key has the [`key_hash`] `key_hash`: the group it may be,
     /// by the table alone. Confirm it with [`GroupMap::get_at`].
     #[inline]
-    pub fn candidate(&self, hash: u64) -> Option<u32> {
+    pub fn candidate(&self, key_hash: u64) -> Option<u32> {
+        let hash = table_hash(key_hash);
         self.slots
             .find(hash, |slot| slot.tag == tag(hash))
             .map(|slot| slot.entry)
