@@ -594,3 +594,40 @@ fn past_the_memory_bound_the_page_charts_the_groups_that_at_shows() {
     charted.sort();
     assert_eq!(charted, routes);
 }
+
+#[test]
+fn where_the_budget_went_has_one_table_per_slo_and_window() {
+    // Three routes, two windows: one table per window, not one per group and window.
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: per-route\n    objective: 99\n    windows: [1d, 1h]\n    good: status < 500\n    group_by: [route]\n    alerts: []\n",
+    );
+    let mut log = String::from("timestamp,route,status\n");
+    for (route, bad) in [("/a", 1), ("/b", 3), ("/c", 2)] {
+        for i in 0..10 {
+            let status = if i < bad { 503 } else { 200 };
+            log.push_str(&format!(
+                "2026-03-09T23:{:02}:00Z,{route},{status}\n",
+                10 + i
+            ));
+        }
+    }
+    dir.write("log.csv", &log);
+    let html = report_stdout(&dir, "2026-03-10T00:00:00Z", "html", &[]);
+    let section = &html[html
+        .find("<h2>Where the budget went</h2>")
+        .expect("the section")..];
+    let captions: Vec<&str> = section
+        .split("<caption>")
+        .skip(1)
+        .map(|s| &s[..s.find("</caption>").expect("its end")])
+        .collect();
+    assert_eq!(
+        captions,
+        [
+            "per-route · 1d: the groups with the most bad events (3 of 3)",
+            "per-route · 1h: the groups with the most bad events (3 of 3)",
+        ]
+    );
+}

@@ -181,13 +181,19 @@ const SPENDERS: usize = 10;
 
 /// Per grouped SLO × window, the groups with the most bad events first: where the budget went.
 fn spenders_into(page: &mut String, now: &Report) {
-    let mut keys: Vec<(&str, &str)> = now
+    // Each SLO × window once, in the report's order. Results come by SLO, group, window: the
+    // windows of one SLO alternate, so repeats are not next to each other.
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    for result in now
         .results
         .iter()
         .filter(|r| !r.group.is_empty() || r.folded.is_some())
-        .map(|r| (r.slo.as_str(), r.window.as_str()))
-        .collect();
-    keys.dedup();
+    {
+        let key = (result.slo.as_str(), result.window.as_str());
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
     if keys.is_empty() {
         return;
     }
