@@ -265,3 +265,53 @@ fn groups_are_results_only_at_the_instants_whose_windows_hold_them() {
         );
     }
 }
+
+/// A history of many groups at many instants holds more results than fit in memory: it is
+/// refused with what to do, soon and in bounded memory, rather than killed part way; with
+/// fewer instants it runs.
+#[test]
+fn a_history_too_large_to_hold_is_refused_with_what_to_do() {
+    let dir = crate::workdir::Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: per-route\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n    alerts: []\n",
+    );
+    let mut log = String::from("timestamp,route,status\n");
+    for route in 0..1000 {
+        log.push_str(&format!(
+            "2026-03-09T{:02}:{:02}:00Z,/r{route},200\n",
+            route / 60 % 24,
+            route % 60
+        ));
+    }
+    dir.write("log.csv", &log);
+    // 2 101 instants × (1 000 groups + (other)) results.
+    let history = |every: &str| {
+        dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--from",
+            "2026-03-09T00:00:00Z",
+            "--to",
+            "2026-03-10T11:00:00Z",
+            "--every",
+            every,
+            "-f",
+            "csv",
+            "--threads",
+            "1",
+        ])
+    };
+    history("1m").expect_code(2).stderr_has(
+        "the history would hold about 2103101 results (2101 instants × 1001 per instant), more \
+         than the 2000000 it keeps in memory: take a longer --every, a shorter span, or show \
+         fewer groups (--max-groups)",
+    );
+    // A step of an hour: 36 instants, of at most 1 000 groups each.
+    let hourly = history("1h");
+    hourly.expect_code(0);
+    let lines = hourly.stdout().lines().count();
+    assert!(lines > 1 + 1000 && lines <= 1 + 36 * 1000, "{lines} lines");
+}

@@ -75,6 +75,17 @@ pub const MAX_GROUP_BYTES: usize = 16 * 1024 * 1024;
 /// `--max-groups`: the groups shown are chosen among these (see [`SloTally::fold_groups`]).
 pub const GROUPS_IN_MEMORY: usize = 4;
 
+/// Most age bands' counts one SLO keeps for its groups per reading thread (256 MiB): a
+/// history's count has a band per instant and window for every group (a 1-second step over
+/// 4 hours, 28 800 bands, almost 1 MiB a group), so there it keeps fewer groups than
+/// `GROUPS_IN_MEMORY × --max-groups`, and samples the rest as past any memory bound.
+pub const MAX_BAND_COUNTS: usize = 8 * 1024 * 1024;
+
+/// How many groups of `bands` age bands each fit in [`MAX_BAND_COUNTS`] (at least one).
+fn groups_within_band_budget(bands: usize) -> usize {
+    (MAX_BAND_COUNTS / bands.max(1)).max(1)
+}
+
 /// Fewest busy groups a second pass may keep beyond the hash sample (see [`HeavyGroups`]),
 /// whatever `--max-groups` says: with a few groups shown, the busy ones must stand out from a
 /// share of the events that a scan of many paths leaves to each of them.
@@ -609,11 +620,15 @@ impl Plan {
                             left_out: 0,
                         }),
                     },
-                    max_kept: self.max_groups.saturating_mul(GROUPS_IN_MEMORY),
+                    max_kept: self
+                        .max_groups
+                        .saturating_mul(GROUPS_IN_MEMORY)
+                        .min(groups_within_band_budget(slo.age_limits.len())),
                     max_heavy: self
                         .max_groups
                         .saturating_mul(GROUPS_IN_MEMORY)
-                        .max(MIN_HEAVY_GROUPS),
+                        .max(MIN_HEAVY_GROUPS)
+                        .min(groups_within_band_budget(slo.age_limits.len())),
                     fields: slo.group_slots.len(),
                     max_shown: self.max_groups,
                     group_bytes: 0,
@@ -1345,6 +1360,12 @@ impl SloTally {
                     }))
                 });
         }
+    }
+
+    /// How many groups it holds one by one (not `(other)`, nor the group of an SLO without
+    /// `group_by`).
+    pub fn kept_groups(&self) -> usize {
+        self.groups.len()
     }
 
     /// Whether groups were sampled while counting (more than could be kept in memory): then

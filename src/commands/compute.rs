@@ -93,6 +93,10 @@ fn compute_report(config: &RunConfig, trend: Trend) -> anyhow::Result<ComputedRe
     assemble(config, &passes, counted, at)
 }
 
+/// Most results (SLO × group × window, at every instant) a history holds before it is written:
+/// about a gigabyte and a half.
+const MAX_HISTORY_RESULTS: usize = 2_000_000;
+
 /// Computes the report at every instant of `series`, from one count of each pass at the last
 /// instant (see [`SloTally::at_instant`]).
 pub(super) fn compute_history(
@@ -253,6 +257,26 @@ fn count_history_pass(
     let read_once = count_busy_groups(config, pass, &mut plan, &mut tally, &mut formats, progress)?;
     for slo_tally in &mut tally.slos {
         slo_tally.accumulate_bands();
+    }
+    // Every instant's report is held until the history is written: one that would not fit is
+    // refused now, rather than run out of memory part way.
+    let per_instant = slos
+        .iter()
+        .zip(&tally.slos)
+        .map(|(slo, counted)| {
+            let shown = counted.kept_groups().min(config.max_groups as usize) + 1;
+            shown * slo.windows.len()
+        })
+        .sum::<usize>()
+        * (1 + usize::from(bucket.is_some()));
+    let results = per_instant.saturating_mul(instants.len());
+    if results > MAX_HISTORY_RESULTS {
+        bail!(
+            "the history would hold about {results} results ({} instants × {per_instant} per \
+             instant), more than the {MAX_HISTORY_RESULTS} it keeps in memory: take a longer \
+             --every, a shorter span, or show fewer groups (--max-groups)",
+            instants.len()
+        );
     }
     let files: Vec<String> = pass.inputs.iter().map(LogInput::name).collect();
     let unit_warning = epoch_unit_warning(&pass.timestamp, &tally.inputs);
