@@ -1833,3 +1833,32 @@ fn at_latest_is_the_newest_row_wherever_it_is() {
     assert_eq!(latest["evaluated_at"], "2026-03-10T11:06:39Z");
     assert_eq!(latest["results"], fixed["results"]);
 }
+
+/// A misspelt field makes every row invalid: the warnings say so, not that the windows are
+/// empty (nor to evaluate with `--at latest`, which was given), and `check`'s last line does
+/// not contradict the failure it reports.
+#[test]
+fn rows_all_invalid_are_not_called_an_empty_window() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1d]\n    good: staus < 500\n    alerts: []\n",
+    );
+    dir.write(
+        "log.csv",
+        "timestamp,status\n2026-09-01T10:00:00Z,200\n2026-09-01T11:00:00Z,500\n",
+    );
+    let check = dir.run(&["check", "-s", "spec.yaml", "log.csv", "--at", "latest"]);
+    check
+        .expect_code(1)
+        .stderr_has("field `staus` is missing")
+        .stderr_has(
+            "no result has an event at 2026-09-01T11:00:00Z, though 2 rows lie in the windows: \
+             0 selected by no SLO's filter, 0 in exclusions, 2 invalid for their SLO",
+        )
+        .stdout_has(
+            "FAILED: 0 of 1 results fail the policy (--fail-on exhausted), and no result has \
+             any event at 2026-09-01T11:00:00Z",
+        );
+    assert!(!check.stderr().contains("--at latest"), "{check}");
+}

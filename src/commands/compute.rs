@@ -703,6 +703,17 @@ fn assemble(
                     format_rfc3339(to),
                     format_rfc3339(latest)
                 ),
+                // Rows in the windows that are no SLO's event: not selected, excluded, or
+                // invalid (a misspelt field) — not a matter of where `A` is.
+                None if summary.unselected + summary.excluded + summary.matched > 0 => format!(
+                    "no result has an event at {}, though {} rows lie in the windows: {} selected \
+                     by no SLO's filter, {} in exclusions, {} invalid for their SLO",
+                    format_rfc3339(at),
+                    summary.unselected + summary.excluded + summary.matched,
+                    summary.unselected,
+                    summary.excluded,
+                    summary.matched
+                ),
                 None => format!(
                     "every window is empty at {}: the newest row is from {}; evaluate there with --at latest",
                     format_rfc3339(at),

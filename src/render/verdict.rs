@@ -73,9 +73,15 @@ impl Renderer for VerdictRenderer {
             Some(interval) => format!("over {}", interval.label()),
             None => format!("at {}", report.evaluated_at),
         };
+        // A check with no event at all fails whatever the policy says of each result.
+        let no_events = if verdict.no_events.is_some() {
+            ", and no result has any event"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "{}: {} of {} results fail the policy (--fail-on {}) {}",
+            "{}: {} of {} results fail the policy (--fail-on {}){no_events} {}",
             if verdict.status() == crate::exit::ExitStatus::Success {
                 "ok"
             } else {
