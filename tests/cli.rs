@@ -1862,3 +1862,48 @@ fn rows_all_invalid_are_not_called_an_empty_window() {
         );
     assert!(!check.stderr().contains("--at latest"), "{check}");
 }
+
+/// A Markdown table of many groups stays within what a GitHub job summary takes (1 MiB): it
+/// lists 1 000 results, every failing one among them, and says how many it left out.
+#[test]
+fn markdown_lists_the_failing_results_first_past_a_thousand() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: per-route\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n    alerts: []\n",
+    );
+    let mut log = String::from("timestamp,route,status\n");
+    for route in 0..1500 {
+        let status = if route % 150 == 149 { 503 } else { 200 };
+        log.push_str(&format!("2026-09-01T10:00:00Z,/r{route:04},{status}\n"));
+    }
+    dir.write("log.csv", &log);
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        "2026-09-01T12:00:00Z",
+        "-f",
+        "markdown",
+    ]);
+    run.expect_code(0).stdout_has(
+        "_500 more results not listed (500 of them ok): `-f csv` or `-f json` lists them all._",
+    );
+    let markdown = run.stdout();
+    let rows: Vec<&str> = markdown
+        .lines()
+        .filter(|l| l.starts_with("| "))
+        .skip(1)
+        .collect();
+    assert_eq!(rows.len(), 1000);
+    let failing: Vec<&str> = rows
+        .iter()
+        .copied()
+        .filter(|r| r.contains("exhausted"))
+        .collect();
+    assert_eq!(failing.len(), 10, "{failing:?}");
+    assert!(failing[9].contains("/r1499"), "{}", failing[9]);
+    assert!(markdown.len() < 1 << 20);
+}

@@ -39,7 +39,15 @@ impl Renderer for MarkdownRenderer {
             .map(|i| if i < texts { ":---" } else { "---:" })
             .collect();
         writeln!(out, "|{}|", align.join("|"))?;
-        for result in &report.results {
+        // GitHub refuses a job summary over 1 MiB: past MAX_ROWS results, the `ok` ones are
+        // left out first (then the last ones), and a line says how many.
+        let listed = listed(report);
+        for result in report
+            .results
+            .iter()
+            .zip(&listed)
+            .filter_map(|(r, &listed)| listed.then_some(r))
+        {
             let cells = Cells::of(result);
             let mut texts = cells.texts(layout);
             texts.pop();
@@ -47,6 +55,20 @@ impl Renderer for MarkdownRenderer {
                 .chain(texts.iter().map(|t| escape(t)))
                 .collect();
             writeln!(out, "| {} |", row.join(" | "))?;
+        }
+        let left_out = listed.iter().filter(|&&listed| !listed).count();
+        if left_out > 0 {
+            let ok = report
+                .results
+                .iter()
+                .zip(&listed)
+                .filter(|(r, &listed)| !listed && r.status == Status::Ok)
+                .count();
+            writeln!(out)?;
+            writeln!(
+                out,
+                "_{left_out} more results not listed ({ok} of them ok): `-f csv` or `-f json` lists them all._"
+            )?;
         }
         let alerts = summary::report_firing_alerts(report);
         if !alerts.is_empty() {
@@ -78,6 +100,38 @@ impl Renderer for MarkdownRenderer {
         writeln!(out)?;
         writeln!(out, "{}", escape(&summary::inputs_line(report)))
     }
+}
+
+/// Most results listed in the table: a row takes up to a few hundred bytes, and GitHub
+/// refuses a job summary over 1 MiB.
+const MAX_ROWS: usize = 1000;
+
+/// Which results the table lists: all of them up to [`MAX_ROWS`]; past that, those that are
+/// not `ok` first, in the report's order, then `ok` ones, to [`MAX_ROWS`] in all.
+fn listed(report: &Report) -> Vec<bool> {
+    let not_ok = report
+        .results
+        .iter()
+        .filter(|r| r.status != Status::Ok)
+        .count();
+    let mut ok_places = MAX_ROWS.saturating_sub(not_ok);
+    let mut places = MAX_ROWS;
+    report
+        .results
+        .iter()
+        .map(|result| {
+            let room = if result.status == Status::Ok {
+                let room = ok_places > 0;
+                ok_places = ok_places.saturating_sub(1);
+                room
+            } else {
+                true
+            };
+            let listed = room && places > 0;
+            places -= usize::from(listed);
+            listed
+        })
+        .collect()
 }
 
 /// The status with a symbol that reads without colour.
