@@ -1907,3 +1907,27 @@ fn markdown_lists_the_failing_results_first_past_a_thousand() {
     assert!(failing[9].contains("/r1499"), "{}", failing[9]);
     assert!(markdown.len() < 1 << 20);
 }
+
+/// A `group_by` field that no row has (most often misspelt) is said, rather than every row
+/// landing silently in one `(missing)` group; a field some rows lack is no such warning.
+#[test]
+fn a_group_by_field_no_row_has_is_warned_of() {
+    let dir = Workdir::new();
+    let spec = |field: &str| {
+        format!("version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [{field}]\n    alerts: []\n")
+    };
+    dir.write(
+        "log.jsonl",
+        "{\"timestamp\":\"2026-09-01T10:00:00Z\",\"route\":\"/a\",\"status\":200}\n{\"timestamp\":\"2026-09-01T11:00:00Z\",\"status\":500}\n",
+    );
+    dir.write("typo.yaml", spec("rout"));
+    dir.write("right.yaml", spec("route"));
+    let typo = dir.run(&["report", "-s", "typo.yaml", "log.jsonl", "--at", "latest"]);
+    typo.expect_code(0).stderr_has(
+        "SLO api: no row has the `group_by` field `rout`, so all are in one group \
+         (rout=(missing)); is it written as the logs name it?",
+    );
+    let right = dir.run(&["report", "-s", "right.yaml", "log.jsonl", "--at", "latest"]);
+    right.expect_code(0);
+    assert!(!right.stderr().contains("group_by"), "{right}");
+}

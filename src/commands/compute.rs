@@ -887,6 +887,18 @@ fn row_warnings(slos: &[&Slo], tally: &Tally) -> Vec<String> {
                 first.reason
             ));
         }
+        // A field the logs never have is most often misspelt: every row lands in one group.
+        for (index, field) in slo.group_by.iter().enumerate() {
+            let mut shown = slo_tally.groups().filter(|g| g.folded.is_none()).peekable();
+            let named = shown.peek().is_some();
+            if named && shown.all(|g| g.values.get(index).is_some_and(Option::is_none)) {
+                warnings.push(format!(
+                    "SLO {}: no row has the `group_by` field `{field}`, so all are in one group \
+                     ({field}=(missing)); is it written as the logs name it?",
+                    slo.name
+                ));
+            }
+        }
     }
     warnings
 }
