@@ -1870,7 +1870,7 @@ fn markdown_lists_the_failing_results_first_past_a_thousand() {
     let dir = Workdir::new();
     dir.write(
         "spec.yaml",
-        "version: 1\nslos:\n  - name: per-route\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n    alerts: []\n",
+        crate::workdir::grouped_spec("per-route", "1d", "route"),
     );
     let mut log = String::from("timestamp,route,status\n");
     for route in 0..1500 {
@@ -1913,9 +1913,7 @@ fn markdown_lists_the_failing_results_first_past_a_thousand() {
 #[test]
 fn a_group_by_field_no_row_has_is_warned_of() {
     let dir = Workdir::new();
-    let spec = |field: &str| {
-        format!("version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [{field}]\n    alerts: []\n")
-    };
+    let spec = |field| crate::workdir::grouped_spec("api", "1d", field);
     dir.write(
         "log.jsonl",
         "{\"timestamp\":\"2026-09-01T10:00:00Z\",\"route\":\"/a\",\"status\":200}\n{\"timestamp\":\"2026-09-01T11:00:00Z\",\"status\":500}\n",

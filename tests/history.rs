@@ -274,7 +274,7 @@ fn a_history_too_large_to_hold_is_refused_with_what_to_do() {
     let dir = crate::workdir::Workdir::new();
     dir.write(
         "spec.yaml",
-        "version: 1\nslos:\n  - name: per-route\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n    alerts: []\n",
+        crate::workdir::grouped_spec("per-route", "1d", "route"),
     );
     let mut log = String::from("timestamp,route,status\n");
     for route in 0..1000 {

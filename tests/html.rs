@@ -499,7 +499,7 @@ fn a_page_of_many_groups_charts_the_busiest_fifty_and_other_at_every_step() {
     let dir = Workdir::new();
     dir.write(
         "spec.yaml",
-        "version: 1\nslos:\n  - name: per-route\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [route]\n    alerts: []\n",
+        crate::workdir::grouped_spec("per-route", "1d", "route"),
     );
     let mut log = String::from("timestamp,route,status\n");
     for route in 0..70u32 {
@@ -550,7 +550,7 @@ fn past_the_memory_bound_the_page_charts_the_groups_that_at_shows() {
     let dir = Workdir::new();
     dir.write(
         "spec.yaml",
-        "version: 1\nslos:\n  - name: per-path\n    objective: 99\n    windows: [1d, 30d]\n    good: status < 500\n    group_by: [path]\n    alerts: []\n",
+        crate::workdir::grouped_spec("per-path", "1d, 30d", "path"),
     );
     let mut log = String::from("timestamp,path,status\n");
     for route in 0..40 {
@@ -601,7 +601,7 @@ fn where_the_budget_went_has_one_table_per_slo_and_window() {
     let dir = Workdir::new();
     dir.write(
         "spec.yaml",
-        "version: 1\nslos:\n  - name: per-route\n    objective: 99\n    windows: [1d, 1h]\n    good: status < 500\n    group_by: [route]\n    alerts: []\n",
+        crate::workdir::grouped_spec("per-route", "1d, 1h", "route"),
     );
     let mut log = String::from("timestamp,route,status\n");
     for (route, bad) in [("/a", 1), ("/b", 3), ("/c", 2)] {

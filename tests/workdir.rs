@@ -47,6 +47,14 @@ impl Workdir {
 }
 
 /// `slo ARGS` run in `dir`.
+/// A spec of one SLO `name` (objective 99, `good: status < 500`, no alerts) over `windows`
+/// (as written in the list: `1d, 30d`), grouped by `field`.
+pub fn grouped_spec(name: &str, windows: &str, field: &str) -> String {
+    format!(
+        "version: 1\nslos:\n  - name: {name}\n    objective: 99\n    windows: [{windows}]\n    good: status < 500\n    group_by: [{field}]\n    alerts: []\n"
+    )
+}
+
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     run_in_with_stdin(dir, args, None)
 }
