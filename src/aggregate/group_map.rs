@@ -4,7 +4,7 @@
 //! of what grouping cost. So the map is laid out for it:
 //! - a hash table of small slots (a group's number and a tag from its key's hash), which
 //!   stays in the processor's cache: a search reads only it until it has a candidate;
-//! - the groups side by side in a vector, each with its key and hash.
+//! - the groups side by side in a vector, each with its key and table hash.
 //!
 //! [`GroupMap::candidate`] and the `touch_` methods let a caller with many searches to make
 //! (see `Counter::count_pending`) start all of them before it needs any: the reads of the
@@ -21,13 +21,15 @@ pub(super) struct GroupMap {
     entries: Vec<Entry>,
 }
 
-/// A group in the table: where it is in `entries`, and the high half of its key's hash.
+/// A group in the table: where it is in `entries`, and the [`tag`] of its table hash.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     entry: u32,
     tag: u32,
 }
 
+/// A group with its key and its table hash (see [`table_hash`]), which the table's growth and
+/// removals find its slot by.
 #[derive(Debug, Clone)]
 struct Entry {
     key: Box<[u8]>,
