@@ -181,8 +181,8 @@ impl GroupMap {
             .map(|entry| (entry.key, entry.group))
     }
 
-    /// The first step of a search for the group whose key has the [`key_hash`] `key_hash`: the group it may be,
-    /// by the table alone. Confirm it with [`GroupMap::get_at`].
+    /// The first step of a search for the group of a key whose [`key_hash`] is `key_hash`:
+    /// the group it may be, by the table alone. Confirm it with [`GroupMap::get_at`].
     #[inline]
     pub fn candidate(&self, key_hash: u64) -> Option<u32> {
         let hash = table_hash(key_hash);
