@@ -260,8 +260,9 @@ fn validate_shows_control_characters_in_specs_escaped() {
 #[test]
 fn a_closed_standard_error_is_not_a_crash() {
     let dir = shop();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
-        .args([
+    let mut child = slo_command(
+        dir.path(),
+        &[
             "report",
             "-s",
             "spec.yaml",
@@ -270,12 +271,12 @@ fn a_closed_standard_error_is_not_a_crash() {
             AT,
             "-o",
             "out.txt",
-        ])
-        .current_dir(dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run slo");
+        ],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .expect("run slo");
     // Nobody reads its warnings: writing them fails with a broken pipe.
     drop(child.stderr.take());
     let status = child.wait().expect("wait");
@@ -700,8 +701,9 @@ fn groups_are_reported_separately_and_capped() {
 /// of it.
 #[track_caller]
 fn report_into_a_closed_pipe(dir: &Workdir, format: &str, read: usize) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_slo"))
-        .args([
+    let mut child = slo_command(
+        dir.path(),
+        &[
             "report",
             "-s",
             "spec.yaml",
@@ -710,12 +712,12 @@ fn report_into_a_closed_pipe(dir: &Workdir, format: &str, read: usize) {
             AT,
             "-f",
             format,
-        ])
-        .current_dir(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("slo runs");
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .expect("slo runs");
     let mut stdout = child.stdout.take().expect("a pipe");
     let mut first = vec![0u8; read];
     std::io::Read::read_exact(&mut stdout, &mut first).expect("the first bytes");
