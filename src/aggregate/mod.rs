@@ -985,8 +985,9 @@ impl GroupTally {
     }
 
     /// The events of the first age band (none for an SLO counted by time slice).
-    fn first_band_total(&self) -> u64 {
-        self.bands.first().map_or(0, |counts| counts.total)
+    /// Asks for the memory of the group's counts by band (see `GroupMap::prefetch_contents`).
+    fn prefetch_counts(&self) {
+        prefetch_index::prefetch_index(&self.bands, 0);
     }
 
     /// Counts per time slice index, for slices that saw rows (slice counting only).
@@ -1581,6 +1582,8 @@ struct PendingCount {
     latency: Option<(u64, f64)>,
     /// The group it may be counted in, found by [`Counter::count_pending`].
     candidate: Option<u32>,
+    /// The [`key_hash`] of its key, once [`Counter::count_pending`] computed it.
+    hash: u64,
 }
 
 /// The row lies in no band under a set of age limits.
@@ -1716,6 +1719,7 @@ impl Counter<'_> {
                 outcome,
                 latency,
                 candidate: None,
+                hash: 0,
             });
             if self.pending.len() == PENDING || self.pending_keys.len() >= PENDING_KEY_BYTES {
                 self.count_pending();
@@ -1731,25 +1735,29 @@ impl Counter<'_> {
     /// are kept depends only on the set of keys (see the module docs), so the result is that
     /// of counting each row at once.
     fn count_pending(&mut self) {
-        // In three steps, so that the reads of memory each search waits for overlap: find
-        // each key's candidate in its map's table (small, in cache) and read the candidate's
-        // group; then its key and counts; then check and count. A candidate that is not the
-        // group (another key's tag, or moved since by a new group) is searched in full.
-        let mut touched = 0;
+        // In steps, so that the reads of memory each search waits for overlap: ask for each
+        // key's slot in its map's table; find each key's candidate there, and ask for the
+        // candidate's entry; ask for what each entry points to (its key and counts); then
+        // check and count. A candidate that is not the group (another key's tag, or moved
+        // since by a new group) is searched in full.
         for pending in &mut self.pending {
-            let key = &self.pending_keys[pending.key.0..pending.key.1];
+            pending.hash = key_hash(&self.pending_keys[pending.key.0..pending.key.1]);
+            self.tally.slos[pending.slo]
+                .groups
+                .prefetch_slot(pending.hash);
+        }
+        for pending in &mut self.pending {
             let groups = &self.tally.slos[pending.slo].groups;
-            pending.candidate = groups.candidate(key_hash(key));
+            pending.candidate = groups.candidate(pending.hash);
             if let Some(at) = pending.candidate {
-                touched ^= groups.touch_entry(at);
+                groups.prefetch_entry(at);
             }
         }
         for pending in &self.pending {
             if let Some(at) = pending.candidate {
-                touched ^= self.tally.slos[pending.slo].groups.touch_contents(at);
+                self.tally.slos[pending.slo].groups.prefetch_contents(at);
             }
         }
-        std::hint::black_box(touched);
         for pending in &self.pending {
             let key = &self.pending_keys[pending.key.0..pending.key.1];
             let tally = &mut self.tally.slos[pending.slo];
