@@ -164,6 +164,13 @@ impl RunConfig {
         let mut specs = spec::discover_spec_files(&spec_paths)
             .and_then(|files| spec::load_files(&files))
             .context("invalid spec (run `slo validate` to list every problem)")?;
+        // Fields the logs' format cannot have, when the logs are read in the specs' formats.
+        if args.input_format == InputFormatArg::Auto && !specs.missing_fields.is_empty() {
+            return Err(anyhow::Error::new(spec::SpecErrors(std::mem::take(
+                &mut specs.missing_fields,
+            )))
+            .context("invalid spec (run `slo validate` to list every problem)"));
+        }
         for file in &args.exclude {
             let exclusions = spec::load_exclusions(file).context(
                 "invalid exclusions file (run `slo validate --exclude FILE` to list every problem)",

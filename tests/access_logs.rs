@@ -1199,3 +1199,43 @@ fn a_log_read_in_the_wrong_format_says_to_name_its_format() {
         .stderr_has("--input-format or source.format");
     assert!(!run.stderr().contains("cannot read"), "{run}");
 }
+
+/// A field the spec's fixed log layout lacks (a typo, or a field the server's layout does not
+/// write) is a spec error where it is written, for `validate` as for `report`, before any log
+/// is read; `sql` reads fields from a table's columns, so it is no error there.
+#[test]
+fn a_field_an_access_log_layout_lacks_is_a_spec_error() {
+    let dir = Workdir::new();
+    dir.write(
+        "access.log",
+        "203.0.113.9 - - [01/Sep/2026:10:00:00 +0000] \"GET /a HTTP/1.1\" 200 12 \"-\" \"curl\"\n",
+    );
+    let spec = |good: &str| {
+        format!(
+            "version: 1\nsource:\n  format: nginx\n  paths: [access.log]\ndefaults: {{windows: [1d], alerts: []}}\nslos:\n  - name: api\n    objective: 99\n    good: {good}\n"
+        )
+    };
+    dir.write("typo.yaml", spec("statuss < 500"));
+    dir.write("right.yaml", spec("status < 500"));
+    let message = "typo.yaml:9:11: in `good`: nginx (combined) lines have no field `statuss`, \
+                   so every row would be invalid; did you mean `status`?";
+    dir.run(&["validate", "typo.yaml"])
+        .expect_code(2)
+        .stderr_has(message);
+    let report = dir.run(&["report", "-s", "typo.yaml", "--at", "latest"]);
+    report.expect_code(2).stderr_has(message);
+    assert!(report.stdout().is_empty(), "{report}");
+    dir.run(&[
+        "sql",
+        "--dialect",
+        "duckdb",
+        "-s",
+        "typo.yaml",
+        "--table",
+        "logs",
+    ])
+    .expect_code(0);
+    dir.run(&["validate", "right.yaml"]).expect_code(0);
+    dir.run(&["report", "-s", "right.yaml", "--at", "latest"])
+        .expect_code(0);
+}

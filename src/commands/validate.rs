@@ -9,7 +9,7 @@ pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
     let loaded = spec::discover_spec_files(&paths)
         .and_then(|files| spec::load_files(&files))
         .and_then(|mut set| {
-            let mut errors = Vec::new();
+            let mut errors = std::mem::take(&mut set.missing_fields);
             for file in &args.exclude {
                 match spec::load_exclusions(file) {
                     Ok(exclusions) => set.add_exclusions(&exclusions),

@@ -210,9 +210,9 @@ impl Operand {
         }
     }
 
-    fn collect_fields<'a>(&'a self, out: &mut Vec<&'a FieldPath>) {
+    fn collect_fields<'a>(&'a self, out: &mut Vec<&'a FieldRef>) {
         match self {
-            Operand::Field(field) | Operand::Call { field, .. } => push_field(out, &field.path),
+            Operand::Field(field) | Operand::Call { field, .. } => push_field(out, field),
             Operand::Literal { .. } => {}
             Operand::Negate { operand, .. } => operand.collect_fields(out),
             Operand::Arith { left, right, .. } => {
@@ -223,9 +223,9 @@ impl Operand {
     }
 }
 
-fn push_field<'a>(out: &mut Vec<&'a FieldPath>, path: &'a FieldPath) {
-    if !out.contains(&path) {
-        out.push(path);
+fn push_field<'a>(out: &mut Vec<&'a FieldRef>, field: &'a FieldRef) {
+    if !out.iter().any(|seen| seen.path == field.path) {
+        out.push(field);
     }
 }
 
@@ -407,16 +407,24 @@ impl Expr {
 
     /// The distinct fields referenced, in order of first appearance.
     pub fn fields(&self) -> Vec<&FieldPath> {
+        self.field_refs()
+            .into_iter()
+            .map(|field| &field.path)
+            .collect()
+    }
+
+    /// The first reference to each distinct field, in order, with where it was written.
+    pub fn field_refs(&self) -> Vec<&FieldRef> {
         let mut out = Vec::new();
         self.collect_fields(&mut out);
         out
     }
 
-    fn collect_fields<'a>(&'a self, out: &mut Vec<&'a FieldPath>) {
+    fn collect_fields<'a>(&'a self, out: &mut Vec<&'a FieldRef>) {
         match self {
             Expr::Bool { .. } => {}
             Expr::Field(field) | Expr::In { field, .. } | Expr::Method { field, .. } => {
-                push_field(out, &field.path);
+                push_field(out, field);
             }
             Expr::Compare { left, right, .. } => {
                 left.collect_fields(out);

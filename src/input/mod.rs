@@ -103,6 +103,32 @@ impl InputFormat {
         "haproxy",
     ];
 
+    /// Why a log of this format cannot have the field `path`, for a spec error: `None` when
+    /// it may (every format whose fields are only known from the log: CSV's header, JSON's
+    /// keys, W3C's `#Fields:` lines, logfmt's pairs).
+    pub fn lacks_field(&self, path: &FieldPath) -> Option<String> {
+        let InputFormat::Text(format) = self else {
+            return None;
+        };
+        if format.has_field(path)? {
+            return None;
+        }
+        let names = format.field_names()?;
+        let hint = crate::suggest::closest(&path.to_string(), names.iter().map(String::as_str))
+            .map(|name| format!("did you mean `{name}`? "))
+            .unwrap_or_default();
+        let layout = if format.kind().takes_log_format() {
+            "; if the server's log format writes it, give that format as source.log_format"
+        } else {
+            ""
+        };
+        Some(format!(
+            "{format} lines have no field `{path}`, so every row would be invalid; {hint}\
+             their fields: {} (docs/log-formats.md){layout}",
+            names.join(", ")
+        ))
+    }
+
     /// The unit the format writes field `path` in, when the format says and it is a
     /// duration (nginx's `request_time` is in seconds); `None` for CSV, JSON and `auto`.
     pub fn field_unit(&self, path: &FieldPath) -> Option<TimeUnit> {

@@ -168,6 +168,8 @@ pub(super) fn load_sources(sources: &[(PathBuf, String)], errors: &mut Vec<SpecE
         checker.errors.sort_by_key(|e| (e.line, e.column));
         errors.extend(checker.errors);
         set.notes.extend(checker.notes);
+        checker.missing_fields.sort_by_key(|e| (e.line, e.column));
+        set.missing_fields.extend(checker.missing_fields);
     }
     errors.extend(duplicates);
     set.slos = slos.into_iter().map(|(_, slo)| slo).collect();

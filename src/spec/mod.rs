@@ -42,6 +42,10 @@ pub struct SpecSet {
     /// Things worth knowing that are not errors: parts of a definition `slo` reads differently
     /// from what its author may expect, or ignores.
     pub notes: Vec<SpecError>,
+    /// Fields an SLO reads that its source's log format cannot have (nginx lines have no
+    /// `statuss`): errors wherever the logs are read in that format, as `validate`, `report`
+    /// and `check` do; not where a query reads the fields from a table's columns (`sql`).
+    pub missing_fields: Vec<SpecError>,
 }
 
 /// A valid SLO that `slo` cannot compute from request logs, and why.

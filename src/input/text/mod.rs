@@ -221,6 +221,36 @@ impl TextFormat {
         }
     }
 
+    /// The names a line of this format has, its own fields' and the shared names it answers
+    /// to, when the layout fixes them; `None` for layouts whose fields are only known from the
+    /// log (W3C's `#Fields:` lines, logfmt's pairs).
+    pub fn field_names(&self) -> Option<Vec<String>> {
+        let Layout::Template(template) = &*self.layout else {
+            return None;
+        };
+        let own = template.fields.iter().map(|field| field.name.clone());
+        let shared = SHARED_NAMES
+            .iter()
+            .filter(|name| resolve(self.kind, template, name).is_some())
+            .map(|name| (*name).to_string());
+        let mut names: Vec<String> = own.collect();
+        for name in shared {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        Some(names)
+    }
+
+    /// Whether a line of this format has the field `path`: `None` when the layout does not
+    /// fix its fields (see [`TextFormat::field_names`]).
+    pub fn has_field(&self, path: &FieldPath) -> Option<bool> {
+        let Layout::Template(template) = &*self.layout else {
+            return None;
+        };
+        Some(resolve(self.kind, template, &path.0.join(".")).is_some())
+    }
+
     /// Whether chunks of this log need the `#Fields:` line in effect where they start.
     pub(super) fn has_field_lines(&self) -> bool {
         matches!(*self.layout, Layout::W3c { .. })
@@ -230,6 +260,23 @@ impl TextFormat {
 fn built_in(template: Result<Template, String>) -> Template {
     template.expect("built-in formats are valid templates")
 }
+
+/// The names the formats share (docs/log-formats.md), which [`resolve`] finds in a template
+/// that has no field of that name: every name it answers to besides a template's own.
+const SHARED_NAMES: [&str; 12] = [
+    "timestamp",
+    "status",
+    "request_method",
+    "uri",
+    "request_uri",
+    "args",
+    "server_protocol",
+    "request_protocol",
+    "request_url",
+    "request_time",
+    "http_user_agent",
+    "remote_addr",
+];
 
 /// Where the value named `name` comes from in a template's lines.
 fn resolve(kind: TextKind, template: &Template, name: &str) -> Option<ValueSource> {

@@ -14,14 +14,19 @@ impl Checker<'_> {
     /// `None` when it is wrong (reported).
     pub(in crate::spec) fn latency(&mut self, node: &Node, source: &Source) -> Option<Latency> {
         let latency = self.latency_value(node)?;
+        let at = match &node.value {
+            Value::Mapping(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_scalar() == Some("field"))
+                .map_or(node.position, |(_, v)| v.position),
+            _ => node.position,
+        };
+        if let Some(message) = source.format.lacks_field(&latency.field) {
+            // Not a unit problem as well: the field is not there at all.
+            self.missing_field(at, message);
+            return Some(latency);
+        }
         if let Some(problem) = unknown_unit(&latency, source) {
-            let at = match &node.value {
-                Value::Mapping(entries) => entries
-                    .iter()
-                    .find(|(k, _)| k.as_scalar() == Some("field"))
-                    .map_or(node.position, |(_, v)| v.position),
-                _ => node.position,
-            };
             self.error(at, problem);
             return None;
         }

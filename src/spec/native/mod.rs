@@ -438,6 +438,67 @@ slos:
         assert!(errs[0].starts_with("specs/test.yaml:5:26:"), "{errs:?}");
     }
 
+    /// The fields an SLO reads that its source's fixed log layout lacks, each where it is
+    /// written: in an expression (at the field), in `group_by` and in `latency`.
+    fn missing_fields(format: &str) -> Vec<String> {
+        let text = format!(
+            "version: 1\nsource:\n  format: {format}\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    filter: uri == '/' and statuss < 600\n    good: statuss < 500\n    group_by: [request_method, rout]\n    latency: {{field: request_time, unit: s}}\n"
+        );
+        let mut errors = Vec::new();
+        let set = load_sources(&[(PathBuf::from("specs/test.yaml"), text)], &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        set.missing_fields.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn fields_a_fixed_log_layout_lacks_are_found_where_written() {
+        let nginx = missing_fields("nginx");
+        assert_eq!(nginx.len(), 4, "{nginx:#?}");
+        assert!(
+            nginx[0].starts_with(
+                "specs/test.yaml:8:28: in `filter`: nginx (combined) lines have no field `statuss`, so every row would be invalid; did you mean `status`? their fields: remote_addr,"
+            ),
+            "{nginx:#?}"
+        );
+        assert!(
+            nginx[1].starts_with(
+                "specs/test.yaml:9:11: in `good`: nginx (combined) lines have no field `statuss`"
+            ),
+            "{nginx:#?}"
+        );
+        assert!(
+            nginx[2]
+                .starts_with("specs/test.yaml:10:32: nginx (combined) lines have no field `rout`"),
+            "{nginx:#?}"
+        );
+        // nginx's `combined` layout has no request time: the server's own `log_format` may.
+        assert!(
+            nginx[3].starts_with("specs/test.yaml:11:22: nginx (combined) lines have no field `request_time`, so every row would be invalid;"),
+            "{nginx:#?}"
+        );
+        assert!(
+            nginx[3].ends_with("give that format as source.log_format"),
+            "{nginx:#?}"
+        );
+        // The shared names a layout answers to are its fields too: ALB's `uri` and
+        // `request_method` come from its `request`. It has no `request_time` of its own.
+        let alb = missing_fields("alb");
+        assert_eq!(alb.len(), 4, "{alb:#?}");
+        assert!(
+            alb[3].contains("alb lines have no field `request_time`"),
+            "{alb:#?}"
+        );
+        assert!(
+            !alb.iter()
+                .any(|e| e.contains("field `uri`") || e.contains("field `request_method`")),
+            "{alb:#?}"
+        );
+        // Layouts whose fields are only known from the log lack none.
+        for open in ["csv", "jsonl", "logfmt", "w3c", "cloudfront", "auto"] {
+            assert_eq!(missing_fields(open), Vec::<String>::new(), "{open}");
+        }
+    }
+
     #[test]
     fn source_units_are_read() {
         let (slos, errs) = check("version: 1\nsource:\n  format: csv\n  units: {latency_ms: ms, http.request_time: seconds, t: µs}\nslos:\n  - name: a\n    objective: 99\n    windows: [7d]\n    good: latency_ms <= 300ms and http.request_time < 1s and t > 1ns\n");

@@ -145,7 +145,7 @@ impl Checker<'_> {
             }
         };
         let group_by = match get("group_by") {
-            Some(value) => self.group_by(value),
+            Some(value) => self.group_by(value, source),
             None => Some(Vec::new()),
         };
         let budgeting_name = match get("budgeting") {
@@ -280,7 +280,7 @@ impl Checker<'_> {
     }
 
     /// `group_by`: one field or a list of them, none twice.
-    fn group_by(&mut self, node: &Node) -> Option<Vec<FieldPath>> {
+    fn group_by(&mut self, node: &Node, source: &Source) -> Option<Vec<FieldPath>> {
         let items: Vec<&Node> = match &node.value {
             Value::Sequence(items) => items.iter().collect(),
             _ => vec![node],
@@ -299,7 +299,12 @@ impl Checker<'_> {
                     );
                     ok = false;
                 }
-                Some(Ok(path)) => fields.push(path),
+                Some(Ok(path)) => {
+                    if let Some(message) = source.format.lacks_field(&path) {
+                        self.missing_field(item.position, message);
+                    }
+                    fields.push(path);
+                }
                 Some(Err(message)) => {
                     self.error(item.position, message);
                     ok = false;

@@ -35,10 +35,25 @@ impl Checker<'_> {
                     .map_err(|e| (e.offset, e.message))
             });
         match parsed {
-            Ok(expr) => Some(Condition {
-                text: text.clone(),
-                expr,
-            }),
+            Ok(expr) => {
+                for field in expr.field_refs() {
+                    if let Some(message) = source.format.lacks_field(&field.path) {
+                        let (at, message) = self.expression_problem(
+                            node,
+                            *quoted,
+                            key,
+                            text,
+                            field.span.start,
+                            &message,
+                        );
+                        self.missing_field(at, message);
+                    }
+                }
+                Some(Condition {
+                    text: text.clone(),
+                    expr,
+                })
+            }
             Err((offset, message)) => {
                 self.expression_error(node, *quoted, key, text, offset, &message);
                 None
@@ -46,9 +61,8 @@ impl Checker<'_> {
         }
     }
 
-    /// Reports an error at byte `offset` of an expression, pointing at its line and column in
-    /// the file where the scalar's text can be found there as written, and at the scalar
-    /// (naming the character) where YAML folded or unescaped it.
+    /// Reports an error at byte `offset` of an expression (see
+    /// [`Checker::expression_problem`]).
     fn expression_error(
         &mut self,
         node: &Node,
@@ -58,6 +72,22 @@ impl Checker<'_> {
         offset: usize,
         message: &str,
     ) {
+        let (at, message) = self.expression_problem(node, quoted, key, text, offset, message);
+        self.error(at, message);
+    }
+
+    /// Where a problem at byte `offset` of an expression is, and what to say of it: its line
+    /// and column in the file where the scalar's text can be found there as written, else the
+    /// scalar (naming the character) where YAML folded or unescaped it.
+    fn expression_problem(
+        &self,
+        node: &Node,
+        quoted: bool,
+        key: &str,
+        text: &str,
+        offset: usize,
+        message: &str,
+    ) -> (Position, String) {
         // An error at the end points after the last character, not at trailing line ends.
         let offset = (0..=offset.min(text.trim_end().len()))
             .rev()
@@ -97,14 +127,14 @@ impl Checker<'_> {
         };
         let caret = format!("\n    {text_line}\n    {}^", " ".repeat(column_in_line));
         match found {
-            Some((index, column)) => self.error(
+            Some((index, column)) => (
                 Position {
                     line: index + 1,
                     column: column + 1,
                 },
                 format!("in `{key}`: {message}{caret}"),
             ),
-            None => self.error(
+            None => (
                 node.position,
                 format!(
                     "in `{key}`, at character {} of the expression: {message}{caret}",

@@ -36,6 +36,8 @@ pub(in crate::spec) struct Checker<'f> {
     pub(in crate::spec) errors: Vec<SpecError>,
     /// Notes for the user: what is read differently from what its author may expect.
     pub(in crate::spec) notes: Vec<SpecError>,
+    /// Fields the source's log format cannot have (see `SpecSet::missing_fields`).
+    pub(in crate::spec) missing_fields: Vec<SpecError>,
 }
 
 impl<'f> Checker<'f> {
@@ -46,6 +48,7 @@ impl<'f> Checker<'f> {
             lines: text.lines().collect(),
             errors: Vec::new(),
             notes: Vec::new(),
+            missing_fields: Vec::new(),
         }
     }
 
@@ -73,6 +76,23 @@ impl Checker<'_> {
             column: position.column,
             message: message.into(),
         });
+    }
+
+    /// Records at `position` a field that the source's log format cannot have, once.
+    pub(in crate::spec) fn missing_field(
+        &mut self,
+        position: Position,
+        message: impl Into<String>,
+    ) {
+        let problem = SpecError {
+            file: self.file.to_path_buf(),
+            line: position.line,
+            column: position.column,
+            message: message.into(),
+        };
+        if !self.missing_fields.contains(&problem) {
+            self.missing_fields.push(problem);
+        }
     }
 
     /// `position` in this checker's file.
