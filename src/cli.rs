@@ -321,9 +321,35 @@ pub struct ValidateArgs {
     #[arg(value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
 
+    /// A spec file or folder, as report -s takes it (repeatable; adds to SPEC)
+    #[arg(short = 's', long = "spec", value_name = "PATH")]
+    pub spec_options: Vec<PathBuf>,
+
     /// A file of exclusions to check with the specs, as report --exclude reads it (repeatable)
     #[arg(long = "exclude", value_name = "FILE")]
     pub exclude: Vec<PathBuf>,
+}
+
+impl ValidateArgs {
+    /// The specs given, by `-s` and as arguments.
+    pub fn all_specs(&self) -> Vec<PathBuf> {
+        self.spec_options
+            .iter()
+            .chain(&self.specs)
+            .cloned()
+            .collect()
+    }
+}
+
+impl ConvertArgs {
+    /// The specs given, by `-s` and as arguments.
+    pub fn all_specs(&self) -> Vec<PathBuf> {
+        self.spec_options
+            .iter()
+            .chain(&self.specs)
+            .cloned()
+            .collect()
+    }
 }
 
 /// Options of `convert`.
@@ -336,6 +362,10 @@ pub struct ConvertArgs {
     /// Spec files (native or OpenSLO) or folders [default: slo-specs/]
     #[arg(value_name = "SPEC")]
     pub specs: Vec<PathBuf>,
+
+    /// A spec file or folder, as report -s takes it (repeatable; adds to SPEC)
+    #[arg(short = 's', long = "spec", value_name = "PATH")]
+    pub spec_options: Vec<PathBuf>,
 
     /// Write to FILE instead of standard output, as report -o does; log paths are written
     /// relative to FILE's folder (to the current folder on standard output)

@@ -1164,6 +1164,10 @@ fn the_nginx_example_gives_the_figures_its_readme_shows() {
         .at("latest")
         .json_report();
     assert_eq!(figures(&report, &slos), expected);
+    // The example is one to copy: nothing in it is warned of.
+    let validate = crate::workdir::run_in(root, &["validate", "examples/nginx-access.yaml"]);
+    validate.expect_code(0);
+    assert_eq!(validate.stderr(), "", "{validate}");
 }
 
 // ------------------------------------------------------------------------------------------

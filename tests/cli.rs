@@ -257,6 +257,29 @@ fn validate_shows_control_characters_in_specs_escaped() {
     );
 }
 
+/// `validate` and `convert` take their specs as `report` does, with `-s`, as well as as
+/// arguments; both ways add up.
+#[test]
+fn validate_and_convert_take_specs_with_s_as_report_does() {
+    let dir = Workdir::new();
+    dir.write(
+        "a.yaml",
+        "version: 1\nslos:\n  - {name: a, objective: 99, windows: [1d], alerts: [], good: status < 500}\n",
+    );
+    dir.write(
+        "b.yaml",
+        "version: 1\nslos:\n  - {name: b, objective: 99, windows: [1d], alerts: [], good: status < 500}\n",
+    );
+    dir.run(&["validate", "-s", "a.yaml"])
+        .expect_code(0)
+        .stdout_has("ok: 1 SLO in 1 spec file");
+    dir.run(&["validate", "--spec", "a.yaml", "b.yaml"])
+        .expect_code(0)
+        .stdout_has("ok: 2 SLOs in 2 spec files");
+    let converted = dir.run(&["convert", "--to", "openslo", "-s", "a.yaml"]);
+    converted.expect_code(0).stdout_has("name: a\n");
+}
+
 #[test]
 fn a_closed_standard_error_is_not_a_crash() {
     let dir = shop();
