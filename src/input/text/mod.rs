@@ -644,6 +644,7 @@ pub(super) fn detect(head: &[u8]) -> Result<TextFormat, String> {
                     at: 0,
                     expected: expected.to_string(),
                     fields_found: 0,
+                    ends_inside: false,
                 };
                 if value("remote_addr").is_some_and(|addr| addr.contains(&b' ')) {
                     return Err(unfit("a client address without spaces"));

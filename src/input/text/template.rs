@@ -85,12 +85,20 @@ pub(super) struct Mismatch {
     pub(super) expected: String,
     /// How many fields were found before it: how close the line came to the template.
     pub(super) fields_found: usize,
+    /// Whether the line ends inside the field that starts at `at`, before the text that
+    /// ends it: a line cut short (a log copied while it was written, a line limit).
+    pub(super) ends_inside: bool,
 }
 
 impl Mismatch {
     /// The reason a malformed row is given, with the 1-based column.
     pub(super) fn describe(&self, line: &[u8]) -> String {
         let found = match line.get(self.at) {
+            // A line that ran out after several fields matched was most likely cut; one that
+            // stops at its first field is more likely in another format.
+            _ if self.ends_inside && self.fields_found >= 2 => {
+                "but the line ends before it: is the line cut short?".to_string()
+            }
             None => "the line ends".to_string(),
             Some(_) => {
                 let end = line.len().min(self.at + 48);
@@ -177,6 +185,7 @@ impl Template {
             at,
             expected,
             fields_found: found,
+            ends_inside: false,
         };
         for step in &self.steps {
             match step {
@@ -253,9 +262,14 @@ impl Template {
                                     true => format!("the end of the line after the {name} field"),
                                     false => format!("`{}` after the {name} field", shown(text)),
                                 };
+                                if stop < line.len() {
+                                    return Err(mismatch(stop, what, found));
+                                }
                                 // A field that never ends got no further than its start.
-                                let at = if stop < line.len() { stop } else { at };
-                                return Err(mismatch(at, what, found));
+                                return Err(Mismatch {
+                                    ends_inside: true,
+                                    ..mismatch(at, what, found)
+                                });
                             }
                         },
                     };
@@ -503,7 +517,14 @@ mod tests {
         assert_eq!(
             mismatch.describe(line.as_bytes()),
             "does not match the log format at column 67: expected ` \"` after the \
-             body_bytes_sent field, found `612`"
+             body_bytes_sent field, but the line ends before it: is the line cut short?"
+        );
+        // Cut inside a quoted field: the field's start is where it stopped.
+        let cut = &line[..52];
+        assert_eq!(
+            split(&template, cut).unwrap_err().describe(cut.as_bytes()),
+            "does not match the log format at column 47: expected `\" ` after the request \
+             field, but the line ends before it: is the line cut short?"
         );
         let tabbed = "10.0.0.1\t\"x\" \u{1b}[31m";
         let mismatch = split(&template, tabbed).unwrap_err();
