@@ -1954,3 +1954,38 @@ fn a_group_by_field_no_row_has_is_warned_of() {
     right.expect_code(0);
     assert!(!right.stderr().contains("group_by"), "{right}");
 }
+
+/// A group whose rows were all invalid has no events, as a quiet group has none; `check`'s
+/// line for it says how many rows it had, so that it is not taken for a quiet one.
+#[test]
+fn a_group_of_only_invalid_rows_is_not_called_quiet() {
+    let dir = Workdir::new();
+    dir.write(
+        "log.jsonl",
+        "{\"timestamp\":\"2026-09-01T10:00:00Z\",\"route\":\"/a\",\"status\":200}\n\
+         {\"timestamp\":\"2026-09-01T10:02:00Z\",\"route\":\"/b\",\"status\":\"oops\"}\n\
+         {\"timestamp\":\"2026-09-01T10:03:00Z\",\"route\":\"/b\"}\n",
+    );
+    dir.write(
+        "spec.yaml",
+        crate::workdir::grouped_spec("api", "1d", "route"),
+    );
+    let args = [
+        "check",
+        "-s",
+        "spec.yaml",
+        "log.jsonl",
+        "--at",
+        "latest",
+        "--fail-on",
+        "no-data",
+    ];
+    dir.run(&args).expect_code(1).stdout_has(
+        "FAIL api {route=/b} [1d]: no_data: no events in the window, though it has 2 rows \
+         invalid (see the warnings)\n",
+    );
+    let junit = dir.run(&[&args[..], &["-f", "junit"]].concat());
+    junit
+        .expect_code(1)
+        .stdout_has("no events in the window 1d, though it has 2 rows invalid");
+}

@@ -200,7 +200,7 @@ fn no_verdict(result: &SloResult) -> String {
             "too few events for a verdict over {}: {} of the {min_events} min_events",
             result.window, result.events
         ),
-        _ => format!("no events in the window {}", result.window),
+        _ => super::summary::no_events(result, &format!(" {}", result.window)),
     }
 }
 

@@ -252,6 +252,33 @@ pub(super) fn name(result: &SloResult) -> String {
     }
 }
 
+/// Why a result has no events, in words: "no events in the window", and the rows it did
+/// select that were no events (invalid, or in an exclusion), so that a group whose rows were
+/// all invalid is not taken for a quiet one.
+pub(super) fn no_events(result: &SloResult, window: &str) -> String {
+    let mut text = format!("no events in the window{window}");
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    let mut rows = Vec::new();
+    if result.invalid > 0 {
+        rows.push(format!(
+            "{} row{} invalid (see the warnings)",
+            result.invalid,
+            plural(result.invalid)
+        ));
+    }
+    if result.excluded > 0 {
+        rows.push(format!(
+            "{} row{} in exclusions",
+            result.excluded,
+            plural(result.excluded)
+        ));
+    }
+    if !rows.is_empty() {
+        text.push_str(&format!(", though it has {}", rows.join(" and ")));
+    }
+    text
+}
+
 /// The burn rate over `lookback` as `17.8×`, or `–` without events.
 pub(super) fn burn_rate(result: &SloResult, lookback: &str) -> String {
     result

@@ -38,7 +38,7 @@ impl Renderer for VerdictRenderer {
                     result.objective,
                     remaining * 100.0
                 ),
-                None => "no events in the window".to_string(),
+                None => summary::no_events(result, ""),
             };
             // Why it fails: its status, the SLA, or both.
             let mut why = Vec::new();
