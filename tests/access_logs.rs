@@ -1222,7 +1222,7 @@ fn a_field_an_access_log_layout_lacks_is_a_spec_error() {
     dir.write("typo.yaml", spec("statuss < 500"));
     dir.write("right.yaml", spec("status < 500"));
     let message = "typo.yaml:9:11: in `good`: nginx (combined) lines have no field `statuss`, \
-                   so every row would be invalid; did you mean `status`?";
+                   so every row that needs it would be invalid; did you mean `status`?";
     dir.run(&["validate", "typo.yaml"])
         .expect_code(2)
         .stderr_has(message);
@@ -1239,6 +1239,16 @@ fn a_field_an_access_log_layout_lacks_is_a_spec_error() {
         "logs",
     ])
     .expect_code(0);
+    // With other problems in the spec, it is listed among them.
+    dir.write(
+        "both.yaml",
+        spec("statuss < 500").replace("objective: 99", "objective: 199"),
+    );
+    dir.run(&["validate", "both.yaml"])
+        .expect_code(2)
+        .stderr_has("both.yaml:8:16: objective")
+        .stderr_has("both.yaml:9:11: in `good`: nginx (combined) lines have no field `statuss`")
+        .stderr_has("2 problems found");
     dir.run(&["validate", "right.yaml"]).expect_code(0);
     dir.run(&["report", "-s", "right.yaml", "--at", "latest"])
         .expect_code(0);

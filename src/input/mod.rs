@@ -103,10 +103,11 @@ impl InputFormat {
         "haproxy",
     ];
 
-    /// Why a log of this format cannot have the field `path`, for a spec error: `None` when
-    /// it may (every format whose fields are only known from the log: CSV's header, JSON's
-    /// keys, W3C's `#Fields:` lines, logfmt's pairs).
-    pub fn lacks_field(&self, path: &FieldPath) -> Option<String> {
+    /// Why a log of this format cannot have the field `path`, for a spec error that ends with
+    /// what follows from it (`consequence`, "so every row would be invalid"): `None` when it
+    /// may (every format whose fields are only known from the log: CSV's header, JSON's keys,
+    /// W3C's `#Fields:` lines, logfmt's pairs).
+    pub fn lacks_field(&self, path: &FieldPath, consequence: &str) -> Option<String> {
         let InputFormat::Text(format) = self else {
             return None;
         };
@@ -114,16 +115,22 @@ impl InputFormat {
             return None;
         }
         let names = format.field_names()?;
-        let hint = crate::suggest::closest(&path.to_string(), names.iter().map(String::as_str))
-            .map(|name| format!("did you mean `{name}`? "))
-            .unwrap_or_default();
+        let name = path.to_string();
+        // A name the formats share (`request_time`) is no typo: the layout does not write it.
+        let hint = if TextFormat::is_shared_name(&name) {
+            None
+        } else {
+            crate::suggest::closest(&name, names.iter().map(String::as_str))
+        }
+        .map(|name| format!("did you mean `{name}`? "))
+        .unwrap_or_default();
         let layout = if format.kind().takes_log_format() {
             "; if the server's log format writes it, give that format as source.log_format"
         } else {
             ""
         };
         Some(format!(
-            "{format} lines have no field `{path}`, so every row would be invalid; {hint}\
+            "{format} lines have no field `{path}`, {consequence}; {hint}\
              their fields: {} (docs/log-formats.md){layout}",
             names.join(", ")
         ))

@@ -261,7 +261,7 @@ pub(super) fn no_events(result: &SloResult, window: &str) -> String {
     let mut rows = Vec::new();
     if result.invalid > 0 {
         rows.push(format!(
-            "{} row{} invalid (see the warnings)",
+            "{} row{} invalid",
             result.invalid,
             plural(result.invalid)
         ));

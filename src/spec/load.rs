@@ -81,7 +81,7 @@ pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
     if errors.is_empty() {
         Ok(set)
     } else {
-        Err(SpecErrors(errors))
+        Err(with_missing_fields(errors, set))
     }
 }
 
@@ -99,8 +99,19 @@ pub fn load_str(file: &Path, text: &str) -> Result<SpecSet, SpecErrors> {
     if errors.is_empty() {
         Ok(set)
     } else {
-        Err(SpecErrors(errors))
+        Err(with_missing_fields(errors, set))
     }
+}
+
+/// The errors of specs that cannot be loaded, with the fields their logs' layouts lack among
+/// them, so that every problem is listed at once (the set they would have been kept in is
+/// not returned).
+fn with_missing_fields(mut errors: Vec<SpecError>, set: SpecSet) -> SpecErrors {
+    if !set.missing_fields.is_empty() {
+        errors.extend(set.missing_fields);
+        errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    }
+    SpecErrors(errors)
 }
 
 /// Checks spec texts (file name and contents) as one set: native specs and OpenSLO documents,

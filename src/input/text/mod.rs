@@ -242,6 +242,12 @@ impl TextFormat {
         Some(names)
     }
 
+    /// Whether `name` is one of the names every format answers to where it writes the value
+    /// (`status`, `request_time`, ...: docs/log-formats.md).
+    pub fn is_shared_name(name: &str) -> bool {
+        SHARED_NAMES.contains(&name)
+    }
+
     /// Whether a line of this format has the field `path`: `None` when the layout does not
     /// fix its fields (see [`TextFormat::field_names`]).
     pub fn has_field(&self, path: &FieldPath) -> Option<bool> {

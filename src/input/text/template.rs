@@ -94,10 +94,13 @@ impl Mismatch {
     /// The reason a malformed row is given, with the 1-based column.
     pub(super) fn describe(&self, line: &[u8]) -> String {
         let found = match line.get(self.at) {
-            // A line that ran out after several fields matched was most likely cut; one that
-            // stops at its first field is more likely in another format.
+            // A line that ran out after several fields matched was cut, or written in a
+            // shorter layout (Apache's `common` read as `combined`); one that stops at its
+            // first field is more likely in another format.
             _ if self.ends_inside && self.fields_found >= 2 => {
-                "but the line ends before it: is the line cut short?".to_string()
+                "but the line ends before it (a line cut short, or a log written in a shorter \
+                 layout)"
+                    .to_string()
             }
             None => "the line ends".to_string(),
             Some(_) => {
@@ -517,14 +520,16 @@ mod tests {
         assert_eq!(
             mismatch.describe(line.as_bytes()),
             "does not match the log format at column 67: expected ` \"` after the \
-             body_bytes_sent field, but the line ends before it: is the line cut short?"
+             body_bytes_sent field, but the line ends before it (a line cut short, or a log written \
+             in a shorter layout)"
         );
         // Cut inside a quoted field: the field's start is where it stopped.
         let cut = &line[..52];
         assert_eq!(
             split(&template, cut).unwrap_err().describe(cut.as_bytes()),
             "does not match the log format at column 47: expected `\" ` after the request \
-             field, but the line ends before it: is the line cut short?"
+             field, but the line ends before it (a line cut short, or a log written in a \
+             shorter layout)"
         );
         let tabbed = "10.0.0.1\t\"x\" \u{1b}[31m";
         let mismatch = split(&template, tabbed).unwrap_err();

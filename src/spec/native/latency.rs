@@ -21,7 +21,10 @@ impl Checker<'_> {
                 .map_or(node.position, |(_, v)| v.position),
             _ => node.position,
         };
-        if let Some(message) = source.format.lacks_field(&latency.field) {
+        if let Some(message) = source
+            .format
+            .lacks_field(&latency.field, "so no latency would be read")
+        {
             // Not a unit problem as well: the field is not there at all.
             self.missing_field(at, message);
             return Some(latency);

@@ -456,7 +456,7 @@ slos:
         assert_eq!(nginx.len(), 4, "{nginx:#?}");
         assert!(
             nginx[0].starts_with(
-                "specs/test.yaml:8:28: in `filter`: nginx (combined) lines have no field `statuss`, so every row would be invalid; did you mean `status`? their fields: remote_addr,"
+                "specs/test.yaml:8:28: in `filter`: nginx (combined) lines have no field `statuss`, so every row that needs it would be invalid; did you mean `status`? their fields: remote_addr,"
             ),
             "{nginx:#?}"
         );
@@ -468,12 +468,12 @@ slos:
         );
         assert!(
             nginx[2]
-                .starts_with("specs/test.yaml:10:32: nginx (combined) lines have no field `rout`"),
+                .starts_with("specs/test.yaml:10:32: nginx (combined) lines have no field `rout`, so every row would be in one group, (missing);"),
             "{nginx:#?}"
         );
         // nginx's `combined` layout has no request time: the server's own `log_format` may.
         assert!(
-            nginx[3].starts_with("specs/test.yaml:11:22: nginx (combined) lines have no field `request_time`, so every row would be invalid;"),
+            nginx[3].starts_with("specs/test.yaml:11:22: nginx (combined) lines have no field `request_time`, so no latency would be read; their fields:"),
             "{nginx:#?}"
         );
         assert!(
@@ -492,6 +492,23 @@ slos:
             !alb.iter()
                 .any(|e| e.contains("field `uri`") || e.contains("field `request_method`")),
             "{alb:#?}"
+        );
+        // A field the layout lacks is said so, not that its bare numbers have no unit; and a
+        // name every format answers to where it writes it gets no "did you mean".
+        let mut errors = Vec::new();
+        let set = load_sources(
+            &[(
+                PathBuf::from("specs/test.yaml"),
+                "version: 1\nsource: {format: nginx}\nslos:\n  - {name: a, objective: 99, windows: [7d], good: request_time <= 300ms}\n".to_string(),
+            )],
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let missing: Vec<String> = set.missing_fields.iter().map(ToString::to_string).collect();
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert!(
+            missing[0].contains("no field `request_time`, so every row that needs it would be invalid; their fields:"),
+            "{missing:?}"
         );
         // Layouts whose fields are only known from the log lack none.
         for open in ["csv", "jsonl", "logfmt", "w3c", "cloudfront", "auto"] {

@@ -300,7 +300,10 @@ impl Checker<'_> {
                     ok = false;
                 }
                 Some(Ok(path)) => {
-                    if let Some(message) = source.format.lacks_field(&path) {
+                    if let Some(message) = source
+                        .format
+                        .lacks_field(&path, "so every row would be in one group, (missing)")
+                    {
                         self.missing_field(item.position, message);
                     }
                     fields.push(path);

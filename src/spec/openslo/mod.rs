@@ -355,8 +355,12 @@ impl<'c, 'f> ObjectReader<'c, 'f> {
     /// errors without an object, and names this object in each error they report.
     pub fn in_object<T>(&mut self, read: impl FnOnce(&mut Checker<'f>) -> T) -> T {
         let before = self.checker.errors.len();
+        let missing_before = self.checker.missing_fields.len();
         let value = read(self.checker);
-        for error in &mut self.checker.errors[before..] {
+        for error in self.checker.errors[before..]
+            .iter_mut()
+            .chain(&mut self.checker.missing_fields[missing_before..])
+        {
             error.message = format!("{}: {}", self.ctx, error.message);
         }
         value

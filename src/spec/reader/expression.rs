@@ -2,7 +2,7 @@
 //! a native SLO's keys, and the `spec` of an OpenSLO `slo.logs` metric source.
 
 use super::Checker;
-use crate::expr::{self, FieldPath, FieldSlots, Program};
+use crate::expr::{self, FieldPath, FieldSlots, FieldUnit, Program};
 use crate::spec::yaml::{Node, Position, Value};
 use crate::spec::{Condition, Source};
 
@@ -25,40 +25,43 @@ impl Checker<'_> {
             );
             return None;
         };
-        let parsed = expr::parse(text)
-            .map_err(|e| (e.offset, e.message))
-            .and_then(|expr| {
-                // Compiling checks what parsing cannot (regexes, their size, units) at load time.
-                let units = |field: &FieldPath| source.field_unit(&source.format, field);
-                Program::compile_with_units(&expr, &mut FieldSlots::new(), &units)
-                    .map(|_| expr)
-                    .map_err(|e| (e.offset, e.message))
-            });
-        match parsed {
-            Ok(expr) => {
-                for field in expr.field_refs() {
-                    if let Some(message) = source.format.lacks_field(&field.path) {
-                        let (at, message) = self.expression_problem(
-                            node,
-                            *quoted,
-                            key,
-                            text,
-                            field.span.start,
-                            &message,
-                        );
-                        self.missing_field(at, message);
-                    }
-                }
-                Some(Condition {
-                    text: text.clone(),
-                    expr,
-                })
+        let expr = match expr::parse(text) {
+            Ok(expr) => expr,
+            Err(e) => {
+                self.expression_error(node, *quoted, key, text, e.offset, &e.message);
+                return None;
             }
-            Err((offset, message)) => {
-                self.expression_error(node, *quoted, key, text, offset, &message);
-                None
+        };
+        // A field the log's layout lacks is said so first: whatever else is wrong with it
+        // (no known unit) follows from that.
+        let mut lacking = Vec::new();
+        for field in expr.field_refs() {
+            if let Some(message) = source
+                .format
+                .lacks_field(&field.path, "so every row that needs it would be invalid")
+            {
+                let (at, message) =
+                    self.expression_problem(node, *quoted, key, text, field.span.start, &message);
+                self.missing_field(at, message);
+                lacking.push(field.path.clone());
             }
         }
+        // Compiling checks what parsing cannot (regexes, their size, units) at load time.
+        let units = |field: &FieldPath| {
+            if lacking.contains(field) {
+                FieldUnit::PerRow
+            } else {
+                source.field_unit(&source.format, field)
+            }
+        };
+        if let Err(e) = Program::compile_with_units(&expr, &mut FieldSlots::new(), &units) {
+            self.expression_error(node, *quoted, key, text, e.offset, &e.message);
+            return None;
+        }
+        Some(Condition {
+            text: text.clone(),
+            expr,
+        })
     }
 
     /// Reports an error at byte `offset` of an expression (see
