@@ -317,36 +317,32 @@ pub struct CheckArgs {
 /// Options of `validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Spec files or folders [default: slo-specs/]
-    #[arg(value_name = "SPEC")]
-    pub specs: Vec<PathBuf>,
-
-    /// A spec file or folder, as report -s takes it (repeatable; adds to SPEC)
-    #[arg(short = 's', long = "spec", value_name = "PATH")]
-    pub spec_options: Vec<PathBuf>,
+    #[command(flatten)]
+    pub specs: SpecPaths,
 
     /// A file of exclusions to check with the specs, as report --exclude reads it (repeatable)
     #[arg(long = "exclude", value_name = "FILE")]
     pub exclude: Vec<PathBuf>,
 }
 
-impl ValidateArgs {
-    /// The specs given, by `-s` and as arguments.
-    pub fn all_specs(&self) -> Vec<PathBuf> {
-        self.spec_options
-            .iter()
-            .chain(&self.specs)
-            .cloned()
-            .collect()
-    }
+/// The specs of `validate` and `convert`: as arguments, or with `-s` as `report` takes them.
+#[derive(Debug, Args)]
+pub struct SpecPaths {
+    /// Spec files (native or OpenSLO) or folders [default: slo-specs/]
+    #[arg(value_name = "SPEC")]
+    pub arguments: Vec<PathBuf>,
+
+    /// A spec file or folder, as report -s takes it (repeatable; adds to SPEC)
+    #[arg(short = 's', long = "spec", value_name = "PATH")]
+    pub options: Vec<PathBuf>,
 }
 
-impl ConvertArgs {
+impl SpecPaths {
     /// The specs given, by `-s` and as arguments.
-    pub fn all_specs(&self) -> Vec<PathBuf> {
-        self.spec_options
+    pub fn all(&self) -> Vec<PathBuf> {
+        self.options
             .iter()
-            .chain(&self.specs)
+            .chain(&self.arguments)
             .cloned()
             .collect()
     }
@@ -359,13 +355,8 @@ pub struct ConvertArgs {
     #[arg(long, value_enum, value_name = "FORM")]
     pub to: ConvertTo,
 
-    /// Spec files (native or OpenSLO) or folders [default: slo-specs/]
-    #[arg(value_name = "SPEC")]
-    pub specs: Vec<PathBuf>,
-
-    /// A spec file or folder, as report -s takes it (repeatable; adds to SPEC)
-    #[arg(short = 's', long = "spec", value_name = "PATH")]
-    pub spec_options: Vec<PathBuf>,
+    #[command(flatten)]
+    pub specs: SpecPaths,
 
     /// Write to FILE instead of standard output, as report -o does; log paths are written
     /// relative to FILE's folder (to the current folder on standard output)

@@ -7,7 +7,7 @@ use crate::exit::ExitStatus;
 use crate::spec::{self, convert::Form};
 
 pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitStatus> {
-    let paths = crate::config::spec_paths(&args.all_specs())?;
+    let paths = crate::config::spec_paths(&args.specs.all())?;
     let set = match spec::discover_spec_files(&paths).and_then(|files| spec::load_files(&files)) {
         Ok(set) => set,
         Err(errors) => {

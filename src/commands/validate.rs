@@ -5,7 +5,7 @@ use crate::exit::ExitStatus;
 use crate::spec;
 
 pub(super) fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
-    let paths = crate::config::spec_paths(&args.all_specs())?;
+    let paths = crate::config::spec_paths(&args.specs.all())?;
     let loaded = spec::discover_spec_files(&paths)
         .and_then(|files| spec::load_files(&files))
         .and_then(|mut set| {
