@@ -1253,3 +1253,95 @@ fn a_field_an_access_log_layout_lacks_is_a_spec_error() {
     dir.run(&["report", "-s", "right.yaml", "--at", "latest"])
         .expect_code(0);
 }
+
+/// OpenSLO documents over an nginx log are checked as native specs are: a `groupBy` field and
+/// a `thresholdMetric`'s field that the layout lacks are errors, named by their SLO.
+#[test]
+fn openslo_fields_an_access_log_layout_lacks_are_spec_errors() {
+    let dir = Workdir::new();
+    let documents = "apiVersion: openslo/v1
+kind: DataSource
+metadata:
+  name: web
+spec:
+  type: slo.logs
+  connectionDetails:
+    format: nginx
+    paths: [access.log]
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web-availability
+spec:
+  service: web
+  indicator:
+    metadata:
+      name: web-errors
+    spec:
+      ratioMetric:
+        counter: false
+        bad:
+          metricSource:
+            metricSourceRef: web
+            spec:
+              filter: status >= 500
+        total:
+          metricSource:
+            metricSourceRef: web
+            spec:
+              filter: 'true'
+              groupBy: [vhost]
+  timeWindow:
+    - duration: 1d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.9
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web-latency
+spec:
+  service: web
+  indicator:
+    metadata:
+      name: web-lat
+    spec:
+      thresholdMetric:
+        metricSource:
+          metricSourceRef: web
+          spec:
+            field: request_time
+  timeWindow:
+    - duration: 1d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - op: lte
+      value: 0.3
+      target: 0.9
+";
+    dir.write("openslo.yaml", documents);
+    dir.run(&["validate", "openslo.yaml"])
+        .expect_code(2)
+        .stderr_has(
+            "openslo.yaml:33:25: SLO web-availability: spec.indicator.spec.ratioMetric.total.\
+             metricSource.spec.groupBy: nginx (combined) lines have no field `vhost`, so every \
+             row would be in one group, (missing);",
+        )
+        .stderr_has(
+            "openslo.yaml:55:20: SLO web-latency: spec.indicator.spec.thresholdMetric.\
+             metricSource.spec.field: nginx (combined) lines have no field `request_time`, so no \
+             row would have a value to compare;",
+        )
+        .stderr_has("2 problems found");
+    dir.write(
+        "fixed.yaml",
+        documents
+            .replace("[vhost]", "[request_method]")
+            .replace("field: request_time", "field: body_bytes_sent"),
+    );
+    dir.run(&["validate", "fixed.yaml"]).expect_code(0);
+}

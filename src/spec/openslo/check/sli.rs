@@ -290,7 +290,7 @@ impl Check<'_, '_, '_, '_> {
             .get("filter")
             .and_then(|node| self.expression(node, &join(path, "filter"), &source));
         let group_by = match map.get("groupBy") {
-            Some(node) => self.group_by(node, &join(path, "groupBy")),
+            Some(node) => self.group_by(node, &join(path, "groupBy"), &source),
             None => Vec::new(),
         };
         let measure = match role {
@@ -325,7 +325,7 @@ impl Check<'_, '_, '_, '_> {
                         .map(|c| Measure::Judgement(Judgement::Bad(c))),
                     ["field"] => {
                         let node = map.get("field")?;
-                        self.threshold_field(node, &join(path, "field"))
+                        self.threshold_field(node, &join(path, "field"), &source)
                     }
                     [] => {
                         self.error(spec.position, format!("{path} needs `field` (compared with the objective's op and value), or a `good` or `bad` expression"));
@@ -357,6 +357,13 @@ impl Check<'_, '_, '_, '_> {
         })
     }
 
+    /// Records a field the logs' layout lacks, with the object's name before it as its errors
+    /// have (see `SpecSet::missing_fields`).
+    fn missing_field(&mut self, at: Position, message: &str) {
+        self.reader
+            .in_object(|checker| checker.missing_field(at, message));
+    }
+
     pub(super) fn expression(
         &mut self,
         node: &Node,
@@ -367,13 +374,26 @@ impl Check<'_, '_, '_, '_> {
             .in_object(|checker| checker.condition(node, path, source))
     }
 
-    pub(super) fn threshold_field(&mut self, node: &Node, path: &str) -> Option<Measure> {
+    pub(super) fn threshold_field(
+        &mut self,
+        node: &Node,
+        path: &str,
+        source: &Source,
+    ) -> Option<Measure> {
         let text = self.reader.string(node, path)?;
         match crate::expr::parse(&text) {
-            Ok(crate::expr::Expr::Field(_)) => Some(Measure::Field {
-                text,
-                at: self.reader.location(node.position),
-            }),
+            Ok(crate::expr::Expr::Field(field)) => {
+                if let Some(message) = source
+                    .format
+                    .lacks_field(&field.path, "so no row would have a value to compare")
+                {
+                    self.missing_field(node.position, &format!("{path}: {message}"));
+                }
+                Some(Measure::Field {
+                    text,
+                    at: self.reader.location(node.position),
+                })
+            }
             _ => {
                 self.error(
                     node.position,
@@ -384,7 +404,7 @@ impl Check<'_, '_, '_, '_> {
         }
     }
 
-    pub(super) fn group_by(&mut self, node: &Node, path: &str) -> Vec<FieldPath> {
+    pub(super) fn group_by(&mut self, node: &Node, path: &str, source: &Source) -> Vec<FieldPath> {
         let items: Vec<&Node> = match &node.value {
             Value::Sequence(items) => items.iter().collect(),
             _ => vec![node],
@@ -398,7 +418,15 @@ impl Check<'_, '_, '_, '_> {
                 Ok(field) if fields.contains(&field) => {
                     self.error(item.position, format!("{path}: `{field}` is listed twice"))
                 }
-                Ok(field) => fields.push(field),
+                Ok(field) => {
+                    if let Some(message) = source
+                        .format
+                        .lacks_field(&field, "so every row would be in one group, (missing)")
+                    {
+                        self.missing_field(item.position, &format!("{path}: {message}"));
+                    }
+                    fields.push(field);
+                }
                 Err(message) => self.error(item.position, format!("{path}: {message}")),
             }
         }

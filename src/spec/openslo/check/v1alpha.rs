@@ -316,7 +316,9 @@ impl Check<'_, '_, '_, '_> {
         }
         let query_path = join(path, "query");
         let measure = match role {
-            Role::Threshold => Some(self.threshold_field(query, &query_path)?),
+            Role::Threshold => {
+                Some(self.threshold_field(query, &query_path, &Source::default())?)
+            }
             Role::Good => Some(Measure::Judgement(Judgement::Good(self.expression(
                 query,
                 &query_path,
