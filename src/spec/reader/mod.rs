@@ -54,28 +54,27 @@ impl<'f> Checker<'f> {
 
     /// Records a note at `position`, once however often the same part is read.
     pub(in crate::spec) fn note(&mut self, position: Position, message: impl Into<String>) {
-        let note = SpecError {
-            file: self.file.to_path_buf(),
-            line: position.line,
-            column: position.column,
-            message: message.into(),
-        };
         // The same part of a document can be read for several SLO objectives.
-        if !self.notes.contains(&note) {
-            self.notes.push(note);
-        }
+        let note = self.at(position, message);
+        push_once(&mut self.notes, note);
     }
 }
 
 impl Checker<'_> {
-    /// Records an error at `position`.
-    pub(in crate::spec) fn error(&mut self, position: Position, message: impl Into<String>) {
-        self.errors.push(SpecError {
+    /// `message` at `position` in this checker's file.
+    fn at(&self, position: Position, message: impl Into<String>) -> SpecError {
+        SpecError {
             file: self.file.to_path_buf(),
             line: position.line,
             column: position.column,
             message: message.into(),
-        });
+        }
+    }
+
+    /// Records an error at `position`.
+    pub(in crate::spec) fn error(&mut self, position: Position, message: impl Into<String>) {
+        let error = self.at(position, message);
+        self.errors.push(error);
     }
 
     /// Records at `position` a field that the source's log format cannot have, once.
@@ -84,15 +83,8 @@ impl Checker<'_> {
         position: Position,
         message: impl Into<String>,
     ) {
-        let problem = SpecError {
-            file: self.file.to_path_buf(),
-            line: position.line,
-            column: position.column,
-            message: message.into(),
-        };
-        if !self.missing_fields.contains(&problem) {
-            self.missing_fields.push(problem);
-        }
+        let problem = self.at(position, message);
+        push_once(&mut self.missing_fields, problem);
     }
 
     /// `position` in this checker's file.
@@ -237,6 +229,13 @@ pub(in crate::spec) fn single_value<'n>(node: &'n Node, what: &str) -> Result<&'
             "{what} must be a single value, not {}",
             node.kind()
         )),
+    }
+}
+
+/// Adds `problem` to `problems` unless it is there already.
+fn push_once(problems: &mut Vec<SpecError>, problem: SpecError) {
+    if !problems.contains(&problem) {
+        problems.push(problem);
     }
 }
 
