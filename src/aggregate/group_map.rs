@@ -353,6 +353,16 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    /// Pseudo-random numbers from `seed`, the same on every run.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     fn group(n: u64) -> GroupTally {
         let mut group = GroupTally::new(Vec::new(), 1);
         group.bands[0].total = n;
@@ -363,13 +373,7 @@ mod tests {
     /// is found where it should be, by `get` and by `candidate` then `get_at`.
     #[test]
     fn behaves_as_a_hash_map() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d_u64);
         let mut map = GroupMap::default();
         let mut model: HashMap<Vec<u8>, u64> = HashMap::new();
         for step in 0..20_000u64 {
@@ -412,13 +416,7 @@ mod tests {
     /// home, and none taken out is.
     #[test]
     fn slots_crowded_and_wrapping_are_found_after_removals() {
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15_u64);
         for _ in 0..200 {
             let mut table = SlotTable::for_groups(8);
             let buckets = table.slots.len() as u64;

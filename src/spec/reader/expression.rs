@@ -6,6 +6,16 @@ use crate::expr::{self, FieldPath, FieldSlots, FieldUnit, Program};
 use crate::spec::yaml::{Node, Position, Value};
 use crate::spec::{Condition, Source};
 
+/// An expression as the spec writes it: the scalar that holds it, whether quoted, under which
+/// key, and its text.
+#[derive(Clone, Copy)]
+struct Written<'a> {
+    node: &'a Node,
+    quoted: bool,
+    key: &'a str,
+    text: &'a str,
+}
+
 impl Checker<'_> {
     /// The expression under `key`, parsed and compiled, so that every mistake in it (regexes,
     /// and units where `source` tells them) is found when the spec loads.
@@ -25,10 +35,16 @@ impl Checker<'_> {
             );
             return None;
         };
+        let written = Written {
+            node,
+            quoted: *quoted,
+            key,
+            text,
+        };
         let expr = match expr::parse(text) {
             Ok(expr) => expr,
             Err(e) => {
-                self.expression_error(node, *quoted, key, text, e.offset, &e.message);
+                self.expression_error(&written, e.offset, &e.message);
                 return None;
             }
         };
@@ -40,8 +56,7 @@ impl Checker<'_> {
                 .format
                 .lacks_field(&field.path, "so every row that needs it would be invalid")
             {
-                let (at, message) =
-                    self.expression_problem(node, *quoted, key, text, field.span.start, &message);
+                let (at, message) = self.expression_problem(&written, field.span.start, &message);
                 self.missing_field(at, message);
                 lacking.push(field.path.clone());
             }
@@ -55,7 +70,7 @@ impl Checker<'_> {
             }
         };
         if let Err(e) = Program::compile_with_units(&expr, &mut FieldSlots::new(), &units) {
-            self.expression_error(node, *quoted, key, text, e.offset, &e.message);
+            self.expression_error(&written, e.offset, &e.message);
             return None;
         }
         Some(Condition {
@@ -66,16 +81,8 @@ impl Checker<'_> {
 
     /// Reports an error at byte `offset` of an expression (see
     /// [`Checker::expression_problem`]).
-    fn expression_error(
-        &mut self,
-        node: &Node,
-        quoted: bool,
-        key: &str,
-        text: &str,
-        offset: usize,
-        message: &str,
-    ) {
-        let (at, message) = self.expression_problem(node, quoted, key, text, offset, message);
+    fn expression_error(&mut self, written: &Written<'_>, offset: usize, message: &str) {
+        let (at, message) = self.expression_problem(written, offset, message);
         self.error(at, message);
     }
 
@@ -84,13 +91,16 @@ impl Checker<'_> {
     /// scalar (naming the character) where YAML folded or unescaped it.
     fn expression_problem(
         &self,
-        node: &Node,
-        quoted: bool,
-        key: &str,
-        text: &str,
+        written: &Written<'_>,
         offset: usize,
         message: &str,
     ) -> (Position, String) {
+        let Written {
+            node,
+            quoted,
+            key,
+            text,
+        } = *written;
         // An error at the end points after the last character, not at trailing line ends.
         let offset = (0..=offset.min(text.trim_end().len()))
             .rev()
