@@ -20,6 +20,38 @@ fn table_of_the_examples() {
     insta::assert_snapshot!(run_in_repo(&["report", "--at", AT, "--color", "never"]));
 }
 
+/// `text` without its colour codes (`ESC [ … m`).
+fn uncoloured(text: &str) -> String {
+    let mut plain = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('\u{1b}') {
+        plain.push_str(&rest[..start]);
+        let code = &rest[start..];
+        let end = code.find('m').expect("a colour code ends in m");
+        rest = &code[end + 1..];
+    }
+    plain.push_str(rest);
+    plain
+}
+
+#[test]
+fn colour_changes_only_the_colour_of_the_table() {
+    // The width of a coloured table was once taken with its colour codes counted as
+    // characters: near 100 columns the sparklines were dropped, and the status padded with
+    // spaces inside its colour that no line end trimmed.
+    let plain = run_in_repo(&["report", "--at", AT, "--color", "never"]);
+    let coloured = run_in_repo(&["report", "--at", AT, "--color", "always"]);
+    assert!(
+        coloured.contains("\u{1b}[38;5;9mEXHAUSTED\u{1b}[39m"),
+        "{coloured}"
+    );
+    assert_eq!(uncoloured(&coloured), plain);
+    assert!(
+        coloured.lines().all(|line| !line.ends_with(' ')),
+        "{coloured}"
+    );
+}
+
 #[test]
 fn table_during_the_checkout_outage() {
     insta::assert_snapshot!(run_in_repo(&[

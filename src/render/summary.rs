@@ -185,31 +185,27 @@ impl Cells {
     }
 
     /// The texts in the order of [`columns`] for `layout`.
-    pub fn texts(&self, layout: Layout) -> Vec<String> {
-        let mut texts = vec![self.slo.clone()];
+    pub fn texts(&self, layout: Layout) -> Vec<&str> {
+        let mut texts = vec![self.slo.as_str()];
         if layout.group {
-            texts.push(self.group.clone());
+            texts.push(&self.group);
         }
-        texts.extend([
-            self.window.clone(),
-            self.sli.clone(),
-            self.objective.clone(),
-        ]);
+        texts.extend([&*self.window, &self.sli, &self.objective]);
         if layout.sla {
-            texts.push(self.sla.clone());
+            texts.push(&self.sla);
         }
-        texts.push(self.events.clone());
+        texts.push(&self.events);
         if layout.invalid {
-            texts.push(self.invalid.clone());
+            texts.push(&self.invalid);
         }
         if layout.excluded {
-            texts.push(self.excluded.clone());
+            texts.push(&self.excluded);
         }
-        texts.push(self.budget_left.clone());
+        texts.push(&self.budget_left);
         if layout.empty_in {
-            texts.push(self.empty_in.clone());
+            texts.push(&self.empty_in);
         }
-        texts.extend([self.burn_1h.clone(), status_label(self.status).to_string()]);
+        texts.extend([&*self.burn_1h, status_label(self.status)]);
         texts
     }
 }

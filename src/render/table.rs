@@ -1,8 +1,13 @@
 //! `--format table`: one row per SLO × group × window, for a terminal 100 columns wide.
+//!
+//! Laid out here rather than by a table library: nothing wraps, so a table is only the width
+//! of each column and its texts padded to it. (comfy-table, before, held every cell several
+//! times over and took 1.3 s and 550 MB for the 100 000 lines of as many groups.)
 
-use std::io::{self, Write};
+use std::borrow::Cow;
+use std::io::{self, IsTerminal, Write};
 
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle};
+use unicode_width::UnicodeWidthStr;
 
 use super::sparkline::{sparkline, Charset};
 use super::summary::{self, Cells, Layout};
@@ -10,7 +15,7 @@ use super::Renderer;
 use crate::report::{Report, Status};
 
 /// Width used when the output is not a terminal.
-const DEFAULT_WIDTH: u16 = 100;
+const DEFAULT_WIDTH: usize = 100;
 
 /// Fewest characters of a group kept when groups are shortened to fit the width. The other
 /// formats always show the whole value.
@@ -43,32 +48,36 @@ impl Renderer for TableRenderer {
             excluded: false,
             ..Layout::of(report)
         };
-        // The terminal's width, or 100 columns when the output is not a terminal.
-        let width = usize::from(Table::new().width().unwrap_or(DEFAULT_WIDTH));
-        let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        let width = terminal_width().unwrap_or(DEFAULT_WIDTH);
+        // Figures are right-aligned after their sparklines, so that the sparklines line up.
+        let budget_width = lines
+            .iter()
+            .filter_map(|line| line.cells.as_ref())
+            .map(|cells| cells.budget_left.chars().count())
+            .max()
+            .unwrap_or(0);
         let fitted = |layout: Layout, trends: bool| {
-            let text = self.table(&lines, layout, usize::MAX, trends);
-            let wide = widest(&text);
-            if wide > width && longest_group > 0 {
+            let shape = Shape::of(&lines, layout, usize::MAX, trends, budget_width);
+            if shape.width() > width && longest_group > 0 {
                 // Shorten the groups (never the names) until the table fits, keeping a
                 // readable part of each.
                 let limit = longest_group
-                    .saturating_sub(wide - width)
+                    .saturating_sub(shape.width() - width)
                     .max(SHORTEST_GROUP);
-                return self.table(&lines, layout, limit, trends);
+                return Shape::of(&lines, layout, limit, trends, budget_width);
             }
-            text
+            shape
         };
         // The sparklines are drawn when the table still fits with them, if need be without an
         // `EMPTY IN` column that says nothing (no budget runs out within its window).
         let trends = lines.iter().any(|line| line.trend.is_some());
-        let mut text = fitted(layout, trends);
+        let mut shape = fitted(layout, trends);
         let nothing_empties = lines
             .iter()
             .filter_map(|line| line.cells.as_ref())
             .all(|cells| cells.empty_in == "–");
-        if trends && widest(&text) > width && nothing_empties {
-            text = fitted(
+        if trends && shape.width() > width && nothing_empties {
+            shape = fitted(
                 Layout {
                     empty_in: false,
                     ..layout
@@ -76,10 +85,10 @@ impl Renderer for TableRenderer {
                 true,
             );
         }
-        if widest(&text) > width {
-            text = fitted(layout, false);
+        if shape.width() > width {
+            shape = fitted(layout, false);
         }
-        writeln!(out, "{text}")?;
+        self.write_table(&lines, &shape, out)?;
         for line in summary::sla_lines(report) {
             writeln!(out, "{line}")?;
         }
@@ -94,6 +103,14 @@ impl Renderer for TableRenderer {
         }
         writeln!(out, "{}", summary::inputs_line(report))
     }
+}
+
+/// The width of the terminal that standard output is, if it is one.
+fn terminal_width() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(terminal_size::Width(width), _)| usize::from(width))
 }
 
 /// A line of the table.
@@ -150,96 +167,161 @@ fn lines(report: &Report, charset: Charset) -> Vec<Line> {
     lines
 }
 
-impl TableRenderer {
-    /// The table of `lines`, groups cut to `group_limit` characters, with the sparklines of
-    /// their trends when `trends`.
-    fn table(&self, lines: &[Line], layout: Layout, group_limit: usize, trends: bool) -> String {
-        let mut table = Table::new();
-        table.load_style(TableStyle::new().header_separator(LineStyle::none().fill('─')));
-        if self.color {
-            table.enforce_styling();
-        } else {
-            table.force_no_tty();
-        }
-        // Figures are right-aligned after their sparklines, so that the sparklines line up.
-        let budget_width = lines
-            .iter()
-            .filter_map(|line| line.cells.as_ref())
-            .map(|cells| cells.budget_left.chars().count())
-            .max()
-            .unwrap_or(0);
-        let header: Vec<&str> = summary::columns(layout).iter().map(|c| c.upper).collect();
-        let columns = header.len();
-        table.set_header(header);
+/// How a table is laid out: which columns, how groups are cut and whether sparklines are
+/// drawn, and the width of each column that follows.
+struct Shape {
+    layout: Layout,
+    /// Groups are cut to this many characters.
+    group_limit: usize,
+    /// Whether the budget left is led by its sparkline.
+    trends: bool,
+    /// Characters the budget left is right-aligned in, after its sparkline.
+    budget_width: usize,
+    /// Per column: its headers and cells are at most this wide on screen.
+    widths: Vec<usize>,
+}
+
+impl Shape {
+    /// The shape of the table of `lines` for these choices: every column as wide as its
+    /// widest text, so that nothing wraps and no name or figure is ever cut in two.
+    fn of(
+        lines: &[Line],
+        layout: Layout,
+        group_limit: usize,
+        trends: bool,
+        budget_width: usize,
+    ) -> Shape {
+        let mut shape = Shape {
+            layout,
+            group_limit,
+            trends,
+            budget_width,
+            widths: summary::columns(layout)
+                .iter()
+                .map(|c| c.upper.width())
+                .collect(),
+        };
         for line in lines {
-            let first = if line.is_group {
-                format!("  {}", shorten(&line.first, group_limit))
-            } else {
-                line.first.clone()
-            };
-            let mut row = vec![Cell::new(first)];
-            if let Some(cells) = &line.cells {
-                let trend = line.trend.as_deref().filter(|_| trends);
-                row.extend(self.figures(cells, layout, trend, budget_width));
-            }
-            table.add_row(row);
-        }
-        for (index, column) in table.column_iter_mut().enumerate() {
-            // Two spaces after the names, one between the other columns.
-            let gap = match index {
-                0 => 2,
-                i if i + 1 == columns => 0,
-                _ => 1,
-            };
-            column.set_padding((0, gap));
-            if (2..columns - 1).contains(&index) {
-                column.set_cell_alignment(CellAlignment::Right);
+            let texts = shape.texts(line);
+            for (width, text) in shape.widths.iter_mut().zip(&texts) {
+                *width = (*width).max(text.width());
             }
         }
-        // Natural widths: nothing wraps, so no name or figure is ever cut in two.
-        table.set_content_arrangement(ContentArrangement::Disabled);
-        table.trim_fmt()
+        shape
     }
 
-    /// The cells after the SLO column, the status coloured when allowed, and the budget left
-    /// (right-aligned in `budget_width` characters) led by the sparkline of `trend`, which ends
-    /// at it.
-    fn figures(
-        &self,
-        cells: &Cells,
-        layout: Layout,
-        trend: Option<&str>,
-        budget_width: usize,
-    ) -> Vec<Cell> {
-        let budget_column = summary::columns(layout)
-            .iter()
-            .position(|c| c.upper == "BUDGET LEFT");
-        let mut row: Vec<Cell> = cells
-            .texts(layout)
-            .into_iter()
-            .enumerate()
-            .skip(1)
-            .map(|(index, text)| match trend {
-                Some(trend) if Some(index) == budget_column => {
-                    Cell::new(format!("{trend} {text:>budget_width$}"))
-                }
-                _ => Cell::new(text),
-            })
-            .collect();
-        if self.color {
-            let color = match cells.status {
-                Status::Exhausted => Color::Red,
-                Status::AtRisk => Color::Yellow,
-                Status::NoData => Color::DarkGrey,
-                Status::LowTraffic => Color::Blue,
-                Status::Ok => Color::Green,
-            };
-            if let Some(status) = row.pop() {
-                row.push(status.fg(color));
+    /// The texts of `line`, one per column (only the first for an SLO's heading line).
+    fn texts<'a>(&self, line: &'a Line) -> Vec<Cow<'a, str>> {
+        let first = if line.is_group {
+            Cow::Owned(format!("  {}", shorten(&line.first, self.group_limit)))
+        } else {
+            Cow::Borrowed(line.first.as_str())
+        };
+        let mut texts = vec![first];
+        if let Some(cells) = &line.cells {
+            let trend = line.trend.as_deref().filter(|_| self.trends);
+            for (index, text) in cells.texts(self.layout).into_iter().enumerate().skip(1) {
+                texts.push(match trend {
+                    Some(trend) if index == self.budget_column() => {
+                        let budget_width = self.budget_width;
+                        Cow::Owned(format!("{trend} {text:>budget_width$}"))
+                    }
+                    _ => Cow::Borrowed(text),
+                });
             }
         }
-        row
+        texts
     }
+
+    fn budget_column(&self) -> usize {
+        summary::columns(self.layout)
+            .iter()
+            .position(|c| c.upper == "BUDGET LEFT")
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Spaces after column `index`: two after the names, one between the other columns.
+    fn gap(&self, index: usize) -> usize {
+        match index {
+            0 => 2,
+            i if i + 1 == self.widths.len() => 0,
+            _ => 1,
+        }
+    }
+
+    /// Whether column `index` is right-aligned: the figures, between the window and the
+    /// status.
+    fn right_aligned(&self, index: usize) -> bool {
+        (2..self.widths.len() - 1).contains(&index)
+    }
+
+    /// The width of the table on screen: that of its header's underline.
+    fn width(&self) -> usize {
+        (0..self.widths.len())
+            .map(|index| self.widths[index] + self.gap(index))
+            .sum()
+    }
+}
+
+impl TableRenderer {
+    /// Writes the table of `lines` in `shape`: the header, its underline and a line each.
+    fn write_table(&self, lines: &[Line], shape: &Shape, out: &mut dyn Write) -> io::Result<()> {
+        let header: Vec<Cow<str>> = summary::columns(shape.layout)
+            .iter()
+            .map(|c| Cow::Borrowed(c.upper))
+            .collect();
+        let mut text = String::new();
+        self.write_line(&mut text, shape, &header, None, out)?;
+        writeln!(out, "{}", "─".repeat(shape.width()))?;
+        for line in lines {
+            let status = line.cells.as_ref().map(|cells| cells.status);
+            self.write_line(&mut text, shape, &shape.texts(line), status, out)?;
+        }
+        Ok(())
+    }
+
+    /// Writes one line of `texts` padded to the columns of `shape`, without trailing spaces;
+    /// the last text (the status) coloured as `status` is, when colour is allowed.
+    fn write_line(
+        &self,
+        text: &mut String,
+        shape: &Shape,
+        texts: &[Cow<str>],
+        status: Option<Status>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        text.clear();
+        let last = shape.widths.len() - 1;
+        for (index, cell) in texts.iter().enumerate() {
+            let padding = shape.widths[index].saturating_sub(cell.width());
+            if shape.right_aligned(index) {
+                push_spaces(text, padding);
+            }
+            match status.filter(|_| self.color && index == last) {
+                Some(status) => {
+                    // 256-colour codes, the bright ones for the states that matter.
+                    let code = match status {
+                        Status::Exhausted => 9,
+                        Status::AtRisk => 11,
+                        Status::NoData => 8,
+                        Status::LowTraffic => 12,
+                        Status::Ok => 10,
+                    };
+                    text.push_str(&format!("\x1b[38;5;{code}m{cell}\x1b[39m"));
+                }
+                None => text.push_str(cell),
+            }
+            if !shape.right_aligned(index) {
+                push_spaces(text, padding);
+            }
+            push_spaces(text, shape.gap(index));
+        }
+        writeln!(out, "{}", text.trim_end())
+    }
+}
+
+fn push_spaces(text: &mut String, count: usize) {
+    text.extend(std::iter::repeat_n(' ', count));
 }
 
 /// `text` cut to `limit` characters, the last one an ellipsis, when it is longer.
