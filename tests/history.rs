@@ -315,3 +315,57 @@ fn a_history_too_large_to_hold_is_refused_with_what_to_do() {
     let lines = hourly.stdout().lines().count();
     assert!(lines > 1 + 1000 && lines <= 1 + 36 * 1000, "{lines} lines");
 }
+
+/// Groups folded into `(other)` at an earlier instant of a history, but not at its last, are
+/// still told of: the history prints the last instant's warnings, which say so with the
+/// instant.
+#[test]
+fn groups_folded_before_the_last_instant_are_told_of() {
+    let dir = crate::workdir::Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1h]\n    \
+         good: status < 500\n    group_by: [route]\n    alerts: []\n",
+    );
+    dir.write(
+        "log.csv",
+        "timestamp,route,status\n2026-03-10T10:30:00Z,/a,200\n2026-03-10T10:31:00Z,/b,200\n\
+         2026-03-10T10:32:00Z,/c,200\n2026-03-10T10:33:00Z,/a,200\n2026-03-10T11:30:00Z,/a,200\n",
+    );
+    let history = |to: &str| {
+        dir.run(&[
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--from",
+            "2026-03-10T11:00:00Z",
+            "--to",
+            to,
+            "--every",
+            "1h",
+            "-f",
+            "csv",
+            "--max-groups",
+            "1",
+        ])
+    };
+    let run = history("2026-03-10T12:00:00Z");
+    run.expect_code(0).stderr_has(
+        "warning: at 2026-03-10T11:00:00Z: SLO api: 2 groups of (route) past --max-groups 1",
+    );
+    assert_eq!(
+        run.stderr().matches("past --max-groups").count(),
+        1,
+        "{run}"
+    );
+    // Folded at the last instant too: that instant's warning alone, as `--at` gives it.
+    let run = history("2026-03-10T11:00:00Z");
+    run.expect_code(0)
+        .stderr_has("warning: SLO api: 2 groups of (route) past --max-groups 1");
+    assert_eq!(
+        run.stderr().matches("past --max-groups").count(),
+        1,
+        "{run}"
+    );
+}

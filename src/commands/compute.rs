@@ -296,6 +296,9 @@ fn count_history_pass(
             })
             .collect(),
     };
+    // Per SLO, the latest instant before the last that folded groups into `(other)`, which
+    // the last instant's warnings, the ones a history prints, must still tell of.
+    let mut folded_before: Vec<Option<(UnixNanos, Folded, bool)>> = vec![None; slos.len()];
     let mut counted = Vec::with_capacity(instants.len());
     for (&at, spans) in instants.iter().zip(&spans) {
         let mut inputs = tally.inputs.clone();
@@ -328,9 +331,20 @@ fn count_history_pass(
                 }
                 _ => at_instant.fold_groups(),
             };
-            if let Some(folded) = folded {
-                let read_once = read_once.as_ref().is_some_and(|heavy| heavy.wanted(i));
-                warnings.push(folded_warning(slo, folded, config.max_groups, read_once));
+            let read_once = read_once.as_ref().is_some_and(|heavy| heavy.wanted(i));
+            match (folded, folded_before[i]) {
+                (Some(folded), _) if at == last => {
+                    warnings.push(folded_warning(slo, folded, config.max_groups, read_once));
+                }
+                (Some(folded), _) => folded_before[i] = Some((at, folded, read_once)),
+                (None, Some((then, folded, read_once))) if at == last => {
+                    warnings.push(format!(
+                        "at {}: {}",
+                        Timestamp(then),
+                        folded_warning(slo, folded, config.max_groups, read_once)
+                    ));
+                }
+                (None, _) => {}
             }
             if let Some(bucketed) = bucket_slos.get(i) {
                 let mut in_bucket = slo_tally.at_instant(last - at, &needs(bucketed, at));
