@@ -908,7 +908,8 @@ enum Keep {
 }
 
 impl GroupTally {
-    fn new(values: Vec<Option<String>>, bands: usize) -> GroupTally {
+    /// A group of `values` with nothing counted in its `bands` age bands.
+    pub(crate) fn new(values: Vec<Option<String>>, bands: usize) -> GroupTally {
         GroupTally {
             values,
             folded: None,

@@ -471,10 +471,38 @@ fn budget_trend(
     )
 }
 
+/// Sorts `groups` by value, and the groups folded into `(other)` after all of them.
+///
+/// Each is first told apart by the start of its first value, kept beside it: comparing the
+/// values themselves reads each group's labels from wherever they lie in memory, and with
+/// 100 000 groups the sort took a fifth of a report's instructions.
+fn sort_groups(groups: &mut Vec<&GroupTally>) {
+    /// The first value of `group`, absent or not, and its first eight bytes as a number (zeros
+    /// past its end): where these differ, the values' order is that of these.
+    fn start(group: &GroupTally) -> (bool, Option<u64>) {
+        let first = group.values.first().map(|value| {
+            value.as_ref().map(|text| {
+                let mut bytes = [0; 8];
+                let head = &text.as_bytes()[..text.len().min(8)];
+                bytes[..head.len()].copy_from_slice(head);
+                u64::from_be_bytes(bytes)
+            })
+        });
+        (group.folded.is_some(), first.flatten())
+    }
+    let mut keyed: Vec<_> = groups.iter().map(|&group| (start(group), group)).collect();
+    keyed.sort_by(|(a_start, a), (b_start, b)| {
+        a_start
+            .cmp(b_start)
+            .then_with(|| (a.folded.is_some(), &a.values).cmp(&(b.folded.is_some(), &b.values)))
+    });
+    groups.clear();
+    groups.extend(keyed.into_iter().map(|(_, group)| group));
+}
+
 fn evaluate(slo: &Slo, tally: &SloTally, at: UnixNanos, trend: bool) -> Vec<SloResult> {
     let mut groups: Vec<_> = tally.groups().collect();
-    // By value, and the groups folded into `(other)` after all of them.
-    groups.sort_by(|a, b| (a.folded.is_some(), &a.values).cmp(&(b.folded.is_some(), &b.values)));
+    sort_groups(&mut groups);
     let group_names: Vec<String> = slo.group_by.iter().map(ToString::to_string).collect();
     // Without events there is still one result per window (with no group labels), so that
     // `no_data` shows and can fail a check.
@@ -658,4 +686,75 @@ fn evaluate(slo: &Slo, tally: &SloTally, at: UnixNanos, trend: bool) -> Vec<SloR
         }
     }
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::Folded;
+
+    /// The groups come out in the order of their values, whatever their first bytes share:
+    /// on random values of up to three fields, absent, empty, with zero bytes and prefixes
+    /// of each other, some groups folded.
+    #[test]
+    fn groups_are_sorted_by_value_with_the_folded_last() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let pieces = [
+            "",
+            "\0",
+            "a",
+            "a\0",
+            "ab",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "é",
+            "\u{ff}",
+        ];
+        for _ in 0..200 {
+            let groups: Vec<GroupTally> = (0..next(40))
+                .map(|_| {
+                    let fields = next(3) + 1;
+                    let values = (0..fields)
+                        .map(|_| {
+                            (next(5) > 0).then(|| {
+                                (0..next(3))
+                                    .map(|_| pieces[usize::try_from(next(10)).unwrap()])
+                                    .collect()
+                            })
+                        })
+                        .collect();
+                    let mut group = GroupTally::new(values, 1);
+                    if next(8) == 0 {
+                        group.folded = Some(Box::new(Folded {
+                            groups: 2,
+                            estimated: false,
+                            shown: 1,
+                            passed_over: None,
+                        }));
+                    }
+                    group
+                })
+                .collect();
+            let mut sorted: Vec<&GroupTally> = groups.iter().collect();
+            sort_groups(&mut sorted);
+            let mut expected: Vec<&GroupTally> = groups.iter().collect();
+            expected.sort_by(|a, b| {
+                (a.folded.is_some(), &a.values).cmp(&(b.folded.is_some(), &b.values))
+            });
+            let keys = |groups: &[&GroupTally]| -> Vec<(bool, Vec<Option<String>>)> {
+                groups
+                    .iter()
+                    .map(|g| (g.folded.is_some(), g.values.clone()))
+                    .collect()
+            };
+            assert_eq!(keys(&sorted), keys(&expected));
+        }
+    }
 }
