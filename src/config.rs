@@ -45,6 +45,8 @@ pub struct RunConfig {
     pub max_malformed: MalformedLimit,
     /// No warnings and no progress on standard error (`--quiet`).
     pub quiet: bool,
+    /// What resolving the run found to warn of: logs named more than once, read once.
+    pub warnings: Vec<String>,
 }
 
 /// SLOs that read the same logs the same way: counted in one pass over the logs.
@@ -179,7 +181,8 @@ impl RunConfig {
         }
         refuse_uncomputable(&specs, &args.slo_names)?;
         let selected = select_slos(&specs, &args.slo_names)?;
-        let cli_logs = input::expand_inputs(&args.logs)?;
+        let mut warnings = Vec::new();
+        let cli_logs = without_repeats(input::expand_inputs(&args.logs)?, &mut warnings);
         if cli_logs.iter().filter(|i| **i == LogInput::Stdin).count() > 1 {
             bail!("standard input (-) can be given only once");
         }
@@ -190,6 +193,7 @@ impl RunConfig {
             &cli_logs,
             &args.input_format.into(),
             counts,
+            &mut warnings,
         )?;
         let stdin_passes = passes
             .iter()
@@ -235,6 +239,7 @@ impl RunConfig {
             }),
             max_malformed: args.max_malformed,
             quiet: args.quiet,
+            warnings,
         })
     }
 
@@ -403,6 +408,7 @@ fn plan_passes(
     cli_logs: &[LogInput],
     format_override: &InputFormat,
     counts: bool,
+    warnings: &mut Vec<String>,
 ) -> anyhow::Result<Vec<Pass>> {
     let mut passes: Vec<Pass> = Vec::new();
     for &index in selected {
@@ -416,7 +422,7 @@ fn plan_passes(
                     slo.defined_at
                 );
             }
-            input::expand_inputs(&source.paths)?
+            without_repeats(input::expand_inputs(&source.paths)?, warnings)
         } else {
             cli_logs.to_vec()
         };
@@ -469,6 +475,23 @@ fn plan_passes(
         }
     }
     Ok(passes)
+}
+
+/// `logs` with each file once (see [`input::without_repeats`]), and a warning for each name
+/// of a file already read.
+fn without_repeats(logs: Vec<LogInput>, warnings: &mut Vec<String>) -> Vec<LogInput> {
+    let (logs, repeats) = input::without_repeats(logs);
+    for (repeat, first) in repeats {
+        let warning = if repeat == first {
+            format!("{repeat} is named twice: read once")
+        } else {
+            format!("{repeat} is {first} again (through a folder or a link): read once")
+        };
+        if !warnings.contains(&warning) {
+            warnings.push(warning);
+        }
+    }
+    logs
 }
 
 #[cfg(test)]

@@ -486,3 +486,36 @@ fn a_spec_gives_the_log_format() {
         .expect_code(2)
         .stderr_has("`status` and `body_bytes_sent` follow each other with nothing between them");
 }
+
+/// A log named twice — the same path, a folder and a log in it, a link to it — is read once,
+/// and a warning says so: its rows are not counted twice.
+#[test]
+fn a_log_named_twice_is_read_once() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", spec(""));
+    dir.write("logs/a.csv", csv(','));
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("logs/a.csv"), dir.path().join("link.csv")).unwrap();
+    let named: &[&[&str]] = &[
+        &["logs/a.csv", "logs/a.csv"],
+        &["logs", "logs/a.csv"],
+        #[cfg(unix)]
+        &["logs/a.csv", "link.csv"],
+    ];
+    for logs in named {
+        let run = dir.report().logs(logs).at(AT).run();
+        check_counts(&run);
+        let warning = match logs[1] {
+            "link.csv" => {
+                "warning: link.csv is logs/a.csv again (through a folder or a link): read once"
+            }
+            _ => "warning: logs/a.csv is named twice: read once",
+        };
+        run.stderr_has(warning);
+    }
+    // In a spec's source.paths too.
+    dir.write("paths.yaml", spec("source:\n  paths: [logs, logs/a.csv]\n"));
+    let run = dir.report().spec("paths.yaml").at(AT).run();
+    check_counts(&run);
+    run.stderr_has("a.csv is named twice: read once");
+}

@@ -666,6 +666,7 @@ fn assemble(
 ) -> anyhow::Result<ComputedReport> {
     let mut summary = InputSummary::default();
     let mut warnings: Vec<String> = config.specs.notes.iter().map(ToString::to_string).collect();
+    warnings.extend(config.warnings.iter().cloned());
     let mut latest: Option<UnixNanos> = None;
     let mut wrong_unit = false;
     // The first malformed rows of every pass, with the log each is in.

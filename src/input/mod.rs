@@ -321,6 +321,56 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<LogInput>, InputError> {
     Ok(inputs)
 }
 
+/// `inputs` with each file kept once, where named first, and the later names of a file
+/// already kept beside the one kept (the same path twice, a folder and a log in it, or a link
+/// to it), so that no row is counted twice. Files are told apart by device and inode, which
+/// links share; where those cannot be read the file is kept.
+pub fn without_repeats(inputs: Vec<LogInput>) -> (Vec<LogInput>, Vec<(LogInput, LogInput)>) {
+    let mut seen: Vec<(FileIdentity, usize)> = Vec::new();
+    let mut kept = Vec::with_capacity(inputs.len());
+    let mut repeats = Vec::new();
+    for input in inputs {
+        let identity = input.path().and_then(FileIdentity::of);
+        match identity.and_then(|id| seen.iter().find(|(other, _)| *other == id)) {
+            Some(&(_, first)) => {
+                let first: &LogInput = &kept[first];
+                repeats.push((input, first.clone()));
+            }
+            None => {
+                if let Some(id) = identity {
+                    seen.push((id, kept.len()));
+                }
+                kept.push(input);
+            }
+        }
+    }
+    (kept, repeats)
+}
+
+/// What tells one file from another, whatever names it: its device and inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
+    device: u64,
+    inode: u64,
+}
+
+impl FileIdentity {
+    #[cfg(unix)]
+    fn of(path: &Path) -> Option<FileIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        let metadata = std::fs::metadata(path).ok()?;
+        Some(FileIdentity {
+            device: metadata.dev(),
+            inode: metadata.ino(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_path: &Path) -> Option<FileIdentity> {
+        None
+    }
+}
+
 /// Opens a log, undoing gzip or zstd compression recognised by its magic bytes.
 ///
 /// # Errors
