@@ -288,7 +288,12 @@ pub fn parse_between(text: &str) -> anyhow::Result<(UnixNanos, UnixNanos)> {
 }
 
 /// The current time from the system clock.
-fn now() -> anyhow::Result<UnixNanos> {
+/// This machine's clock.
+///
+/// # Errors
+///
+/// A clock before 1970 or past 2262.
+pub(crate) fn now() -> anyhow::Result<UnixNanos> {
     let since_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .context("the system clock is before 1970")?;

@@ -648,6 +648,33 @@ fn at_latest_uses_the_last_timestamp_and_works_on_stdin() {
     );
 }
 
+/// One row dated ahead of this machine's clock decides `--at latest`, so the rows of the present
+/// fall outside every window: a warning says so, with what to do; `check` without it had passed
+/// quietly on one good event. Rows up to the clock raise no such warning.
+#[test]
+fn at_latest_warns_of_a_row_from_the_future() {
+    let dir = shop();
+    let mut log = shop_log();
+    let warning = "--at latest evaluates at 2099-01-01T00:00:00Z, the latest timestamp in the \
+                   logs,";
+    let run = dir.report().log("log.csv").at("latest").run();
+    assert!(
+        !run.expect_code(0)
+            .stderr()
+            .contains("--at latest evaluates"),
+        "{run}"
+    );
+    log.push_str("2099-01-01T00:00:00Z,200\n");
+    dir.write("future.csv", &log);
+    let run = dir.report().log("future.csv").at("latest").run();
+    run.expect_code(0).stderr_has(warning).stderr_has(
+        "after this machine's clock: a row with a wrong time decides where every window ends (107 \
+         of the 109 rows read lie outside them); give --at a time, or --at now",
+    );
+    dir.run(&["check", "-s", "spec.yaml", "future.csv", "--at", "latest"])
+        .stderr_has(warning);
+}
+
 #[test]
 fn slo_selection_by_glob() {
     let dir = shop();

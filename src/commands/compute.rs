@@ -20,7 +20,8 @@ use crate::policy::MalformedLimit;
 use crate::report::{InputSummary, Interval, Report, SloResult, Status};
 use crate::spec::{Slo, TimestampSpec, Window};
 use crate::time::{
-    check_epoch_unit, format_rfc3339, SpanDuration, Timestamp, TimestampFormat, UnixNanos,
+    check_epoch_unit, format_rfc3339, humanize_seconds, SpanDuration, Timestamp, TimestampFormat,
+    UnixNanos, NANOS_PER_SECOND,
 };
 
 /// A computed report and the diagnostics to show beside it.
@@ -737,6 +738,9 @@ fn assemble(
             });
         }
     }
+    if config.at == At::Latest {
+        warnings.extend(ahead_of_clock(at, &summary));
+    }
     Ok(ComputedReport {
         report: Report {
             evaluated_at: Timestamp(at),
@@ -748,6 +752,34 @@ fn assemble(
             results,
         },
         warnings,
+    })
+}
+
+/// How far past this machine's clock the latest row may lie before `--at latest` warns of it:
+/// clocks that keep time differ by seconds, not minutes.
+const CLOCK_SKEW_NS: i64 = 5 * 60 * NANOS_PER_SECOND;
+
+/// A warning when `--at latest` found the latest row `at` ahead of this machine's clock: one
+/// row with a wrong time (a year typed wrong, a zone missed) then decides where every window
+/// ends, and the rows of the present may all lie outside them, with nothing else to tell.
+fn ahead_of_clock(at: UnixNanos, summary: &InputSummary) -> Option<String> {
+    let now = crate::config::now().ok()?;
+    let ahead = at.saturating_sub(now);
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "a duration to show in words, to the second"
+    )]
+    let seconds = (ahead / NANOS_PER_SECOND) as f64;
+    (ahead > CLOCK_SKEW_NS).then(|| {
+        format!(
+            "--at latest evaluates at {}, the latest timestamp in the logs, {} after this \
+             machine's clock: a row with a wrong time decides where every window ends ({} of \
+             the {} rows read lie outside them); give --at a time, or --at now",
+            format_rfc3339(at),
+            humanize_seconds(seconds),
+            summary.outside_windows,
+            summary.rows
+        )
     })
 }
 
