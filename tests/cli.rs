@@ -2016,3 +2016,26 @@ fn a_group_of_only_invalid_rows_is_not_called_quiet() {
         .expect_code(1)
         .stdout_has("no events in the window 1d, though it has 2 rows invalid");
 }
+
+/// A CI system follows a JUnit test case by its name from run to run: the names are the same
+/// at any instant, calendar windows named as written rather than by the share of the period
+/// passed.
+#[test]
+fn junit_test_case_names_are_the_same_at_every_instant() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let names = |at: &str| -> Vec<String> {
+        let run = crate::workdir::run_in(root, &["report", "--at", at, "-f", "junit", "-q"]);
+        run.expect_code(0)
+            .stdout()
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("<testcase name=\""))
+            .map(|rest| rest.split('"').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let early = names("2026-10-05T00:00:00Z");
+    assert!(
+        early.contains(&"checkout-monthly [month Europe/Berlin]".to_string()),
+        "{early:?}"
+    );
+    assert_eq!(early, names("2026-10-12T00:00:00Z"));
+}
