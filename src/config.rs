@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use crate::cli::{FormatArg, InputFormatArg, ReportArgs, RunArgs};
+use crate::glob::glob_match;
 use crate::input::{self, InputFormat, LogInput};
 use crate::policy::MalformedLimit;
 use crate::spec::{self, Slo, SpecSet, TimestampSpec, Window};
@@ -380,30 +381,6 @@ pub(crate) fn select_slos(specs: &SpecSet, patterns: &[String]) -> anyhow::Resul
         .collect())
 }
 
-/// Shell-style matching with `*` (any run of characters) and `?` (one character).
-fn glob_match(pattern: &str, name: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let name: Vec<char> = name.chars().collect();
-    let (mut p, mut n) = (0, 0);
-    let mut backtrack: Option<(usize, usize)> = None;
-    while n < name.len() {
-        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == name[n]) {
-            p += 1;
-            n += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
-            backtrack = Some((p, n));
-            p += 1;
-        } else if let Some((star, matched)) = backtrack {
-            p = star + 1;
-            n = matched + 1;
-            backtrack = Some((star, matched + 1));
-        } else {
-            return false;
-        }
-    }
-    pattern[p..].iter().all(|&c| c == '*')
-}
-
 /// Groups the selected SLOs by the logs they read and how: the logs given on the command line
 /// (or each SLO's `source.paths`), the format (`--input-format` over `source.format`), and the
 /// timestamp. A log read in two ways is an error: a log has one format.
@@ -497,20 +474,4 @@ fn without_repeats(logs: Vec<LogInput>, warnings: &mut Vec<String>) -> Vec<LogIn
         }
     }
     logs
-}
-
-#[cfg(test)]
-mod tests {
-    use super::glob_match;
-
-    #[test]
-    fn globs() {
-        assert!(glob_match("checkout-*", "checkout-availability"));
-        assert!(glob_match("*latency", "cart-latency"));
-        assert!(glob_match("c?rt-*", "cart-latency"));
-        assert!(glob_match("*", "x"));
-        assert!(!glob_match("checkout", "checkout-availability"));
-        assert!(glob_match("a*b*c", "axxbyyc"));
-        assert!(!glob_match("a*b*c", "axxbyy"));
-    }
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod evaluate;
 pub mod exit;
 pub mod expr;
+pub mod glob;
 pub mod input;
 pub mod policy;
 pub mod render;

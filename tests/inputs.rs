@@ -519,3 +519,55 @@ fn a_log_named_twice_is_read_once() {
     check_counts(&run);
     run.stderr_has("a.csv is named twice: read once");
 }
+
+/// A log path whose file name is a pattern names every log of its folder that it matches, as
+/// a spec's `source.paths` may say for rotated logs (no shell expands it there): the current
+/// log and its compressed predecessors, hidden files left out; a pattern that matches nothing
+/// is an error that says so.
+#[test]
+fn a_pattern_in_a_log_path_names_every_log_it_matches() {
+    let dir = Workdir::new();
+    let text = csv(',');
+    let (header, rows) = text.split_once('\n').unwrap();
+    let rows: Vec<&str> = rows.lines().collect();
+    dir.write(
+        "logs/access.csv",
+        format!("{header}\n{}\n{}\n", rows[0], rows[1]),
+    );
+    dir.write(
+        "logs/access.csv.1",
+        format!("{header}\n{}\n{}\n", rows[2], rows[3]),
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(format!("{header}\n{}\n{}\n", rows[4], rows[5]).as_bytes())
+        .unwrap();
+    dir.write("logs/access.csv.2.gz", gz.finish().unwrap());
+    dir.write("logs/.access.csv.swp", "not a log\n");
+    dir.write("logs/other.csv", format!("{header}\n{}\n", rows[1]));
+    dir.write(
+        "spec.yaml",
+        spec("source:\n  paths: [\"logs/access.csv*\"]\n"),
+    );
+    let run = dir.report().at(AT).run();
+    check_counts(&run);
+    assert_eq!(
+        run.json()["inputs"]["files"],
+        serde_json::json!([
+            "logs/access.csv",
+            "logs/access.csv.1",
+            "logs/access.csv.2.gz"
+        ])
+    );
+    // On the command line too, where the shell left it (quoted).
+    check_counts(&dir.report().log("logs/access.c?v*").at(AT).run());
+    dir.write(
+        "none.yaml",
+        spec("source:\n  paths: [\"logs/error.log*\"]\n"),
+    );
+    dir.report()
+        .spec("none.yaml")
+        .at(AT)
+        .run()
+        .expect_code(2)
+        .stderr_has("logs/error.log*: no log file matches this pattern");
+}

@@ -24,6 +24,7 @@ pub use sniff::looks_like;
 pub use tail::newest_lines;
 pub use text::{TextFormat, TextKind, TimeUnit};
 
+use std::ffi::OsString;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
@@ -279,35 +280,51 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// Expands log arguments: `-` is standard input, a folder gives every non-hidden file in it
-/// (sorted by name, not recursive).
+/// (sorted by name, not recursive), and a path whose file name is a pattern with `*` or `?`
+/// (`/var/log/nginx/access.log*`, as a spec's `source.paths` may say: no shell expands it
+/// there) every file of its folder that the pattern matches, sorted by name.
 ///
 /// # Errors
 ///
-/// A path that does not exist or a folder that cannot be listed.
+/// A path that does not exist, a pattern that matches no file, or a folder that cannot be
+/// listed.
 pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<LogInput>, InputError> {
     let mut inputs = Vec::new();
     for path in paths {
+        let pattern = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .filter(|name| name.contains(['*', '?']) && !path.exists());
         if path.as_os_str() == "-" {
             inputs.push(LogInput::Stdin);
-        } else if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|e| {
-                InputError::new(
-                    &LogInput::File(path.clone()),
-                    format!("cannot read folder: {e}"),
-                )
+        } else if let Some(pattern) = pattern {
+            let folder = match path.parent() {
+                Some(folder) if !folder.as_os_str().is_empty() => folder,
+                _ => Path::new("."),
+            };
+            let files = files_in(folder, |name| {
+                crate::glob::glob_match(pattern, name)
+                    && (pattern.starts_with('.') || !name.starts_with('.'))
             })?;
-            let mut files: Vec<PathBuf> = entries
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.is_file()
-                        && !p
-                            .file_name()
-                            .and_then(|n| n.to_str())
-                            .is_some_and(|n| n.starts_with('.'))
-                })
-                .collect();
-            files.sort();
-            inputs.extend(files.into_iter().map(LogInput::File));
+            if files.is_empty() {
+                return Err(InputError::new(
+                    &LogInput::File(path.clone()),
+                    "no log file matches this pattern (`*` and `?` match within a file name, \
+                     not across folders)",
+                ));
+            }
+            inputs.extend(
+                files
+                    .into_iter()
+                    .map(|name| LogInput::File(path.with_file_name(name))),
+            );
+        } else if path.is_dir() {
+            let files = files_in(path, |name| !name.starts_with('.'))?;
+            inputs.extend(
+                files
+                    .into_iter()
+                    .map(|name| LogInput::File(path.join(name))),
+            );
         } else if path.exists() {
             // Files, but also named pipes and process substitution (`<(zcat …)`).
             inputs.push(LogInput::File(path.clone()));
@@ -319,6 +336,24 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<LogInput>, InputError> {
         }
     }
     Ok(inputs)
+}
+
+/// The names of the files (not folders) in `folder` whose names `wanted` accepts, sorted. A
+/// name that is not UTF-8 is offered to `wanted` as the lossy text of it.
+fn files_in(folder: &Path, wanted: impl Fn(&str) -> bool) -> Result<Vec<OsString>, InputError> {
+    let entries = std::fs::read_dir(folder).map_err(|e| {
+        InputError::new(
+            &LogInput::File(folder.to_path_buf()),
+            format!("cannot read folder: {e}"),
+        )
+    })?;
+    let mut names: Vec<OsString> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| wanted(&entry.file_name().to_string_lossy()) && entry.path().is_file())
+        .map(|entry| entry.file_name())
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 /// `inputs` with each file kept once, where named first, and the later names of a file
