@@ -2039,3 +2039,40 @@ fn junit_test_case_names_are_the_same_at_every_instant() {
     );
     assert_eq!(early, names("2026-10-12T00:00:00Z"));
 }
+
+/// Groups too wide for the table are cut to fit the screen as it shows them: accents that
+/// take no column of their own and characters that take two are measured as displayed, an
+/// accent is not cut from its letter, and the sparklines stay.
+#[test]
+fn long_groups_are_cut_to_the_width_they_take_on_screen() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: grp\n    objective: 99\n    windows: [7d]\n    good: status < 500\n    group_by: [g]\n    alerts: []\n",
+    );
+    let accented = "e\u{301}".repeat(40);
+    let wide = "界".repeat(40);
+    dir.write(
+        "log.csv",
+        format!("timestamp,g,status\n2026-03-10T10:00:00Z,{accented},200\n2026-03-10T10:00:01Z,{wide},200\n"),
+    );
+    let run = dir.run(&[
+        "report",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        AT,
+        "--color",
+        "never",
+    ]);
+    let table = run.expect_code(0).stdout();
+    assert!(table.lines().all(|line| line.width() <= 100), "{table}");
+    assert!(table.contains("█ 100.0 %"), "no sparklines\n{table}");
+    assert!(
+        table.contains("e\u{301}…") && !table.contains("e…"),
+        "{table}"
+    );
+    assert!(table.contains("界…"), "{table}");
+}

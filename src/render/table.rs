@@ -7,14 +7,14 @@
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::sparkline::{sparkline, Charset};
 use super::summary::{self, Cells, Layout};
 use super::Renderer;
 use crate::report::{Report, Status};
 
-/// Width used when the output is not a terminal.
+/// Width used when the output is not a terminal (or one whose size is not known).
 const DEFAULT_WIDTH: usize = 100;
 
 /// Fewest characters of a group kept when groups are shortened to fit the width. The other
@@ -36,7 +36,7 @@ impl Renderer for TableRenderer {
         let longest_group = lines
             .iter()
             .filter(|line| line.is_group)
-            .map(|line| line.first.chars().count())
+            .map(|line| line.first.width())
             .max()
             .unwrap_or(0);
         writeln!(out, "{}", summary::title(report))?;
@@ -177,6 +177,8 @@ struct Shape {
     trends: bool,
     /// Characters the budget left is right-aligned in, after its sparkline.
     budget_width: usize,
+    /// The column of the budget left.
+    budget_column: usize,
     /// Per column: its headers and cells are at most this wide on screen.
     widths: Vec<usize>,
 }
@@ -196,6 +198,10 @@ impl Shape {
             group_limit,
             trends,
             budget_width,
+            budget_column: summary::columns(layout)
+                .iter()
+                .position(|c| c.upper == "BUDGET LEFT")
+                .unwrap_or(usize::MAX),
             widths: summary::columns(layout)
                 .iter()
                 .map(|c| c.upper.width())
@@ -222,7 +228,7 @@ impl Shape {
             let trend = line.trend.as_deref().filter(|_| self.trends);
             for (index, text) in cells.texts(self.layout).into_iter().enumerate().skip(1) {
                 texts.push(match trend {
-                    Some(trend) if index == self.budget_column() => {
+                    Some(trend) if index == self.budget_column => {
                         let budget_width = self.budget_width;
                         Cow::Owned(format!("{trend} {text:>budget_width$}"))
                     }
@@ -231,13 +237,6 @@ impl Shape {
             }
         }
         texts
-    }
-
-    fn budget_column(&self) -> usize {
-        summary::columns(self.layout)
-            .iter()
-            .position(|c| c.upper == "BUDGET LEFT")
-            .unwrap_or(usize::MAX)
     }
 
     /// Spaces after column `index`: two after the names, one between the other columns.
@@ -257,8 +256,10 @@ impl Shape {
 
     /// The width of the table on screen: that of its header's underline.
     fn width(&self) -> usize {
-        (0..self.widths.len())
-            .map(|index| self.widths[index] + self.gap(index))
+        self.widths
+            .iter()
+            .enumerate()
+            .map(|(index, width)| width + self.gap(index))
             .sum()
     }
 }
@@ -307,7 +308,9 @@ impl TableRenderer {
                         Status::LowTraffic => 12,
                         Status::Ok => 10,
                     };
-                    text.push_str(&format!("\x1b[38;5;{code}m{cell}\x1b[39m"));
+                    text.push_str(&format!("\x1b[38;5;{code}m"));
+                    text.push_str(cell);
+                    text.push_str("\x1b[39m");
                 }
                 None => text.push_str(cell),
             }
@@ -320,16 +323,28 @@ impl TableRenderer {
     }
 }
 
+/// Appends `count` spaces to `text`.
 fn push_spaces(text: &mut String, count: usize) {
     text.extend(std::iter::repeat_n(' ', count));
 }
 
-/// `text` cut to `limit` characters, the last one an ellipsis, when it is longer.
+/// `text` cut to `limit` columns on screen, the last one an ellipsis, when it is wider. Marks
+/// that take no column (a combining accent) stay with the character before them.
 fn shorten(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
+    if text.width() <= limit {
         return text.to_string();
     }
-    let mut short: String = text.chars().take(limit.saturating_sub(1)).collect();
+    let room = limit.saturating_sub(1);
+    let mut short = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let width = c.width().unwrap_or(0);
+        if used + width > room {
+            break;
+        }
+        used += width;
+        short.push(c);
+    }
     short.push('…');
     short
 }
