@@ -360,14 +360,20 @@ fn converting_the_bundled_examples_there_and_back_gives_the_same_report() {
         "examples/logs/requests.csv",
     );
     round_trip(&dir, "slo-specs", &["examples/logs/requests.csv"], "latest");
-    // On standard output, log paths are relative to the current folder.
+    // On standard output, log paths are relative to the current folder, and a note says so
+    // (a spec reads them relative to its own folder, wherever the output is saved).
+    let note = "note: log paths (source.paths) are written relative to the current folder";
     let run = dir.run(&["convert", "--to", "openslo", "slo-specs"]);
     run.expect_code(0)
         .stdout_has("    paths: [examples/logs/requests.csv]\n")
-        .stdout_has("kind: SLO\n");
+        .stdout_has("kind: SLO\n")
+        .stderr_has(note);
     let run = dir.run(&["convert", "--to", "native", "converted/openslo.yaml"]);
     run.expect_code(0)
-        .stdout_has("version: 1\nsource:\n  paths: [examples/logs/requests.csv]\n");
+        .stdout_has("version: 1\nsource:\n  paths: [examples/logs/requests.csv]\n")
+        .stderr_has(note);
+    let run = dir.run(&["convert", "--to", "openslo", "slo-specs", "-o", "o.yaml"]);
+    assert!(!run.expect_code(0).stderr().contains(note), "{run}");
 }
 
 #[test]

@@ -28,7 +28,23 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitStatus> {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
         },
-        _ => Path::new("."),
+        _ => {
+            // Where standard output is saved is not known: a spec saved elsewhere than here
+            // would read its logs from the wrong folder.
+            let relative = set
+                .slos
+                .iter()
+                .flat_map(|slo| &slo.source.paths)
+                .any(|path| path.is_relative());
+            if relative {
+                eprintln!(
+                    "note: log paths (source.paths) are written relative to the current folder, \
+                     and a spec reads them relative to its own: save the output here, or give \
+                     -o FILE to write them for FILE's folder"
+                );
+            }
+            Path::new(".")
+        }
     };
     match spec::convert::convert(&set, form, base) {
         Ok(text) => {
