@@ -27,9 +27,11 @@ pub fn budget_percent(fraction: f64) -> String {
     }
 }
 
-/// A margin in percentage points, signed.
+/// A margin in percentage points, signed, with three decimals rounded down as [`percent`]
+/// rounds the SLI it is the margin of: `99.85 %` over an objective of 99 % is `+0.85 pts`,
+/// not `+0.851 pts` from an SLI of 99.8508 %.
 pub fn points(fraction: f64) -> String {
-    let value = fraction * 100.0;
+    let value = ((fraction * 100.0 * 1000.0) + 1e-6).floor() / 1000.0;
     let text = format!("{value:+.3}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     let text = if matches!(text, "+" | "-" | "+0" | "-0") {
@@ -111,6 +113,10 @@ mod tests {
         assert_eq!(percent(0.999), "99.9 %");
         assert_eq!(percent(0.5), "50 %");
         assert_eq!(points(0.0005), "+0.05 pts");
+        // Rounded down, as the SLI is: 99.8508 % is shown as 99.85 %, 0.85 pts over 99 %.
+        assert_eq!(points(0.998_508 - 0.99), "+0.85 pts");
+        assert_eq!(points(0.988_818 - 0.995), "-0.619 pts");
+        assert_eq!(points(0.999 - 0.999), "0 pts");
         assert_eq!(points(-0.0129), "-1.29 pts");
         assert_eq!(points(0.0), "0 pts");
         assert_eq!(count(999), "999");
