@@ -374,4 +374,21 @@ fn a_read_error_comes_after_the_records_read_whole() {
         .run()
         .expect_code(2)
         .stderr_has("log.csv.gz:100002: malformed row: 5 fields where the header has 4");
+    // Cut short within the first block read: at the line cut short there too, not at line 1.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&text.as_bytes()[..200_000]).unwrap();
+    let mut small = gz.finish().unwrap();
+    small.truncate(small.len() / 2);
+    let mut prefix = Vec::new();
+    let decoded = flate2::read::MultiGzDecoder::new(&small[..]).read_to_end(&mut prefix);
+    assert!(decoded.is_err(), "the stream is cut short");
+    let whole_lines = prefix.iter().filter(|&&b| b == b'\n').count();
+    assert!(whole_lines > 100, "{whole_lines}");
+    dir.write("small.csv.gz", &small);
+    for threads in ["1", "2"] {
+        chunked_report(&dir, "small.csv.gz", threads)
+            .run()
+            .expect_code(2)
+            .stderr_has(&format!("small.csv.gz:{}: read failed", whole_lines + 1));
+    }
 }

@@ -199,10 +199,15 @@ where
     let threads = threads.max(1);
     let read_failed =
         |line: u64, e: std::io::Error| failed(InputError::read_failed(input, line, &e));
+    // A failure in the first block is at the line after its whole ones: the line cut short.
+    let cut_line = |block: &[u8]| memchr::memchr_iter(b'\n', block).count() as u64 + 1;
 
     // The first block, with the header row of delimited logs.
     let mut first = Vec::with_capacity(chunking.bytes + 64 * 1024);
-    let mut eof = fill(&mut reader, &mut first, chunking.bytes).map_err(|e| read_failed(1, e))?;
+    let mut eof = match fill(&mut reader, &mut first, chunking.bytes) {
+        Ok(eof) => eof,
+        Err(e) => return Err(read_failed(cut_line(&first), e)),
+    };
     let (layout, body_start, first_line) = match &format {
         InputFormat::Csv | InputFormat::Tsv => {
             let delimiter = if format == InputFormat::Tsv {
@@ -218,7 +223,10 @@ where
             };
             while !eof && !header_ends(&first) && first.len() <= MAX_RECORD_BYTES {
                 let want = first.len() + chunking.bytes;
-                eof = fill(&mut reader, &mut first, want).map_err(|e| read_failed(1, e))?;
+                eof = match fill(&mut reader, &mut first, want) {
+                    Ok(eof) => eof,
+                    Err(e) => return Err(read_failed(cut_line(&first), e)),
+                };
             }
             let mut cursor: &[u8] = &first;
             let mut records = delimited::records(&mut cursor, delimiter, 1);
