@@ -203,6 +203,12 @@ fn every_format_shows_excluded_rows_and_a_check_of_nothing_but_them_fails() {
     );
     assert!(run("prometheus").contains("slo_excluded_events{slo=\"shop\",window=\"1d\"} 3\n"));
     assert!(run("junit").contains("excluded: 3 rows in the SLO's exclusions"));
+    let html = run("html");
+    assert!(
+        html.contains("outside every window: 0; 3 in exclusions.</p>")
+            && html.contains("1 bad of 3 events; 0 invalid; 3 in exclusions.</p>"),
+        "{html}"
+    );
     let csv = run("csv");
     let header: Vec<&str> = csv.lines().next().unwrap_or_default().split(',').collect();
     let row: Vec<&str> = csv.lines().nth(1).unwrap_or_default().split(',').collect();

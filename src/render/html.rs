@@ -120,7 +120,7 @@ fn page_into(page: &mut String, facts: &ReportOverTime) {
          <title>SLO report at {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n\
          <header>\n<h1>SLO report</h1>\n<p class=\"meta\">Evaluated at {}. {} result{}. \
          Charts from {} to {}, a point every {}. Rows read: {}; malformed: {}; outside every \
-         window: {}.</p>\n</header>\n",
+         window: {}{}.</p>\n</header>\n",
         esc(&evaluated),
         esc(&evaluated),
         now.results.len(),
@@ -131,6 +131,7 @@ fn page_into(page: &mut String, facts: &ReportOverTime) {
         now.inputs.rows,
         now.inputs.malformed,
         now.inputs.outside_windows,
+        in_exclusions(now.inputs.excluded),
     );
     index_into(page, now);
     spenders_into(page, now);
@@ -361,7 +362,7 @@ fn result_into(
         page,
         "<section class=\"result\" id=\"r{index}\" aria-labelledby=\"h{index}\">\n\
          <h2 id=\"h{index}\">{}{group} · {}</h2>\n<p class=\"meta\">{}Window {} to {}; \
-         budgeting: {}; {} good and {} bad of {} events; {} invalid.</p>\n",
+         budgeting: {}; {} good and {} bad of {} events; {} invalid{}.</p>\n",
         esc(&cells.slo),
         esc(&cells.window),
         result
@@ -376,6 +377,7 @@ fn result_into(
         result.bad,
         result.total,
         result.invalid,
+        in_exclusions(result.excluded),
     );
     let _ = write!(
         page,
@@ -1092,6 +1094,17 @@ fn esc(text: &str) -> String {
         }
     }
     escaped
+}
+
+
+/// `; N in exclusions` for rows that lie in an SLO's exclusions (neither events nor invalid),
+/// or nothing when there are none.
+fn in_exclusions(rows: u64) -> String {
+    if rows == 0 {
+        String::new()
+    } else {
+        format!("; {rows} in exclusions")
+    }
 }
 
 #[cfg(test)]
