@@ -167,8 +167,20 @@ impl RunConfig {
         let mut specs = spec::discover_spec_files(&spec_paths)
             .and_then(|files| spec::load_files(&files))
             .context("invalid spec (run `slo validate` to list every problem)")?;
-        // Fields the logs' format cannot have, when the logs are read in the specs' formats.
-        if args.input_format == InputFormatArg::Auto && !specs.missing_fields.is_empty() {
+        // Fields the logs' format cannot have, when the logs are read in the specs' formats:
+        // without --input-format, or with one that names the specs' own (whose layout
+        // `plan_passes` keeps).
+        let given: InputFormat = args.input_format.into();
+        let read_as_specs_say = match &given {
+            // Counts have columns of their own, whatever the specs' logs.
+            InputFormat::Auto => args.input_format != InputFormatArg::Counts,
+            InputFormat::Text(given) => specs.slos.iter().all(|slo| match &slo.source.format {
+                InputFormat::Text(own) => own.kind() == given.kind(),
+                _ => true,
+            }),
+            _ => false,
+        };
+        if read_as_specs_say && !specs.missing_fields.is_empty() {
             return Err(anyhow::Error::new(spec::SpecErrors(std::mem::take(
                 &mut specs.missing_fields,
             )))

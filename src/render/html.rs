@@ -1096,7 +1096,6 @@ fn esc(text: &str) -> String {
     escaped
 }
 
-
 /// `; N in exclusions` for rows that lie in an SLO's exclusions (neither events nor invalid),
 /// or nothing when there are none.
 fn in_exclusions(rows: u64) -> String {
