@@ -1230,27 +1230,21 @@ fn a_field_an_access_log_layout_lacks_is_a_spec_error() {
     report.expect_code(2).stderr_has(message);
     assert!(report.stdout().is_empty(), "{report}");
     // `--input-format` naming the spec's own format reads the same layout: the same error.
-    dir.run(&[
-        "report",
-        "-s",
-        "typo.yaml",
-        "--at",
-        "latest",
-        "--input-format",
-        "nginx",
-    ])
-    .expect_code(2)
-    .stderr_has(message);
+    let read_as = |format: &str| {
+        let args = [
+            "report",
+            "-s",
+            "typo.yaml",
+            "--at",
+            "latest",
+            "--input-format",
+            format,
+        ];
+        dir.run(&args)
+    };
+    read_as("nginx").expect_code(2).stderr_has(message);
     // Naming another, the spec's layout is not what is read.
-    let other = dir.run(&[
-        "report",
-        "-s",
-        "typo.yaml",
-        "--at",
-        "latest",
-        "--input-format",
-        "apache",
-    ]);
+    let other = read_as("apache");
     assert!(!other.stderr().contains("no field `statuss`"), "{other}");
     dir.run(&[
         "sql",

@@ -219,14 +219,15 @@ fn backtest_finds_the_alert_episode_worked_out_by_hand() {
 
 /// A group is a result of a history's instant only when the report at that instant has it: a
 /// group whose rows all lie in other instants' windows is no `no_data` result there.
+/// One SLO over a window of an hour, grouped by route.
+const API_BY_ROUTE: &str =
+    "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1h]\n    \
+                            good: status < 500\n    group_by: [route]\n    alerts: []\n";
+
 #[test]
 fn groups_are_results_only_at_the_instants_whose_windows_hold_them() {
     let dir = crate::workdir::Workdir::new();
-    dir.write(
-        "spec.yaml",
-        "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1h]\n    \
-         good: status < 500\n    group_by: [route]\n    alerts: []\n",
-    );
+    dir.write("spec.yaml", API_BY_ROUTE);
     dir.write(
         "log.csv",
         "timestamp,route,status\n2026-03-10T10:30:00Z,/old,200\n2026-03-10T11:30:00Z,/new,200\n",
@@ -322,11 +323,7 @@ fn a_history_too_large_to_hold_is_refused_with_what_to_do() {
 #[test]
 fn groups_folded_before_the_last_instant_are_told_of() {
     let dir = crate::workdir::Workdir::new();
-    dir.write(
-        "spec.yaml",
-        "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1h]\n    \
-         good: status < 500\n    group_by: [route]\n    alerts: []\n",
-    );
+    dir.write("spec.yaml", API_BY_ROUTE);
     dir.write(
         "log.csv",
         "timestamp,route,status\n2026-03-10T10:30:00Z,/a,200\n2026-03-10T10:31:00Z,/b,200\n\
