@@ -2053,9 +2053,11 @@ fn long_groups_are_cut_to_the_width_they_take_on_screen() {
     );
     let accented = "e\u{301}".repeat(40);
     let wide = "界".repeat(40);
+    // A heart with U+FE0F takes two columns, its characters one and none.
+    let hearts = "❤\u{fe0f}".repeat(40);
     dir.write(
         "log.csv",
-        format!("timestamp,g,status\n2026-03-10T10:00:00Z,{accented},200\n2026-03-10T10:00:01Z,{wide},200\n"),
+        format!("timestamp,g,status\n2026-03-10T10:00:00Z,{accented},200\n2026-03-10T10:00:01Z,{wide},200\n2026-03-10T10:00:02Z,{hearts},200\n"),
     );
     let run = dir.run(&[
         "report",
@@ -2075,4 +2077,10 @@ fn long_groups_are_cut_to_the_width_they_take_on_screen() {
         "{table}"
     );
     assert!(table.contains("界…"), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|line| line.contains("❤") && line.contains("…")),
+        "{table}"
+    );
 }

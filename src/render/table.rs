@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::sparkline::{sparkline, Charset};
 use super::summary::{self, Cells, Layout};
@@ -328,23 +328,17 @@ fn push_spaces(text: &mut String, count: usize) {
     text.extend(std::iter::repeat_n(' ', count));
 }
 
-/// `text` cut to `limit` columns on screen, the last one an ellipsis, when it is wider. Marks
-/// that take no column (a combining accent) stay with the character before them.
+/// `text` cut to `limit` columns on screen, the last one an ellipsis, when it is wider. The cut
+/// keeps the longest start that fits as a whole, as the table measures it: a mark that takes
+/// no column of its own stays with the character before it, and one that widens it (U+FE0F
+/// after `❤`) is counted.
 fn shorten(text: &str, limit: usize) -> String {
     if text.width() <= limit {
         return text.to_string();
     }
     let room = limit.saturating_sub(1);
-    let mut short = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let width = c.width().unwrap_or(0);
-        if used + width > room {
-            break;
-        }
-        used += width;
-        short.push(c);
-    }
-    short.push('…');
-    short
+    let ends: Vec<usize> = text.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+    let fitting = ends.partition_point(|&end| text[..end].width() <= room);
+    let end = fitting.checked_sub(1).map_or(0, |last| ends[last]);
+    format!("{}…", &text[..end])
 }
