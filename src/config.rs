@@ -301,7 +301,6 @@ pub fn parse_between(text: &str) -> anyhow::Result<(UnixNanos, UnixNanos)> {
 }
 
 /// The current time from the system clock.
-/// This machine's clock.
 ///
 /// # Errors
 ///
@@ -455,7 +454,11 @@ fn plan_passes(
     }
     for (index, pass) in passes.iter().enumerate() {
         for other in &passes[index + 1..] {
-            if let Some(shared) = pass.inputs.iter().find(|i| other.inputs.contains(i)) {
+            let shared = pass
+                .inputs
+                .iter()
+                .find(|i| other.inputs.iter().any(|o| input::same_log(i, o)));
+            if let Some(shared) = shared {
                 let (one, two) = (&specs.slos[pass.slos[0]], &specs.slos[other.slos[0]]);
                 bail!(
                     "{shared} would be read in two ways: SLO {} ({}) and SLO {} ({}) disagree on \

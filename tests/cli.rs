@@ -1652,6 +1652,38 @@ fn a_log_is_read_one_way_only() {
     ])
     .expect_code(2)
     .stderr_has("log.csv would be read in two ways");
+    // The same file through a link, named by each spec's source.paths: still one log.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.path().join("log.csv"), dir.path().join("link.csv"))
+            .unwrap();
+        dir.write("a.yaml", "version: 1\nsource:\n  paths: [log.csv]\nslos:\n  - name: a\n    objective: 99\n    windows: [1d]\n    good: status < 500\n");
+        dir.write("b.yaml", "version: 1\nsource:\n  paths: [link.csv]\n  timestamp: {timezone: Europe/Berlin}\nslos:\n  - name: b\n    objective: 99\n    windows: [1d]\n    good: status < 500\n");
+        dir.run(&["report", "-s", "a.yaml", "-s", "b.yaml", "--at", AT])
+            .expect_code(2)
+            .stderr_has("would be read in two ways");
+        // A file given as itself and as standard input (redirected from it) is read once.
+        let args = [
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "-",
+            "--at",
+            AT,
+            "-f",
+            "json",
+        ];
+        let output = crate::workdir::slo_command(dir.path(), &args)
+            .stdin(std::fs::File::open(dir.path().join("log.csv")).unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("<stdin> is log.csv again"), "{stderr}");
+        let both: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let once = dir.report().log("log.csv").at(AT).run().json();
+        assert_eq!(both["results"], once["results"]);
+    }
 }
 
 #[test]

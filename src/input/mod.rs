@@ -365,7 +365,7 @@ pub fn without_repeats(inputs: Vec<LogInput>) -> (Vec<LogInput>, Vec<(LogInput, 
     let mut kept = Vec::with_capacity(inputs.len());
     let mut repeats = Vec::new();
     for input in inputs {
-        let identity = input.path().and_then(FileIdentity::of);
+        let identity = FileIdentity::of(&input);
         match identity.and_then(|id| seen.iter().find(|(other, _)| *other == id)) {
             Some(&(_, first)) => {
                 let first: &LogInput = &kept[first];
@@ -390,9 +390,11 @@ struct FileIdentity {
 }
 
 impl FileIdentity {
+    /// The file `input` reads; standard input's too (a file redirected to it, or its pipe).
     #[cfg(unix)]
-    fn of(path: &Path) -> Option<FileIdentity> {
+    fn of(input: &LogInput) -> Option<FileIdentity> {
         use std::os::unix::fs::MetadataExt;
+        let path = input.path().unwrap_or(Path::new("/dev/stdin"));
         let metadata = std::fs::metadata(path).ok()?;
         Some(FileIdentity {
             device: metadata.dev(),
@@ -401,8 +403,17 @@ impl FileIdentity {
     }
 
     #[cfg(not(unix))]
-    fn of(_path: &Path) -> Option<FileIdentity> {
+    fn of(_input: &LogInput) -> Option<FileIdentity> {
         None
+    }
+}
+
+/// Whether `a` and `b` are one log: the same file whatever names it (see [`without_repeats`]),
+/// or, where that cannot be told, the same name.
+pub fn same_log(a: &LogInput, b: &LogInput) -> bool {
+    match (FileIdentity::of(a), FileIdentity::of(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
     }
 }
 
