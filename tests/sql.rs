@@ -414,3 +414,43 @@ fn columns_map_fields_and_files_are_read_where_the_engine_can() {
     .expect_code(2)
     .stderr_has("FIELD=SQL");
 }
+
+/// The query reads the logs `report` reads, where they are on this machine: a file named twice
+/// once, a pattern as `report` expands it (hidden files left out); where they are not, the
+/// paths as written.
+#[test]
+fn the_query_reads_the_files_report_reads() {
+    let dir = Workdir::new();
+    dir.write("g/one.csv", "timestamp,status\n2026-03-10T10:00:00Z,200\n");
+    dir.write("g/two.csv", "timestamp,status\n2026-03-10T10:00:00Z,500\n");
+    dir.write(
+        "g/.hidden.csv",
+        "timestamp,status\n2026-03-10T10:00:00Z,500\n",
+    );
+    let spec = |paths: &str| {
+        format!("version: 1\nsource:\n  paths: {paths}\nslos:\n  - name: up\n    objective: 99\n    windows: [1d]\n    good: status < 500\n")
+    };
+    let query = |paths: &str| {
+        dir.write("spec.yaml", spec(paths));
+        let run = dir.run(&["sql", "--dialect", "duckdb", "-s", "spec.yaml"]);
+        run.expect_code(0);
+        run.stdout()
+    };
+    let twice = query("[g/one.csv, g/one.csv]");
+    assert_eq!(twice.matches("one.csv").count(), 1, "{twice}");
+    let pattern = query("[\"g/*.csv\"]");
+    assert!(
+        pattern.contains("one.csv") && pattern.contains("two.csv") && !pattern.contains(".hidden"),
+        "{pattern}"
+    );
+    // A URL is the engine's to read, as written (not a path relative to the spec, nor
+    // normalised into `s3:/bucket`), and `convert` keeps it so.
+    let elsewhere = query("[\"s3://bucket/logs/*.csv\"]");
+    assert!(
+        elsewhere.contains("['s3://bucket/logs/*.csv']"),
+        "{elsewhere}"
+    );
+    dir.run(&["convert", "--to", "openslo", "spec.yaml"])
+        .expect_code(0)
+        .stdout_has("s3://bucket/logs/*.csv");
+}

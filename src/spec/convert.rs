@@ -304,9 +304,10 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// `path` written relative to the folder `base` (absolute): what a spec in `base` must say to
-/// mean the same file. Absolute paths stay absolute.
+/// mean the same file. Absolute paths and URLs stay as they are.
 pub(crate) fn relative_to(path: &Path, base: &Path) -> PathBuf {
-    if path.is_absolute() {
+    // A URL (`s3://…`) is written as it was read.
+    if path.is_absolute() || path.to_string_lossy().contains("://") {
         return path.to_path_buf();
     }
     let target = absolute(path);

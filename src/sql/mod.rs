@@ -445,11 +445,21 @@ fn files_table(d: Dialect, source: &Source) -> Result<String, String> {
             ))
         }
     };
-    let paths: Vec<String> = source
-        .paths
-        .iter()
-        .map(|path| path.display().to_string())
-        .collect();
+    // The logs `report` would read (folders and patterns expanded as it expands them, each
+    // file once) where they are on this machine, so that the counts agree; as written where
+    // they are not (the engine's own machine or storage, whose rules then apply).
+    let paths: Vec<String> = match crate::input::expand_inputs(&source.paths) {
+        Ok(logs) => crate::input::without_repeats(logs)
+            .0
+            .iter()
+            .map(crate::input::LogInput::name)
+            .collect(),
+        Err(_) => source
+            .paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect(),
+    };
     if paths.is_empty() {
         return Err("the spec names no source.paths: give --table".into());
     }

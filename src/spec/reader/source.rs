@@ -31,7 +31,14 @@ impl Checker<'_> {
                     };
                     for item in items {
                         if let Some(path) = self.string(item, "a log path") {
-                            source.paths.push(lexically_normal(&base.join(path)));
+                            // A URL (`s3://bucket/logs/`), which only `slo sql`'s engines
+                            // read, is kept as written: it is no path relative to the spec,
+                            // and normalising it would join its `//`.
+                            source.paths.push(if path.contains("://") {
+                                PathBuf::from(path)
+                            } else {
+                                lexically_normal(&base.join(path))
+                            });
                         }
                     }
                 }
