@@ -37,6 +37,7 @@ pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStat
     let options = RenderOptions {
         color: super::use_color(color, args.run.output.as_deref()),
         charset: super::charset(),
+        width: super::terminal_width(args.run.output.as_deref()),
         verdict,
     };
     super::render_output(args.run.output.as_deref(), |out| {

@@ -62,6 +62,15 @@ fn use_color(when: ColorWhen, file: Option<&Path>) -> bool {
     }
 }
 
+/// The width of the terminal the output goes to: standard output's, when it is a terminal and
+/// no `-o FILE` is given; `None` otherwise.
+fn terminal_width(file: Option<&Path>) -> Option<usize> {
+    if file.is_some_and(|f| f != Path::new("-")) || !io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(terminal_size::Width(width), _)| usize::from(width))
+}
+
 /// The characters the table may draw with, by the locale's encoding (see
 /// [`Charset::of_locale`](crate::render::Charset::of_locale)).
 fn charset() -> crate::render::Charset {
@@ -83,4 +92,16 @@ fn print_spec_errors(errors: &crate::spec::SpecErrors) {
         errors.0.len(),
         if errors.0.len() == 1 { "" } else { "s" }
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table written to a file fits 100 columns, whatever terminal the command runs in: the
+    /// terminal's width is for what it shows.
+    #[test]
+    fn a_file_has_no_terminal_width() {
+        assert_eq!(terminal_width(Some(Path::new("report.txt"))), None);
+    }
 }

@@ -48,6 +48,7 @@ pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitSta
         let options = RenderOptions {
             color,
             charset: super::charset(),
+            width: super::terminal_width(output),
             verdict: Verdict::of(last, &[FailOn::Exhausted]),
         };
         super::render_output(output, |out| {
@@ -67,6 +68,7 @@ pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitSta
         let options = RenderOptions {
             color,
             charset: super::charset(),
+            width: super::terminal_width(output),
             // junit marks failures by the default policy of `check`.
             verdict: Verdict::of(&computed.report, &[FailOn::Exhausted]),
         };

@@ -88,6 +88,9 @@ pub struct RenderOptions {
     pub color: bool,
     /// The characters of the table's sparklines.
     pub charset: Charset,
+    /// The width of the terminal the output goes to, which the table fits; `None` when it
+    /// goes to no terminal (a file, a pipe), where the table fits 100 columns.
+    pub width: Option<usize>,
     /// The verdict on the report under the policy (`check --fail-on`; `report` uses the
     /// default, `exhausted`).
     pub verdict: Verdict,
@@ -99,6 +102,7 @@ pub fn renderer(format: OutputFormat, options: &RenderOptions) -> Box<dyn Render
         OutputFormat::Table => Box::new(TableRenderer {
             color: options.color,
             charset: options.charset,
+            width: options.width,
         }),
         OutputFormat::Json => Box::new(JsonRenderer),
         OutputFormat::Csv => Box::new(CsvRenderer),

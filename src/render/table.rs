@@ -5,7 +5,7 @@
 //! times over and took 1.3 s and 550 MB for the 100 000 lines of as many groups.)
 
 use std::borrow::Cow;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
@@ -14,7 +14,7 @@ use super::summary::{self, Cells, Layout};
 use super::Renderer;
 use crate::report::{Report, Status};
 
-/// Width used when the output is not a terminal (or one whose size is not known).
+/// Width the table fits when the output is not a terminal (or one whose size is not known).
 const DEFAULT_WIDTH: usize = 100;
 
 /// Fewest characters of a group kept when groups are shortened to fit the width. The other
@@ -28,6 +28,10 @@ pub struct TableRenderer {
     pub color: bool,
     /// The characters of the budget sparklines.
     pub charset: Charset,
+    /// The terminal's width, when the table goes to one (see [`RenderOptions::width`]).
+    ///
+    /// [`RenderOptions::width`]: super::RenderOptions::width
+    pub width: Option<usize>,
 }
 
 impl Renderer for TableRenderer {
@@ -48,7 +52,7 @@ impl Renderer for TableRenderer {
             excluded: false,
             ..Layout::of(report)
         };
-        let width = terminal_width().unwrap_or(DEFAULT_WIDTH);
+        let width = self.width.unwrap_or(DEFAULT_WIDTH);
         // Figures are right-aligned after their sparklines, so that the sparklines line up.
         let budget_width = lines
             .iter()
@@ -103,14 +107,6 @@ impl Renderer for TableRenderer {
         }
         writeln!(out, "{}", summary::inputs_line(report))
     }
-}
-
-/// The width of the terminal that standard output is, if it is one.
-fn terminal_width() -> Option<usize> {
-    if !io::stdout().is_terminal() {
-        return None;
-    }
-    terminal_size::terminal_size().map(|(terminal_size::Width(width), _)| usize::from(width))
 }
 
 /// A line of the table.
