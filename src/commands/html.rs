@@ -99,7 +99,9 @@ pub(super) fn report_over_time(
     let mut warnings = Vec::new();
     for ((&at, computed), bucket) in all.iter().zip(counted.reports).zip(counted.buckets) {
         if instants.binary_search(&at).is_ok() {
-            if at == to {
+            // The page's last instant says the warnings once (`to` itself, unless it falls
+            // between two steps of `--every`).
+            if Some(&at) == instants.last() {
                 warnings.clone_from(&computed.warnings);
             }
             history.push(computed.report.clone());
