@@ -6,15 +6,42 @@ pub fn percent(fraction: f64) -> String {
     if value == 100.0 || value == 0.0 {
         return format!("{value:.0} %");
     }
-    // Three decimals, rounded down so that an SLI just below its objective never shows as
-    // equal to it (99.8999 % is "99.899 %", not "99.9 %"); more digits close to 100 %.
-    let decimals = if value >= 99.99 { 4 } else { 3 };
-    let scale = 10f64.powi(decimals);
+    // Rounded down so that an SLI just below its objective never shows as equal to it
+    // (99.8999 % is "99.899 %", not "99.9 %").
+    let decimals = percent_decimals(fraction);
+    let text = floored(value, decimals);
+    format!("{} %", trimmed(&text))
+}
+
+/// How many decimals [`percent`] shows of `fraction`: three, four close to 100 %.
+fn percent_decimals(fraction: f64) -> usize {
+    if fraction * 100.0 >= 99.99 {
+        4
+    } else {
+        3
+    }
+}
+
+/// `value` rounded down to `decimals` places (a hair above counts as on the place: a float a
+/// little below an exact decimal is not cut a place too low).
+fn floored(value: f64, decimals: usize) -> String {
+    #[allow(
+        clippy::cast_possible_wrap,
+        clippy::cast_possible_truncation,
+        reason = "3 or 4"
+    )]
+    let scale = 10f64.powi(decimals as i32);
     let floored = ((value * scale) + 1e-6).floor() / scale;
-    #[allow(clippy::cast_sign_loss, reason = "3 or 4 decimals")]
-    let text = format!("{floored:.*}", decimals as usize);
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    format!("{text} %")
+    format!("{floored:.decimals$}")
+}
+
+/// `text` without trailing zeros after its decimal point, nor the point when nothing is left.
+fn trimmed(text: &str) -> &str {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        text
+    }
 }
 
 /// A share of the budget with one decimal, `-12.5 %`; never `-0.0 %`.
@@ -27,19 +54,26 @@ pub fn budget_percent(fraction: f64) -> String {
     }
 }
 
-/// A margin in percentage points, signed, with three decimals rounded down as [`percent`]
-/// rounds the SLI it is the margin of: `99.85 %` over an objective of 99 % is `+0.85 pts`,
-/// not `+0.851 pts` from an SLI of 99.8508 %.
-pub fn points(fraction: f64) -> String {
-    let value = ((fraction * 100.0 * 1000.0) + 1e-6).floor() / 1000.0;
-    let text = format!("{value:+.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    let text = if matches!(text, "+" | "-" | "+0" | "-0") {
-        "0"
-    } else {
-        text
-    };
-    format!("{text} pts")
+/// The margin of `sli` over an objective in percentage points, signed, rounded down to the
+/// decimals [`percent`] shows `sli` with: `99.85 %` over an objective of 99 % is `+0.85 pts`,
+/// not `+0.851 pts` from an SLI of 99.8508 %, and `99.9995 %` over 99.5 % is `+0.4995 pts`.
+pub fn points(margin: f64, sli: f64) -> String {
+    if !margin.is_finite() {
+        return format!("{margin} pts");
+    }
+    let text = floored(margin * 100.0, percent_decimals(sli));
+    let text = trimmed(&text);
+    match text.strip_prefix('-') {
+        _ if text
+            .trim_start_matches('-')
+            .trim_matches(['0', '.'])
+            .is_empty() =>
+        {
+            "0 pts".into()
+        }
+        Some(_) => format!("{text} pts"),
+        None => format!("+{text} pts"),
+    }
 }
 
 /// A duration of a second or less as people read latencies, with three significant digits:
@@ -112,13 +146,16 @@ mod tests {
         assert_eq!(percent(0.9999999), "99.9999 %");
         assert_eq!(percent(0.999), "99.9 %");
         assert_eq!(percent(0.5), "50 %");
-        assert_eq!(points(0.0005), "+0.05 pts");
+        assert_eq!(points(0.0005, 0.9995), "+0.05 pts");
         // Rounded down, as the SLI is: 99.8508 % is shown as 99.85 %, 0.85 pts over 99 %.
-        assert_eq!(points(0.998_508 - 0.99), "+0.85 pts");
-        assert_eq!(points(0.988_818 - 0.995), "-0.619 pts");
-        assert_eq!(points(0.999 - 0.999), "0 pts");
-        assert_eq!(points(-0.0129), "-1.29 pts");
-        assert_eq!(points(0.0), "0 pts");
+        assert_eq!(points(0.998_508 - 0.99, 0.998_508), "+0.85 pts");
+        assert_eq!(points(0.988_818 - 0.995, 0.988_818), "-0.619 pts");
+        // To four decimals where the SLI is shown with four: 99.9995 % over 99.5 %.
+        assert_eq!(points(0.999_995 - 0.995, 0.999_995), "+0.4995 pts");
+        assert_eq!(points(0.999 - 0.999, 0.999), "0 pts");
+        assert_eq!(points(-1e-12, 0.999), "0 pts");
+        assert_eq!(points(-0.0129, 0.97), "-1.29 pts");
+        assert_eq!(points(0.0, 0.99), "0 pts");
         assert_eq!(count(999), "999");
         assert_eq!(count(12_345), "12.3 k");
         assert_eq!(count(1_200_000), "1.2 M");

@@ -218,20 +218,21 @@ fn details(result: &SloResult, cells: &Cells) -> String {
     if let Some(service) = &result.service {
         lines.push(format!("service: {service}"));
     }
-    let margin = result
-        .sli_margin
-        .map_or_else(String::new, |m| format!(", {}", points(m)));
+    let margin = match (result.sli_margin, result.sli) {
+        (Some(margin), Some(sli)) => format!(", {}", points(margin, sli)),
+        _ => String::new(),
+    };
     lines.push(format!(
         "SLI: {} (objective {}{margin})",
         cells.sli, cells.objective
     ));
     if let Some(sla) = result.sla {
-        let standing = match (sla.met, sla.sli_margin) {
-            (Some(met), Some(margin)) => {
+        let standing = match (sla.met, sla.sli_margin, result.sli) {
+            (Some(met), Some(margin), Some(sli)) => {
                 format!(
                     " ({}, {})",
                     if met { "met" } else { "breached" },
-                    points(margin)
+                    points(margin, sli)
                 )
             }
             _ => String::new(),

@@ -313,13 +313,13 @@ pub(super) fn sla_lines(report: &Report) -> Vec<String> {
         .iter()
         .filter_map(|result| {
             let sla = result.sla?;
-            let standing = match (sla.met, sla.sli_margin) {
-                (Some(met), Some(margin)) => format!(
+            let standing = match (sla.met, sla.sli_margin, result.sli) {
+                (Some(met), Some(margin), Some(sli)) => format!(
                     "{}: {} against {} % ({})",
                     if met { "met" } else { "BREACHED" },
-                    result.sli.map_or_else(|| "–".to_string(), percent),
+                    percent(sli),
                     sla.objective,
-                    points(margin)
+                    points(margin, sli)
                 ),
                 _ => format!("no events to judge against {} %", sla.objective),
             };

@@ -50,7 +50,10 @@ impl Renderer for VerdictRenderer {
                 detail.push_str(&format!(
                     "; below its SLA of {} % ({})",
                     sla.objective,
-                    sla.sli_margin.map_or_else(String::new, points)
+                    match (sla.sli_margin, result.sli) {
+                        (Some(margin), Some(sli)) => points(margin, sli),
+                        _ => String::new(),
+                    }
                 ));
             }
             writeln!(
