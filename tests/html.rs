@@ -26,13 +26,9 @@ fn small_shop(dir: &Workdir) {
     );
 }
 
-/// The page prints its warnings once, from its last instant, also when `--to` falls between
-/// two steps of `--every` (before, no instant was `--to`, and every warning was lost).
-#[test]
-fn a_history_off_the_step_grid_keeps_its_warnings() {
-    let dir = Workdir::new();
-    small_shop(&dir);
-    let run = dir.run(&[
+/// The page of [`small_shop`]'s history from the start of its day to `to`, every 6 hours.
+fn small_history_page(dir: &Workdir, to: &str) -> crate::workdir::Run {
+    dir.run(&[
         "report",
         "-s",
         "spec.yaml",
@@ -40,12 +36,21 @@ fn a_history_off_the_step_grid_keeps_its_warnings() {
         "--from",
         "2026-03-09T00:00:00Z",
         "--to",
-        "2026-03-09T23:00:00Z",
+        to,
         "--every",
         "6h",
         "-f",
         "html",
-    ]);
+    ])
+}
+
+/// The page prints its warnings once, from its last instant, also when `--to` falls between
+/// two steps of `--every` (before, no instant was `--to`, and every warning was lost).
+#[test]
+fn a_history_off_the_step_grid_keeps_its_warnings() {
+    let dir = Workdir::new();
+    small_shop(&dir);
+    let run = small_history_page(&dir, "2026-03-09T23:00:00Z");
     run.expect_code(0).stderr_has(
         "warning: SLO shop: 1 row invalid (counted in `invalid`, not in the SLI); first at log.csv:8",
     );
@@ -55,20 +60,7 @@ fn a_history_off_the_step_grid_keeps_its_warnings() {
 fn markup_of_a_small_history() {
     let dir = Workdir::new();
     small_shop(&dir);
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--from",
-        "2026-03-09T00:00:00Z",
-        "--to",
-        "2026-03-10T00:00:00Z",
-        "--every",
-        "6h",
-        "-f",
-        "html",
-    ]);
+    let run = small_history_page(&dir, "2026-03-10T00:00:00Z");
     run.expect_code(0);
     insta::assert_snapshot!(run.stdout());
 }
