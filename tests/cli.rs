@@ -2091,16 +2091,13 @@ fn long_groups_are_cut_to_the_width_they_take_on_screen() {
         "log.csv",
         format!("timestamp,g,status\n2026-03-10T10:00:00Z,{accented},200\n2026-03-10T10:00:01Z,{wide},200\n2026-03-10T10:00:02Z,{hearts},200\n"),
     );
-    let run = dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--at",
-        AT,
-        "--color",
-        "never",
-    ]);
+    let run = dir
+        .report()
+        .log("log.csv")
+        .at(AT)
+        .format("table")
+        .args(&["--color", "never"])
+        .run();
     let table = run.expect_code(0).stdout();
     assert!(table.lines().all(|line| line.width() <= 100), "{table}");
     assert!(table.contains("█ 100.0 %"), "no sparklines\n{table}");

@@ -330,22 +330,19 @@ fn groups_folded_before_the_last_instant_are_told_of() {
          2026-03-10T10:32:00Z,/c,200\n2026-03-10T10:33:00Z,/a,200\n2026-03-10T11:30:00Z,/a,200\n",
     );
     let history = |to: &str| {
-        dir.run(&[
-            "report",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--from",
-            "2026-03-10T11:00:00Z",
-            "--to",
-            to,
-            "--every",
-            "1h",
-            "-f",
-            "csv",
-            "--max-groups",
-            "1",
-        ])
+        dir.report()
+            .log("log.csv")
+            .format("csv")
+            .args(&[
+                "--from",
+                "2026-03-10T11:00:00Z",
+                "--to",
+                to,
+                "--every",
+                "1h",
+            ])
+            .args(&["--max-groups", "1"])
+            .run()
     };
     let run = history("2026-03-10T12:00:00Z");
     run.expect_code(0).stderr_has(

@@ -28,20 +28,18 @@ fn small_shop(dir: &Workdir) {
 
 /// The page of [`small_shop`]'s history from the start of its day to `to`, every 6 hours.
 fn small_history_page(dir: &Workdir, to: &str) -> crate::workdir::Run {
-    dir.run(&[
-        "report",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--from",
-        "2026-03-09T00:00:00Z",
-        "--to",
-        to,
-        "--every",
-        "6h",
-        "-f",
-        "html",
-    ])
+    dir.report()
+        .log("log.csv")
+        .format("html")
+        .args(&[
+            "--from",
+            "2026-03-09T00:00:00Z",
+            "--to",
+            to,
+            "--every",
+            "6h",
+        ])
+        .run()
 }
 
 /// The page prints its warnings once, from its last instant, also when `--to` falls between
