@@ -985,10 +985,17 @@ impl GroupTally {
         }
     }
 
-    /// The events of the first age band (none for an SLO counted by time slice).
     /// Asks for the memory of the group's counts by band (see `GroupMap::prefetch_contents`).
     fn prefetch_counts(&self) {
         prefetch_index::prefetch_index(&self.bands, 0);
+    }
+
+    /// Asks for the memory that evaluating the group reads first: its counts by band and the
+    /// list of its values. Only a hint (see `GroupMap`): with many groups, evaluating them in
+    /// the order of their values reads each from wherever it lies, and each waited for memory.
+    pub fn prefetch_for_evaluation(&self) {
+        self.prefetch_counts();
+        prefetch_index::prefetch_index(&self.values, 0);
     }
 
     /// Counts per time slice index, for slices that saw rows (slice counting only).

@@ -350,9 +350,12 @@ fn count_history_pass(
             if let Some(bucketed) = bucket_slos.get(i) {
                 let mut in_bucket = slo_tally.at_instant(last - at, &needs(bucketed, at));
                 in_bucket.fold_like(&at_instant);
-                bucket_results.push((index, evaluate_slo(bucketed, &in_bucket, at)));
+                bucket_results.push((
+                    index,
+                    evaluate_slo(bucketed, &in_bucket, at, config.threads),
+                ));
             }
-            results.push((index, evaluate_slo(slo, &at_instant, at)));
+            results.push((index, evaluate_slo(slo, &at_instant, at, config.threads)));
         }
         warnings.extend(row_warnings(&slos, &tally));
         warnings.extend(unit_warning.clone());
@@ -560,9 +563,9 @@ fn count_pass(
         .zip(&trended)
         .map(|(((&index, slo), slo_tally), &trended)| {
             let results = if trended {
-                evaluate_slo_with_trend(slo, slo_tally, at)
+                evaluate_slo_with_trend(slo, slo_tally, at, config.threads)
             } else {
-                evaluate_slo(slo, slo_tally, at)
+                evaluate_slo(slo, slo_tally, at, config.threads)
             };
             (index, results)
         })

@@ -434,15 +434,21 @@ fn burn(slo: &Slo, counted: &Counted) -> Option<f64> {
 }
 
 /// The results of one SLO, sorted by group (`(other)` last) and then by window in spec order.
-pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult> {
-    evaluate(slo, tally, at, false)
+/// With many groups, `threads` threads share them out; the results are the same.
+pub fn evaluate_slo(slo: &Slo, tally: &SloTally, at: UnixNanos, threads: usize) -> Vec<SloResult> {
+    evaluate(slo, tally, at, false, threads)
 }
 
 /// [`evaluate_slo`] with each result's budget trend, from a tally counted with
 /// [`trend_needs`]. A group's trend is its own events at each instant; `(other)` holds the
 /// groups folded at `at`.
-pub fn evaluate_slo_with_trend(slo: &Slo, tally: &SloTally, at: UnixNanos) -> Vec<SloResult> {
-    evaluate(slo, tally, at, true)
+pub fn evaluate_slo_with_trend(
+    slo: &Slo,
+    tally: &SloTally,
+    at: UnixNanos,
+    threads: usize,
+) -> Vec<SloResult> {
+    evaluate(slo, tally, at, true, threads)
 }
 
 /// The budget left in `window` at each of its trend instants, for `group` of a tally counted
@@ -500,23 +506,115 @@ fn sort_groups(groups: &mut Vec<&GroupTally>) {
     groups.extend(keyed.into_iter().map(|(_, group)| group));
 }
 
-fn evaluate(slo: &Slo, tally: &SloTally, at: UnixNanos, trend: bool) -> Vec<SloResult> {
+/// Groups evaluated by one thread at least: fewer are not worth a thread's start.
+const GROUPS_PER_THREAD: usize = 4096;
+
+fn evaluate(
+    slo: &Slo,
+    tally: &SloTally,
+    at: UnixNanos,
+    trend: bool,
+    threads: usize,
+) -> Vec<SloResult> {
     let mut groups: Vec<_> = tally.groups().collect();
     sort_groups(&mut groups);
-    let group_names: Vec<String> = slo.group_by.iter().map(ToString::to_string).collect();
     // Without events there is still one result per window (with no group labels), so that
     // `no_data` shows and can fail a check.
-    let empty = tally.empty_group(group_names.len());
+    let empty = tally.empty_group(slo.group_by.len());
     let no_groups = groups.is_empty();
     if no_groups {
         groups.push(&empty);
     }
-    let lookbacks = lookbacks(slo);
-    // Alert thresholds scale with the SLO's first window (§4).
-    let first_window_ns = slo.windows.first().map_or(0, |w| w.alert_scale_nanos(at));
-    let slice_seconds = slo.budgeting.timeslice().map(|s| s.length.seconds() as f64);
+    let evaluation = Evaluation {
+        slo,
+        tally,
+        at,
+        trend,
+        no_groups,
+        group_names: slo.group_by.iter().map(ToString::to_string).collect(),
+        lookbacks: lookbacks(slo),
+        // Alert thresholds scale with the SLO's first window (§4).
+        first_window_ns: slo.windows.first().map_or(0, |w| w.alert_scale_nanos(at)),
+        slice_seconds: slo.budgeting.timeslice().map(|s| s.length.seconds() as f64),
+    };
     let mut results = Vec::with_capacity(groups.len() * slo.windows.len());
-    for group in groups {
+    // With many groups, the groups are shared out in runs of the sorted order, one per thread,
+    // and their results joined in that order: the same results as one thread gives.
+    let per_thread = groups.len().div_ceil(threads.max(1)).max(GROUPS_PER_THREAD);
+    let mut runs = groups.chunks(per_thread);
+    let first = runs.next().unwrap_or_default();
+    std::thread::scope(|scope| {
+        let evaluation = &evaluation;
+        let others: Vec<_> = runs
+            .map(|run| {
+                scope.spawn(move || {
+                    let mut results = Vec::with_capacity(run.len() * slo.windows.len());
+                    evaluation.push_run(run, &mut results);
+                    results
+                })
+            })
+            .collect();
+        evaluation.push_run(first, &mut results);
+        for other in others {
+            match other.join() {
+                Ok(mut theirs) => results.append(&mut theirs),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    results
+}
+
+/// What evaluating every group of one SLO at one instant shares.
+struct Evaluation<'a> {
+    slo: &'a Slo,
+    tally: &'a SloTally,
+    at: UnixNanos,
+    /// Whether each result gets its budget trend.
+    trend: bool,
+    /// Whether the SLO saw no group at all (its one result has no group labels).
+    no_groups: bool,
+    group_names: Vec<String>,
+    lookbacks: Vec<SpanDuration>,
+    first_window_ns: i64,
+    slice_seconds: Option<f64>,
+}
+
+impl Evaluation<'_> {
+    /// Appends the results of the groups of `run`, in order.
+    ///
+    /// The groups are sorted by value, not by where they lie in memory: each group's memory is
+    /// asked for a few groups ahead (a group, then what it points to), so that the waits for
+    /// it overlap rather than come one after another.
+    fn push_run(&self, run: &[&GroupTally], results: &mut Vec<SloResult>) {
+        const AHEAD: usize = 4;
+        for (at, group) in run.iter().enumerate() {
+            if let Some(&later) = run.get(at + 2 * AHEAD) {
+                prefetch_index::prefetch_index(std::slice::from_ref(later), 0);
+            }
+            if let Some(later) = run.get(at + AHEAD) {
+                later.prefetch_for_evaluation();
+            }
+            if let Some(Some(Some(value))) = run.get(at + 1).map(|next| next.values.first()) {
+                prefetch_index::prefetch_index(value.as_bytes(), 0);
+            }
+            self.push_results(group, results);
+        }
+    }
+
+    /// Appends the results of `group`, one per window in spec order.
+    fn push_results(&self, group: &GroupTally, results: &mut Vec<SloResult>) {
+        let Evaluation {
+            slo,
+            tally,
+            at,
+            trend,
+            no_groups,
+            ref group_names,
+            ref lookbacks,
+            first_window_ns,
+            slice_seconds,
+        } = *self;
         let counted_lookbacks: Vec<Counted> = lookbacks
             .iter()
             .map(|l| count(slo, tally, group, at, Span::Lookback(l)))
@@ -701,7 +799,6 @@ fn evaluate(slo: &Slo, tally: &SloTally, at: UnixNanos, trend: bool) -> Vec<SloR
             });
         }
     }
-    results
 }
 
 #[cfg(test)]
