@@ -59,6 +59,9 @@ pub struct Episode {
     pub short: String,
     /// The first instant at which it fires.
     pub start: Timestamp,
+    /// Whether it already fired at the instant before `from`: the episode began earlier than
+    /// `start`, which is then `from`.
+    pub began_earlier: bool,
     /// The first instant at which it no longer fires; `None` while it still fires at the last
     /// instant.
     pub end: Option<Timestamp>,
@@ -74,6 +77,9 @@ pub struct Episode {
 pub struct Burn {
     /// The first such instant.
     pub start: Timestamp,
+    /// Whether the budget already burned so, with no alert firing, at the instant before
+    /// `from`: the run began earlier than `start`, which is then `from`.
+    pub began_earlier: bool,
     /// The first instant after the run; `None` while it lasts at the last instant.
     pub end: Option<Timestamp>,
     /// The highest burn rate over the shortest lookback in the run.
@@ -83,12 +89,17 @@ pub struct Burn {
 }
 
 /// Replays the alerts of every SLO × group in `reports` (one per instant, in order, `step`
-/// nanoseconds apart).
-pub fn replay(reports: &[Report], step: UnixNanos) -> Backtest {
-    // Each SLO × group's first-window result at every instant, keyed as first seen.
+/// nanoseconds apart). `before` is the report at the instant one step before the first: the
+/// budget left there is where an episode under way at the first instant starts from, and the
+/// alerts firing there tell that it began earlier.
+pub fn replay(before: &Report, reports: &[Report], step: UnixNanos) -> Backtest {
+    // Each SLO × group's first-window result at every instant, the instant before first, keyed
+    // as first seen in the period.
     let mut order: Vec<(String, GroupLabels)> = Vec::new();
     let mut series: HashMap<(String, GroupLabels), Vec<Option<&SloResult>>> = HashMap::new();
-    for (k, report) in reports.iter().enumerate() {
+    let all = || std::iter::once(before).chain(reports);
+    for (k, report) in all().enumerate() {
+        let in_period = k > 0;
         let mut seen: Vec<(String, GroupLabels)> = Vec::new();
         for result in &report.results {
             let key = (result.slo.clone(), result.group.clone());
@@ -98,10 +109,14 @@ pub fn replay(reports: &[Report], step: UnixNanos) -> Backtest {
                 continue;
             }
             seen.push(key.clone());
-            let slot = series.entry(key.clone()).or_insert_with(|| {
+            let slot = series
+                .entry(key.clone())
+                .or_insert_with(|| vec![None; reports.len() + 1]);
+            // Listed in the order the period first has them; one that only the instant
+            // before has is not listed.
+            if in_period && slot[1..].iter().all(Option::is_none) {
                 order.push(key.clone());
-                vec![None; reports.len()]
-            });
+            }
             slot[k] = Some(result);
         }
     }
@@ -126,11 +141,14 @@ pub fn replay(reports: &[Report], step: UnixNanos) -> Backtest {
 /// An episode or burn being followed.
 struct Open {
     start: UnixNanos,
+    began_earlier: bool,
     peak: f64,
     consumed_before: f64,
     consumed_last: f64,
 }
 
+/// The replay of one SLO × group from its first-window result at the instant before the period
+/// and at each of `instants` (`results` holds one more than `instants`: that one first).
 fn replay_one(
     slo: &str,
     group: GroupLabels,
@@ -138,6 +156,7 @@ fn replay_one(
     instants: &[UnixNanos],
     step: UnixNanos,
 ) -> BacktestResult {
+    let (before, results) = results.split_first().unwrap_or((&None, &[]));
     let window = results
         .iter()
         .flatten()
@@ -161,18 +180,24 @@ fn replay_one(
     let mut burning: Option<(Open, String)> = None;
     let mut burns = Vec::new();
     let mut instants_firing = 0u64;
-    let mut consumed_before = 0.0;
-    for (&at, result) in instants.iter().zip(results) {
+    // Where the period starts from: the budget consumed at the instant before (none without
+    // events there), what fired there and whether the budget burned there unalerted.
+    let mut consumed_before = before.and_then(|r| r.error_budget.consumed).unwrap_or(0.0);
+    let fired_before: Vec<bool> = rules
+        .iter()
+        .map(|(severity, long, short)| before.is_some_and(|r| fires(r, severity, long, short)))
+        .collect();
+    let burned_before = before.is_some_and(|r| {
+        !r.alerts.iter().any(|a| a.firing) && shortest_burn(r).is_some_and(|(_, rate)| rate > 1.0)
+    });
+    for (k, (&at, result)) in instants.iter().zip(results).enumerate() {
+        let first = k == 0;
         let consumed = result
             .and_then(|r| r.error_budget.consumed)
             .unwrap_or(consumed_before);
         let mut any_firing = false;
         for (index, (severity, long, short)) in rules.iter().enumerate() {
-            let firing = result.is_some_and(|r| {
-                r.alerts.iter().any(|a| {
-                    a.firing && &a.long == long && &a.short == short && &a.severity == severity
-                })
-            });
+            let firing = result.is_some_and(|r| fires(r, severity, long, short));
             any_firing |= firing;
             let rate = result.and_then(|r| r.burn_rates.get(long)).unwrap_or(0.0);
             match (&mut open[index], firing) {
@@ -183,6 +208,7 @@ fn replay_one(
                 (slot @ None, true) => {
                     *slot = Some(Open {
                         start: at,
+                        began_earlier: first && fired_before[index],
                         peak: rate,
                         consumed_before,
                         consumed_last: consumed,
@@ -198,12 +224,7 @@ fn replay_one(
         }
         instants_firing += u64::from(any_firing);
         // The budget burns faster than 1× over the shortest lookback, with no alert firing.
-        let shortest = result.and_then(|r| {
-            r.burn_rates
-                .iter()
-                .min_by_key(|(lookback, _)| lookback.nanos())
-                .map(|(lookback, rate)| (lookback.as_written().to_string(), rate.unwrap_or(0.0)))
-        });
+        let shortest = result.and_then(shortest_burn);
         match (&mut burning, shortest) {
             (Some((run, _)), Some((_, rate))) if rate > 1.0 && !any_firing => {
                 run.peak = run.peak.max(rate);
@@ -211,6 +232,7 @@ fn replay_one(
             (None, Some((lookback, rate))) if rate > 1.0 && !any_firing => {
                 let run = Open {
                     start: at,
+                    began_earlier: first && burned_before,
                     peak: rate,
                     consumed_before,
                     consumed_last: consumed,
@@ -221,6 +243,7 @@ fn replay_one(
                 if let Some((run, lookback)) = burning.take() {
                     burns.push(Burn {
                         start: Timestamp(run.start),
+                        began_earlier: run.began_earlier,
                         end: Some(Timestamp(at)),
                         peak_burn_rate: run.peak,
                         lookback,
@@ -239,6 +262,7 @@ fn replay_one(
     if let Some((run, lookback)) = burning {
         burns.push(Burn {
             start: Timestamp(run.start),
+            began_earlier: run.began_earlier,
             end: None,
             peak_burn_rate: run.peak,
             lookback,
@@ -263,6 +287,24 @@ fn replay_one(
     }
 }
 
+/// Whether the alert rule `severity` `long`/`short` fires in `result`.
+fn fires(result: &SloResult, severity: &str, long: &str, short: &str) -> bool {
+    result
+        .alerts
+        .iter()
+        .any(|a| a.firing && a.long == long && a.short == short && a.severity == severity)
+}
+
+/// The burn rate of `result` over its shortest lookback (0 without events), with that lookback
+/// as written.
+fn shortest_burn(result: &SloResult) -> Option<(String, f64)> {
+    result
+        .burn_rates
+        .iter()
+        .min_by_key(|(lookback, _)| lookback.nanos())
+        .map(|(lookback, rate)| (lookback.as_written().to_string(), rate.unwrap_or(0.0)))
+}
+
 fn episode(
     severity: &str,
     long: &str,
@@ -275,6 +317,7 @@ fn episode(
         long: long.to_string(),
         short: short.to_string(),
         start: Timestamp(open.start),
+        began_earlier: open.began_earlier,
         end: end.map(Timestamp),
         peak_burn_rate: open.peak,
         budget_spent: open.consumed_last - open.consumed_before,

@@ -75,6 +75,9 @@ pub struct Series {
     pub to: At,
     /// The step, in nanoseconds (positive).
     pub every: i64,
+    /// Whether [`Series::instants`] starts one step before `from`: the instant before the
+    /// period, which a backtest needs (the budget left and the alerts firing as it starts).
+    pub lead_in: bool,
 }
 
 /// Most instants in one history (two weeks of minutes): its tallies hold a band per instant
@@ -118,14 +121,16 @@ impl Series {
             from: from_instant,
             to,
             every: step,
+            lead_in: false,
         })
     }
 
-    /// The instants from `from` up to `to`, in order.
+    /// The instants from `from` up to `to`, in order; with `lead_in`, the instant one step
+    /// before `from` first.
     ///
     /// # Errors
     ///
-    /// `to` before `from`, or more than [`MAX_INSTANTS`] instants.
+    /// `to` before `from`, or more than [`MAX_INSTANTS`] instants from `from` to `to`.
     pub fn instants(&self, to: UnixNanos) -> anyhow::Result<Vec<UnixNanos>> {
         if to < self.from {
             bail!(
@@ -141,7 +146,8 @@ impl Series {
                  history holds: take a longer step or a shorter span"
             );
         }
-        Ok((0..count).map(|k| self.from + k * self.every).collect())
+        let first = if self.lead_in { -1 } else { 0 };
+        Ok((first..count).map(|k| self.from + k * self.every).collect())
     }
 }
 

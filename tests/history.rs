@@ -195,11 +195,53 @@ fn backtest_finds_the_alert_episode_worked_out_by_hand() {
     // 20 failing minutes of 60 over the hour: a third, over a 1 % budget.
     let peak = episode["peak_burn_rate"].as_f64().expect("a number");
     assert!((peak - 100.0 / 3.0).abs() < 1e-9, "{peak}");
+    assert_eq!(episode["began_earlier"], false);
+    // From the instant before it (01:07: 80 failing requests of 680, over a 1 % budget) to
+    // its last (01:23: 200 of 840).
+    let spent = episode["budget_spent"].as_f64().expect("a number");
+    assert!((spent - (200.0 / 8.4 - 80.0 / 6.8)).abs() < 1e-9, "{spent}");
     let burns = result["unalerted_burns"].as_array().expect("burns");
     assert_eq!(burns.len(), 1, "{run}");
     assert_eq!(burns[0]["start"], "2026-03-10T01:00:00Z");
     assert_eq!(burns[0]["end"], "2026-03-10T01:08:00Z");
     assert_eq!(burns[0]["lookback"], "5m");
+    // Replayed from 01:15, when the page has fired for 7 minutes, the episode is under way:
+    // its budget is spent from 01:14 (150 failing of 750), not from a full budget.
+    let run = dir.run(&[
+        "backtest",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--from",
+        "2026-03-10T01:15:00Z",
+        "--to",
+        "2026-03-10T02:00:00Z",
+        "-f",
+        "json",
+    ]);
+    let backtest = run.expect_code(0).json();
+    let episode = &backtest["results"][0]["episodes"][0];
+    assert_eq!(episode["start"], "2026-03-10T01:15:00Z", "{run}");
+    assert_eq!(episode["began_earlier"], true, "{run}");
+    assert_eq!(backtest["results"][0]["minutes_firing"], 9.0, "{run}");
+    let spent = episode["budget_spent"].as_f64().expect("a number");
+    assert!(
+        (spent - (200.0 / 8.4 - 150.0 / 7.5)).abs() < 1e-9,
+        "{spent}"
+    );
+    let table = dir.run(&[
+        "backtest",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--from",
+        "2026-03-10T01:15:00Z",
+        "--to",
+        "2026-03-10T02:00:00Z",
+    ]);
+    table
+        .expect_code(0)
+        .stdout_has("2026-03-10T01:15:00Z (under way) → 2026-03-10T01:24:00Z");
     for format in ["table", "csv", "markdown"] {
         let run = dir.run(&[
             "backtest",

@@ -20,14 +20,22 @@ pub(super) fn run(args: &BacktestArgs) -> anyhow::Result<ExitStatus> {
     if run.between.is_some() {
         bail!("--between evaluates one interval; a backtest replays instants from --from to --to");
     }
-    let series = Series::parse(&args.from, &args.to, &args.every)?;
+    // The instant before --from too: the budget spent in an episode under way at --from is
+    // counted from there, as in any other episode.
+    let series = Series {
+        lead_in: true,
+        ..Series::parse(&args.from, &args.to, &args.every)?
+    };
     let config = RunConfig::resolve(run)?;
     let computed = super::compute::compute_history(&config, &series)?;
     if let (false, Some(last)) = (run.quiet, computed.last()) {
         last.print_warnings();
     }
     let reports: Vec<_> = computed.into_iter().map(|c| c.report).collect();
-    let replayed = backtest::replay(&reports, series.every);
+    let Some((before, period)) = reports.split_first() else {
+        bail!("the backtest has no instant");
+    };
+    let replayed = backtest::replay(before, period, series.every);
     super::render_output(run.output.as_deref(), |out| {
         render::render_backtest(format, &replayed, out)
     })?;

@@ -211,6 +211,7 @@ fn across_windows(config: &RunConfig, at: UnixNanos, slices: &[u64]) -> Series {
         from: at - steps * every,
         to: At::Instant(at),
         every,
+        lead_in: false,
     }
 }
 

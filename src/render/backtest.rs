@@ -46,6 +46,16 @@ fn end(end: Option<crate::time::Timestamp>) -> String {
     end.map_or_else(|| "still firing".to_string(), |t| t.to_string())
 }
 
+/// The start of an episode or burn, and `(under way)` when it began before the backtest's
+/// first instant (so that it is not read as starting there).
+fn start(start: crate::time::Timestamp, began_earlier: bool) -> String {
+    if began_earlier {
+        format!("{start} (under way)")
+    } else {
+        start.to_string()
+    }
+}
+
 fn table(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
@@ -69,7 +79,7 @@ fn table(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
                 e.severity.to_uppercase(),
                 e.long,
                 e.short,
-                e.start,
+                start(e.start, e.began_earlier),
                 end(e.end),
                 e.peak_burn_rate,
                 e.budget_spent * 100.0
@@ -81,7 +91,7 @@ fn table(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
                 "  NO ALERT while burning {:.1}× over {}: {} → {}",
                 b.peak_burn_rate,
                 b.lookback,
-                b.start,
+                start(b.start, b.began_earlier),
                 b.end
                     .map_or_else(|| "the end".to_string(), |t| t.to_string())
             )?;
@@ -107,6 +117,7 @@ fn csv(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
         "pages",
         "tickets",
         "minutes_firing",
+        "began_earlier",
     ])?;
     for r in &backtest.results {
         let group = serde_json::to_string(&r.group).unwrap_or_default();
@@ -130,6 +141,7 @@ fn csv(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
             String::new(),
         ]);
         row.extend(summary.clone());
+        row.push(String::new());
         writer.write_record(&row)?;
         for e in &r.episodes {
             let mut row = common.to_vec();
@@ -144,6 +156,7 @@ fn csv(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
                 e.budget_spent.to_string(),
             ]);
             row.extend([String::new(), String::new(), String::new()]);
+            row.push(e.began_earlier.to_string());
             writer.write_record(&row)?;
         }
         for b in &r.unalerted_burns {
@@ -159,6 +172,7 @@ fn csv(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
                 String::new(),
             ]);
             row.extend([String::new(), String::new(), String::new()]);
+            row.push(b.began_earlier.to_string());
             writer.write_record(&row)?;
         }
     }
@@ -202,7 +216,7 @@ fn markdown(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
                 e.severity,
                 e.long,
                 e.short,
-                e.start,
+                start(e.start, e.began_earlier),
                 end(e.end),
                 e.peak_burn_rate,
                 e.budget_spent * 100.0
