@@ -115,6 +115,15 @@ pub fn no_events(report: &Report) -> Option<String> {
         "no rows were read: the logs are empty".to_string()
     } else if inputs.malformed == inputs.rows {
         format!("all {} rows read are malformed", inputs.rows)
+    } else if inputs.matched > 0 && report.results.iter().all(|r| r.invalid == 0) {
+        // Selected, in no window and invalid in none: in an alert lookback that reaches past
+        // the windows' start.
+        format!(
+            "none of the {} rows the SLOs select lies in their windows at {}: they lie only in \
+             alert lookbacks that reach further back (a calendar window that has just begun holds \
+             no events yet)",
+            inputs.matched, report.evaluated_at
+        )
     } else if inputs.matched > 0 {
         format!(
             "every one of the {} rows the SLOs select is invalid for them (see the warnings)",

@@ -1937,14 +1937,53 @@ fn rows_all_invalid_are_not_called_an_empty_window() {
         .expect_code(1)
         .stderr_has("field `staus` is missing")
         .stderr_has(
-            "no result has an event at 2026-09-01T11:00:00Z, though 2 rows lie in the windows: \
-             0 selected by no SLO's filter, 0 in exclusions, 2 invalid for their SLO",
+            "no result has an event at 2026-09-01T11:00:00Z, though 2 rows lie in the windows \
+             or their alert lookbacks: 0 selected by no SLO's filter, 0 in exclusions, 2 invalid \
+             for their SLO",
         )
+        .stdout_has("every one of the 2 rows the SLOs select is invalid for them")
         .stdout_has(
             "FAILED: 0 of 1 results fail the policy (--fail-on exhausted), and no result has \
              any event at 2026-09-01T11:00:00Z",
         );
     assert!(!check.stderr().contains("--at latest"), "{check}");
+}
+
+/// Just after midnight, a daily SLO's window holds no event yet, but its alert lookbacks hold
+/// the evening's rows: `check` fails for want of events and says that, not that the rows are
+/// invalid (none is).
+#[test]
+fn rows_only_in_alert_lookbacks_are_not_called_invalid() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: daily\n    objective: 99\n    windows: [{calendar: day}]\n    good: status < 500\n    alerts: [{severity: page, budget: 5%, long: 6h, short: 30m}]\n",
+    );
+    dir.write(
+        "log.csv",
+        "timestamp,status\n2026-09-01T22:00:00Z,200\n2026-09-01T23:59:00Z,500\n",
+    );
+    let check = dir.run(&[
+        "check",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        "2026-09-02T00:05:00Z",
+    ]);
+    check
+        .expect_code(1)
+        .stderr_has(
+            "2 rows lie in the windows or their alert lookbacks: 0 selected by no SLO's \
+             filter, 0 in exclusions, 2 selected but only in alert lookbacks that reach past \
+             the windows' start",
+        )
+        .stdout_has(
+            "none of the 2 rows the SLOs select lies in their windows at 2026-09-02T00:05:00Z: \
+             they lie only in alert lookbacks that reach further back",
+        );
+    assert!(!check.stdout().contains("invalid"), "{check}");
+    assert!(!check.stderr().contains("invalid"), "{check}");
 }
 
 /// A Markdown table of many groups stays within what a GitHub job summary takes (1 MiB): it

@@ -725,13 +725,20 @@ fn assemble(
                 // Rows in the windows that are no SLO's event: not selected, excluded, or
                 // invalid (a misspelt field) — not a matter of where `A` is.
                 None if summary.unselected + summary.excluded + summary.matched > 0 => format!(
-                    "no result has an event at {}, though {} rows lie in the windows: {} selected \
-                     by no SLO's filter, {} in exclusions, {} invalid for their SLO",
+                    "no result has an event at {}, though {} rows lie in the windows or their \
+                     alert lookbacks: {} selected by no SLO's filter, {} in exclusions, {} {}",
                     format_rfc3339(at),
                     summary.unselected + summary.excluded + summary.matched,
                     summary.unselected,
                     summary.excluded,
-                    summary.matched
+                    summary.matched,
+                    // Selected and invalid in no window: only in the lookbacks (see
+                    // `policy::no_events`).
+                    if results.iter().all(|r| r.invalid == 0) {
+                        "selected but only in alert lookbacks that reach past the windows' start"
+                    } else {
+                        "invalid for their SLO"
+                    }
                 ),
                 None => format!(
                     "every window is empty at {}: the newest row is from {}; evaluate there with --at latest",
