@@ -119,10 +119,11 @@ const LOOKS_NANOS: TimestampError = error(
      set source.timestamp.format: unix_ns",
 );
 
-/// True if `text` is `-`? digits with at most one `.`: a Unix timestamp
-/// rather than a date.
+/// True if `text` is `-`? digits with at most one `.`, and perhaps a decimal exponent
+/// (`1.7908128E9`): a Unix timestamp rather than a date.
 pub(super) fn looks_numeric(text: &[u8]) -> bool {
-    let body = text.strip_prefix(b"-").unwrap_or(text);
+    let (mantissa, exponent) = split_exponent(text);
+    let body = mantissa.strip_prefix(b"-").unwrap_or(mantissa);
     let mut dots = 0;
     let mut digits = 0;
     for &b in body {
@@ -132,14 +133,88 @@ pub(super) fn looks_numeric(text: &[u8]) -> bool {
             _ => return false,
         }
     }
-    digits > 0 && dots <= 1
+    digits > 0 && dots <= 1 && exponent.is_none_or(|e| parse_exponent(e).is_some())
+}
+
+/// `text` split at its `e` or `E`: the mantissa, and the exponent's text if there is one.
+fn split_exponent(text: &[u8]) -> (&[u8], Option<&[u8]>) {
+    match text.iter().position(|&b| b == b'e' || b == b'E') {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    }
+}
+
+/// A decimal exponent as written after the `e`: a sign, perhaps, and one to three digits.
+fn parse_exponent(text: &[u8]) -> Option<i32> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 3 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let value = digits
+        .iter()
+        .fold(0, |value, &b| value * 10 + i32::from(b - b'0'));
+    Some(if negative { -value } else { value })
+}
+
+/// The number of `text`, written with a decimal exponent as JSON writers write doubles
+/// (`1.7908128E9`), in plain digits: the point moved, exactly. Exponents beyond ±40 are out of
+/// range: no timestamp slo reads needs one.
+fn without_exponent(text: &[u8], exponent: &[u8]) -> Result<Vec<u8>, TimestampError> {
+    let exponent = parse_exponent(exponent).ok_or(NOT_NUMBER)?;
+    if exponent.abs() > 40 {
+        return Err(OUT_OF_RANGE);
+    }
+    let (sign, body) = match text.strip_prefix(b"-") {
+        Some(rest) => (&b"-"[..], rest),
+        None => (&b""[..], text),
+    };
+    let (int_part, fraction) = match body.iter().position(|&b| b == b'.') {
+        Some(dot) => (&body[..dot], &body[dot + 1..]),
+        None => (body, &body[body.len()..]),
+    };
+    let digits: Vec<u8> = int_part.iter().chain(fraction).copied().collect();
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(NOT_NUMBER);
+    }
+    // Where the point falls among `digits` once moved.
+    let point = i32::try_from(int_part.len()).map_err(|_| OUT_OF_RANGE)? + exponent;
+    let mut plain = sign.to_vec();
+    match usize::try_from(point) {
+        Ok(point) if point >= digits.len() => {
+            plain.extend(&digits);
+            plain.resize(plain.len() + point - digits.len(), b'0');
+        }
+        Ok(point) => {
+            plain.extend(&digits[..point]);
+            plain.push(b'.');
+            plain.extend(&digits[point..]);
+        }
+        Err(_) => {
+            plain.extend(b"0.");
+            plain.resize(plain.len() + point.unsigned_abs() as usize, b'0');
+            plain.extend(&digits);
+        }
+    }
+    Ok(plain)
 }
 
 /// Parses a Unix timestamp number exactly with integer arithmetic. With no
 /// unit, the unit is chosen by the size of the integer part: below 1e11
 /// seconds, below 1e14 milliseconds, below 1e17 microseconds, else
-/// nanoseconds.
+/// nanoseconds. A decimal exponent (`1.7908128E9`) is applied exactly first.
 pub(super) fn parse_unix(text: &[u8], unit: Option<UnixUnit>) -> Result<UnixNanos, TimestampError> {
+    if let (mantissa, Some(exponent)) = split_exponent(text) {
+        return parse_plain_unix(&without_exponent(mantissa, exponent)?, unit);
+    }
+    parse_plain_unix(text, unit)
+}
+
+/// [`parse_unix`] of a number without an exponent.
+fn parse_plain_unix(text: &[u8], unit: Option<UnixUnit>) -> Result<UnixNanos, TimestampError> {
     let (negative, body) = match text.strip_prefix(b"-") {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -265,8 +340,29 @@ mod tests {
             reason(p(UnixUnit::Seconds, &"9".repeat(60))),
             OUT_OF_RANGE.reason
         );
+        // A decimal exponent, as JSON writers write doubles: applied exactly.
+        assert_eq!(p(UnixUnit::Seconds, "1.790856E9"), Ok(BASE));
+        assert_eq!(
+            p(UnixUnit::Seconds, "1.790856000000123e+9"),
+            Ok(BASE + 123_000)
+        );
+        assert_eq!(p(UnixUnit::Millis, "1790856e6"), Ok(BASE));
+        assert_eq!(
+            p(UnixUnit::Seconds, "17908560001234E-4"),
+            Ok(BASE + 123_400_000)
+        );
+        assert_eq!(p(UnixUnit::Seconds, "5e-1"), Ok(500_000_000));
+        assert_eq!(p(UnixUnit::Seconds, "-1.5E0"), Ok(-1_500_000_000));
+        assert_eq!(p(UnixUnit::Seconds, "1e-10"), Ok(0));
+        let auto = parser(TimestampFormat::Auto, "UTC");
+        assert_eq!(auto.parse(b"1.790856E9"), Ok(BASE));
+        assert_eq!(auto.parse(b"1.790856E12"), Ok(BASE));
+        assert_eq!(reason(p(UnixUnit::Seconds, "1e40")), OUT_OF_RANGE.reason);
+        assert_eq!(reason(p(UnixUnit::Seconds, "1e400")), OUT_OF_RANGE.reason);
+        assert_eq!(reason(p(UnixUnit::Seconds, "1e41")), OUT_OF_RANGE.reason);
         for bad in [
-            "", "-", ".", "-.", "1e9", "1.2.3", "0x10", "+5", "1 2", "--1", "١٢",
+            "", "-", ".", "-.", "1.2.3", "0x10", "+5", "1 2", "--1", "١٢", "e9", "1e", "1e+",
+            "1e9.5", "1e1e1", ".e1", "1E-", "1e1234",
         ] {
             assert!(p(UnixUnit::Seconds, bad).is_err(), "{bad}");
         }
