@@ -158,21 +158,44 @@ fn where_the_format_writes_plain_numbers_the_spec_error_has_file_line_and_column
          {units: {latency_ms: ms}}",
     );
     // The same spec with the format left to detection is valid; --input-format csv makes the
-    // format known before reading, so the run stops before it.
-    dir.write(
-        "auto.yaml",
-        spec("", "status < 500 and latency_ms <= 300ms"),
-    );
-    dir.run(&["validate", "auto.yaml"]).expect_code(0);
+    // format known before reading, so the run stops before it, and says where as validate
+    // does: line 8 is `good:` here, quoted or not.
     dir.write("log.csv", csv("latency_ms", &["120"]));
-    dir.report()
-        .spec("auto.yaml")
-        .log("log.csv")
-        .at(AT)
-        .args(&["--input-format", "csv"])
-        .run()
-        .expect_code(2)
-        .stderr_has("SLO api: in `good` (status < 500 and latency_ms <= 300ms): `latency_ms` has no known unit");
+    let with_csv = |file: &str| {
+        dir.report()
+            .spec(file)
+            .log("log.csv")
+            .at(AT)
+            .args(&["--input-format", "csv"])
+            .run()
+    };
+    for (file, good, at) in [
+        ("auto.yaml", "status < 500 and latency_ms <= 300ms", "8:28"),
+        (
+            "quoted.yaml",
+            "'status < 500 and latency_ms <= 300ms'",
+            "8:29",
+        ),
+    ] {
+        dir.write(file, spec("", good));
+        dir.run(&["validate", file]).expect_code(0);
+        with_csv(file).expect_code(2).stderr_has(&format!(
+            "{file}:{at}: SLO api: in `good`: `latency_ms` has no known unit, so its bare \
+             numbers cannot be compared with a duration; declare the unit its log writes them \
+             in, e.g. source: {{units: {{latency_ms: ms}}}}\n    \
+             status < 500 and latency_ms <= 300ms\n                     ^"
+        ));
+    }
+    // Folded over lines by YAML, the expression is not as the file writes it: the character.
+    dir.write(
+        "folded.yaml",
+        spec("", ">-\n      status < 500 and\n      latency_ms <= 300ms"),
+    );
+    let run = with_csv("folded.yaml");
+    run.expect_code(2).stderr_has(
+        "SLO api: in `good`, at character 18 of the expression: `latency_ms` has no known unit",
+    );
+    assert!(!run.stderr().contains("offset"), "{run}");
 }
 
 #[test]

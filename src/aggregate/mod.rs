@@ -60,7 +60,7 @@ use crate::expr::{
     InvalidReason, LeafMemo, Program, ProgramId, ProgramSet, Row,
 };
 use crate::input::{InputError, InputFormat, LogInput, RowSink, RowView};
-use crate::spec::{excluded_intervals, Judgement, Slo, TimestampSpec};
+use crate::spec::{excluded_intervals, Condition, Judgement, Slo, TimestampSpec};
 use crate::time::{MinuteCache, TimeSlices, TimestampParser, UnixNanos};
 use crate::visible::Visible;
 
@@ -436,19 +436,19 @@ impl Plan {
         let mut plans = Vec::with_capacity(slos.len());
         for (slo, needs) in slos.iter().zip(needs) {
             let units = |field: &FieldPath| slo.source.field_unit(format, field);
-            let compile = |fields: &mut FieldSlots, key: &str, text: &str, expr| {
-                Program::compile_with_units(expr, fields, &units)
-                    .map_err(|e| format!("SLO {}: in `{key}` ({text}): {e}", slo.name))
+            let compile = |fields: &mut FieldSlots, key: &str, condition: &Condition| {
+                Program::compile_with_units(&condition.expr, fields, &units).map_err(|e| {
+                    let context = format!("SLO {}: in `{key}`", slo.name);
+                    condition.problem(&context, e.offset, &e.message)
+                })
             };
             let filter = match &slo.filter {
-                Some(condition) => {
-                    compile(&mut fields, "filter", &condition.text, &condition.expr)?
-                }
+                Some(condition) => compile(&mut fields, "filter", condition)?,
                 None => Program::always(),
             };
             let (judge, good_when) = match &slo.judgement {
-                Judgement::Good(c) => (compile(&mut fields, "good", &c.text, &c.expr)?, true),
-                Judgement::Bad(c) => (compile(&mut fields, "bad", &c.text, &c.expr)?, false),
+                Judgement::Good(c) => (compile(&mut fields, "good", c)?, true),
+                Judgement::Bad(c) => (compile(&mut fields, "bad", c)?, false),
             };
             let (filter, judge) = (programs.add(&filter), programs.add(&judge));
             let group_slots = slo.group_by.iter().map(|path| fields.slot(path)).collect();

@@ -254,6 +254,39 @@ pub struct Condition {
     pub text: String,
     /// Its syntax tree.
     pub expr: Expr,
+    /// Where its first character is in the spec file, when the file holds it on one line as
+    /// written (so that its `k`-th character is `k` columns further); `None` otherwise.
+    pub located: Option<Location>,
+}
+
+impl Condition {
+    /// A problem at byte `offset` of the expression, for a message: where it is
+    /// (`file:line:column: `, when known), in what (`context`, such as ``SLO api: in `good` ``),
+    /// what, and the expression with a caret under it.
+    pub fn problem(&self, context: &str, offset: usize, message: &str) -> String {
+        let offset = (0..=offset.min(self.text.len()))
+            .rev()
+            .find(|&i| self.text.is_char_boundary(i))
+            .unwrap_or(0);
+        let characters = self.text[..offset].chars().count();
+        let caret = format!(
+            "\n    {}\n    {}^",
+            crate::visible::visible(&self.text),
+            " ".repeat(characters)
+        );
+        match &self.located {
+            Some(at) => format!(
+                "{}:{}:{}: {context}: {message}{caret}",
+                at.file.display(),
+                at.line,
+                at.column + characters
+            ),
+            None => format!(
+                "{context}, at character {} of the expression: {message}{caret}",
+                characters + 1
+            ),
+        }
+    }
 }
 
 /// Whether the spec names the good events or the bad ones.

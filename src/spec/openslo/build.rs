@@ -112,9 +112,11 @@ fn build_one(
                     let expression = format!("{text} {} {value}", op.symbol());
                     match crate::expr::parse(&expression) {
                         Ok(expr) => {
+                            // Built from the spec's parts, not written in it.
                             let condition = Condition {
                                 text: expression,
                                 expr,
+                                located: None,
                             };
                             // A latency at or under the threshold is the good kind of event.
                             Judgement::Good(condition)

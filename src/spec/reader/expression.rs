@@ -4,7 +4,7 @@
 use super::Checker;
 use crate::expr::{self, FieldPath, FieldSlots, FieldUnit, Program};
 use crate::spec::yaml::{Node, Position, Value};
-use crate::spec::{Condition, Source};
+use crate::spec::{Condition, Location, Source};
 
 /// An expression as the spec writes it: the scalar that holds it, whether quoted, under which
 /// key, and its text.
@@ -76,6 +76,24 @@ impl Checker<'_> {
         Some(Condition {
             text: text.clone(),
             expr,
+            located: self.expression_start(&written),
+        })
+    }
+
+    /// Where the first character of a one-line expression is, when the file holds its text as
+    /// written there (not folded or unescaped by YAML).
+    fn expression_start(&self, written: &Written<'_>) -> Option<Location> {
+        if written.text.contains('\n') {
+            return None;
+        }
+        let line = written.node.position.line.checked_sub(1)?;
+        let column = written.node.position.column.checked_sub(1)? + usize::from(written.quoted);
+        let rest: String = self.lines.get(line)?.chars().skip(column).collect();
+        rest.starts_with(written.text).then(|| {
+            self.location(Position {
+                line: line + 1,
+                column: column + 1,
+            })
         })
     }
 
