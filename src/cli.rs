@@ -278,8 +278,17 @@ pub struct ReportArgs {
     pub every: Option<String>,
 }
 
-/// Options of `backtest`.
+/// Options of `backtest`. Of the options it shares with `report`, `--at` and `--between` are
+/// hidden (a backtest replays instants from `--from` to `--to`), and `-f` lists the formats a
+/// backtest is written in.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("at", |a| a.hide(true)),
+    mut_arg("between", |a| a.hide(true)),
+    mut_arg("format", |a| a
+        .hide_possible_values(true)
+        .help("Output format: table, json, csv or markdown")),
+)]
 pub struct BacktestArgs {
     #[command(flatten)]
     pub run: RunArgs,

@@ -259,6 +259,50 @@ fn backtest_finds_the_alert_episode_worked_out_by_hand() {
     }
 }
 
+/// `backtest` replays `--from` to `--to`: an `--at` is refused rather than ignored, and its help
+/// lists neither `--at` nor `--between`, and only the formats a backtest is written in.
+#[test]
+fn backtest_refuses_at_and_its_help_lists_what_it_takes() {
+    let dir = crate::workdir::Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [30d]\n    good: status < 500\n",
+    );
+    dir.write("log.csv", "timestamp,status\n2026-03-10T00:00:00Z,200\n");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "backtest",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--from",
+            "2026-03-10T00:00:00Z",
+        ];
+        args.extend(extra);
+        dir.run(&args)
+    };
+    run(&["--at", "2026-03-11T00:00:00Z"]).expect_code(2).stderr_has(
+        "--at evaluates one instant; a backtest replays instants from --from to --to (--to 2026-03-11T00:00:00Z ends it)",
+    );
+    run(&["-f", "junit"])
+        .expect_code(2)
+        .stderr_has("a backtest is written as a table, json, csv or markdown");
+    let help = dir.run(&["backtest", "--help"]);
+    help.expect_code(0)
+        .stdout_has("Output format: table, json, csv or markdown");
+    for hidden in ["--at <TIME>", "--between", "prometheus"] {
+        assert!(!help.stdout().contains(hidden), "{hidden}: {help}");
+    }
+    // report's help still lists them.
+    let report_help = dir.run(&["report", "--help"]);
+    for shown in ["--at <TIME>", "--between", "prometheus"] {
+        assert!(
+            report_help.stdout().contains(shown),
+            "{shown}: {report_help}"
+        );
+    }
+}
+
 /// A group is a result of a history's instant only when the report at that instant has it: a
 /// group whose rows all lie in other instants' windows is no `no_data` result there.
 /// One SLO over a window of an hour, grouped by route.

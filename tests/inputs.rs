@@ -571,3 +571,20 @@ fn a_pattern_in_a_log_path_names_every_log_it_matches() {
         .expect_code(2)
         .stderr_has("logs/error.log*: no log file matches this pattern");
 }
+
+/// A folder given as the logs that holds none (a cron job's export folder, empty today) is
+/// said to be empty, not taken for no log given at all.
+#[test]
+fn an_empty_log_folder_is_named() {
+    let dir = Workdir::new();
+    dir.write("spec.yaml", spec(""));
+    dir.write("exports/.keep", "");
+    for command in ["report", "check"] {
+        dir.run(&[command, "-s", "spec.yaml", "exports", "--at", AT])
+            .expect_code(2)
+            .stderr_has(
+                "exports: this folder holds no log file (hidden files are skipped): pass a \
+                 folder that holds the logs, or the log files",
+            );
+    }
+}

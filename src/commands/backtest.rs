@@ -20,6 +20,14 @@ pub(super) fn run(args: &BacktestArgs) -> anyhow::Result<ExitStatus> {
     if run.between.is_some() {
         bail!("--between evaluates one interval; a backtest replays instants from --from to --to");
     }
+    // `now` is --at's default: any other was given, and a backtest has no use for it.
+    if run.at != "now" {
+        bail!(
+            "--at evaluates one instant; a backtest replays instants from --from to --to \
+             (--to {} ends it)",
+            run.at
+        );
+    }
     // The instant before --from too: the budget spent in an episode under way at --from is
     // counted from there, as in any other episode.
     let series = Series {

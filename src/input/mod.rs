@@ -320,6 +320,13 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<LogInput>, InputError> {
             );
         } else if path.is_dir() {
             let files = files_in(path, |name| !name.starts_with('.'))?;
+            if files.is_empty() {
+                return Err(InputError::new(
+                    &LogInput::File(path.clone()),
+                    "this folder holds no log file (hidden files are skipped): pass a folder \
+                     that holds the logs, or the log files",
+                ));
+            }
             inputs.extend(
                 files
                     .into_iter()
