@@ -134,11 +134,12 @@ pub struct SloResult {
     /// `no_data`, `low_traffic`, `exhausted`, `at_risk` or `ok`.
     pub status: Status,
     /// Traffic, errors and latency over the window (the golden signals), for an SLO with
-    /// `latency`; `null` otherwise.
-    pub golden_signals: Option<GoldenSignals>,
+    /// `latency`; `null` otherwise. Boxed, as `policy` is: most results have neither, and a
+    /// report of 100 000 groups holds as many results.
+    pub golden_signals: Option<Box<GoldenSignals>>,
     /// The SLO's error-budget policy for this result: the team's words for the state it is in;
     /// `null` when the SLO has no policy or the policy says nothing of that state.
-    pub policy: Option<PolicyLine>,
+    pub policy: Option<Box<PolicyLine>>,
     /// Only on the `(other)` result of an SLO with more groups than `--max-groups`: how many
     /// groups it holds. Absent on every other result.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -39,6 +39,7 @@ pub(super) fn run(args: &CheckArgs, color: ColorWhen) -> anyhow::Result<ExitStat
         charset: super::charset(),
         width: super::terminal_width(args.run.output.as_deref()),
         verdict,
+        threads: config.threads,
     };
     super::render_output(args.run.output.as_deref(), |out| {
         render::renderer(format, &options).render(&computed.report, out)

@@ -50,6 +50,7 @@ pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitSta
             charset: super::charset(),
             width: super::terminal_width(output),
             verdict: Verdict::of(last, &[FailOn::Exhausted]),
+            threads: config.threads,
         };
         super::render_output(output, |out| {
             render::renderer(format, &options).render_history(&reports, out)
@@ -71,6 +72,7 @@ pub(super) fn run(args: &ReportArgs, color: ColorWhen) -> anyhow::Result<ExitSta
             width: super::terminal_width(output),
             // junit marks failures by the default policy of `check`.
             verdict: Verdict::of(&computed.report, &[FailOn::Exhausted]),
+            threads: config.threads,
         };
         super::render_output(output, |out| {
             render::renderer(format, &options).render(&computed.report, out)

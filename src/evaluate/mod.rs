@@ -784,8 +784,8 @@ impl Evaluation<'_> {
                 },
                 time_to_exhaustion_s,
                 status,
-                golden_signals,
-                policy,
+                golden_signals: golden_signals.map(Box::new),
+                policy: policy.map(Box::new),
                 folded: group.folded.as_deref().map(|f| FoldedGroups {
                     groups: f.groups,
                     estimated: f.estimated,

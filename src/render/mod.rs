@@ -94,6 +94,9 @@ pub struct RenderOptions {
     /// The verdict on the report under the policy (`check --fail-on`; `report` uses the
     /// default, `exhausted`).
     pub verdict: Verdict,
+    /// Threads a renderer may use (JSON writes many results side by side); the output is the
+    /// same with any number.
+    pub threads: usize,
 }
 
 /// The renderer for `format`.
@@ -104,7 +107,9 @@ pub fn renderer(format: OutputFormat, options: &RenderOptions) -> Box<dyn Render
             charset: options.charset,
             width: options.width,
         }),
-        OutputFormat::Json => Box::new(JsonRenderer),
+        OutputFormat::Json => Box::new(JsonRenderer {
+            threads: options.threads,
+        }),
         OutputFormat::Csv => Box::new(CsvRenderer),
         OutputFormat::Markdown => Box::new(MarkdownRenderer {
             no_events: options.verdict.no_events.clone(),
