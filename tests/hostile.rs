@@ -1372,3 +1372,85 @@ fn a_history_past_the_memory_bound_shows_the_busiest_groups_at_every_instant() {
         assert_eq!(total, ranked.iter().map(|r| r.1).sum::<u64>(), "at {at}");
     }
 }
+
+/// A stray `"` in a CSV opens a quoted field that swallows the lines after it, up to the next
+/// quote or the end of the file. The lines swallowed are counted, each as a malformed row, so
+/// that `--max-malformed` sees them: before, 200 000 requests passed as one row. The same on
+/// one thread and on several, whose chunks cut the file between quotes.
+#[test]
+fn an_unbalanced_quote_counts_every_line_it_swallows() {
+    let dir = corpus(&[]);
+    let swallowed = 200_000;
+    let head =
+        "timestamp,status,route\n2026-03-10T10:00:00Z,200,/a\n2026-03-10T10:00:01Z,500,\"/b\n";
+    let mut never_closed = String::from(head);
+    for _ in 0..swallowed {
+        never_closed.push_str("2026-03-10T10:00:02Z,200,/r\n");
+    }
+    dir.write("never_closed.csv", &never_closed);
+    // Closed by a quote 10 lines on: one record of 11 lines (and 5 fields); the rest is read.
+    let mut closed_later = String::from(head);
+    for i in 0..swallowed {
+        closed_later.push_str(if i == 9 {
+            "end\",200,/z\n"
+        } else {
+            "2026-03-10T10:00:02Z,200,/r\n"
+        });
+    }
+    dir.write("closed_later.csv", &closed_later);
+    for threads in ["1", "2"] {
+        let run = corpus_report(&dir)
+            .log("never_closed.csv")
+            .threads(threads)
+            .run();
+        // rows, malformed, outside_windows, unselected, matched
+        assert_eq!(
+            accounting(&run),
+            [swallowed + 2, swallowed + 1, 0, 0, 1],
+            "{run}"
+        );
+        run.stderr_has(&format!(
+            "never_closed.csv:3: malformed row skipped: a quoted field opened in this record is \
+             never closed: an unbalanced quote; it spans {} lines, each counted as a malformed row",
+            swallowed + 1
+        ));
+        let run = corpus_report(&dir)
+            .log("closed_later.csv")
+            .threads(threads)
+            .run();
+        assert_eq!(
+            accounting(&run),
+            [swallowed + 2, 11, 0, 0, swallowed - 9],
+            "{run}"
+        );
+        run.stderr_has(
+            "closed_later.csv:3: malformed row skipped: 5 fields where the header has 3; it \
+             spans 11 lines, each counted as a malformed row",
+        );
+        // Under the default limit the run stops, and --strict at the quote.
+        dir.report()
+            .log("never_closed.csv")
+            .at(AT)
+            .threads(threads)
+            .run()
+            .expect_code(2)
+            .stderr_has("of the rows read are malformed");
+        dir.report()
+            .log("never_closed.csv")
+            .at(AT)
+            .threads(threads)
+            .args(&["--strict"])
+            .run()
+            .expect_code(2)
+            .stderr_has("never_closed.csv:3: malformed row: a quoted field opened in this record is never closed");
+    }
+    // A line break inside quotes, as CSV writers write one, is still one row.
+    dir.write(
+        "written.csv",
+        "timestamp,status,route\n2026-03-10T10:00:00Z,200,\"/a\nb\"\n2026-03-10T10:00:01Z,500,/c\n",
+    );
+    assert_eq!(
+        accounting(&corpus_report(&dir).log("written.csv").run()),
+        [2, 0, 0, 0, 2]
+    );
+}

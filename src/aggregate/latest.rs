@@ -56,6 +56,10 @@ impl RowSink for Latest<'_> {
         Ok(())
     }
 
+    fn malformed_lines(&mut self, line: u64, _: u64, reason: &str) -> Result<(), InputError> {
+        self.malformed(line, reason)
+    }
+
     fn renumber_lines(&mut self, renumber: &dyn Fn(u64) -> u64) {
         for (line, _) in &mut self.problems {
             *line = renumber(*line);

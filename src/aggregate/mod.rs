@@ -1928,6 +1928,10 @@ impl RowSink for Counter<'_> {
     }
 
     fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError> {
+        self.malformed_lines(line, 1, reason)
+    }
+
+    fn malformed_lines(&mut self, line: u64, lines: u64, reason: &str) -> Result<(), InputError> {
         if self.plan.strict {
             return Err(InputError::at(
                 self.input,
@@ -1936,8 +1940,8 @@ impl RowSink for Counter<'_> {
             ));
         }
         let inputs = &mut self.tally.inputs;
-        inputs.rows += 1;
-        inputs.malformed += 1;
+        inputs.rows += lines;
+        inputs.malformed += lines;
         // Chunks may arrive out of order: keep the earliest lines.
         let keep = inputs.first_malformed.len() < MALFORMED_SHOWN
             || inputs

@@ -280,6 +280,10 @@ impl RowSink for Alone<'_> {
         panic!("line {line} is malformed: {reason}");
     }
 
+    fn malformed_lines(&mut self, line: u64, _: u64, reason: &str) -> Result<(), InputError> {
+        self.malformed(line, reason)
+    }
+
     fn renumber_lines(&mut self, _: &dyn Fn(u64) -> u64) {}
 }
 

@@ -122,6 +122,11 @@ impl<S: RowSink> RowSink for Tracked<'_, S> {
         self.sink.malformed(line, reason)
     }
 
+    fn malformed_lines(&mut self, line: u64, lines: u64, reason: &str) -> Result<(), InputError> {
+        self.tick();
+        self.sink.malformed_lines(line, lines, reason)
+    }
+
     fn renumber_lines(&mut self, renumber: &dyn Fn(u64) -> u64) {
         self.sink.renumber_lines(renumber);
     }

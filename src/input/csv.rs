@@ -21,8 +21,13 @@ struct Record {
     ends: Vec<usize>,
     /// The line the record starts on.
     line: u64,
+    /// How many lines it spans (one, but for quoted line breaks).
+    lines: u64,
     /// Set when the record was cut short for exceeding the limits.
     too_long: bool,
+    /// Set when the input ended inside a quoted field of the record: a quote that was never
+    /// closed took every line after it.
+    unclosed: bool,
 }
 
 impl Record {
@@ -60,6 +65,9 @@ impl ParserSlot<'_> {
 pub(super) struct Records<'a> {
     reader: &'a mut dyn BufRead,
     parser: ParserSlot<'a>,
+    /// Whether the parser reads quotes (CSV), which [`Records::next`] then follows.
+    quoting: bool,
+    delimiter: u8,
     /// The line the next unread byte is on.
     pub(super) line: u64,
 }
@@ -70,6 +78,7 @@ impl Records<'_> {
         record.bytes.clear();
         record.ends.clear();
         record.too_long = false;
+        record.unclosed = false;
         // Line ends between records are skipped here, so that the record's first line is known.
         loop {
             let available = self.reader.fill_buf()?;
@@ -87,18 +96,30 @@ impl Records<'_> {
         record.line = self.line;
         let mut written = 0usize;
         let mut ends_written = 0usize;
+        // Whether the input ended inside a quoted field of the record (csv-core ends the
+        // record there and does not say).
+        let mut quotes = QuoteState::default();
+        let mut at_end;
+        let mut ended_line = false;
         // Use the whole capacity left by earlier records: no allocation per row.
         record.bytes.resize(record.bytes.capacity().max(1024), 0);
         let mut ends = std::mem::take(&mut record.ends);
         ends.resize(ends.capacity().max(64), 0);
         let result = loop {
             let input = self.reader.fill_buf()?;
+            at_end = input.is_empty();
             let (result, read, out, ended) = self.parser.get().read_record(
                 input,
                 &mut record.bytes[written..],
                 &mut ends[ends_written..],
             );
             self.line += memchr::memchr_iter(b'\n', &input[..read]).count() as u64;
+            if self.quoting {
+                quotes.feed(&input[..read], self.delimiter);
+            }
+            if let Some(&last) = input[..read].last() {
+                ended_line = last == b'\n';
+            }
             self.reader.consume(read);
             written += out;
             ends_written += ended;
@@ -130,7 +151,65 @@ impl Records<'_> {
         ends.truncate(ends_written);
         record.ends = ends;
         record.bytes.truncate(written);
+        // Its line ends are counted, but not a last line that the input's end ended.
+        record.lines = (self.line - record.line + u64::from(at_end && !ended_line)).max(1);
+        record.unclosed = result && at_end && quotes.in_quotes();
         Ok(result)
+    }
+}
+
+/// Whether the bytes of a record fed so far, from its first, leave it inside a quoted field,
+/// as csv-core reads quotes (and [`cut`] follows them): a quote opens a field only at its
+/// start, and inside one, a doubled quote is a quote and a single one closes it.
+#[derive(Debug, Default)]
+struct QuoteState {
+    in_quotes: bool,
+    /// A quote inside a quoted field was the last byte fed: whether it closes the field or is
+    /// the first of two depends on the next.
+    quote_last: bool,
+    /// The last byte fed; `None` at the start of the record, which is a field's start.
+    last: Option<u8>,
+}
+
+impl QuoteState {
+    fn feed(&mut self, bytes: &[u8], delimiter: u8) {
+        let Some(&last) = bytes.last() else {
+            return;
+        };
+        let mut position = 0;
+        if std::mem::take(&mut self.quote_last) {
+            if bytes[0] == b'"' {
+                position = 1;
+            } else {
+                self.in_quotes = false;
+            }
+        }
+        while let Some(found) = memchr::memchr(b'"', &bytes[position..]) {
+            let at = position + found;
+            position = at + 1;
+            if self.in_quotes {
+                match bytes.get(at + 1) {
+                    Some(b'"') => position = at + 2,
+                    Some(_) => self.in_quotes = false,
+                    None => self.quote_last = true,
+                }
+            } else {
+                let before = if at == 0 {
+                    self.last
+                } else {
+                    Some(bytes[at - 1])
+                };
+                if before.is_none_or(|b| matches!(b, b'\n' | b'\r') || b == delimiter) {
+                    self.in_quotes = true;
+                }
+            }
+        }
+        self.last = Some(last);
+    }
+
+    /// Whether the bytes fed end inside a quoted field (a last quote closes it).
+    fn in_quotes(&self) -> bool {
+        self.in_quotes && !self.quote_last
     }
 }
 
@@ -154,6 +233,8 @@ pub(super) fn records<'a>(
     Records {
         reader,
         parser: ParserSlot::Owned(Box::new(parser(delimiter))),
+        quoting: delimiter != b'\t',
+        delimiter,
         line: first_line,
     }
 }
@@ -170,7 +251,9 @@ fn empty_record() -> Record {
         bytes: Vec::new(),
         ends: Vec::new(),
         line: 0,
+        lines: 1,
         too_long: false,
+        unclosed: false,
     }
 }
 
@@ -280,16 +363,42 @@ fn emit_record(
     values: &mut RowValues,
     sink: &mut impl RowSink,
 ) -> Result<(), InputError> {
+    // A record that cannot be read counts once per line it spans: how many rows those lines
+    // held cannot be told, and an unbalanced quote that swallowed a million lines must not
+    // pass as one malformed row under --max-malformed.
+    // (Line numbers in reasons would not be renumbered with the parallel reader's chunks.)
+    let spanning = || match record.lines {
+        1 => String::new(),
+        lines => format!("; it spans {lines} lines, each counted as a malformed row"),
+    };
     if record.too_long {
-        return sink.malformed(
+        return sink.malformed_lines(
             record.line,
-            &format!("record longer than {MAX_RECORD_BYTES} bytes or {MAX_FIELDS} fields (an unbalanced quote?)"),
+            record.lines,
+            &format!(
+                "record longer than {MAX_RECORD_BYTES} bytes or {MAX_FIELDS} fields (an unbalanced quote?){}",
+                spanning()
+            ),
+        );
+    }
+    if record.unclosed {
+        return sink.malformed_lines(
+            record.line,
+            record.lines,
+            &format!(
+                "a quoted field opened in this record is never closed: an unbalanced quote{}",
+                spanning()
+            ),
         );
     }
     // Blank lines never get here (`Records::next` skips them); a record with one empty
     // field is a line that holds `""`, a row like any other.
     if record.fields() != header.columns {
-        return sink.malformed(record.line, &ragged(record.fields(), header.columns));
+        return sink.malformed_lines(
+            record.line,
+            record.lines,
+            &format!("{}{}", ragged(record.fields(), header.columns), spanning()),
+        );
     }
     values.clear();
     for (slot, column) in header.column_of_slot.iter().enumerate() {
@@ -455,6 +564,8 @@ impl ChunkParser {
                     let mut records = Records {
                         reader: &mut rest,
                         parser: ParserSlot::Borrowed(&mut self.parser),
+                        quoting: self.quoting,
+                        delimiter: self.delimiter,
                         line,
                     };
                     let more = records

@@ -302,6 +302,15 @@ mod tests {
             self.rows.malformed(line, reason)
         }
 
+        fn malformed_lines(
+            &mut self,
+            line: u64,
+            lines: u64,
+            reason: &str,
+        ) -> Result<(), InputError> {
+            self.rows.malformed_lines(line, lines, reason)
+        }
+
         fn renumber_lines(&mut self, renumber: &dyn Fn(u64) -> u64) {
             self.rows.renumber_lines(renumber);
         }

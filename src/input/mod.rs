@@ -753,6 +753,14 @@ pub trait RowSink {
     ///
     /// Stops the read: the sink's own error (any malformed row under `--strict`).
     fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError>;
+    /// A record that could not be read, starting on `line` and spanning `lines` lines (a
+    /// quoted field's line breaks): each line counts as a malformed row, since how many rows
+    /// they held cannot be told.
+    ///
+    /// # Errors
+    ///
+    /// As [`RowSink::malformed`].
+    fn malformed_lines(&mut self, line: u64, lines: u64, reason: &str) -> Result<(), InputError>;
     /// Rewrites every line number the sink keeps: the parallel reader numbers lines per chunk
     /// until it knows on which line of the file each chunk starts.
     fn renumber_lines(&mut self, renumber: &dyn Fn(u64) -> u64);
@@ -863,6 +871,11 @@ pub mod test_sink {
         fn malformed(&mut self, line: u64, reason: &str) -> Result<(), InputError> {
             self.malformed.push((line, reason.to_string()));
             Ok(())
+        }
+
+        /// Kept once, as the reason says how many lines.
+        fn malformed_lines(&mut self, line: u64, _: u64, reason: &str) -> Result<(), InputError> {
+            self.malformed(line, reason)
         }
 
         fn renumber_lines(&mut self, renumber: &dyn Fn(u64) -> u64) {

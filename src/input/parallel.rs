@@ -742,7 +742,12 @@ mod tests {
     /// Cases the property tests below once found.
     #[test]
     fn found_cases_read_alike() {
-        for text in ["a,b\n\"\"\n", "a,b\n\r\"multi\nline\""] {
+        for text in [
+            "a,b\n\"\"\n",
+            "a,b\n\r\"multi\nline\"",
+            // A quote inside an unquoted last field is no quote left open.
+            "a,b\n\"\"multi\nline\"",
+        ] {
             for chunk_bytes in [1, 2, 7] {
                 let (whole, chunked) = both_ways(text.as_bytes(), InputFormat::Csv, chunk_bytes);
                 assert_eq!(whole.rows, chunked.rows, "{text:?}");
