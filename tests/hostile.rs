@@ -1454,3 +1454,59 @@ fn an_unbalanced_quote_counts_every_line_it_swallows() {
         [2, 0, 0, 0, 2]
     );
 }
+
+/// Runs of NUL bytes where a log starts again (logrotate's `copytruncate` when the writer kept
+/// its offset) or where it stops (a crash) are filler, skipped as blank lines are, whether the
+/// run fills the first block or not, on one thread or two, from a file or standard input
+/// redirected from one; a NUL inside one line of text is that line's, not the file's. A file
+/// of noise is still refused as binary (`a_binary_file_is_refused`).
+#[test]
+fn nul_filler_from_copytruncate_or_a_crash_is_skipped() {
+    let dir = corpus(&[]);
+    let mut rows = String::from("timestamp,status\n");
+    for second in 0..100 {
+        rows.push_str(&format!(
+            "2026-03-10T10:00:{:02}Z,{}\n",
+            second % 60,
+            if second % 10 == 0 { 500 } else { 200 }
+        ));
+    }
+    let (header, body) = rows.split_once('\n').expect("a header");
+    let mut copytruncated = vec![0u8; 200_000];
+    copytruncated.extend_from_slice(rows.as_bytes());
+    dir.write("copytruncated.csv", &copytruncated);
+    let mut crashed = rows.clone().into_bytes();
+    crashed.extend_from_slice(&[0; 4096]);
+    dir.write("crashed.csv", &crashed);
+    // A hole between two rows, and a NUL inside one row's field no SLO reads.
+    let mut holed = format!("{header},note\n").into_bytes();
+    for (i, line) in body.lines().enumerate() {
+        if i == 50 {
+            holed.extend_from_slice(&[0; 5000]);
+        }
+        holed.extend_from_slice(line.as_bytes());
+        holed.extend_from_slice(if i == 20 { b",a\0b\n" } else { b",-\n" });
+    }
+    dir.write("holed.csv", &holed);
+    for name in ["copytruncated.csv", "crashed.csv", "holed.csv"] {
+        for threads in ["1", "2"] {
+            let run = corpus_report(&dir).log(name).threads(threads).run();
+            assert_eq!(accounting(&run), [100, 0, 0, 0, 100], "{run}");
+            assert_eq!(api(&run), [100, 90, 10, 0], "{run}");
+        }
+    }
+    let from_stdin = crate::workdir::slo_command(
+        dir.path(),
+        &["report", "-s", "spec.yaml", "-", "--at", AT, "-f", "json"],
+    )
+    .stdin(std::fs::File::open(dir.path().join("copytruncated.csv")).expect("the log"))
+    .output()
+    .expect("slo runs");
+    let report: serde_json::Value = serde_json::from_slice(&from_stdin.stdout).expect("a report");
+    assert_eq!(
+        report["inputs"]["rows"],
+        100,
+        "{}",
+        String::from_utf8_lossy(&from_stdin.stderr)
+    );
+}

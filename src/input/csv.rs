@@ -79,12 +79,13 @@ impl Records<'_> {
         record.ends.clear();
         record.too_long = false;
         record.unclosed = false;
-        // Line ends between records are skipped here, so that the record's first line is known.
+        // Line ends between records are skipped here, so that the record's first line is known,
+        // and NUL bytes before a record: filler (see `lines::without_filler`).
         loop {
             let available = self.reader.fill_buf()?;
             let skip = available
                 .iter()
-                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .take_while(|&&b| matches!(b, b'\n' | b'\r' | 0))
                 .count();
             self.line += available[..skip].iter().filter(|&&b| b == b'\n').count() as u64;
             let more = skip < available.len();
@@ -540,7 +541,8 @@ impl ChunkParser {
                     position += 1;
                     continue;
                 }
-                b'\r' => {
+                // NUL bytes before a record are filler, as `Records::next` skips them.
+                b'\r' | 0 => {
                     position += 1;
                     continue;
                 }

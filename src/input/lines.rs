@@ -5,7 +5,16 @@ use std::io::BufRead;
 
 use super::{InputError, RowSink, MAX_RECORD_BYTES};
 
-/// Reads one line into `buffer` (without the newline). Returns `None` at the end of input and
+/// `line` without the NUL bytes it starts with: filler, not data. logrotate's `copytruncate`
+/// leaves a run of them where a log starts again (the writer kept its offset), a crash a run
+/// at its end; the line after a run is read as written.
+pub(super) fn without_filler(line: &[u8]) -> &[u8] {
+    let start = line.iter().position(|&b| b != 0).unwrap_or(line.len());
+    &line[start..]
+}
+
+/// Reads one line into `buffer` (without the newline and the NUL bytes it starts with, see
+/// [`without_filler`]). Returns `None` at the end of input and
 /// `Some(true)` when the line exceeded [`MAX_RECORD_BYTES`] (the rest of it is skipped).
 pub(super) fn read_line_limited(
     reader: &mut dyn BufRead,
@@ -16,6 +25,8 @@ pub(super) fn read_line_limited(
     loop {
         let available = reader.fill_buf()?;
         if available.is_empty() {
+            let filler = buffer.len() - without_filler(buffer).len();
+            buffer.drain(..filler);
             return Ok(read_any.then_some(too_long));
         }
         read_any = true;
@@ -34,12 +45,15 @@ pub(super) fn read_line_limited(
         let consumed = done.unwrap_or(chunk.len());
         reader.consume(consumed);
         if done.is_some() {
+            let filler = buffer.len() - without_filler(buffer).len();
+            buffer.drain(..filler);
             return Ok(Some(too_long));
         }
     }
 }
 
-/// Calls `each` with every line of `chunk` (without its newline), numbered from `first_line`;
+/// Calls `each` with every line of `chunk` (without its newline and the NUL bytes it starts
+/// with, see [`without_filler`]), numbered from `first_line`;
 /// a line longer than [`MAX_RECORD_BYTES`] is malformed instead, measured as
 /// [`read_line_limited`] measures it (blank space included). Returns the last line's number.
 pub(super) fn each_line<S: RowSink>(
@@ -59,7 +73,7 @@ pub(super) fn each_line<S: RowSink>(
             sink.malformed(line, &format!("line longer than {MAX_RECORD_BYTES} bytes"))?;
             continue;
         }
-        each(raw, line, sink)?;
+        each(without_filler(raw), line, sink)?;
     }
     Ok(next_line)
 }

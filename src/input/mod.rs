@@ -523,7 +523,38 @@ pub(super) fn refuse_non_text(input: &LogInput, head: &[u8]) -> Result<(), Input
             format!("is UTF-16 text; slo reads UTF-8: convert it first (iconv -f UTF-16 -t UTF-8 {input} > {input}.utf8)"),
         ));
     }
-    if let Some(nul) = memchr::memchr(0, head) {
+    // Runs of NUL bytes where a log starts or ends are holes, not binary data: logrotate's
+    // copytruncate leaves one at the start when the writer keeps its offset, and a crash one
+    // at the end; the readers skip them (see `lines::without_filler`). A stream of nothing but
+    // NUL bytes (`/dev/zero`) might never end: refused by its first block, as binary.
+    let filled = head.iter().position(|&b| b != 0).unwrap_or(head.len());
+    let text_end = head
+        .iter()
+        .rposition(|&b| b != 0)
+        .map_or(filled, |last| last + 1);
+    let regular = |path: &Path| std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    let stream = match input {
+        // Standard input redirected from a file ends as the file does.
+        LogInput::Stdin => !regular(Path::new("/dev/stdin")),
+        LogInput::File(path) => !regular(path),
+        // Read whole into a file of its own.
+        LogInput::Held(_) => false,
+    };
+    let text = &head[filled..text_end];
+    // Binary data has NUL bytes in many of its lines (random bytes: in about half); a NUL in
+    // a line of text here and there is that line's, as anywhere else in the log.
+    let lines = text.split(|&b| b == b'\n').filter(|line| !line.is_empty());
+    let (with_nul, all) = lines.fold((0, 0), |(with_nul, all), line| {
+        (with_nul + usize::from(line.contains(&0)), all + 1)
+    });
+    let nul = if filled == head.len() && !head.is_empty() && stream {
+        Some(0)
+    } else if 10 * with_nul >= all && with_nul > 0 {
+        memchr::memchr(0, text).map(|at| filled + at)
+    } else {
+        None
+    };
+    if let Some(nul) = nul {
         let line = 1 + memchr::memchr_iter(b'\n', &head[..nul]).count() as u64;
         return Err(InputError::at(
             input,
