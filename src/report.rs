@@ -369,7 +369,12 @@ impl SloResult {
     pub fn group_label(&self) -> String {
         if let Some(folded) = self.folded {
             let about = if folded.estimated { "about " } else { "" };
-            return format!("(other: {about}{} groups)", folded.groups);
+            let noun = if folded.groups == 1 {
+                "group"
+            } else {
+                "groups"
+            };
+            return format!("(other: {about}{} {noun})", folded.groups);
         }
         self.group
             .iter()
@@ -452,5 +457,10 @@ pub(crate) mod tests {
             estimated: true,
         });
         assert_eq!(other.group_label(), "(other: about 12 groups)");
+        other.folded = Some(FoldedGroups {
+            groups: 1,
+            estimated: true,
+        });
+        assert_eq!(other.group_label(), "(other: about 1 group)");
     }
 }

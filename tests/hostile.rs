@@ -465,6 +465,38 @@ fn long_group_values_are_capped_in_all() {
         run.peak_rss_kib.unwrap_or(0) < 4 * 16 * 1024 + MEMORY_LIMIT_KIB,
         "{run}"
     );
+    // One value bigger than the bound itself is in no sample: `(other)` holds it, and says it
+    // holds a group, not none (whether the sample keeps the others depends on their hashes:
+    // with these it kept none of the big one's kind, and said 0).
+    let mut log = String::from("timestamp,status,message\n");
+    log.push_str(&format!(
+        "2026-03-10T10:00:00Z,500,/{}\n",
+        "x".repeat(16_999_999)
+    ));
+    for i in 0..10 {
+        log.push_str(&format!("2026-03-10T10:00:00Z,200,/r{}\n", i % 3));
+    }
+    dir.write("huge.csv", &log);
+    drop(log);
+    let run = dir
+        .report()
+        .spec("groups.yaml")
+        .log("huge.csv")
+        .at(AT)
+        .run();
+    let report = run.expect_code(0).report();
+    let other = report
+        .results
+        .iter()
+        .find(|r| r.group_value("message") == Some("(other)"))
+        .expect("an (other) group");
+    let folded = other.folded.as_ref().expect("folded");
+    assert!(folded.groups >= 1 && other.total >= 1, "{run}");
+    assert_eq!(
+        report.results.iter().map(|r| r.total).sum::<u64>(),
+        11,
+        "{run}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

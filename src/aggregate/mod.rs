@@ -1326,7 +1326,9 @@ impl SloTally {
             let scale = 1u64.checked_shl(sample_level).unwrap_or(u64::MAX);
             let all = (sampled as u64).saturating_mul(scale).max(kept as u64);
             Folded {
-                groups: all - shown as u64,
+                // `(other)` holds a group at least, though the sample may keep none of its
+                // kind (a value bigger than the memory bound is in no sample).
+                groups: (all - shown as u64).max(1),
                 estimated: true,
                 shown: shown as u64,
                 passed_over: (shown < max_shown).then_some(left_out),
