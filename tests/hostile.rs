@@ -643,6 +643,28 @@ fn truncated_gzip_and_zstd_streams_are_errors() {
     let run = corpus_report(&dir).log("header-cut.csv.gz").run();
     no_panic(&run);
     run.expect_code(2).stderr_has("header-cut.csv.gz");
+    // Zero bytes after the last member pad the file, as block-padded copies do (`gzip -t`
+    // accepts them): read to its end. Other bytes after it, or after the padding, are not.
+    dir.write("whole.csv", &log);
+    let whole = api(&corpus_report(&dir).log("whole.csv").run());
+    let mut padded = gz.clone();
+    padded.extend_from_slice(&[0; 1024]);
+    dir.write("padded.csv.gz", &padded);
+    assert_eq!(api(&corpus_report(&dir).log("padded.csv.gz").run()), whole);
+    for (name, tail) in [
+        ("junk.csv.gz", &b"junk after the stream"[..]),
+        ("padded-junk.csv.gz", &b"\0\0\0\0junk"[..]),
+    ] {
+        let mut bytes = gz.clone();
+        bytes.extend_from_slice(tail);
+        dir.write(name, &bytes);
+        corpus_report(&dir)
+            .log(name)
+            .run()
+            .expect_code(2)
+            .stderr_has(&format!("error: {name}:"))
+            .stderr_has("the file looks truncated or corrupt");
+    }
 }
 
 #[test]

@@ -463,7 +463,7 @@ fn decompress(mut raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Sen
     Ok(if gzip {
         Box::new(BufReader::with_capacity(
             BUFFER_BYTES,
-            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUFFER_BYTES, whole)),
+            GzipMembers::new(BufReader::with_capacity(BUFFER_BYTES, whole)),
         ))
     } else if zstd {
         Box::new(BufReader::with_capacity(
@@ -473,6 +473,61 @@ fn decompress(mut raw: Box<dyn Read + Send>) -> io::Result<Box<dyn BufRead + Sen
     } else {
         Box::new(BufReader::with_capacity(BUFFER_BYTES, whole))
     })
+}
+
+/// A gzip file's members one after another, as `gzip -d` reads them: and zero bytes after the
+/// last member, which block-padded copies (tape, some backup tools) add and `gzip -t` accepts,
+/// end it. Anything else after a member is read as the next member's header, and is an error
+/// when it is not one.
+struct GzipMembers<R: BufRead> {
+    /// The member being read; `None` once the file has ended.
+    member: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzipMembers<R> {
+    fn new(reader: R) -> GzipMembers<R> {
+        GzipMembers {
+            member: Some(flate2::bufread::GzDecoder::new(reader)),
+        }
+    }
+}
+
+impl<R: BufRead> Read for GzipMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(member) = &mut self.member else {
+                return Ok(0);
+            };
+            let read = member.read(buf)?;
+            if read > 0 || buf.is_empty() {
+                return Ok(read);
+            }
+            // The member has ended, its trailer checked; the reader stands right after it.
+            let Some(member) = self.member.take() else {
+                return Ok(0);
+            };
+            let mut rest = member.into_inner();
+            loop {
+                let next = rest.fill_buf()?;
+                let Some(&first) = next.first() else {
+                    return Ok(0);
+                };
+                if first != 0 {
+                    break;
+                }
+                let zeros = next.iter().take_while(|&&b| b == 0).count();
+                let padding_only = zeros == next.len();
+                rest.consume(zeros);
+                if !padding_only {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "data after the zero bytes that pad the gzip stream",
+                    ));
+                }
+            }
+            self.member = Some(flate2::bufread::GzDecoder::new(rest));
+        }
+    }
 }
 
 /// Whether a log starts as a gzip or zstd stream does, which slo undoes.
