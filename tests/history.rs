@@ -169,18 +169,21 @@ fn backtest_finds_the_alert_episode_worked_out_by_hand() {
         }
     }
     dir.write("log.csv", log);
-    let run = dir.run(&[
-        "backtest",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--from",
-        "2026-03-10T00:30:00Z",
-        "--to",
-        "2026-03-10T02:00:00Z",
-        "-f",
-        "json",
-    ]);
+    let replay = |from: &str, format: &str| {
+        dir.run(&[
+            "backtest",
+            "-s",
+            "spec.yaml",
+            "log.csv",
+            "--from",
+            from,
+            "--to",
+            "2026-03-10T02:00:00Z",
+            "-f",
+            format,
+        ])
+    };
+    let run = replay("2026-03-10T00:30:00Z", "json");
     let backtest = run.expect_code(0).json();
     let result = &backtest["results"][0];
     assert_eq!(result["slo"], "api", "{run}");
@@ -207,18 +210,7 @@ fn backtest_finds_the_alert_episode_worked_out_by_hand() {
     assert_eq!(burns[0]["lookback"], "5m");
     // Replayed from 01:15, when the page has fired for 7 minutes, the episode is under way:
     // its budget is spent from 01:14 (150 failing of 750), not from a full budget.
-    let run = dir.run(&[
-        "backtest",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--from",
-        "2026-03-10T01:15:00Z",
-        "--to",
-        "2026-03-10T02:00:00Z",
-        "-f",
-        "json",
-    ]);
+    let run = replay("2026-03-10T01:15:00Z", "json");
     let backtest = run.expect_code(0).json();
     let episode = &backtest["results"][0]["episodes"][0];
     assert_eq!(episode["start"], "2026-03-10T01:15:00Z", "{run}");
@@ -229,32 +221,12 @@ fn backtest_finds_the_alert_episode_worked_out_by_hand() {
         (spent - (200.0 / 8.4 - 150.0 / 7.5)).abs() < 1e-9,
         "{spent}"
     );
-    let table = dir.run(&[
-        "backtest",
-        "-s",
-        "spec.yaml",
-        "log.csv",
-        "--from",
-        "2026-03-10T01:15:00Z",
-        "--to",
-        "2026-03-10T02:00:00Z",
-    ]);
+    let table = replay("2026-03-10T01:15:00Z", "table");
     table
         .expect_code(0)
         .stdout_has("2026-03-10T01:15:00Z (under way) → 2026-03-10T01:24:00Z");
     for format in ["table", "csv", "markdown"] {
-        let run = dir.run(&[
-            "backtest",
-            "-s",
-            "spec.yaml",
-            "log.csv",
-            "--from",
-            "2026-03-10T00:30:00Z",
-            "--to",
-            "2026-03-10T02:00:00Z",
-            "-f",
-            format,
-        ]);
+        let run = replay("2026-03-10T00:30:00Z", format);
         run.expect_code(0).stdout_has("2026-03-10T01:08:00Z");
     }
 }
