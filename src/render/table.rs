@@ -105,8 +105,28 @@ impl Renderer for TableRenderer {
         for line in summary::policy_lines(report) {
             writeln!(out, "{line}")?;
         }
-        writeln!(out, "{}", summary::inputs_line(report))
+        for line in wrap_at_commas(&summary::inputs_line(report), width) {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
     }
+}
+
+/// `text` in lines of at most `width` columns, broken after its commas, the lines after the
+/// first indented by two: the row accounting under the table names its formats and counts,
+/// and must stay within the table's width. A piece too wide on its own keeps its line.
+fn wrap_at_commas(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for piece in text.split_inclusive(", ") {
+        let line = lines.last_mut().expect("a line");
+        if !line.trim().is_empty() && line.width() + piece.trim_end().width() > width {
+            line.truncate(line.trim_end().len());
+            lines.push(format!("  {piece}"));
+        } else {
+            line.push_str(piece);
+        }
+    }
+    lines
 }
 
 /// A line of the table.
@@ -337,4 +357,37 @@ fn shorten(text: &str, limit: usize) -> String {
     let fitting = ends.partition_point(|&end| text[..end].width() <= room);
     let end = fitting.checked_sub(1).map_or(0, |last| ends[last]);
     format!("{}…", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The row accounting fits the width, broken after commas, and says what it said.
+    #[test]
+    fn the_row_accounting_wraps_at_commas_within_the_width() {
+        let text = "202 rows read as nginx (combined), csv: 200 matched, 0 outside every window, \
+                    0 selected by no SLO, 1 excluded, 1 malformed";
+        assert_eq!(wrap_at_commas(text, 200), vec![text.to_string()]);
+        for width in [100, 60, 40] {
+            let lines = wrap_at_commas(text, width);
+            assert!(lines.len() > 1, "{width}: {lines:?}");
+            for line in &lines {
+                // A piece wider than the width keeps its line; no piece here is.
+                assert!(line.width() <= width, "{width}: {line:?}");
+                assert!(!line.ends_with(' '), "{width}: {line:?}");
+            }
+            let joined: Vec<&str> = lines.iter().map(|line| line.trim_start()).collect();
+            assert_eq!(joined.join(" "), text, "{width}");
+        }
+        assert_eq!(
+            wrap_at_commas("a, b, c", 5),
+            vec!["a, b,".to_string(), "  c".to_string()]
+        );
+        // A piece wider than the width keeps its line.
+        assert_eq!(
+            wrap_at_commas("abcdefgh, b", 5),
+            vec!["abcdefgh,".to_string(), "  b".to_string()]
+        );
+    }
 }
