@@ -99,6 +99,13 @@ impl Verdict {
     }
 }
 
+/// Whether, when no result has an event, the `matched` rows that the SLOs selected all lie
+/// only in alert lookbacks that reach past the windows' start: selected, and invalid in no
+/// window (a selected row in a window is an event or invalid there).
+pub fn selected_only_in_lookbacks(matched: u64, results: &[SloResult]) -> bool {
+    matched > 0 && results.iter().all(|r| r.invalid == 0)
+}
+
 /// Why no result of `report` has a single event, when none has: the logs held no rows, every
 /// row was malformed, every row lies outside the windows, no filter selected one, or every
 /// selected row was invalid. `None` when some result has events.
@@ -115,9 +122,7 @@ pub fn no_events(report: &Report) -> Option<String> {
         "no rows were read: the logs are empty".to_string()
     } else if inputs.malformed == inputs.rows {
         format!("all {} rows read are malformed", inputs.rows)
-    } else if inputs.matched > 0 && report.results.iter().all(|r| r.invalid == 0) {
-        // Selected, in no window and invalid in none: in an alert lookback that reaches past
-        // the windows' start.
+    } else if selected_only_in_lookbacks(inputs.matched, &report.results) {
         format!(
             "none of the {} rows the SLOs select lies in their windows at {}: they lie only in \
              alert lookbacks that reach further back (a calendar window that has just begun holds \

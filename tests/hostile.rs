@@ -651,12 +651,20 @@ fn truncated_gzip_and_zstd_streams_are_errors() {
     padded.extend_from_slice(&[0; 1024]);
     dir.write("padded.csv.gz", &padded);
     assert_eq!(api(&corpus_report(&dir).log("padded.csv.gz").run()), whole);
+    // Padding ends the file, whatever follows it, and however far past the reader's buffer
+    // (256 KiB) that is: a member after it is no member of the file.
+    let long_padding = vec![0; 300 * 1024];
     for (name, tail) in [
-        ("junk.csv.gz", &b"junk after the stream"[..]),
-        ("padded-junk.csv.gz", &b"\0\0\0\0junk"[..]),
+        ("junk.csv.gz", b"junk after the stream".to_vec()),
+        ("padded-junk.csv.gz", b"\0\0\0\0junk".to_vec()),
+        ("padded-member.csv.gz", [&b"\0\0\0\0"[..], &gz].concat()),
+        (
+            "long-padded-member.csv.gz",
+            [&long_padding[..], &gz].concat(),
+        ),
     ] {
         let mut bytes = gz.clone();
-        bytes.extend_from_slice(tail);
+        bytes.extend_from_slice(&tail);
         dir.write(name, &bytes);
         corpus_report(&dir)
             .log(name)

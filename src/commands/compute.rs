@@ -732,9 +732,7 @@ fn assemble(
                     summary.unselected,
                     summary.excluded,
                     summary.matched,
-                    // Selected and invalid in no window: only in the lookbacks (see
-                    // `policy::no_events`).
-                    if results.iter().all(|r| r.invalid == 0) {
+                    if crate::policy::selected_only_in_lookbacks(summary.matched, &results) {
                         "selected but only in alert lookbacks that reach past the windows' start"
                     } else {
                         "invalid for their SLO"

@@ -503,29 +503,37 @@ impl<R: BufRead> Read for GzipMembers<R> {
                 return Ok(read);
             }
             // The member has ended, its trailer checked; the reader stands right after it.
-            let Some(member) = self.member.take() else {
-                return Ok(0);
-            };
-            let mut rest = member.into_inner();
-            loop {
-                let next = rest.fill_buf()?;
-                let Some(&first) = next.first() else {
-                    return Ok(0);
-                };
-                if first != 0 {
-                    break;
-                }
-                let zeros = next.iter().take_while(|&&b| b == 0).count();
-                let padding_only = zeros == next.len();
-                rest.consume(zeros);
-                if !padding_only {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        "data after the zero bytes that pad the gzip stream",
-                    ));
+            if let Some(ended) = self.member.take() {
+                let mut rest = ended.into_inner();
+                if next_member_follows(&mut rest)? {
+                    self.member = Some(flate2::bufread::GzDecoder::new(rest));
                 }
             }
-            self.member = Some(flate2::bufread::GzDecoder::new(rest));
+        }
+    }
+}
+
+/// What follows a gzip member in `rest`: `true` when something other than zero bytes does (the
+/// next member's header, checked as it is read), `false` at the end of the file, after zero
+/// padding or not. Anything after the padding is an error, wherever the reader's buffer ends.
+fn next_member_follows(rest: &mut impl BufRead) -> io::Result<bool> {
+    let mut padded = false;
+    loop {
+        let next = rest.fill_buf()?;
+        if next.is_empty() {
+            return Ok(false);
+        }
+        let zeros = next.iter().take_while(|&&b| b == 0).count();
+        if zeros == next.len() {
+            rest.consume(zeros);
+            padded = true;
+        } else if zeros == 0 && !padded {
+            return Ok(true);
+        } else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "data after the zero bytes that pad the gzip stream",
+            ));
         }
     }
 }
