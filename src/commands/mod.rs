@@ -68,7 +68,17 @@ fn terminal_width(file: Option<&Path>) -> Option<usize> {
     if file.is_some_and(|f| f != Path::new("-")) || !io::stdout().is_terminal() {
         return None;
     }
-    terminal_size::terminal_size().map(|(terminal_size::Width(width), _)| usize::from(width))
+    let reported = terminal_size::terminal_size().map(|(terminal_size::Width(w), _)| w.into());
+    usable_width(reported, std::env::var("COLUMNS").ok().as_deref())
+}
+
+/// The terminal's width as it reports it, or else as `COLUMNS` says. A terminal that has not
+/// been given a size (a serial console, some container and CI terminals) reports 0 columns,
+/// which is no width at all: a table laid out for it would shorten every group to nothing.
+fn usable_width(reported: Option<usize>, columns: Option<&str>) -> Option<usize> {
+    reported
+        .filter(|&width| width > 0)
+        .or_else(|| columns?.trim().parse().ok().filter(|&width| width > 0))
 }
 
 /// The characters the table may draw with, by the locale's encoding (see
@@ -103,5 +113,16 @@ mod tests {
     #[test]
     fn a_file_has_no_terminal_width() {
         assert_eq!(terminal_width(Some(Path::new("report.txt"))), None);
+    }
+
+    #[test]
+    fn a_terminal_of_no_columns_falls_back_to_columns_or_the_default() {
+        assert_eq!(usable_width(Some(132), Some("80")), Some(132));
+        assert_eq!(usable_width(Some(0), Some("80")), Some(80));
+        assert_eq!(usable_width(Some(0), None), None);
+        assert_eq!(usable_width(None, Some(" 120\n")), Some(120));
+        for columns in ["0", "", "wide", "-5"] {
+            assert_eq!(usable_width(Some(0), Some(columns)), None, "{columns:?}");
+        }
     }
 }
