@@ -146,6 +146,35 @@ fn timeslices_count_good_minutes() {
 }
 
 #[test]
+fn bad_time_left_is_exact_and_junit_tells_slices_from_events() {
+    let dir = Workdir::new();
+    dir.write(
+        "log.csv",
+        "timestamp,status\n2026-05-10T08:00:00Z,500\n2026-05-10T09:00:00Z,500\n2026-05-10T10:00:00Z,200\n",
+    );
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [1d]\n    budgeting: timeslices\n    timeslice: {length: 5m, objective: 95}\n    good: status < 500\n    alerts: []\n",
+    );
+    let at = "2026-05-10T12:00:00Z";
+    // 1 % of 288 five-minute slices: 2.88 slices, 864 s; 2 bad slices, 600 s: 264 s left.
+    let report = dir.report().log("log.csv").at(at).json_report();
+    let r = report.result("api", "1d");
+    assert_eq!((r.total, r.good, r.bad, r.events), (288, 286, 2, 3));
+    assert_eq!(r.error_budget.allowed_s, Some(864.0));
+    assert_eq!(r.error_budget.remaining_s, Some(264.0));
+    let run = |format| dir.report().log("log.csv").at(at).format(format).run();
+    run("table").expect_code(0).stdout_has(" 4m 24s ");
+    run("prometheus")
+        .expect_code(0)
+        .stdout_has("slo_error_budget_remaining_seconds{slo=\"api\",window=\"1d\"} 264\n");
+    run("junit")
+        .expect_code(0)
+        .stdout_has("events: 3 (0 invalid)")
+        .stdout_has("time slices: 288 (286 good, 2 bad)");
+}
+
+#[test]
 fn ratio_timeslices_average_slice_ratios() {
     let dir = Workdir::new();
     dir.write("log.csv", slice_log());

@@ -61,6 +61,36 @@ pub fn budget(total: u64, good: u64, objective: &Objective) -> BudgetFigures {
     }
 }
 
+/// The bad time a `timeslices` budget allows, and what is left of it, in seconds, for `total`
+/// slices of `slice_seconds` of which `good` are good: `(1 − T) × total × length` and
+/// `((1 − T) × total − bad) × length`. Computed on integers and divided once, so a budget of
+/// 2.88 slices of 5 minutes less 2 bad ones leaves 264 s, not 263.99999999999994.
+pub fn slice_seconds(
+    total: u64,
+    good: u64,
+    objective: &Objective,
+    slice_seconds: u64,
+) -> (f64, f64) {
+    let bad = u128::from(total - good.min(total));
+    let (d, n) = (objective.denominator(), objective.numerator());
+    let length = u128::from(slice_seconds);
+    let allowed_scaled = (d - n) * u128::from(total) * length;
+    let bad_scaled = bad * d * length;
+    (
+        quotient(allowed_scaled, d),
+        if allowed_scaled >= bad_scaled {
+            quotient(allowed_scaled - bad_scaled, d)
+        } else {
+            -quotient(bad_scaled - allowed_scaled, d)
+        },
+    )
+}
+
+/// `a / b` as the nearest `f64` (within one rounding of the fraction's part).
+fn quotient(a: u128, b: u128) -> f64 {
+    (a / b) as f64 + (a % b) as f64 / b as f64
+}
+
 /// How `good` good units out of `total` stand against the SLA `sla`: `sli − sla` and whether
 /// `sli ≥ sla`, decided exactly (`good × d ≥ n × total`); both `None` without events.
 pub fn sla_standing(total: u64, good: u64, sla: &Objective) -> (Option<f64>, Option<bool>) {
@@ -132,6 +162,27 @@ mod tests {
         let f = budget(100_000, 99_990, &objective("99.99"));
         assert!(f.exhausted);
         assert_eq!(f.consumed, Some(1.0));
+    }
+
+    #[test]
+    fn bad_time_left_is_exact_in_seconds() {
+        // 99 % of 288 five-minute slices allows 2.88 slices, 864 s; 2 bad slices leave 264 s.
+        assert_eq!(
+            slice_seconds(288, 286, &objective("99"), 300),
+            (864.0, 264.0)
+        );
+        // 97 % of 60 one-minute slices allows 1.8 slices, 108 s; 2 bad ones overspend by 12 s.
+        assert_eq!(slice_seconds(60, 58, &objective("97"), 60), (108.0, -12.0));
+        // 99.95 % of 30 days of minutes: 21.6 minutes, 1296 s; 7 bad minutes leave 876 s.
+        assert_eq!(
+            slice_seconds(43_200, 43_193, &objective("99.95"), 60),
+            (1296.0, 876.0)
+        );
+        // A hundred-trillionth of a second is as near as an f64 gets.
+        assert_eq!(
+            slice_seconds(1, 1, &objective("99.999999999999"), 1).0,
+            1e-14
+        );
     }
 
     #[test]

@@ -535,7 +535,7 @@ fn evaluate(
         lookbacks: lookbacks(slo),
         // Alert thresholds scale with the SLO's first window (§4).
         first_window_ns: slo.windows.first().map_or(0, |w| w.alert_scale_nanos(at)),
-        slice_seconds: slo.budgeting.timeslice().map(|s| s.length.seconds() as f64),
+        slice_seconds: slo.budgeting.timeslice().map(|s| s.length.seconds()),
     };
     let mut results = Vec::with_capacity(groups.len() * slo.windows.len());
     // With many groups, the groups are shared out in runs of the sorted order, one per thread,
@@ -577,7 +577,7 @@ struct Evaluation<'a> {
     group_names: Vec<String>,
     lookbacks: Vec<SpanDuration>,
     first_window_ns: i64,
-    slice_seconds: Option<f64>,
+    slice_seconds: Option<u64>,
 }
 
 impl Evaluation<'_> {
@@ -723,10 +723,11 @@ impl Evaluation<'_> {
             };
             let bad = units.total - units.good;
             let (allowed_s, remaining_s) = match (&slo.budgeting, slice_seconds) {
-                (Budgeting::Timeslices(_), Some(seconds)) => (
-                    Some(figures.allowed * seconds),
-                    Some((figures.allowed - bad as f64) * seconds),
-                ),
+                (Budgeting::Timeslices(_), Some(seconds)) => {
+                    let (allowed, remaining) =
+                        budget::slice_seconds(units.total, units.good, &slo.objective, seconds);
+                    (Some(allowed), Some(remaining))
+                }
                 _ => (None, None),
             };
             let elapsed = match window {

@@ -248,10 +248,22 @@ fn details(result: &SloResult, cells: &Cells) -> String {
     if let Some(min_events) = result.min_events {
         lines.push(format!("min_events: {min_events}"));
     }
-    lines.push(format!(
-        "events: {} ({} good, {} bad, {} invalid)",
-        result.total, result.good, result.bad, result.invalid
-    ));
+    // Under timeslices, total, good and bad count slices; events are the valid events.
+    if result.budgeting == "timeslices" {
+        lines.push(format!(
+            "events: {} ({} invalid)",
+            result.events, result.invalid
+        ));
+        lines.push(format!(
+            "time slices: {} ({} good, {} bad)",
+            result.total, result.good, result.bad
+        ));
+    } else {
+        lines.push(format!(
+            "events: {} ({} good, {} bad, {} invalid)",
+            result.total, result.good, result.bad, result.invalid
+        ));
+    }
     lines.push(format!("error budget left: {}", cells.budget_left));
     if let Some(seconds) = result.time_to_exhaustion_s {
         lines.push(format!(
