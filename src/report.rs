@@ -131,6 +131,12 @@ pub struct SloResult {
     pub alerts: Vec<AlertState>,
     /// Seconds until the budget is spent at the 1h burn rate; `null` unless both are positive.
     pub time_to_exhaustion_s: Option<f64>,
+    /// Seconds within which an exhaustion matters: what is left of a calendar window's period
+    /// (its budget starts afresh after it), or a rolling window's or an interval's length.
+    /// The summary formats show `time_to_exhaustion_s` only within it. Not serialised: the
+    /// JSON has `end` and `elapsed`.
+    #[serde(skip)]
+    pub exhaustion_horizon_s: f64,
     /// `no_data`, `low_traffic`, `exhausted`, `at_risk` or `ok`.
     pub status: Status,
     /// Traffic, errors and latency over the window (the golden signals), for an SLO with
@@ -436,6 +442,7 @@ pub(crate) mod tests {
             burn_rates: BurnRates::default(),
             alerts: Vec::new(),
             time_to_exhaustion_s: None,
+            exhaustion_horizon_s: 86_400.0,
             status: Status::NoData,
             golden_signals: None,
             policy: None,

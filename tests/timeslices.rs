@@ -77,6 +77,44 @@ fn week_with_a_dst_change_in_new_york() {
 /// Minute slices 11:50–11:59 at A = 12:00:30 (not slice-aligned, so 12:00–12:01 is not whole):
 /// 11:50 2/2 good · 11:51 9/10 (exactly 90 %: good) · 11:52 8/10 (bad) · 11:53–11:57 empty
 /// (good) · 11:58 0/1 (bad) · 11:59 3/3 → 10 slices, 2 bad.
+#[test]
+fn a_calendar_window_shows_an_exhaustion_that_comes_before_its_period_ends() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: api\n    objective: 90\n    windows: [{calendar: month}, 30d]\n    good: status < 500\n    alerts: []\n",
+    );
+    // 20 events, 1 bad in the last hour: half the budget of 2 is left, and the 1h burn rate is
+    // (1/2) / 0.1 = 5, so May's budget is gone in 0.5 × 31 days / 5 = 3d 2h 24m, the 30d
+    // window's in 3d.
+    let log = |day: u32| {
+        let mut text = String::from("timestamp,status\n");
+        for _ in 0..18 {
+            text.push_str(&format!("2026-05-{day:02}T01:00:00Z,200\n"));
+        }
+        text.push_str(&format!("2026-05-{:02}T23:30:00Z,200\n", day + 2));
+        text.push_str(&format!("2026-05-{:02}T23:40:00Z,500\n", day + 2));
+        text
+    };
+    let empty_in = |at: &str| {
+        let run = dir.report().log("log.csv").at(at).format("markdown").run();
+        let out = run.expect_code(0).stdout();
+        ["month", "30d"].map(|window| {
+            let row = out
+                .lines()
+                .find(|l| l.contains(&format!("| {window}")))
+                .unwrap_or_else(|| panic!("no {window} row in {out}"));
+            row.split('|').map(str::trim).nth(8).unwrap().to_string()
+        })
+    };
+    // On 4 May 28 days of the month are left: the exhaustion in 3d 2h is shown.
+    dir.write("log.csv", log(1));
+    assert_eq!(empty_in("2026-05-04T00:00:00Z"), ["3d 2h", "3d"]);
+    // On 31 May one day is left: the budget starts afresh before it would run out.
+    dir.write("log.csv", log(28));
+    assert_eq!(empty_in("2026-05-31T00:00:00Z"), ["–", "3d"]);
+}
+
 fn slice_log() -> String {
     let mut text = String::from("timestamp,status\n2026-03-10T11:49:59Z,500\n");
     let mut push = |minute: u32, statuses: &[u32]| {

@@ -721,6 +721,12 @@ impl Evaluation<'_> {
                 }
                 _ => None,
             };
+            let exhaustion_horizon_s = match window {
+                Window::Calendar { .. } => {
+                    (window.length_nanos(at) - (at - span.start)) as f64 / 1e9
+                }
+                Window::Rolling(_) | Window::Between { .. } => window.length_seconds(at),
+            };
             let bad = units.total - units.good;
             let (allowed_s, remaining_s) = match (&slo.budgeting, slice_seconds) {
                 (Budgeting::Timeslices(_), Some(seconds)) => {
@@ -784,6 +790,7 @@ impl Evaluation<'_> {
                     alerts.clone()
                 },
                 time_to_exhaustion_s,
+                exhaustion_horizon_s,
                 status,
                 golden_signals: golden_signals.map(Box::new),
                 policy: policy.map(Box::new),

@@ -149,10 +149,11 @@ impl Cells {
             (Some(remaining), None) => budget_percent(remaining),
             _ => "–".to_string(),
         };
-        // The time to exhaustion matters when the budget would run out within the window.
+        // The time to exhaustion matters when the budget would run out within the window (a
+        // calendar window: before its period ends).
         let empty_in = result
             .time_to_exhaustion_s
-            .filter(|s| *s < window_seconds(result))
+            .filter(|s| *s < result.exhaustion_horizon_s)
             .map_or_else(|| "–".to_string(), humanize_seconds);
         // Calendar windows by their unit and how much of the period has passed; the zone is in
         // the JSON and in the spec.
