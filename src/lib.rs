@@ -9,6 +9,7 @@ pub mod backtest;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod encoding;
 pub mod evaluate;
 pub mod exit;
 pub mod expr;

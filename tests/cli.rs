@@ -257,6 +257,66 @@ fn validate_shows_control_characters_in_specs_escaped() {
     );
 }
 
+/// Bytes that are not text, and YAML scalars that are not expressions, are errors at their
+/// place, not specs read up to where a parser stopped or fields nobody has.
+#[test]
+fn validate_refuses_what_is_no_spec_text_at_its_place() {
+    let dir = Workdir::new();
+    let spec = |tail: &str| {
+        format!("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [30d]\n    alerts: []\n    good: status < 500\n{tail}")
+    };
+    let cases: [(&str, Vec<u8>, &str); 6] = [
+        // A NUL used to end the file for the parser: SLO b, misspelt, was never seen.
+        (
+            "nul.yaml",
+            spec("\0  - name: b\n    objetive: 99\n").into_bytes(),
+            "nul.yaml:8:1: control character 0x00 in the spec",
+        ),
+        (
+            "latin1.yaml",
+            spec("  - name: caf\u{e9}\n")
+                .replace('\u{e9}', "\u{1}")
+                .into_bytes()
+                .into_iter()
+                .map(|b| if b == 1 { 0xe9 } else { b })
+                .collect(),
+            "latin1.yaml:8:14: byte 0xe9 is not UTF-8; save the spec as UTF-8",
+        ),
+        (
+            "utf16.yaml",
+            "\u{feff}version: 1\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect(),
+            "utf16.yaml: spec is UTF-16 text",
+        ),
+        (
+            "null.yaml",
+            spec("    filter: null\n").into_bytes(),
+            "null.yaml:8:13: `filter: null` is YAML's null, not an expression",
+        ),
+        (
+            "tilde.yaml",
+            spec("    filter: ~\n").into_bytes(),
+            "tilde.yaml:8:13: `filter: ~` is YAML's null",
+        ),
+        (
+            "true.yaml",
+            spec("    filter: True\n").into_bytes(),
+            "true.yaml:8:13: `filter: True` is a boolean in YAML and a field in an expression; write true, or field(\"True\")",
+        ),
+    ];
+    for (name, bytes, error) in cases {
+        dir.write(name, bytes);
+        dir.run(&["validate", name])
+            .expect_code(2)
+            .stderr_has(error);
+    }
+    // Quoted, `True` is what it says: a field.
+    dir.write("quoted.yaml", spec("    filter: \"True == 1\"\n"));
+    dir.run(&["validate", "quoted.yaml"]).expect_code(0);
+}
+
 /// `validate` and `convert` take their specs as `report` does, with `-s`, as well as as
 /// arguments; both ways add up.
 #[test]

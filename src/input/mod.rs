@@ -572,14 +572,7 @@ pub(super) fn refuse_non_text(input: &LogInput, head: &[u8]) -> Result<(), Input
             ));
         }
     }
-    // UTF-16 without a byte order mark: ASCII text has a NUL in every other byte, and only there.
-    let sample = &head[..head.len().min(512) & !1];
-    let lane = |start: usize| sample.iter().skip(start).step_by(2);
-    let nul_lane = |start: usize| lane(start).all(|&b| b == 0) && lane(1 - start).all(|&b| b != 0);
-    let utf16 = head.starts_with(b"\xff\xfe")
-        || head.starts_with(b"\xfe\xff")
-        || (sample.len() >= 8 && (nul_lane(0) || nul_lane(1)));
-    if utf16 {
+    if crate::encoding::is_utf16(head) {
         return Err(InputError::at(
             input,
             1,

@@ -73,7 +73,7 @@ pub fn load_files(files: &[PathBuf]) -> Result<SpecSet, SpecErrors> {
     for file in files {
         match read_spec(file) {
             Ok(text) => sources.push((file.clone(), text)),
-            Err(message) => errors.push(file_error(file, &message)),
+            Err(error) => errors.push(error),
         }
     }
     let mut set = load_sources(&sources, &mut errors);
@@ -196,7 +196,7 @@ pub(super) fn load_sources(sources: &[(PathBuf, String)], errors: &mut Vec<SpecE
 ///
 /// A file that cannot be read, and every problem in it, each with `file:line:column`.
 pub fn load_exclusions(file: &Path) -> Result<Vec<Exclusion>, SpecErrors> {
-    let text = read_spec(file).map_err(|message| SpecErrors(vec![file_error(file, &message)]))?;
+    let text = read_spec(file).map_err(|error| SpecErrors(vec![error]))?;
     let mut checker = Checker::new(file, &text);
     let documents = checker.parse(&text);
     let mut exclusions = Vec::new();
@@ -278,25 +278,72 @@ fn classify(node: &Node) -> Document {
     }
 }
 
-fn read_spec(file: &Path) -> Result<String, String> {
-    let metadata = std::fs::metadata(file).map_err(|e| format!("cannot read spec: {e}"))?;
+/// The text of a spec file, without a byte-order mark. YAML is printable text: bytes that are
+/// not UTF-8, and control characters other than tab, line feed and carriage return (a NUL
+/// that a crash or an editor left), are errors at their line and column, not where a parser
+/// happens to stop reading.
+fn read_spec(file: &Path) -> Result<String, SpecError> {
+    let metadata =
+        std::fs::metadata(file).map_err(|e| file_error(file, &format!("cannot read spec: {e}")))?;
     if metadata.len() > MAX_SPEC_BYTES {
-        return Err(format!(
-            "spec file is {} bytes, more than the {MAX_SPEC_BYTES} a spec may have; is this a log file?",
-            metadata.len()
+        return Err(file_error(
+            file,
+            &format!(
+                "spec file is {} bytes, more than the {MAX_SPEC_BYTES} a spec may have; is this a log file?",
+                metadata.len()
+            ),
         ));
     }
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read spec: {e}"))?;
+    let bytes =
+        std::fs::read(file).map_err(|e| file_error(file, &format!("cannot read spec: {e}")))?;
     let bytes = match bytes.strip_prefix(b"\xef\xbb\xbf") {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "spec is not valid UTF-8 (byte {}); save it as UTF-8",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    let at = |offset: usize, message: String| {
+        let before = String::from_utf8_lossy(&bytes[..offset]);
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        SpecError {
+            file: file.to_path_buf(),
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+            message,
+        }
+    };
+    if crate::encoding::is_utf16(&bytes) {
+        return Err(file_error(
+            file,
+            &format!(
+                "spec is UTF-16 text (as PowerShell's `>` writes); save it as UTF-8 (iconv -f UTF-16 -t UTF-8 {0} > {0}.utf8)",
+                file.display()
+            ),
+        ));
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            return Err(at(
+                e.valid_up_to(),
+                format!(
+                    "byte {:#04x} is not UTF-8; save the spec as UTF-8",
+                    bytes[e.valid_up_to()]
+                ),
+            ))
+        }
+    };
+    if let Some(offset) = text
+        .bytes()
+        .position(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        return Err(at(
+            offset,
+            format!(
+                "control character {:#04x} in the spec; a spec is text: remove it (a NUL is often what a crash or a copy left)",
+                bytes[offset]
+            ),
+        ));
+    }
+    Ok(text.to_string())
 }
 
 fn file_error(file: &Path, message: &str) -> SpecError {

@@ -35,6 +35,24 @@ impl Checker<'_> {
             );
             return None;
         };
+        // YAML reads these plain scalars as null and booleans; the expression language would
+        // read `null` and `True` as fields, so every row would lack them.
+        if !quoted {
+            let problem = match text.as_str() {
+                "null" | "Null" | "NULL" | "~" => Some(format!(
+                    "`{key}: {text}` is YAML's null, not an expression; write a condition such as status < 500, or leave `{key}` out"
+                )),
+                "True" | "TRUE" | "False" | "FALSE" => Some(format!(
+                    "`{key}: {text}` is a boolean in YAML and a field in an expression; write {}, or field(\"{text}\") for a field of that name",
+                    text.to_ascii_lowercase()
+                )),
+                _ => None,
+            };
+            if let Some(message) = problem {
+                self.error(node.position, message);
+                return None;
+            }
+        }
         let written = Written {
             node,
             quoted: *quoted,
