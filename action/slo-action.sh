@@ -152,7 +152,10 @@ cmd_check() {
       ;;
   esac
   if [[ -n $format ]]; then format_flag=(--format "$format"); fi
-  local report="$temp/slo-report.$extension" errors="$temp/slo-errors.txt"
+  # A folder of this run's own: two uses of the action in one job keep their reports apart.
+  local files
+  files=$(mktemp -d "$temp/slo-check.XXXXXX")
+  local report="$files/slo-report.$extension" errors="$files/slo-errors.txt"
 
   local -a command=(check "${common[@]}" ${format_flag[@]+"${format_flag[@]}"} -- ${logs[@]+"${logs[@]}"})
   echo "slo ${command[*]}"
@@ -162,7 +165,7 @@ cmd_check() {
   cat "$report"
 
   # The job summary: the Markdown report, or why there is none.
-  local summary="$temp/slo-summary.md"
+  local summary="$files/slo-summary.md"
   if ((code == 2)); then
     {
       echo "### slo check could not run"
@@ -174,9 +177,21 @@ cmd_check() {
   elif [[ $format == markdown ]]; then
     cp "$report" "$summary"
   else
-    # The same computation again, as Markdown, at the same instant; the verdict is the above.
-    "$slo" check "${common[@]}" --quiet --format markdown -- ${logs[@]+"${logs[@]}"} \
-      >"$summary" || true
+    # The same computation again, as Markdown, at the same instant; the verdict is the above,
+    # and so are the warnings (its own go nowhere, rather than `--quiet`, which `args` may
+    # hold already).
+    local markdown_code=0
+    "$slo" check "${common[@]}" --format markdown -- ${logs[@]+"${logs[@]}"} \
+      >"$summary" 2>"$files/slo-markdown-errors.txt" || markdown_code=$?
+    if ((markdown_code == 2)); then
+      {
+        echo "### slo check could not write the Markdown report"
+        echo
+        echo '````text'
+        cat "$files/slo-markdown-errors.txt"
+        echo '````'
+      } >"$summary"
+    fi
   fi
   if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then
     cat "$summary" >>"$GITHUB_STEP_SUMMARY"

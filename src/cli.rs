@@ -153,7 +153,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// When to colour output: auto honours NO_COLOR and plain (non-terminal) output.
+    /// When to colour output: auto honours NO_COLOR, TERM=dumb and plain (non-terminal) output.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
     pub color: ColorWhen,
 }
@@ -538,7 +538,7 @@ pub fn write_man_page(subcommand: Option<&str>, out: &mut dyn Write) -> anyhow::
 /// When to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
-    /// Colour on a terminal, unless NO_COLOR is set.
+    /// Colour on a terminal, unless NO_COLOR is set or TERM is dumb.
     Auto,
     /// Always colour.
     Always,

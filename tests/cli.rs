@@ -1139,6 +1139,41 @@ fn output_replacing_a_file_keeps_its_owner_and_group() {
         .contains("# TYPE slo_sli_ratio gauge"));
 }
 
+/// `-o` writes only a file that a shell's `>` could write: one that is read-only, or someone
+/// else's that this user may not write, is left as it was, though the folder would let a new
+/// file be renamed over it. (As root, where permissions do not hold, slo runs as `nobody`.)
+#[cfg(target_os = "linux")]
+#[test]
+fn output_refuses_a_file_the_user_may_not_write() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = shop();
+    let mode = |path: &std::path::Path, mode| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let path = dir.write("slo.txt", "old report\n");
+    mode(&path, 0o444);
+    mode(dir.path(), 0o777);
+    let args = report_to("slo.txt", &[]);
+    let as_root = std::fs::metadata("/proc/self").unwrap().uid() == 0;
+    let command = if as_root {
+        let mut command = std::process::Command::new("setpriv");
+        command
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_slo"))
+            .args(&args)
+            .current_dir(dir.path());
+        command
+    } else {
+        slo_command(dir.path(), &args)
+    };
+    let run = Running::start(command, &args, false).finish();
+    run.expect_code(2)
+        .stderr_has("error: cannot write slo.txt")
+        .stderr_has("Permission denied (os error 13); it is left as it was");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "old report\n");
+    assert_eq!(names_in(dir.path()), ["log.csv", "slo.txt", "spec.yaml"]);
+}
+
 #[test]
 fn check_writes_its_verdict_to_the_output_file_and_still_fails() {
     let dir = shop();
@@ -1519,6 +1554,39 @@ fn an_interrupt_while_reading_removes_temporary_files() {
         names_in(dir.path()),
         ["log.csv", "slo.txt", "spec.yaml", "tmp"]
     );
+}
+
+/// A hangup that the run was started with ignored (`nohup slo … &`, or a shell script's `trap
+/// '' HUP`) stays ignored: the run outlives the terminal it was started from.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_ignored_at_the_start_stays_ignored() {
+    use std::io::Write;
+    let dir = shop();
+    let args = [
+        "report",
+        "-s",
+        "spec.yaml",
+        "--at",
+        "latest",
+        "-f",
+        "csv",
+        "--max-malformed",
+        "100%",
+        "-",
+    ];
+    let command = shell_command(dir.path(), "trap '' HUP", &args);
+    let mut running = Running::start(command, &args, true);
+    running.stdin().write_all(&LOG.as_bytes()[..40]).unwrap();
+    running.stdin().flush().unwrap();
+    // Give slo the time to start watching signals, and hang up on it.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    running.signal("HUP");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(!running.has_ended(), "slo ended on an ignored SIGHUP");
+    running.stdin().write_all(&LOG.as_bytes()[40..]).unwrap();
+    let run = running.finish();
+    run.expect_code(0).stdout_has("\navailability,shop,1d,");
 }
 
 /// An interrupt while slo writes into a FIFO whose reader has stopped reading: slo ends by

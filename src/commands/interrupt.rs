@@ -44,9 +44,15 @@ pub(super) fn install() {
     #[cfg(unix)]
     {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
-        let Ok(mut signals) =
-            signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGXFSZ])
-        else {
+        // A signal the run was started with ignored stays ignored, as POSIX has it:
+        // `nohup slo … &` must outlive the terminal's SIGHUP, and a shell script's background
+        // job its SIGINT. (An ignored SIGXFSZ already makes a write fail as wanted.)
+        let ignored = ignored_signals();
+        let watched: Vec<i32> = [SIGINT, SIGTERM, SIGHUP, SIGXFSZ]
+            .into_iter()
+            .filter(|&signal| !ignored.contains(&signal))
+            .collect();
+        let Ok(mut signals) = signal_hook::iterator::Signals::new(watched) else {
             return;
         };
         // Should the thread not start, the closure and `signals` in it are dropped, which
@@ -61,6 +67,32 @@ pub(super) fn install() {
                 }
             });
     }
+}
+
+/// The signals this process was started with ignored, as Linux lists them in
+/// `/proc/self/status` (`SigIgn`, a mask in hexadecimal, bit `n − 1` for signal `n`). Empty
+/// where that cannot be read: elsewhere the signals are watched whatever their disposition.
+#[cfg(unix)]
+fn ignored_signals() -> Vec<i32> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| ignored_in_status(&status))
+        .unwrap_or_default()
+}
+
+/// The signals of a `/proc/PID/status` text's `SigIgn` line.
+#[cfg(unix)]
+fn ignored_in_status(status: &str) -> Option<Vec<i32>> {
+    let mask = status
+        .lines()
+        .find_map(|line| line.strip_prefix("SigIgn:"))?
+        .trim();
+    let mask = u64::from_str_radix(mask, 16).ok()?;
+    Some(
+        (1..=64)
+            .filter(|signal| mask >> (signal - 1) & 1 == 1)
+            .collect(),
+    )
 }
 
 /// Removes the temporary files, says what was left, and ends the process by `signal`. The
@@ -194,6 +226,24 @@ impl Drop for InPlace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn ignored_signals_are_read_from_the_status_mask() {
+        // nohup ignores SIGHUP (1); a shell's background job, SIGINT (2) and SIGQUIT (3).
+        let status =
+            "Name:\tslo\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000007\nSigCgt:\t0\n";
+        assert_eq!(ignored_in_status(status), Some(vec![1, 2, 3]));
+        assert_eq!(
+            ignored_in_status("SigIgn:\t8000000000000000\n"),
+            Some(vec![64])
+        );
+        assert_eq!(
+            ignored_in_status("SigIgn:\t0000000000000000\n"),
+            Some(vec![])
+        );
+        assert_eq!(ignored_in_status("Name:\tslo\n"), None);
+    }
 
     #[test]
     fn an_interrupt_removes_temporary_files_but_not_those_renamed_into_place() {

@@ -55,11 +55,24 @@ fn use_color(when: ColorWhen, file: Option<&Path>) -> bool {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
         ColorWhen::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && file.is_none_or(|f| f == Path::new("-"))
+            file.is_none_or(|f| f == Path::new("-"))
                 && io::stdout().is_terminal()
+                && terminal_takes_color(
+                    std::env::var_os("NO_COLOR").as_deref(),
+                    std::env::var_os("TERM").as_deref(),
+                )
         }
     }
+}
+
+/// Whether a terminal takes colour by the environment: not when `NO_COLOR` is set to anything
+/// (no-color.org), nor when `TERM` is `dumb` (Emacs' shell buffer, some CI logs), which shows
+/// escape sequences raw.
+fn terminal_takes_color(
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
 }
 
 /// The width of the terminal the output goes to: standard output's, when it is a terminal and
@@ -113,6 +126,19 @@ mod tests {
     #[test]
     fn a_file_has_no_terminal_width() {
         assert_eq!(terminal_width(Some(Path::new("report.txt"))), None);
+    }
+
+    #[test]
+    fn no_color_and_a_dumb_terminal_take_no_colour() {
+        use std::ffi::OsStr;
+        let takes = |no_color: Option<&str>, term: Option<&str>| {
+            terminal_takes_color(no_color.map(OsStr::new), term.map(OsStr::new))
+        };
+        assert!(takes(None, Some("xterm-256color")));
+        assert!(takes(None, None));
+        assert!(takes(Some(""), Some("xterm")));
+        assert!(!takes(Some("1"), Some("xterm")));
+        assert!(!takes(None, Some("dumb")));
     }
 
     #[test]

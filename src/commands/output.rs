@@ -4,7 +4,8 @@
 //! nothing:
 //! - a regular file, or nothing yet: replaced atomically — a temporary file in the same folder,
 //!   flushed to disk, renamed over it — so that a reader sees the old file or the new one, never
-//!   half of one; a replaced file keeps its mode, owner and group;
+//!   half of one; a replaced file keeps its mode, owner and group; a file that a shell's `>`
+//!   could not write (read-only, someone else's) is refused;
 //! - a symbolic link: followed, link by link, and the file it ends at replaced; the link stays;
 //! - a device, a FIFO: opened and written in place, as a shell's `>` would; a Unix socket:
 //!   connected to and written;
@@ -139,10 +140,18 @@ fn destination(path: &Path) -> anyhow::Result<Destination> {
         Ok(meta) if is_socket(&meta) => Ok(Destination::Socket),
         Ok(meta) if !meta.is_file() => Ok(Destination::Device),
         Ok(_) if through_device_folder => Ok(Destination::Append),
-        Ok(meta) => Ok(Destination::Replace {
-            target,
-            kept: Some(Kept::of(&meta)),
-        }),
+        Ok(meta) => {
+            // Replacing a file by renaming needs only the folder's permission; a shell's `>`
+            // needs the file's. A file its owner made read-only, or someone else's that this
+            // user may not write, is refused as `>` would refuse it, and left as it is.
+            if let Err(e) = OpenOptions::new().write(true).open(&target) {
+                return Err(anyhow!("{e}; it is left as it was"));
+            }
+            Ok(Destination::Replace {
+                target,
+                kept: Some(Kept::of(&meta)),
+            })
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound && through_device_folder => Err(anyhow!(
             "it does not exist, and slo makes no file in {}, a folder of devices and kernel files",
             folder_of(&target).display()
@@ -324,7 +333,7 @@ fn replace(text: &[u8], shown: &Path, target: &Path, kept: Option<Kept>) -> anyh
         .file_name()
         .ok_or_else(|| cannot(&"the path names no file"))?;
     let mut builder = tempfile::Builder::new();
-    let prefix = format!(".{}.", name.to_string_lossy());
+    let prefix = format!(".{}.", temp_stem(&name.to_string_lossy()));
     builder.prefix(&prefix).suffix(".tmp");
     // A new file is made as a shell's `>` would make it: 0666 less the umask.
     #[cfg(unix)]
@@ -344,6 +353,18 @@ fn replace(text: &[u8], shown: &Path, target: &Path, kept: Option<Kept>) -> anyh
         .and_then(|()| temp.file().sync_all())
         .map_err(|e| cannot(&e))?;
     temp.persist(target).map_err(|e| cannot(&e))
+}
+
+/// The part of a file's name that its temporary file's name repeats: all of it, or as much as
+/// leaves room for the 12 bytes around it (`.`, `.XXXXXX.tmp`) within the 255 bytes most file
+/// systems allow a name, cut at a character's boundary.
+fn temp_stem(name: &str) -> &str {
+    const ROOM: usize = 255 - ".".len() - ".XXXXXX.tmp".len();
+    let mut end = name.len().min(ROOM);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
 }
 
 /// Writes `text` into the device, FIFO or file at `path`, opened with `options`.
@@ -390,6 +411,16 @@ fn write_to_socket(_text: &[u8], path: &Path) -> anyhow::Result<()> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporary_names_fit_within_255_bytes() {
+        assert_eq!(temp_stem("slo.prom"), "slo.prom");
+        let long = "r".repeat(250);
+        assert_eq!(temp_stem(&long).len(), 243);
+        // 'é' is two bytes: the cut falls before it rather than inside it.
+        let accented = format!("{}é", "r".repeat(242));
+        assert_eq!(temp_stem(&accented), "r".repeat(242));
+    }
 
     #[test]
     fn device_folders_are_told_from_others() {
