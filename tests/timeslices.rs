@@ -251,13 +251,13 @@ fn slice_lengths_must_fit_windows_and_lookbacks() {
     let dir = Workdir::new();
     dir.write(
         "spec.yaml",
-        "version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [90s]\n    budgeting: timeslices\n    timeslice: {length: 1m, objective: 90}\n    good: ok\n  - name: b\n    objective: 99\n    windows: [1h]\n    budgeting: timeslices\n    timeslice: {length: 10m, objective: 90}\n    good: ok\n  - name: c\n    objective: 99\n    windows: [7h]\n    budgeting: timeslices\n    timeslice: {length: 7m, objective: 90}\n    good: ok\n    alerts: []\n  - name: d\n    objective: 99\n    windows: [1h]\n    budgeting: timeslices\n    good: ok\n",
+        "version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [90s]\n    budgeting: timeslices\n    timeslice: {length: 1m, objective: 90}\n    good: ok\n  - name: b\n    objective: 99\n    windows: [1h]\n    budgeting: timeslices\n    timeslice: {length: 10m, objective: 90}\n    good: ok\n    alerts: [{severity: page, budget: 2%, long: 1h, short: 5m}]\n  - name: c\n    objective: 99\n    windows: [7h]\n    budgeting: timeslices\n    timeslice: {length: 7m, objective: 90}\n    good: ok\n    alerts: []\n  - name: d\n    objective: 99\n    windows: [1h]\n    budgeting: timeslices\n    good: ok\n",
     );
     dir.run(&["validate", "spec.yaml"])
         .expect_code(2)
         .stderr_has("spec.yaml:3:5: window 90s is not a whole number of 1m time slices")
         .stderr_has("spec.yaml:9:5: alert lookback 5m is not a whole number of 10m time slices")
-        .stderr_has("spec.yaml:19:25: timeslice length 7m must divide one hour evenly")
+        .stderr_has("spec.yaml:20:25: timeslice length 7m must divide one hour evenly")
         .stderr_has("`budgeting: timeslices` needs `timeslice: {length: 1m, objective: 95}`");
 }
 

@@ -458,6 +458,53 @@ pub fn default_alerts() -> Vec<AlertRule> {
     ]
 }
 
+/// The default policy for an SLO budgeted in slices of `slice_seconds` (which divide an hour):
+/// each short lookback made a whole number of slices, rounded up, so that `timeslice: {length:
+/// 10m}` needs no `alerts:` of its own. A rule whose short lookback would then be as long as
+/// its long one (1h/5m under 1h slices) is left out; it is returned second, for a note.
+pub fn default_alerts_in_slices(slice_seconds: u64) -> (Vec<AlertRule>, Vec<AlertRule>) {
+    let slice = slice_seconds.max(1);
+    let mut kept = Vec::new();
+    let mut left_out = Vec::new();
+    for rule in default_alerts() {
+        let short = rule.short.seconds().div_ceil(slice) * slice;
+        if short >= rule.long.seconds() || rule.long.seconds() % slice != 0 {
+            left_out.push(rule);
+        } else if short == rule.short.seconds() {
+            kept.push(rule);
+        } else {
+            kept.push(AlertRule {
+                short: SpanDuration::from_seconds(short),
+                ..rule
+            });
+        }
+    }
+    (kept, left_out)
+}
+
+/// The note on the rules of the default policy that slices of `length` leave out.
+pub(crate) fn left_out_of_the_default_policy(
+    left_out: &[AlertRule],
+    length: &SpanDuration,
+) -> String {
+    let rules: Vec<String> = left_out
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} % over {}/{}",
+                r.severity.as_str(),
+                r.budget.as_written(),
+                r.long,
+                r.short
+            )
+        })
+        .collect();
+    format!(
+        "with {length} time slices the default alert policy leaves out {}: its short lookback would be no shorter than its long one; write `alerts:` to choose your own",
+        rules.join(", ")
+    )
+}
+
 impl Window {
     /// The window's length in seconds: `D` for a rolling window, the whole period (start to
     /// next start) containing `at` for a calendar window.

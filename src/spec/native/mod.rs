@@ -307,6 +307,66 @@ slos:
     }
 
     #[test]
+    fn the_default_policy_fits_itself_to_time_slices() {
+        let spec = |length: &str| {
+            format!("version: 1\nslos:\n  - name: a\n    objective: 99\n    windows: [30d]\n    budgeting: timeslices\n    timeslice: {{length: {length}, objective: 95}}\n    good: ok\n")
+        };
+        let rules = |text: &str| {
+            let mut errors = Vec::new();
+            let set = load_sources(
+                &[(PathBuf::from("specs/test.yaml"), text.to_string())],
+                &mut errors,
+            );
+            assert!(errors.is_empty(), "{errors:?}");
+            let rules: Vec<String> = set.slos[0]
+                .alerts
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {}/{}",
+                        r.severity.as_str(),
+                        r.budget.as_written(),
+                        r.long,
+                        r.short
+                    )
+                })
+                .collect();
+            let notes: Vec<String> = set.notes.iter().map(ToString::to_string).collect();
+            (rules, notes)
+        };
+        // Slices of 5m and less fit the policy as it is.
+        let (kept, notes) = rules(&spec("5m"));
+        assert_eq!(kept, ["page 2 1h/5m", "page 5 6h/30m", "ticket 10 3d/6h"]);
+        assert!(notes.is_empty(), "{notes:?}");
+        // Longer ones round the short lookbacks up to whole slices.
+        let (kept, notes) = rules(&spec("10m"));
+        assert_eq!(kept, ["page 2 1h/10m", "page 5 6h/30m", "ticket 10 3d/6h"]);
+        assert!(notes.is_empty(), "{notes:?}");
+        let (kept, _) = rules(&spec("20m"));
+        assert_eq!(kept, ["page 2 1h/20m", "page 5 6h/40m", "ticket 10 3d/6h"]);
+        // Under 1h slices the 1h/5m rule would watch one window twice: it is left out, noted.
+        let (kept, notes) = rules(&spec("1h"));
+        assert_eq!(kept, ["page 5 6h/1h", "ticket 10 3d/6h"]);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains(
+                "with 1h time slices the default alert policy leaves out page 2 % over 1h/5m"
+            ),
+            "{notes:?}"
+        );
+        // Alerts the spec writes must still fit the slices.
+        let errs = errors(&spec("1h").replace(
+            "    good: ok\n",
+            "    good: ok\n    alerts: [{severity: page, budget: 2%, long: 1h, short: 5m}]\n",
+        ));
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("alert lookback 5m is not a whole number of 1h time slices")),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
     fn inherited_slices_apply_only_to_slos_budgeted_in_slices() {
         let (slos, errs) = check("version: 1\ndefaults:\n  windows: [1d]\n  budgeting: timeslices\n  timeslice: {length: 5m, objective: 95}\nslos:\n  - name: sliced\n    objective: 99\n    good: ok\n  - name: counted\n    objective: 99\n    budgeting: occurrences\n    good: ok\n  - name: averaged\n    objective: 99\n    budgeting: ratio_timeslices\n    good: ok\n");
         assert!(errs.is_empty(), "{errs:?}");

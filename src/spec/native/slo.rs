@@ -8,7 +8,10 @@ use super::Defaults;
 use crate::expr::FieldPath;
 use crate::spec::reader::{field_path, Checker};
 use crate::spec::yaml::{Node, Value};
-use crate::spec::{default_alerts, Budgeting, Judgement, Objective, Slo, Source};
+use crate::spec::{
+    default_alerts, default_alerts_in_slices, left_out_of_the_default_policy, Budgeting, Judgement,
+    Objective, Slo, Source,
+};
 
 const SLO_KEYS: &[&str] = &[
     "name",
@@ -195,9 +198,24 @@ impl Checker<'_> {
             Some(value) => self.policy(value).map(Some),
             None => Some(defaults.policy.clone()),
         };
-        let alerts = match get("alerts") {
-            Some(value) => self.alerts(value),
-            None => Some(defaults.alerts.clone().unwrap_or_else(default_alerts)),
+        let alerts = match (get("alerts"), &defaults.alerts, &budgeting) {
+            (Some(value), _, _) => self.alerts(value),
+            (None, Some(alerts), _) => Some(alerts.clone()),
+            (
+                None,
+                None,
+                Some(Budgeting::Timeslices(slice) | Budgeting::RatioTimeslices(slice)),
+            ) => {
+                let (kept, left_out) = default_alerts_in_slices(slice.length.seconds());
+                if !left_out.is_empty() {
+                    self.note(
+                        node.position,
+                        left_out_of_the_default_policy(&left_out, &slice.length),
+                    );
+                }
+                Some(kept)
+            }
+            (None, None, _) => Some(default_alerts()),
         };
         if let (
             Some(Budgeting::Timeslices(slice) | Budgeting::RatioTimeslices(slice)),

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::super::reader::Checker;
 use super::super::yaml::Position;
 use super::super::{
-    default_alerts, AlertRule, Budgeting, Condition, Judgement, Location, Percentage, Severity,
-    Slo, Timeslice, Uncomputable, Window,
+    default_alerts, default_alerts_in_slices, left_out_of_the_default_policy, AlertRule, Budgeting,
+    Condition, Judgement, Location, Percentage, Severity, Slo, Timeslice, Uncomputable, Window,
 };
 use super::check::{Index, Measure, Method, ObjectiveModel, Op, PolicyModel, SloModel};
 use super::{slug, Built};
@@ -193,9 +193,23 @@ fn build_one(
         Err(reason) => return Conversion::Uncomputable(reason),
     };
     let slice = budgeting.timeslice().map(|s| s.length.seconds());
-    let alerts = match &model.policies {
-        None => default_alerts(),
-        Some(policies) => alert_rules(model, policies, &windows[0], slice, checker),
+    let alerts = match (&model.policies, budgeting.timeslice()) {
+        (None, None) => default_alerts(),
+        (None, Some(timeslice)) => {
+            let (kept, left_out) = default_alerts_in_slices(timeslice.length.seconds());
+            if !left_out.is_empty() {
+                checker.note(
+                    position(&model.at),
+                    format!(
+                        "SLO {}: {}",
+                        model.name,
+                        left_out_of_the_default_policy(&left_out, &timeslice.length)
+                    ),
+                );
+            }
+            kept
+        }
+        (Some(policies), _) => alert_rules(model, policies, &windows[0], slice, checker),
     };
     if let Some(timeslice) = budgeting.timeslice() {
         if let Some((what, duration)) = timeslice.misaligned(&windows, &alerts).next() {

@@ -880,6 +880,28 @@ spec:
     }
 
     #[test]
+    fn an_slo_in_hour_slices_without_alert_policies_gets_the_default_policy_fitted() {
+        let text = slo(
+            "  timeWindow: [{duration: 30d, isRolling: true}]\n",
+            "Timeslices",
+            "    - {target: 0.99, timeSliceTarget: 0.95, timeSliceWindow: 1h}\n",
+        );
+        let (set, errors) = load(&text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let rules: Vec<(&str, &str)> = set.slos[0]
+            .alerts
+            .iter()
+            .map(|r| (r.long.as_written(), r.short.as_written()))
+            .collect();
+        assert_eq!(rules, [("6h", "1h"), ("3d", "6h")]);
+        let notes: Vec<String> = set.notes.iter().map(ToString::to_string).collect();
+        assert!(
+            notes.iter().any(|n| n.contains("SLO api: with 1h time slices the default alert policy leaves out page 2 % over 1h/5m")),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
     fn burn_rate_conditions_become_alert_rules() {
         let window = "  timeWindow: [{duration: 30d, isRolling: true}]\n";
         let text = format!(
