@@ -128,6 +128,58 @@ fn exactly_at_the_threshold_does_not_fire() {
     assert!(!day.alerts[0].firing, "{day:#?}");
 }
 
+/// A burn rate written as one (native `burn_rate`, OpenSLO's `threshold`) is the threshold
+/// exactly on any window: on 28 days 14.4× is 2.142857…% of the budget in an hour, which a
+/// decimal share of the budget can only round, and then fired at exactly 14.4×.
+#[test]
+fn a_burn_rate_threshold_is_exact_on_a_28_day_window() {
+    // 99 % over 28d; in the last hour 1000 events, `bad` of them bad: 144 burns exactly 14.4×.
+    let log = |bad: u32| {
+        let mut text = String::from("timestamp,status\n");
+        for i in 0..1000 {
+            let status = if i < bad { 500 } else { 200 };
+            text.push_str(&format!(
+                "2026-03-10T11:58:{:02}.{:03}Z,{status}\n",
+                i % 60,
+                i
+            ));
+        }
+        text
+    };
+    let native = "version: 1\nslos:\n  - name: api\n    objective: 99\n    windows: [28d]\n    good: status < 500\n    alerts: [{severity: page, burn_rate: 14.4, long: 1h, short: 5m}]\n";
+    let openslo = "apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: api}\nspec:\n  service: api\n  indicator:\n    metadata: {name: api}\n    spec:\n      ratioMetric:\n        good: {metricSource: {type: slo.logs, spec: {filter: status < 500}}}\n        total: {metricSource: {type: slo.logs, spec: {filter: 'true'}}}\n  timeWindow: [{duration: 4w, isRolling: true}]\n  budgetingMethod: Occurrences\n  objectives: [{target: 0.99}]\n  alertPolicies:\n    - kind: AlertPolicy\n      metadata: {name: fast}\n      spec:\n        conditions:\n          - kind: AlertCondition\n            metadata: {name: fast-burn}\n            spec: {severity: page, condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h}}\n        notificationTargets: [{kind: AlertNotificationTarget, metadata: {name: t}, spec: {target: email}}]\n";
+    let dir = Workdir::new();
+    for (spec, text) in [("native.yaml", native), ("openslo.yaml", openslo)] {
+        dir.write(spec, text);
+        for (bad, fires) in [(144, false), (145, true)] {
+            dir.write("log.csv", log(bad));
+            let report = dir.report().spec(spec).log("log.csv").at(AT).json_report();
+            let r = &report.results[0];
+            assert!(
+                close(r.burn_rates["1h"], f64::from(bad) / 10.0),
+                "{spec}: {r:#?}"
+            );
+            assert_eq!(r.alerts[0].threshold, 14.4, "{spec}");
+            assert_eq!(r.alerts[0].firing, fires, "{spec}, {bad} bad: {r:#?}");
+        }
+    }
+    // Converted, the rule keeps its burn rate as written.
+    dir.run(&["convert", "--to", "native", "openslo.yaml"])
+        .expect_code(0)
+        .stdout_has("burn_rate: 14.4");
+    dir.run(&["convert", "--to", "openslo", "native.yaml"])
+        .expect_code(0)
+        .stdout_has("threshold: 14.4\n");
+    // A budget share and a burn rate in one rule are one too many.
+    dir.write(
+        "both.yaml",
+        native.replace("burn_rate: 14.4", "budget: 2%, burn_rate: 14.4"),
+    );
+    dir.run(&["validate", "both.yaml"])
+        .expect_code(2)
+        .stderr_has("an alert has `budget` or `burn_rate`, not both");
+}
+
 #[test]
 fn default_policy_and_fail_on_at_risk() {
     let dir = Workdir::new();

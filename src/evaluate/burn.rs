@@ -3,12 +3,13 @@
 //!
 //! A burn rate is how fast the budget goes: `(bad_L / total_L) / (1 − T)` over the lookback
 //! `(A − L, A]`; 1 spends exactly the budget over the window. An alert fires when the burn
-//! rates over its long *and* short lookbacks both exceed `budget × D / long`. That comparison
+//! rates over its long *and* short lookbacks both exceed its threshold: `budget × D / long`, or
+//! a burn rate written as one. That comparison
 //! is made on exact integers (cross-multiplied, in 256 bits), so an alert at exactly its
 //! threshold does not fire, whatever binary floating point would say.
 
 use crate::aggregate::Counts;
-use crate::spec::{Objective, Percentage, Slo};
+use crate::spec::{Objective, Slo};
 use crate::time::SpanDuration;
 
 /// The lookbacks whose burn rates an SLO reports: every alert's long and short, plus `1h`,
@@ -44,30 +45,18 @@ pub fn burn_rate(counts: &Counts, objective: &Objective) -> Option<f64> {
     Some((bad * d) as f64 / (u128::from(counts.total) * (d - n)) as f64)
 }
 
-/// Whether the burn rate of `counts` exceeds `budget × window / long`, decided exactly.
-pub fn exceeds(
-    counts: &Counts,
-    objective: &Objective,
-    budget: &Percentage,
-    window_ns: i64,
-    long: &SpanDuration,
-) -> bool {
-    if counts.total == 0 || window_ns <= 0 {
+/// Whether the burn rate of `counts` exceeds the threshold `tn / td` (see
+/// [`AlertRule::threshold_fraction`](crate::spec::AlertRule::threshold_fraction)), decided
+/// exactly.
+pub fn exceeds(counts: &Counts, objective: &Objective, (tn, td): (u128, u128)) -> bool {
+    if counts.total == 0 || td == 0 {
         return false;
     }
     let bad = u128::from(counts.total - counts.good);
     let (d, n) = (objective.denominator(), objective.numerator());
-    let (bn, bd) = (budget.numerator(), budget.denominator());
-    #[allow(clippy::cast_sign_loss, reason = "a lookback is a positive duration")]
-    let long_ns = long.nanos() as u128;
-    // bad·d / (total·(d − n)) > (bn / bd) · window / long
-    //   ⇔ (bad·d) · (bd·long) > (bn·window) · (total·(d − n))
-    let left = widening_mul(bad * d, bd * long_ns);
-    #[allow(
-        clippy::cast_sign_loss,
-        reason = "callers pass a positive window length"
-    )]
-    let right = widening_mul(bn * window_ns as u128, u128::from(counts.total) * (d - n));
+    // bad·d / (total·(d − n)) > tn / td  ⇔  (bad·d) · td > tn · (total·(d − n))
+    let left = widening_mul(bad * d, td);
+    let right = widening_mul(tn, u128::from(counts.total) * (d - n));
     left > right
 }
 
@@ -89,6 +78,7 @@ fn widening_mul(a: u128, b: u128) -> (u128, u128) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::{AlertRule, AlertThreshold, BurnRate, Percentage, Severity};
     use proptest::prelude::*;
 
     fn counts(total: u64, bad: u64) -> Counts {
@@ -122,28 +112,42 @@ mod tests {
         assert_eq!(burn_rate(&counts(0, 0), &objective), None);
     }
 
+    fn budget_rule(budget: &str, long: &str) -> AlertRule {
+        AlertRule {
+            severity: Severity::Page,
+            threshold: AlertThreshold::Budget(Percentage::parse(budget, "budget").unwrap()),
+            long: SpanDuration::parse(long).unwrap(),
+            short: SpanDuration::parse("5m").unwrap(),
+        }
+    }
+
     #[test]
     fn exactly_at_the_threshold_does_not_fire() {
         let objective = Objective::parse("99.9").unwrap();
-        let budget = Percentage::parse("2", "budget").unwrap();
-        let long = SpanDuration::parse("1h").unwrap();
-        let window = 30 * DAY_NS;
+        let threshold = budget_rule("2", "1h").threshold_fraction(30 * DAY_NS);
         // Threshold 14.4: 144 bad in 10 000 burns exactly 14.4×; 145 exceeds it.
-        assert!(!exceeds(
-            &counts(10_000, 144),
-            &objective,
-            &budget,
-            window,
-            &long
-        ));
-        assert!(exceeds(
-            &counts(10_000, 145),
-            &objective,
-            &budget,
-            window,
-            &long
-        ));
-        assert!(!exceeds(&counts(0, 0), &objective, &budget, window, &long));
+        assert!(!exceeds(&counts(10_000, 144), &objective, threshold));
+        assert!(exceeds(&counts(10_000, 145), &objective, threshold));
+        assert!(!exceeds(&counts(0, 0), &objective, threshold));
+    }
+
+    /// A burn rate written as one is compared as written, whatever the window: on 28 days,
+    /// 14.4 is 2.142857…% of the budget in an hour, which a decimal share can only round.
+    #[test]
+    fn a_burn_rate_threshold_is_exact_on_any_window() {
+        let objective = Objective::parse("99").unwrap();
+        let rule = AlertRule {
+            threshold: AlertThreshold::BurnRate(BurnRate::parse("14.4").unwrap()),
+            ..budget_rule("2", "1h")
+        };
+        let threshold = rule.threshold_fraction(28 * DAY_NS);
+        assert_eq!(rule.threshold(28 * DAY_NS), 14.4);
+        // 144 bad in 1000 at 99 % burns exactly 14.4×; 145 exceeds it.
+        assert!(!exceeds(&counts(1000, 144), &objective, threshold));
+        assert!(exceeds(&counts(1000, 145), &objective, threshold));
+        for text in ["0", "-1", "2%", "1e2", "fast"] {
+            assert!(BurnRate::parse(text).is_err(), "{text}");
+        }
     }
 
     #[test]
@@ -162,13 +166,13 @@ mod tests {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a test's share of a u64 total, in 0..=1")]
             let bad = ((total as f64) * bad_share) as u64;
             let objective = Objective::parse("99.5").unwrap();
-            let budget = Percentage::parse("5", "budget").unwrap();
-            let long = SpanDuration::parse("6h").unwrap();
+            let rule = budget_rule("5", "6h");
+            let long = rule.long.clone();
             let c = counts(total, bad);
             let rate = burn_rate(&c, &objective).unwrap();
             let limit = 0.05 * (window_days * DAY_NS) as f64 / long.nanos() as f64;
             if (rate - limit).abs() > 1e-9 * limit {
-                prop_assert_eq!(exceeds(&c, &objective, &budget, window_days * DAY_NS, &long), rate > limit);
+                prop_assert_eq!(exceeds(&c, &objective, rule.threshold_fraction(window_days * DAY_NS)), rate > limit);
             }
         }
     }

@@ -36,8 +36,7 @@ use std::collections::BTreeMap;
 
 use super::natural::{gcd, ratio_to_f64, Natural};
 use crate::aggregate::SliceCounts;
-use crate::spec::{Objective, Percentage};
-use crate::time::SpanDuration;
+use crate::spec::Objective;
 
 /// The mean of `good / total` over the slices `first..end` of one group that hold events.
 #[derive(Debug)]
@@ -157,28 +156,15 @@ impl<'a> MeanRatio<'a> {
             == Ordering::Greater
     }
 
-    /// Whether the burn rate `(1 − mean) / (1 − T)` exceeds `budget × window / long`
-    /// (DESIGN.md §4), decided exactly:
-    /// `mean < (bd · long · d − bn · window · (d − n)) / (bd · long · d)`.
-    pub fn burn_exceeds(
-        &self,
-        objective: &Objective,
-        budget: &Percentage,
-        window_ns: i64,
-        long: &SpanDuration,
-    ) -> bool {
-        if window_ns <= 0 {
+    /// Whether the burn rate `(1 − mean) / (1 − T)` exceeds the threshold `tn / td` (DESIGN.md
+    /// §4), decided exactly: `mean < (td · d − tn · (d − n)) / (td · d)`.
+    pub fn burn_exceeds(&self, objective: &Objective, (tn, td): (u128, u128)) -> bool {
+        if td == 0 {
             return false;
         }
         let (d, n) = (objective.denominator(), objective.numerator());
-        let (bn, bd) = (budget.numerator(), budget.denominator());
-        let long_ns = long.nanos().max(0) as u128;
-        let q = Natural::from_u128(bd)
-            .mul(&Natural::from_u128(long_ns))
-            .mul(&Natural::from_u128(d));
-        let spent = Natural::from_u128(bn)
-            .mul(&Natural::from_u128(window_ns as u128))
-            .mul(&Natural::from_u128(d - n));
+        let q = Natural::from_u128(td).mul(&Natural::from_u128(d));
+        let spent = Natural::from_u128(tn).mul(&Natural::from_u128(d - n));
         // With a threshold at or above the highest burn rate (mean 0), nothing fires.
         if spent >= q {
             return false;
@@ -366,22 +352,20 @@ mod tests {
     fn alerts_fire_only_above_the_threshold() {
         // Objective 90, budget 10 % of a 60m window over a 10m lookback: threshold 0.6, reached
         // exactly at mean 1 − 0.6 × 0.1 = 0.94, which does not fire.
-        let budget = Percentage::parse("10", "budget").unwrap();
-        let long = SpanDuration::parse("10m").unwrap();
-        let window = 3_600_000_000_000;
+        let threshold = (6, 10);
         let o = objective("90");
         let at = slices(&[(47, 50), (94, 100)]);
         let mean = MeanRatio::new(&at, (0, 2)).unwrap();
-        assert!(!mean.burn_exceeds(&o, &budget, window, &long));
+        assert!(!mean.burn_exceeds(&o, threshold));
         let worse = slices(&[(47, 50), (93, 100)]);
         let mean = MeanRatio::new(&worse, (0, 2)).unwrap();
-        assert!(mean.burn_exceeds(&o, &budget, window, &long));
-        // A threshold above the highest possible burn rate (10×) never fires.
+        assert!(mean.burn_exceeds(&o, threshold));
+        // A threshold at or above the highest possible burn rate (10×) never fires: all of
+        // the budget over 6m of a 60m window is 10×, over 7m 60/7×.
         let all_bad = slices(&[(0, 5)]);
         let mean = MeanRatio::new(&all_bad, (0, 1)).unwrap();
-        let everything = Percentage::parse("100", "budget").unwrap();
-        assert!(!mean.burn_exceeds(&o, &everything, window, &SpanDuration::parse("6m").unwrap()));
-        assert!(mean.burn_exceeds(&o, &everything, window, &SpanDuration::parse("7m").unwrap()));
+        assert!(!mean.burn_exceeds(&o, (10, 1)));
+        assert!(mean.burn_exceeds(&o, (60, 7)));
     }
 
     /// The exact sum of small fractions, as a fraction of u128s, by a direct method.

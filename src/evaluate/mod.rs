@@ -637,26 +637,15 @@ impl Evaluation<'_> {
             .iter()
             .map(|rule| {
                 let threshold = rule.threshold(first_window_ns);
+                let exact = rule.threshold_fraction(first_window_ns);
                 let fires = |lookback| {
                     let counted = counted_lookback(lookback);
                     match slo.budgeting {
-                        Budgeting::RatioTimeslices(_) => {
-                            counted.mean_ratio.as_ref().is_some_and(|mean| {
-                                mean.burn_exceeds(
-                                    &slo.objective,
-                                    &rule.budget,
-                                    first_window_ns,
-                                    &rule.long,
-                                )
-                            })
-                        }
-                        _ => exceeds(
-                            &counted.units,
-                            &slo.objective,
-                            &rule.budget,
-                            first_window_ns,
-                            &rule.long,
-                        ),
+                        Budgeting::RatioTimeslices(_) => counted
+                            .mean_ratio
+                            .as_ref()
+                            .is_some_and(|mean| mean.burn_exceeds(&slo.objective, exact)),
+                        _ => exceeds(&counted.units, &slo.objective, exact),
                     }
                 };
                 // Too few events over the long lookback, and one bad event would page.

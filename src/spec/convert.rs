@@ -6,7 +6,8 @@ use std::path::{Component, Path, PathBuf};
 use super::yaml_out::Yaml;
 use super::Latency;
 use super::{
-    default_alerts, BudgetPolicy, Exclusion, Judgement, Slo, Source, SpecSet, TimestampSpec, Window,
+    default_alerts, AlertThreshold, BudgetPolicy, Exclusion, Judgement, Slo, Source, SpecSet,
+    TimestampSpec, Window,
 };
 use crate::input::InputFormat;
 use crate::time::{format_rfc3339, TimestampFormat, Zone};
@@ -158,10 +159,14 @@ fn native_slo(slo: &Slo) -> Yaml {
                     .map(|rule| {
                         Yaml::map([
                             ("severity", Yaml::str(rule.severity.as_str())),
-                            (
-                                "budget",
-                                Yaml::str(format!("{}%", rule.budget.as_written())),
-                            ),
+                            match &rule.threshold {
+                                AlertThreshold::Budget(budget) => {
+                                    ("budget", Yaml::str(format!("{}%", budget.as_written())))
+                                }
+                                AlertThreshold::BurnRate(rate) => {
+                                    ("burn_rate", Yaml::raw(rate.as_written()))
+                                }
+                            },
                             ("long", Yaml::str(rule.long.as_written())),
                             ("short", Yaml::str(rule.short.as_written())),
                         ])

@@ -401,25 +401,93 @@ impl Window {
 }
 
 /// A multiwindow, multi-burn-rate alert (SRE Workbook, "Alerting on SLOs"): it fires when the
-/// burn rate over both `long` and `short` exceeds `budget × D / long`, `D` being the SLO's
-/// first window.
+/// burn rate over both `long` and `short` exceeds its [`AlertThreshold`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertRule {
     /// Who is told.
     pub severity: Severity,
-    /// The share of the budget that, spent within `long`, should fire the alert.
-    pub budget: Percentage,
+    /// How fast both lookbacks must burn the budget.
+    pub threshold: AlertThreshold,
     /// The long lookback.
     pub long: SpanDuration,
     /// The short lookback, which makes the alert stop soon after the burn stops.
     pub short: SpanDuration,
 }
 
+/// What an alert rule's burn rates must exceed, as the spec wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlertThreshold {
+    /// A share of the error budget spent within the long lookback (`budget: 2%`): the burn
+    /// rate `budget × D ÷ long`, which follows the length `D` of the SLO's first window (a
+    /// calendar month's, February's included).
+    Budget(Percentage),
+    /// A burn rate (`burn_rate: 14.4`, OpenSLO's `threshold`), whatever the window. Kept as
+    /// written: on a 28-day window 14.4 is 2.142857… % of the budget in an hour, which no
+    /// decimal holds, and a share rounded to one would fire at 14.4 exactly.
+    BurnRate(BurnRate),
+}
+
+/// A burn rate as written: a plain decimal above 0 (`14.4`), exact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BurnRate(Percentage);
+
+impl BurnRate {
+    /// Reads a burn rate written as a plain decimal.
+    ///
+    /// # Errors
+    ///
+    /// Text that is not a plain decimal above 0 (a percentage, `1e2`), with what to write.
+    pub fn parse(text: &str) -> Result<BurnRate, String> {
+        let not = || format!("burn rate '{text}' must be a plain number above 0, such as 14.4");
+        if text.trim().ends_with('%') {
+            return Err(not());
+        }
+        let rate = Percentage::parse(text, "burn rate").map_err(|_| not())?;
+        if rate.numerator() == 0 {
+            return Err(not());
+        }
+        Ok(BurnRate(rate))
+    }
+
+    /// The rate as an exact fraction `(numerator, denominator)`.
+    pub fn fraction(&self) -> (u128, u128) {
+        // Read as a percentage, 14.4 is 14.4 / 100 of one: a hundred times that is the rate.
+        (self.0.numerator() * 100, self.0.denominator())
+    }
+
+    /// The rate as written (`14.4`).
+    pub fn as_written(&self) -> &str {
+        self.0.as_written()
+    }
+}
+
 impl AlertRule {
-    /// The burn rate both lookbacks must exceed, `budget × window ÷ long`, for an SLO whose
-    /// first window lasts `window_ns` (SRE Workbook; 14.4 for 2 % in 1h of 30 days).
+    /// The burn rate both lookbacks must exceed, as an exact fraction `(numerator,
+    /// denominator)`, for an SLO whose first window lasts `window_ns`: `budget × window ÷
+    /// long`, or the burn rate written (SRE Workbook; 14.4 for 2 % in 1h of 30 days).
+    pub fn threshold_fraction(&self, window_ns: i64) -> (u128, u128) {
+        match &self.threshold {
+            AlertThreshold::Budget(budget) => {
+                #[allow(clippy::cast_sign_loss, reason = "lengths are positive")]
+                let (window, long) = (window_ns.max(0) as u128, self.long.nanos().max(1) as u128);
+                (budget.numerator() * window, budget.denominator() * long)
+            }
+            AlertThreshold::BurnRate(rate) => rate.fraction(),
+        }
+    }
+
+    /// [`AlertRule::threshold_fraction`] as a number, for reports.
     pub fn threshold(&self, window_ns: i64) -> f64 {
-        self.budget.ratio() * window_ns as f64 / self.long.nanos() as f64
+        let (numerator, denominator) = self.threshold_fraction(window_ns);
+        numerator as f64 / denominator as f64
+    }
+
+    /// The threshold as the spec wrote it: `2 %` of the budget, or a burn rate `14.4×`.
+    pub fn threshold_text(&self) -> String {
+        match &self.threshold {
+            AlertThreshold::Budget(budget) => format!("{} %", budget.as_written()),
+            AlertThreshold::BurnRate(rate) => format!("{}×", rate.as_written()),
+        }
     }
 }
 
@@ -447,7 +515,9 @@ impl Severity {
 pub fn default_alerts() -> Vec<AlertRule> {
     let rule = |severity, budget: &str, long: &str, short: &str| AlertRule {
         severity,
-        budget: Percentage::parse(budget, "budget").unwrap_or_else(|_| unreachable!()),
+        threshold: AlertThreshold::Budget(
+            Percentage::parse(budget, "budget").unwrap_or_else(|_| unreachable!()),
+        ),
         long: SpanDuration::parse(long).unwrap_or_else(|_| unreachable!()),
         short: SpanDuration::parse(short).unwrap_or_else(|_| unreachable!()),
     };
@@ -491,9 +561,9 @@ pub(crate) fn left_out_of_the_default_policy(
         .iter()
         .map(|r| {
             format!(
-                "{} {} % over {}/{}",
+                "{} {} over {}/{}",
                 r.severity.as_str(),
-                r.budget.as_written(),
+                r.threshold_text(),
                 r.long,
                 r.short
             )

@@ -3,10 +3,10 @@
 
 use crate::spec::reader::Checker;
 use crate::spec::yaml::{Node, Position};
-use crate::spec::{AlertRule, Percentage, Severity, Window};
+use crate::spec::{AlertRule, AlertThreshold, BurnRate, Percentage, Severity, Window};
 use crate::time::{CalendarUnit, SpanDuration};
 
-const ALERT_KEYS: &[&str] = &["severity", "budget", "long", "short"];
+const ALERT_KEYS: &[&str] = &["severity", "budget", "burn_rate", "long", "short"];
 
 impl Checker<'_> {
     /// An `alerts` list; `None` when any rule in it is wrong.
@@ -38,10 +38,10 @@ impl Checker<'_> {
                     None
                 }
             };
-            let budget = match get("budget") {
-                Some(value) => self.string(value, "`budget`").and_then(|text| {
+            let threshold = match (get("budget"), get("burn_rate")) {
+                (Some(value), None) => self.string(value, "`budget`").and_then(|text| {
                     match Percentage::parse(&text, "budget") {
-                        Ok(budget) if budget.numerator() > 0 && budget.numerator() <= budget.denominator() => Some(budget),
+                        Ok(budget) if budget.numerator() > 0 && budget.numerator() <= budget.denominator() => Some(AlertThreshold::Budget(budget)),
                         Ok(_) => {
                             self.error(value.position, format!("budget '{text}' must be above 0 % and at most 100 % of the error budget"));
                             None
@@ -52,8 +52,21 @@ impl Checker<'_> {
                         }
                     }
                 }),
-                None => {
-                    missing.push("budget");
+                (None, Some(value)) => self.string(value, "`burn_rate`").and_then(|text| {
+                    BurnRate::parse(&text)
+                        .map(AlertThreshold::BurnRate)
+                        .map_err(|message| self.error(value.position, message))
+                        .ok()
+                }),
+                (Some(_), Some(value)) => {
+                    self.error(
+                        value.position,
+                        "an alert has `budget` or `burn_rate`, not both: a share of the budget within `long`, or how fast it burns",
+                    );
+                    None
+                }
+                (None, None) => {
+                    missing.push("budget (or burn_rate)");
                     None
                 }
             };
@@ -88,12 +101,12 @@ impl Checker<'_> {
                     continue;
                 }
             }
-            if let (Some(severity), Some(budget), Some(long), Some(short)) =
-                (severity, budget, long, short)
+            if let (Some(severity), Some(threshold), Some(long), Some(short)) =
+                (severity, threshold, long, short)
             {
                 rules.push(AlertRule {
                     severity,
-                    budget,
+                    threshold,
                     long,
                     short,
                 });
@@ -138,16 +151,19 @@ impl Checker<'_> {
                 why.push("its long lookback is not shorter than the window".to_string());
             }
             if threshold < 1.0 {
-                why.push(format!(
-                    "its threshold (budget × window ÷ long lookback) is {}×, below 1×",
-                    significant(threshold)
-                ));
+                why.push(match alert.threshold {
+                    AlertThreshold::Budget(_) => format!(
+                        "its threshold (budget × window ÷ long lookback) is {}×, below 1×",
+                        significant(threshold)
+                    ),
+                    AlertThreshold::BurnRate(_) => "its burn rate is below 1×".to_string(),
+                });
             }
             if !why.is_empty() {
                 problems.push(format!(
                     "{} {} over {}/{}: {}",
                     alert.severity.as_str(),
-                    alert.budget,
+                    alert.threshold_text(),
                     alert.long,
                     alert.short,
                     why.join(" and ")

@@ -325,7 +325,7 @@ slos:
                     format!(
                         "{} {} {}/{}",
                         r.severity.as_str(),
-                        r.budget.as_written(),
+                        r.threshold_text(),
                         r.long,
                         r.short
                     )
@@ -336,17 +336,26 @@ slos:
         };
         // Slices of 5m and less fit the policy as it is.
         let (kept, notes) = rules(&spec("5m"));
-        assert_eq!(kept, ["page 2 1h/5m", "page 5 6h/30m", "ticket 10 3d/6h"]);
+        assert_eq!(
+            kept,
+            ["page 2 % 1h/5m", "page 5 % 6h/30m", "ticket 10 % 3d/6h"]
+        );
         assert!(notes.is_empty(), "{notes:?}");
         // Longer ones round the short lookbacks up to whole slices.
         let (kept, notes) = rules(&spec("10m"));
-        assert_eq!(kept, ["page 2 1h/10m", "page 5 6h/30m", "ticket 10 3d/6h"]);
+        assert_eq!(
+            kept,
+            ["page 2 % 1h/10m", "page 5 % 6h/30m", "ticket 10 % 3d/6h"]
+        );
         assert!(notes.is_empty(), "{notes:?}");
         let (kept, _) = rules(&spec("20m"));
-        assert_eq!(kept, ["page 2 1h/20m", "page 5 6h/40m", "ticket 10 3d/6h"]);
+        assert_eq!(
+            kept,
+            ["page 2 % 1h/20m", "page 5 % 6h/40m", "ticket 10 % 3d/6h"]
+        );
         // Under 1h slices the 1h/5m rule would watch one window twice: it is left out, noted.
         let (kept, notes) = rules(&spec("1h"));
-        assert_eq!(kept, ["page 5 6h/1h", "ticket 10 3d/6h"]);
+        assert_eq!(kept, ["page 5 % 6h/1h", "ticket 10 % 3d/6h"]);
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(
             notes[0].contains(

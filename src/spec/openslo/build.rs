@@ -6,8 +6,9 @@ use std::sync::Arc;
 use super::super::reader::Checker;
 use super::super::yaml::Position;
 use super::super::{
-    default_alerts, default_alerts_in_slices, left_out_of_the_default_policy, AlertRule, Budgeting,
-    Condition, Judgement, Location, Percentage, Severity, Slo, Timeslice, Uncomputable, Window,
+    default_alerts, default_alerts_in_slices, left_out_of_the_default_policy, AlertRule,
+    AlertThreshold, Budgeting, BurnRate, Condition, Judgement, Location, Percentage, Severity, Slo,
+    Timeslice, Uncomputable, Window,
 };
 use super::check::{Index, Measure, Method, ObjectiveModel, Op, PolicyModel, SloModel};
 use super::{slug, Built};
@@ -343,9 +344,25 @@ fn alert_rules(
                 ),
             );
         }
+        if matches!(condition.op, Some(Op::Gte)) {
+            checker.note(
+                at,
+                format!("{what}: op gte is read as gt: at exactly the threshold slo does not fire"),
+            );
+        }
         let long = condition.lookback.rolling();
-        let Some(budget) = budget_share(&condition.threshold, long.seconds(), window_seconds)
-        else {
+        // On a rolling window the rule keeps the burn rate as written, exactly; its share of
+        // the budget only bounds it. A calendar window's length varies (February, March), and
+        // its rules, like slo's own, spend a share of the budget: the share the threshold is
+        // of the window's nominal length (see `nominal_seconds`).
+        let share = budget_share(&condition.threshold, long.seconds(), window_seconds);
+        let threshold = match first {
+            Window::Calendar { .. } => share.map(AlertThreshold::Budget),
+            Window::Rolling(_) | Window::Between { .. } => share
+                .and_then(|_| BurnRate::parse(&condition.threshold).ok())
+                .map(AlertThreshold::BurnRate),
+        };
+        let Some(threshold) = threshold else {
             checker.note(
                 at,
                 format!(
@@ -375,7 +392,7 @@ fn alert_rules(
         }
         rules.push(AlertRule {
             severity,
-            budget,
+            threshold,
             long,
             short,
         });

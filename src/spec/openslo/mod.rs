@@ -921,7 +921,9 @@ spec:
         assert!(errors.is_empty(), "{errors:?}");
         let rule = &set.slos[0].alerts[0];
         assert_eq!(rule.severity, crate::spec::Severity::Ticket);
-        assert_eq!(rule.budget.as_written(), "5");
+        assert_eq!(rule.threshold_text(), "6×");
+        // 6× over 6h of 30 days is 5 % of the budget, as the default policy's page.
+        assert_eq!(rule.threshold(30 * 86_400_000_000_000), 6.0);
         assert_eq!(
             (rule.long.as_written(), rule.short.as_written()),
             ("6h", "20m")

@@ -12,7 +12,9 @@ use std::path::Path;
 
 use super::super::convert::{exclude_yaml, latency_yaml, native_window, policy_yaml, source_yaml};
 use super::super::yaml_out::Yaml;
-use super::super::{default_alerts, AlertRule, Budgeting, Judgement, Slo, Source, SpecSet, Window};
+use super::super::{
+    default_alerts, AlertRule, AlertThreshold, Budgeting, Judgement, Slo, Source, SpecSet, Window,
+};
 use super::build::{burn_threshold, nominal_seconds};
 use super::{check_name, slug, Shorthand, LOGS_TYPE};
 use crate::time::{SpanDuration, Zone};
@@ -356,8 +358,11 @@ fn alert_policy(
 ) -> Result<(String, Yaml), String> {
     let long = shorthand(&rule.long)?;
     let window = nominal_seconds(&slo.windows[0]);
-    let threshold = burn_threshold(&rule.budget, rule.long.seconds(), window)
-        .ok_or_else(|| format!("its alert over {} has no burn-rate threshold", rule.long))?;
+    let threshold = match &rule.threshold {
+        AlertThreshold::Budget(budget) => burn_threshold(budget, rule.long.seconds(), window)
+            .ok_or_else(|| format!("its alert over {} has no burn-rate threshold", rule.long))?,
+        AlertThreshold::BurnRate(rate) => rate.as_written().to_string(),
+    };
     let base = format!("{}-{}-{long}", slo.name, rule.severity.as_str()).to_ascii_lowercase();
     let base = if check_name(&base).is_ok() {
         base
@@ -376,14 +381,24 @@ fn alert_policy(
     let spec = Yaml::map([
         (
             "description",
-            Yaml::str(format!(
-                "{}: {} when {} % of the error budget burns within {} (and within {})",
-                slo.name,
-                rule.severity.as_str(),
-                rule.budget.as_written(),
-                rule.long,
-                rule.short
-            )),
+            Yaml::str(match &rule.threshold {
+                AlertThreshold::Budget(budget) => format!(
+                    "{}: {} when {} % of the error budget burns within {} (and within {})",
+                    slo.name,
+                    rule.severity.as_str(),
+                    budget.as_written(),
+                    rule.long,
+                    rule.short
+                ),
+                AlertThreshold::BurnRate(rate) => format!(
+                    "{}: {} when the error budget burns faster than {}× within {} (and within {})",
+                    slo.name,
+                    rule.severity.as_str(),
+                    rate.as_written(),
+                    rule.long,
+                    rule.short
+                ),
+            }),
         ),
         ("alertWhenBreaching", Yaml::raw("true")),
         ("alertWhenResolved", Yaml::raw("false")),

@@ -464,19 +464,19 @@ spec:
             CONDITION,
             TARGET,
         ]);
-        let rules: Vec<(Severity, &str, &str, &str)> = set.slos[0]
+        let rules: Vec<(Severity, String, &str, &str)> = set.slos[0]
             .alerts
             .iter()
             .map(|r| {
                 (
                     r.severity,
-                    r.budget.as_written(),
+                    r.threshold_text(),
                     r.long.as_written(),
                     r.short.as_written(),
                 )
             })
             .collect();
-        assert_eq!(rules, [(Severity::Page, "2", "1h", "5m")]);
+        assert_eq!(rules, [(Severity::Page, "14.4×".to_string(), "1h", "5m")]);
     }
 
     #[test]
