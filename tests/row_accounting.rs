@@ -166,7 +166,8 @@ fn model(lines: &[Line]) -> ([u64; 6], [u64; 4], [u64; 4]) {
     let mut inputs = [0u64; 6];
     let mut api = [0u64; 4];
     let mut all = [0u64; 4];
-    let number = |text: &str| text.trim().parse::<f64>().ok().filter(|x| !x.is_nan());
+    // A number is finite and exact within 38 digits: `1e400` and `inf` are not numbers.
+    let number = |text: &str| text.trim().parse::<f64>().ok().filter(|x| x.is_finite());
     for line in lines {
         inputs[0] += 1;
         if matches!(line.damage, Damage::BadTimestamp | Damage::Ragged) {

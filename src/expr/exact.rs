@@ -205,6 +205,12 @@ impl Exact {
     /// Zero.
     pub(crate) const ZERO: Exact = Exact { num: 0, den: 1 };
 
+    /// Numerator and denominator, as held (not necessarily in lowest terms): a key that tells
+    /// apart values held apart.
+    pub(crate) fn parts(self) -> (i128, i128) {
+        (self.num, self.den)
+    }
+
     /// A whole number.
     pub(crate) fn integer(value: i128) -> Exact {
         Exact { num: value, den: 1 }

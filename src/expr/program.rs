@@ -9,9 +9,11 @@
 //! [`super::row`].
 //!
 //! A field compared with a number literal (`latency_ms <= 300`) is read as an
-//! `f64`, as it always was, whatever unit the field has: the number is in the
-//! field's own unit. Everything else that computes (durations, arithmetic,
-//! `sum()`) goes through [`super::value`], in exact numbers.
+//! `f64`, whatever unit the field has (the number is in the field's own unit), and
+//! compared as one: rounding to the nearest `f64` keeps order, so only where the
+//! two `f64`s are equal is the text read again and compared exactly
+//! ([`super::row::exact_order`]). Everything else that computes (durations,
+//! arithmetic, `sum()`) goes through [`super::value`], in exact numbers.
 //!
 //! Evaluation uses three-valued logic: a referenced field that is missing,
 //! null or of the wrong kind makes a comparison *invalid* ([`Invalid`]),
@@ -24,7 +26,10 @@ use std::fmt;
 use regex::bytes::{Regex, RegexBuilder};
 
 use super::ast::{CmpOp, Expr, FieldPath, FieldRef, ListLiteral, Literal, Method, Operand, Span};
-use super::row::{boolean, normalise, number, text, FieldSlots, FieldUnit, Invalid, Row};
+use super::exact::Exact;
+use super::row::{
+    boolean, exact_order, normalise, number, text, FieldSlots, FieldUnit, Invalid, Row,
+};
 use super::value::{self, Comparison, Context};
 
 /// Compiled size limit of one regex, in bytes.
@@ -68,20 +73,25 @@ pub(super) enum Op {
         eq: bool,
         value: bool,
     },
+    /// A field against a number: by `f64`, and where the two `f64`s tie, exactly against
+    /// `literal`.
     NumCmp {
         slot: usize,
         op: CmpOp,
         value: f64,
+        literal: Option<Exact>,
     },
     TextCmp {
         slot: usize,
         op: CmpOp,
         value: Box<[u8]>,
     },
-    /// Sorted, deduplicated, `-0.0` normalised to `0.0`.
+    /// Sorted by `f64`, `-0.0` normalised to `0.0`, each with its exact value: literals that
+    /// round to one `f64` (`0.1`, `0.10000000000000001`) are kept apart.
     NumIn {
         slot: usize,
         values: Box<[f64]>,
+        exact: Box<[Option<Exact>]>,
         negated: bool,
     },
     /// Sorted and deduplicated.
@@ -197,6 +207,7 @@ fn compile_node(expr: &Expr, cx: &mut Context<'_>) -> Result<Op, CompileError> {
                     slot: slot(field),
                     op: *op,
                     value: normalise(value),
+                    literal: n.to_exact(),
                 }
             }
             (
@@ -245,15 +256,20 @@ fn compile_node(expr: &Expr, cx: &mut Context<'_>) -> Result<Op, CompileError> {
             span,
         } => match list {
             ListLiteral::Numbers(values) => {
-                let mut values: Vec<f64> = values.iter().map(|v| normalise(v.to_f64())).collect();
-                if values.iter().any(|v| !v.is_finite()) {
+                let mut values: Vec<(f64, Option<Exact>)> = values
+                    .iter()
+                    .map(|v| (normalise(v.to_f64()), v.to_exact()))
+                    .collect();
+                if values.iter().any(|(v, _)| !v.is_finite()) {
                     return Err(compile_error(*span, "number literals must be finite"));
                 }
-                values.sort_by(f64::total_cmp);
+                values.sort_by(|a, b| a.0.total_cmp(&b.0));
                 values.dedup();
+                let (values, exact): (Vec<f64>, Vec<Option<Exact>>) = values.into_iter().unzip();
                 Op::NumIn {
                     slot: slot(field),
                     values: values.into(),
+                    exact: exact.into(),
                     negated: *negated,
                 }
             }
@@ -353,6 +369,38 @@ fn apply<T: PartialOrd + ?Sized>(op: CmpOp, a: &T, b: &T) -> bool {
     }
 }
 
+/// `op` applied to how a field compares with a literal.
+fn apply_order(op: CmpOp, order: std::cmp::Ordering) -> bool {
+    apply(op, &order, &std::cmp::Ordering::Equal)
+}
+
+/// Whether the field in `slot`, whose `f64` equals `values[at]`, equals exactly one of the
+/// literals with that `f64`.
+#[cold]
+fn in_exactly(
+    row: &impl Row,
+    slot: usize,
+    values: &[f64],
+    exact: &[Option<Exact>],
+    at: usize,
+) -> Result<bool, Invalid> {
+    let x = values[at];
+    let first = values[..at]
+        .iter()
+        .rposition(|v| *v != x)
+        .map_or(0, |i| i + 1);
+    let last = values[at..]
+        .iter()
+        .position(|v| *v != x)
+        .map_or(values.len(), |i| at + i);
+    for literal in &exact[first..last] {
+        if exact_order(row, slot, *literal)? == std::cmp::Ordering::Equal {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// One node. Leaves are evaluated here, inline where this is called — the commonest program is a
 /// single comparison; `not`, `and` and `or` go through [`eval_compound`].
 #[inline(always)]
@@ -361,7 +409,19 @@ pub(super) fn eval_node(node: &Op, row: &impl Row) -> Result<bool, Invalid> {
         Op::Const(b) => *b,
         Op::Truthy { slot } => boolean(row, *slot)?,
         Op::BoolEq { slot, eq, value } => (boolean(row, *slot)? == *value) == *eq,
-        Op::NumCmp { slot, op, value } => apply(*op, &number(row, *slot)?, value),
+        Op::NumCmp {
+            slot,
+            op,
+            value,
+            literal,
+        } => {
+            let x = number(row, *slot)?;
+            if x == *value {
+                apply_order(*op, exact_order(row, *slot, *literal)?)
+            } else {
+                apply(*op, &x, value)
+            }
+        }
         Op::TextCmp {
             slot,
             op: op @ (CmpOp::Eq | CmpOp::Ne),
@@ -371,10 +431,15 @@ pub(super) fn eval_node(node: &Op, row: &impl Row) -> Result<bool, Invalid> {
         Op::NumIn {
             slot,
             values,
+            exact,
             negated,
         } => {
             let x = number(row, *slot)?;
-            values.binary_search_by(|v| v.total_cmp(&x)).is_ok() != *negated
+            let found = match values.binary_search_by(|v| v.total_cmp(&x)) {
+                Ok(at) => in_exactly(row, *slot, values, exact, at)?,
+                Err(_) => false,
+            };
+            found != *negated
         }
         Op::TextIn {
             slot,
@@ -931,9 +996,61 @@ mod tests {
         assert_eq!(run("x > -1", &[("x", s("-0.5"))]), Ok(true));
         assert_eq!(run("x == 0", &[("x", s("-0"))]), Ok(true));
         assert_eq!(run("x == 1000", &[("x", s(" 1e3\t"))]), Ok(true));
-        assert_eq!(run("x > 1e308", &[("x", s("inf"))]), Ok(true));
-        assert_eq!(run("x < 0", &[("x", s("-infinity"))]), Ok(true));
         assert_eq!(run("x == 1", &[("x", s("+1"))]), Ok(true));
+    }
+
+    /// A field and a literal that are one `f64` apart from their exact values are compared
+    /// exactly, as `sum()` and arithmetic compare them; what exact arithmetic refuses (`inf`,
+    /// past 38 digits) is no number here either.
+    #[test]
+    fn numeric_comparisons_are_exact_where_f64_ties() {
+        let x = |text| [("x", s(text))];
+        assert_eq!(
+            run("x == 9007199254740992", &x("9007199254740993")),
+            Ok(false)
+        );
+        assert_eq!(
+            run("x > 9007199254740992", &x("9007199254740993")),
+            Ok(true)
+        );
+        assert_eq!(
+            run("x == 9007199254740993", &x("9007199254740993")),
+            Ok(true)
+        );
+        assert_eq!(run("x == 0.3", &x("0.30000000000000001")), Ok(false));
+        assert_eq!(run("x > 0.3", &x("0.30000000000000001")), Ok(true));
+        assert_eq!(run("x <= 0.3", &x("0.3")), Ok(true));
+        assert_eq!(run("x == 0.3", &x("0.300")), Ok(true));
+        assert_eq!(run("x in [0.1, 0.2]", &x("0.10000000000000001")), Ok(false));
+        assert_eq!(run("x in [0.10000000000000001, 0.1]", &x("0.1")), Ok(true));
+        assert_eq!(run("x not in [0.10000000000000001]", &x("0.1")), Ok(true));
+        assert_eq!(
+            run("x in [0.10000000000000001]", &x("0.10000000000000001")),
+            Ok(true)
+        );
+        // The same answers as arithmetic gives.
+        for (expr, value) in [
+            ("x == 0.3", "0.30000000000000001"),
+            ("x > 9007199254740992", "9007199254740993"),
+        ] {
+            let sum = expr.replacen('x', "(x + 0)", 1);
+            assert_eq!(
+                run(expr, &x(value)),
+                run(&sum, &x(value)),
+                "{expr} on {value}"
+            );
+        }
+        for text in ["inf", "-infinity", "Infinity"] {
+            assert_eq!(run("x > 1000", &x(text)), inv("x", NotANumber), "{text}");
+        }
+        for text in [
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "0.12345678901234567890123456789012345678901",
+        ] {
+            assert_eq!(run("x < 1", &x(text)), inv("x", OutOfRange), "{text}");
+        }
     }
 
     #[test]

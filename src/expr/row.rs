@@ -284,8 +284,45 @@ fn parsed_number(value: FieldValue<'_>, slot: usize) -> Result<f64, Invalid> {
     let not_a_number = || invalid(slot, not_a_number_reason(raw));
     let s = std::str::from_utf8(raw.trim_ascii()).map_err(|_| not_a_number())?;
     match s.parse::<f64>() {
-        Ok(x) if !x.is_nan() => Ok(normalise(x)),
+        // `f64` also reads `inf`, `NaN`, and numbers that exact arithmetic refuses (more than
+        // 38 significant digits, `1e400`, `1e-400`): a value is a number here exactly when
+        // it is one to `sum()` and `x + 0`. An exponent or a long text is checked exactly.
+        Ok(x) if x.is_finite() => {
+            if (s.len() > 39 || s.bytes().any(|b| b == b'e' || b == b'E'))
+                && exact::read(s.as_bytes()).is_err()
+            {
+                return Err(not_a_number());
+            }
+            Ok(normalise(x))
+        }
         _ => Err(not_a_number()),
+    }
+}
+
+/// Where a field's number and a literal are the same `f64`, how the field's text compares
+/// with the literal exactly: `0.30000000000000001` is above `0.3`, though both read as the
+/// same `f64`. Only called on such ties; elsewhere the `f64`s decide, as rounding to the
+/// nearest `f64` keeps order. `literal` is `None` for a literal past 38 digits.
+#[cold]
+pub(super) fn exact_order(
+    row: &impl Row,
+    slot: usize,
+    literal: Option<Exact>,
+) -> Result<std::cmp::Ordering, Invalid> {
+    let FieldValue::Scalar(raw) = row.value(slot) else {
+        return Err(invalid(slot, InvalidReason::NotANumber));
+    };
+    // The commonest tie, `status < 500` on a 500: integers that `f64` holds exactly are equal
+    // when their `f64`s are.
+    if let Some((num, 1)) = literal.map(Exact::parts) {
+        if num.unsigned_abs() <= 1 << 53 && plain_integer(raw).is_some() {
+            return Ok(std::cmp::Ordering::Equal);
+        }
+    }
+    match (exact::read(raw), literal) {
+        (Ok(Reading::Bare(value)), Some(literal)) => Ok(value.cmp(&literal)),
+        (Err(Problem::OutOfRange), _) | (_, None) => Err(invalid(slot, InvalidReason::OutOfRange)),
+        _ => Err(invalid(slot, InvalidReason::NotANumber)),
     }
 }
 
@@ -295,6 +332,7 @@ fn parsed_number(value: FieldValue<'_>, slot: usize) -> Result<f64, Invalid> {
 fn not_a_number_reason(raw: &[u8]) -> InvalidReason {
     match exact::read(raw) {
         Ok(Reading::Duration(_)) => InvalidReason::Duration,
+        Err(Problem::OutOfRange) => InvalidReason::OutOfRange,
         _ if several_values(raw) => InvalidReason::SeveralValues,
         _ => InvalidReason::NotANumber,
     }

@@ -20,6 +20,7 @@ use std::collections::hash_map::Entry;
 use rustc_hash::FxHashMap;
 
 use super::ast::CmpOp;
+use super::exact::Exact;
 use super::program::{eval_node, Op, Program};
 use super::row::{FieldValue, Invalid, Row};
 
@@ -61,10 +62,11 @@ enum Node {
 enum LeafKey {
     Truthy(usize),
     BoolEq(usize, bool, bool),
-    /// The literal's bits: literals are finite and `-0.0` is normalised away.
-    NumCmp(usize, CmpOp, u64),
+    /// The literal's bits (literals are finite and `-0.0` is normalised away) and its exact
+    /// value, which ties between `f64`s are decided on.
+    NumCmp(usize, CmpOp, NumberKey),
     TextCmp(usize, CmpOp, Box<[u8]>),
-    NumIn(usize, Box<[u64]>, bool),
+    NumIn(usize, Box<[NumberKey]>, bool),
     TextIn(usize, Box<[Box<[u8]>]>, bool),
     StartsWith(usize, Box<[u8]>),
     EndsWith(usize, Box<[u8]>),
@@ -73,19 +75,32 @@ enum LeafKey {
     Matches(usize, String),
 }
 
+/// A number literal as a key: its `f64`'s bits and its exact value's parts.
+type NumberKey = (u64, Option<(i128, i128)>);
+
 fn leaf_key(op: &Op) -> Option<LeafKey> {
     Some(match op {
         Op::Truthy { slot } => LeafKey::Truthy(*slot),
         Op::BoolEq { slot, eq, value } => LeafKey::BoolEq(*slot, *eq, *value),
-        Op::NumCmp { slot, op, value } => LeafKey::NumCmp(*slot, *op, value.to_bits()),
+        Op::NumCmp {
+            slot,
+            op,
+            value,
+            literal,
+        } => LeafKey::NumCmp(*slot, *op, (value.to_bits(), literal.map(Exact::parts))),
         Op::TextCmp { slot, op, value } => LeafKey::TextCmp(*slot, *op, value.clone()),
         Op::NumIn {
             slot,
             values,
+            exact,
             negated,
         } => LeafKey::NumIn(
             *slot,
-            values.iter().map(|v| v.to_bits()).collect(),
+            values
+                .iter()
+                .zip(exact.iter())
+                .map(|(v, e)| (v.to_bits(), e.map(Exact::parts)))
+                .collect(),
             *negated,
         ),
         Op::TextIn {
