@@ -427,18 +427,18 @@ pub enum AlertThreshold {
     BurnRate(BurnRate),
 }
 
-/// A burn rate as written: a plain decimal above 0 (`14.4`), exact.
+/// A burn rate as written: a decimal above 0 (`14.4`), exact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BurnRate(Percentage);
 
 impl BurnRate {
-    /// Reads a burn rate written as a plain decimal.
+    /// Reads a burn rate: a decimal, or one with an exponent (`1e2`).
     ///
     /// # Errors
     ///
-    /// Text that is not a plain decimal above 0 (a percentage, `1e2`), with what to write.
+    /// Text that is not a number above 0 (a percentage, a word), with what to write.
     pub fn parse(text: &str) -> Result<BurnRate, String> {
-        let not = || format!("burn rate '{text}' must be a plain number above 0, such as 14.4");
+        let not = || format!("burn rate '{text}' must be a number above 0, such as 14.4");
         if text.trim().ends_with('%') {
             return Err(not());
         }

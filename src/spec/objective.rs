@@ -108,6 +108,8 @@ impl Percentage {
     pub fn parse(text: &str, what: &str) -> Result<Percentage, String> {
         let trimmed = text.trim();
         let number = trimmed.strip_suffix('%').unwrap_or(trimmed).trim_end();
+        let plain = without_exponent(number);
+        let number = plain.as_deref().unwrap_or(number);
         let not_a_number = || {
             format!("{what} '{text}' is not a number; write a percentage such as 99.9 or \"99.9%\"")
         };
@@ -160,7 +162,8 @@ impl Percentage {
                 "{what} '{text}' has more than {most} digits after the decimal point"
             ));
         }
-        let shifted = shift_decimal_point(text.trim(), 2)
+        let plain = without_exponent(text.trim());
+        let shifted = shift_decimal_point(plain.as_deref().unwrap_or(text.trim()), 2)
             .ok_or_else(|| format!("{what} '{text}' is not a plain decimal number"))?;
         Percentage::parse(&shifted, what)
     }
@@ -234,6 +237,32 @@ impl Percentage {
 /// Moves the decimal point of a plain, non-negative decimal (`12.5`) `places` digits to the right
 /// (to the left when negative), as text: `shift_decimal_point("0.999", 2)` is `99.9`. `None` when
 /// `text` is not such a decimal.
+/// A number written with a decimal exponent, as YAML and JSON allow and Go writes floats
+/// (`9.99e-1`, `5E1`, `-1e2`), in plain notation (`0.999`, `50`, `-100`), the point moved
+/// exactly; `None` for text that is not such a number, or an exponent past ±40, which no
+/// objective, threshold or value of a spec needs.
+pub(crate) fn without_exponent(text: &str) -> Option<String> {
+    let (mantissa, exponent) = text.split_once(['e', 'E'])?;
+    let exponent: i32 = exponent
+        .strip_prefix('+')
+        .unwrap_or(exponent)
+        .parse()
+        .ok()?;
+    if exponent.abs() > 40 {
+        return None;
+    }
+    let (sign, digits) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let plain = shift_decimal_point(digits, exponent)?;
+    Some(if plain == "0" {
+        plain
+    } else {
+        format!("{sign}{plain}")
+    })
+}
+
 pub(crate) fn shift_decimal_point(text: &str, places: i32) -> Option<String> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -331,7 +360,10 @@ mod tests {
                 .as_written(),
             "0.001"
         );
-        assert!(Percentage::from_fraction("1e-3", "t").is_err());
+        assert_eq!(
+            Percentage::from_fraction("1e-3", "t").unwrap().as_written(),
+            "0.1"
+        );
         assert_eq!(
             Percentage::parse("99.95", "o").unwrap().fraction_text(),
             "0.9995"
@@ -347,6 +379,28 @@ mod tests {
         );
         let zero = Percentage::from_fraction("0", "target").unwrap();
         assert!(Objective::from_percentage(zero).is_err());
+    }
+
+    /// YAML and JSON numbers may have an exponent (`5e1`, as Go's encoders write floats): they
+    /// are the plain decimals they stand for, read exactly.
+    #[test]
+    fn numbers_with_an_exponent_are_their_plain_decimals() {
+        for (text, plain) in [
+            ("5e1", "50"),
+            ("9.995E1", "99.95"),
+            ("9.99e-1", "0.999"),
+            ("-1e2", "-100"),
+            ("1.5e+0", "1.5"),
+            ("0e5", "0"),
+        ] {
+            assert_eq!(without_exponent(text).as_deref(), Some(plain), "{text}");
+        }
+        for text in ["99.9", "1e", "e5", "1e1.5", "1e99", "x1e2"] {
+            assert_eq!(without_exponent(text), None, "{text}");
+        }
+        assert_eq!(Objective::parse("9.995e1").unwrap().as_written(), "99.95");
+        let target = Percentage::from_fraction("9.99e-1", "target").unwrap();
+        assert_eq!((target.numerator(), target.denominator()), (999, 1000));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod write;
 
 use std::collections::HashMap;
 
+use super::objective::without_exponent;
 use super::reader::{check_keys, list, single_value, Checker, KeyProblem};
 use super::yaml::{Node, Position, Value};
 use super::{Location, Slo, Uncomputable};
@@ -440,14 +441,22 @@ impl<'c, 'f> ObjectReader<'c, 'f> {
             .ok()
     }
 
-    /// A plain decimal number (`0.99`, `-1`, `200`), as written.
+    /// A number (`0.99`, `-1`, `200`), as written, or in plain notation where it was written
+    /// with an exponent (`9.99e-1` is `0.999`), as YAML, JSON and Go's encoders allow.
     pub fn number(&mut self, node: &Node, path: &str) -> Option<String> {
+        let plain = |text: &str| {
+            if is_plain_decimal(text) {
+                Some(text.to_string())
+            } else {
+                without_exponent(text).filter(|plain| is_plain_decimal(plain))
+            }
+        };
         match &node.value {
             Value::Scalar {
                 text,
                 quoted: false,
-            } if is_plain_decimal(text) => Some(text.clone()),
-            Value::Scalar { text, quoted: true } if is_plain_decimal(text) => {
+            } if plain(text).is_some() => plain(text),
+            Value::Scalar { text, quoted: true } if plain(text).is_some() => {
                 self.error(
                     node.position,
                     format!(
@@ -877,6 +886,24 @@ spec:
         assert_eq!(condition.text, "latency_ms <= 300");
         assert!(set.slos[0].filter.is_none());
         assert_eq!(set.slos[0].group_by[0].to_string(), "route");
+    }
+
+    #[test]
+    fn numbers_written_with_an_exponent_are_read_exactly() {
+        let text = slo(
+            "  timeWindow: [{duration: 28d, isRolling: true}]\n",
+            "Occurrences",
+            "    - target: 9.99e-1\n",
+        );
+        let (set, errors) = load(&text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(set.slos[0].objective.as_written(), "99.9");
+        // Quoted, it is a string, as a plain decimal would be.
+        let (_, errors) = load(&text.replace("9.99e-1", "'9.99e-1'"));
+        assert!(
+            errors.iter().any(|e| e.contains("remove the quotes")),
+            "{errors:?}"
+        );
     }
 
     #[test]
