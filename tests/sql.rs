@@ -397,7 +397,7 @@ fn columns_map_fields_and_files_are_read_where_the_engine_can() {
         "status=elb_status_code",
     ])
     .expect_code(0)
-    .stdout_has("TRY_CAST(elb_status_code AS DOUBLE) < 500")
+    .stdout_has("THEN TRY_CAST(elb_status_code AS DOUBLE) END < 500")
     .stdout_has("read_csv(['");
     dir.run(&["sql", "--dialect", "bigquery", "-s", "spec.yaml"])
         .expect_code(2)

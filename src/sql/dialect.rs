@@ -114,8 +114,22 @@ impl Dialect {
         }
     }
 
-    /// A value as a double, or `NULL` when it is not a number: never an error.
+    /// A value as a double, or `NULL` when it is not a number as slo reads one: never an error.
+    /// Engines' casts also read `NaN`, `Infinity`, `1_000` or `0x1F4`, which slo does not; the
+    /// text must first look like a decimal, its exponent at most two digits (`1e400` is past
+    /// what slo computes exactly).
     pub fn number(self, value: &str) -> String {
+        const DECIMAL: &str =
+            r"^[ \t\r\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \t\r\n]*$";
+        let text = self.text(value);
+        format!(
+            "CASE WHEN {} THEN {} END",
+            self.matches(&text, DECIMAL),
+            self.cast_number(value)
+        )
+    }
+
+    fn cast_number(self, value: &str) -> String {
         match self {
             Dialect::ClickHouse => format!("toFloat64OrNull(toString({value}))"),
             Dialect::Spark => format!("try_cast({value} AS DOUBLE)"),
@@ -337,7 +351,9 @@ impl Dialect {
     }
 
     /// How log files are read as a table, where the engine can: `None` when it cannot.
-    pub fn read_files(self, paths: &[String], kind: FileKind) -> Option<String> {
+    /// `fields` are the top-level fields the query reads: DuckDB reads those of JSON Lines as
+    /// JSON (see [`Dialect::json_text`]).
+    pub fn read_files(self, paths: &[String], kind: FileKind, fields: &[String]) -> Option<String> {
         if let Dialect::DuckDb = self {
             let list = paths
                 .iter()
@@ -353,7 +369,16 @@ impl Dialect {
                 FileKind::Tsv => format!(
                     "read_csv([{list}], header = true, delim = '\\t', all_varchar = true, nullstr = '\\N')"
                 ),
-                FileKind::Jsonl => format!("read_json([{list}], format = 'newline_delimited')"),
+                FileKind::Jsonl => {
+                    let columns = fields
+                        .iter()
+                        .map(|field| format!("{}: 'JSON'", self.string(field)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    format!(
+                        "read_json([{list}], format = 'newline_delimited', columns = {{{columns}}})"
+                    )
+                }
             });
         }
         let [path] = paths else { return None };
@@ -379,6 +404,22 @@ impl Dialect {
             ),
             _ => None,
         }
+    }
+
+    /// The text of a field of a JSON column (DuckDB): `"upstream"->>'$."status"'` — a string
+    /// without its quotes, a number as written, `NULL` for JSON's null or a missing key.
+    pub fn json_text(self, parts: &[String]) -> String {
+        let Some((top, rest)) = parts.split_first() else {
+            return "NULL".to_string();
+        };
+        let mut path = String::from("$");
+        for key in rest {
+            path.push_str(&format!(
+                ".\"{}\"",
+                key.replace('\\', "\\\\").replace('"', "\\\"")
+            ));
+        }
+        format!("({}->>{})", self.identifier(top), self.string(&path))
     }
 
     /// A field reached by a dotted path: struct members (`http.status`).

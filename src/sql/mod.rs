@@ -130,16 +130,30 @@ pub fn counts_query(slos: &[&Slo], options: &QueryOptions) -> Result<String, Vec
             ));
         }
     }
+    // DuckDB types a JSON field whose values mix numbers and text as JSON, which `CAST(… AS
+    // VARCHAR)` writes with its quotes (`"-"`): such logs' fields are read as JSON and their
+    // text taken out of it, as slo reads them.
+    let kind = files.then(|| file_kind(source));
+    let json_fields = d == Dialect::DuckDb && matches!(kind, Some(Ok(FileKind::Jsonl)));
     let column = |path: &FieldPath| -> String {
         options
             .columns
             .iter()
             .find(|(field, _)| field == path)
-            .map_or_else(|| d.path(&path.0), |(_, sql)| sql.clone())
+            .map_or_else(
+                || {
+                    if json_fields {
+                        d.json_text(&path.0)
+                    } else {
+                        d.path(&path.0)
+                    }
+                },
+                |(_, sql)| sql.clone(),
+            )
     };
     let from = match &options.table {
         Table::Named(name) => name.clone(),
-        Table::Files => match files_table(d, source) {
+        Table::Files => match files_table(d, source, kind, &read_fields(slos)) {
             Ok(sql) => sql,
             Err(problem) => {
                 problems.push(problem);
@@ -420,9 +434,32 @@ fn write_query(d: Dialect, slos: &[&Slo], parts: &QueryParts<'_>) -> String {
     q
 }
 
-/// The SQL that reads the spec's log files, where the dialect can.
-fn files_table(d: Dialect, source: &Source) -> Result<String, String> {
-    let kind = match &source.format {
+/// The top-level fields the SLOs read (their time, filters, judgements and groups), once
+/// each: the columns a reader that must be told its columns reads.
+fn read_fields(slos: &[&Slo]) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    let mut add = |path: &FieldPath| {
+        if let Some(top) = path.0.first() {
+            if !fields.contains(top) {
+                fields.push(top.clone());
+            }
+        }
+    };
+    for slo in slos {
+        add(&slo.source.timestamp.field);
+        if let Some(filter) = &slo.filter {
+            filter.expr.fields().into_iter().for_each(&mut add);
+        }
+        let (Judgement::Good(judged) | Judgement::Bad(judged)) = &slo.judgement;
+        judged.expr.fields().into_iter().for_each(&mut add);
+        slo.group_by.iter().for_each(&mut add);
+    }
+    fields
+}
+
+/// How the spec's log files are written, for an engine to read them.
+fn file_kind(source: &Source) -> Result<FileKind, String> {
+    Ok(match &source.format {
         InputFormat::Csv => FileKind::Csv,
         InputFormat::Tsv => FileKind::Tsv,
         InputFormat::Jsonl => FileKind::Jsonl,
@@ -444,7 +481,18 @@ fn files_table(d: Dialect, source: &Source) -> Result<String, String> {
                 other
             ))
         }
-    };
+    })
+}
+
+/// The SQL that reads the spec's log files of `kind` (their `fields`, where the reader must
+/// be told them), where the dialect can.
+fn files_table(
+    d: Dialect,
+    source: &Source,
+    kind: Option<Result<FileKind, String>>,
+    fields: &[String],
+) -> Result<String, String> {
+    let kind = kind.unwrap_or_else(|| file_kind(source))?;
     // The logs `report` would read (folders and patterns expanded as it expands them, each
     // file once) where they are on this machine, so that the counts agree; as written where
     // they are not (the engine's own machine or storage, whose rules then apply).
@@ -463,7 +511,7 @@ fn files_table(d: Dialect, source: &Source) -> Result<String, String> {
     if paths.is_empty() {
         return Err("the spec names no source.paths: give --table".into());
     }
-    d.read_files(&paths, kind).ok_or_else(|| {
+    d.read_files(&paths, kind, fields).ok_or_else(|| {
         if paths.len() > 1 {
             format!("{d} reads one log file in a query here, and the spec names {}: load them into a table and give --table", paths.len())
         } else {

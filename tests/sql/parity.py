@@ -44,7 +44,10 @@ def generate(path, rows, seed=7):
     services = ["checkout", "search", "catalog", ""]
     routes = ["/api/v1/cart", "/api/v2/pay", "/api/users", "/health", "/static/app.js", "", "/cart/view"]
     methods = ["GET", "POST", "PUT", "DELETE", ""]
-    statuses = ["200", "201", "204", "301", "404", "500", "502", "503", "-", "abc", ""]
+    # Besides codes, what engines' casts read as numbers and slo does not (NaN, inf, 1_000,
+    # 0x1F4, 1e400), and what both read (" 404 ", "5e2").
+    statuses = ["200", "201", "204", "301", "404", "500", "502", "503", "-", "abc", "",
+                "NaN", "inf", "1_000", "0x1F4", "1e400", " 404 ", "5e2"]
     edges = [START + timedelta(minutes=m) for m in range(0, int((END - START).total_seconds() // 60), 7)]
     edges += [datetime.fromisoformat(t.replace("Z", "+00:00")) for t in INSTANTS]
     with open(path, "w", newline="") as f:
@@ -183,7 +186,7 @@ def run_spark_files(query, log):
 ENGINES = {"duckdb": ("duckdb", run_duckdb), "chdb": ("clickhouse", run_chdb),
            "datafusion": ("datafusion", run_datafusion), "spark": ("spark", run_spark),
            "duckdb-files": ("duckdb", run_duckdb_files), "chdb-files": ("clickhouse", run_chdb_files),
-           "spark-files": ("spark", run_spark_files)}
+           "spark-files": ("spark", run_spark_files), "duckdb-jsonl-files": ("duckdb", run_duckdb_files)}
 
 
 def write_counts(path, columns, rows):
@@ -253,7 +256,7 @@ def reports_agree(slo, tmp, label, spec, log, instants, engines):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slo", default="target/debug/slo")
-    parser.add_argument("--engines", default="duckdb,duckdb-files,chdb,chdb-files,datafusion,spark,spark-files")
+    parser.add_argument("--engines", default="duckdb,duckdb-files,duckdb-jsonl-files,chdb,chdb-files,datafusion,spark,spark-files")
     parser.add_argument("--rows", type=int, default=20000)
     args = parser.parse_args()
     slo = os.path.abspath(args.slo)
@@ -289,12 +292,15 @@ def main():
             if name.endswith("-files"):
                 # Spark reads JSON Lines in place (not CSV with a header): the same rows as JSON.
                 source = log
-                if name == "spark-files":
-                    source = os.path.join(tmp, "log.jsonl")
+                if name in ("spark-files", "duckdb-jsonl-files"):
+                    source = os.path.join(tmp, f"{name}.jsonl")
                     header, rows_ = read_rows(log)
+                    # For DuckDB, whole numbers as JSON numbers: a field then mixes numbers and
+                    # text (200 and "-"), which DuckDB types as JSON.
+                    as_json = (lambda v: int(v) if v.isdigit() else v) if name.startswith("duckdb") else str
                     with open(source, "w") as out:
                         for row in rows_:
-                            out.write(json.dumps(dict(zip(header, row))) + "\n")
+                            out.write(json.dumps({k: as_json(v) for k, v in zip(header, row)}) + "\n")
                 with_paths = os.path.join(tmp, "spec-with-paths.yaml")
                 with open(spec) as f, open(with_paths, "w") as out:
                     out.write(f.read().replace("source:\n", f"source:\n  paths: [{source}]\n", 1))

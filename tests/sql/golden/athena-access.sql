@@ -14,10 +14,10 @@ slo_rows AS (
     CASE sets.set_id WHEN 1 THEN CAST(http_host AS VARCHAR) END AS group_host,
     -- shop-availability
     ((starts_with(CAST(url_path AS VARCHAR), '/api/')) AND (CAST("request_method" AS VARCHAR) <> 'OPTIONS')) AS s1_selected,
-    (TRY_CAST(status_code AS DOUBLE) < 500) AS s1_good,
+    (CASE WHEN regexp_like(CAST(status_code AS VARCHAR), '^[ \t\r\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \t\r\n]*$') THEN TRY_CAST(status_code AS DOUBLE) END < 500) AS s1_good,
     -- shop-latency
     (starts_with(CAST(url_path AS VARCHAR), '/api/')) AS s2_selected,
-    ((TRY_CAST("request_time" AS DOUBLE) * 1000000000) <= CAST(300000000 AS DOUBLE)) AS s2_good
+    ((CASE WHEN regexp_like(CAST("request_time" AS VARCHAR), '^[ \t\r\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \t\r\n]*$') THEN TRY_CAST("request_time" AS DOUBLE) END * 1000000000) <= CAST(300000000 AS DOUBLE)) AS s2_good
   FROM logs AS log_rows
   CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id) AS sets
 ),

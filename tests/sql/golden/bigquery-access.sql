@@ -14,10 +14,10 @@ slo_rows AS (
     CASE sets.set_id WHEN 1 THEN CAST(http_host AS STRING) END AS group_host,
     -- shop-availability
     ((STARTS_WITH(CAST(url_path AS STRING), '/api/')) AND (CAST(`request_method` AS STRING) <> 'OPTIONS')) AS s1_selected,
-    (SAFE_CAST(status_code AS FLOAT64) < 500) AS s1_good,
+    (CASE WHEN REGEXP_CONTAINS(CAST(status_code AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN SAFE_CAST(status_code AS FLOAT64) END < 500) AS s1_good,
     -- shop-latency
     (STARTS_WITH(CAST(url_path AS STRING), '/api/')) AS s2_selected,
-    ((SAFE_CAST(`request_time` AS FLOAT64) * 1000000000) <= CAST(300000000 AS FLOAT64)) AS s2_good
+    ((CASE WHEN REGEXP_CONTAINS(CAST(`request_time` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN SAFE_CAST(`request_time` AS FLOAT64) END * 1000000000) <= CAST(300000000 AS FLOAT64)) AS s2_good
   FROM logs AS log_rows
   CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id) AS sets
 ),

@@ -16,22 +16,22 @@ slo_rows AS (
     CASE sets.set_id WHEN 3 THEN CAST(`method` AS STRING) END AS group_method,
     -- checkout-availability
     (CAST(`service` AS STRING) = 'checkout') AS s1_selected,
-    (SAFE_CAST(`status` AS FLOAT64) < 500) AS s1_good,
+    (CASE WHEN REGEXP_CONTAINS(CAST(`status` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN SAFE_CAST(`status` AS FLOAT64) END < 500) AS s1_good,
     -- api-latency
     ((STARTS_WITH(CAST(`route` AS STRING), '/api/')) AND (CAST(`method` AS STRING) IN ('GET', 'POST'))) AS s2_selected,
-    (SAFE_CAST(`latency_ms` AS FLOAT64) <= 300) AS s2_good,
+    (CASE WHEN REGEXP_CONTAINS(CAST(`latency_ms` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN SAFE_CAST(`latency_ms` AS FLOAT64) END <= 300) AS s2_good,
     -- errors
     (TRUE) AS s3_selected,
-    (NOT ((SAFE_CAST(`status` AS FLOAT64) >= 500) OR (NOT (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (CAST(`method` AS STRING) = ''))) AS s3_good,
+    (NOT ((CASE WHEN REGEXP_CONTAINS(CAST(`status` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN SAFE_CAST(`status` AS FLOAT64) END >= 500) OR (NOT (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (CAST(`method` AS STRING) = ''))) AS s3_good,
     -- versioned
     ((REGEXP_CONTAINS(CAST(`route` AS STRING), '^/api/v[0-9]+/')) OR (ENDS_WITH(CAST(`route` AS STRING), '/health')) OR ((STRPOS(CAST(`route` AS STRING), 'cart') > 0))) AS s4_selected,
-    (((SAFE_CAST(`latency_ms` AS FLOAT64) / NULLIF(CAST(2 AS FLOAT64), 0)) < CAST(150 AS FLOAT64)) AND (SAFE_CAST(`status` AS FLOAT64) NOT IN (502, 503))) AS s4_good,
+    (((CASE WHEN REGEXP_CONTAINS(CAST(`latency_ms` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN SAFE_CAST(`latency_ms` AS FLOAT64) END / NULLIF(CAST(2 AS FLOAT64), 0)) < CAST(150 AS FLOAT64)) AND (CASE WHEN REGEXP_CONTAINS(CAST(`status` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN SAFE_CAST(`status` AS FLOAT64) END NOT IN (502, 503))) AS s4_good,
     -- search-minutes
     (CAST(`service` AS STRING) = 'search') AS s5_selected,
-    (SAFE_CAST(`latency_ms` AS FLOAT64) < 250) AS s5_good,
+    (CASE WHEN REGEXP_CONTAINS(CAST(`latency_ms` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN SAFE_CAST(`latency_ms` AS FLOAT64) END < 250) AS s5_good,
     -- search-ratio
     (CAST(`service` AS STRING) = 'search') AS s6_selected,
-    ((SAFE_CAST(`status` AS FLOAT64) < 500) AND (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
+    ((CASE WHEN REGEXP_CONTAINS(CAST(`status` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN SAFE_CAST(`status` AS FLOAT64) END < 500) AND (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
   FROM logs AS log_rows
   CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id UNION ALL SELECT 3 AS set_id UNION ALL SELECT 4 AS set_id) AS sets
 ),

@@ -13,10 +13,10 @@ slo_rows AS (
     CASE sets.set_id WHEN 1 THEN toString(http_host) END AS group_host,
     -- shop-availability
     ((startsWith(toString(url_path), '/api/')) AND (toString("request_method") <> 'OPTIONS')) AS s1_selected,
-    (toFloat64OrNull(toString(status_code)) < 500) AS s1_good,
+    (CASE WHEN match(toString(status_code), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN toFloat64OrNull(toString(status_code)) END < 500) AS s1_good,
     -- shop-latency
     (startsWith(toString(url_path), '/api/')) AS s2_selected,
-    ((toFloat64OrNull(toString("request_time")) * 1000000000) <= CAST(300000000 AS DOUBLE)) AS s2_good
+    ((CASE WHEN match(toString("request_time"), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN toFloat64OrNull(toString("request_time")) END * 1000000000) <= CAST(300000000 AS DOUBLE)) AS s2_good
   FROM logs AS log_rows
   CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id) AS sets
 ),

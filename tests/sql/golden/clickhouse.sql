@@ -15,22 +15,22 @@ slo_rows AS (
     CASE sets.set_id WHEN 3 THEN toString("method") END AS group_method,
     -- checkout-availability
     (toString("service") = 'checkout') AS s1_selected,
-    (toFloat64OrNull(toString("status")) < 500) AS s1_good,
+    (CASE WHEN match(toString("status"), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN toFloat64OrNull(toString("status")) END < 500) AS s1_good,
     -- api-latency
     ((startsWith(toString("route"), '/api/')) AND (toString("method") IN ('GET', 'POST'))) AS s2_selected,
-    (toFloat64OrNull(toString("latency_ms")) <= 300) AS s2_good,
+    (CASE WHEN match(toString("latency_ms"), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN toFloat64OrNull(toString("latency_ms")) END <= 300) AS s2_good,
     -- errors
     (TRUE) AS s3_selected,
-    (NOT ((toFloat64OrNull(toString("status")) >= 500) OR (NOT (CASE lower(trimBoth(toString("ok"))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (toString("method") = ''))) AS s3_good,
+    (NOT ((CASE WHEN match(toString("status"), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN toFloat64OrNull(toString("status")) END >= 500) OR (NOT (CASE lower(trimBoth(toString("ok"))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (toString("method") = ''))) AS s3_good,
     -- versioned
     ((match(toString("route"), '^/api/v[0-9]+/')) OR (endsWith(toString("route"), '/health')) OR ((position(toString("route"), 'cart') > 0))) AS s4_selected,
-    (((toFloat64OrNull(toString("latency_ms")) / NULLIF(CAST(2 AS DOUBLE), 0)) < CAST(150 AS DOUBLE)) AND (toFloat64OrNull(toString("status")) NOT IN (502, 503))) AS s4_good,
+    (((CASE WHEN match(toString("latency_ms"), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN toFloat64OrNull(toString("latency_ms")) END / NULLIF(CAST(2 AS DOUBLE), 0)) < CAST(150 AS DOUBLE)) AND (CASE WHEN match(toString("status"), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN toFloat64OrNull(toString("status")) END NOT IN (502, 503))) AS s4_good,
     -- search-minutes
     (toString("service") = 'search') AS s5_selected,
-    (toFloat64OrNull(toString("latency_ms")) < 250) AS s5_good,
+    (CASE WHEN match(toString("latency_ms"), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN toFloat64OrNull(toString("latency_ms")) END < 250) AS s5_good,
     -- search-ratio
     (toString("service") = 'search') AS s6_selected,
-    ((toFloat64OrNull(toString("status")) < 500) AND (CASE lower(trimBoth(toString("ok"))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
+    ((CASE WHEN match(toString("status"), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN toFloat64OrNull(toString("status")) END < 500) AND (CASE lower(trimBoth(toString("ok"))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
   FROM logs AS log_rows
   CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id UNION ALL SELECT 3 AS set_id UNION ALL SELECT 4 AS set_id) AS sets
 ),

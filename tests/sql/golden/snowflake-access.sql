@@ -14,10 +14,10 @@ slo_rows AS (
     CASE sets.set_id WHEN 1 THEN CAST(http_host AS VARCHAR) END AS group_host,
     -- shop-availability
     ((STARTSWITH(CAST(url_path AS VARCHAR), '/api/')) AND (CAST("REQUEST_METHOD" AS VARCHAR) <> 'OPTIONS')) AS s1_selected,
-    (TRY_CAST(CAST(status_code AS VARCHAR) AS DOUBLE) < 500) AS s1_good,
+    (CASE WHEN (REGEXP_INSTR(CAST(status_code AS VARCHAR), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') > 0) THEN TRY_CAST(CAST(status_code AS VARCHAR) AS DOUBLE) END < 500) AS s1_good,
     -- shop-latency
     (STARTSWITH(CAST(url_path AS VARCHAR), '/api/')) AS s2_selected,
-    ((TRY_CAST(CAST("REQUEST_TIME" AS VARCHAR) AS DOUBLE) * 1000000000) <= CAST(300000000 AS DOUBLE)) AS s2_good
+    ((CASE WHEN (REGEXP_INSTR(CAST("REQUEST_TIME" AS VARCHAR), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') > 0) THEN TRY_CAST(CAST("REQUEST_TIME" AS VARCHAR) AS DOUBLE) END * 1000000000) <= CAST(300000000 AS DOUBLE)) AS s2_good
   FROM logs AS log_rows
   CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id) AS sets
 ),

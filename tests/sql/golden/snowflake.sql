@@ -16,22 +16,22 @@ slo_rows AS (
     CASE sets.set_id WHEN 3 THEN CAST("METHOD" AS VARCHAR) END AS group_method,
     -- checkout-availability
     (CAST("SERVICE" AS VARCHAR) = 'checkout') AS s1_selected,
-    (TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) < 500) AS s1_good,
+    (CASE WHEN (REGEXP_INSTR(CAST("STATUS" AS VARCHAR), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') > 0) THEN TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) END < 500) AS s1_good,
     -- api-latency
     ((STARTSWITH(CAST("ROUTE" AS VARCHAR), '/api/')) AND (CAST("METHOD" AS VARCHAR) IN ('GET', 'POST'))) AS s2_selected,
-    (TRY_CAST(CAST("LATENCY_MS" AS VARCHAR) AS DOUBLE) <= 300) AS s2_good,
+    (CASE WHEN (REGEXP_INSTR(CAST("LATENCY_MS" AS VARCHAR), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') > 0) THEN TRY_CAST(CAST("LATENCY_MS" AS VARCHAR) AS DOUBLE) END <= 300) AS s2_good,
     -- errors
     (TRUE) AS s3_selected,
-    (NOT ((TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) >= 500) OR (NOT (CASE lower(trim(CAST("OK" AS VARCHAR))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (CAST("METHOD" AS VARCHAR) = ''))) AS s3_good,
+    (NOT ((CASE WHEN (REGEXP_INSTR(CAST("STATUS" AS VARCHAR), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') > 0) THEN TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) END >= 500) OR (NOT (CASE lower(trim(CAST("OK" AS VARCHAR))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (CAST("METHOD" AS VARCHAR) = ''))) AS s3_good,
     -- versioned
     (((REGEXP_INSTR(CAST("ROUTE" AS VARCHAR), '^/api/v[0-9]+/') > 0)) OR (ENDSWITH(CAST("ROUTE" AS VARCHAR), '/health')) OR (CONTAINS(CAST("ROUTE" AS VARCHAR), 'cart'))) AS s4_selected,
-    (((TRY_CAST(CAST("LATENCY_MS" AS VARCHAR) AS DOUBLE) / NULLIF(CAST(2 AS DOUBLE), 0)) < CAST(150 AS DOUBLE)) AND (TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) NOT IN (502, 503))) AS s4_good,
+    (((CASE WHEN (REGEXP_INSTR(CAST("LATENCY_MS" AS VARCHAR), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') > 0) THEN TRY_CAST(CAST("LATENCY_MS" AS VARCHAR) AS DOUBLE) END / NULLIF(CAST(2 AS DOUBLE), 0)) < CAST(150 AS DOUBLE)) AND (CASE WHEN (REGEXP_INSTR(CAST("STATUS" AS VARCHAR), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') > 0) THEN TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) END NOT IN (502, 503))) AS s4_good,
     -- search-minutes
     (CAST("SERVICE" AS VARCHAR) = 'search') AS s5_selected,
-    (TRY_CAST(CAST("LATENCY_MS" AS VARCHAR) AS DOUBLE) < 250) AS s5_good,
+    (CASE WHEN (REGEXP_INSTR(CAST("LATENCY_MS" AS VARCHAR), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') > 0) THEN TRY_CAST(CAST("LATENCY_MS" AS VARCHAR) AS DOUBLE) END < 250) AS s5_good,
     -- search-ratio
     (CAST("SERVICE" AS VARCHAR) = 'search') AS s6_selected,
-    ((TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) < 500) AND (CASE lower(trim(CAST("OK" AS VARCHAR))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
+    ((CASE WHEN (REGEXP_INSTR(CAST("STATUS" AS VARCHAR), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') > 0) THEN TRY_CAST(CAST("STATUS" AS VARCHAR) AS DOUBLE) END < 500) AND (CASE lower(trim(CAST("OK" AS VARCHAR))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
   FROM logs AS log_rows
   CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id UNION ALL SELECT 3 AS set_id UNION ALL SELECT 4 AS set_id) AS sets
 ),

@@ -16,22 +16,22 @@ slo_rows AS (
     CASE sets.set_id WHEN 3 THEN CAST(`method` AS STRING) END AS group_method,
     -- checkout-availability
     (CAST(`service` AS STRING) = 'checkout') AS s1_selected,
-    (try_cast(`status` AS DOUBLE) < 500) AS s1_good,
+    (CASE WHEN regexp_like(CAST(`status` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN try_cast(`status` AS DOUBLE) END < 500) AS s1_good,
     -- api-latency
     ((startswith(CAST(`route` AS STRING), '/api/')) AND (CAST(`method` AS STRING) IN ('GET', 'POST'))) AS s2_selected,
-    (try_cast(`latency_ms` AS DOUBLE) <= 300) AS s2_good,
+    (CASE WHEN regexp_like(CAST(`latency_ms` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN try_cast(`latency_ms` AS DOUBLE) END <= 300) AS s2_good,
     -- errors
     (TRUE) AS s3_selected,
-    (NOT ((try_cast(`status` AS DOUBLE) >= 500) OR (NOT (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (CAST(`method` AS STRING) = ''))) AS s3_good,
+    (NOT ((CASE WHEN regexp_like(CAST(`status` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN try_cast(`status` AS DOUBLE) END >= 500) OR (NOT (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)) OR (CAST(`method` AS STRING) = ''))) AS s3_good,
     -- versioned
     ((regexp_like(CAST(`route` AS STRING), '^/api/v[0-9]+/')) OR (endswith(CAST(`route` AS STRING), '/health')) OR (contains(CAST(`route` AS STRING), 'cart'))) AS s4_selected,
-    (((try_cast(`latency_ms` AS DOUBLE) / NULLIF(CAST(2 AS DOUBLE), 0)) < CAST(150 AS DOUBLE)) AND (try_cast(`status` AS DOUBLE) NOT IN (502, 503))) AS s4_good,
+    (((CASE WHEN regexp_like(CAST(`latency_ms` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN try_cast(`latency_ms` AS DOUBLE) END / NULLIF(CAST(2 AS DOUBLE), 0)) < CAST(150 AS DOUBLE)) AND (CASE WHEN regexp_like(CAST(`status` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN try_cast(`status` AS DOUBLE) END NOT IN (502, 503))) AS s4_good,
     -- search-minutes
     (CAST(`service` AS STRING) = 'search') AS s5_selected,
-    (try_cast(`latency_ms` AS DOUBLE) < 250) AS s5_good,
+    (CASE WHEN regexp_like(CAST(`latency_ms` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN try_cast(`latency_ms` AS DOUBLE) END < 250) AS s5_good,
     -- search-ratio
     (CAST(`service` AS STRING) = 'search') AS s6_selected,
-    ((try_cast(`status` AS DOUBLE) < 500) AND (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
+    ((CASE WHEN regexp_like(CAST(`status` AS STRING), '^[ \\t\\r\\n]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,2})?[ \\t\\r\\n]*$') THEN try_cast(`status` AS DOUBLE) END < 500) AND (CASE lower(trim(CAST(`ok` AS STRING))) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END = TRUE)) AS s6_good
   FROM logs AS log_rows
   CROSS JOIN (SELECT 1 AS set_id UNION ALL SELECT 2 AS set_id UNION ALL SELECT 3 AS set_id UNION ALL SELECT 4 AS set_id) AS sets
 ),
