@@ -431,6 +431,27 @@ fn convert_refuses_slos_it_cannot_write() {
     dir.run(&["convert", "--to", "openslo", "spec.yaml"])
         .expect_code(2)
         .stderr_has("SLO Checkout_SLO: its name cannot be an OpenSLO name");
+    // A field the logs' format cannot have: the spec written would be refused where read.
+    dir.write(
+        "nginx.yaml",
+        "version: 1\nsource: {format: nginx}\nslos:\n  - {name: up, objective: 99, windows: [1d], good: upstream_status < 500}\n",
+    );
+    for to in ["openslo", "native"] {
+        let run = dir.run(&["convert", "--to", to, "nginx.yaml"]);
+        run.expect_code(2)
+            .stderr_has("nginx.yaml:4:")
+            .stderr_has("nginx (combined) lines have no field `upstream_status`");
+        assert_eq!(run.stdout(), "");
+    }
+    // Files without an SLO (an AlertPolicy alone) give no empty spec.
+    dir.write(
+        "policy.yaml",
+        "apiVersion: openslo/v1\nkind: AlertPolicy\nmetadata: {name: fast}\nspec:\n  conditions:\n    - kind: AlertCondition\n      metadata: {name: c}\n      spec: {severity: page, condition: {kind: burnrate, op: gt, threshold: 14.4, lookbackWindow: 1h}}\n  notificationTargets: [{kind: AlertNotificationTarget, metadata: {name: t}, spec: {target: email}}]\n",
+    );
+    let run = dir.run(&["convert", "--to", "native", "policy.yaml"]);
+    run.expect_code(2)
+        .stderr_has("nothing written: the specs define no SLO");
+    assert_eq!(run.stdout(), "");
 }
 
 // The corpus of real SLO files from other projects, kept beside the repository (CI clones it

@@ -8,13 +8,26 @@ use crate::spec::{self, convert::Form};
 
 pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitStatus> {
     let paths = crate::config::spec_paths(&args.specs.all())?;
-    let set = match spec::discover_spec_files(&paths).and_then(|files| spec::load_files(&files)) {
+    // Fields the logs' format cannot have are errors here as in `validate`: the spec written
+    // would be refused by every command that reads it.
+    let loaded = spec::discover_spec_files(&paths)
+        .and_then(|files| spec::load_files(&files))
+        .and_then(|mut set| match std::mem::take(&mut set.missing_fields) {
+            missing if missing.is_empty() => Ok(set),
+            missing => Err(spec::SpecErrors(missing)),
+        });
+    let set = match loaded {
         Ok(set) => set,
         Err(errors) => {
             super::print_spec_errors(&errors);
             return Ok(ExitStatus::Error);
         }
     };
+    if set.slos.is_empty() && set.uncomputable.is_empty() {
+        anyhow::bail!(
+            "nothing written: the specs define no SLO (OpenSLO objects such as an AlertPolicy are converted with the SLOs that use them: give those files too)"
+        );
+    }
     for note in &set.notes {
         crate::visible::eprint_lines(format_args!("note: {note}"));
     }
