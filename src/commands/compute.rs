@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 
-use super::interrupt::TempFile;
 use super::progress::Progress;
 use crate::aggregate::{
     latest_in_newest_lines, latest_timestamp, window_span, Folded, HeavyGroupsPerSlo, InputCounts,
@@ -60,11 +59,8 @@ enum Trend {
 }
 
 fn compute_report(config: &RunConfig, trend: Trend) -> anyhow::Result<ComputedReport> {
-    // Copies of the logs that `--at latest` reads twice and that give their bytes once;
-    // removed when this returns (or on an interrupt).
-    let mut copies = Vec::new();
     let passes = match config.at {
-        At::Latest => hold_logs(&config.passes, &mut copies)?,
+        At::Latest => hold_logs(&config.passes)?,
         At::Instant(_) => config.passes.clone(),
     };
     let files = passes.iter().map(|p| p.inputs.len()).sum();
@@ -104,9 +100,8 @@ pub(super) fn compute_history(
     config: &RunConfig,
     series: &Series,
 ) -> anyhow::Result<Vec<ComputedReport>> {
-    let mut copies = Vec::new();
     let passes = match series.to {
-        At::Latest => hold_logs(&config.passes, &mut copies)?,
+        At::Latest => hold_logs(&config.passes)?,
         At::Instant(_) => config.passes.clone(),
     };
     let to = evaluation_instant(config, series.to, &passes)?;
@@ -388,8 +383,12 @@ fn newest_lines_guess(passes: &[Pass]) -> Option<UnixNanos> {
 /// `passes` with every log held for the second read of `--at latest` (see
 /// [`input::HeldLog`]), so that both reads see the same bytes: a regular file stays open, so a
 /// rotation in between changes nothing; standard input, a FIFO or a pipe (`<(zcat …)`) is
-/// copied into a temporary file, pushed onto `copies`. A log named twice is held once.
-pub(super) fn hold_logs(passes: &[Pass], copies: &mut Vec<TempFile>) -> anyhow::Result<Vec<Pass>> {
+/// copied into a temporary file. A log named twice is held once.
+///
+/// The copy has no name: it is removed from its folder as it is made (where the system allows,
+/// never named at all), and its space is freed when the run ends, however it ends — by an
+/// interrupt, or by SIGKILL from `timeout -s KILL` or the OOM killer, which no handler sees.
+pub(super) fn hold_logs(passes: &[Pass]) -> anyhow::Result<Vec<Pass>> {
     input::allow_open_files();
     // By path (`None`: standard input), which tells the logs of a run apart before they are
     // held.
@@ -401,16 +400,7 @@ pub(super) fn hold_logs(passes: &[Pass], copies: &mut Vec<TempFile>) -> anyhow::
             *log = same.clone();
             continue;
         }
-        let holding = log.hold(|| {
-            let mut copy = TempFile::create(
-                tempfile::Builder::new().prefix(".slo-log."),
-                &std::env::temp_dir(),
-                None,
-            )?;
-            let file = copy.file().try_clone();
-            copies.push(copy);
-            file
-        })?;
+        let holding = log.hold(|| tempfile::tempfile_in(std::env::temp_dir()))?;
         held.insert(key, holding.clone());
         *log = holding;
     }

@@ -52,15 +52,14 @@ pub(super) fn report_over_time(
     series: Option<Series>,
 ) -> anyhow::Result<(ReportOverTime, Vec<String>)> {
     // `latest` reads the logs for their latest time before counting them: standard input and
-    // pipes are held in temporary copies, removed when this returns.
-    let mut copies = Vec::new();
+    // pipes are held in temporary copies (see `hold_logs`).
     let mut config = config.clone();
     let latest = match &series {
         Some(series) => series.to == At::Latest,
         None => config.at == At::Latest,
     };
     if latest {
-        config.passes = hold_logs(&config.passes, &mut copies)?;
+        config.passes = hold_logs(&config.passes)?;
     }
     let config = &config;
     let (series, to) = match series {

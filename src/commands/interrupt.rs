@@ -1,6 +1,7 @@
-//! What happens when a run is interrupted (SIGINT, SIGTERM, SIGHUP): the temporary files it
-//! made are removed — the `-o` file being written, the copies of standard input and pipes
-//! that `--at latest` reads twice — and the process then ends by the same signal, as it would
+//! What happens when a run is interrupted (SIGINT, SIGTERM, SIGHUP): the temporary file it
+//! made is removed — the `-o` file being written (the copies of standard input and pipes that
+//! `--at latest` reads twice have no name to remove) — and the process then ends by the same
+//! signal, as it would
 //! without slo's help, so that the shell reports 130, 143 or 129 and a script's loop or
 //! `timeout` sees an interruption, not an answer.
 //!
