@@ -1863,10 +1863,21 @@ fn small_usability_checks() {
     dir.run(&["validate", "tag.yaml"])
         .expect_code(2)
         .stderr_has("quote it");
-    dir.write("merge.yaml", "version: 1\nslos:\n  - &base\n    name: a\n    objective: 99\n    windows: [1d]\n    good: ok\n  - <<: *base\n    name: b\n");
+    // Merge keys, as Sloth's and oslo's YAML readers take them; `x-` keys hold anchors.
+    dir.write("merge.yaml", "version: 1\nx-common: &common {objective: 99, windows: [1d]}\nslos:\n  - &base\n    name: a\n    objective: 99\n    windows: [1d]\n    good: ok\n  - <<: *base\n    name: b\n  - <<: *common\n    name: c\n    objective: 95\n    good: ok\n");
     dir.run(&["validate", "merge.yaml"])
+        .expect_code(0)
+        .stdout_has("ok: 3 SLOs");
+    dir.run(&["convert", "--to", "native", "merge.yaml"])
+        .expect_code(0)
+        .stdout_has("  - name: c\n    objective: 95\n    windows: [1d]\n");
+    dir.write(
+        "merge-bad.yaml",
+        "version: 1\nslos:\n  - <<: 5\n    name: b\n",
+    );
+    dir.run(&["validate", "merge-bad.yaml"])
         .expect_code(2)
-        .stderr_has("merge keys");
+        .stderr_has("merge-bad.yaml:3:5: the merge key (`<<`) in an SLO merges no mapping");
 }
 
 #[cfg(unix)]

@@ -255,6 +255,7 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Mapping(position, anchor, entries, None)) => {
                     nodes += 1;
+                    let entries = merged(entries);
                     // A block mapping's start event points past its first key; the key is
                     // where people look for it.
                     let position = entries.first().map_or(position, |(key, _)| {
@@ -297,6 +298,49 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
         documents.push(node);
     }
     Ok(documents)
+}
+
+/// A mapping's entries with its merge keys resolved, as YAML 1.1 has them and Go's YAML
+/// readers (Sloth, oslo) read them: `<<: *defaults` (or a list of aliases) adds each key of
+/// the mappings named that the mapping does not write itself, the earlier mapping of a list
+/// first. A `<<` whose value is no mapping, or a list of them, is left for the spec's checks
+/// to refuse, with a hint.
+fn merged(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    let is_merge =
+        |key: &Node| matches!(&key.value, Value::Scalar { text, quoted: false } if text == "<<");
+    let mergeable = |value: &Node| match &value.value {
+        Value::Mapping(_) => true,
+        Value::Sequence(items) => items.iter().all(|i| matches!(i.value, Value::Mapping(_))),
+        Value::Scalar { .. } => false,
+    };
+    if !entries.iter().any(|(k, v)| is_merge(k) && mergeable(v)) {
+        return entries;
+    }
+    let mut own = Vec::new();
+    let mut sources = Vec::new();
+    for (key, value) in entries {
+        if is_merge(&key) && mergeable(&value) {
+            match value.value {
+                Value::Mapping(more) => sources.push(more),
+                Value::Sequence(items) => {
+                    sources.extend(items.into_iter().filter_map(|i| match i.value {
+                        Value::Mapping(more) => Some(more),
+                        _ => None,
+                    }))
+                }
+                Value::Scalar { .. } => {}
+            }
+        } else {
+            own.push((key, value));
+        }
+    }
+    for (key, value) in sources.into_iter().flatten() {
+        let name = key.as_scalar();
+        if name.is_none() || !own.iter().any(|(k, _)| k.as_scalar() == name) {
+            own.push((key, value));
+        }
+    }
+    own
 }
 
 /// Where a node written as nothing (`-` or `key:` with no value) is. yaml-rust2 places it where
@@ -412,6 +456,46 @@ mod tests {
             panic!()
         };
         assert_eq!(entries[0].1.value, entries[1].1.value);
+    }
+
+    #[test]
+    fn merge_keys_add_what_the_mapping_does_not_write() {
+        let doc = one("base: &b {a: 1, b: 2}\nmore: &m {c: 3}\nx:\n  <<: *b\n  b: 20\ny:\n  <<: [*m, *b]\n  a: 10\n'<<': quoted\n");
+        let Value::Mapping(top) = &doc.value else {
+            panic!()
+        };
+        let keys = |node: &Node| -> Vec<(String, String)> {
+            let Value::Mapping(entries) = &node.value else {
+                panic!()
+            };
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_scalar().unwrap().to_string(),
+                        v.as_scalar().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        };
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(keys(&top[2].1), pairs(&[("b", "20"), ("a", "1")]));
+        assert_eq!(
+            keys(&top[3].1),
+            pairs(&[("a", "10"), ("c", "3"), ("b", "2")])
+        );
+        // Quoted, `<<` is a key like any other.
+        assert_eq!(top[4].0.as_scalar(), Some("<<"));
+        // A merge of no mapping is left for the checks to refuse.
+        let doc = one("x:\n  <<: 5\n");
+        let Value::Mapping(top) = &doc.value else {
+            panic!()
+        };
+        assert_eq!(keys(&top[0].1), pairs(&[("<<", "5")]));
     }
 
     #[test]

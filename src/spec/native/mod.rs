@@ -16,7 +16,7 @@ mod slo;
 use std::sync::Arc;
 
 use super::reader::Checker;
-use super::yaml::{Node, Position};
+use super::yaml::{Node, Position, Value};
 use super::{
     AlertRule, BudgetPolicy, Exclusion, Latency, Objective, Slo, Source, Timeslice, Window,
 };
@@ -56,6 +56,26 @@ struct Defaults {
 impl Checker<'_> {
     /// The SLOs of one native spec document.
     pub(in crate::spec) fn native_spec(&mut self, node: &Node) -> Vec<Slo> {
+        // Top-level keys that start with `x-` are the author's own, as in Docker Compose files:
+        // somewhere to define anchors that merge keys (`<<: *common`) take up. Ignored.
+        let extension = |key: &Node| key.as_scalar().is_some_and(|k| k.starts_with("x-"));
+        let without_extensions;
+        let node = match &node.value {
+            Value::Mapping(entries) if entries.iter().any(|(k, _)| extension(k)) => {
+                without_extensions = Node {
+                    value: Value::Mapping(
+                        entries
+                            .iter()
+                            .filter(|(k, _)| !extension(k))
+                            .cloned()
+                            .collect(),
+                    ),
+                    position: node.position,
+                };
+                &without_extensions
+            }
+            _ => node,
+        };
         let Some(entries) = self.mapping(node, "the spec", TOP_KEYS) else {
             return Vec::new();
         };

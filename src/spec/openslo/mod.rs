@@ -400,7 +400,7 @@ impl<'c, 'f> ObjectReader<'c, 'f> {
             let message = match problem {
                 KeyProblem::NotAName(_) => format!("keys of {} must be names", describe(path)),
                 KeyProblem::MergeKey => format!(
-                    "YAML merge keys (`<<`) are not supported in {}",
+                    "the merge key (`<<`) in {} merges no mapping: give it an alias of one (`<<: *common`) or a list of them",
                     describe(path)
                 ),
                 KeyProblem::Repeated(name) => {

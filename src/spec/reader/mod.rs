@@ -120,7 +120,7 @@ impl Checker<'_> {
                 KeyProblem::NotAName(key) => {
                     format!("keys of {what} must be names, not {}", key.kind())
                 }
-                KeyProblem::MergeKey => format!("YAML merge keys (`<<`) are not supported in {what}; put settings shared by several SLOs under `defaults:`"),
+                KeyProblem::MergeKey => format!("the merge key (`<<`) in {what} merges no mapping: give it an alias of one (`<<: *common`) or a list of them; settings shared by several SLOs can also go under `defaults:`"),
                 KeyProblem::Unknown { name, hint } => {
                     format!("unknown key `{name}` in {what}; {hint}")
                 }
@@ -250,7 +250,7 @@ mod tests {
 
     #[test]
     fn keys_are_checked_in_the_order_written() {
-        let node = mapping("name: a\n[x]: 1\n<<: {}\nnme: b\nname: c\nzzz: d\n");
+        let node = mapping("name: a\n[x]: 1\n<<: 5\nnme: b\nname: c\nzzz: d\n");
         let Value::Mapping(entries) = &node.value else {
             panic!("not a mapping")
         };
