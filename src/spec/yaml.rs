@@ -164,9 +164,18 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
     let mut nodes = 0usize;
     let mut current: Option<Node> = None;
     loop {
-        let (event, marker) = parser.next_token().map_err(|e| YamlError {
-            position: Position::from_marker(*e.marker(), &lines),
-            message: format!("invalid YAML: {}", e.info()),
+        let (event, marker) = parser.next_token().map_err(|e| {
+            let position = Position::from_marker(*e.marker(), &lines);
+            match tab_indent(source, position.line) {
+                Some(line) if e.info().contains("tab") => YamlError {
+                    position: Position { line, column: 1 },
+                    message: "this line is indented with a tab; YAML indents with spaces only: replace the tab with spaces".into(),
+                },
+                _ => YamlError {
+                    position,
+                    message: format!("invalid YAML: {}", e.info()),
+                },
+            }
         })?;
         let position = Position::from_marker(marker, &lines);
         let finished: Option<(Node, usize)> = match event {
@@ -298,6 +307,22 @@ pub fn parse_documents(source: &str) -> Result<Vec<Node>, YamlError> {
         documents.push(node);
     }
     Ok(documents)
+}
+
+/// The first line, from `from` on (1-based), whose indentation holds a tab: where a "found a
+/// tab" error of the YAML scanner comes from, which it reports at the line before.
+fn tab_indent(source: &str, from: usize) -> Option<usize> {
+    source
+        .lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .take(3)
+        .find(|(_, line)| {
+            line.bytes()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .any(|b| b == b'\t')
+        })
+        .map(|(at, _)| at + 1)
 }
 
 /// A mapping's entries with its merge keys resolved, as YAML 1.1 has them and Go's YAML
@@ -456,6 +481,27 @@ mod tests {
             panic!()
         };
         assert_eq!(entries[0].1.value, entries[1].1.value);
+    }
+
+    #[test]
+    fn a_tab_in_the_indentation_is_named_on_its_line() {
+        for (text, line) in [
+            ("version: 1\nslos:\n  - name: a\n\tobjective: 99.9\n", 4),
+            ("a:\n  b: 1\n  c: 2\n  \t- d\n", 4),
+        ] {
+            let error = parse_documents(text).unwrap_err();
+            assert_eq!(
+                error.position,
+                Position { line, column: 1 },
+                "{text:?}: {}",
+                error.message
+            );
+            assert!(
+                error.message.contains("indented with a tab"),
+                "{}",
+                error.message
+            );
+        }
     }
 
     #[test]
