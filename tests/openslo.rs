@@ -430,7 +430,37 @@ fn convert_refuses_slos_it_cannot_write() {
     );
     dir.run(&["convert", "--to", "openslo", "spec.yaml"])
         .expect_code(2)
-        .stderr_has("SLO Checkout_SLO: its name cannot be an OpenSLO name");
+        .stderr_has("SLO Checkout_SLO: ")
+        .stderr_has("90s");
+    // A name OpenSLO cannot hold (an OpenSLO SLO's objectives are results named `NAME/OBJ`)
+    // is written as a label, and kept in the `slo/name` annotation, which slo reads back.
+    dir.write(
+        "names.yaml",
+        "version: 1\nslos:\n  - {name: Checkout_SLO, objective: 99, windows: [1d], good: ok}\n  - {name: api/strict, objective: 99, windows: [1d], good: ok}\n  - {name: api-strict, objective: 98, windows: [1d], good: ok}\n",
+    );
+    dir.run(&[
+        "convert",
+        "--to",
+        "openslo",
+        "names.yaml",
+        "-o",
+        "names.openslo.yaml",
+    ])
+    .expect_code(0);
+    let written = fs::read_to_string(dir.path().join("names.openslo.yaml")).unwrap();
+    for expected in [
+        "name: checkout-slo\n",
+        "slo/name: Checkout_SLO\n",
+        "name: api-strict-2\n",
+        "slo/name: api/strict\n",
+    ] {
+        assert!(written.contains(expected), "{expected:?} not in\n{written}");
+    }
+    dir.run(&["convert", "--to", "native", "names.openslo.yaml"])
+        .expect_code(0)
+        .stdout_has("  - name: Checkout_SLO\n")
+        .stdout_has("  - name: api/strict\n")
+        .stdout_has("  - name: api-strict\n");
     // A field the logs' format cannot have: the spec written would be refused where read.
     dir.write(
         "nginx.yaml",

@@ -61,13 +61,31 @@ pub(crate) fn to_openslo(set: &SpecSet, base: &Path) -> Result<String, Vec<Strin
         sources.push((&slo.source, name));
     }
 
+    // A name OpenSLO cannot hold (`api/strict`, the result of one of an OpenSLO SLO's several
+    // objectives; `Checkout_SLO`) is written as a label made from it, unique among the SLOs,
+    // and kept whole in the `slo/name` annotation, which slo reads back as the name.
+    let mut slo_names: HashSet<String> = set
+        .slos
+        .iter()
+        .filter(|slo| check_name(&slo.name).is_ok())
+        .map(|slo| slo.name.clone())
+        .collect();
     let mut policies_written = false;
     for slo in &set.slos {
         let source = sources
             .iter()
             .find(|(s, _)| **s == *slo.source)
             .map(|(_, name)| name.as_str());
-        match slo_documents(slo, source, &mut names) {
+        let name = if check_name(&slo.name).is_ok() {
+            slo.name.clone()
+        } else {
+            let label = slug(&slo.name);
+            unique(
+                &mut slo_names,
+                if label.is_empty() { "slo" } else { &label },
+            )
+        };
+        match slo_documents(slo, &name, source, &mut names) {
             Ok(objects) => {
                 policies_written |= objects.len() > 1;
                 documents.extend(objects);
@@ -129,10 +147,10 @@ fn unique(names: &mut HashSet<String>, name: &str) -> String {
 /// The SLO object, then its alert policies.
 fn slo_documents(
     slo: &Slo,
+    name: &str,
     source: Option<&str>,
     names: &mut HashSet<String>,
 ) -> Result<Vec<Yaml>, String> {
-    check_name(&slo.name).map_err(|e| format!("its name cannot be an OpenSLO name: {e}"))?;
     if let Some(description) = &slo.description {
         if description.chars().count() > 1050 {
             return Err(
@@ -141,6 +159,9 @@ fn slo_documents(
         }
     }
     let mut annotations = Vec::new();
+    if name != slo.name {
+        annotations.push(("slo/name", Yaml::str(&slo.name)));
+    }
     if slo.windows.len() > 1 {
         let extra = Yaml::Seq(slo.windows[1..].iter().map(native_window).collect());
         annotations.push(("slo/extra-windows", Yaml::str(extra.to_flow())));
@@ -149,7 +170,7 @@ fn slo_documents(
         annotations.push(("slo/no-service", Yaml::str("true")));
     }
     annotations.extend(native_annotations(slo));
-    let mut metadata = vec![("name", Yaml::str(&slo.name))];
+    let mut metadata = vec![("name", Yaml::str(name))];
     if !annotations.is_empty() {
         metadata.push(("annotations", Yaml::map(annotations)));
     }
@@ -181,7 +202,7 @@ fn slo_documents(
     });
     let total_filter = slo.filter.as_ref().map_or("true", |c| c.text.as_str());
     let indicator = Yaml::map([
-        ("metadata", Yaml::map([("name", Yaml::str(&slo.name))])),
+        ("metadata", Yaml::map([("name", Yaml::str(name))])),
         (
             "spec",
             Yaml::map([(
@@ -212,10 +233,7 @@ fn slo_documents(
     if let Some(description) = &slo.description {
         spec.push(("description", Yaml::str(description)));
     }
-    spec.push((
-        "service",
-        Yaml::str(slo.service.as_deref().unwrap_or(&slo.name)),
-    ));
+    spec.push(("service", Yaml::str(slo.service.as_deref().unwrap_or(name))));
     spec.push(("indicator", indicator));
     spec.push(("timeWindow", Yaml::Seq(vec![time_window(&slo.windows[0])?])));
     spec.push(("budgetingMethod", Yaml::str(method)));

@@ -95,9 +95,14 @@ impl Check<'_, '_, '_, '_> {
         if self.reader.error_count() != errors {
             return None;
         }
+        // `slo convert` keeps a name OpenSLO cannot hold in this annotation.
+        let name = match object.metadata.annotation("name") {
+            Some((name, _)) if !name.trim().is_empty() => name.to_string(),
+            _ => object.metadata.name.clone(),
+        };
         Some(SloModel {
             file: object.file,
-            name: object.metadata.name.clone(),
+            name,
             at: self.reader.location(object.at),
             description,
             service,
