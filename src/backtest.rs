@@ -39,7 +39,8 @@ pub struct BacktestResult {
     pub pages: u64,
     /// Alert episodes of severity `ticket`.
     pub tickets: u64,
-    /// Minutes with some alert firing (instants firing × step).
+    /// Minutes with some alert firing: the steps `(t − step, t]` of the period whose end `t`
+    /// has one firing (the instant at `--from` stands for no step), so at most the period.
     pub minutes_firing: f64,
     /// Every alert episode, by start.
     pub episodes: Vec<Episode>,
@@ -222,7 +223,9 @@ fn replay_one(
                 (None, false) => {}
             }
         }
-        instants_firing += u64::from(any_firing);
+        // Each instant after the first stands for the step that ends at it, so that the time
+        // firing is at most the period's `(from, to]`.
+        instants_firing += u64::from(any_firing && !first);
         // The budget burns faster than 1× over the shortest lookback, with no alert firing.
         let shortest = result.and_then(shortest_burn);
         match (&mut burning, shortest) {

@@ -215,7 +215,9 @@ fn backtest_finds_the_alert_episode_worked_out_by_hand() {
     let episode = &backtest["results"][0]["episodes"][0];
     assert_eq!(episode["start"], "2026-03-10T01:15:00Z", "{run}");
     assert_eq!(episode["began_earlier"], true, "{run}");
-    assert_eq!(backtest["results"][0]["minutes_firing"], 9.0, "{run}");
+    // Firing at 01:15 to 01:23; the instant at --from stands for no step: 8 minutes of the
+    // period (01:15, 02:00].
+    assert_eq!(backtest["results"][0]["minutes_firing"], 8.0, "{run}");
     let spent = episode["budget_spent"].as_f64().expect("a number");
     assert!(
         (spent - (200.0 / 8.4 - 150.0 / 7.5)).abs() < 1e-9,

@@ -249,6 +249,91 @@ fn past_calendar_periods_are_met_or_missed() {
     assert_eq!(result.status, "exhausted", "spent, yet met");
 }
 
+/// Each chart's bars hold the window's events and no others: the first step of a calendar
+/// month begins in the month before, and the bars of a day's window drawn in steps of a week
+/// would hold the week. A history asked for is charted over all of it, and a point with no
+/// neighbour (the only one, the one alert peak) is drawn.
+#[test]
+fn bars_hold_the_window_and_charts_span_the_history_asked_for() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: monthly\n    objective: 90\n    windows: [{calendar: month}, 1d, 7d]\n    good: status < 500\n    alerts: []\n",
+    );
+    // A bad request every 3 hours and a good one every hour from 25 September to 3 October.
+    let mut log = String::from("timestamp,status\n");
+    for hour in 0..(8 * 24) {
+        let (day, h) = (25 + hour / 24, hour % 24);
+        let date = if day <= 30 {
+            format!("09-{day:02}")
+        } else {
+            format!("10-{:02}", day - 30)
+        };
+        let status = if hour % 3 == 0 { 503 } else { 200 };
+        log.push_str(&format!("2026-{date}T{h:02}:30:00Z,{status}\n"));
+    }
+    dir.write("log.csv", &log);
+    // The 7d window takes 2h steps, which end at odd hours: the month begins inside one.
+    let page = dir
+        .report()
+        .log("log.csv")
+        .at("2026-10-02T17:00:00Z")
+        .format("html")
+        .run();
+    let page = page.expect_code(0).stdout();
+    let sections: Vec<&str> = page.split("<section class=\"result\"").skip(1).collect();
+    assert_eq!(sections.len(), 3, "{page}");
+    for section in sections {
+        let meta = section.split("<p class=\"meta\">").nth(1).unwrap();
+        let counts = |text: &str, before: &str| -> (u64, u64) {
+            let words: Vec<&str> = text
+                .split(before)
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .collect();
+            let n = words.len();
+            (words[n - 5].parse().unwrap(), words[n - 2].parse().unwrap())
+        };
+        let window = counts(meta, " of ");
+        let bars = section.split("<desc id=\"events").nth(1).unwrap();
+        let bars = counts(bars.split(": ").nth(1).unwrap(), " in ");
+        assert_eq!(bars, window, "{}", &section[..200]);
+    }
+    // A history asked for: every chart spans it, the day's window included.
+    let history = dir
+        .report()
+        .log("log.csv")
+        .format("html")
+        .args(&[
+            "--from",
+            "2026-09-28T00:00:00Z",
+            "--to",
+            "2026-10-02T00:00:00Z",
+            "--every",
+            "12h",
+        ])
+        .run();
+    let history = history.expect_code(0).stdout();
+    let day = history.split("monthly · 1d").nth(1).unwrap();
+    assert!(day.contains("over 9 points"), "{}", &day[..1500]);
+    // One instant (`check -f html`): its point is drawn, as a dash across it.
+    let check = dir.run(&[
+        "check",
+        "-s",
+        "spec.yaml",
+        "log.csv",
+        "--at",
+        "2026-10-02T18:00:00Z",
+        "-f",
+        "html",
+    ]);
+    let check = check.stdout();
+    let budget = check.split("<path class=\"series\" d=\"").nth(1).unwrap();
+    let path = budget.split('"').next().unwrap();
+    assert!(path.starts_with('M') && path.contains(" L"), "{path}");
+}
+
 /// The page of the bundled examples in a browser: one section and one budget, SLI and events
 /// chart per result, axis labels, no console message, and a screenshot that shows something.
 #[test]

@@ -62,6 +62,7 @@ pub(super) fn report_over_time(
         config.passes = hold_logs(&config.passes)?;
     }
     let config = &config;
+    let asked_for = series.is_some();
     let (series, to) = match series {
         Some(series) => {
             let to = evaluation_instant(config, series.to, &config.passes)?;
@@ -126,6 +127,7 @@ pub(super) fn report_over_time(
             history,
             buckets,
             step,
+            asked_for,
             past_periods: past,
         },
         warnings,

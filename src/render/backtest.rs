@@ -56,6 +56,12 @@ fn start(start: crate::time::Timestamp, began_earlier: bool) -> String {
     }
 }
 
+/// The time some alert fired, as people read a duration (`10m`, `1h 30m`); `minutes_firing`
+/// in the machine formats.
+fn time_firing(result: &BacktestResult) -> String {
+    crate::time::humanize_seconds((result.minutes_firing * 60.0).round())
+}
+
 fn table(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
@@ -65,12 +71,14 @@ fn table(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
     for result in &backtest.results {
         writeln!(
             out,
-            "\n{} ({}): {} pages, {} tickets, {} minutes firing",
+            "\n{} ({}): {} page{}, {} ticket{}, {} firing",
             label(result),
             result.window,
             result.pages,
+            if result.pages == 1 { "" } else { "s" },
             result.tickets,
-            result.minutes_firing
+            if result.tickets == 1 { "" } else { "s" },
+            time_firing(result)
         )?;
         for e in &result.episodes {
             writeln!(
@@ -183,7 +191,7 @@ fn markdown(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
     let cell = |text: &str| text.replace('|', "\\|");
     writeln!(
         out,
-        "### Alert backtest from {} to {}\n\n| SLO | window | pages | tickets | minutes firing | unalerted burns |\n|---|---|---:|---:|---:|---:|",
+        "### Alert backtest from {} to {}\n\n| SLO | window | pages | tickets | time firing | unalerted burns |\n|---|---|---:|---:|---:|---:|",
         backtest.from, backtest.to
     )?;
     for r in &backtest.results {
@@ -194,7 +202,7 @@ fn markdown(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
             cell(&r.window),
             r.pages,
             r.tickets,
-            r.minutes_firing,
+            time_firing(r),
             r.unalerted_burns.len()
         )?;
     }

@@ -27,6 +27,9 @@ pub struct ReportOverTime {
     pub buckets: Vec<Report>,
     /// The step between instants.
     pub step: SpanDuration,
+    /// Whether the instants are a history asked for (`--from/--to/--every`): every chart then
+    /// spans all of it. Otherwise they span the longest window, and each chart its own window.
+    pub asked_for: bool,
     /// For each calendar window, the periods before the current one, oldest first: how each
     /// ended.
     pub past_periods: Vec<PastPeriod>,
@@ -53,6 +56,7 @@ impl Renderer for HtmlRenderer {
             history: vec![report.clone()],
             buckets: Vec::new(),
             step: SpanDuration::from_seconds(60),
+            asked_for: false,
             past_periods: Vec::new(),
         };
         render_html(&facts, out)
@@ -95,7 +99,7 @@ figure{margin:0}figcaption{font-weight:600;margin:0 0 2px}\n\
 svg.chart{width:100%;height:auto;display:block}\n\
 .axis{stroke:var(--muted);stroke-width:1}.grid{stroke:var(--line);stroke-width:1}\n\
 .tick,.axis-label,.legend{fill:var(--muted);font-size:11px}\n\
-.series{fill:none;stroke:var(--blue);stroke-width:2}\n\
+.series{fill:none;stroke:var(--blue);stroke-width:2;stroke-linecap:round;stroke-linejoin:round}\n\
 .series.short{stroke:#8250df;stroke-width:1.5}\n\
 .target{stroke:var(--fg);stroke-width:1;stroke-dasharray:5 4}\n\
 .ideal{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:2 3}\n\
@@ -348,12 +352,38 @@ fn result_into(
 ) {
     let cells = Cells::of(result);
     let first = facts.history.first().map_or(0, |r| r.evaluated_at.0);
-    // Across the window of the last instant, or across the whole history when it starts later.
-    let x0 = result.start.0.max(first);
-    let x1 = result.end.0.max(x0 + 1);
+    // Across the history asked for; else across the window of the last instant, or the whole
+    // history when it starts later.
+    let (x0, x1) = if facts.history.len() == 1 {
+        // One instant (`check -f html`): its point in the middle of each chart.
+        (result.end.0 - 1, result.end.0 + 1)
+    } else if facts.asked_for {
+        (first, result.end.0.max(first + 1))
+    } else {
+        let x0 = result.start.0.max(first);
+        (x0, result.end.0.max(x0 + 1))
+    };
     let points = indexes.history.points(result, |at| at >= x0);
-    // A bucket `(t − step, t]` with `t` at the window's start lies before the window.
-    let buckets = indexes.buckets.points(result, |at| at > x0);
+    // A bucket `(t − step, t]` with `t` at the window's start lies before the window. One that
+    // begins before the window would count events from before it (the month before a calendar
+    // month; a week of steps against a day's window): where the window at `t` starts where the
+    // chart does, its own counts are the bucket's part in the window.
+    let step = facts.step.nanos();
+    let buckets: Vec<Point> = indexes
+        .buckets
+        .points(result, |at| at > x0)
+        .into_iter()
+        .map(|bucket| {
+            let whole = points.iter().find(|p| p.at == bucket.at);
+            match whole {
+                Some(whole) if bucket.at - step < x0 && whole.result.start.0 == x0 => Point {
+                    at: bucket.at,
+                    result: whole.result,
+                },
+                _ => bucket,
+            }
+        })
+        .collect();
     let mut group = String::new();
     if !cells.group.is_empty() {
         let _ = write!(group, " · {}", esc(&cells.group));
@@ -596,25 +626,35 @@ impl Plot<'_> {
         );
     }
 
-    /// A line through the points with a value; a gap where a point has none.
+    /// A line through the points with a value; a gap where a point has none. A point with no
+    /// neighbour to join (the only one, or one between gaps) is drawn as a short dash across
+    /// it: a lone `M x,y` draws nothing, and such a point may be the peak that fired an alert.
     fn line(&self, points: impl Iterator<Item = (UnixNanos, Option<f64>)>) -> String {
         let mut path = String::new();
-        let mut pen_down = false;
+        // The points of the run being drawn, since the last gap.
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        let finish = |run: &mut Vec<(f64, f64)>, path: &mut String| {
+            match run.as_slice() {
+                [] => {}
+                [(x, y)] => {
+                    let _ = write!(path, " M{:.1},{y:.1} L{:.1},{y:.1}", x - 4.0, x + 4.0);
+                }
+                [(x, y), rest @ ..] => {
+                    let _ = write!(path, " M{x:.1},{y:.1}");
+                    for (x, y) in rest {
+                        let _ = write!(path, " L{x:.1},{y:.1}");
+                    }
+                }
+            }
+            run.clear();
+        };
         for (at, value) in points {
             match value {
-                Some(v) => {
-                    let _ = write!(
-                        path,
-                        "{}{:.1},{:.1}",
-                        if pen_down { " L" } else { " M" },
-                        self.x(at),
-                        self.y(v)
-                    );
-                    pen_down = true;
-                }
-                None => pen_down = false,
+                Some(v) => run.push((self.x(at), self.y(v))),
+                None => finish(&mut run, &mut path),
             }
         }
+        finish(&mut run, &mut path);
         path.trim_start().to_string()
     }
 
@@ -700,8 +740,8 @@ fn budget_chart(page: &mut String, frame: &Frame, result: &SloResult, points: &[
              <line class=\"ideal\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>\
              <path class=\"series\" d=\"{line}\"/>",
             WIDTH - RIGHT,
-            plot.x(frame.x0),
-            plot.y(ideal(frame.x0)),
+            plot.x(frame.x0.max(start)),
+            plot.y(ideal(frame.x0.max(start))),
             plot.x(frame.x1),
             plot.y(ideal(frame.x1)),
         );
@@ -823,19 +863,21 @@ fn events_chart(page: &mut String, frame: &Frame, step: &SpanDuration, buckets: 
     let (good, bad): (u64, u64) = buckets
         .iter()
         .fold((0, 0), |(g, b), p| (g + p.result.good, b + p.result.bad));
+    // Only `timeslices` counts slices; `ratio_timeslices` counts events, as occurrences do.
     let unit = if buckets
         .first()
-        .is_some_and(|b| b.result.budgeting != "occurrences")
+        .is_some_and(|b| b.result.budgeting == "timeslices")
     {
         "time slices"
     } else {
         "events"
     };
     let desc = format!(
-        "Good and bad {unit} in each {} step: {good} good and {bad} bad in {} steps; at most \
+        "Good and bad {unit} in each {} step: {good} good and {bad} bad in {} step{}; at most \
          {highest} in one step.",
         step.as_written(),
-        buckets.len()
+        buckets.len(),
+        if buckets.len() == 1 { "" } else { "s" }
     );
     let id = format!("events-{}", frame.index);
     let title = format!("Good and bad {unit} per {}", step.as_written());
@@ -924,11 +966,17 @@ fn burn_chart(
     let plot = Plot {
         frame,
         y0: 0.0,
-        y1: highest,
+        y1: nice_top(highest),
     };
     let fired = firing.iter().filter(|(_, v)| *v == Some(1.0)).count();
-    let peak = |values: &[(UnixNanos, Option<f64>)]| {
-        values.iter().filter_map(|(_, v)| *v).fold(0.0, f64::max)
+    // A lookback without events at every point has no burn rate at all, not a peak of 0×.
+    let peak = |lookback: &str, values: &[(UnixNanos, Option<f64>)]| match values
+        .iter()
+        .filter_map(|(_, v)| *v)
+        .reduce(f64::max)
+    {
+        Some(peak) => format!("over {lookback} peaked at {peak:.2}×"),
+        None => format!("over {lookback} has no events at any point"),
     };
     let title = format!(
         "Burn rate for the {} alert ({} and {}) against {}×",
@@ -938,12 +986,10 @@ fn burn_chart(
         times(alert.threshold)
     );
     let desc = format!(
-        "Burn rate over {} peaked at {:.2}× and over {} at {:.2}×, against a threshold of \
-         {:.2}×; the alert fired at {fired} of {} points.",
-        alert.long,
-        peak(&long),
-        alert.short,
-        peak(&short),
+        "Burn rate {} and {}, against a threshold of {:.2}×; the alert fired at {fired} of {} \
+         points.",
+        peak(&alert.long, &long),
+        peak(&alert.short, &short),
         alert.threshold,
         points.len()
     );
@@ -1003,6 +1049,23 @@ fn legend_lines(page: &mut String, keys: &[(&str, &str)]) {
 }
 
 /// A burn rate with at most two decimals and no trailing zeros: `14.4`, `1`, `0.48`.
+/// The top of a scale from 0 that holds `value`, such that its four grid steps are round
+/// numbers (`1`, `1.5`, `2`, `2.5`, `3`, `4`, `5`, `6` or `8` times a power of ten), so that
+/// each gridline's label is its value: 21.6 becomes 24, labelled 6, 12, 18, 24.
+fn nice_top(value: f64) -> f64 {
+    if value.is_nan() || value <= 0.0 || value.is_infinite() {
+        return 1.0;
+    }
+    let step = value / 4.0;
+    let power = 10f64.powf(step.log10().floor());
+    let nice = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&s| s >= step * (1.0 - 1e-12))
+        .unwrap_or(10.0 * power);
+    nice * 4.0
+}
+
 fn times(rate: f64) -> String {
     let text = format!("{rate:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -1116,6 +1179,26 @@ mod tests {
             esc("<script>alert('x') & \"y\"</script>"),
             "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
         );
+    }
+
+    #[test]
+    fn burn_scales_end_where_every_gridline_is_round() {
+        use super::nice_top;
+        assert_eq!(nice_top(21.6), 24.0);
+        assert_eq!(nice_top(1000.0), 1000.0);
+        assert_eq!(nice_top(0.72), 0.8);
+        assert_eq!(nice_top(1.5), 1.6);
+        assert_eq!(nice_top(0.0), 1.0);
+        for value in [0.03, 0.7, 3.3, 14.4 * 1.5, 96.8, 12345.0] {
+            let step = nice_top(value) / 4.0;
+            assert!(nice_top(value) >= value, "{value}");
+            // A step with at most two significant digits: its label is its value.
+            let digits = format!("{step:e}");
+            assert!(
+                digits.split('e').next().unwrap().len() <= 3,
+                "{value}: {digits}"
+            );
+        }
     }
 
     #[test]
