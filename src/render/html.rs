@@ -835,18 +835,29 @@ fn shade_steps(
     shaded: impl Fn(f64) -> bool,
     class: &str,
 ) {
+    // One rectangle per run of shaded steps: rectangles of fine steps, each widened to be
+    // seen, would overlap and stack their translucent fill to a solid one.
+    let mut rect = |from: UnixNanos, to: UnixNanos| {
+        let x = plot.x(from);
+        let _ = writeln!(
+            page,
+            "<rect class=\"{class}\" x=\"{x:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+            (plot.x(to) - x).max(1.0),
+            HEIGHT - TOP - BOTTOM
+        );
+    };
     let mut previous = plot.frame.x0;
+    let mut run: Option<(UnixNanos, UnixNanos)> = None;
     for &(at, value) in values {
         if value.is_some_and(&shaded) {
-            let x = plot.x(previous);
-            let _ = writeln!(
-                page,
-                "<rect class=\"{class}\" x=\"{x:.1}\" y=\"{TOP}\" width=\"{:.1}\" height=\"{:.1}\"/>",
-                (plot.x(at) - x).max(1.0),
-                HEIGHT - TOP - BOTTOM
-            );
+            run = Some(run.map_or((previous, at), |(from, _)| (from, at)));
+        } else if let Some((from, to)) = run.take() {
+            rect(from, to);
         }
         previous = at;
+    }
+    if let Some((from, to)) = run {
+        rect(from, to);
     }
 }
 
