@@ -80,7 +80,7 @@ fn compute_report(config: &RunConfig, trend: Trend) -> anyhow::Result<ComputedRe
         let at = match newest {
             Some(newest) if newest == guess => return assemble(config, &passes, counted, guess),
             Some(newest) => newest,
-            None => evaluation_instant(config, config.at, &passes)?,
+            None => latest_after_guess(config, &passes, guess)?,
         };
         let counted = count_all(at, &mut Progress::new(!config.quiet, files))?;
         return assemble(config, &passes, counted, at);
@@ -407,6 +407,43 @@ pub(super) fn hold_logs(passes: &[Pass]) -> anyhow::Result<Vec<Pass>> {
     Ok(passes)
 }
 
+/// The latest timestamp of the logs, read for it alone, after counting at `guess` (the time of
+/// their last lines) found no row with a time: logs whose last lines held a row and that now
+/// hold none were emptied in between (logrotate's copytruncate), and this says so rather than
+/// that they were empty.
+fn latest_after_guess(
+    config: &RunConfig,
+    passes: &[Pass],
+    guess: UnixNanos,
+) -> anyhow::Result<UnixNanos> {
+    let (latest, problems) = latest_of(config, passes)?;
+    if latest.is_none() && problems.is_empty() {
+        bail!(
+            "--at latest: the logs changed while they were read: their last lines held a row at \
+             {}, and then none was left (truncated, as logrotate's copytruncate does); run it \
+             again, or on the rotated copy",
+            crate::time::format_rfc3339(guess)
+        );
+    }
+    latest_or_why(latest, &problems)
+}
+
+/// The latest valid timestamp of every pass's logs, and the first rows whose time could not be
+/// read.
+fn latest_of(
+    config: &RunConfig,
+    passes: &[Pass],
+) -> anyhow::Result<(Option<UnixNanos>, Vec<String>)> {
+    let mut latest = None;
+    let mut problems = Vec::new();
+    for pass in passes {
+        let scan = latest_timestamp(&pass.inputs, &pass.format, &pass.timestamp, config.threads)?;
+        latest = latest.max(scan.latest);
+        problems.extend(scan.problems);
+    }
+    Ok((latest, problems))
+}
+
 /// The evaluation instant: as given, or the latest valid timestamp of every pass's logs.
 pub(super) fn evaluation_instant(
     config: &RunConfig,
@@ -416,13 +453,12 @@ pub(super) fn evaluation_instant(
     if let At::Instant(at) = at {
         return Ok(at);
     }
-    let mut latest = None;
-    let mut problems = Vec::new();
-    for pass in passes {
-        let scan = latest_timestamp(&pass.inputs, &pass.format, &pass.timestamp, config.threads)?;
-        latest = latest.max(scan.latest);
-        problems.extend(scan.problems);
-    }
+    let (latest, problems) = latest_of(config, passes)?;
+    latest_or_why(latest, &problems)
+}
+
+/// `latest`, or why there is none: no rows, or no row with a time that reads.
+fn latest_or_why(latest: Option<UnixNanos>, problems: &[String]) -> anyhow::Result<UnixNanos> {
     match latest {
         Some(latest) => Ok(latest),
         None if problems.is_empty() => {
@@ -973,6 +1009,31 @@ mod tests {
             unreachable!("a report")
         };
         RunConfig::resolve(&report.run).expect("the examples resolve")
+    }
+
+    /// Logs whose last lines gave `--at latest` a time, and that hold no row when counted,
+    /// were emptied in between (logrotate's copytruncate): said as such, not as logs that
+    /// hold no rows. Logs that never held one are still said to hold none.
+    #[test]
+    fn logs_emptied_after_their_last_lines_were_read_are_said_to_have_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log.csv");
+        std::fs::write(&log, "").unwrap();
+        let root = env!("CARGO_MANIFEST_DIR");
+        let spec = format!("{root}/slo-specs/api.yaml");
+        let config = resolve(&["-s", &spec, log.to_str().unwrap(), "--at", "latest"]);
+        let guess = crate::time::parse_instant("2026-10-15T23:59:00Z").unwrap();
+        let error = latest_after_guess(&config, &config.passes, guess)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("--at latest: the logs changed while they were read: their last lines held a row at 2026-10-15T23:59:00Z"),
+            "{error}"
+        );
+        let error = evaluation_instant(&config, At::Latest, &config.passes)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("the logs hold no rows"), "{error}");
     }
 
     /// Every point of every trend is exactly the budget left that the report at its instant
