@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::sparkline::{sparkline, Charset};
 use super::summary::{self, Cells, Layout};
@@ -344,24 +344,52 @@ fn push_spaces(text: &mut String, count: usize) {
     text.extend(std::iter::repeat_n(' ', count));
 }
 
-/// `text` cut to `limit` columns on screen, the last one an ellipsis, when it is wider. The cut
-/// keeps the longest start that fits as a whole, as the table measures it: a mark that takes
-/// no column of its own stays with the character before it, and one that widens it (U+FE0F
-/// after `❤`) is counted.
+/// `text` cut to `limit` columns on screen when it is wider, an ellipsis in the middle: its
+/// start and its end stay, since groups of several fields or long paths differ at either
+/// (`region=ap-so…method=GET`, `region=ap-so…method=POST`). The cut is made as the table
+/// measures: a mark that takes no column of its own stays with the character before it, and
+/// one that widens it (U+FE0F after `❤`) is counted.
 fn shorten(text: &str, limit: usize) -> String {
     if text.width() <= limit {
         return text.to_string();
     }
     let room = limit.saturating_sub(1);
+    let tail_room = room / 2;
+    let head_room = room - tail_room;
     let ends: Vec<usize> = text.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
-    let fitting = ends.partition_point(|&end| text[..end].width() <= room);
-    let end = fitting.checked_sub(1).map_or(0, |last| ends[last]);
-    format!("{}…", &text[..end])
+    let fitting = ends.partition_point(|&end| text[..end].width() <= head_room);
+    let head = fitting.checked_sub(1).map_or(0, |last| ends[last]);
+    // The end starts on a character that takes a column, never on a mark of the one before.
+    let tail = text
+        .char_indices()
+        .filter(|&(at, c)| at >= head && c.width().unwrap_or(0) > 0)
+        .map(|(at, _)| at)
+        .find(|&at| text[at..].width() <= tail_room)
+        .unwrap_or(text.len());
+    format!("{}…{}", &text[..head], &text[tail..])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A group cut to fit keeps its start and its end, so that groups that differ only at
+    /// the end (a second field) stay apart; marks stay with their letters.
+    #[test]
+    fn groups_are_cut_in_the_middle() {
+        let get = "region=ap-southeast-2, method=GET";
+        let post = "region=ap-southeast-2, method=POST";
+        assert_eq!(shorten(get, 24), "region=ap-so… method=GET");
+        assert_eq!(shorten(post, 24), "region=ap-so…method=POST");
+        assert_eq!(shorten(get, 40), get);
+        for text in [get, post, "/api/v1/users/12345/orders/67890/items"] {
+            assert_eq!(shorten(text, 24).width(), 24, "{text}");
+        }
+        let accented = "e\u{301}".repeat(40);
+        let cut = shorten(&accented, 24);
+        assert_eq!(cut.width(), 24);
+        assert!(cut.contains("e\u{301}…e\u{301}"), "{cut:?}");
+    }
 
     /// The row accounting fits the width, broken after commas, and says what it said.
     #[test]
