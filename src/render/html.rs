@@ -84,6 +84,7 @@ h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:0 0 4px}\n\
 .meta{color:var(--muted);margin:0 0 12px}\n\
 table.index{border-collapse:collapse;width:100%;margin:8px 0 24px}\n\
 .index th,.index td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left}\n\
+.index td:first-child{overflow-wrap:anywhere;min-width:10em}.index .num{white-space:nowrap}h2,.meta{overflow-wrap:anywhere}\n\
 .index .num{text-align:right;font-variant-numeric:tabular-nums}\n\
 .index caption{text-align:left;font-weight:600;padding:4px 0}\n\
 section.result{border-top:2px solid var(--line);padding:16px 0 8px}\n\
@@ -95,6 +96,9 @@ section.result{border-top:2px solid var(--line);padding:16px 0 8px}\n\
 .status-ok{color:var(--ok)}.status-at_risk{color:var(--risk)}\
 .status-exhausted{color:var(--bad)}.status-no_data,.status-low_traffic{color:var(--nodata)}\n\
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:12px}\n\
+@media (max-width:720px){body{padding:8px}.charts{grid-template-columns:1fr}\
+.tiles{grid-template-columns:repeat(2,1fr)}.index th,.index td{padding:3px 4px;font-size:12px}\
+table.index{display:block;overflow-x:auto}}\n\
 figure{margin:0}figcaption{font-weight:600;margin:0 0 2px}\n\
 svg.chart{width:100%;height:auto;display:block}\n\
 .axis{stroke:var(--muted);stroke-width:1}.grid{stroke:var(--line);stroke-width:1}\n\
