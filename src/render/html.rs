@@ -96,9 +96,6 @@ section.result{border-top:2px solid var(--line);padding:16px 0 8px}\n\
 .status-ok{color:var(--ok)}.status-at_risk{color:var(--risk)}\
 .status-exhausted{color:var(--bad)}.status-no_data,.status-low_traffic{color:var(--nodata)}\n\
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:12px}\n\
-@media (max-width:720px){body{padding:8px}.charts{grid-template-columns:1fr}\
-.tiles{grid-template-columns:repeat(2,1fr)}.index th,.index td{padding:3px 4px;font-size:12px}\
-table.index{display:block;overflow-x:auto}}\n\
 figure{margin:0}figcaption{font-weight:600;margin:0 0 2px}\n\
 svg.chart{width:100%;height:auto;display:block}\n\
 .axis{stroke:var(--muted);stroke-width:1}.grid{stroke:var(--line);stroke-width:1}\n\
@@ -112,7 +109,8 @@ svg.chart{width:100%;height:auto;display:block}\n\
 .bar-good{fill:var(--good)}.bar-bad{fill:var(--bad)}\n\
 .firing{fill:#cf222e22}.below-target{fill:#cf222e22}\n\
 .empty{fill:var(--muted);font-size:13px}\n\
-@media (max-width:800px){.charts{grid-template-columns:1fr}.tiles{grid-template-columns:repeat(2,1fr)}}\n\
+@media (max-width:800px){body{padding:8px}.charts{grid-template-columns:1fr}.tiles{grid-template-columns:repeat(2,1fr)}\
+.index th,.index td{padding:3px 4px;font-size:12px}table.index{display:block;overflow-x:auto}}\n\
 @media print{section.result{break-inside:avoid}}\n";
 
 fn page_into(page: &mut String, facts: &ReportOverTime) {
@@ -127,15 +125,20 @@ fn page_into(page: &mut String, facts: &ReportOverTime) {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>SLO report at {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n\
          <header>\n<h1>SLO report</h1>\n<p class=\"meta\">Evaluated at {}. {} result{}. \
-         Charts from {} to {}, a point every {}. Rows read: {}; malformed: {}; outside every \
-         window: {}{}.</p>\n</header>\n",
+         {}. Rows read: {}; malformed: {}; outside every window: {}{}.</p>\n</header>\n",
         esc(&evaluated),
         esc(&evaluated),
         now.results.len(),
         if now.results.len() == 1 { "" } else { "s" },
-        esc(&format_rfc3339(first)),
-        esc(&evaluated),
-        esc(facts.step.as_written()),
+        if facts.history.len() == 1 {
+            "Charts of this one instant".to_string()
+        } else {
+            esc(&format!(
+                "Charts from {} to {evaluated}, a point every {}",
+                format_rfc3339(first),
+                facts.step.as_written()
+            ))
+        },
         now.inputs.rows,
         now.inputs.malformed,
         now.inputs.outside_windows,
