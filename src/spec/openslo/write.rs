@@ -399,24 +399,21 @@ fn alert_policy(
     let spec = Yaml::map([
         (
             "description",
-            Yaml::str(match &rule.threshold {
-                AlertThreshold::Budget(budget) => format!(
-                    "{}: {} when {} % of the error budget burns within {} (and within {})",
-                    slo.name,
-                    rule.severity.as_str(),
-                    budget.as_written(),
-                    rule.long,
-                    rule.short
-                ),
-                AlertThreshold::BurnRate(rate) => format!(
-                    "{}: {} when the error budget burns faster than {}× within {} (and within {})",
-                    slo.name,
-                    rule.severity.as_str(),
-                    rate.as_written(),
-                    rule.long,
-                    rule.short
-                ),
-            }),
+            Yaml::str(format!(
+                "{}: {} when {} within {} (and within {})",
+                slo.name,
+                rule.severity.as_str(),
+                match &rule.threshold {
+                    AlertThreshold::Budget(budget) => {
+                        format!("{} % of the error budget burns", budget.as_written())
+                    }
+                    AlertThreshold::BurnRate(rate) => {
+                        format!("the error budget burns faster than {}×", rate.as_written())
+                    }
+                },
+                rule.long,
+                rule.short
+            )),
         ),
         ("alertWhenBreaching", Yaml::raw("true")),
         ("alertWhenResolved", Yaml::raw("false")),
