@@ -381,11 +381,13 @@ fn result_into(
         .points(result, |at| at > x0)
         .into_iter()
         .map(|bucket| {
-            let whole = points.iter().find(|p| p.at == bucket.at);
-            match whole {
-                Some(whole) if bucket.at - step < x0 && whole.result.start.0 == x0 => Point {
+            if bucket.at - step >= x0 {
+                return bucket;
+            }
+            match points.binary_search_by_key(&bucket.at, |p| p.at) {
+                Ok(at) if points[at].result.start.0 == x0 => Point {
                     at: bucket.at,
-                    result: whole.result,
+                    result: points[at].result,
                 },
                 _ => bucket,
             }
