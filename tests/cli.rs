@@ -1029,7 +1029,7 @@ fn junit_output_is_well_formed_xml_with_failures_per_policy() {
         "{failed:?}"
     );
     assert!(failed.iter().any(|(name, message)| name
-        == "api-availability {service=checkout} [30d]"
+        == "api-availability {service=\"checkout\"} [30d]"
         && message.starts_with("at risk over 30d: 2 burn-rate alerts firing")));
 }
 
@@ -2256,6 +2256,78 @@ fn junit_test_case_names_are_the_same_at_every_instant() {
         "{early:?}"
     );
     assert_eq!(early, names("2026-10-12T00:00:00Z"));
+}
+
+/// Every result has a JUnit name of its own, however its group is written (missing, the text
+/// "(missing)", empty, a line break or its escape), and the groups folded into `(other)` keep
+/// one name whatever their number.
+#[test]
+fn junit_test_case_names_are_one_per_result_and_other_is_stable() {
+    let dir = Workdir::new();
+    dir.write(
+        "spec.yaml",
+        "version: 1\nslos:\n  - name: col\n    objective: 99\n    windows: [1d]\n    good: status < 500\n    group_by: [a]\n    alerts: []\n",
+    );
+    let mut log = String::new();
+    for a in [
+        "",
+        r#","a":"(missing)""#,
+        r#","a":"""#,
+        r#","a":"\"\"""#,
+        r#","a":"x\ny""#,
+        r#","a":"x\\ny""#,
+    ] {
+        log.push_str(&format!(
+            "{{\"timestamp\":\"2026-03-10T11:00:00Z\",\"status\":200{a}}}\n"
+        ));
+    }
+    for n in 0..12 {
+        log.push_str(&format!(
+            "{{\"timestamp\":\"2026-03-10T11:00:00Z\",\"status\":200,\"a\":\"g{n}\"}}\n"
+        ));
+    }
+    dir.write("log.jsonl", log);
+    let names = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "report",
+            "-s",
+            "spec.yaml",
+            "log.jsonl",
+            "--at",
+            AT,
+            "-f",
+            "junit",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        dir.run(&args)
+            .expect_code(0)
+            .stdout()
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("<testcase name=\""))
+            .map(|rest| rest.split('"').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let all = names(&[]);
+    assert_eq!(all.len(), 18, "{all:?}");
+    let unique: std::collections::HashSet<&String> = all.iter().collect();
+    assert_eq!(unique.len(), all.len(), "{all:?}");
+    assert!(
+        all.contains(&"col {a=(missing)} [1d]".to_string()),
+        "{all:?}"
+    );
+    assert!(
+        all.contains(&"col {a=&quot;(missing)&quot;} [1d]".to_string()),
+        "{all:?}"
+    );
+    let other = |max: &str| -> Vec<String> {
+        names(&["--max-groups", max])
+            .into_iter()
+            .filter(|n| n.contains("(other"))
+            .collect()
+    };
+    assert_eq!(other("5"), ["col {(other)} [1d]"]);
+    assert_eq!(other("8"), ["col {(other)} [1d]"]);
 }
 
 /// Groups too wide for the table are cut to fit the screen as it shows them: accents that

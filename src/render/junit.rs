@@ -131,6 +131,36 @@ impl Renderer for JunitRenderer {
     }
 }
 
+/// A result's test case name, `SLO {field="value", …} [window]`: the same from run to run,
+/// since a CI system follows a test case by its name, and one name per result. Values are
+/// quoted and escaped as JSON strings, so that a missing field (`(missing)`), the text
+/// `(missing)`, an empty value and a line break each have a name of their own; `(other)`
+/// holds however many groups it folds; the window is as written (`month Europe/Berlin`, not
+/// the table's `month 13%`).
+fn case_name(result: &SloResult) -> String {
+    let window = &result.window;
+    if result.group.is_empty() && result.folded.is_none() {
+        return format!("{} [{window}]", result.slo);
+    }
+    let group = if result.folded.is_some() {
+        "(other)".to_string()
+    } else {
+        result
+            .group
+            .iter()
+            .map(|(field, value)| {
+                let value = value.as_deref().map_or_else(
+                    || "(missing)".to_string(),
+                    |v| serde_json::to_string(v).unwrap_or_default(),
+                );
+                format!("{field}={value}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!("{} {{{group}}} [{window}]", result.slo)
+}
+
 /// One test case: a result and how it shows.
 fn testcase(result: &SloResult, outcome: &CaseResult, out: &mut dyn Write) -> io::Result<()> {
     let cells = Cells::of(result);
@@ -139,7 +169,7 @@ fn testcase(result: &SloResult, outcome: &CaseResult, out: &mut dyn Write) -> io
     writeln!(
         out,
         r#"    <testcase name="{}" classname="{}" time="0">"#,
-        attribute(&format!("{} [{}]", cells.name, result.window)),
+        attribute(&case_name(result)),
         attribute(&result.slo)
     )?;
     let details = details(result, &cells);
