@@ -376,6 +376,25 @@ fn converting_the_bundled_examples_there_and_back_gives_the_same_report() {
     assert!(!run.expect_code(0).stderr().contains(note), "{run}");
 }
 
+/// What `convert` does not write again is named: a Service and an AlertNotificationTarget hold
+/// no figure slo computes.
+#[test]
+fn convert_names_the_objects_it_does_not_write() {
+    let dir = Workdir::new();
+    dir.write(
+        "os.yaml",
+        "apiVersion: openslo/v1\nkind: Service\nmetadata: {name: api}\nspec: {}\n---\n\
+         apiVersion: openslo/v1\nkind: AlertNotificationTarget\nmetadata: {name: pager}\nspec: {target: pagerduty}\n---\n\
+         apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: up}\nspec:\n  service: api\n  indicator:\n    metadata: {name: up}\n    spec:\n      ratioMetric:\n        good: {metricSource: {type: slo.logs, spec: {filter: status < 500}}}\n        total: {metricSource: {type: slo.logs, spec: {filter: 'true'}}}\n  timeWindow: [{duration: 28d, isRolling: true}]\n  budgetingMethod: Occurrences\n  objectives: [{target: 0.99}]\n",
+    );
+    for to in ["openslo", "native"] {
+        dir.run(&["convert", "--to", to, "os.yaml"])
+            .expect_code(0)
+            .stderr_has("note: os.yaml:1:1: Service api is not written")
+            .stderr_has("note: os.yaml:6:1: AlertNotificationTarget pager is not written");
+    }
+}
+
 #[test]
 fn converting_a_spec_that_uses_what_openslo_cannot_say_keeps_it() {
     let dir = Workdir::new();

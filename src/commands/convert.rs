@@ -35,6 +35,14 @@ pub(super) fn run(args: &ConvertArgs) -> anyhow::Result<ExitStatus> {
         ConvertTo::Openslo => Form::OpenSlo,
         ConvertTo::Native => Form::Native,
     };
+    // The OpenSLO written holds what slo computes: its own DataSource, SLIs inline, its alert
+    // policies and one notification target. The objects read that hold none of it are named.
+    for (at, what) in &set.not_carried {
+        crate::visible::eprint_lines(format_args!(
+            "note: {at}: {what} is not written: slo writes the SLOs as it computes them (their \
+             `service` stays; notifications go to `slo check`'s target)"
+        ));
+    }
     // Log paths are written for a reader in the output's folder.
     let base = match args.output.as_deref() {
         Some(file) if file != Path::new("-") => match file.parent() {

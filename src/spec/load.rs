@@ -150,6 +150,8 @@ pub(super) fn load_sources(sources: &[(PathBuf, String)], errors: &mut Vec<SpecE
     slos.extend(built.slos);
     slos.sort_by_key(|(index, slo)| (*index, slo.defined_at.line, slo.defined_at.column));
     let mut uncomputable = built.uncomputable;
+    let mut not_carried = built.not_carried;
+    not_carried.sort_by_key(|(index, at, _)| (*index, at.line, at.column));
     uncomputable.sort_by_key(|(index, u)| (*index, u.defined_at.line, u.defined_at.column));
 
     let mut set = SpecSet::default();
@@ -186,6 +188,10 @@ pub(super) fn load_sources(sources: &[(PathBuf, String)], errors: &mut Vec<SpecE
     set.slos = slos.into_iter().map(|(_, slo)| slo).collect();
     set.note_exclusions();
     set.uncomputable = uncomputable.into_iter().map(|(_, u)| u).collect();
+    set.not_carried = not_carried
+        .into_iter()
+        .map(|(_, at, what)| (at, what))
+        .collect();
     set
 }
 

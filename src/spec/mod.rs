@@ -46,6 +46,9 @@ pub struct SpecSet {
     /// `statuss`): errors wherever the logs are read in that format, as `validate`, `report`
     /// and `check` do; not where a query reads the fields from a table's columns (`sql`).
     pub missing_fields: Vec<SpecError>,
+    /// OpenSLO objects slo reads no figure from (Services, AlertNotificationTargets), with
+    /// where each is: what `convert --to openslo` leaves out, and says so.
+    pub not_carried: Vec<(Location, String)>,
 }
 
 /// A valid SLO that `slo` cannot compute from request logs, and why.

@@ -21,6 +21,7 @@ pub(super) fn build_all(index: Index, checkers: &mut [Checker]) -> Built {
     let mut built = Built {
         slos: Vec::new(),
         uncomputable: Vec::new(),
+        not_carried: Vec::new(),
     };
     for model in &index.slos {
         let checker = &mut checkers[model.file];

@@ -145,6 +145,9 @@ pub(super) struct Built {
     pub slos: Vec<(usize, Slo)>,
     /// Valid SLOs that cannot be computed from logs, with the index of their file.
     pub uncomputable: Vec<(usize, Uncomputable)>,
+    /// Where each Service and AlertNotificationTarget is, named: objects slo reads no figure
+    /// from, which `convert --to openslo` does not write again.
+    pub not_carried: Vec<(usize, Location, String)>,
 }
 
 impl<'n> Collector<'n> {
@@ -295,8 +298,19 @@ impl<'n> Collector<'n> {
                 }
             }
         }
+        let not_carried = unique
+            .iter()
+            .filter(|o| matches!(o.kind, Kind::Service | Kind::AlertNotificationTarget))
+            .map(|o| {
+                let what = format!("{} {}", o.kind.as_str(), o.metadata.name);
+                (o.file, checkers[o.file].location(o.at), what)
+            })
+            .collect();
         let index = check::check_all(&unique, checkers);
-        build::build_all(index, checkers)
+        Built {
+            not_carried,
+            ..build::build_all(index, checkers)
+        }
     }
 }
 
