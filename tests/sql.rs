@@ -325,6 +325,15 @@ fn bad_count_records_are_malformed_with_their_line() {
     counts_report(&dir, "2026-10-02T00:05:00Z", "no-definition.csv")
         .expect_code(2)
         .stderr_has("no-definition.csv:2: no `definition` column");
+    // So are counts without one of their count columns: said once, not as every record
+    // malformed.
+    dir.write(
+        "no-invalid.csv",
+        format!("slo,definition,time,exact,group_route,total,good,bad\napi,{id},2026-10-02T00:00:00Z,0,/a,5,4,1\n"),
+    );
+    counts_report(&dir, "2026-10-02T00:05:00Z", "no-invalid.csv")
+        .expect_code(2)
+        .stderr_has("no-invalid.csv:2: no `invalid` column");
     let first = &report["results"][0];
     assert_eq!(
         (first["total"].as_u64(), first["bad"].as_u64()),

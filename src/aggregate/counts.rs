@@ -173,6 +173,28 @@ impl Counter<'_> {
                 ),
             ));
         }
+        // A column the record lacks is a file that is not the query's result, said once, as
+        // a lacking `definition` is; a value that is no count is one malformed record.
+        let columns = [
+            ("exact", layout.exact),
+            ("total", layout.total),
+            ("good", layout.good),
+            ("bad", layout.bad),
+            ("invalid", layout.invalid),
+        ];
+        if let Some((column, _)) = columns
+            .iter()
+            .find(|(_, slot)| matches!(row.value(*slot), FieldValue::Missing))
+        {
+            return Err(InputError::at(
+                self.input,
+                line,
+                format!(
+                    "no `{column}` column: read the result of the query `slo sql` writes, with all \
+                     its columns (slo, definition, time, exact, group_*, total, good, bad, invalid)"
+                ),
+            ));
+        }
         let exact = match text(row, layout.exact).map(<[u8]>::trim_ascii) {
             Some(b"1" | b"true") => true,
             Some(b"0" | b"false") => false,
@@ -186,7 +208,7 @@ impl Counter<'_> {
         ) else {
             return self.bad_record(
                 line,
-                "columns `total`, `good`, `bad` and `invalid` must be whole numbers",
+                "columns `total`, `good`, `bad` and `invalid` must be whole numbers of events, 0 or more",
             );
         };
         if good.checked_add(bad) != Some(total) {
