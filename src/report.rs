@@ -146,6 +146,11 @@ pub struct SloResult {
     /// The SLO's error-budget policy for this result: the team's words for the state it is in;
     /// `null` when the SLO has no policy or the policy says nothing of that state.
     pub policy: Option<Box<PolicyLine>>,
+    /// Whether the SLO has an error-budget policy, whatever this result reaches of it: CSV
+    /// gives such SLOs' reports policy columns at every instant, so that rows appended by a
+    /// cron job keep one header. Not serialised: `policy` says what the JSON needs.
+    #[serde(skip)]
+    pub has_policy: bool,
     /// Only on the `(other)` result of an SLO with more groups than `--max-groups`: how many
     /// groups it holds. Absent on every other result.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -446,6 +451,7 @@ pub(crate) mod tests {
             status: Status::NoData,
             golden_signals: None,
             policy: None,
+            has_policy: false,
             folded: None,
             objective_met: None,
             budget_trend: None,

@@ -117,6 +117,21 @@ fn a_state_the_policy_does_not_name_has_no_line() {
         .expect_code(0)
         .json();
     assert!(json["results"][0]["policy"].is_null(), "{json}");
+    // The CSV keeps its policy columns, empty: the header of a report that a cron job appends
+    // to a file is the same whatever state each result is in.
+    let csv = |bad: usize| {
+        dir.write("log.csv", log(bad));
+        let run = dir.report().log("log.csv").at(AT).format("csv").run();
+        run.expect_code(0).stdout()
+    };
+    let (unnamed, named) = (csv(10), csv(0));
+    let header = |text: &str| text.lines().next().unwrap_or_default().to_string();
+    assert_eq!(header(&unnamed), header(&named));
+    assert!(
+        header(&unnamed).ends_with(",policy.rule,policy.text"),
+        "{unnamed}"
+    );
+    assert!(unnamed.lines().nth(1).unwrap().ends_with(",,"), "{unnamed}");
 }
 
 #[test]

@@ -783,6 +783,7 @@ impl Evaluation<'_> {
                 status,
                 golden_signals: golden_signals.map(Box::new),
                 policy: policy.map(Box::new),
+                has_policy: slo.policy.is_some(),
                 folded: group.folded.as_deref().map(|f| FoldedGroups {
                     groups: f.groups,
                     estimated: f.estimated,

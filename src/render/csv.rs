@@ -70,7 +70,9 @@ fn write_reports(reports: &[Report], instants: bool, out: &mut dyn Write) -> io:
         // with an SLO that has one.
         let folded = results().any(|r| r.folded.is_some());
         let sla = results().any(|r| r.sla.is_some());
-        let policy = results().any(|r| r.policy.is_some());
+        // The policy's columns whenever an SLO has one, not only when a result reaches its
+        // words: the header of a report appended to a file stays the same.
+        let policy = results().any(|r| r.has_policy);
         let signals = results().any(|r| r.golden_signals.is_some());
         let mut writer = ::csv::Writer::from_writer(out);
         let mut header: Vec<String> = Vec::new();
