@@ -423,3 +423,31 @@ fn groups_folded_before_the_last_instant_are_told_of() {
         "{run}"
     );
 }
+
+/// A budget spent that rounds to zero from below reads `0.0 %`, as every other share of the
+/// budget does, not `-0.0 %` (the bundled examples' search ticket of 4 October spends
+/// −0.014 %: older failures leave the window during it).
+#[test]
+fn backtest_shares_of_the_budget_never_read_minus_zero() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for format in ["table", "markdown"] {
+        let run = crate::workdir::run_in(
+            root,
+            &[
+                "backtest",
+                "--from",
+                "2026-10-04T12:00:00Z",
+                "--to",
+                "2026-10-05T12:00:00Z",
+                "--every",
+                "10m",
+                "-f",
+                format,
+                "-q",
+            ],
+        );
+        let out = run.expect_code(0).stdout();
+        assert!(out.contains("0.0 %"), "{out}");
+        assert!(!out.contains("-0.0 %"), "{format}:\n{out}");
+    }
+}

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use crate::backtest::{Backtest, BacktestResult};
+use crate::render::human::budget_percent;
 use crate::render::OutputFormat;
 
 /// Writes `backtest` in `format` (table, json, csv or markdown).
@@ -83,14 +84,14 @@ fn table(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
         for e in &result.episodes {
             writeln!(
                 out,
-                "  {:6} {}/{:4} {} → {}  peak {:.1}×  budget spent {:.1} %",
+                "  {:6} {}/{:4} {} → {}  peak {:.1}×  budget spent {}",
                 e.severity.to_uppercase(),
                 e.long,
                 e.short,
                 start(e.start, e.began_earlier),
                 end(e.end),
                 e.peak_burn_rate,
-                e.budget_spent * 100.0
+                budget_percent(e.budget_spent)
             )?;
         }
         for b in &result.unalerted_burns {
@@ -219,7 +220,7 @@ fn markdown(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
         for (r, e) in episodes {
             writeln!(
                 out,
-                "| {} | {} {}/{} | {} | {} | {:.1}× | {:.1} % |",
+                "| {} | {} {}/{} | {} | {} | {:.1}× | {} |",
                 cell(&label(r)),
                 e.severity,
                 e.long,
@@ -227,7 +228,7 @@ fn markdown(backtest: &Backtest, out: &mut dyn Write) -> io::Result<()> {
                 start(e.start, e.began_earlier),
                 end(e.end),
                 e.peak_burn_rate,
-                e.budget_spent * 100.0
+                budget_percent(e.budget_spent)
             )?;
         }
     }
