@@ -29,7 +29,7 @@ static IN_PLACE: Mutex<Option<PathBuf>> = Mutex::new(None);
 #[derive(Debug)]
 struct Pending {
     temp: PathBuf,
-    replaces: Option<PathBuf>,
+    replaces: PathBuf,
 }
 
 fn pending() -> MutexGuard<'static, Vec<Pending>> {
@@ -123,9 +123,7 @@ fn remove_temporary_files(pending: &[Pending]) -> String {
     let mut left = String::new();
     for file in pending {
         let _ = std::fs::remove_file(&file.temp);
-        if let Some(target) = &file.replaces {
-            left.push_str(&format!("; {} is left as it was", target.display()));
-        }
+        left.push_str(&format!("; {} is left as it was", file.replaces.display()));
     }
     left
 }
@@ -137,17 +135,17 @@ pub(super) struct TempFile {
 }
 
 impl TempFile {
-    /// Creates a file in `folder` as `builder` says, to replace `replaces` when there is one.
+    /// Creates a file in `folder` as `builder` says, to replace `replaces`.
     pub fn create(
         builder: &tempfile::Builder<'_, '_>,
         folder: &Path,
-        replaces: Option<&Path>,
+        replaces: &Path,
     ) -> io::Result<TempFile> {
         let mut pending = pending();
         let file = builder.tempfile_in(folder)?;
         pending.push(Pending {
             temp: file.path().to_path_buf(),
-            replaces: replaces.map(Path::to_path_buf),
+            replaces: replaces.to_path_buf(),
         });
         Ok(TempFile { file: Some(file) })
     }
@@ -252,10 +250,10 @@ mod tests {
         let mut builder = tempfile::Builder::new();
         builder.prefix(".slo.").suffix(".tmp");
         let target = dir.path().join("kept.prom");
-        let kept = TempFile::create(&builder, dir.path(), Some(&target)).unwrap();
+        let kept = TempFile::create(&builder, dir.path(), &target).unwrap();
         kept.persist(&target).unwrap();
         let replaced = dir.path().join("replaced.prom");
-        let mut unfinished = TempFile::create(&builder, dir.path(), Some(&replaced)).unwrap();
+        let mut unfinished = TempFile::create(&builder, dir.path(), &replaced).unwrap();
         std::io::Write::write_all(unfinished.file(), b"half").unwrap();
         let temp = unfinished.path().to_path_buf();
         assert!(temp.exists());

@@ -338,7 +338,7 @@ fn replace(text: &[u8], shown: &Path, target: &Path, kept: Option<Kept>) -> anyh
     // A new file is made as a shell's `>` would make it: 0666 less the umask.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut temp = TempFile::create(&builder, folder_of(target), Some(shown)).map_err(|e| {
+    let mut temp = TempFile::create(&builder, folder_of(target), shown).map_err(|e| {
         cannot(&format_args!(
             "cannot create a file in {}: {e}",
             folder_of(target).display()

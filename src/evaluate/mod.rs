@@ -704,17 +704,21 @@ impl Evaluation<'_> {
             };
             let sla = sla(slo, &counted);
             let policy = policy::policy_line(slo, status, sla.and_then(|s| s.met), &counted);
+            // The window's length at `at` (a calendar window's whole period), found once.
+            let length_ns = window.length_nanos(at);
+            let length_s = length_ns as f64 / 1e9;
             let time_to_exhaustion_s = match (figures.remaining, one_hour_burn) {
                 (Some(remaining), Some(burn)) if remaining > 0.0 && burn > 0.0 => {
-                    Some(remaining * window.length_seconds(at) / burn)
+                    Some(remaining * length_s / burn)
                 }
                 _ => None,
             };
-            let exhaustion_horizon_s = match window {
-                Window::Calendar { .. } => {
-                    (window.length_nanos(at) - (at - span.start)) as f64 / 1e9
-                }
-                Window::Rolling(_) | Window::Between { .. } => window.length_seconds(at),
+            let (elapsed, exhaustion_horizon_s) = match window {
+                Window::Calendar { .. } => (
+                    Some(((at - span.start) as f64 / 1e9 / length_s).clamp(0.0, 1.0)),
+                    (length_ns - (at - span.start)) as f64 / 1e9,
+                ),
+                Window::Rolling(_) | Window::Between { .. } => (None, length_s),
             };
             let bad = units.total - units.good;
             let (allowed_s, remaining_s) = match (&slo.budgeting, slice_seconds) {
@@ -724,13 +728,6 @@ impl Evaluation<'_> {
                     (Some(allowed), Some(remaining))
                 }
                 _ => (None, None),
-            };
-            let elapsed = match window {
-                Window::Rolling(_) | Window::Between { .. } => None,
-                Window::Calendar { .. } => {
-                    let length = window.length_seconds(at);
-                    Some(((at - span.start) as f64 / 1e9 / length).clamp(0.0, 1.0))
-                }
             };
             results.push(SloResult {
                 slo: slo.name.clone(),
